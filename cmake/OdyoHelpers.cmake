@@ -1,0 +1,32 @@
+# Shared build settings for every odyospiro target.
+
+add_library(odyo_warnings INTERFACE)
+target_compile_options(odyo_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  $<$<BOOL:${ODYO_WERROR}>:-Werror>)
+if(ODYO_SANITIZE)
+  target_compile_options(odyo_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined)
+  target_link_options(odyo_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+
+# odyo_room_library(<name> <folder> [DEPS ...]): one static library for the sources of a room.
+# Every .cpp below the folder belongs to the room (files named main.cpp are programs, not library).
+function(odyo_room_library name folder)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${folder}/*.cpp)
+  list(FILTER sources EXCLUDE REGEX "/main\\.cpp$")
+  if(sources)
+    add_library(odyo_${name} STATIC ${sources})
+    target_include_directories(odyo_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(odyo_${name} PUBLIC ${ARG_DEPS} PRIVATE odyo_warnings)
+    target_compile_definitions(odyo_${name} PUBLIC ODYO_VERSION="${PROJECT_VERSION}")
+  else() # header-only so far
+    add_library(odyo_${name} INTERFACE)
+    target_include_directories(odyo_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(odyo_${name} INTERFACE ${ARG_DEPS})
+    target_compile_definitions(odyo_${name} INTERFACE ODYO_VERSION="${PROJECT_VERSION}")
+  endif()
+  add_library(odyo::${name} ALIAS odyo_${name})
+endfunction()
