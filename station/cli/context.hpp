@@ -1,0 +1,64 @@
+#pragma once
+// Shared state of one odyospiro invocation: global options, the configuration and the database,
+// both opened lazily so that commands which need neither (e.g. `spiro analyze`) never touch them.
+// Single-threaded: used only by the command line's thread.
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "analysis/core/result.hpp"
+#include "station/config/config.hpp"
+
+namespace odyo::station {
+
+class Database;
+
+struct GlobalOptions {
+  std::string config_path;  // --config (else $ODYOSPIRO_CONFIG, else config/station.toml)
+  std::string db_path;      // --db overrides [station].database
+  std::string language;     // --lang tr|en overrides [station].language
+  std::string user;         // --user: who is acting (audit log); default $USER
+  bool json = false;        // --json: machine-readable output on stdout
+};
+
+class CliContext {
+ public:
+  CliContext();
+  ~CliContext();
+  CliContext(const CliContext&) = delete;
+  CliContext& operator=(const CliContext&) = delete;
+
+  GlobalOptions opts;
+
+  // Loaded on first use; an invalid config is reported by `fail` and the command exits.
+  Result<const StationConfig*> config();
+  // Opened (and migrated) on first use.
+  Result<Database*> db();
+
+  [[nodiscard]] bool json() const { return opts.json; }
+  [[nodiscard]] bool turkish() const;  // output language
+  // Pick the text for the configured language.
+  [[nodiscard]] const char* tr(const char* turkish, const char* english) const;
+
+  std::ostream& out();  // stdout
+  std::ostream& err();  // stderr
+
+  // Prints the error (to stderr, or as {"error":{code,message}} on stdout with --json) and
+  // returns the exit code to use (1 for input errors, 2 for configuration/database errors).
+  int fail(const Error& e, int exit_code = 1);
+
+  // The exit code a command's callback sets.
+  int exit_code = 0;
+
+ private:
+  std::optional<StationConfig> config_;
+  std::unique_ptr<Database> db_;
+};
+
+// Each command group registers its subcommands on the app; the list is in commands.cpp.
+void register_all_commands(CLI::App& app, CliContext& ctx);
+
+}  // namespace odyo::station

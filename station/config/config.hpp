@@ -1,0 +1,63 @@
+#pragma once
+// Station configuration: config/station.toml, loaded with toml++ and validated against one
+// schema (station/config/config.cpp). An unknown key, a wrong type or a value out of range is an
+// Error naming the file, the key and what is allowed. Thread-safety: immutable after load.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analysis/core/result.hpp"
+
+namespace odyo::station {
+
+struct DeviceConfig {
+  std::string id;       // unique within the station, e.g. "spiro-1"
+  std::string kind;     // spirometer | audiometer | pc-audiometer | response-button | gdt
+  std::string driver;   // driver name in the registry
+  std::string uri;      // serial:/dev/ttyUSB0, usb:VID:PID[:serial], gdt:/path, pc:hw:1, sim:...
+  std::string profile;  // device profile under config/devices/ (optional)
+};
+
+struct StationConfig {
+  std::filesystem::path file;        // the file this was loaded from
+  std::filesystem::path config_dir;  // relative paths below are resolved against it
+
+  // [station]
+  std::string station_name;
+  std::string establishment;                // one of `establishments`
+  std::vector<std::string> establishments;  // TTK establishments served by this station
+  std::string language = "tr";              // tr | en
+  std::filesystem::path database;           // SQLite file (relative to the working directory)
+
+  // [spirometry]
+  std::string reference_equation = "gli-global-2022";  // gli2012 | gli-global-2022 | eccs1993
+  int gli2012_default_ethnicity = 1;                    // 1..5 (GLI-2012 groups)
+  std::filesystem::path reference_dir;                  // reference tables
+  double min_sample_rate_hz = 100.0;
+
+  // [audiometry]
+  std::vector<int> speech_frequencies_hz{500, 1000, 2000};
+  std::string age_correction_table = "osha";  // osha | msha
+  std::filesystem::path audiometry_dir;       // age-correction tables, RETSPL
+  std::filesystem::path calibration_file;     // pc-audiometer calibration
+  int calibration_valid_months = 12;
+
+  // [rules]
+  std::filesystem::path rules_dir;
+
+  // [security]
+  int password_min_length = 10;
+  int pbkdf2_iterations = 200000;
+
+  std::vector<DeviceConfig> devices;
+};
+
+// Loads and validates `file`. Errors name the file, the key and what is allowed.
+Result<StationConfig> load_config(const std::filesystem::path& file);
+
+// The file to use: explicit path, else $ODYOSPIRO_CONFIG, else ./config/station.toml, else the
+// source tree's config/station.toml.
+std::filesystem::path resolve_config_path(const std::string& explicit_path);
+
+}  // namespace odyo::station
