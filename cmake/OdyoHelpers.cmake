@@ -3,7 +3,7 @@
 add_library(odyo_warnings INTERFACE)
 target_compile_options(odyo_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Woverloaded-virtual -Wimplicit-fallthrough
   $<$<BOOL:${ODYO_WERROR}>:-Werror>)
 if(ODYO_SANITIZE)
   target_compile_options(odyo_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
