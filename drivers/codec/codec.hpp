@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -169,7 +170,7 @@ class StreamDecoder {
         continue;
       }
       // reject
-      if (pos < protected_end_) {
+      if (pos < protected_end_ || std::string_view(step.code) == errc::garbage) {
         extend_run(pos, errc::garbage, {});  // inside a frame already reported as bad
       } else {
         close_run(out);

@@ -39,7 +39,7 @@ struct ProfileNode {
 
 struct ProfileError {
   std::string path;     // "frame.sample[1].type"
-  std::string message;  // what is wrong and what to write
+  std::string message;  // "<source>: <path>: what is wrong and what to write"
 };
 
 template <typename T>
