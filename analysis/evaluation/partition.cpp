@@ -1,0 +1,127 @@
+#include "analysis/evaluation/partition.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace odyo::evaluation {
+namespace {
+
+struct Candidate {
+  Value value;
+  std::string text;  // "91 (between 90 and 92)"
+};
+
+std::string where(const Source& s) {
+  return s.file + ":" + std::to_string(s.line);
+}
+
+std::string column_text(const std::optional<Column>& c) {
+  return c ? std::string("column ") + column_name(*c) : std::string("no column (finding absent)");
+}
+
+std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
+  std::vector<Candidate> out;
+  if (!d.values.empty()) {
+    for (const auto& w : d.values) out.push_back({Value{w}, "\"" + w + "\""});
+    return out;
+  }
+  std::set<double> points{*d.min, *d.max};
+  for (const auto& row : rule.rows)
+    for (const auto& conj : row.when)
+      for (const auto& cl : conj) {
+        if (cl.input != d.input) continue;
+        for (const auto& b : {cl.test.gt, cl.test.ge, cl.test.lt, cl.test.le})
+          if (b && *b > *d.min && *b < *d.max) points.insert(*b);
+      }
+  std::vector<double> p(points.begin(), points.end());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    out.push_back({Value{p[i]}, format_number(p[i])});
+    if (i + 1 < p.size()) {
+      const double mid = (p[i] + p[i + 1]) / 2.0;
+      out.push_back({Value{mid}, format_number(mid) + " (any value between " + format_number(p[i]) +
+                                     " and " + format_number(p[i + 1]) + ")"});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> check_partition(const Ek2Rule& rule) {
+  const std::string head = where(rule.source) + ": rule " + rule.citation + " (" + rule.id + "): ";
+  if (rule.domain.empty()) {
+    return make_error("rule_domain", head +
+                                         "no [domain] given, so the rows cannot be checked; add "
+                                         "the range of every input the rows read");
+  }
+  std::set<std::string> in_domain;
+  for (const auto& d : rule.domain) {
+    in_domain.insert(d.input);
+    if (d.values.empty() && (!d.min || !d.max || !(*d.min < *d.max))) {
+      return make_error("rule_domain",
+                        head + "domain of " + d.input + " needs min < max (or a list of values)");
+    }
+  }
+  for (const auto& row : rule.rows)
+    for (const auto& conj : row.when)
+      for (const auto& cl : conj)
+        if (in_domain.count(cl.input) == 0) {
+          return make_error("rule_domain",
+                            where(row.source) + ": row " + row.citation + " reads " + cl.input +
+                                ", which has no range in the rule's [domain]; add it");
+        }
+
+  std::vector<std::vector<Candidate>> axes;
+  std::size_t total = 1;
+  for (const auto& d : rule.domain) {
+    axes.push_back(candidates_for(d, rule));
+    total *= axes.back().size();
+    if (total > 2'000'000) {
+      return make_error("rule_domain",
+                        head + "too many cells to check (> 2 000 000); split the rule");
+    }
+  }
+
+  std::vector<std::size_t> idx(axes.size(), 0);
+  Inputs point;
+  for (std::size_t n = 0; n < total; ++n) {
+    point.clear();
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      point[rule.domain[a].input] = axes[a][idx[a]].value;
+
+    const Row* first = nullptr;
+    for (const auto& row : rule.rows) {
+      auto r = holds(row.when, point);
+      if (!r || !*r) continue;
+      if (first == nullptr) {
+        first = &row;
+      } else if (row.column != first->column) {
+        std::string ex;
+        for (std::size_t a = 0; a < axes.size(); ++a)
+          ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
+        return make_error("rule_overlap",
+                          head + "overlap: rows " + first->citation + " (line " +
+                              std::to_string(first->source.line) + ", " +
+                              column_text(first->column) + ") and " + row.citation + " (line " +
+                              std::to_string(row.source.line) + ", " + column_text(row.column) +
+                              ") both cover " + ex +
+                              "; narrow one of them so each point falls in exactly one column");
+      }
+    }
+    if (first == nullptr) {
+      std::string ex;
+      for (std::size_t a = 0; a < axes.size(); ++a)
+        ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
+      return make_error("rule_hole", head + "hole: no row covers " + ex +
+                                         "; widen a row or add one so every point has a column");
+    }
+
+    for (std::size_t a = axes.size(); a-- > 0;) {  // odometer
+      if (++idx[a] < axes[a].size()) break;
+      idx[a] = 0;
+    }
+  }
+  return {};
+}
+
+}  // namespace odyo::evaluation

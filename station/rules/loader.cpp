@@ -1,0 +1,735 @@
+// The rule-table loader. toml++ reports syntax errors by exception and the schema walk below
+// stops at the first problem by throwing a private LoadError; both are converted to Result at the
+// boundary of each parse_* function and never escape this file.
+#include "station/rules/loader.hpp"
+
+#include <openssl/evp.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "analysis/evaluation/partition.hpp"
+
+namespace odyo::station::rules {
+namespace ev = odyo::evaluation;
+namespace {
+
+struct LoadError {
+  Error error;
+};
+
+[[noreturn]] void fail(const std::string& code, const std::string& message) {
+  throw LoadError{make_error(code, message)};
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+int line_of(const toml::node& n) {
+  return static_cast<int>(n.source().begin.line);
+}
+
+// One TOML table being read: knows its file, its path for messages ("rules[0].rows[2]") and the
+// keys it was asked for; finish() rejects every other key.
+class Table {
+ public:
+  Table(const toml::table& t, std::string file, std::string path)
+      : t_(t), file_(std::move(file)), path_(std::move(path)) {}
+
+  [[noreturn]] void error(const toml::node& at, const std::string& field,
+                          const std::string& what) const {
+    fail("rules_schema",
+         file_ + ":" + std::to_string(line_of(at)) + ": " + qualify(field) + ": " + what);
+  }
+  [[noreturn]] void error_here(const std::string& what) const {
+    fail("rules_schema", file_ + ":" + std::to_string(line_of(t_)) + ": " +
+                             (path_.empty() ? "(top)" : path_) + ": " + what);
+  }
+
+  const toml::node* get(const std::string& key, bool required) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr && required) error_here("missing required key '" + key + "'");
+    return n;
+  }
+
+  std::string str(const std::string& key, bool required = true, std::string def = {}) {
+    const toml::node* n = get(key, required);
+    if (n == nullptr) return def;
+    auto v = n->value_exact<std::string>();
+    if (!v) error(*n, key, "must be a string");
+    return *v;
+  }
+
+  bool boolean(const std::string& key, bool def) {
+    const toml::node* n = get(key, false);
+    if (n == nullptr) return def;
+    auto v = n->value_exact<bool>();
+    if (!v) error(*n, key, "must be true or false");
+    return *v;
+  }
+
+  int integer(const std::string& key, int lo, int hi) {
+    const toml::node* n = get(key, true);
+    auto v = n->value_exact<int64_t>();
+    if (!v) error(*n, key, "must be an integer");
+    if (*v < lo || *v > hi)
+      error(*n, key,
+            std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
+                std::to_string(hi));
+    return static_cast<int>(*v);
+  }
+
+  // A date (TOML local date) or an ISO date string; returned as YYYY-MM-DD.
+  std::string date(const std::string& key) {
+    const toml::node* n = get(key, true);
+    if (const auto* d = n->as_date()) {
+      char buf[16];
+      const toml::date& x = d->get();
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(x.year),
+                    static_cast<int>(x.month), static_cast<int>(x.day));
+      return buf;
+    }
+    auto s = n->value_exact<std::string>();
+    if (!s || s->size() != 10 || (*s)[4] != '-' || (*s)[7] != '-')
+      error(*n, key, "must be a date (YYYY-MM-DD)");
+    return *s;
+  }
+
+  std::vector<std::string> strings(const std::string& key, bool required) {
+    const toml::node* n = get(key, required);
+    std::vector<std::string> out;
+    if (n == nullptr) return out;
+    const auto* a = n->as_array();
+    if (a == nullptr) error(*n, key, "must be an array of strings");
+    for (const auto& el : *a) {
+      auto s = el.value_exact<std::string>();
+      if (!s) error(el, key, "must be an array of strings");
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  std::vector<const toml::table*> tables(const std::string& key, bool required) {
+    const toml::node* n = get(key, required);
+    std::vector<const toml::table*> out;
+    if (n == nullptr) return out;
+    if (const auto* t = n->as_table()) return {t};
+    const auto* a = n->as_array();
+    if (a == nullptr) error(*n, key, "must be a table or an array of tables");
+    for (const auto& el : *a) {
+      const auto* t = el.as_table();
+      if (t == nullptr) error(el, key, "must be an array of tables");
+      out.push_back(t);
+    }
+    return out;
+  }
+
+  const toml::table* table(const std::string& key, bool required) {
+    const toml::node* n = get(key, required);
+    if (n == nullptr) return nullptr;
+    const auto* t = n->as_table();
+    if (t == nullptr) error(*n, key, "must be a table");
+    return t;
+  }
+
+  void finish(const std::vector<std::string>& allowed) const {
+    for (auto&& [k, v] : t_) {
+      const std::string key(k.str());
+      if (seen_.count(key) == 0) error(v, key, "unknown key; allowed here: " + join(allowed));
+    }
+  }
+
+  [[nodiscard]] std::string qualify(const std::string& field) const {
+    return path_.empty() ? field : path_ + "." + field;
+  }
+  [[nodiscard]] const std::string& file() const { return file_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const toml::table& raw() const { return t_; }
+
+ private:
+  const toml::table& t_;
+  std::string file_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+const std::vector<std::string> kInputPrefixes{"hearing.", "spirometry.", "findings.", "checklist.",
+                                              "derived."};
+
+void check_input_name(const Table& where, const toml::node& at, const std::string& name) {
+  for (const auto& p : kInputPrefixes)
+    if (name.rfind(p, 0) == 0 && name.size() > p.size()) return;
+  where.error(at, "\"" + name + "\"",
+              "unknown input name; an input starts with one of: " + join(kInputPrefixes));
+}
+
+ev::Test parse_test(const toml::node& n, const Table& parent, const std::string& input) {
+  const auto* t = n.as_table();
+  if (t == nullptr)
+    parent.error(n, "\"" + input + "\"", "must be a test table such as { ge = 80 }");
+  Table tt(*t, parent.file(), parent.qualify("\"" + input + "\""));
+  ev::Test test;
+  auto num = [&](const char* key) -> std::optional<double> {
+    const toml::node* v = tt.get(key, false);
+    if (v == nullptr) return std::nullopt;
+    auto d = v->value<double>();
+    if (!d || !v->is_number()) tt.error(*v, key, "must be a number");
+    return *d;
+  };
+  test.gt = num("gt");
+  test.ge = num("ge");
+  test.lt = num("lt");
+  test.le = num("le");
+  if (const toml::node* v = tt.get("eq", false)) {
+    auto b = v->value_exact<bool>();
+    if (!b) tt.error(*v, "eq", "must be true or false");
+    test.eq_bool = *b;
+  }
+  test.in = tt.strings("in", false);
+  tt.finish({"gt", "ge", "lt", "le", "eq", "in"});
+  const int kinds = (test.numeric() ? 1 : 0) + (test.eq_bool ? 1 : 0) + (test.in.empty() ? 0 : 1);
+  if (kinds == 0) tt.error_here("empty test; give gt/ge/lt/le, eq or in");
+  if (kinds > 1) tt.error_here("mixes number bounds, eq and in; use one kind per input");
+  if (test.gt && test.ge) tt.error_here("gives both gt and ge; keep one lower bound");
+  if (test.lt && test.le) tt.error_here("gives both lt and le; keep one upper bound");
+  const auto lo = test.gt ? test.gt : test.ge;
+  const auto hi = test.lt ? test.lt : test.le;
+  if (lo && hi && (*lo > *hi || (*lo == *hi && (test.gt || test.lt))))
+    tt.error_here("the bounds leave no value (lower " + ev::format_number(*lo) + ", upper " +
+                  ev::format_number(*hi) + "); this test never holds");
+  return test;
+}
+
+ev::Conjunction parse_conjunction(const toml::table& t, const Table& parent,
+                                  const std::string& path) {
+  Table ct(t, parent.file(), path);
+  ev::Conjunction c;
+  for (auto&& [k, v] : t) {
+    const std::string name(k.str());
+    check_input_name(ct, v, name);
+    c.push_back({name, parse_test(v, ct, name)});
+    ct.get(name, false);
+  }
+  if (c.empty()) ct.error_here("empty condition; name at least one input test");
+  return c;
+}
+
+ev::Condition parse_condition(Table& t, const std::string& key) {
+  ev::Condition cond;
+  const auto parts = t.tables(key, true);
+  if (parts.empty()) t.error_here("'" + key + "' is empty; give at least one alternative");
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    cond.push_back(parse_conjunction(*parts[i], t, t.qualify(key + "[" + std::to_string(i) + "]")));
+  return cond;
+}
+
+void check_reads(const Table& t, const toml::node& at, const ev::Condition& cond,
+                 const std::vector<std::string>& inputs, const std::string& field) {
+  for (const auto& conj : cond)
+    for (const auto& cl : conj)
+      if (std::find(inputs.begin(), inputs.end(), cl.input) == inputs.end())
+        t.error(at, field,
+                "reads " + cl.input + ", which is not listed in the rule's 'inputs'; add it there");
+}
+
+ev::TableInfo parse_table_info(Table& top, const std::string& expected_name,
+                               std::vector<std::string> extra_keys, Table** keep = nullptr) {
+  (void)keep;
+  const toml::table* t = top.table("table", true);
+  Table tt(*t, top.file(), "table");
+  ev::TableInfo info;
+  info.name = tt.str("name");
+  if (info.name != expected_name)
+    tt.error(*tt.get("name", true), "name",
+             "is \"" + info.name + "\"; this file must hold the \"" + expected_name + "\" table");
+  info.version = tt.str("version");
+  if (info.version.empty()) tt.error_here("version must not be empty");
+  info.effective = tt.date("effective");
+  info.source = tt.str("source");
+  for (const auto& k : extra_keys) tt.get(k, false);
+  std::vector<std::string> allowed{"name", "version", "effective", "source"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  tt.finish(allowed);
+  return info;
+}
+
+template <typename F>
+Result<void> guarded(std::string_view text, const std::string& file, F&& body) {
+  try {
+    toml::table root = toml::parse(text, file);
+    body(root);
+    return {};
+  } catch (const toml::parse_error& e) {
+    return make_error("rules_syntax", file + ":" + std::to_string(e.source().begin.line) +
+                                          ": TOML syntax error: " + std::string(e.description()) +
+                                          "; fix the file");
+  } catch (const LoadError& e) {
+    return e.error;
+  }
+}
+
+}  // namespace
+
+Result<void> parse_ruleset_header(std::string_view text, const std::string& file,
+                                  ev::RuleSet& out) {
+  return guarded(text, file, [&](const toml::table& root) {
+    Table top(root, file, "");
+    Table rt(*top.table("ruleset", true), file, "ruleset");
+    out.version = rt.str("version");
+    if (out.version.empty()) rt.error_here("version must not be empty");
+    out.effective = rt.date("effective");
+    rt.str("description", false);
+    rt.finish({"version", "effective", "description"});
+    top.finish({"ruleset"});
+  });
+}
+
+Result<void> parse_ek1(std::string_view text, const std::string& file, ev::RuleSet& out) {
+  return guarded(text, file, [&](const toml::table& root) {
+    Table top(root, file, "");
+    out.tables.push_back(parse_table_info(top, "ek1", {"applies_to_purposes"}));
+    {
+      Table tt(*root["table"].as_table(), file, "table");
+      for (const auto& p : tt.strings("applies_to_purposes", true)) {
+        auto purpose = ev::parse_purpose(p);
+        if (!purpose)
+          tt.error(
+              *tt.get("applies_to_purposes", true), "applies_to_purposes",
+              "\"" + p + "\" is not a purpose; allowed: new-hire, job-change, return, periodic");
+        out.ek1_purposes.push_back(*purpose);
+      }
+    }
+    const auto items = top.tables("items", true);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Table it(*items[i], file, "items[" + std::to_string(i) + "]");
+      ev::Ek1Item item;
+      item.source = {file, line_of(*items[i])};
+      item.id = it.str("id");
+      if (!ids.insert(item.id).second)
+        it.error(*it.get("id", true), "id", "\"" + item.id + "\" is used twice");
+      item.citation = it.str("citation");
+      item.title_tr = it.str("title_tr");
+      item.title_en = it.str("title_en");
+      item.provisional = it.boolean("provisional", false);
+      item.inputs = it.strings("inputs", true);
+      for (const auto& in : item.inputs) check_input_name(it, *it.get("inputs", true), in);
+      if (const toml::table* a = it.table("applies_if", false))
+        item.applies_if = parse_conjunction(*a, it, it.qualify("applies_if"));
+      item.require = parse_condition(it, "require");
+      check_reads(it, *it.get("require", true), item.require, item.inputs, "require");
+      item.explain_tr = it.str("explain_tr");
+      item.explain_en = it.str("explain_en");
+      it.finish({"id", "citation", "title_tr", "title_en", "provisional", "inputs", "applies_if",
+                 "require", "explain_tr", "explain_en"});
+      out.ek1.push_back(std::move(item));
+    }
+    top.finish({"table", "items"});
+  });
+}
+
+Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleSet& out) {
+  std::vector<ev::Ek2Rule> parsed;
+  auto r = guarded(text, file, [&](const toml::table& root) {
+    Table top(root, file, "");
+    out.tables.push_back(parse_table_info(top, "ek2", {}));
+    const auto rules = top.tables("rules", true);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      Table rt(*rules[i], file, "rules[" + std::to_string(i) + "]");
+      ev::Ek2Rule rule;
+      rule.source = {file, line_of(*rules[i])};
+      rule.id = rt.str("id");
+      if (!ids.insert(rule.id).second)
+        rt.error(*rt.get("id", true), "id", "\"" + rule.id + "\" is used twice");
+      rule.citation = rt.str("citation");
+      rule.title_tr = rt.str("title_tr");
+      rule.title_en = rt.str("title_en");
+      rule.provisional = rt.boolean("provisional", false);
+      rule.inputs = rt.strings("inputs", true);
+      if (rule.inputs.empty()) rt.error_here("'inputs' is empty; list the inputs the rows read");
+      for (const auto& in : rule.inputs) check_input_name(rt, *rt.get("inputs", true), in);
+      if (const toml::table* a = rt.table("applies_if", false))
+        rule.applies_if = parse_conjunction(*a, rt, rt.qualify("applies_if"));
+      rule.explain_tr = rt.str("explain_tr");
+      rule.explain_en = rt.str("explain_en");
+
+      const auto doms = rt.tables("domain", true);
+      for (std::size_t d = 0; d < doms.size(); ++d) {
+        Table dt(*doms[d], file, rt.qualify("domain[" + std::to_string(d) + "]"));
+        ev::Domain dom;
+        dom.input = dt.str("input");
+        if (std::find(rule.inputs.begin(), rule.inputs.end(), dom.input) == rule.inputs.end())
+          dt.error(*dt.get("input", true), "input",
+                   dom.input + " is not listed in the rule's 'inputs'");
+        for (const auto& prev : rule.domain)
+          if (prev.input == dom.input)
+            dt.error(*dt.get("input", true), "input", dom.input + " has two domains");
+        auto num = [&](const char* key) -> std::optional<double> {
+          const toml::node* v = dt.get(key, false);
+          if (v == nullptr) return std::nullopt;
+          if (!v->is_number()) dt.error(*v, key, "must be a number");
+          return v->value<double>();
+        };
+        dom.min = num("min");
+        dom.max = num("max");
+        dom.values = dt.strings("values", false);
+        dom.unit = dt.str("unit", false);
+        dt.finish({"input", "min", "max", "values", "unit"});
+        if (dom.values.empty() && (!dom.min || !dom.max || !(*dom.min < *dom.max)))
+          dt.error_here("give min < max for a numeric input, or values = [...] for a word input");
+        if (!dom.values.empty() && (dom.min || dom.max))
+          dt.error_here("give either min/max or values, not both");
+        rule.domain.push_back(std::move(dom));
+      }
+      for (const auto& in : rule.inputs) {
+        bool found = false;
+        for (const auto& d : rule.domain) found = found || d.input == in;
+        if (!found)
+          rt.error(*rt.get("domain", true), "domain", "no range for input " + in + "; add one");
+      }
+
+      const auto rows = rt.tables("rows", true);
+      if (rows.empty()) rt.error_here("no rows");
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        Table wt(*rows[k], file, rt.qualify("rows[" + std::to_string(k) + "]"));
+        ev::Row row;
+        row.source = {file, line_of(*rows[k])};
+        row.citation = wt.str("citation");
+        const std::string col = wt.str("column");
+        if (col != "none") {
+          row.column = ev::parse_column(col);
+          if (!row.column)
+            wt.error(*wt.get("column", true), "column",
+                     "\"" + col + "\" is not a column; allowed: A, B, C, D, none");
+        }
+        row.provisional = wt.boolean("provisional", false);
+        row.label_tr = wt.str("label_tr");
+        row.label_en = wt.str("label_en");
+        row.when = parse_condition(wt, "when");
+        check_reads(wt, *wt.get("when", true), row.when, rule.inputs, "when");
+        wt.finish({"citation", "column", "provisional", "label_tr", "label_en", "when"});
+        rule.rows.push_back(std::move(row));
+      }
+      rt.finish({"id", "citation", "title_tr", "title_en", "provisional", "inputs", "applies_if",
+                 "explain_tr", "explain_en", "domain", "rows"});
+      parsed.push_back(std::move(rule));
+    }
+    top.finish({"table", "rules"});
+  });
+  if (!r) return r;
+  for (const auto& rule : parsed)
+    if (auto p = ev::check_partition(rule); !p) return p.error();
+  for (auto& rule : parsed) out.ek2.push_back(std::move(rule));
+  return {};
+}
+
+Result<void> parse_work_groups(std::string_view text, const std::string& file, ev::RuleSet& out) {
+  return guarded(text, file, [&](const toml::table& root) {
+    Table top(root, file, "");
+    out.tables.push_back(parse_table_info(top, "work-groups", {}));
+    Table hg(*top.table("health_groups", true), file, "health_groups");
+    for (const char* g : {"A", "B", "C", "D"}) {
+      const toml::node* n = hg.get(g, true);
+      const auto* a = n->as_array();
+      if (a == nullptr || a->empty())
+        hg.error(*n, g, "must be a non-empty array of work groups 1..5");
+      std::vector<int> wgs;
+      for (const auto& el : *a) {
+        auto v = el.value_exact<int64_t>();
+        if (!v || *v < 1 || *v > 5) hg.error(el, g, "must hold work groups 1..5");
+        wgs.push_back(static_cast<int>(*v));
+      }
+      std::sort(wgs.begin(), wgs.end());
+      out.work_groups_for[*ev::parse_column(g)] = wgs;
+    }
+    hg.finish({"A", "B", "C", "D"});
+    const auto jobs = top.tables("jobs", false);
+    std::set<std::string> codes;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      Table jt(*jobs[i], file, "jobs[" + std::to_string(i) + "]");
+      ev::Job j;
+      j.code = jt.str("code");
+      if (j.code.empty()) jt.error_here("code must not be empty");
+      if (!codes.insert(j.code).second)
+        jt.error(*jt.get("code", true), "code", "\"" + j.code + "\" is used twice");
+      j.title_tr = jt.str("title_tr");
+      j.title_en = jt.str("title_en");
+      j.work_group = jt.integer("work_group", 1, 5);
+      j.ek1_required = jt.boolean("ek1_required", false);
+      j.noisy = jt.boolean("noisy", false);
+      j.dusty = jt.boolean("dusty", false);
+      j.special_exam = jt.boolean("special_exam", false);
+      jt.finish({"code", "title_tr", "title_en", "work_group", "ek1_required", "noisy", "dusty",
+                 "special_exam"});
+      out.jobs.push_back(std::move(j));
+    }
+    top.finish({"table", "health_groups", "jobs"});
+  });
+}
+
+Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleSet& out) {
+  return guarded(text, file, [&](const toml::table& root) {
+    Table top(root, file, "");
+    out.tables.push_back(parse_table_info(top, "ek3", {}));
+    Table mt(*top.table("moves", true), file, "moves");
+    for (const char* g : {"A", "B", "C", "D"})
+      out.ek3_moves[*ev::parse_column(g)] = mt.strings(g, false);
+    mt.finish({"A", "B", "C", "D"});
+    top.finish({"table", "moves"});
+  });
+}
+
+Result<void> check_references(const ev::RuleSet& rs) {
+  const ev::Column order[] = {ev::Column::A, ev::Column::B, ev::Column::C, ev::Column::D};
+  for (int i = 1; i < 4; ++i) {
+    const auto& better = rs.work_groups_for.at(order[i - 1]);
+    for (int wg : rs.work_groups_for.at(order[i]))
+      if (std::find(better.begin(), better.end(), wg) == better.end())
+        return make_error("rules_reference",
+                          std::string("work-groups.toml: health_groups.") +
+                              ev::column_name(order[i]) + " allows work group " +
+                              std::to_string(wg) + " but the better group " +
+                              ev::column_name(order[i - 1]) +
+                              " does not; a worse health group may only lose work groups");
+  }
+  for (const auto& [group, codes] : rs.ek3_moves) {
+    const auto& allowed = rs.work_groups_for.at(group);
+    for (const auto& code : codes) {
+      const ev::Job* j = rs.job(code);
+      if (j == nullptr)
+        return make_error("rules_reference",
+                          std::string("ek3.toml: moves.") + ev::column_name(group) +
+                              " lists job \"" + code +
+                              "\", which is not in work-groups.toml; add the job or remove it");
+      if (std::find(allowed.begin(), allowed.end(), j->work_group) == allowed.end())
+        return make_error("rules_reference",
+                          std::string("ek3.toml: moves.") + ev::column_name(group) +
+                              " lists job \"" + code + "\" of work group " +
+                              std::to_string(j->work_group) + ", which health group " +
+                              ev::column_name(group) + " may not do");
+    }
+  }
+  return {};
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned int i = 0; i < len; ++i) {
+    s += hex[md[i] >> 4];
+    s += hex[md[i] & 0xF];
+  }
+  return s;
+}
+
+Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
+  ev::RuleSet rs;
+  std::string all;
+  using Parser = Result<void> (*)(std::string_view, const std::string&, ev::RuleSet&);
+  const Parser parsers[] = {parse_ruleset_header, parse_ek1, parse_ek2, parse_work_groups,
+                            parse_ek3};
+  for (std::size_t i = 0; i < std::size(kRuleFiles); ++i) {
+    const auto path = dir / kRuleFiles[i];
+    std::ifstream f(path, std::ios::binary);
+    if (!f)
+      return make_error("rules_file", path.string() +
+                                          ": cannot read the rule table; check [rules].dir in "
+                                          "station.toml and that the file exists");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    const std::string text = ss.str();
+    all += kRuleFiles[i];
+    all += '\0';
+    all += text;
+    all += '\0';
+    if (auto r = parsers[i](text, path.string(), rs); !r) return r.error();
+  }
+  if (auto r = check_references(rs); !r) return r.error();
+  rs.hash = sha256_hex(all);
+  return rs;
+}
+
+// ---- CSV import of the job catalogue ---------------------------------------------------------
+
+namespace {
+
+// Splits one CSV record (RFC 4180 quoting); `pos` advances past the record's line end.
+std::optional<std::vector<std::string>> csv_record(std::string_view text, std::size_t& pos,
+                                                   std::string& err) {
+  std::vector<std::string> fields;
+  std::string cur;
+  bool quoted = false, was_quoted = false;
+  while (pos < text.size()) {
+    const char c = text[pos++];
+    if (quoted) {
+      if (c == '"') {
+        if (pos < text.size() && text[pos] == '"') {
+          cur += '"';
+          ++pos;
+        } else {
+          quoted = false;
+        }
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      if (!cur.empty()) {
+        err = "a quote inside an unquoted field; quote the whole field";
+        return std::nullopt;
+      }
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      fields.push_back(cur);
+      cur.clear();
+      was_quoted = false;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
+      break;
+    } else {
+      cur += c;
+    }
+  }
+  if (quoted) {
+    err = "a quoted field is not closed";
+    return std::nullopt;
+  }
+  (void)was_quoted;
+  fields.push_back(cur);
+  return fields;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
+}
+
+std::string toml_string(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += c;
+    } else if (c == '\n') {
+      o += "\\n";
+    } else if (c == '\t') {
+      o += "\\t";
+    } else {
+      o += c;
+    }
+  }
+  return o + "\"";
+}
+
+}  // namespace
+
+Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
+  std::size_t pos = 0;
+  int line = 1;
+  std::string err;
+  auto header = csv_record(text, pos, err);
+  if (!header) return make_error("jobs_csv", file + ":1: " + err);
+  const std::vector<std::string> known{"code",         "title_tr", "title_en", "work_group",
+                                       "ek1_required", "noisy",    "dusty",    "special_exam"};
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < header->size(); ++i) {
+    const std::string name = trim((*header)[i]);
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      return make_error("jobs_csv",
+                        file + ":1: unknown column \"" + name + "\"; allowed: " + join(known));
+    if (!col.emplace(name, i).second)
+      return make_error("jobs_csv", file + ":1: column \"" + name + "\" appears twice");
+  }
+  for (const char* need : {"code", "title_tr", "title_en", "work_group"})
+    if (col.count(need) == 0)
+      return make_error("jobs_csv", file + ":1: missing column \"" + std::string(need) +
+                                        "\"; the header needs code, "
+                                        "title_tr, title_en, work_group");
+  std::vector<ev::Job> jobs;
+  std::set<std::string> codes;
+  while (pos < text.size()) {
+    ++line;
+    auto rec = csv_record(text, pos, err);
+    if (!rec) return make_error("jobs_csv", file + ":" + std::to_string(line) + ": " + err);
+    if (rec->size() == 1 && trim((*rec)[0]).empty()) continue;  // blank line
+    const std::string at = file + ":" + std::to_string(line) + ": ";
+    if (rec->size() != header->size())
+      return make_error("jobs_csv", at + std::to_string(rec->size()) + " fields, the header has " +
+                                        std::to_string(header->size()));
+    auto field = [&](const char* name) { return trim((*rec)[col.at(name)]); };
+    auto flag = [&](const char* name, bool& out) -> Result<void> {
+      if (col.count(name) == 0) return {};
+      std::string v = field(name);
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (v == "yes" || v == "true" || v == "1" || v == "evet")
+        out = true;
+      else if (v == "no" || v == "false" || v == "0" || v.empty() || v == "hayır" || v == "hayir")
+        out = false;
+      else
+        return make_error("jobs_csv", at + "column " + name + ": \"" + v + "\" is not yes/no");
+      return {};
+    };
+    ev::Job j;
+    j.code = field("code");
+    if (j.code.empty())
+      return make_error("jobs_csv", at + "column code: empty; every job needs a code");
+    if (!codes.insert(j.code).second)
+      return make_error("jobs_csv", at + "column code: \"" + j.code + "\" is used twice");
+    j.title_tr = field("title_tr");
+    j.title_en = field("title_en");
+    const std::string wg = field("work_group");
+    if (wg.size() != 1 || wg[0] < '1' || wg[0] > '5')
+      return make_error("jobs_csv",
+                        at + "column work_group: \"" + wg + "\" is not a work group 1..5");
+    j.work_group = wg[0] - '0';
+    for (auto [name, ref] : {std::pair<const char*, bool*>{"ek1_required", &j.ek1_required},
+                             {"noisy", &j.noisy},
+                             {"dusty", &j.dusty},
+                             {"special_exam", &j.special_exam}})
+      if (auto r = flag(name, *ref); !r) return r.error();
+    jobs.push_back(std::move(j));
+  }
+  if (jobs.empty()) return make_error("jobs_csv", file + ": no jobs after the header");
+  return jobs;
+}
+
+std::string work_groups_toml(const ev::TableInfo& info,
+                             const std::map<ev::Column, std::vector<int>>& health_groups,
+                             const std::vector<ev::Job>& jobs) {
+  std::ostringstream o;
+  o << "# Work groups (Madde 5, Ek-4) and the work groups each health group may do (Madde 6).\n"
+       "# Written by `odyospiro rules import-jobs`.\n\n[table]\n"
+    << "name = \"work-groups\"\nversion = " << toml_string(info.version)
+    << "\neffective = " << info.effective << "\nsource = " << toml_string(info.source)
+    << "\n\n[health_groups]\n";
+  for (const auto& [g, wgs] : health_groups) {
+    o << ev::column_name(g) << " = [";
+    for (std::size_t i = 0; i < wgs.size(); ++i) o << (i ? ", " : "") << wgs[i];
+    o << "]\n";
+  }
+  auto b = [](bool v) { return v ? "true" : "false"; };
+  for (const auto& j : jobs) {
+    o << "\n[[jobs]]\ncode = " << toml_string(j.code) << "\ntitle_tr = " << toml_string(j.title_tr)
+      << "\ntitle_en = " << toml_string(j.title_en) << "\nwork_group = " << j.work_group
+      << "\nek1_required = " << b(j.ek1_required) << "\nnoisy = " << b(j.noisy)
+      << "\ndusty = " << b(j.dusty) << "\nspecial_exam = " << b(j.special_exam) << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace odyo::station::rules
