@@ -1,0 +1,303 @@
+#include "analysis/spirometry/indices.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace odyo::spirometry {
+namespace {
+
+// Water vapour pressure at body temperature, 37 °C: 47 mmHg = 6.27 kPa (ATS/ERS 2005).
+constexpr double kPh2oBody_kpa = 6.27;
+constexpr double kBodyTemperature_k = 310.15;
+constexpr double kCelsiusToKelvin = 273.15;
+
+// Zero-flow fault (ATS/ERS 2019 Table 7 row 2): a steady non-zero flow at rest. Station choices:
+// a rest segment is ≥ 0.2 s of flow within ±0.2 L/s whose spread is below 0.005 L/s; an offset
+// above 0.010 L/s (0.15 L over a 15 s manoeuvre) is a fault.
+constexpr double kRestFlowBand_lps = 0.2;
+constexpr double kRestMinDuration_s = 0.2;
+constexpr double kRestMaxSpread_lps = 0.005;
+constexpr double kTailWindow_s = 1.0;
+constexpr double kTailMaxSpread_lps = 0.002;
+// Cough: a secondary rise of flow after PEF by at least max(0.3 L/s, 10 % PEF). Station choice;
+// ATS/ERS 2019 describes the cough but gives no number.
+constexpr double kCoughMinRise_lps = 0.3;
+constexpr double kCoughRiseFractionOfPef = 0.10;
+// Abrupt stop (glottic closure): flow falls from ≥ 0.5 L/s to ≤ 0.05 L/s within 50 ms. Station
+// choice: a natural end decays over seconds.
+constexpr double kStopFromFlow_lps = 0.5;
+constexpr double kStopToFlow_lps = 0.05;
+constexpr double kStopWindow_s = 0.05;
+// An inspiration before the blow counts (for hesitation time) from 0.25 L.
+constexpr double kMinPreInspiration_l = 0.25;
+constexpr double kMinFivc_l = 0.05;
+
+Error err(const char* code, const std::string& msg) {
+  return make_error(code, msg);
+}
+
+std::string fmt(const char* f, double a, double b = 0.0) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, f, a, b);
+  return buf;
+}
+
+// Saturated water vapour pressure (kPa), Buck (1981) equation; 20 °C → 2.338 kPa.
+double saturated_vapour_kpa(double t_c) {
+  return 0.61121 * std::exp((18.678 - t_c / 234.5) * (t_c / (257.14 + t_c)));
+}
+
+}  // namespace
+
+Result<double> btps_factor(BtpsStrategy strategy, const Ambient& a) {
+  if (strategy == BtpsStrategy::kDeviceReportsBtps) return 1.0;
+  if (!std::isfinite(a.temperature_c) || a.temperature_c < 0.0 || a.temperature_c > 40.0)
+    return err("ambient_out_of_range",
+               fmt("Ambient temperature %.1f °C is outside 0–40 °C: check the room thermometer "
+                   "entry.",
+                   a.temperature_c));
+  if (!std::isfinite(a.pressure_kpa) || a.pressure_kpa < 60.0 || a.pressure_kpa > 110.0)
+    return err("ambient_out_of_range",
+               fmt("Barometric pressure %.1f kPa is outside 60–110 kPa: enter it in kPa "
+                   "(1013 hPa = 101.3 kPa).",
+                   a.pressure_kpa));
+  double rh = strategy == BtpsStrategy::kAmbientSaturated ? 1.0 : a.relative_humidity;
+  if (!std::isfinite(rh) || rh < 0.0 || rh > 1.0)
+    return err("ambient_out_of_range",
+               fmt("Relative humidity %.2f is outside 0–1: enter a fraction (45 %% = 0.45).", rh));
+  const double ph2o = rh * saturated_vapour_kpa(a.temperature_c);
+  return (a.pressure_kpa - ph2o) / (a.pressure_kpa - kPh2oBody_kpa) * kBodyTemperature_k /
+         (kCelsiusToKelvin + a.temperature_c);
+}
+
+Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorXd>& flow_raw,
+                                           const SignalSpec& spec, bool keep_curves) {
+  const auto n = static_cast<std::size_t>(flow_raw.size());
+  if (n == 0)
+    return err("empty_signal",
+               "The manoeuvre has no flow samples: record the blow again or check the file.");
+  if (!std::isfinite(spec.sample_rate_hz) || spec.sample_rate_hz < spec.min_sample_rate_hz)
+    return err("sample_rate_too_low",
+               fmt("Sample rate %.1f Hz is below %.0f Hz, the minimum of ATS/ERS 2019: set the "
+                   "device's real rate (--rate) or use a spirometer that samples faster.",
+                   spec.sample_rate_hz, spec.min_sample_rate_hz));
+  if (!std::isfinite(spec.btps_factor) || spec.btps_factor < kMinBtpsFactor ||
+      spec.btps_factor > kMaxBtpsFactor)
+    return err("btps_out_of_range",
+               fmt("BTPS factor %.3f is outside %.1f–1.2: use 1.0 for devices that report BTPS, "
+                   "or the factor from ambient temperature and pressure (about 1.10).",
+                   spec.btps_factor, kMinBtpsFactor));
+  const double rate = spec.sample_rate_hz;
+  const double dt = 1.0 / rate;
+  if (static_cast<double>(n) * dt < kMinRecordDuration_s)
+    return err("signal_too_short",
+               fmt("The manoeuvre lasts %.3f s (%.0f samples); at least 1 s is needed to measure "
+                   "FEV1: record the whole blow.",
+                   static_cast<double>(n) * dt, static_cast<double>(n)));
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!std::isfinite(flow_raw[static_cast<Eigen::Index>(k)]))
+      return err("not_finite", fmt("Flow sample %.0f is not a number (NaN or infinite): the "
+                                   "recording is damaged; record the blow again.",
+                                   static_cast<double>(k)));
+  }
+  const double btps = spec.btps_factor;
+  auto f = [&](std::size_t k) { return btps * flow_raw[static_cast<Eigen::Index>(k)]; };
+
+  // PEF and sign convention.
+  Eigen::Index imax = 0, imin = 0;
+  const double fmax = btps * flow_raw.maxCoeff(&imax);
+  const double fmin = btps * flow_raw.minCoeff(&imin);
+  if (-fmin > 2.0 * std::max(fmax, 0.0) && -fmin >= kMinPef_lps)
+    return err("wrong_sign",
+               fmt("The largest flow is inspiratory (%.2f L/s) and the largest expiratory flow is "
+                   "only %.2f L/s: the signal looks inverted. Expiration must be positive; "
+                   "check the device's sign setting.",
+                   fmin, fmax));
+  if (fmax < kMinPef_lps)
+    return err("no_expiration",
+               fmt("No forced expiration found: the highest flow is %.3f L/s (at least 0.3 L/s "
+                   "expected). Check that the file holds flow in L/s and that the worker blew.",
+                   fmax));
+
+  ManoeuvreIndices r;
+  r.sample_rate_hz = rate;
+  r.btps_factor = btps;
+  r.samples = n;
+  const auto kp = static_cast<std::size_t>(imax);
+  r.pef_index = kp;
+  r.pef_lps = fmax;
+
+  // Absolute volume from the record's first sample (trapezoid rule).
+  Eigen::VectorXd vol(static_cast<Eigen::Index>(n));
+  vol[0] = 0.0;
+  for (std::size_t k = 1; k < n; ++k)
+    vol[static_cast<Eigen::Index>(k)] =
+        vol[static_cast<Eigen::Index>(k - 1)] + 0.5 * (f(k - 1) + f(k)) * dt;
+  auto V = [&](std::size_t k) { return vol[static_cast<Eigen::Index>(k)]; };
+
+  // Start of forced expiration: last sample at or below zero flow before PEF.
+  std::size_t s = 0;
+  for (std::size_t k = kp; k-- > 0;) {
+    if (f(k) <= 0.0) {
+      s = k;
+      break;
+    }
+  }
+  r.start_index = s;
+  r.t_start_s = static_cast<double>(s) * dt;
+  const double v0 = V(s);
+
+  // Inspiration onset after PEF and end of forced expiration (first maximum of volume).
+  std::size_t onset = n;
+  for (std::size_t k = kp + 1; k < n; ++k) {
+    if (f(k) < -kInspirationOnsetFlow_lps) {
+      onset = k;
+      break;
+    }
+  }
+  r.insp_onset_index = onset;
+  std::size_t kend = kp;
+  for (std::size_t k = kp; k < onset; ++k)
+    if (V(k) > V(kend)) kend = k;
+  r.end_index = kend;
+  r.fvc_l = V(kend) - v0;
+
+  // Back-extrapolation (ISO 26782 A.1).
+  const double tp = static_cast<double>(kp) * dt;
+  r.t0_s = tp - (V(kp) - v0) / r.pef_lps;
+  auto vol_at = [&](double t) {  // relative volume at record time t, linear between samples
+    if (t <= r.t_start_s) return 0.0;
+    const double x = t * rate;
+    auto i = static_cast<std::size_t>(x);
+    if (i >= kend) return r.fvc_l;
+    const double w = x - static_cast<double>(i);
+    return V(i) + w * (V(i + 1) - V(i)) - v0;
+  };
+  r.bev_l = vol_at(r.t0_s);
+  r.time_to_pef_s = tp - r.t0_s;
+  const double tend = static_cast<double>(kend) * dt;
+  r.fet_s = tend - r.t0_s;
+  r.fev075_l = vol_at(r.t0_s + 0.75);
+  r.fev1_l = vol_at(r.t0_s + 1.0);
+  r.fev6_reached = r.fet_s >= 6.0;
+  r.fev6_l = vol_at(r.t0_s + 6.0);
+  r.fev1_fvc = r.fvc_l > 0.0 ? r.fev1_l / r.fvc_l : 0.0;
+  r.eofe_volume_last_1s_l = r.fvc_l - vol_at(tend - 1.0);
+
+  // Flows at 25/50/75 % of FVC exhaled, and the times for FEF25-75.
+  auto at_fraction = [&](double p, double& t_out) {
+    const double target = p * r.fvc_l + v0;
+    for (std::size_t k = s + 1; k <= kend; ++k) {
+      if (V(k) >= target) {
+        const double dv = V(k) - V(k - 1);
+        const double w = dv > 0.0 ? (target - V(k - 1)) / dv : 1.0;
+        t_out = (static_cast<double>(k - 1) + w) * dt;
+        return f(k - 1) + w * (f(k) - f(k - 1));
+      }
+    }
+    t_out = tend;
+    return 0.0;
+  };
+  double t25 = 0.0, t50 = 0.0, t75 = 0.0;
+  r.fef25_lps = at_fraction(0.25, t25);
+  r.fef50_lps = at_fraction(0.50, t50);
+  r.fef75_lps = at_fraction(0.75, t75);
+  r.fef2575_lps = t75 > t25 ? 0.5 * r.fvc_l / (t75 - t25) : 0.0;
+
+  // Hesitation time: from maximal inspiration before the blow to t0.
+  {
+    std::size_t kmin = 0;
+    for (std::size_t k = 0; k <= s; ++k)
+      if (V(k) < V(kmin)) kmin = k;
+    if (v0 - V(kmin) >= kMinPreInspiration_l)
+      r.hesitation_s = r.t0_s - static_cast<double>(kmin) * dt;
+  }
+  // FIVC and any volume exhaled again after inspiration began.
+  if (onset < n) {
+    double vmin = V(onset), vmax = V(onset);
+    for (std::size_t k = onset; k < n; ++k) {
+      vmin = std::min(vmin, V(k));
+      vmax = std::max(vmax, V(k));
+    }
+    if (V(kend) - vmin >= kMinFivc_l) r.fivc_l = V(kend) - vmin;
+    r.volume_after_insp_max_l = vmax - v0;
+  }
+
+  // Zero-flow check: a rest segment at the start, or a steady flow ending the expiration.
+  {
+    std::size_t quiet = 0;
+    while (quiet < n && std::abs(f(quiet)) < kRestFlowBand_lps) ++quiet;
+    const auto need = static_cast<std::size_t>(std::ceil(kRestMinDuration_s * rate));
+    if (quiet >= need) {
+      const std::size_t m = std::min(quiet, static_cast<std::size_t>(0.5 * rate));
+      double mean = 0.0;
+      for (std::size_t k = 0; k < m; ++k) mean += f(k);
+      mean /= static_cast<double>(m);
+      double lo = mean, hi = mean;
+      for (std::size_t k = 0; k < m; ++k) {
+        lo = std::min(lo, f(k));
+        hi = std::max(hi, f(k));
+      }
+      if (hi - lo < 2.0 * kRestMaxSpread_lps) {
+        r.baseline_checked = true;
+        r.baseline_offset_lps = mean;
+      }
+    }
+    const auto w = static_cast<std::size_t>(kTailWindow_s * rate);
+    if (onset >= w && onset - w > kp) {
+      double mean = 0.0, sq = 0.0;
+      for (std::size_t k = onset - w; k < onset; ++k) mean += f(k);
+      mean /= static_cast<double>(w);
+      for (std::size_t k = onset - w; k < onset; ++k) sq += (f(k) - mean) * (f(k) - mean);
+      const double sd = std::sqrt(sq / static_cast<double>(w));
+      if (sd < kTailMaxSpread_lps && std::abs(mean) < kRestFlowBand_lps) {
+        r.baseline_checked = true;
+        if (std::abs(mean) > std::abs(r.baseline_offset_lps)) r.baseline_offset_lps = mean;
+      }
+    }
+  }
+
+  // Cough in the first second: a secondary rise of flow after PEF.
+  {
+    const double rise = std::max(kCoughMinRise_lps, kCoughRiseFractionOfPef * r.pef_lps);
+    double runmin = r.pef_lps;
+    const double tlimit = std::max(tend, r.t0_s + 1.0);
+    for (std::size_t k = kp + 1; k < onset && static_cast<double>(k) * dt <= tlimit; ++k) {
+      runmin = std::min(runmin, f(k));
+      if (f(k) - runmin >= rise) {
+        r.cough_time_s = static_cast<double>(k) * dt - r.t0_s;
+        r.cough_rise_lps = f(k) - runmin;
+        break;
+      }
+    }
+  }
+  // Abrupt stop of flow (glottic closure or early termination).
+  {
+    const auto w =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kStopWindow_s * rate)));
+    for (std::size_t k = kp + 1; k < n; ++k) {
+      if (f(k) <= kStopToFlow_lps) {
+        const std::size_t from = k >= kp + w ? k - w : kp;
+        double hi = 0.0;
+        for (std::size_t j = from; j < k; ++j) hi = std::max(hi, f(j));
+        if (hi >= kStopFromFlow_lps) r.abrupt_stop_time_s = static_cast<double>(k) * dt - r.t0_s;
+        break;
+      }
+    }
+  }
+
+  if (keep_curves) {
+    const auto step = std::max<std::size_t>(1, static_cast<std::size_t>(rate / kCurveRate_hz));
+    const std::size_t last = std::min(n, onset);
+    for (std::size_t k = s; k < last; k += step) {
+      r.curves.time_s.push_back(static_cast<double>(k) * dt - r.t0_s);
+      r.curves.volume_l.push_back(V(k) - v0);
+      r.curves.flow_lps.push_back(f(k));
+    }
+  }
+  return r;
+}
+
+}  // namespace odyo::spirometry
