@@ -211,7 +211,9 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
     std::size_t kmin = 0;
     for (std::size_t k = 0; k <= s; ++k)
       if (V(k) < V(kmin)) kmin = k;
-    if (v0 - V(kmin) >= kMinPreInspiration_l)
+    double vtop = V(0);  // volume before the inspiration
+    for (std::size_t k = 0; k <= kmin; ++k) vtop = std::max(vtop, V(k));
+    if (vtop - V(kmin) >= kMinPreInspiration_l)
       r.hesitation_s = r.t0_s - static_cast<double>(kmin) * dt;
   }
   // FIVC and any volume exhaled again after inspiration began.
