@@ -31,7 +31,12 @@ void SampleClock::observe(std::int64_t sample_index, Clock::time_point arrival) 
 
 void SampleClock::refit() {
   const std::size_t n = obs_.size();
-  if (n >= 2 && obs_.back().index != obs_.front().index) {
+  // The slope is trusted only once the window spans kMinFitSpanS of device time: over a shorter
+  // span, transport jitter (~1 ms) moves a fitted slope by more than a crystal's drift (< 100 ppm).
+  constexpr double kMinFitSpanS = 2.0;
+  const double span_s =
+      n >= 2 ? static_cast<double>(obs_.back().index - obs_.front().index) / nominal_rate_hz_ : 0.0;
+  if (n >= 2 && span_s >= kMinFitSpanS) {
     // Least squares slope, centred for numerical stability.
     double mi = 0, mt = 0;
     for (const auto& o : obs_) {

@@ -32,6 +32,11 @@ void JournalWriter::stop() {
   thread_.join();
 }
 
+Result<std::int64_t> JournalWriter::begin_session(const SessionMeta& meta) {
+  std::lock_guard lock(sink_mu_);
+  return sink_.begin_session(meta);
+}
+
 void JournalWriter::submit(RawChunk chunk) {
   {
     std::lock_guard lock(mu_);
@@ -74,6 +79,7 @@ bool JournalWriter::commit_round() {
     events.swap(pending_events_);
   }
   if (chunks.empty() && events.empty()) return true;
+  std::unique_lock sink_lock(sink_mu_);
   const auto t0 = std::chrono::steady_clock::now();
   Result<void> r;
   for (const auto& c : chunks) {
@@ -89,8 +95,9 @@ bool JournalWriter::commit_round() {
   if (r) r = sink_.commit();
   const auto took =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  if (!r) sink_.rollback();
+  sink_lock.unlock();
   if (!r) {
-    sink_.rollback();
     // Nothing is lost: put the batch back in front of what arrived meanwhile and retry later.
     std::lock_guard lock(mu_);
     chunks.insert(chunks.end(), std::make_move_iterator(pending_.begin()),

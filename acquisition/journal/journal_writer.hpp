@@ -50,6 +50,9 @@ class JournalWriter {
   void start();
   void stop();  // commits everything pending, then joins
 
+  // Registers a session in the sink (serialised with the writer thread).
+  Result<std::int64_t> begin_session(const SessionMeta& meta);
+
   void submit(RawChunk chunk);
   void submit_event(JournalEvent event);
   // Blocks until everything submitted before the call is durable (or the timeout passes).
@@ -65,6 +68,7 @@ class JournalWriter {
   JournalSink& sink_;
   const std::chrono::milliseconds interval_;
   CommitListener listener_;
+  std::mutex sink_mu_;  // the sink is used by one thread at a time
   mutable std::mutex mu_;
   std::condition_variable cv_;       // wakes the writer (stop, flush)
   std::condition_variable done_cv_;  // wakes flush() waiters
