@@ -129,7 +129,9 @@ struct ParseStep {
 //   std::string describe_truncated(std::size_t have) const;     // message for finish()
 // A rejected candidate is skipped one byte at a time; bytes inside the span the rejected frame
 // claimed are reported within the same error (one bad frame → one error), and consecutive
-// discarded bytes are merged into one error, emitted at the latest at the end of each feed().
+// discarded bytes are merged into one error, emitted when the next frame is found, at flush(),
+// at finish(), or every 4096 bytes of a long run. Frames and errors therefore do not depend on
+// how the stream is chunked.
 template <typename Parser>
 class StreamDecoder {
  public:
@@ -147,7 +149,7 @@ class StreamDecoder {
     while (p < n) {
       const std::uint64_t pos = base_ + p;
       if (!parser_.is_start(buf_[p])) {
-        extend_run(pos, errc::garbage, {});
+        extend_run(pos, errc::garbage, {}, out);
         ++p;
         continue;
       }
@@ -171,7 +173,7 @@ class StreamDecoder {
       }
       // reject
       if (pos < protected_end_ || std::string_view(step.code) == errc::garbage) {
-        extend_run(pos, errc::garbage, {});  // inside a frame already reported as bad
+        extend_run(pos, errc::garbage, {}, out);  // inside a frame already reported as bad
       } else {
         close_run(out);
         open_run(pos, step.code, std::move(step.message));
@@ -179,7 +181,6 @@ class StreamDecoder {
       }
       ++p;
     }
-    close_run(out);
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(p));
     base_ += p;
   }
@@ -189,6 +190,11 @@ class StreamDecoder {
     feed(bytes, b);
     return b;
   }
+
+  // Emits the error of the bytes discarded so far, if any, without waiting for the next frame
+  // (e.g. when the device has been silent for a while). Errors are otherwise emitted when the
+  // next frame is found, so that the result does not depend on how the stream was chunked.
+  void flush(Batch& out) { close_run(out); }
 
   // End of stream (unplug, end of a journal replay): report the incomplete frame, if any.
   void finish(Batch& out) {
@@ -233,7 +239,8 @@ class StreamDecoder {
   void open_run(std::uint64_t pos, const char* code, std::string message) {
     run_ = Run{true, pos, pos + 1, code, std::move(message)};
   }
-  void extend_run(std::uint64_t pos, const char* code, std::string message) {
+  void extend_run(std::uint64_t pos, const char* code, std::string message, Batch& out) {
+    if (run_.open && run_.end - run_.begin >= kMaxRunBytes) close_run(out);
     if (run_.open && run_.end == pos) {
       run_.end = pos + 1;
     } else if (!run_.open) {
@@ -254,6 +261,10 @@ class StreamDecoder {
     out.errors.push_back(DecodeError{run_.begin, len, run_.code, std::move(msg)});
     run_ = {};
   }
+
+  // A long run of undecodable bytes (wrong profile, wrong baud rate) is reported every
+  // kMaxRunBytes bytes, counted from the run's start, so the split does not depend on chunking.
+  static constexpr std::uint64_t kMaxRunBytes = 4096;
 
   Parser parser_{};
   Bytes buf_;
