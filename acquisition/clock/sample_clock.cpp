@@ -37,25 +37,24 @@ void SampleClock::refit() {
   const double span_s =
       n >= 2 ? static_cast<double>(obs_.back().index - obs_.front().index) / nominal_rate_hz_ : 0.0;
   if (n >= 2 && span_s >= kMinFitSpanS) {
-    // Least squares slope, centred for numerical stability.
-    double mi = 0, mt = 0;
-    for (const auto& o : obs_) {
-      mi += static_cast<double>(o.index);
-      mt += o.t_s;
-    }
-    mi /= static_cast<double>(n);
-    mt /= static_cast<double>(n);
-    double sxy = 0, sxx = 0;
-    for (const auto& o : obs_) {
-      const double di = static_cast<double>(o.index) - mi;
-      sxy += di * (o.t_s - mt);
-      sxx += di * di;
-    }
-    const double slope = sxy / sxx;
-    // Accept only a plausible slope (within 5 % of nominal): a burst of late frames after a
-    // stall must not bend the clock; the nominal rate is the fallback.
+    // Slope through the lower envelope: the least-delayed observation of the first half of the
+    // window and of the second half. Least squares over all points would be bent by a burst of
+    // late arrivals (a stall); the minima are not.
     const double nominal = 1.0 / nominal_rate_hz_;
-    if (std::isfinite(slope) && std::abs(slope - nominal) < 0.05 * nominal) period_s_ = slope;
+    auto least_delayed = [&](std::size_t from, std::size_t to) {
+      std::size_t best = from;
+      for (std::size_t k = from; k < to; ++k)
+        if (obs_[k].t_s - static_cast<double>(obs_[k].index) * nominal <
+            obs_[best].t_s - static_cast<double>(obs_[best].index) * nominal)
+          best = k;
+      return obs_[best];
+    };
+    const Obs a = least_delayed(0, n / 2);
+    const Obs b = least_delayed(n / 2, n);
+    const double slope =
+        b.index != a.index ? (b.t_s - a.t_s) / static_cast<double>(b.index - a.index) : nominal;
+    // Accept only a plausible slope (within 1 % of nominal; crystals are within 0.01 %).
+    if (std::isfinite(slope) && std::abs(slope - nominal) < 0.01 * nominal) period_s_ = slope;
   }
   double lo = std::numeric_limits<double>::infinity();
   for (const auto& o : obs_) lo = std::min(lo, o.t_s - static_cast<double>(o.index) * period_s_);

@@ -4,8 +4,9 @@
 //
 // Model: t(i) = t0 + i * period. Arrival = true time + a non-negative transport delay (USB/serial
 // buffering, scheduler). So:
-//  - the period is the least-squares slope of arrival vs index over a sliding window (delays
-//    average out; the device crystal's drift is followed because the window slides), and
+//  - the period is the slope through the lower envelope of arrival vs index over a sliding window
+//    (the least-delayed arrival of each half of the window; the device crystal's drift is followed
+//    because the window slides; a burst of late arrivals does not bend it), and
 //  - the offset is the LOWER envelope: the smallest (arrival - i * period) in the window, i.e. the
 //    least-delayed arrival, not the mean (a mean offset would carry the average queueing delay).
 // Until two observations exist the nominal period is used.
