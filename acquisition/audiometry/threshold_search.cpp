@@ -6,7 +6,9 @@
 
 namespace odyo::audiometry {
 
-bool SearchResult::any_unreliable() const { return listener.unreliable; }
+bool SearchResult::any_unreliable() const {
+  return listener.unreliable;
+}
 
 ThresholdSearch::ThresholdSearch(SearchParams params, std::uint64_t seed)
     : params_(std::move(params)), rng_(seed) {
