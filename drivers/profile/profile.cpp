@@ -534,6 +534,142 @@ ProfileResult<FippProfile> parse_fipp_profile(const ProfileNode& root, std::stri
   return p;
 }
 
+ProfileResult<SerialResultsProfile> parse_serial_results_profile(const ProfileNode& root,
+                                                                 std::string_view source) {
+  Reader r(source);
+  SerialResultsProfile p;
+  if (!root.is_table()) return ProfileError{"", std::string(source) + ": not a table"};
+  r.only_keys(&root, "", {"device", "transport", "options"});
+  p.device = read_device(r, root, "");
+  if (!r.failed() && p.device.family != "tm262" && p.device.family != "gsi61" &&
+      p.device.family != "vitalograph")
+    r.fail("device.family", "\"" + p.device.family + "\" is not tm262, gsi61 or vitalograph");
+  const ProfileNode* tr = r.table(root, "", "transport", true);
+  const std::string kind = r.str(tr, "transport", "kind", true).value_or("serial");
+  if (kind == "serial") {
+    r.only_keys(tr, "transport",
+                {"kind", "baud", "data_bits", "parity", "stop_bits", "flow_control",
+                 "usb_vendor_id", "usb_product_id"});
+    p.transport = TransportKind::serial;
+    p.serial = read_serial(r, tr, "transport");
+  } else if (kind == "bluetooth_spp") {
+    r.only_keys(tr, "transport", {"kind", "name_regex", "address_prefix"});
+    p.transport = TransportKind::bluetooth_spp;
+    p.bluetooth_name_regex = r.str(tr, "transport", "name_regex", true).value_or("");
+    p.bluetooth_address_prefix = r.str(tr, "transport", "address_prefix", false).value_or("");
+  } else if (!r.failed()) {
+    r.fail("transport.kind", "\"" + kind + "\" is not serial or bluetooth_spp");
+  }
+  const ProfileNode* opt = r.table(root, "", "options", false);
+  r.only_keys(opt, "options", {"tm262_checksum", "gsi61_checksum"});
+  if (auto v = r.str(opt, "options", "tm262_checksum", false)) {
+    if (*v == "seven_bit")
+      p.tm262_seven_bit_checksum = true;
+    else if (*v != "full_byte")
+      r.fail("options.tm262_checksum",
+             "must be \"full_byte\" (sum & 0xFF) or \"seven_bit\" "
+             "(sum & 0x7F)");
+  }
+  if (auto v = r.str(opt, "options", "gsi61_checksum", false)) {
+    if (*v == "strict")
+      p.gsi61_checksum = codec::gsi61::ChecksumPolicy::strict;
+    else if (*v != "log_only")
+      r.fail("options.gsi61_checksum", "must be \"log_only\" or \"strict\"");
+  }
+  if (r.failed()) return r.error();
+  return p;
+}
+
+ProfileResult<GdtPartnerProfile> parse_gdt_partner_profile(const ProfileNode& root,
+                                                           std::string_view source) {
+  Reader r(source);
+  GdtPartnerProfile p;
+  if (!root.is_table()) return ProfileError{"", std::string(source) + ": not a table"};
+  r.only_keys(&root, "", {"device", "transport", "gdt", "audiogram_idents"});
+  p.device = read_device(r, root, "gdt");
+  const ProfileNode* tr = r.table(root, "", "transport", true);
+  r.only_keys(tr, "transport", {"kind", "inbox_dir", "outbox_dir"});
+  if (r.str(tr, "transport", "kind", true).value_or("gdt_folder") != "gdt_folder" && !r.failed())
+    r.fail("transport.kind", "a GDT partner is reached through folders: must be \"gdt_folder\"");
+  p.inbox_dir = r.str(tr, "transport", "inbox_dir", true).value_or("");
+  p.outbox_dir = r.str(tr, "transport", "outbox_dir", true).value_or("");
+  if (!r.failed() && p.inbox_dir == p.outbox_dir)
+    r.fail("transport.outbox_dir", "must differ from inbox_dir (one direction per folder, §1)");
+  const ProfileNode* g = r.table(root, "", "gdt", true);
+  r.only_keys(g, "gdt",
+              {"station_id", "partner_id", "file_names", "write_charset", "read_charset_override",
+               "decimal_comma", "result_timeout_s", "procedure"});
+  p.station_gdt_id = r.str(g, "gdt", "station_id", true).value_or("");
+  p.partner_gdt_id = r.str(g, "gdt", "partner_id", true).value_or("");
+  for (const auto* id : {&p.station_gdt_id, &p.partner_gdt_id})
+    if (!r.failed() && (id->empty() || id->size() > 8))
+      r.fail(id == &p.station_gdt_id ? "gdt.station_id" : "gdt.partner_id",
+             "must be 1…8 characters (GDT ids 8315/8316)");
+  const std::string naming = r.str(g, "gdt", "file_names", false).value_or("fixed");
+  if (naming == "counting")
+    p.counting_file_names = true;
+  else if (naming != "fixed" && !r.failed())
+    r.fail("gdt.file_names", "must be \"fixed\" (<rcv><snd>.GDT) or \"counting\" (.000, .001 …)");
+  const auto charset = [&](std::string_view key) -> std::optional<codec::Charset> {
+    auto v = r.str(g, "gdt", key, false);
+    if (!v) return std::nullopt;
+    auto c = codec::charset_from_name(*v);
+    if (!c) r.fail(join("gdt", key), "\"" + *v + "\" is not ascii, cp437, iso8859-1 or iso8859-15");
+    return c;
+  };
+  p.write_charset = charset("write_charset").value_or(codec::Charset::cp437);
+  if (!r.failed() && p.write_charset == codec::Charset::iso8859_15)
+    r.fail("gdt.write_charset",
+           "ISO 8859-15 has no GDT 2.1 code in field 9206; use cp437 or "
+           "iso8859-1");
+  p.read_charset_override = charset("read_charset_override");
+  p.decimal_comma = r.boolean(g, "gdt", "decimal_comma", false).value_or(true);
+  p.result_timeout =
+      std::chrono::seconds(r.integer(g, "gdt", "result_timeout_s", false, 10, 86400).value_or(600));
+  p.procedure = r.str(g, "gdt", "procedure", false).value_or("");
+  if (const ProfileNode* ids = r.table(root, "", "audiogram_idents", false)) {
+    r.only_keys(ids, "audiogram_idents", {"use_default_convention", "no_response_values", "map"});
+    p.audiogram.use_default_convention =
+        r.boolean(ids, "audiogram_idents", "use_default_convention", false).value_or(true);
+    auto nr = r.strings(ids, "audiogram_idents", "no_response_values");
+    if (!nr.empty()) p.audiogram.no_response_values = nr;
+    if (const ProfileNode* map = r.table(*ids, "audiogram_idents", "map", false)) {
+      for (const auto& [ident, v] : std::get<ProfileNode::Table>(map->value)) {
+        const std::string path = "audiogram_idents.map." + ident;
+        if (!v.is_table()) {
+          r.fail(path,
+                 "must be a table { ear = \"right\", transducer = \"air\", "
+                 "masked = false, frequency_hz = 1000 }");
+          break;
+        }
+        r.only_keys(&v, path, {"ear", "transducer", "masked", "frequency_hz"});
+        codec::gdt::AudiogramIdent a{};
+        const std::string ear = r.str(&v, path, "ear", true).value_or("");
+        if (ear == "right")
+          a.ear = codec::Ear::right;
+        else if (ear == "left")
+          a.ear = codec::Ear::left;
+        else if (!r.failed())
+          r.fail(path + ".ear", "must be \"right\" or \"left\"");
+        const std::string tdr = r.str(&v, path, "transducer", true).value_or("");
+        if (tdr == "air")
+          a.transducer = codec::Transducer::air;
+        else if (tdr == "bone")
+          a.transducer = codec::Transducer::bone;
+        else if (!r.failed())
+          r.fail(path + ".transducer", "must be \"air\" or \"bone\"");
+        a.masked = r.boolean(&v, path, "masked", false).value_or(false);
+        a.frequency_hz =
+            static_cast<int>(r.integer(&v, path, "frequency_hz", true, 100, 20000).value_or(0));
+        if (r.failed()) break;
+        p.audiogram.idents[ident] = a;
+      }
+    }
+  }
+  if (r.failed()) return r.error();
+  return p;
+}
+
 ProfileResult<Profile> parse_profile(const ProfileNode& root, std::string_view source) {
   const ProfileNode* dev = root.get("device");
   const ProfileNode* fam = dev ? dev->get("family") : nullptr;
@@ -552,8 +688,20 @@ ProfileResult<Profile> parse_profile(const ProfileNode& root, std::string_view s
     if (auto* e = std::get_if<ProfileError>(&r)) return *e;
     return Profile(std::get<FippProfile>(std::move(r)));
   }
-  return ProfileError{"device.family", std::string(source) + ": device.family: \"" + *family +
-                                           "\" has no profile parser (known: flow_stream, fipp)"};
+  if (*family == "tm262" || *family == "gsi61" || *family == "vitalograph") {
+    auto r = parse_serial_results_profile(root, source);
+    if (auto* e = std::get_if<ProfileError>(&r)) return *e;
+    return Profile(std::get<SerialResultsProfile>(std::move(r)));
+  }
+  if (*family == "gdt") {
+    auto r = parse_gdt_partner_profile(root, source);
+    if (auto* e = std::get_if<ProfileError>(&r)) return *e;
+    return Profile(std::get<GdtPartnerProfile>(std::move(r)));
+  }
+  return ProfileError{"device.family",
+                      std::string(source) + ": device.family: \"" + *family +
+                          "\" has no profile parser (known: flow_stream, fipp, tm262, gsi61, "
+                          "vitalograph, gdt)"};
 }
 
 }  // namespace odyo::profile

@@ -21,9 +21,12 @@
 #include <variant>
 #include <vector>
 
+#include "drivers/codec/charset.hpp"
 #include "drivers/codec/codec.hpp"
 #include "drivers/codec/fipp.hpp"
 #include "drivers/codec/flow_stream.hpp"
+#include "drivers/codec/gdt.hpp"
+#include "drivers/codec/gsi61.hpp"
 
 namespace odyo::profile {
 
@@ -99,14 +102,51 @@ struct FippProfile {
   std::map<std::string, int> register_words;
 };
 
+// Result-sending serial devices: family tm262 | gsi61 | vitalograph. The line settings and the
+// specs' open points (checksum variants) are data.
+struct SerialResultsProfile {
+  DeviceInfo device;
+  TransportKind transport = TransportKind::serial;  // serial | bluetooth_spp (Vitalograph)
+  SerialSettings serial;
+  // tm262: which checksum reading the simulator sends (welch-allyn-tm262.md §4; the decoder
+  // accepts both and reports which one matched).
+  bool tm262_seven_bit_checksum = false;
+  // gsi61: log_only until the checksum rule is confirmed (gsi61.md §4).
+  codec::gsi61::ChecksumPolicy gsi61_checksum = codec::gsi61::ChecksumPolicy::log_only;
+  // vitalograph: device selection among bonded Bluetooth devices (vitalograph §1, OpenTele V1).
+  std::string bluetooth_name_regex;
+  std::string bluetooth_address_prefix;
+};
+
+// A GDT partner (gdt-2.1.md): the folders, ids and conventions of one device program.
+struct GdtPartnerProfile {
+  DeviceInfo device;
+  std::string inbox_dir;   // where the partner writes results (6310) for the station
+  std::string outbox_dir;  // where the station writes requests (6302) for the partner
+  std::string station_gdt_id = "ODYOSPIR";  // 8315/8316 ids (8 characters in the examples)
+  std::string partner_gdt_id;
+  bool counting_file_names = false;  // §5: "fest" <rcv><snd>.GDT or "hochzaehlend" .000, .001 …
+  codec::Charset write_charset = codec::Charset::cp437;
+  std::optional<codec::Charset> read_charset_override;  // e.g. ISO 8859-15 software
+  bool decimal_comma = true;                            // §8: accept "," in 8420
+  std::chrono::seconds result_timeout{600};  // §5: warn if no 6310 arrives within this time
+  std::string procedure;                     // 8402 code requested, e.g. AUDI01, LUFU02
+  codec::gdt::AudiogramMapping audiogram;
+};
+
 // Any profile, by family.
-using Profile = std::variant<FlowStreamProfile, FippProfile>;
+using Profile =
+    std::variant<FlowStreamProfile, FippProfile, SerialResultsProfile, GdtPartnerProfile>;
 
 // Parses a profile tree. `source` names the file in messages.
 ProfileResult<Profile> parse_profile(const ProfileNode& root, std::string_view source);
 ProfileResult<FlowStreamProfile> parse_flow_stream_profile(const ProfileNode& root,
                                                            std::string_view source);
 ProfileResult<FippProfile> parse_fipp_profile(const ProfileNode& root, std::string_view source);
+ProfileResult<SerialResultsProfile> parse_serial_results_profile(const ProfileNode& root,
+                                                                 std::string_view source);
+ProfileResult<GdtPartnerProfile> parse_gdt_partner_profile(const ProfileNode& root,
+                                                           std::string_view source);
 
 // "source: path: message" for people.
 std::string format(const ProfileError& e, std::string_view source = {});

@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
+
 #include "drivers/codec/fipp.hpp"
 #include "drivers/profile/profile.hpp"
 #include "drivers/profile/toml_tree.hpp"
@@ -198,4 +200,75 @@ TEST(DeviceProfiles, FippProfileWithDuplicateFlowControlBytesIsRefused) {
   EXPECT_NE(msg.find("flow_control.ack: has the same bytes as flow_control.poll"),
             std::string::npos)
       << msg;
+}
+
+TEST(DeviceProfiles, EveryShippedProfileParses) {
+  int n = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(ODYO_SOURCE_DIR) + "/config/devices")) {
+    if (e.path().extension() != ".toml") continue;
+    ++n;
+    auto r = load(e.path().filename().string());
+    EXPECT_TRUE(std::holds_alternative<Profile>(r)) << error_of(r);
+  }
+  EXPECT_GE(n, 7);
+}
+
+TEST(DeviceProfiles, SerialResultDevicesCarryTheSpecLineSettings) {
+  auto tm = load("welch-allyn-tm262.toml");
+  ASSERT_TRUE(std::holds_alternative<Profile>(tm)) << error_of(tm);
+  const auto& t = std::get<SerialResultsProfile>(std::get<Profile>(tm));
+  // welch-allyn-tm262.md §1: 9600 baud, no parity, 8 data bits, 2 stop bits.
+  EXPECT_EQ(t.serial.baud, 9600U);
+  EXPECT_EQ(t.serial.parity, 'N');
+  EXPECT_EQ(t.serial.data_bits, 8U);
+  EXPECT_EQ(t.serial.stop_bits, 2U);
+  EXPECT_FALSE(t.tm262_seven_bit_checksum);
+  auto gsi = load("gsi61.toml");
+  ASSERT_TRUE(std::holds_alternative<Profile>(gsi)) << error_of(gsi);
+  EXPECT_EQ(std::get<SerialResultsProfile>(std::get<Profile>(gsi)).gsi61_checksum,
+            gsi61::ChecksumPolicy::log_only);  // gsi61.md §4
+  auto vg = load("vitalograph-lung-monitor.toml");
+  ASSERT_TRUE(std::holds_alternative<Profile>(vg)) << error_of(vg);
+  const auto& v = std::get<SerialResultsProfile>(std::get<Profile>(vg));
+  EXPECT_EQ(v.transport, TransportKind::bluetooth_spp);
+  EXPECT_EQ(v.bluetooth_address_prefix, "10:00:E8:");  // vitalograph §1 (OpenTele V1)
+}
+
+TEST(DeviceProfiles, GdtPartnerMapsItsIdentsIntoTheAudiogramCodec) {
+  auto r = load("gdt-audiometer-example.toml");
+  ASSERT_TRUE(std::holds_alternative<Profile>(r)) << error_of(r);
+  const auto& g = std::get<GdtPartnerProfile>(std::get<Profile>(r));
+  EXPECT_EQ(g.partner_gdt_id, "AUDIO001");
+  EXPECT_EQ(g.write_charset, Charset::cp437);
+  EXPECT_EQ(g.result_timeout, std::chrono::seconds(900));
+  // The partner's own ident and the spec convention both decode.
+  auto w = gdt::write(
+      6310,
+      {{8402, "AUDI01"}, {8410, "HL_RE_AC_1000"}, {8420, "20"}, {8410, "L_AC_500"}, {8420, "k.R."}},
+      g.write_charset);
+  ASSERT_TRUE(w.ok());
+  auto rec = gdt::parse(w.value());
+  ASSERT_TRUE(rec.ok());
+  auto a = gdt::audiogram(rec.value(), g.audiogram);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_EQ(a->points.size(), 2U);
+  EXPECT_EQ(a->points[0].frequency_hz, 1000);
+  EXPECT_EQ(a->points[0].threshold_db_hl, 20.0);
+  EXPECT_EQ(a->points[1].status, PointStatus::no_response);
+}
+
+TEST(DeviceProfiles, BrokenGdtPartnerIsRefused) {
+  auto table = toml::parse_file(device_file("gdt-audiometer-example.toml"));
+  table["gdt"].as_table()->insert_or_assign("partner_id", "TOOLONGID");
+  EXPECT_NE(error_of(parse_profile(to_profile_node(table), "p.toml")).find("gdt.partner_id"),
+            std::string::npos);
+  table = toml::parse_file(device_file("gdt-audiometer-example.toml"));
+  table["gdt"].as_table()->insert_or_assign("write_charset", "iso8859-15");
+  EXPECT_NE(error_of(parse_profile(to_profile_node(table), "p.toml")).find("9206"),
+            std::string::npos);
+  table = toml::parse_file(device_file("gdt-audiometer-example.toml"));
+  table["transport"].as_table()->insert_or_assign("outbox_dir", "var/gdt/audio001/in");
+  EXPECT_NE(error_of(parse_profile(to_profile_node(table), "p.toml")).find("inbox_dir"),
+            std::string::npos);
 }
