@@ -1,5 +1,6 @@
 #include "tools/devsim/spiro_sim.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,7 +25,12 @@ SpiroSimulator::~SpiroSimulator() {
 bool SpiroSimulator::start(std::string* why) {
   if (!pty_.plug(why)) return false;
   stop_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run();
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    cpu_s_ = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  });
   return true;
 }
 

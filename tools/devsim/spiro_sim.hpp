@@ -48,6 +48,8 @@ class SpiroSimulator {
   [[nodiscard]] std::int64_t frames_generated() const { return frames_generated_.load(); }
   [[nodiscard]] std::int64_t unplugs_done() const { return unplugs_done_.load(); }
   [[nodiscard]] std::size_t bytes_not_delivered() const { return bytes_not_delivered_.load(); }
+  // CPU time the sender thread used (valid after stop()), to separate it from the station's.
+  [[nodiscard]] double cpu_seconds() const { return cpu_s_.load(); }
   [[nodiscard]] const FlowScript& script() const { return script_; }
   [[nodiscard]] const profile::FlowStreamProfile& profile() const { return profile_; }
   [[nodiscard]] const std::filesystem::path& link() const { return pty_.link(); }
@@ -64,6 +66,7 @@ class SpiroSimulator {
   std::atomic<bool> stop_{false};
   std::atomic<bool> silenced_{false};
   std::atomic<bool> silent_{false};
+  std::atomic<double> cpu_s_{0.0};
   mutable std::mutex mu_;
   std::vector<std::uint8_t> sent_;
   std::vector<std::uint8_t> pending_;  // encoded, not yet accepted by the pty
