@@ -166,12 +166,16 @@ Result<void> quantize(ConstStereoView in, int bits, std::span<std::int32_t> out)
   return {};
 }
 
-double amplitude_from_dbfs(double dbfs) {
-  return std::pow(10.0, dbfs / 20.0);
-}
-
-double dbfs_from_amplitude(double amplitude) {
-  return 20.0 * std::log10(amplitude);
+Result<std::vector<std::int32_t>> render_presentation(const ToneSpec& spec, std::int64_t pre_frames,
+                                                      std::int64_t post_frames, int bits) {
+  if (auto v = validate(spec); !v) return v.error();
+  if (pre_frames < 0 || post_frames < 0)
+    return make_error("bad_padding", "silence before and after a tone cannot be negative");
+  StereoFrames buf = StereoFrames::Zero(pre_frames + spec.frames + post_frames, 2);
+  if (auto r = render_tone(spec, buf.middleRows(pre_frames, spec.frames)); !r) return r.error();
+  std::vector<std::int32_t> words(static_cast<std::size_t>(buf.rows()) * 2);
+  if (auto q = quantize(buf, bits, words); !q) return q.error();
+  return words;
 }
 
 }  // namespace odyo::audiometry::tone

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "analysis/audiometry/types.hpp"
 #include "analysis/core/result.hpp"
@@ -86,16 +87,9 @@ Result<void> render_tone(const ToneSpec& spec, StereoView out);
 // out.size() must be 2 × in.rows().
 Result<void> quantize(ConstStereoView in, int bits, std::span<std::int32_t> out);
 
-// Calibration arithmetic (reference note §4): the coupler SPL for L dB HL at f is L + RETSPL(f);
-// a calibration measured M dB SPL at digital peak level D_cal dBFS, so S = M − D_cal; the tone is
-// played at D = L + RETSPL − S dBFS peak.
-inline double sensitivity_db(double measured_spl_db, double digital_level_dbfs) {
-  return measured_spl_db - digital_level_dbfs;
-}
-inline double digital_level_dbfs(double level_db_hl, double retspl_db, double sensitivity) {
-  return level_db_hl + retspl_db - sensitivity;
-}
-double amplitude_from_dbfs(double dbfs);
-double dbfs_from_amplitude(double amplitude);
+// The exact words a sink plays for one presentation: `pre_frames` of digital silence, the tone,
+// `post_frames` of silence, quantized to `bits` (24 or 32) in interleaved stereo.
+Result<std::vector<std::int32_t>> render_presentation(const ToneSpec& spec, std::int64_t pre_frames,
+                                                      std::int64_t post_frames, int bits);
 
 }  // namespace odyo::audiometry::tone

@@ -10,6 +10,7 @@
 #include <numbers>
 #include <vector>
 
+#include "analysis/audiometry/tone/levels.hpp"
 #include "analysis/audiometry/tone/measure.hpp"
 #include "analysis/audiometry/tone/tone.hpp"
 
@@ -63,11 +64,12 @@ TEST(ToneSynthesis, FrequencyWithinTypeOneToleranceAtEveryStandardFrequency) {
 }
 
 TEST(ToneSynthesis, FiveDecibelStepsWithinATenthOfADecibelOverTheWholeRange) {
-  // Digital levels from −5 to −110 dBFS peak in 5 dB steps; each measured amplitude is compared
-  // with the previous one: the ideal ratio is 10^(−5/20) = 0.56234 (−5.000 dB).
+  // Digital levels from −5 to −115 dBFS (kMinDigitalLevelDbfs) peak in 5 dB steps; each measured
+  // amplitude is compared with the previous one: the ideal ratio is 10^(−5/20) = 0.56234 (−5.000
+  // dB).
   for (double hz : {250.0, 1000.0, 4000.0, 8000.0}) {
     double previous_db = 0.0;
-    for (int step = 1; step <= 22; ++step) {
+    for (int step = 1; step <= 23; ++step) {
       const double dbfs = -5.0 * step;
       const ToneSpec s = spec_of(hz, amplitude_from_dbfs(dbfs), 600.0);
       const StereoFrames played = render_played(s, 0, 0);

@@ -1,0 +1,339 @@
+// odyospiro audio tone | calibrate | listening-check — the computer-driven audiometer's commands
+// (issue 8). They are added to the `audio` group created by station/cli/audio_cmd.cpp (created
+// here if that group is not registered). Single-threaded (the command line's thread).
+#include <toml++/toml.h>
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analysis/audiometry/tone/levels.hpp"
+#include "analysis/audiometry/tone/tone.hpp"
+#include "drivers/audio/alsa_sink.hpp"
+#include "drivers/audio/wav_file.hpp"
+#include "station/cli/context.hpp"
+#include "station/pcaudio/calibration.hpp"
+#include "station/pcaudio/listening_check.hpp"
+
+namespace odyo::station {
+namespace {
+
+namespace tone = audiometry::tone;
+using pcaudio::Calibration;
+
+// 200 ms of digital silence before and after one presentation (issue 8 interface).
+constexpr double kPaddingMs = 200.0;
+
+Result<std::chrono::year_month_day> parse_date(const std::string& s) {
+  if (s.empty()) return pcaudio::today_local();
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  if (std::sscanf(s.c_str(), "%d-%u-%u%c", &y, &m, &d, &tail) == 3) {
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                    std::chrono::day{d}};
+    if (ymd.ok()) return ymd;
+  }
+  return make_error("bad_date", "\"" + s + "\" is not a date; write YYYY-MM-DD");
+}
+
+Result<audiometry::Ear> parse_ear(const std::string& s) {
+  if (s == "left") return audiometry::Ear::left;
+  if (s == "right") return audiometry::Ear::right;
+  return make_error("bad_ear", "--ear must be left or right, not \"" + s + "\"");
+}
+
+// The calibration named on the command line, else the station config's.
+Result<Calibration> load_named_calibration(CliContext& ctx, const std::string& explicit_file,
+                                           std::chrono::year_month_day today) {
+  std::filesystem::path file = explicit_file;
+  if (file.empty()) {
+    auto c = ctx.config();
+    if (!c) return c.error();
+    file = (*c)->calibration_file;
+    if (file.empty())
+      return make_error("calibration_missing",
+                        "no calibration given: pass --calibration FILE or set "
+                        "[audiometry].calibration_file in station.toml");
+  }
+  return pcaudio::load_calibration(file, today);
+}
+
+int valid_months(CliContext& ctx) {
+  auto c = ctx.config();
+  return c ? (*c)->calibration_valid_months : 12;
+}
+
+struct ToneOptions {
+  std::string ear;
+  int frequency_hz = 0;
+  double level_db_hl = 0.0;
+  int duration_ms = 1000;
+  bool pulsed = false;
+  bool warble = false;
+  int bits = 24;
+  std::string calibration;
+  std::string output;
+  std::string today;
+};
+
+int run_tone(CliContext& ctx, const ToneOptions& o) {
+  auto ear = parse_ear(o.ear);
+  if (!ear) return ctx.fail(ear.error());
+  if (o.pulsed && o.warble)
+    return ctx.fail(make_error("bad_tone_kind", "choose --pulsed or --warble, not both"));
+  auto today = parse_date(o.today);
+  if (!today) return ctx.fail(today.error());
+  auto cal = load_named_calibration(ctx, o.calibration, *today);
+  if (!cal) return ctx.fail(cal.error(), 2);
+  if (cal->example)
+    ctx.err() << ctx.tr("not: örnek kalibrasyon dosyası (gerçek ölçüm değil): ",
+                        "note: example calibration (not a measurement): ")
+              << cal->file.string() << "\n";
+  if (auto ex = pcaudio::check_expiry(*cal, *today, valid_months(ctx)); !ex)
+    ctx.err() << ctx.tr("uyarı: ", "warning: ") << ex.error().message << "\n";
+  const auto table = cal->levels();
+  auto plan = tone::plan_tone(table, *ear, o.frequency_hz, o.level_db_hl);
+  if (!plan) return ctx.fail(plan.error());
+  if (plan->needs_warning)
+    ctx.err() << ctx.tr("UYARI: 100 dB HL üzerinde ton (", "WARNING: tone above 100 dB HL (")
+              << o.level_db_hl << " dB HL)\n";
+  tone::ToneSpec spec;
+  spec.ear = *ear;
+  spec.frequency_hz = o.frequency_hz;
+  spec.peak_amplitude = plan->peak_amplitude;
+  spec.kind = o.pulsed ? tone::ToneKind::pulsed
+                       : (o.warble ? tone::ToneKind::warble : tone::ToneKind::continuous);
+  spec.sample_rate_hz = cal->sample_rate_hz;
+  spec.frames = tone::frames_for_ms(o.duration_ms, spec.sample_rate_hz);
+  spec.shape = cal->tone_shape;
+  const auto pad = tone::frames_for_ms(kPaddingMs, spec.sample_rate_hz);
+  const int bits = o.bits;
+  auto words = tone::render_presentation(spec, pad, pad, bits);
+  if (!words) return ctx.fail(words.error());
+  if (auto w = drivers::audio::write_wav(o.output, cal->sample_rate_hz, 2, bits, *words); !w)
+    return ctx.fail(make_error(w.error().code, w.error().message), 2);
+  const auto frames = static_cast<std::int64_t>(words->size() / 2);
+  if (ctx.json()) {
+    ctx.out() << nlohmann::json{{"output", o.output},
+                                {"sample_rate_hz", cal->sample_rate_hz},
+                                {"channels", 2},
+                                {"bits", bits},
+                                {"frames", frames},
+                                {"tone_start_frame", pad},
+                                {"tone_frames", spec.frames},
+                                {"ear", o.ear},
+                                {"frequency_hz", o.frequency_hz},
+                                {"level_db_hl", o.level_db_hl},
+                                {"digital_level_dbfs", plan->digital_level_dbfs},
+                                {"peak_amplitude", plan->peak_amplitude},
+                                {"warning_above_100_db_hl", plan->needs_warning}}
+                     .dump(2)
+              << "\n";
+  } else {
+    ctx.out() << o.output << ": " << o.ear << " " << o.frequency_hz << " Hz " << o.level_db_hl
+              << " dB HL = " << plan->digital_level_dbfs << " dBFS peak, " << frames
+              << " frames (48 kHz, 2 ch, " << bits << " bit)\n";
+  }
+  return 0;
+}
+
+std::filesystem::path default_check_log(CliContext& ctx) {
+  std::filesystem::path db = ctx.opts.db_path;
+  if (db.empty()) {
+    auto c = ctx.config();
+    if (c) db = (*c)->database;
+  }
+  const auto dir = db.has_parent_path() ? db.parent_path() : std::filesystem::path(".");
+  return dir / "pcaudio-listening-checks.jsonl";
+}
+
+struct CheckOptions {
+  bool pass = false;
+  bool fail = false;
+  std::string listener;
+  std::string note;
+  std::string calibration;
+  std::string log;
+  std::string today;
+};
+
+int run_listening_check(CliContext& ctx, const CheckOptions& o) {
+  if (o.pass == o.fail)
+    return ctx.fail(make_error("bad_check", "give exactly one of --pass or --fail"));
+  if (o.fail && o.note.empty())
+    return ctx.fail(make_error("bad_check", "a failed check needs --note saying what was wrong"));
+  auto today = parse_date(o.today);
+  if (!today) return ctx.fail(today.error());
+  auto cal = load_named_calibration(ctx, o.calibration, *today);
+  if (!cal) return ctx.fail(cal.error(), 2);
+  pcaudio::ListeningCheck c{*today, cal->pair_id(), o.listener, o.pass, o.note};
+  const std::filesystem::path log =
+      o.log.empty() ? default_check_log(ctx) : std::filesystem::path(o.log);
+  if (auto r = pcaudio::record_listening_check(log, c); !r) return ctx.fail(r.error(), 2);
+  ctx.out() << log.string() << ": " << pcaudio::to_iso(*today) << " " << cal->pair_id() << " "
+            << (o.pass ? "pass" : "fail") << "\n";
+  return 0;
+}
+
+struct CalibrateOptions {
+  std::string template_file;
+  std::string device;
+  std::string output;
+  std::string technician;
+  double level_dbfs = -30.0;
+  int duration_ms = 3000;
+  std::string today;
+};
+
+// Calibration run: for every (channel, frequency) of the template, play the reference tone at
+// `level_dbfs` peak through the PCM and read the SPL the technician types (one number per line on
+// stdin, as read on the sound level meter on the coupler). Writes a new calibration file.
+int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
+  auto today = parse_date(o.today);
+  if (!today) return ctx.fail(today.error());
+  auto tmpl = pcaudio::load_calibration(o.template_file, *today);
+  if (!tmpl) return ctx.fail(tmpl.error(), 2);
+  if (!(o.level_dbfs <= -10.0 && o.level_dbfs >= -60.0))
+    return ctx.fail(make_error("bad_level", "--level-dbfs must be within −60…−10 dBFS peak"));
+  toml::table root;
+  try {
+    root = toml::parse_file(o.template_file);
+  } catch (const toml::parse_error& e) {
+    return ctx.fail(make_error("calibration_invalid", std::string(e.description())), 2);
+  }
+  const std::string device = o.device.empty() ? tmpl->alsa_pcm : o.device;
+  drivers::audio::AlsaSink sink(device);
+  drivers::audio::SinkFormat fmt{tmpl->sample_rate_hz, 2, tmpl->bits};
+  if (auto st = sink.open(fmt); !st)
+    return ctx.fail(make_error(st.error().code, st.error().message), 2);
+  toml::array points;
+  for (const auto& p : tmpl->points) {
+    tone::ToneSpec spec;
+    spec.ear = p.channel;
+    spec.frequency_hz = p.frequency_hz;
+    spec.peak_amplitude = tone::amplitude_from_dbfs(o.level_dbfs);
+    spec.frames = tone::frames_for_ms(o.duration_ms, tmpl->sample_rate_hz);
+    spec.sample_rate_hz = tmpl->sample_rate_hz;
+    spec.shape = tmpl->tone_shape;
+    auto words = tone::render_presentation(spec, 0, 0, tmpl->bits);
+    if (!words) return ctx.fail(words.error());
+    ctx.err() << audiometry::to_string(p.channel) << " " << p.frequency_hz << " Hz at "
+              << o.level_dbfs << " dBFS: "
+              << ctx.tr("ses seviyesi ölçerde okunan dB SPL? ", "dB SPL read on the meter? ")
+              << std::flush;
+    if (auto st = sink.write(*words); !st)
+      return ctx.fail(make_error(st.error().code, st.error().message), 2);
+    if (auto st = sink.drain(); !st)
+      return ctx.fail(make_error(st.error().code, st.error().message), 2);
+    std::string line;
+    if (!std::getline(std::cin, line))
+      return ctx.fail(make_error("calibration_aborted",
+                                 "no reading given: the calibration was not written; start again"));
+    double spl = 0.0;
+    try {
+      std::size_t used = 0;
+      spl = std::stod(line, &used);
+    } catch (const std::exception&) {
+      return ctx.fail(
+          make_error("bad_reading", "\"" + line + "\" is not a dB SPL reading; start again"));
+    }
+    if (!(spl > -20.0 && spl < 160.0))
+      return ctx.fail(
+          make_error("bad_reading", "reading " + line + " dB SPL is implausible; start again"));
+    toml::table pt{{"channel", std::string(audiometry::to_string(p.channel))},
+                   {"frequency_hz", p.frequency_hz},
+                   {"digital_level_dbfs", o.level_dbfs},
+                   {"measured_spl_db", spl},
+                   {"max_undistorted_dbfs", p.max_undistorted_dbfs}};
+    points.push_back(std::move(pt));
+  }
+  sink.close();
+  const auto d = *today;
+  root.insert_or_assign("example", false);
+  root.insert_or_assign("example_note", "");
+  root.insert_or_assign("points", std::move(points));
+  if (auto* c = root["calibration"].as_table()) {
+    c->insert_or_assign("date",
+                        toml::date{static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                                   static_cast<unsigned>(d.day())});
+    if (!o.technician.empty()) c->insert_or_assign("technician", o.technician);
+    c->insert_or_assign("software_version", std::string("odyospiro ") + ODYO_VERSION);
+  }
+  if (auto* i = root["interface"].as_table()) i->insert_or_assign("alsa_pcm", device);
+  std::ofstream out(o.output);
+  out << "# Written by `odyospiro audio calibrate` from " << o.template_file << "\n"
+      << root << "\n";
+  out.close();
+  if (!out) return ctx.fail(make_error("write_failed", "cannot write " + o.output), 2);
+  // Validate what was written, exactly as a test session will load it.
+  auto check = pcaudio::load_calibration(o.output, *today);
+  if (!check) return ctx.fail(check.error(), 2);
+  ctx.out() << o.output << ": " << check->points.size() << " points\n";
+  return 0;
+}
+
+CLI::App* audio_group(CLI::App& app) {
+  auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "audio"; });
+  if (!found.empty()) return found.front();
+  auto* g = app.add_subcommand("audio", "Audiometry / İşitme testi");
+  g->require_subcommand(1);
+  return g;
+}
+
+}  // namespace
+
+void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
+  CLI::App* audio = audio_group(app);
+
+  auto t = std::make_shared<ToneOptions>();
+  auto* tc = audio->add_subcommand(
+      "tone",
+      "Write one calibrated presentation as a WAV file (48 kHz stereo; 200 ms silence "
+      "before and after): exactly what the ALSA sink would play");
+  tc->add_option("--ear", t->ear, "left | right")->required();
+  tc->add_option("--hz", t->frequency_hz, "frequency (must be calibrated)")->required();
+  tc->add_option("--level-db-hl", t->level_db_hl, "level in dB HL")->required();
+  tc->add_option("--duration-ms", t->duration_ms, "tone gate length, rise to end of fall")
+      ->check(CLI::Range(100, 60000));
+  tc->add_flag("--pulsed", t->pulsed, "pulsed tone (225 ms on / 225 ms off)");
+  tc->add_flag("--warble", t->warble, "frequency-modulated (warble) tone");
+  tc->add_option("--bits", t->bits, "24 or 32")->check(CLI::IsMember({24, 32}));
+  tc->add_option("--calibration", t->calibration, "calibration file (default: station.toml's)");
+  tc->add_option("--output", t->output, "WAV file to write")->required();
+  tc->add_option("--today", t->today, "date for the calibration checks (YYYY-MM-DD)");
+  tc->callback([&ctx, t] { ctx.exit_code = run_tone(ctx, *t); });
+
+  auto c = std::make_shared<CheckOptions>();
+  auto* cc = audio->add_subcommand("listening-check",
+                                   "Record today's daily listening check of the PC audiometer");
+  cc->add_flag("--pass", c->pass,
+               "every frequency, both earphones: clean, no crosstalk, button ok");
+  cc->add_flag("--fail", c->fail, "something was wrong (say what with --note)");
+  cc->add_option("--listener", c->listener, "who listened")->required();
+  cc->add_option("--note", c->note, "what was heard");
+  cc->add_option("--calibration", c->calibration, "calibration file (default: station.toml's)");
+  cc->add_option("--log", c->log, "check log (default: beside the database)");
+  cc->add_option("--today", c->today, "date of the check (YYYY-MM-DD)");
+  cc->callback([&ctx, c] { ctx.exit_code = run_listening_check(ctx, *c); });
+
+  auto k = std::make_shared<CalibrateOptions>();
+  auto* kc = audio->add_subcommand(
+      "calibrate",
+      "Calibration run: play each reference tone, read the SPL from stdin, write a "
+      "new calibration file");
+  kc->add_option("--template", k->template_file,
+                 "calibration file giving the interface, earphones and frequencies")
+      ->required();
+  kc->add_option("--device", k->device, "ALSA PCM (default: the template's)");
+  kc->add_option("--output", k->output, "calibration file to write")->required();
+  kc->add_option("--technician", k->technician, "who calibrates");
+  kc->add_option("--level-dbfs", k->level_dbfs, "reference tone level, dBFS peak (default −30)");
+  kc->add_option("--duration-ms", k->duration_ms, "reference tone length")
+      ->check(CLI::Range(500, 30000));
+  kc->add_option("--today", k->today, "calibration date (YYYY-MM-DD)");
+  kc->callback([&ctx, k] { ctx.exit_code = run_calibrate(ctx, *k); });
+}
+
+}  // namespace odyo::station

@@ -1,0 +1,82 @@
+#include "station/pcaudio/listening_check.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "station/pcaudio/calibration.hpp"
+
+namespace odyo::station::pcaudio {
+
+Result<void> record_listening_check(const std::filesystem::path& log, const ListeningCheck& c) {
+  if (log.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(log.parent_path(), ec);
+  }
+  std::ofstream out(log, std::ios::app);
+  if (!out)
+    return make_error("listening_log_unwritable",
+                      "cannot append to " + log.string() + ": check the folder's permissions");
+  nlohmann::json j{{"date", to_iso(c.date)},
+                   {"pair", c.pair_id},
+                   {"listener", c.listener},
+                   {"result", c.passed ? "pass" : "fail"},
+                   {"note", c.note}};
+  out << j.dump() << '\n';
+  out.flush();
+  if (!out) return make_error("listening_log_unwritable", "writing " + log.string() + " failed");
+  return {};
+}
+
+Result<std::vector<ListeningCheck>> read_listening_checks(const std::filesystem::path& log) {
+  std::vector<ListeningCheck> v;
+  std::ifstream in(log);
+  if (!in) return v;  // no log yet: no checks
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    try {
+      const auto j = nlohmann::json::parse(line);
+      ListeningCheck c;
+      const std::string d = j.at("date").get<std::string>();
+      int y = 0;
+      unsigned m = 0;
+      unsigned dd = 0;
+      if (std::sscanf(d.c_str(), "%d-%u-%u", &y, &m, &dd) != 3) throw std::runtime_error("date");
+      c.date = std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
+                                           std::chrono::day{dd}};
+      c.pair_id = j.at("pair").get<std::string>();
+      c.listener = j.at("listener").get<std::string>();
+      c.passed = j.at("result").get<std::string>() == "pass";
+      c.note = j.value("note", "");
+      v.push_back(std::move(c));
+    } catch (const std::exception&) {
+      return make_error("listening_log_corrupt", log.string() + " line " + std::to_string(n) +
+                                                     " is not a listening-check record; repair or "
+                                                     "move the file and repeat today's check");
+    }
+  }
+  return v;
+}
+
+Result<void> require_listening_check(const std::filesystem::path& log, const std::string& pair_id,
+                                     std::chrono::year_month_day today) {
+  auto checks = read_listening_checks(log);
+  if (!checks) return checks.error();
+  const ListeningCheck* last = nullptr;
+  for (const auto& c : *checks)
+    if (c.pair_id == pair_id && c.date == today) last = &c;
+  if (last == nullptr)
+    return make_error("listening_check_missing",
+                      "no daily listening check today (" + to_iso(today) + ") for " + pair_id +
+                          ": listen to every frequency on both earphones, then record it with "
+                          "`odyospiro audio listening-check --pass`");
+  if (!last->passed)
+    return make_error("listening_check_failed",
+                      "today's listening check for " + pair_id + " failed (" + last->note +
+                          "): do not test; have the earphones and interface checked");
+  return {};
+}
+
+}  // namespace odyo::station::pcaudio
