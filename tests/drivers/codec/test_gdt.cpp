@@ -279,3 +279,21 @@ TEST(Gdt, FramingErrors) {
     EXPECT_FALSE(gdt::audiogram(r.value()).ok());
   }
 }
+
+TEST(Gdt, ShowExaminationRecord6311RoundTrips) {
+  // §3: 6311 = "show examination data" (PVS → device software), same framing as the others.
+  auto w = gdt::write(6311,
+                      {{8315, "AUDIO001"},
+                       {8316, "ODYOSPIR"},
+                       {3000, "4711"},
+                       {3101, "\xC3\x96zt\xC3\xBCrk"},
+                       {8402, "AUDI01"}},
+                      Charset::cp437);
+  ASSERT_TRUE(w.ok());
+  // 8000 (13) + 8100 (14) + 9206 (10) + 8315 (17) + 8316 (17) + 3000 (13) + 3101 (15) + 8402 (15)
+  EXPECT_EQ(w.value().size(), 114U);
+  auto r = gdt::parse(w.value());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->record_type, gdt::kShowExamination);
+  EXPECT_EQ(r->get(3101), "\xC3\x96zt\xC3\xBCrk");
+}
