@@ -1,12 +1,36 @@
 #include "station/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "station/cli/context.hpp"
 
 namespace odyo::station {
+
 int run_cli(int argc, char** argv) {
-  CLI::App app{"odyospiro — hearing and lung-function test station"};
+  CliContext ctx;
+  CLI::App app{"odyospiro — işitme ve solunum testi istasyonu / hearing and lung-function test station"};
+  app.set_version_flag("--version", std::string("odyospiro ") + ODYO_VERSION);
+  app.option_defaults()->always_capture_default();
+  app.add_option("--config", ctx.opts.config_path, "Configuration file (else $ODYOSPIRO_CONFIG, else config/station.toml)");
+  app.add_option("--db", ctx.opts.db_path, "SQLite database file (overrides [station].database)");
+  app.add_option("--lang", ctx.opts.language, "Output language")->check(CLI::IsMember({"tr", "en"}));
+  app.add_option("--user", ctx.opts.user, "Who is acting (recorded in the audit log); default $USER");
+  app.add_flag("--json", ctx.opts.json, "Machine-readable JSON output");
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.fallthrough();
+  register_all_commands(app, ctx);
+  if (ctx.opts.user.empty()) {
+    const char* u = std::getenv("USER");
+    ctx.opts.user = (u != nullptr && *u != '\0') ? u : "system";
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return ctx.exit_code;
 }
+
 }  // namespace odyo::station

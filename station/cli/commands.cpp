@@ -5,11 +5,27 @@
 
 namespace odyo::station {
 
+void register_worker_commands(CLI::App& app, CliContext& ctx);
+void register_exam_commands(CLI::App& app, CliContext& ctx);
+void register_user_commands(CLI::App& app, CliContext& ctx);
+void register_db_commands(CLI::App& app, CliContext& ctx);
+void register_demo_command(CLI::App& app, CliContext& ctx);
+void register_spiro_commands(CLI::App& app, CliContext& ctx);
+void register_audio_commands(CLI::App& app, CliContext& ctx);
+void register_pcaudio_commands(CLI::App& app, CliContext& ctx);
+void register_evaluate_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
-  (void)app;
-  (void)ctx;
+  register_worker_commands(app, ctx);
+  register_exam_commands(app, ctx);
+  register_user_commands(app, ctx);
+  register_db_commands(app, ctx);
+  register_demo_command(app, ctx);
+  register_evaluate_commands(app, ctx);
+  register_spiro_commands(app, ctx);
+  register_audio_commands(app, ctx);
+  register_pcaudio_commands(app, ctx);  // after the `audio` group, which it extends
 }
 
 }  // namespace odyo::station

@@ -1,0 +1,185 @@
+// odyospiro exam list|show
+#include <iomanip>
+#include <nlohmann/json.hpp>
+
+#include "station/cli/context.hpp"
+#include "station/records/exams.hpp"
+#include "station/records/workers.hpp"
+#include "station/storage/database.hpp"
+
+namespace odyo::station {
+
+nlohmann::json exam_json(const Exam& e) {
+  nlohmann::json j{{"id", e.id},           {"worker_id", e.worker_id},   {"kind", e.kind},
+                   {"started_at", e.started_at}, {"technician", e.technician}, {"device_id", e.device_id},
+                   {"notes", e.notes}};
+  j["ambient_temp_c"] = e.ambient_temp_c ? nlohmann::json(*e.ambient_temp_c) : nlohmann::json(nullptr);
+  j["ambient_pressure_kpa"] = e.ambient_pressure_kpa ? nlohmann::json(*e.ambient_pressure_kpa) : nlohmann::json(nullptr);
+  j["ambient_humidity_pct"] = e.ambient_humidity_pct ? nlohmann::json(*e.ambient_humidity_pct) : nlohmann::json(nullptr);
+  return j;
+}
+
+namespace {
+
+struct EvaluationRow {
+  std::int64_t id;
+  int version;
+  std::string kind, rules_version, purpose, health_group, ek2_column, reason, created_at, created_by, result_json;
+};
+
+Result<std::vector<EvaluationRow>> exam_evaluations(Database& db, std::int64_t exam_id) {
+  auto st = db.prepare(
+      "SELECT id, version, kind, rules_version, purpose, coalesce(health_group,''), coalesce(ek2_column,''), reason, "
+      "created_at, created_by, result_json FROM evaluations WHERE exam_id = ? ORDER BY version, id");
+  if (!st) return st.error();
+  st->bind(1, exam_id);
+  std::vector<EvaluationRow> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->text(4), st->text(5),
+                   st->text(6), st->text(7), st->text(8), st->text(9), st->text(10)});
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_exam_commands(CLI::App& app, CliContext& ctx) {
+  auto* exam = app.add_subcommand("exam", "Exams: list, show / Muayeneler");
+  exam->require_subcommand(1);
+
+  auto worker_key = std::make_shared<std::string>();
+  auto* list = exam->add_subcommand("list", "List exams");
+  list->add_option("--worker", *worker_key, "Only this worker (registry number)");
+  list->callback([&ctx, worker_key] {
+    if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    std::optional<std::int64_t> wid;
+    if (!worker_key->empty()) {
+      auto w = find_worker(**db, *worker_key);
+      if (!w) return (void)ctx.fail(w.error());
+      wid = w->id;
+    }
+    auto exams = list_exams(**db, wid);
+    if (!exams) return (void)ctx.fail(exams.error());
+    if (ctx.json()) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& e : *exams) arr.push_back(exam_json(e));
+      ctx.out() << arr.dump(2) << "\n";
+      return;
+    }
+    for (const auto& e : *exams) {
+      auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
+      ctx.out() << std::left << std::setw(6) << e.id << std::setw(12) << e.kind << std::setw(26) << e.started_at
+                << (w ? w->registry_no + " " + w->first_name + " " + w->last_name : std::string("?")) << "\n";
+    }
+    ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
+  });
+
+  auto id = std::make_shared<std::int64_t>(0);
+  auto* show = exam->add_subcommand("show", "Show one exam with its results and evaluations (latest exam if no id)");
+  show->add_option("id", *id, "Exam id");
+  show->callback([&ctx, id] {
+    if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    std::int64_t exam_id = *id;
+    if (exam_id == 0) {
+      auto all = list_exams(**db);
+      if (!all) return (void)ctx.fail(all.error());
+      if (all->empty()) return (void)ctx.fail(make_error("exam_unknown", "there are no exams yet (run `odyospiro demo`)"));
+      exam_id = all->back().id;
+    }
+    auto e = get_exam(**db, exam_id);
+    if (!e) return (void)ctx.fail(e.error());
+    auto w = find_worker(**db, "#" + std::to_string(e->worker_id));
+    if (!w) return (void)ctx.fail(w.error());
+    auto recs = list_recordings(**db, exam_id);
+    if (!recs) return (void)ctx.fail(recs.error());
+    auto results = list_results(**db, exam_id);
+    if (!results) return (void)ctx.fail(results.error());
+    auto evals = exam_evaluations(**db, exam_id);
+    if (!evals) return (void)ctx.fail(evals.error());
+
+    if (ctx.json()) {
+      nlohmann::json j = exam_json(*e);
+      j["worker"] = {{"registry_no", w->registry_no}, {"name", w->first_name + " " + w->last_name}};
+      j["recordings"] = nlohmann::json::array();
+      for (const auto& r : *recs) {
+        j["recordings"].push_back({{"seq", r.seq}, {"codec", r.codec}, {"bytes", r.size_bytes}, {"sha256", r.sha256},
+                                   {"device_units", r.device_units}, {"conversion_factor", r.conversion_factor}});
+      }
+      j["results"] = nlohmann::json::array();
+      for (const auto& r : *results) {
+        j["results"].push_back({{"id", r.id},
+                                {"version", r.version},
+                                {"created_at", r.created_at},
+                                {"created_by", r.created_by},
+                                {"reason", r.reason},
+                                {"software", r.software},
+                                {"signed_by", r.signed_by},
+                                {"payload", nlohmann::json::parse(r.payload_json)}});
+      }
+      j["evaluations"] = nlohmann::json::array();
+      for (const auto& v : *evals) {
+        j["evaluations"].push_back({{"id", v.id},
+                                    {"version", v.version},
+                                    {"kind", v.kind},
+                                    {"rules_version", v.rules_version},
+                                    {"purpose", v.purpose},
+                                    {"health_group", v.health_group},
+                                    {"ek2_column", v.ek2_column},
+                                    {"reason", v.reason},
+                                    {"created_at", v.created_at},
+                                    {"created_by", v.created_by},
+                                    {"result", nlohmann::json::parse(v.result_json, nullptr, false)}});
+      }
+      ctx.out() << j.dump(2) << "\n";
+      return;
+    }
+    auto& o = ctx.out();
+    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << e->started_at << "\n";
+    o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " " << w->last_name
+      << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm << " cm)\n";
+    o << ctx.tr("Teknisyen : ", "Technician: ") << e->technician << ctx.tr("   Cihaz: ", "   Device: ") << e->device_id
+      << "\n";
+    if (e->ambient_temp_c) {
+      o << ctx.tr("Ortam     : ", "Ambient   : ") << *e->ambient_temp_c << " °C";
+      if (e->ambient_pressure_kpa) o << ", " << *e->ambient_pressure_kpa << " kPa";
+      o << "\n";
+    }
+    o << ctx.tr("Ham kayıt : ", "Raw data  : ") << recs->size() << ctx.tr(" kayıt", " recording(s)") << "\n";
+    for (const auto& r : *results) {
+      o << ctx.tr("Sonuç sürüm ", "Result version ") << r.version << " (" << r.created_by << ", " << r.created_at
+        << (r.reason.empty() ? "" : ", " + r.reason) << ")"
+        << (r.signed_by.empty() ? std::string(ctx.tr(" — imzasız", " — unsigned"))
+                                : std::string(ctx.tr(" — imzalayan: ", " — signed by ")) + r.signed_by.front())
+        << "\n";
+      const auto payload = nlohmann::json::parse(r.payload_json, nullptr, false);
+      const char* lang = ctx.turkish() ? "tr" : "en";
+      if (payload.is_object() && payload.contains("summary") && payload["summary"].contains(lang)) {
+        for (const auto& line : payload["summary"][lang]) o << "  " << line.get<std::string>() << "\n";
+      }
+    }
+    for (const auto& v : *evals) {
+      o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind << "] "
+        << ctx.tr("sağlık grubu ", "health group ") << (v.health_group.empty() ? "?" : v.health_group)
+        << ctx.tr(", kurallar ", ", rules ") << v.rules_version << " (" << v.created_by << ")"
+        << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
+      const auto res = nlohmann::json::parse(v.result_json, nullptr, false);
+      const char* key = ctx.turkish() ? "explanation_tr" : "explanation_en";
+      if (res.is_object() && res.contains(key)) {
+        if (res[key].is_array()) {
+          for (const auto& line : res[key]) o << "  " << line.get<std::string>() << "\n";
+        } else if (res[key].is_string()) {
+          o << "  " << res[key].get<std::string>() << "\n";
+        }
+      }
+    }
+  });
+}
+
+}  // namespace odyo::station

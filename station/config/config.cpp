@@ -1,0 +1,262 @@
+#include "station/config/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace odyo::station {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// Reads one table of the file; remembers which keys it was asked for so that any other key is
+// reported as unknown. The first problem found is kept (later ones are usually consequences).
+class Reader {
+ public:
+  Reader(const toml::table* table, std::string where, std::string file, std::optional<Error>& err)
+      : t_(table), where_(std::move(where)), file_(std::move(file)), err_(err) {}
+
+  std::string str(const std::string& key, std::string def, const std::vector<std::string>& allowed = {},
+                  bool required = false) {
+    const toml::node* n = node(key, required);
+    if (n == nullptr) return def;
+    auto v = n->value<std::string>();
+    if (!v) return fail_type(key, *n, "a string"), def;
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+      fail(key, *n, "\"" + *v + "\" is not allowed; allowed: " + join(allowed));
+      return def;
+    }
+    return *v;
+  }
+
+  int integer(const std::string& key, int def, int lo, int hi) {
+    const toml::node* n = node(key, false);
+    if (n == nullptr) return def;
+    auto v = n->value_exact<int64_t>();
+    if (!v) return fail_type(key, *n, "an integer"), def;
+    if (*v < lo || *v > hi) {
+      fail(key, *n, std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
+                        std::to_string(hi));
+      return def;
+    }
+    return static_cast<int>(*v);
+  }
+
+  double real(const std::string& key, double def, double lo, double hi) {
+    const toml::node* n = node(key, false);
+    if (n == nullptr) return def;
+    auto v = n->value<double>();  // integers are accepted as reals
+    if (!v) return fail_type(key, *n, "a number"), def;
+    if (*v < lo || *v > hi) {
+      std::ostringstream os;
+      os << *v << " is out of range; allowed " << lo << ".." << hi;
+      fail(key, *n, os.str());
+      return def;
+    }
+    return *v;
+  }
+
+  std::vector<int> int_array(const std::string& key, std::vector<int> def, const std::set<int>& allowed) {
+    const toml::node* n = node(key, false);
+    if (n == nullptr) return def;
+    const auto* arr = n->as_array();
+    if (arr == nullptr || arr->empty()) return fail_type(key, *n, "a non-empty array of integers"), def;
+    std::vector<int> out;
+    for (const auto& el : *arr) {
+      auto v = el.value_exact<int64_t>();
+      if (!v) return fail_type(key, el, "an array of integers"), def;
+      if (allowed.count(static_cast<int>(*v)) == 0) {
+        std::string a;
+        for (int x : allowed) a += (a.empty() ? "" : ", ") + std::to_string(x);
+        fail(key, el, std::to_string(*v) + " is not allowed; allowed: " + a);
+        return def;
+      }
+      out.push_back(static_cast<int>(*v));
+    }
+    return out;
+  }
+
+  std::vector<std::string> str_array(const std::string& key, std::vector<std::string> def) {
+    const toml::node* n = node(key, false);
+    if (n == nullptr) return def;
+    const auto* arr = n->as_array();
+    if (arr == nullptr || arr->empty()) return fail_type(key, *n, "a non-empty array of strings"), def;
+    std::vector<std::string> out;
+    for (const auto& el : *arr) {
+      auto v = el.value<std::string>();
+      if (!v) return fail_type(key, el, "an array of strings"), def;
+      out.push_back(*v);
+    }
+    return out;
+  }
+
+  // Reports every key of the table that nobody asked for.
+  void finish() {
+    if (t_ == nullptr) return;
+    for (const auto& [k, v] : *t_) {
+      if (known_.count(std::string(k.str())) == 0) {
+        std::set<std::string> sorted(known_.begin(), known_.end());
+        fail(std::string(k.str()), v,
+             "unknown key; allowed keys here: " +
+                 join(std::vector<std::string>(sorted.begin(), sorted.end())));
+        return;
+      }
+    }
+  }
+
+  void fail(const std::string& key, const toml::node& n, const std::string& what) {
+    if (err_) return;
+    std::ostringstream os;
+    os << file_ << ":" << n.source().begin.line << ": " << where_ << (where_.empty() ? "" : ".") << key
+       << ": " << what;
+    err_ = make_error("config_invalid", os.str());
+  }
+
+ private:
+  const toml::node* node(const std::string& key, bool required) {
+    known_.insert(key);
+    if (t_ == nullptr) return nullptr;
+    const toml::node* n = t_->get(key);
+    if (n == nullptr && required && !err_) {
+      err_ = make_error("config_invalid",
+                        file_ + ": " + where_ + "." + key + ": missing (this key is required)");
+    }
+    return n;
+  }
+  void fail_type(const std::string& key, const toml::node& n, const std::string& expected) {
+    fail(key, n, "wrong type (" + std::string(toml::impl::node_type_friendly_names[static_cast<int>(n.type())]) +
+                     "); expected " + expected);
+  }
+
+  const toml::table* t_;
+  std::string where_;
+  std::string file_;
+  std::optional<Error>& err_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+Result<StationConfig> load_config(const std::filesystem::path& file) {
+  const std::string fname = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return make_error("config_missing", fname +
+                                            ": configuration file not found; pass --config FILE or "
+                                            "set ODYOSPIRO_CONFIG");
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(fname);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << fname << ":" << e.source().begin.line << ":" << e.source().begin.column
+       << ": not valid TOML: " << e.description();
+    return make_error("config_syntax", os.str());
+  }
+
+  StationConfig c;
+  c.file = std::filesystem::absolute(file);
+  c.config_dir = c.file.parent_path();
+  std::optional<Error> err;
+  const auto resolve = [&](const std::string& p) {
+    std::filesystem::path path(p);
+    return path.is_absolute() ? path : c.config_dir / path;
+  };
+
+  Reader top(&root, "", fname, err);
+  for (const char* section : {"station", "spirometry", "audiometry", "rules", "security"}) {
+    const toml::node* n = root.get(section);
+    if (n != nullptr && !n->is_table()) top.fail(section, *n, "must be a table [" + std::string(section) + "]");
+  }
+
+  Reader st(root["station"].as_table(), "[station]", fname, err);
+  c.station_name = st.str("name", "", {}, true);
+  c.establishments = st.str_array("establishments", {"Amasra", "Armutçuk", "Kozlu", "Karadon", "Üzülmez"});
+  c.establishment = st.str("establishment", "", c.establishments, true);
+  c.language = st.str("language", "tr", {"tr", "en"});
+  c.database = st.str("database", "var/odyospiro.db");
+  st.finish();
+
+  Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
+  c.reference_equation = sp.str("reference_equation", "gli-global-2022", {"gli2012", "gli-global-2022", "eccs1993"});
+  c.gli2012_default_ethnicity = sp.integer("gli2012_default_ethnicity", 1, 1, 5);
+  c.reference_dir = resolve(sp.str("reference_dir", "reference"));
+  c.min_sample_rate_hz = sp.real("min_sample_rate_hz", 100.0, 100.0, 100000.0);
+  sp.finish();
+
+  Reader au(root["audiometry"].as_table(), "[audiometry]", fname, err);
+  c.speech_frequencies_hz = au.int_array("speech_frequencies_hz", {500, 1000, 2000},
+                                         {250, 500, 1000, 2000, 3000, 4000, 6000, 8000});
+  c.age_correction_table = au.str("age_correction_table", "osha", {"osha", "msha"});
+  c.audiometry_dir = resolve(au.str("audiometry_dir", "audiometry"));
+  c.calibration_file = resolve(au.str("calibration_file", "calibration/example-dd45-calibration.toml"));
+  c.calibration_valid_months = au.integer("calibration_valid_months", 12, 1, 36);
+  au.finish();
+
+  Reader ru(root["rules"].as_table(), "[rules]", fname, err);
+  c.rules_dir = resolve(ru.str("dir", "rules"));
+  ru.finish();
+
+  Reader se(root["security"].as_table(), "[security]", fname, err);
+  c.password_min_length = se.integer("password_min_length", 10, 8, 128);
+  c.pbkdf2_iterations = se.integer("pbkdf2_iterations", 200000, 10000, 10000000);
+  se.finish();
+
+  if (const toml::node* devs = root.get("devices"); devs != nullptr) {
+    const auto* arr = devs->as_array();
+    if (arr == nullptr) {
+      top.fail("devices", *devs, "must be an array of tables [[devices]]");
+    } else {
+      std::set<std::string> ids;
+      for (size_t i = 0; i < arr->size(); ++i) {
+        const auto* t = (*arr)[i].as_table();
+        if (t == nullptr) {
+          top.fail("devices", (*arr)[i], "each entry must be a table [[devices]]");
+          break;
+        }
+        Reader d(t, "[[devices]][" + std::to_string(i) + "]", fname, err);
+        DeviceConfig dc;
+        dc.id = d.str("id", "", {}, true);
+        dc.kind = d.str("kind", "", {"spirometer", "audiometer", "pc-audiometer", "response-button", "gdt"}, true);
+        dc.driver = d.str("driver", "", {}, true);
+        dc.uri = d.str("uri", "", {}, true);
+        dc.profile = d.str("profile", "");
+        d.finish();
+        if (!err && !ids.insert(dc.id).second) {
+          d.fail("id", *t->get("id"), "duplicate device id \"" + dc.id + "\"; each device needs its own id");
+        }
+        c.devices.push_back(std::move(dc));
+      }
+    }
+  }
+  for (const auto& [k, v] : root) {
+    static const std::set<std::string> sections{"station", "spirometry", "audiometry", "rules", "security", "devices"};
+    if (sections.count(std::string(k.str())) == 0) {
+      top.fail(std::string(k.str()), v, "unknown section; allowed: station, spirometry, audiometry, rules, security, devices");
+      break;
+    }
+  }
+  if (err) return *err;
+  return c;
+}
+
+std::filesystem::path resolve_config_path(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (const char* env = std::getenv("ODYOSPIRO_CONFIG"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file("config/station.toml", ec)) return "config/station.toml";
+#ifdef ODYO_SOURCE_DIR
+  return std::filesystem::path(ODYO_SOURCE_DIR) / "config" / "station.toml";
+#else
+  return "config/station.toml";
+#endif
+}
+
+}  // namespace odyo::station

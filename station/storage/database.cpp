@@ -1,0 +1,191 @@
+#include "station/storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "station/storage/migrations.hpp"
+
+namespace odyo::station {
+
+namespace {
+Error sqlite_error(sqlite3* db, std::string_view what) {
+  return make_error("sqlite", std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+}  // namespace
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = other.stmt_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+  sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = sqlite_error(db_, "database statement failed");
+  sqlite3_reset(stmt_);
+  return e;
+}
+Result<void> Statement::run() {
+  for (;;) {
+    auto r = step();
+    if (!r) return r.error();
+    if (!*r) break;
+  }
+  sqlite3_reset(stmt_);
+  return {};
+}
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
+std::string Statement::text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
+                                                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+std::optional<std::string> Statement::opt_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+std::optional<double> Statement::opt_real(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return real(col);
+}
+std::optional<std::int64_t> Statement::opt_int64(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return int64(col);
+}
+std::vector<unsigned char> Statement::blob(int col) const {
+  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
+  const int n = sqlite3_column_bytes(stmt_, col);
+  return p == nullptr ? std::vector<unsigned char>{} : std::vector<unsigned char>(p, p + n);
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, const OpenOptions& options) {
+  std::error_code ec;
+  if (!options.create && !std::filesystem::exists(file, ec)) {
+    return make_error("db_missing", file.string() + ": database file not found (run `odyospiro db migrate` to create it)");
+  }
+  if (options.create && file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(file.string().c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+    Error e = make_error("db_open", file.string() + ": cannot open database: " +
+                                        (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
+    sqlite3_close(raw);
+    return e;
+  }
+  std::unique_ptr<Database> db(new Database(raw, file));
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  // WAL: readers do not block the writer; synchronous=FULL: a committed exam survives power loss.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+    auto st = db->prepare(pragma);
+    if (!st) return make_error("db_open", file.string() + ": " + st.error().message);
+    if (auto r = st->run(); !r) {
+      return make_error("db_open", file.string() + ": not a usable SQLite database (" + r.error().message + ")");
+    }
+  }
+  if (options.migrate) {
+    if (auto r = migrate(*db); !r) return r.error();
+  }
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Result<void> Database::exec(std::string_view sql) {
+  char* msg = nullptr;
+  const std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg != nullptr ? msg : sqlite3_errmsg(db_);
+    sqlite3_free(msg);
+    return make_error("sqlite", m);
+  }
+  return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    return sqlite_error(db_, "cannot prepare statement");
+  }
+  return Statement(db_, stmt);
+}
+
+std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Result<int> Database::schema_version() {
+  auto t = prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+  if (!t) return t.error();
+  if (auto r = t->step(); !r) return r.error();
+  if (t->int64(0) == 0) return 0;
+  auto st = prepare("SELECT coalesce(max(version),0) FROM schema_migrations");
+  if (!st) return st.error();
+  if (auto r = st->step(); !r) return r.error();
+  return static_cast<int>(st->int64(0));
+}
+
+Result<Transaction> Transaction::begin(Database& db) {
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return Transaction(db);
+}
+Transaction::~Transaction() {
+  if (!done_) (void)db_->exec("ROLLBACK");
+}
+Result<void> Transaction::commit() {
+  if (auto r = db_->exec("COMMIT"); !r) return r.error();
+  done_ = true;
+  return {};
+}
+
+std::string utc_now_iso() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+}  // namespace odyo::station

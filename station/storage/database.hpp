@@ -1,0 +1,116 @@
+#pragma once
+// RAII layer over SQLite: Database (one connection), Statement (a prepared statement) and
+// Transaction (rolls back unless committed). Opening applies WAL, foreign keys, a busy timeout and
+// the numbered schema migrations (station/storage/migrations.cpp).
+// Thread-safety: a Database and its Statements belong to one thread (the storage writer, or the
+// command line's thread); open another Database for another thread.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/core/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace odyo::station {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind_blob(int index, const void* data, std::size_t size);
+  Statement& bind_null(int index);
+  template <typename T>
+  Statement& bind(int index, const std::optional<T>& v) {
+    return v ? bind(index, *v) : bind_null(index);
+  }
+
+  // true: a row is ready; false: done. An error carries SQLite's message.
+  Result<bool> step();
+  // Runs to completion (for INSERT/UPDATE/DDL).
+  Result<void> run();
+  void reset();
+
+  [[nodiscard]] bool is_null(int col) const;
+  [[nodiscard]] std::int64_t int64(int col) const;
+  [[nodiscard]] double real(int col) const;
+  [[nodiscard]] std::string text(int col) const;
+  [[nodiscard]] std::optional<std::string> opt_text(int col) const;
+  [[nodiscard]] std::optional<double> opt_real(int col) const;
+  [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
+  [[nodiscard]] std::vector<unsigned char> blob(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+struct OpenOptions {
+  bool create = true;   // create the file if missing
+  bool migrate = true;  // apply pending migrations
+  int busy_timeout_ms = 5000;
+};
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file,
+                                                const OpenOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Result<void> exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  [[nodiscard]] std::int64_t last_insert_id() const;
+  [[nodiscard]] int changes() const;
+  [[nodiscard]] sqlite3* handle() const { return db_; }
+  [[nodiscard]] const std::filesystem::path& file() const { return file_; }
+
+  // Schema version: the highest migration recorded in schema_migrations (0 for an empty file).
+  Result<int> schema_version();
+
+ private:
+  Database(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
+  sqlite3* db_;
+  std::filesystem::path file_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back in the destructor unless commit() succeeded.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  ~Transaction();
+  Transaction(Transaction&& other) noexcept : db_(other.db_), done_(other.done_) { other.done_ = true; }
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Result<void> commit();
+
+ private:
+  explicit Transaction(Database& db) : db_(&db) {}
+  Database* db_;
+  bool done_ = false;
+};
+
+// Formats the current UTC time as ISO 8601 with milliseconds ("2026-11-23T14:05:09.123Z").
+std::string utc_now_iso();
+
+}  // namespace odyo::station

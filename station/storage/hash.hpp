@@ -1,0 +1,9 @@
+#pragma once
+// SHA-256 (OpenSSL EVP) as lowercase hex. Thread-safe.
+#include <string>
+#include <string_view>
+
+namespace odyo::station {
+std::string sha256_hex(std::string_view data);
+std::string sha256_hex(const void* data, std::size_t size);
+}  // namespace odyo::station

@@ -1,0 +1,210 @@
+#include "station/storage/migrations.hpp"
+
+#include "station/storage/database.hpp"
+#include "station/storage/hash.hpp"
+
+namespace odyo::station {
+
+namespace {
+
+// v1: people — workers, users, and the hash-chained audit log.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE workers (
+  id            INTEGER PRIMARY KEY,
+  registry_no   TEXT NOT NULL UNIQUE,             -- TTK sicil no
+  tc_kimlik     TEXT NOT NULL UNIQUE CHECK (length(tc_kimlik) = 11),
+  first_name    TEXT NOT NULL,
+  last_name     TEXT NOT NULL,
+  birth_date    TEXT NOT NULL,                    -- YYYY-MM-DD
+  sex           TEXT NOT NULL CHECK (sex IN ('M','F')),
+  height_cm     REAL NOT NULL CHECK (height_cm BETWEEN 100 AND 230),
+  weight_kg     REAL NOT NULL CHECK (weight_kg BETWEEN 30 AND 250),
+  establishment TEXT NOT NULL,
+  job_code      TEXT NOT NULL,
+  work_group    INTEGER NOT NULL CHECK (work_group BETWEEN 1 AND 5),
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  full_name     TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('technician','physician','admin')),
+  password_hash TEXT NOT NULL,                    -- pbkdf2-sha256$iterations$salt$hash (base64)
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id        INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  entity    TEXT NOT NULL,
+  entity_id INTEGER,
+  details   TEXT NOT NULL,                        -- JSON
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL UNIQUE                  -- sha256(prev_hash | at | actor | action | entity | entity_id | details)
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+// v2: examinations — exams, raw recordings, versioned results and evaluations, calibration checks.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE exams (
+  id                   INTEGER PRIMARY KEY,
+  worker_id            INTEGER NOT NULL REFERENCES workers(id),
+  kind                 TEXT NOT NULL CHECK (kind IN ('spirometry','audiometry')),
+  started_at           TEXT NOT NULL,
+  technician           TEXT NOT NULL,
+  device_id            TEXT NOT NULL,
+  ambient_temp_c       REAL,
+  ambient_pressure_kpa REAL,
+  ambient_humidity_pct REAL,
+  notes                TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX exams_worker ON exams(worker_id, started_at);
+CREATE TABLE recordings (
+  id                INTEGER PRIMARY KEY,
+  exam_id           INTEGER NOT NULL REFERENCES exams(id),
+  seq               INTEGER NOT NULL,              -- manoeuvre / presentation number within the exam
+  codec             TEXT NOT NULL,                 -- how `bytes` are encoded (e.g. f64le-flow-lps, json)
+  sample_rate_hz    REAL,
+  device_units      TEXT NOT NULL,
+  conversion_factor REAL NOT NULL,                 -- device units → SI
+  btps_factor       REAL,
+  bytes             BLOB NOT NULL,
+  sha256            TEXT NOT NULL,
+  created_at        TEXT NOT NULL,
+  UNIQUE (exam_id, seq)
+);
+-- Results: one row per version; a correction is a new row that supersedes the previous one.
+CREATE TABLE results (
+  id             INTEGER PRIMARY KEY,
+  exam_id        INTEGER NOT NULL REFERENCES exams(id),
+  version        INTEGER NOT NULL,
+  supersedes_id  INTEGER REFERENCES results(id),
+  kind           TEXT NOT NULL,                   -- spirometry | audiometry
+  payload        TEXT NOT NULL,                   -- JSON: every index, flag, grade, equation, software version
+  content_sha256 TEXT NOT NULL,
+  software       TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  created_by     TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  UNIQUE (exam_id, version)
+);
+CREATE TABLE signatures (
+  id             INTEGER PRIMARY KEY,
+  result_id      INTEGER NOT NULL REFERENCES results(id),
+  signer         TEXT NOT NULL,
+  signed_at      TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL                   -- the result content the physician signed
+);
+CREATE TABLE evaluations (
+  id            INTEGER PRIMARY KEY,
+  exam_id       INTEGER REFERENCES exams(id),
+  worker_id     INTEGER NOT NULL REFERENCES workers(id),
+  version       INTEGER NOT NULL,
+  supersedes_id INTEGER REFERENCES evaluations(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('auto','confirm','override','reevaluation')),
+  rules_version TEXT NOT NULL,
+  rules_hash    TEXT NOT NULL,
+  purpose       TEXT NOT NULL,
+  health_group  TEXT,
+  ek2_column    TEXT,
+  result_json   TEXT NOT NULL,
+  reason        TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE INDEX evaluations_worker ON evaluations(worker_id, version);
+CREATE TABLE calibration_checks (
+  id           INTEGER PRIMARY KEY,
+  device_id    TEXT NOT NULL,
+  kind         TEXT NOT NULL,                     -- syringe-3l | audiometer-listening | audiometer-acoustic
+  performed_at TEXT NOT NULL,
+  performed_by TEXT NOT NULL,
+  measured     TEXT NOT NULL,                     -- JSON
+  passed       INTEGER NOT NULL CHECK (passed IN (0,1)),
+  notes        TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER recordings_no_update BEFORE UPDATE ON recordings
+  BEGIN SELECT RAISE(ABORT, 'recordings are never edited'); END;
+CREATE TRIGGER recordings_no_delete BEFORE DELETE ON recordings
+  BEGIN SELECT RAISE(ABORT, 'recordings are never deleted'); END;
+CREATE TRIGGER results_no_update BEFORE UPDATE ON results
+  BEGIN SELECT RAISE(ABORT, 'results are versioned: add a new version instead'); END;
+CREATE TRIGGER results_no_delete BEFORE DELETE ON results
+  BEGIN SELECT RAISE(ABORT, 'results are never deleted'); END;
+CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+  BEGIN SELECT RAISE(ABORT, 'signatures are never edited'); END;
+CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations
+  BEGIN SELECT RAISE(ABORT, 'evaluations are versioned: add a new version instead'); END;
+CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations
+  BEGIN SELECT RAISE(ABORT, 'evaluations are never deleted'); END;
+)sql";
+
+// v3: the worker's audiometric baseline (OSHA 1910.95(g)(5)), by reference to a stored result.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE audiometric_baselines (
+  id         INTEGER PRIMARY KEY,
+  worker_id  INTEGER NOT NULL REFERENCES workers(id),
+  result_id  INTEGER NOT NULL REFERENCES results(id),
+  ear        TEXT NOT NULL CHECK (ear IN ('right','left','both')),
+  reason     TEXT NOT NULL,                     -- initial | persistent shift | improvement
+  set_at     TEXT NOT NULL,
+  set_by     TEXT NOT NULL
+);
+CREATE INDEX audiometric_baselines_worker ON audiometric_baselines(worker_id, id);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& all_migrations() {
+  static const std::vector<Migration> list{
+      {1, "workers, users, audit log", kV1},
+      {2, "exams, recordings, results, evaluations, calibration checks", kV2},
+      {3, "audiometric baselines", kV3},
+  };
+  return list;
+}
+
+int latest_schema_version() { return all_migrations().back().version; }
+
+Result<void> migrate(Database& db, int target) {
+  if (target < 0) target = latest_schema_version();
+  auto current = db.schema_version();
+  if (!current) return current.error();
+  if (*current > latest_schema_version()) {
+    return make_error("db_newer_schema",
+                      db.file().string() + ": database schema version " + std::to_string(*current) +
+                          " is newer than this odyospiro understands (up to " +
+                          std::to_string(latest_schema_version()) +
+                          "); install the newer odyospiro, or open a backup made by this version");
+  }
+  if (auto r = db.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+          "sql_sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      !r) {
+    return r.error();
+  }
+  for (const auto& m : all_migrations()) {
+    if (m.version <= *current || m.version > target) continue;
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    if (auto r = db.exec(m.sql); !r) {
+      return make_error("db_migration", "migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                                            ") failed: " + r.error().message);
+    }
+    auto ins = db.prepare("INSERT INTO schema_migrations(version,name,sql_sha256,applied_at) VALUES (?,?,?,?)");
+    if (!ins) return ins.error();
+    ins->bind(1, m.version).bind(2, m.name).bind(3, sha256_hex(m.sql)).bind(4, utc_now_iso());
+    if (auto r = ins->run(); !r) return r.error();
+    if (auto r = tx->commit(); !r) return r.error();
+  }
+  return {};
+}
+
+}  // namespace odyo::station

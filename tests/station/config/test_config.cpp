@@ -1,0 +1,113 @@
+// Configuration: the shipped file is valid; every kind of mistake names file, key and what is allowed.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "station/config/config.hpp"
+#include "tests/station/support/station_fixture.hpp"
+
+using namespace odyo::station;
+
+namespace {
+
+std::string shipped() {
+  std::ifstream f(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+odyo::Error load_error(const std::string& text, odyo::test::TempDir& dir) {
+  const auto file = dir / "station.toml";
+  std::ofstream(file) << text;
+  auto c = load_config(file);
+  EXPECT_FALSE(c.ok()) << text;
+  return c.ok() ? odyo::Error{} : c.error();
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  const auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return s.replace(pos, from.size(), to);
+}
+
+}  // namespace
+
+TEST(Config, ShippedFileIsValid) {
+  auto c = load_config(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->language, "tr");
+  EXPECT_EQ(c->establishments.size(), 5u);
+  EXPECT_EQ(c->speech_frequencies_hz, (std::vector<int>{500, 1000, 2000}));
+  EXPECT_EQ(c->rules_dir, std::filesystem::path(ODYO_SOURCE_DIR) / "config" / "rules");
+  EXPECT_FALSE(c->devices.empty());
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndAllowedKeys) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"tr\"\nlanguaje = \"en\""), dir);
+  EXPECT_NE(e.message.find("station.toml:"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("[station].languaje: unknown key"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("language"), std::string::npos) << e.message;
+}
+
+TEST(Config, UnknownSection) {
+  odyo::test::TempDir dir;
+  auto e = load_error(shipped() + "\n[printer]\nname = \"x\"\n", dir);
+  EXPECT_NE(e.message.find("printer: unknown section"), std::string::npos) << e.message;
+}
+
+TEST(Config, WrongType) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "calibration_valid_months = 12", "calibration_valid_months = \"12\""), dir);
+  EXPECT_NE(e.message.find("[audiometry].calibration_valid_months: wrong type (string); expected an integer"),
+            std::string::npos)
+      << e.message;
+}
+
+TEST(Config, OutOfRange) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "min_sample_rate_hz = 100.0", "min_sample_rate_hz = 50.0"), dir);
+  EXPECT_NE(e.message.find("[spirometry].min_sample_rate_hz: 50 is out of range; allowed 100..100000"),
+            std::string::npos)
+      << e.message;
+}
+
+TEST(Config, ValueNotAllowed) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"de\""), dir);
+  EXPECT_NE(e.message.find("\"de\" is not allowed; allowed: tr, en"), std::string::npos) << e.message;
+  e = load_error(replaced(shipped(), "speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [500, 1500]"),
+                 dir);
+  EXPECT_NE(e.message.find("1500 is not allowed"), std::string::npos) << e.message;
+  e = load_error(replaced(shipped(), "establishment = \"Kozlu\"", "establishment = \"Ankara\""), dir);
+  EXPECT_NE(e.message.find("\"Ankara\" is not allowed"), std::string::npos) << e.message;
+}
+
+TEST(Config, BrokenSyntax) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"tr"), dir);
+  EXPECT_EQ(e.code, "config_syntax");
+  EXPECT_NE(e.message.find("not valid TOML"), std::string::npos) << e.message;
+}
+
+TEST(Config, MissingRequiredKeyAndDuplicateDevice) {
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "name = \"Kozlu İşyeri Sağlık Birimi\"", ""), dir);
+  EXPECT_NE(e.message.find("[station].name: missing"), std::string::npos) << e.message;
+  e = load_error(replaced(shipped(), "id = \"audio-sim\"", "id = \"spiro-sim\""), dir);
+  EXPECT_NE(e.message.find("duplicate device id"), std::string::npos) << e.message;
+}
+
+TEST(Config, MissingFile) {
+  auto c = load_config("/nonexistent/station.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("/nonexistent/station.toml: configuration file not found"), std::string::npos);
+}
+
+TEST(Config, ExplicitPathThenEnvironmentThenDefault) {
+  EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
+  ::setenv("ODYOSPIRO_CONFIG", "/from/env.toml", 1);
+  EXPECT_EQ(resolve_config_path(""), "/from/env.toml");
+  EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
+  ::unsetenv("ODYOSPIRO_CONFIG");
+  EXPECT_NE(resolve_config_path("").string().find("station.toml"), std::string::npos);
+}
