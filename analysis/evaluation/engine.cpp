@@ -468,7 +468,9 @@ const char* fit_name(Fit f) {
 void add_derived(Inputs& v) {
   auto h = number(v, "findings.height_m");
   auto w = number(v, "findings.weight_kg");
-  if (h && w && *h > 0.0) v["derived.bmi_kg_m2"] = *w / (*h * *h);
+  // Rounded to 1e-6 kg/m² only to remove binary floating-point noise: 74.52 kg at 1.80 m is a
+  // BMI of exactly 23 and must meet a bound of 23 (74.52 / 1.8² computes as 22.999999999999996).
+  if (h && w && *h > 0.0) v["derived.bmi_kg_m2"] = std::round(*w / (*h * *h) * 1e6) / 1e6;
   for (const char* ear : {"right", "left"}) {
     auto pta = number(v, std::string("hearing.") + ear + "_pta_db");
     if (!pta) continue;

@@ -1,7 +1,7 @@
 #pragma once
-// Loads the directive's rule tables (config/rules/*.toml) into an evaluation::RuleSet and proves
-// them: unknown keys are rejected, every error names the file, the line and the field, and the
-// rows of every Ek-2 rule must partition their input space (analysis/evaluation/partition.hpp).
+// Loads the directive's rule tables (config/rules/*.toml) into an odyo::evaluation::RuleSet and
+// proves them: unknown keys are rejected, every error names the file, the line and the field, and
+// the rows of every Ek-2 rule must partition their input space (analysis/evaluation/partition.hpp).
 // The rule set records its version and a SHA-256 over the five files, so that every decision
 // says which tables made it. Thread-safety: free functions, no shared state.
 
@@ -24,18 +24,21 @@ inline constexpr const char* kRuleFiles[] = {"ruleset.toml", "ek1.toml", "ek2.to
 // exist in the catalogue and are open to their health group; allowed work groups shrink from A
 // to D). Errors: "rules_file" (unreadable), "rules_syntax", "rules_schema", "rule_hole",
 // "rule_overlap", "rule_domain", "rules_reference".
-Result<evaluation::RuleSet> load_ruleset(const std::filesystem::path& dir);
+Result<odyo::evaluation::RuleSet> load_ruleset(const std::filesystem::path& dir);
 
 // The parts, from text (`file` is used in messages only). Each fills its part of `out`.
 Result<void> parse_ruleset_header(std::string_view text, const std::string& file,
-                                  evaluation::RuleSet& out);
-Result<void> parse_ek1(std::string_view text, const std::string& file, evaluation::RuleSet& out);
-Result<void> parse_ek2(std::string_view text, const std::string& file, evaluation::RuleSet& out);
+                                  odyo::evaluation::RuleSet& out);
+Result<void> parse_ek1(std::string_view text, const std::string& file,
+                       odyo::evaluation::RuleSet& out);
+Result<void> parse_ek2(std::string_view text, const std::string& file,
+                       odyo::evaluation::RuleSet& out);
 Result<void> parse_work_groups(std::string_view text, const std::string& file,
-                               evaluation::RuleSet& out);
-Result<void> parse_ek3(std::string_view text, const std::string& file, evaluation::RuleSet& out);
+                               odyo::evaluation::RuleSet& out);
+Result<void> parse_ek3(std::string_view text, const std::string& file,
+                       odyo::evaluation::RuleSet& out);
 // Cross-checks between the tables (run by load_ruleset after the parts).
-Result<void> check_references(const evaluation::RuleSet& rs);
+Result<void> check_references(const odyo::evaluation::RuleSet& rs);
 
 // SHA-256 of the given bytes, as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
@@ -43,10 +46,12 @@ std::string sha256_hex(std::string_view bytes);
 // The job catalogue (Ek-4) from CSV with a header row naming the columns code, title_tr,
 // title_en, work_group and optionally ek1_required, noisy, dusty, special_exam (yes/no, true/false,
 // 1/0, evet/hayır). Fields may be double-quoted. Errors name the file, line and column.
-Result<std::vector<evaluation::Job>> parse_jobs_csv(std::string_view text, const std::string& file);
+Result<std::vector<odyo::evaluation::Job>> parse_jobs_csv(std::string_view text,
+                                                          const std::string& file);
 // A complete work-groups.toml with the given table header, health groups and jobs.
-std::string work_groups_toml(const evaluation::TableInfo& info,
-                             const std::map<evaluation::Column, std::vector<int>>& health_groups,
-                             const std::vector<evaluation::Job>& jobs);
+std::string work_groups_toml(
+    const odyo::evaluation::TableInfo& info,
+    const std::map<odyo::evaluation::Column, std::vector<int>>& health_groups,
+    const std::vector<odyo::evaluation::Job>& jobs);
 
 }  // namespace odyo::station::rules

@@ -237,6 +237,10 @@ TEST(EvaluationEngine, DerivedMonauralPercentAndBmi) {
   EXPECT_DOUBLE_EQ(std::get<double>(v["derived.right_hearing_loss_pct"]), 30.0);
   EXPECT_DOUBLE_EQ(std::get<double>(v["derived.left_hearing_loss_pct"]), 15.0);
   EXPECT_NEAR(std::get<double>(v["derived.bmi_kg_m2"]), 25.0, 1e-12);
+  // 74.52 kg at 1.80 m is exactly 23 kg/m² (74.52 / 3.24), though 74.52 / 1.8² computes as 22.999…
+  ev::Inputs b{{"findings.height_m", 1.80}, {"findings.weight_kg", 74.52}};
+  ev::add_derived(b);
+  EXPECT_GE(std::get<double>(b["derived.bmi_kg_m2"]), 23.0);
   ev::Inputs w{{"hearing.right_pta_db", 20.0}, {"hearing.left_pta_db", 100.0}};
   ev::add_derived(w);
   EXPECT_DOUBLE_EQ(std::get<double>(w["derived.right_hearing_loss_pct"]), 0.0);   // below the fence

@@ -1,0 +1,384 @@
+// odyospiro evaluate | reevaluate | decision show|confirm|override | rules check|import-jobs
+// The Ek-1/Ek-2 evaluation engine on the command line (issue 6).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analysis/evaluation/engine.hpp"
+#include "station/cli/context.hpp"
+#include "station/evaluation/decisions.hpp"
+#include "station/evaluation/json_io.hpp"
+#include "station/records/exams.hpp"
+#include "station/records/workers.hpp"
+#include "station/rules/loader.hpp"
+#include "station/storage/database.hpp"
+
+namespace odyo::station {
+namespace ev = odyo::evaluation;
+namespace se = odyo::station::evaluation;
+using nlohmann::json;
+
+namespace {
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error("file_unreadable", path + ": cannot read the file; check the path");
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+Result<json> read_json(const std::string& path) {
+  auto t = read_text(path);
+  if (!t) return t.error();
+  json j = json::parse(*t, nullptr, false);
+  if (j.is_discarded())
+    return make_error("json_invalid", path + ": not valid JSON; check the file's syntax");
+  return j;
+}
+
+// The rule set: --rules DIR, or --rules VERSION (the current tables if that is their version, else
+// <rules dir>/versions/VERSION/), or the configured [rules].dir.
+Result<ev::RuleSet> load_rules(CliContext& ctx, const std::string& arg) {
+  auto cfg = ctx.config();
+  if (!cfg) return cfg.error();
+  const std::filesystem::path base = (*cfg)->rules_dir;
+  if (arg.empty()) return rules::load_ruleset(base);
+  if (std::filesystem::is_directory(arg)) return rules::load_ruleset(arg);
+  auto current = rules::load_ruleset(base);
+  if (current && current->version == arg) return current;
+  const auto dir = base / "versions" / arg;
+  if (std::filesystem::is_directory(dir)) return rules::load_ruleset(dir);
+  return make_error("rules_version_unknown", "no rule tables for \"" + arg +
+                                                 "\": give a directory or a version kept in " +
+                                                 (base / "versions").string() + "/<version>/");
+}
+
+// The inputs of a stored worker: body size and job from the worker record, the latest
+// audiometry and spirometry results (their payload's "evaluation_inputs" object, in the
+// --input format), and the physician's findings from a file.
+Result<ev::EvaluationInput> gather_worker(Database& db, const Worker& w,
+                                          const std::string& findings_file,
+                                          std::optional<std::int64_t>& exam_id) {
+  json in = json::object();
+  in["job"] = w.job_code;
+  in["findings"] = json::object();
+  if (!findings_file.empty()) {
+    auto f = read_json(findings_file);
+    if (!f) return f.error();
+    const json& src = f->contains("findings") ? (*f)["findings"] : *f;
+    if (!src.is_object())
+      return make_error("evaluation_input", findings_file + ": findings must be a JSON object");
+    in["findings"] = src;
+  }
+  in["findings"]["height_m"] = w.height_cm / 100.0;
+  in["findings"]["weight_kg"] = w.weight_kg;
+  auto exams = list_exams(db, w.id);
+  if (!exams) return exams.error();
+  for (const char* kind : {"audiometry", "spirometry"}) {
+    for (auto it = exams->rbegin(); it != exams->rend(); ++it) {
+      if (it->kind != kind) continue;
+      auto results = list_results(db, it->id);
+      if (!results) return results.error();
+      if (results->empty()) continue;
+      const json payload = json::parse(results->back().payload_json, nullptr, false);
+      if (!payload.is_object() || !payload.contains("evaluation_inputs")) continue;
+      for (const auto& [k, v] : payload["evaluation_inputs"].items()) in[k] = v;
+      if (!exam_id || *exam_id < it->id) exam_id = it->id;
+      break;
+    }
+  }
+  return se::input_from_json(in);
+}
+
+void add_speech_frequencies(ev::EvaluationInput& in, const StationConfig& cfg) {
+  if (in.values.count("hearing.speech_frequencies")) return;
+  std::string s;
+  for (int f : cfg.speech_frequencies_hz) s += (s.empty() ? "" : "-") + std::to_string(f);
+  in.values["hearing.speech_frequencies"] = s;
+}
+
+struct EvaluateOptions {
+  std::string input, worker, purpose, job, rules, findings;
+  bool no_store = false;
+};
+
+int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
+  if (o.input.empty() == o.worker.empty())
+    return ctx.fail(make_error("usage", "give either --input FILE.json or --worker ID"));
+  auto rules = load_rules(ctx, o.rules);
+  if (!rules) return ctx.fail(rules.error(), 2);
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+
+  ev::EvaluationInput in;
+  std::optional<std::int64_t> worker_id, exam_id;
+  if (!o.input.empty()) {
+    auto j = read_json(o.input);
+    if (!j) return ctx.fail(j.error());
+    auto parsed = se::input_from_json(*j);
+    if (!parsed)
+      return ctx.fail(make_error(parsed.error().code, o.input + ": " + parsed.error().message));
+    in = std::move(*parsed);
+  } else {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error(), 2);
+    auto w = find_worker(**db, o.worker);
+    if (!w) return ctx.fail(w.error());
+    auto gathered = gather_worker(**db, *w, o.findings, exam_id);
+    if (!gathered) return ctx.fail(gathered.error());
+    in = std::move(*gathered);
+    worker_id = w->id;
+  }
+  if (!o.purpose.empty()) in.purpose = *ev::parse_purpose(o.purpose);
+  if (!o.job.empty()) {
+    in.job_code = o.job;
+    in.job_work_group.reset();
+  }
+  add_speech_frequencies(in, **cfg);
+
+  const ev::Evaluation e = ev::evaluate(*rules, in);
+  json out = se::result_to_json(e, *rules);
+  if (worker_id && !o.no_store) {
+    auto db = ctx.db();
+    auto id = se::store_evaluation(**db, *worker_id, exam_id, in, e, *rules, ctx.opts.user);
+    if (!id) return ctx.fail(id.error(), 2);
+    out["evaluation_id"] = *id;
+  }
+  if (ctx.json()) {
+    ctx.out() << out.dump(2) << "\n";
+  } else {
+    ctx.out() << se::result_text(e, *rules, ctx.turkish());
+    if (out.contains("evaluation_id"))
+      ctx.out() << ctx.tr("Kaydedildi: değerlendirme ", "Stored: evaluation ")
+                << out["evaluation_id"].get<std::int64_t>()
+                << ctx.tr(" (hekim onayı bekliyor)", " (awaiting the physician's decision)")
+                << "\n";
+  }
+  return 0;
+}
+
+json stored_json(const se::StoredEvaluation& r) {
+  return {{"id", r.id},
+          {"worker_id", r.worker_id},
+          {"exam_id", r.exam_id ? json(*r.exam_id) : json(nullptr)},
+          {"version", r.version},
+          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
+          {"kind", r.kind},
+          {"rules_version", r.rules_version},
+          {"rules_hash", r.rules_hash},
+          {"purpose", r.purpose},
+          {"health_group", r.health_group ? json(*r.health_group) : json(nullptr)},
+          {"ek2_column", r.ek2_column ? json(*r.ek2_column) : json(nullptr)},
+          {"reason", r.reason},
+          {"created_at", r.created_at},
+          {"created_by", r.created_by}};
+}
+
+void print_chain(CliContext& ctx, std::int64_t id) {
+  auto db = ctx.db();
+  if (!db) return (void)ctx.fail(db.error(), 2);
+  auto chain = se::evaluation_chain(**db, id);
+  if (!chain) return (void)ctx.fail(chain.error());
+  const auto& in_force = se::decision_in_force(*chain);
+  if (ctx.json()) {
+    json arr = json::array();
+    for (const auto& r : *chain) arr.push_back(stored_json(r));
+    ctx.out() << json{{"chain", arr}, {"in_force", in_force.id}}.dump(2) << "\n";
+    return;
+  }
+  for (const auto& r : *chain) {
+    ctx.out() << (r.id == in_force.id ? "* " : "  ") << "#" << r.id << " v" << r.version << " "
+              << r.kind << " " << ctx.tr("grup ", "group ") << r.health_group.value_or("-")
+              << ctx.tr(", sütun ", ", column ") << r.ek2_column.value_or("-") << " ("
+              << r.rules_version << ", " << r.created_by << ", " << r.created_at << ")";
+    if (!r.reason.empty()) ctx.out() << " — " << r.reason;
+    ctx.out() << "\n";
+  }
+}
+
+}  // namespace
+
+void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
+  // evaluate
+  auto eo = std::make_shared<EvaluateOptions>();
+  auto* evaluate = app.add_subcommand(
+      "evaluate", "Ek-1/Ek-2 evaluation with the reasons / EK-1/EK-2 değerlendirmesi");
+  evaluate->add_option("--input", eo->input, "Results given directly (JSON file)");
+  evaluate->add_option("--worker", eo->worker,
+                       "Worker registry number, or #<id>: evaluate and store");
+  evaluate->add_option("--purpose", eo->purpose, "Why the worker is examined")
+      ->check(CLI::IsMember({"new-hire", "job-change", "return", "periodic"}));
+  evaluate->add_option("--job", eo->job, "Proposed (or current) job code from the job catalogue");
+  evaluate->add_option("--findings", eo->findings,
+                       "Physician's findings and checklist (JSON) for --worker");
+  evaluate->add_option("--rules", eo->rules,
+                       "Rule tables: a directory or a version (default: [rules].dir)");
+  evaluate->add_flag("--no-store", eo->no_store, "With --worker: show only, do not store");
+  evaluate->callback([&ctx, eo] { ctx.exit_code = run_evaluate(ctx, *eo); });
+
+  // reevaluate
+  auto rules_arg = std::make_shared<std::string>();
+  auto dry = std::make_shared<bool>(false);
+  auto* re = app.add_subcommand(
+      "reevaluate", "Re-run every stored evaluation under a rule version and list changes");
+  re->add_option("--rules", *rules_arg,
+                 "Rule tables: a directory or a version (default: [rules].dir)");
+  re->add_flag("--dry-run", *dry, "List what would change; store nothing");
+  re->callback([&ctx, rules_arg, dry] {
+    auto rules = load_rules(ctx, *rules_arg);
+    if (!rules) return (void)ctx.fail(rules.error(), 2);
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto report = se::reevaluate_all(
+        **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
+          ctx.err() << "\r" << ctx.tr("yeniden değerlendirme ", "re-evaluating ") << done << "/"
+                    << total << std::flush;
+          if (done == total) ctx.err() << "\n";
+        });
+    if (!report) return (void)ctx.fail(report.error(), 2);
+    if (ctx.json()) {
+      json changes = json::array();
+      for (const auto& c : report->changes)
+        changes.push_back(
+            {{"supersedes", c.chain_latest_id},
+             {"worker_id", c.worker_id},
+             {"in_force", c.kind_in_force},
+             {"health_group_before", c.group_before ? json(*c.group_before) : json(nullptr)},
+             {"health_group_after", c.group_after ? json(*c.group_after) : json(nullptr)},
+             {"ek2_column_before", c.column_before ? json(*c.column_before) : json(nullptr)},
+             {"ek2_column_after", c.column_after ? json(*c.column_after) : json(nullptr)},
+             {"stored_id", c.stored_id ? json(*c.stored_id) : json(nullptr)}});
+      ctx.out() << json{{"rules_version", rules->version},
+                        {"rules_hash", rules->hash},
+                        {"dry_run", *dry},
+                        {"chains", report->chains},
+                        {"changed", report->changed},
+                        {"unreadable", report->unreadable},
+                        {"errors", report->errors},
+                        {"changes", changes}}
+                       .dump(2)
+                << "\n";
+    } else {
+      ctx.out() << ctx.tr("Kurallar ", "Rules ") << rules->version << ": " << report->chains
+                << ctx.tr(" karar incelendi, ", " decisions checked, ") << report->changed
+                << ctx.tr(" değişir", " would change")
+                << (*dry ? ctx.tr(" (deneme, kaydedilmedi)", " (dry run, nothing stored)") : "")
+                << "\n";
+      for (const auto& c : report->changes)
+        ctx.out() << "  #" << c.chain_latest_id << ctx.tr(" çalışan ", " worker ") << c.worker_id
+                  << ": " << c.group_before.value_or("-") << " → " << c.group_after.value_or("-")
+                  << " (" << ctx.tr("yürürlükteki: ", "in force: ") << c.kind_in_force << ")\n";
+      for (const auto& e : report->errors) ctx.out() << "  ! " << e << "\n";
+    }
+  });
+
+  // decision show|confirm|override
+  auto* decision =
+      app.add_subcommand("decision", "The physician's decision on an evaluation / Hekim kararı");
+  decision->require_subcommand(1);
+  auto id = std::make_shared<std::int64_t>(0);
+  auto* show = decision->add_subcommand("show", "Show every version of an evaluation");
+  show->add_option("id", *id, "Evaluation id")->required();
+  show->callback([&ctx, id] { print_chain(ctx, *id); });
+
+  auto* confirm = decision->add_subcommand("confirm", "Confirm an evaluation (physician only)");
+  confirm->add_option("id", *id, "Evaluation id (the newest version)")->required();
+  confirm->callback([&ctx, id] {
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto r = se::confirm_evaluation(**db, *id, ctx.opts.user);
+    if (!r) return (void)ctx.fail(r.error());
+    print_chain(ctx, *r);
+  });
+
+  auto col = std::make_shared<std::string>();
+  auto grp = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  auto* ovr = decision->add_subcommand("override",
+                                       "Override the column/group with a reason (physician only)");
+  ovr->add_option("id", *id, "Evaluation id (the newest version)")->required();
+  ovr->add_option("--column", *col, "Ek-2 column")->check(CLI::IsMember({"A", "B", "C", "D"}));
+  ovr->add_option("--group", *grp, "Health group (default: the column)")
+      ->check(CLI::IsMember({"A", "B", "C", "D"}));
+  ovr->add_option("--reason", *reason, "Why (required)")->required();
+  ovr->callback([&ctx, id, col, grp, reason] {
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto r = se::override_evaluation(**db, *id, ev::parse_column(*col), ev::parse_column(*grp),
+                                     *reason, ctx.opts.user);
+    if (!r) return (void)ctx.fail(r.error());
+    print_chain(ctx, *r);
+  });
+
+  // rules check|import-jobs
+  auto* rl =
+      app.add_subcommand("rules", "Rule tables: check, import the job catalogue / Kural tabloları");
+  rl->require_subcommand(1);
+  auto dir = std::make_shared<std::string>();
+  auto* check =
+      rl->add_subcommand("check", "Load and prove the rule tables (partition, references)");
+  check->add_option("--rules", *dir,
+                    "Rule tables: a directory or a version (default: [rules].dir)");
+  check->callback([&ctx, dir] {
+    auto rules = load_rules(ctx, *dir);
+    if (!rules) return (void)ctx.fail(rules.error(), 2);
+    std::size_t prov = 0, rows = 0;
+    for (const auto& r : rules->ek2)
+      for (const auto& row : r.rows) {
+        ++rows;
+        if (row.provisional || r.provisional) ++prov;
+      }
+    if (ctx.json()) {
+      json tables = json::array();
+      for (const auto& t : rules->tables)
+        tables.push_back({{"name", t.name}, {"version", t.version}, {"effective", t.effective}});
+      ctx.out() << json{{"ok", true},       {"version", rules->version}, {"hash", rules->hash},
+                        {"tables", tables}, {"ek2_rows", rows},          {"provisional_rows", prov}}
+                       .dump(2)
+                << "\n";
+    } else {
+      ctx.out() << ctx.tr("Kural tabloları geçerli: ", "Rule tables valid: ") << rules->version
+                << " (" << rules->hash << ")\n";
+      for (const auto& t : rules->tables)
+        ctx.out() << "  " << t.name << " " << t.version << " " << t.effective << "\n";
+      ctx.out() << "  EK-2: " << rows << ctx.tr(" satır, ", " rows, ") << prov
+                << ctx.tr(" geçici", " provisional") << "\n";
+    }
+  });
+
+  auto csv = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto version = std::make_shared<std::string>();
+  auto* imp =
+      rl->add_subcommand("import-jobs", "Write a work-groups.toml from a job catalogue CSV");
+  imp->add_option("csv", *csv,
+                  "CSV: code,title_tr,title_en,work_group[,ek1_required,noisy,dusty,special_exam]")
+      ->required();
+  imp->add_option("--out", *out, "The work-groups.toml to write")->required();
+  imp->add_option("--table-version", *version, "Version of the new table")->required();
+  imp->callback([&ctx, csv, out, version] {
+    auto text = read_text(*csv);
+    if (!text) return (void)ctx.fail(text.error());
+    auto jobs = rules::parse_jobs_csv(*text, *csv);
+    if (!jobs) return (void)ctx.fail(jobs.error());
+    auto current = load_rules(ctx, "");
+    if (!current) return (void)ctx.fail(current.error(), 2);
+    ev::TableInfo info{"work-groups", *version, today_iso(),
+                       "imported from " + std::filesystem::path(*csv).filename().string()};
+    const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs);
+    ev::RuleSet parsed_back;
+    if (auto r = rules::parse_work_groups(toml, *out, parsed_back); !r)
+      return (void)ctx.fail(r.error());
+    std::ofstream f(*out, std::ios::binary);
+    if (!(f << toml))
+      return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));
+    ctx.out() << jobs->size() << ctx.tr(" iş yazıldı: ", " jobs written: ") << *out
+              << ctx.tr(" (ruleset.toml sürümünü artırın)", " (raise the version in ruleset.toml)")
+              << "\n";
+  });
+}
+
+}  // namespace odyo::station

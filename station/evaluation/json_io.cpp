@@ -1,0 +1,295 @@
+#include "station/evaluation/json_io.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace odyo::station::evaluation {
+namespace ev = odyo::evaluation;
+using nlohmann::json;
+
+namespace {
+
+Error bad(const std::string& key, const std::string& what) {
+  return make_error("evaluation_input", "input key '" + key + "': " + what);
+}
+
+const std::vector<std::string> kHearingNumbers{"right_pta_db", "left_pta_db", "right_max_hf_db",
+                                               "left_max_hf_db"};
+const std::vector<std::string> kHearingFlags{"right_pta_no_response", "left_pta_no_response"};
+const std::vector<std::string> kSpiroNumbers{"fvc_pctpred", "fev1_pctpred",    "fev1_fvc",
+                                             "fef2575_lps", "fef2575_pctpred", "fvc_z",
+                                             "fev1_z",      "fev1_fvc_z"};
+const std::vector<std::string> kGrades{"A", "B", "C", "D", "E", "U", "F"};
+
+bool among(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string list(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+json value_json(const ev::Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return nullptr;
+}
+
+json inputs_json(const std::vector<std::pair<std::string, ev::Value>>& in) {
+  json o = json::object();
+  for (const auto& [k, v] : in) o[k] = value_json(v);
+  return o;
+}
+
+json column_json(const std::optional<ev::Column>& c) {
+  return c ? json(ev::column_name(*c)) : json(nullptr);
+}
+
+}  // namespace
+
+Result<ev::EvaluationInput> input_from_json(const json& j) {
+  if (!j.is_object()) return make_error("evaluation_input", "the input must be a JSON object");
+  ev::EvaluationInput in;
+  for (const auto& [key, v] : j.items()) {
+    if (key == "purpose") {
+      if (!v.is_string()) return bad(key, "must be a string");
+      auto p = ev::parse_purpose(v.get<std::string>());
+      if (!p)
+        return bad(key, "\"" + v.get<std::string>() +
+                            "\" is not a purpose; use new-hire, job-change, return or periodic");
+      in.purpose = *p;
+    } else if (key == "job") {
+      if (v.is_null()) continue;
+      if (!v.is_string() || v.get<std::string>().empty())
+        return bad(key, "must be a job code from the catalogue");
+      in.job_code = v.get<std::string>();
+    } else if (key == "job_work_group") {
+      if (v.is_null()) continue;
+      if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 5)
+        return bad(key, "must be a work group 1..5");
+      in.job_work_group = v.get<int>();
+    } else if (key == "hearing") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object");
+      for (const auto& [k, x] : v.items()) {
+        const std::string name = "hearing." + k;
+        if (among(kHearingNumbers, k)) {
+          if (x.is_null()) continue;
+          if (!x.is_number()) return bad(name, "must be a number (dB HL) or null");
+          in.values[name] = x.get<double>();
+        } else if (among(kHearingFlags, k)) {
+          if (!x.is_boolean()) return bad(name, "must be true or false");
+          in.values[name] = x.get<bool>();
+        } else if (k == "speech_frequencies_hz") {
+          if (!x.is_array() || x.empty())
+            return bad(name, "must be a list of frequencies, e.g. [500, 1000, 2000]");
+          std::string s;
+          for (const auto& f : x) {
+            if (!f.is_number_integer())
+              return bad(name, "must be a list of whole frequencies in Hz");
+            s += (s.empty() ? "" : "-") + std::to_string(f.get<int>());
+          }
+          in.values["hearing.speech_frequencies"] = s;
+        } else {
+          return bad(name, "unknown key; allowed: " + list(kHearingNumbers) + ", " +
+                               list(kHearingFlags) + ", speech_frequencies_hz");
+        }
+      }
+    } else if (key == "spirometry") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object");
+      for (const auto& [k, x] : v.items()) {
+        const std::string name = "spirometry." + k;
+        if (among(kSpiroNumbers, k)) {
+          if (x.is_null()) continue;
+          if (!x.is_number()) return bad(name, "must be a number or null");
+          in.values[name] = x.get<double>();
+        } else if (k == "grade_fev1" || k == "grade_fvc") {
+          if (x.is_null()) continue;
+          if (!x.is_string() || !among(kGrades, x.get<std::string>()))
+            return bad(name, "must be a session grade: A, B, C, D, E, U or F (ATS/ERS 2019)");
+          in.values[name] = x.get<std::string>();
+        } else {
+          return bad(name,
+                     "unknown key; allowed: " + list(kSpiroNumbers) + ", grade_fev1, grade_fvc");
+        }
+      }
+    } else if (key == "findings") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object");
+      for (const auto& [k, x] : v.items()) {
+        if (k == "checklist") {
+          if (!x.is_object()) return bad("findings.checklist", "must be an object of items");
+          for (const auto& [item, a] : x.items()) {
+            const std::string name = "checklist." + item;
+            if (a.is_boolean()) {
+              in.values[name] = a.get<bool>();
+            } else if (a.is_object()) {
+              for (const auto& [ak, av] : a.items()) {
+                if (ak == "ok") {
+                  if (!av.is_boolean())
+                    return bad("findings.checklist." + item + ".ok", "must be true or false");
+                  in.values[name] = av.get<bool>();
+                } else if (ak == "note") {
+                  if (!av.is_string())
+                    return bad("findings.checklist." + item + ".note", "must be a string");
+                  if (!av.get<std::string>().empty()) in.notes[name] = av.get<std::string>();
+                } else {
+                  return bad("findings.checklist." + item + "." + ak,
+                             "unknown key; allowed: ok, note");
+                }
+              }
+            } else if (!a.is_null()) {
+              return bad("findings.checklist." + item,
+                         "must be true/false or {\"ok\": true/false, \"note\": \"…\"}");
+            }
+          }
+          continue;
+        }
+        const std::string name = "findings." + k;
+        if (x.is_null()) continue;
+        if (x.is_boolean()) {
+          in.values[name] = x.get<bool>();
+        } else if (x.is_number()) {
+          in.values[name] = x.get<double>();
+        } else if (x.is_string()) {
+          in.values[name] = x.get<std::string>();
+        } else {
+          return bad(name, "must be a number, true/false or a word");
+        }
+      }
+    } else {
+      return bad(
+          key, "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, findings");
+    }
+  }
+  return in;
+}
+
+json input_to_json(const ev::EvaluationInput& in) {
+  json j;
+  j["purpose"] = ev::purpose_name(in.purpose);
+  if (in.job_code) j["job"] = *in.job_code;
+  if (in.job_work_group) j["job_work_group"] = *in.job_work_group;
+  for (const auto& [name, v] : in.values) {
+    if (std::holds_alternative<std::monostate>(v)) continue;
+    const auto dot = name.find('.');
+    const std::string group = name.substr(0, dot), key = name.substr(dot + 1);
+    if (group == "hearing" && key == "speech_frequencies") {
+      json arr = json::array();
+      std::stringstream ss(std::get<std::string>(v));
+      std::string f;
+      while (std::getline(ss, f, '-')) arr.push_back(std::stoi(f));
+      j["hearing"]["speech_frequencies_hz"] = arr;
+    } else if (group == "checklist") {
+      json item{{"ok", value_json(v)}};
+      if (auto it = in.notes.find(name); it != in.notes.end()) item["note"] = it->second;
+      j["findings"]["checklist"][key] = item;
+    } else if (group == "hearing" || group == "spirometry" || group == "findings") {
+      j[group][key] = value_json(v);
+    }
+  }
+  return j;
+}
+
+json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
+  json j;
+  j["rules_version"] = rules.version;
+  j["rules_hash"] = rules.hash;
+  j["purpose"] = ev::purpose_name(e.purpose);
+  json hits = json::array();
+  for (const auto& h : e.rules) {
+    hits.push_back({{"clause", h.citation},
+                    {"rule", h.rule_citation},
+                    {"column", column_json(h.column)},
+                    {"label", {{"tr", h.label_tr}, {"en", h.label_en}}},
+                    {"inputs", inputs_json(h.inputs)},
+                    {"provisional", h.provisional},
+                    {"explanation", {{"tr", h.explain_tr}, {"en", h.explain_en}}}});
+  }
+  j["ek2"] = {{"column", column_json(e.column)},
+              {"column_at_least", column_json(e.column_at_least)},
+              {"rules", hits}};
+  j["health_group"] = column_json(e.health_group);
+  j["allowed_work_groups"] = e.allowed_work_groups;
+  json items = json::array();
+  for (const auto& i : e.ek1_items) {
+    json it{{"id", i.id},
+            {"citation", i.citation},
+            {"title", {{"tr", i.title_tr}, {"en", i.title_en}}},
+            {"status", ev::status_name(i.status)},
+            {"pass", i.status == ev::Status::Pass   ? json(true)
+                     : i.status == ev::Status::Fail ? json(false)
+                                                    : json(nullptr)},
+            {"inputs", inputs_json(i.inputs)},
+            {"provisional", i.provisional},
+            {"explanation", {{"tr", i.explain_tr}, {"en", i.explain_en}}}};
+    if (!i.note.empty()) it["note"] = i.note;
+    items.push_back(it);
+  }
+  j["ek1"] = {{"applies", e.ek1_applies},
+              {"status", ev::status_name(e.ek1_status)},
+              {"pass", e.ek1_status == ev::Status::Pass   ? json(true)
+                       : e.ek1_status == ev::Status::Fail ? json(false)
+                                                          : json(nullptr)},
+              {"items", items}};
+  json fit{{"status", ev::fit_name(e.job_fit.status)}};
+  if (!e.job_fit.job_code.empty()) fit["job"] = e.job_fit.job_code;
+  if (e.job_fit.work_group) fit["work_group"] = *e.job_fit.work_group;
+  if (!e.job_fit.reason_en.empty())
+    fit["reason"] = {{"tr", e.job_fit.reason_tr}, {"en", e.job_fit.reason_en}};
+  j["job_fit"] = fit;
+  j["ek3_moves"] = e.ek3_moves;
+  json inc = json::array();
+  for (const auto& m : e.incomplete)
+    inc.push_back({{"clause", m.citation},
+                   {"input", m.input},
+                   {"reason", {{"tr", m.reason_tr}, {"en", m.reason_en}}}});
+  j["incomplete"] = inc;
+  j["complete"] = e.complete();
+  j["provisional_used"] = e.provisional_used;
+  j["summary"] = {{"tr", e.summary_tr}, {"en", e.summary_en}};
+  return j;
+}
+
+std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool tr) {
+  std::ostringstream o;
+  o << (tr ? "Değerlendirme (kurallar " : "Evaluation (rules ") << rules.version << ", "
+    << rules.hash.substr(0, 12) << ")\n";
+  o << "  " << (tr ? e.summary_tr : e.summary_en) << "\n";
+  o << (tr ? "EK-2 bulguları:\n" : "EK-2 findings:\n");
+  for (const auto& h : e.rules) o << "  - " << (tr ? h.explain_tr : h.explain_en) << "\n";
+  if (e.ek1_applies) {
+    o << (tr ? "EK-1: " : "EK-1: ") << ev::status_name(e.ek1_status) << "\n";
+    for (const auto& i : e.ek1_items)
+      if (i.status != ev::Status::Pass)
+        o << "  - " << ev::status_name(i.status) << ": " << (tr ? i.explain_tr : i.explain_en)
+          << "\n";
+  }
+  if (e.job_fit.status != ev::Fit::NotAsked)
+    o << (tr ? "İşe uygunluk: " : "Job fitness: ") << ev::fit_name(e.job_fit.status) << " — "
+      << (tr ? e.job_fit.reason_tr : e.job_fit.reason_en) << "\n";
+  if (!e.ek3_moves.empty()) {
+    o << (tr ? "EK-3 önerilen işler: " : "Ek-3 jobs to move to: ");
+    for (std::size_t i = 0; i < e.ek3_moves.size(); ++i) o << (i ? ", " : "") << e.ek3_moves[i];
+    o << "\n";
+  }
+  if (!e.incomplete.empty()) {
+    o << (tr ? "EKSİK — karar verilemez:\n" : "INCOMPLETE — no decision:\n");
+    for (const auto& m : e.incomplete)
+      o << "  - " << m.citation << ": " << (tr ? m.reason_tr : m.reason_en) << "\n";
+  }
+  if (!e.provisional_used.empty()) {
+    o << (tr ? "Geçici kurallar: " : "Provisional rules used: ");
+    for (std::size_t i = 0; i < e.provisional_used.size(); ++i)
+      o << (i ? ", " : "") << e.provisional_used[i];
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace odyo::station::evaluation
