@@ -41,7 +41,71 @@ FlowStreamLayout serial() {
 }
 }  // namespace
 
+// Builds an arbitrary layout from the first bytes (as a broken or hostile device profile could
+// describe it). Whatever validate() accepts must decode any byte stream safely and round-trip.
+FlowStreamLayout layout_from(const std::uint8_t*& data, std::size_t& size) {
+  auto take = [&]() -> std::uint8_t {
+    if (size == 0) return 0;
+    --size;
+    return *data++;
+  };
+  static const FieldRole roles[] = {FieldRole::sync,     FieldRole::sequence, FieldRole::status,
+                                    FieldRole::reserved, FieldRole::flow_raw, FieldRole::word_crc,
+                                    FieldRole::checksum};
+  static const std::size_t widths[] = {1, 2, 4, 3};
+  auto field = [&]() {
+    const std::uint8_t b = take();
+    FieldSpec f;
+    f.role = roles[b % 7];
+    f.width_bytes = widths[(b >> 3) % 4];
+    f.byte_order = (b & 0x80) ? ByteOrder::big : ByteOrder::little;
+    if (f.role == FieldRole::sync)
+      for (std::size_t i = 0; i < f.width_bytes; ++i) f.sync_bytes.push_back(take());
+    return f;
+  };
+  FlowStreamLayout l;
+  const std::uint8_t counts = take();
+  for (int i = 0; i < 1 + (counts & 3); ++i) l.header.push_back(field());
+  for (int i = 0; i < 1 + ((counts >> 2) & 3); ++i) l.sample.push_back(field());
+  for (int i = 0; i < ((counts >> 4) & 3); ++i) l.trailer.push_back(field());
+  const std::uint8_t opts = take();
+  l.samples_per_frame = 1 + take() % 40;
+  l.checksum = static_cast<FrameChecksum>(opts % 6);
+  l.checksum_covers_sync = (opts & 0x08) != 0;
+  l.crc8_polynomial = take() | 1;
+  l.crc8_init = take();
+  l.word_crc = (opts & 0x10) != 0;
+  l.word_crc_init = take();
+  l.has_sequence = (opts & 0x20) != 0;
+  l.sequence_bits = 1 + take() % 40;
+  l.sequence_step = take();
+  l.sequence_counts_samples = (opts & 0x40) != 0;
+  return l;
+}
+
+void random_layout(const std::uint8_t* data, std::size_t size) {
+  const FlowStreamLayout l = layout_from(data, size);
+  if (!l.validate().ok()) return;
+  odyo::fuzz::check_stream_contract(FlowStreamDecoder(l), data, size);
+  FlowFrameOut out;
+  out.sequence = size * l.sequence_step;
+  out.status = size > 0 ? data[0] : 0;
+  for (std::size_t i = 0; i < l.samples_per_frame; ++i)
+    out.raw.push_back(static_cast<std::uint16_t>(size > i ? data[i] * 257 : i));
+  auto enc = encode_flow_frame(l, out);
+  odyo::fuzz::require(enc.ok() && enc.value().size() == l.frame_bytes());
+  FlowStreamDecoder d(l);
+  auto b = d.feed(enc.value());
+  odyo::fuzz::require(b.frames.size() == 1);
+  for (std::size_t i = 0; i < l.samples_per_frame; ++i)
+    odyo::fuzz::require(b.frames[0].samples[i].raw == out.raw[i] && b.frames[0].samples[i].crc_ok);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 0 && data[0] == 0xFF) {  // one input in 256: a layout made from the data itself
+    random_layout(data + 1, size - 1);
+    return 0;
+  }
   static const FlowStreamLayout layouts[] = {usb(), serial()};
   for (const auto& l : layouts) {
     odyo::fuzz::check_stream_contract(FlowStreamDecoder(l), data, size);
