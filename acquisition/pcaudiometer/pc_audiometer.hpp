@@ -1,0 +1,102 @@
+#pragma once
+// PcAudiometer: the computer-driven audiometer — AudiometerControl over the pure-tone generator
+// (analysis/audiometry/tone), an AudioSink (ALSA, or a WAV file) and a ButtonSource (USB HID
+// response button). Calibration (dB HL → digital level) comes in as a table; the station loads
+// and checks the calibration file, its expiry and the daily listening check before building one.
+//
+// Clock: the output is one continuous stream — tones and the silence between them — so time is
+// the stream's sample position: now() = origin + frames written / fs. On a real device the
+// blocking writes pace the stream in real time, so this is steady_clock time (the button's clock)
+// up to the device's buffer delay; on ALSA's non-real-time `file` PCM the same code runs as fast
+// as the disk, and tone onsets stay exact to the sample. collect_responses(until) fills the
+// stream with silence up to `until`, then takes the button's edges up to `until`.
+//
+// Every presented tone is journaled (onset time and sample, ear, frequency, dB HL, digital level,
+// duration, presses with latency), so an audiogram can be re-derived from the journal.
+// Errors follow the AudiometerControl contract: a sink that underruns, disappears or refuses the
+// format → "device_disconnected" (the search pauses; the tone is void), a malformed button report
+// → "device_error". Threading: one thread (the session's).
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "acquisition/audiometry/audiometer_control.hpp"
+#include "analysis/audiometry/tone/levels.hpp"
+#include "analysis/audiometry/tone/tone.hpp"
+#include "drivers/audio/audio_sink.hpp"
+#include "drivers/hid/button_source.hpp"
+
+namespace odyo::audiometry {
+
+struct PcAudiometerConfig {
+  std::vector<tone::CalibratedFrequency> levels;  // from the calibration file
+  tone::ToneShape shape{};
+  tone::ToneKind kind = tone::ToneKind::continuous;  // pulsed or warble if the clinic prefers
+  int sample_rate_hz = 48000;
+  int bits = 24;
+  std::chrono::milliseconds silence_chunk{50};  // granularity of the silence written while waiting
+};
+
+struct JournaledResponse {
+  AudioTime pressed{};
+  std::optional<AudioTime> released;
+  std::chrono::milliseconds latency{0};  // press − onset
+};
+
+struct ToneRecord {
+  int index = 0;  // 1-based presentation number
+  AudioTime onset{};
+  std::int64_t onset_frame = 0;  // sample position of the first frame of the gate
+  Ear ear = Ear::right;
+  int frequency_hz = 0;
+  int level_db_hl = 0;
+  double digital_level_dbfs = 0.0;
+  std::chrono::milliseconds duration{0};
+  std::vector<JournaledResponse> responses;  // presses after this onset, before the next one
+};
+
+class PcAudiometer final : public AudiometerControl {
+ public:
+  PcAudiometer(PcAudiometerConfig config, drivers::audio::AudioSink& sink,
+               drivers::hid::ButtonSource& button, AudioTime origin = AudioClock::now());
+
+  // Opens the sink (48 kHz, stereo, 24/32-bit). Errors as for present().
+  Result<void> open();
+  // Called after each journal entry is complete (at the next onset, and from flush_journal()).
+  void on_tone(std::function<void(const ToneRecord&)> callback) { on_tone_ = std::move(callback); }
+  void flush_journal();
+
+  Result<void> set_ear(Ear ear) override;
+  Result<void> set_frequency(int frequency_hz) override;
+  Result<void> set_level(int level_db_hl) override;
+  [[nodiscard]] Result<LevelRange> level_range(int frequency_hz,
+                                               Transducer transducer) const override;
+  Result<AudioTime> present(std::chrono::milliseconds duration) override;
+  Result<void> stop_tone() override { return {}; }  // present() writes whole gated tones only
+  Result<std::vector<ResponseEvent>> collect_responses(AudioTime until) override;
+  [[nodiscard]] AudioTime now() const override;
+
+  [[nodiscard]] const std::vector<ToneRecord>& journal() const { return journal_; }
+  [[nodiscard]] std::int64_t frames_written() const { return sink_.frames_written(); }
+  [[nodiscard]] AudioTime time_of_frame(std::int64_t frame) const;
+
+ private:
+  Result<void> write(std::span<const std::int32_t> words);
+  Result<void> fill_silence_until(std::int64_t frame);
+
+  PcAudiometerConfig config_;
+  drivers::audio::AudioSink& sink_;
+  drivers::hid::ButtonSource& button_;
+  AudioTime origin_;
+  Ear ear_ = Ear::right;
+  int frequency_hz_ = 1000;
+  int level_db_hl_ = 0;
+  std::vector<ToneRecord> journal_;
+  std::size_t reported_ = 0;             // journal entries already passed to on_tone_
+  std::optional<AudioTime> held_since_;  // a press not yet released
+  std::function<void(const ToneRecord&)> on_tone_;
+};
+
+}  // namespace odyo::audiometry

@@ -1,0 +1,34 @@
+#pragma once
+// ButtonSource: the response button's narrow interface — press and release edges with their
+// times on std::chrono::steady_clock (CLOCK_MONOTONIC on Linux), the same clock the audiometer
+// stamps tone onsets with. Implemented by HidrawButton (hidraw_button.hpp) and by test listeners.
+// Threading: one instance is used by one thread at a time.
+
+#include <chrono>
+#include <vector>
+
+#include "drivers/transport/io_error.hpp"
+
+namespace odyo::drivers::hid {
+
+using ButtonClock = std::chrono::steady_clock;
+
+struct ButtonEvent {
+  bool pressed = false;  // true: press edge, false: release edge
+  ButtonClock::time_point time{};
+};
+
+class ButtonSource {
+ public:
+  virtual ~ButtonSource() = default;
+  ButtonSource() = default;
+  ButtonSource(const ButtonSource&) = delete;
+  ButtonSource& operator=(const ButtonSource&) = delete;
+
+  // Appends every edge that happened up to `until` (waiting, if needed, until then) and returns.
+  // Errors: "device_gone" (unplugged), "malformed_report" (the device sent something that is not
+  // a button report: the response is unknown, the presentation must be repeated).
+  virtual IoStatus events_until(ButtonClock::time_point until, std::vector<ButtonEvent>& out) = 0;
+};
+
+}  // namespace odyo::drivers::hid
