@@ -1,0 +1,424 @@
+// odyospiro spiro analyze|predict — spirometry from a file of flow samples, and reference values.
+//
+//   odyospiro spiro analyze --input FILE [--rate HZ] [--btps FACTOR] [--age Y --sex M|F
+//                           --height-cm CM [--equation E] [--ethnicity N]] --json
+//     FILE: CSV of flow samples in L/s (one per line, expiration positive; an optional header
+//     line) for one manoeuvre, or a JSON session {"rate_hz":…, "btps":…, "manoeuvres":[[…],…]}.
+//     --rate/--btps override the file's values. Manoeuvre numbers in the output are 1-based.
+//   odyospiro spiro predict --equation gli2012|gli-global-2022|eccs1993 --sex M|F --age YEARS
+//                           --height-cm CM [--ethnicity 1-5] [--measured FEV1=…,FVC=…] --json
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/spirometry/spirometry.hpp"
+#include "station/cli/context.hpp"
+#include "station/reference/reference_tables.hpp"
+
+namespace odyo::station {
+namespace {
+
+namespace sp = spirometry;
+using nlohmann::json;
+
+struct FlowInput {
+  double rate_hz = 0.0;
+  double btps = 1.0;
+  std::vector<std::vector<double>> manoeuvres;
+};
+
+Result<FlowInput> read_flow_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("input_missing", "Cannot read " + path + ": check the --input path.");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  FlowInput fi;
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return make_error("bad_input", path +
+                                         " is not valid JSON: expected {\"rate_hz\":…, "
+                                         "\"btps\":…, \"manoeuvres\":[[…flows…], …]}.");
+    if (j.contains("rate_hz")) {
+      if (!j["rate_hz"].is_number())
+        return make_error("bad_input", path + ": rate_hz must be a number (samples per second).");
+      fi.rate_hz = j["rate_hz"].get<double>();
+    }
+    if (j.contains("btps")) {
+      if (!j["btps"].is_number())
+        return make_error("bad_input", path + ": btps must be a number (1.0 for BTPS devices).");
+      fi.btps = j["btps"].get<double>();
+    }
+    if (!j.contains("manoeuvres") || !j["manoeuvres"].is_array())
+      return make_error("bad_input",
+                        path + ": \"manoeuvres\" must be an array of arrays of flows in L/s.");
+    for (std::size_t i = 0; i < j["manoeuvres"].size(); ++i) {
+      const auto& m = j["manoeuvres"][i];
+      if (!m.is_array())
+        return make_error("bad_input", path + ": manoeuvre " + std::to_string(i + 1) +
+                                           " is not an array of numbers.");
+      std::vector<double> v;
+      v.reserve(m.size());
+      for (std::size_t k = 0; k < m.size(); ++k) {
+        if (m[k].is_number()) {
+          v.push_back(m[k].get<double>());
+        } else if (m[k].is_null()) {  // JSON has no NaN; null stands for a lost sample
+          v.push_back(std::nan(""));
+        } else {
+          return make_error("bad_input", path + ": manoeuvre " + std::to_string(i + 1) +
+                                             ", sample " + std::to_string(k) + " is not a number.");
+        }
+      }
+      fi.manoeuvres.push_back(std::move(v));
+    }
+    return fi;
+  }
+  // CSV: one flow per line (first field of the line), optional header line.
+  std::vector<double> v;
+  std::istringstream lines(text);
+  std::string line;
+  int lineno = 0;
+  while (std::getline(lines, line)) {
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto b = line.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    std::string field = line.substr(b, line.find(',', b) - b);
+    while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.pop_back();
+    char* end = nullptr;
+    const double x = std::strtod(field.c_str(), &end);
+    if (end == field.c_str() || *end != '\0') {
+      if (lineno == 1 && v.empty()) continue;  // header
+      return make_error("bad_input", path + ", line " + std::to_string(lineno) + ": '" + field +
+                                         "' is not a flow value in L/s.");
+    }
+    v.push_back(x);
+  }
+  fi.manoeuvres.push_back(std::move(v));
+  return fi;
+}
+
+json reason_json(const sp::Reason& r) {
+  return {{"code", r.code}, {"tr", r.text_tr}, {"en", r.text_en}};
+}
+
+json opt(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json session_json(const sp::SessionResult& s, const sp::SignalSpec& spec) {
+  json ms = json::array();
+  for (std::size_t i = 0; i < s.manoeuvres.size(); ++i) {
+    const auto& m = s.manoeuvres[i].indices;
+    const auto& q = s.manoeuvres[i].quality;
+    json reasons = json::array();
+    for (const auto& r : q.reasons) reasons.push_back(reason_json(r));
+    ms.push_back({{"number", i + 1},
+                  {"pef_lps", m.pef_lps},
+                  {"time_to_pef_s", m.time_to_pef_s},
+                  {"fev075_l", m.fev075_l},
+                  {"fev1_l", m.fev1_l},
+                  {"fev6_l", m.fev6_l},
+                  {"fvc_l", m.fvc_l},
+                  {"fev1_fvc", m.fev1_fvc},
+                  {"fef25_lps", m.fef25_lps},
+                  {"fef50_lps", m.fef50_lps},
+                  {"fef75_lps", m.fef75_lps},
+                  {"fef2575_lps", m.fef2575_lps},
+                  {"bev_l", m.bev_l},
+                  {"t0_s", m.t0_s},
+                  {"fet_s", m.fet_s},
+                  {"eofe_volume_last_1s_l", m.eofe_volume_last_1s_l},
+                  {"hesitation_s", opt(m.hesitation_s)},
+                  {"fivc_l", opt(m.fivc_l)},
+                  {"acceptable_fev1", q.acceptable_fev1},
+                  {"acceptable_fvc", q.acceptable_fvc},
+                  {"usable_fev1", q.usable_fev1},
+                  {"usable_fvc", q.usable_fvc},
+                  {"reasons", reasons}});
+  }
+  const auto& r = s.reported;
+  auto num = [](const std::optional<int>& i) { return i ? json(*i + 1) : json(nullptr); };
+  json because = json::array();
+  for (const auto& b : s.guidance.because) because.push_back(reason_json(b));
+  return {{"software_version", ODYO_VERSION},
+          {"standard", "ATS/ERS 2019"},
+          {"rate_hz", spec.sample_rate_hz},
+          {"btps", spec.btps_factor},
+          {"manoeuvres", ms},
+          {"session",
+           {{"fev1_l", opt(r.fev1_l)},
+            {"fvc_l", opt(r.fvc_l)},
+            {"fev1_fvc", opt(r.fev1_fvc)},
+            {"fev6_l", opt(r.fev6_l)},
+            {"fef2575_lps", opt(r.fef2575_lps)},
+            {"pef_lps", opt(r.pef_lps)},
+            {"grade_fev1", sp::grade_name(s.grade_fev1)},
+            {"grade_fvc", sp::grade_name(s.grade_fvc)},
+            {"fev1_repeatability_l", opt(s.fev1_repeatability_l)},
+            {"fvc_repeatability_l", opt(s.fvc_repeatability_l)},
+            {"best_manoeuvre", num(r.best_manoeuvre)},
+            {"fev1_manoeuvre", num(r.fev1_manoeuvre)},
+            {"fvc_manoeuvre", num(r.fvc_manoeuvre)},
+            {"another_blow_needed", s.guidance.another_blow_needed},
+            {"guidance", because}}}};
+}
+
+json predicted_json(const sp::Predicted& p, const std::optional<double>& measured) {
+  json j{{"predicted", p.predicted},
+         {"lln", p.lln},
+         {"uln", p.uln},
+         {"unit", sp::param_unit(p.param)}};
+  if (p.lms) {
+    j["L"] = p.l;
+    j["M"] = p.m;
+    j["S"] = p.s;
+  } else {
+    j["rsd"] = p.rsd;
+  }
+  if (p.provisional) j["provisional"] = true;
+  if (measured) {
+    auto sc = sp::score(p, *measured);
+    j["measured"] = *measured;
+    if (sc) {
+      j["z"] = sc->z;
+      j["pctpred"] = sc->pct_pred;
+      j["below_lln"] = sc->below_lln;
+    }
+  }
+  return j;
+}
+
+struct SubjectArgs {
+  std::string equation;
+  std::string sex;
+  double age = std::nan("");
+  double height_cm = std::nan("");
+  int ethnicity = 0;  // 0 = the configuration's default
+  std::string measured;
+};
+
+Result<sp::Subject> make_subject(const SubjectArgs& a, int default_ethnicity) {
+  sp::Subject s;
+  if (a.sex == "M" || a.sex == "m")
+    s.sex = sp::Sex::kMale;
+  else if (a.sex == "F" || a.sex == "f")
+    s.sex = sp::Sex::kFemale;
+  else
+    return make_error("bad_sex", "--sex must be M or F.");
+  s.age_years = a.age;
+  s.height_cm = a.height_cm;
+  s.ethnicity = a.ethnicity == 0 ? default_ethnicity : a.ethnicity;
+  return s;
+}
+
+Result<std::map<sp::Param, double>> parse_measured(const std::string& text) {
+  std::map<sp::Param, double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos)
+      return make_error("bad_measured", "--measured item '" + item + "' must look like FEV1=3.10.");
+    auto p = sp::parse_param(item.substr(0, eq));
+    if (!p) return p.error();
+    const std::string v = item.substr(eq + 1);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(x) || x <= 0.0)
+      return make_error("bad_measured", "--measured " + item.substr(0, eq) + " = '" + v +
+                                            "' is not a positive number.");
+    out[*p] = x;
+  }
+  return out;
+}
+
+// Reference tables and defaults from the station configuration.
+struct RefContext {
+  sp::ReferenceTables tables;
+  std::string default_equation;
+  int default_ethnicity = 1;
+};
+Result<RefContext> load_ref(CliContext& ctx) {
+  auto cfg = ctx.config();
+  if (!cfg) return cfg.error();
+  RefContext r;
+  r.default_equation = (*cfg)->reference_equation;
+  r.default_ethnicity = (*cfg)->gli2012_default_ethnicity;
+  auto t = load_reference_tables((*cfg)->reference_dir);
+  if (!t) return t.error();
+  r.tables = std::move(*t);
+  return r;
+}
+
+void print_session_text(CliContext& ctx, const sp::SessionResult& s) {
+  auto& o = ctx.out();
+  const bool tr = ctx.turkish();
+  o << std::fixed << std::setprecision(3);
+  for (std::size_t i = 0; i < s.manoeuvres.size(); ++i) {
+    const auto& m = s.manoeuvres[i].indices;
+    const auto& q = s.manoeuvres[i].quality;
+    o << "#" << i + 1 << "  PEF " << m.pef_lps << " L/s  FEV1 " << m.fev1_l << " L  FVC " << m.fvc_l
+      << " L  FEV1/FVC " << m.fev1_fvc << "  BEV " << m.bev_l << " L  FET " << std::setprecision(2)
+      << m.fet_s << " s" << std::setprecision(3) << "  " << (q.acceptable_fev1 ? "FEV1✓" : "FEV1✗")
+      << " " << (q.acceptable_fvc ? "FVC✓" : "FVC✗") << "\n";
+    for (const auto& r : q.reasons) o << "    - " << (tr ? r.text_tr : r.text_en) << "\n";
+  }
+  const auto& r = s.reported;
+  o << ctx.tr("Derece", "Grade") << ": FEV1 " << sp::grade_name(s.grade_fev1) << ", FVC "
+    << sp::grade_name(s.grade_fvc) << "\n";
+  if (r.fev1_l) o << "FEV1 " << *r.fev1_l << " L";
+  if (r.fvc_l) o << "  FVC " << *r.fvc_l << " L";
+  if (r.fev1_fvc) o << "  FEV1/FVC " << *r.fev1_fvc;
+  if (r.fef2575_lps) o << "  FEF25-75 " << *r.fef2575_lps << " L/s";
+  o << "\n";
+  if (s.guidance.another_blow_needed)
+    o << ctx.tr("Bir üfleme daha gerekli, çünkü:", "Another blow needed, because:") << "\n";
+  for (const auto& b : s.guidance.because) o << "  - " << (tr ? b.text_tr : b.text_en) << "\n";
+}
+
+}  // namespace
+
+void register_spiro_commands(CLI::App& app, CliContext& ctx) {
+  auto* spiro =
+      app.add_subcommand("spiro", "Spirometry: analyse flow files, reference values / Spirometri");
+  spiro->require_subcommand(1);
+
+  // spiro analyze
+  struct AnalyzeArgs {
+    std::string input;
+    double rate = 0.0;
+    double btps = 0.0;
+    SubjectArgs subject;
+  };
+  auto aa = std::make_shared<AnalyzeArgs>();
+  auto* an = spiro->add_subcommand("analyze", "Analyse one manoeuvre (CSV) or a session (JSON)");
+  an->add_option("--input", aa->input, "CSV of flows in L/s, or JSON session")->required();
+  an->add_option("--rate", aa->rate, "Sample rate in Hz (overrides the file)");
+  an->add_option("--btps", aa->btps, "BTPS factor (overrides the file; default 1.0)");
+  an->add_option("--equation", aa->subject.equation, "Reference equation (default: configuration)");
+  an->add_option("--sex", aa->subject.sex, "M or F (with --age and --height-cm: reference values)");
+  an->add_option("--age", aa->subject.age, "Age in years (decimal)");
+  an->add_option("--height-cm", aa->subject.height_cm, "Height in cm");
+  an->add_option("--ethnicity", aa->subject.ethnicity, "GLI-2012 group 1-5");
+  an->callback([&ctx, aa] {
+    auto in = read_flow_file(aa->input);
+    if (!in) return (void)ctx.fail(in.error());
+    sp::SignalSpec spec;
+    spec.sample_rate_hz = aa->rate > 0.0 ? aa->rate : in->rate_hz;
+    spec.btps_factor = aa->btps != 0.0 ? aa->btps : in->btps;
+    if (spec.sample_rate_hz <= 0.0)
+      return (void)ctx.fail(make_error(
+          "no_sample_rate", "The sample rate is not known: give --rate HZ (e.g. --rate 1000)."));
+    std::vector<Eigen::Map<const Eigen::VectorXd>> views;
+    for (const auto& m : in->manoeuvres)
+      views.emplace_back(m.data(), static_cast<Eigen::Index>(m.size()));
+    sp::SessionOptions sopt;
+    const bool want_ref = !std::isnan(aa->subject.age) || !std::isnan(aa->subject.height_cm);
+    if (!std::isnan(aa->subject.age)) sopt.age_years = aa->subject.age;
+    auto s = sp::analyse_session(views, spec, sopt, false);
+    if (!s) return (void)ctx.fail(s.error());
+    json j = session_json(*s, spec);
+    if (want_ref) {
+      auto ref = load_ref(ctx);
+      if (!ref) return (void)ctx.fail(ref.error(), 2);
+      auto eq = sp::parse_equation(aa->subject.equation.empty() ? ref->default_equation
+                                                                : aa->subject.equation);
+      if (!eq) return (void)ctx.fail(eq.error());
+      auto subj = make_subject(aa->subject, ref->default_ethnicity);
+      if (!subj) return (void)ctx.fail(subj.error());
+      auto pred = sp::predict(ref->tables, *eq, *subj);
+      if (!pred) return (void)ctx.fail(pred.error());
+      auto ev = sp::evaluate(*s, *pred);
+      json rj{{"equation", sp::equation_id(*eq)}};
+      if (ev) {
+        for (const auto& p : ev->params)
+          rj[sp::param_id(p.param)] = predicted_json(p.reference, p.measured);
+        if (ev->interpretation)
+          rj["interpretation"] = {{"pattern", sp::pattern_id(ev->interpretation->pattern)},
+                                  {"severity", sp::severity_id(ev->interpretation->severity)},
+                                  {"tr", ev->interpretation->text_tr},
+                                  {"en", ev->interpretation->text_en}};
+      }
+      j["reference"] = rj;
+    }
+    if (ctx.json())
+      ctx.out() << j.dump(2) << "\n";
+    else
+      print_session_text(ctx, *s);
+  });
+
+  // spiro predict
+  auto pa = std::make_shared<SubjectArgs>();
+  auto* pr =
+      spiro->add_subcommand("predict", "Predicted, LLN, ULN (and z, % predicted) for a worker");
+  pr->add_option("--equation", pa->equation,
+                 "gli2012 | gli-global-2022 | eccs1993 (default: configuration)");
+  pr->add_option("--sex", pa->sex, "M or F")->required();
+  pr->add_option("--age", pa->age, "Age in years (decimal)")->required();
+  pr->add_option("--height-cm", pa->height_cm, "Height in cm")->required();
+  pr->add_option(
+      "--ethnicity", pa->ethnicity,
+      "GLI-2012 group: 1 Caucasian, 2 African-American, 3 NE Asian, 4 SE Asian, 5 Other");
+  pr->add_option("--measured", pa->measured,
+                 "Measured values, e.g. FEV1=3.1,FVC=4.2,FEV1FVC=0.74,FEF2575=3.0");
+  pr->callback([&ctx, pa] {
+    auto ref = load_ref(ctx);
+    if (!ref) return (void)ctx.fail(ref.error(), 2);
+    auto eq = sp::parse_equation(pa->equation.empty() ? ref->default_equation : pa->equation);
+    if (!eq) return (void)ctx.fail(eq.error());
+    auto subj = make_subject(*pa, ref->default_ethnicity);
+    if (!subj) return (void)ctx.fail(subj.error());
+    auto measured = parse_measured(pa->measured);
+    if (!measured) return (void)ctx.fail(measured.error());
+    auto pred = sp::predict(ref->tables, *eq, *subj);
+    if (!pred) return (void)ctx.fail(pred.error());
+    for (const auto& [p, v] : *measured) {
+      (void)v;
+      if (!pred->find(p))
+        return (void)ctx.fail(make_error(
+            "bad_measured", std::string(sp::param_id(p)) + " has no reference value in " +
+                                sp::equation_id(*eq) + ": leave it out of --measured."));
+    }
+    json j{{"equation", sp::equation_id(*eq)},
+           {"software_version", ODYO_VERSION},
+           {"subject",
+            {{"sex", subj->sex == sp::Sex::kMale ? "M" : "F"},
+             {"age", subj->age_years},
+             {"height_cm", subj->height_cm},
+             {"ethnicity", subj->ethnicity}}}};
+    for (const auto& p : pred->params) {
+      std::optional<double> m;
+      if (auto it = measured->find(p.param); it != measured->end()) m = it->second;
+      j[sp::param_id(p.param)] = predicted_json(p, m);
+    }
+    if (ctx.json()) {
+      ctx.out() << j.dump(2) << "\n";
+      return;
+    }
+    auto& o = ctx.out();
+    o << sp::equation_id(*eq) << "\n" << std::fixed << std::setprecision(3);
+    for (const auto& p : pred->params) {
+      o << std::left << std::setw(9) << sp::param_id(p.param) << " "
+        << ctx.tr("beklenen", "predicted") << " " << p.predicted << "  LLN " << p.lln << "  ULN "
+        << p.uln;
+      const auto& pj = j[sp::param_id(p.param)];
+      if (pj.contains("z"))
+        o << "  z " << std::setprecision(2) << pj["z"].get<double>() << "  %"
+          << std::setprecision(1) << pj["pctpred"].get<double>() << std::setprecision(3);
+      if (p.provisional)
+        o << ctx.tr("  (geçici: RSD doğrulanmadı)", "  (provisional: RSD unverified)");
+      o << "\n";
+    }
+  });
+}
+
+}  // namespace odyo::station
