@@ -154,6 +154,13 @@ class StreamDecoder {
         continue;
       }
       ParseStep<Frame> step = parser_.parse(ByteSpan(buf_.data() + p, n - p), pos);
+      if (p == 0 && expire_first_ && step.kind == ParseStep<Frame>::Kind::need_more) {
+        // Claim every pending byte, so that false frame starts inside the abandoned frame merge
+        // into this one error; real frames found inside are still delivered.
+        step = ParseStep<Frame>::reject(
+            errc::truncated, parser_.describe_truncated(n) + " (no more bytes arrived in time)", n);
+      }
+      expire_first_ = false;
       if (step.kind == ParseStep<Frame>::Kind::need_more) {
         if (n - p >= parser_.max_frame_bytes()) {
           step = ParseStep<Frame>::reject(errc::too_long,
@@ -196,6 +203,20 @@ class StreamDecoder {
   // next frame is found, so that the result does not depend on how the stream was chunked.
   void flush(Batch& out) { close_run(out); }
 
+  // The device went quiet in the middle of a frame (inter-byte timeout chosen by the driver):
+  // give up the incomplete frame at the head of the buffer, report it as truncated, and decode
+  // whatever complete frames follow it in the bytes already received.
+  void expire_partial(Batch& out) {
+    if (buf_.empty()) {
+      close_run(out);
+      return;
+    }
+    expire_first_ = true;
+    feed({}, out);
+    expire_first_ = false;
+    close_run(out);
+  }
+
   // End of stream (unplug, end of a journal replay): report the incomplete frame, if any.
   void finish(Batch& out) {
     close_run(out);
@@ -218,6 +239,7 @@ class StreamDecoder {
     buf_.clear();
     base_ = 0;
     protected_end_ = 0;
+    expire_first_ = false;
     run_ = {};
     parser_.reset();
   }
@@ -267,6 +289,7 @@ class StreamDecoder {
   static constexpr std::uint64_t kMaxRunBytes = 4096;
 
   Parser parser_{};
+  bool expire_first_ = false;  // expire_partial(): the head candidate may not wait for more
   Bytes buf_;
   std::uint64_t base_ = 0;           // stream offset of buf_[0]
   std::uint64_t protected_end_ = 0;  // end of the span claimed by the last rejected frame

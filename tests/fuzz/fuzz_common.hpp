@@ -3,7 +3,8 @@
 // checks the streaming contract of drivers/codec/codec.hpp on arbitrary bytes:
 //  - frames and errors come in stream order, errors never overlap, nothing lies beyond the input;
 //  - feeding the same bytes in two chunks (split point taken from the data) gives exactly the
-//    same frames and errors as feeding them at once.
+//    same frames and errors as feeding them at once;
+//  - an expire_partial() between the chunks keeps the ordering rules.
 // A broken invariant aborts (__builtin_trap), which libFuzzer reports as a crash with the input.
 
 #include <cstddef>
@@ -59,6 +60,18 @@ void check_stream_contract(const Decoder& proto, const std::uint8_t* data, std::
   require(whole.errors.size() == parts.errors.size());
   for (std::size_t i = 0; i < whole.frames.size(); ++i)
     require(whole.frames[i].stream_offset == parts.frames[i].stream_offset);
+  // An inter-byte timeout at the split point (expire_partial) may change what is decoded, but
+  // never the ordering rules.
+  {
+    Decoder d = proto;
+    typename Decoder::Batch b;
+    d.feed(codec::ByteSpan(data, split), b);
+    d.expire_partial(b);
+    d.feed(codec::ByteSpan(data + split, size - split), b);
+    d.finish(b);
+    require(d.pending_bytes() == 0);
+    check_order(b, size);
+  }
   for (std::size_t i = 0; i < whole.errors.size(); ++i) {
     require(whole.errors[i].offset == parts.errors[i].offset);
     require(whole.errors[i].length == parts.errors[i].length);

@@ -172,3 +172,26 @@ TEST(Fipp, GarbageImpossibleCountAndTruncation) {
   EXPECT_EQ(end.errors[0].code, errc::truncated);
   EXPECT_EQ(end.errors[0].length, 10U);
 }
+
+TEST(Fipp, QuietLinkMidResponseExpiresThePartialMessage) {
+  // A response cut after 10 of its 34 bytes, then the instrument polls again: the decoder waits
+  // for the 24 missing bytes until the driver's inter-byte timeout calls expire_partial().
+  auto v = vectors();
+  auto cfg = fipp::FippConfig::placeholder_defaults();
+  Bytes half(v["control_registers_response"].begin(), v["control_registers_response"].begin() + 10);
+  fipp::FippDecoder d(fipp::Direction::from_instrument, cfg);
+  auto b = d.feed(concat({half, cfg.poll}));
+  EXPECT_TRUE(b.frames.empty());
+  EXPECT_EQ(d.pending_bytes(), 16U);
+  d.expire_partial(b);
+  ASSERT_EQ(b.frames.size(), 1U);
+  EXPECT_EQ(b.frames[0].flow_control, fipp::FlowControl::poll);
+  EXPECT_EQ(b.frames[0].stream_offset, 10U);
+  ASSERT_EQ(b.errors.size(), 1U);
+  EXPECT_EQ(b.errors[0].code, errc::truncated);
+  EXPECT_EQ(b.errors[0].offset, 0U);
+  EXPECT_EQ(b.errors[0].length, 10U);
+  EXPECT_EQ(d.pending_bytes(), 0U);
+  d.expire_partial(b);  // nothing pending: no effect
+  EXPECT_EQ(b.errors.size(), 1U);
+}
