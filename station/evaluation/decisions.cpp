@@ -340,7 +340,12 @@ Result<ReevaluationReport> reevaluate_all(
     get_json->bind(1, head.id);
     auto step = get_json->step();
     if (!step) return step.error();
-    const json stored = json::parse(get_json->text(0), nullptr, false);
+    // Only the stored input is needed: the old result is skipped while parsing (no DOM built).
+    static const json::parser_callback_t skip_result = [](int depth, json::parse_event_t event,
+                                                          json& parsed) {
+      return !(depth == 1 && event == json::parse_event_t::key && parsed == "result");
+    };
+    const json stored = json::parse(get_json->text(0), skip_result, false);
     Result<ev::EvaluationInput> input =
         make_error("evaluation_input", "the stored row has no \"input\"");
     if (!stored.is_discarded() && stored.contains("input"))
