@@ -1,0 +1,96 @@
+#include "station/pcaudio/pc_rig.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "station/pcaudio/listening_check.hpp"
+
+namespace odyo::station::pcaudio {
+
+Result<std::string> parse_pc_uri(const std::string& uri) {
+  if (uri.rfind("pc:", 0) != 0 || uri.size() <= 3)
+    return make_error("bad_device_uri",
+                      "\"" + uri +
+                          "\" is not a PC-audiometer device: write pc:PCM, e.g. pc:hw:1 "
+                          "(the ALSA name of the USB audio interface)");
+  return uri.substr(3);
+}
+
+PcRig::~PcRig() {
+  flush();
+  if (sink_) sink_->close();
+}
+
+void PcRig::flush() {
+  if (audiometer_) audiometer_->flush_journal();
+  if (journal_.is_open()) journal_.flush();
+}
+
+Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
+                                           drivers::hid::ButtonSource& button) {
+  auto pcm = parse_pc_uri(o.device_uri);
+  if (!pcm) return pcm.error();
+  auto cal = load_calibration(o.calibration_file, o.today);
+  if (!cal) return cal.error();
+  if (cal->example && !o.allow_example_calibration)
+    return make_error("calibration_example",
+                      o.calibration_file.string() +
+                          " is an example calibration, not a measurement: calibrate this "
+                          "interface and earphones with `odyospiro audio calibrate` first");
+  if (auto e = check_expiry(*cal, o.today, o.calibration_valid_months); !e) return e.error();
+  if (auto c = require_listening_check(o.listening_log, cal->pair_id(), o.today); !c)
+    return c.error();
+
+  std::unique_ptr<PcRig> rig(new PcRig());
+  rig->calibration_ = std::move(*cal);
+  if (!o.tone_journal.empty()) {
+    if (o.tone_journal.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o.tone_journal.parent_path(), ec);
+    }
+    rig->journal_.open(o.tone_journal, std::ios::app);
+    if (!rig->journal_)
+      return make_error("journal_unwritable", "cannot append to the tone journal " +
+                                                  o.tone_journal.string() +
+                                                  ": check the folder's permissions");
+  }
+  rig->sink_ = std::make_unique<drivers::audio::AlsaSink>(*pcm);
+  audiometry::PcAudiometerConfig pc;
+  pc.levels = rig->calibration_.levels();
+  pc.shape = rig->calibration_.tone_shape;
+  pc.kind = o.kind;
+  pc.sample_rate_hz = rig->calibration_.sample_rate_hz;
+  pc.bits = rig->calibration_.bits;
+  rig->audiometer_ = std::make_unique<audiometry::PcAudiometer>(pc, *rig->sink_, button);
+  if (auto r = rig->audiometer_->open(); !r) return r.error();
+  const std::string pair = rig->calibration_.pair_id();
+  const std::string pcm_name = *pcm;
+  std::ofstream* out = rig->journal_.is_open() ? &rig->journal_ : nullptr;
+  rig->audiometer_->on_tone([out, pair, pcm_name](const audiometry::ToneRecord& t) {
+    if (out == nullptr) return;
+    nlohmann::json presses = nlohmann::json::array();
+    for (const auto& r : t.responses)
+      presses.push_back(
+          {{"latency_ms", r.latency.count()},
+           {"held_ms", r.released ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        *r.released - r.pressed)
+                                        .count()
+                                  : -1}});
+    nlohmann::json j{
+        {"index", t.index},
+        {"onset_steady_ns",
+         std::chrono::duration_cast<std::chrono::nanoseconds>(t.onset.time_since_epoch()).count()},
+        {"onset_frame", t.onset_frame},
+        {"ear", std::string(audiometry::to_string(t.ear))},
+        {"frequency_hz", t.frequency_hz},
+        {"level_db_hl", t.level_db_hl},
+        {"digital_level_dbfs", t.digital_level_dbfs},
+        {"duration_ms", t.duration.count()},
+        {"presses", presses},
+        {"calibration", pair},
+        {"pcm", pcm_name}};
+    *out << j.dump() << '\n';
+  });
+  return rig;
+}
+
+}  // namespace odyo::station::pcaudio
