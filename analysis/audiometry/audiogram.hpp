@@ -34,12 +34,13 @@ std::string_view to_string(PointStatus s);
 struct ThresholdPoint {
   int level_db_hl = 0;
   PointStatus status = PointStatus::measured;
-  std::optional<int> masking_db_hl;  // set when the other ear was masked, with the masking level
+  std::optional<int> masking_db_hl;   // set when the other ear was masked, with the masking level
+  bool masked_level_unknown = false;  // masked, but the record did not give the masking level
   Provenance provenance = Provenance::manual;
 
   [[nodiscard]] bool tested() const { return status != PointStatus::not_tested; }
   [[nodiscard]] bool no_response() const { return status == PointStatus::no_response; }
-  [[nodiscard]] bool masked() const { return masking_db_hl.has_value(); }
+  [[nodiscard]] bool masked() const { return masking_db_hl.has_value() || masked_level_unknown; }
 };
 
 // Threshold points of one ear with one transducer, keyed by frequency in Hz.
