@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <deque>
 #include <stop_token>
 
 #include "acquisition/audiometry/simulated_listener.hpp"
+#include "acquisition/audiometry/simulated_session.hpp"
 
 namespace odyo::audiometry {
 namespace {
@@ -193,6 +195,30 @@ TEST(SearchRunner, UnreliableListenerIsFlagged) {
   ASSERT_TRUE(run_search(s, dev).ok());
   EXPECT_TRUE(s.result().any_unreliable());
   EXPECT_GT(s.result().listener.false_alarm_rate(), 0.10);
+}
+
+}  // namespace
+}  // namespace odyo::audiometry
+
+namespace odyo::audiometry {
+namespace {
+
+TEST(SimulatedSession, DemoListenerGivesItsAudiogram) {
+  // True thresholds 2 dB below the grid levels of the right ear (and 7 below for the left):
+  // the search should land on the grid level or one step from it at every frequency.
+  auto s = run_simulated_session(demo_listener(), 2026);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(s->result.complete);
+  EXPECT_FALSE(s->result.any_unreliable());
+  for (Ear e : {Ear::right, Ear::left}) {
+    ASSERT_EQ(s->result.audiogram.ear(e).air.size(), 8u);
+    for (const auto& [hz, p] : s->result.audiogram.ear(e).air) {
+      const double grid_truth = 5.0 * std::ceil(s->listener.true_threshold(e, hz) / 5.0);
+      EXPECT_LE(std::abs(p.level_db_hl - grid_truth), 5.0) << to_string(e) << " " << hz;
+    }
+  }
+  EXPECT_GT(s->minutes, 5.0);
+  EXPECT_LT(s->minutes, 30.0);
 }
 
 }  // namespace
