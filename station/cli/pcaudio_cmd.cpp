@@ -262,6 +262,14 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     c->insert_or_assign("software_version", std::string("odyospiro ") + ODYO_VERSION);
   }
   if (auto* i = root["interface"].as_table()) i->insert_or_assign("alsa_pcm", device);
+  {  // The RETSPL table the template used, named relative to the new file's folder.
+    std::error_code ec;
+    const auto from = std::filesystem::absolute(o.output, ec).parent_path();
+    auto rel =
+        std::filesystem::relative(std::filesystem::absolute(tmpl->retspl.file(), ec), from, ec);
+    if (ec || rel.empty()) rel = std::filesystem::absolute(tmpl->retspl.file(), ec);
+    root.insert_or_assign("retspl_file", rel.generic_string());
+  }
   std::ofstream out(o.output);
   out << "# Written by `odyospiro audio calibrate` from " << o.template_file << "\n"
       << root << "\n";
