@@ -96,19 +96,61 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
                fmt("The manoeuvre lasts %.3f s (%.0f samples); at least 1 s is needed to measure "
                    "FEV1: record the whole blow.",
                    static_cast<double>(n) * dt, static_cast<double>(n)));
-  for (std::size_t k = 0; k < n; ++k) {
-    if (!std::isfinite(flow_raw[static_cast<Eigen::Index>(k)]))
-      return err("not_finite", fmt("Flow sample %.0f is not a number (NaN or infinite): the "
-                                   "recording is damaged; record the blow again.",
-                                   static_cast<double>(k)));
-  }
   const double btps = spec.btps_factor;
   auto f = [&](std::size_t k) { return btps * flow_raw[static_cast<Eigen::Index>(k)]; };
 
-  // PEF and sign convention.
-  Eigen::Index imax = 0, imin = 0;
-  const double fmax = btps * flow_raw.maxCoeff(&imax);
-  const double fmin = btps * flow_raw.minCoeff(&imin);
+  // One pass over the samples: absolute volume from the record's first sample (trapezoid rule,
+  // V_k = c·(2·S_k − r_0 − r_k) with S_k the prefix sum of the raw flow and c = btps·dt/2), the
+  // highest and lowest flow, and finiteness (a NaN or infinity makes the sum non-finite). The
+  // prefix sum runs in blocks of four so that the carried sum is one addition per block: a plain
+  // running sum, or Eigen's maxCoeff(&index), is one long dependency chain and dominated a
+  // session's time (docs/performance.md).
+  Eigen::VectorXd vol(static_cast<Eigen::Index>(n));
+  double raw_max = flow_raw[0], raw_min = flow_raw[0];
+  {
+    const double* x = flow_raw.data();
+    double* out = vol.data();
+    const double c = 0.5 * dt * btps;
+    const double r0 = x[0];
+    double carry = 0.0;
+    double mx0 = r0, mx1 = r0, mn0 = r0, mn1 = r0;
+    std::size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const double x0 = x[k], x1 = x[k + 1], x2 = x[k + 2], x3 = x[k + 3];
+      const double a1 = x0 + x1, a2 = a1 + x2, a3 = a2 + x3;
+      out[k] = c * (2.0 * (carry + x0) - r0 - x0);
+      out[k + 1] = c * (2.0 * (carry + a1) - r0 - x1);
+      out[k + 2] = c * (2.0 * (carry + a2) - r0 - x2);
+      out[k + 3] = c * (2.0 * (carry + a3) - r0 - x3);
+      carry += a3;
+      mx0 = std::max(mx0, std::max(x0, x2));
+      mx1 = std::max(mx1, std::max(x1, x3));
+      mn0 = std::min(mn0, std::min(x0, x2));
+      mn1 = std::min(mn1, std::min(x1, x3));
+    }
+    for (; k < n; ++k) {
+      const double xk = x[k];
+      carry += xk;
+      out[k] = c * (2.0 * carry - r0 - xk);
+      mx0 = std::max(mx0, xk);
+      mn0 = std::min(mn0, xk);
+    }
+    if (!std::isfinite(carry)) {
+      std::size_t bad = 0;
+      while (bad < n && std::isfinite(x[bad])) ++bad;
+      return err("not_finite", fmt("Flow sample %.0f is not a number (NaN or infinite): the "
+                                   "recording is damaged; record the blow again.",
+                                   static_cast<double>(bad)));
+    }
+    raw_max = std::max(mx0, mx1);
+    raw_min = std::min(mn0, mn1);
+  }
+
+  // PEF (the first sample that reaches the highest flow) and sign convention.
+  const double fmax = btps * raw_max;
+  const double fmin = btps * raw_min;
+  Eigen::Index imax = 0;
+  while (flow_raw[imax] != raw_max) ++imax;
   if (-fmin > 2.0 * std::max(fmax, 0.0) && -fmin >= kMinPef_lps)
     return err("wrong_sign",
                fmt("The largest flow is inspiratory (%.2f L/s) and the largest expiratory flow is "
@@ -128,13 +170,6 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
   const auto kp = static_cast<std::size_t>(imax);
   r.pef_index = kp;
   r.pef_lps = fmax;
-
-  // Absolute volume from the record's first sample (trapezoid rule).
-  Eigen::VectorXd vol(static_cast<Eigen::Index>(n));
-  vol[0] = 0.0;
-  for (std::size_t k = 1; k < n; ++k)
-    vol[static_cast<Eigen::Index>(k)] =
-        vol[static_cast<Eigen::Index>(k - 1)] + 0.5 * (f(k - 1) + f(k)) * dt;
   auto V = [&](std::size_t k) { return vol[static_cast<Eigen::Index>(k)]; };
 
   // Start of forced expiration: last sample at or below zero flow before PEF.
@@ -151,16 +186,32 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
 
   // Inspiration onset after PEF and end of forced expiration (first maximum of volume).
   std::size_t onset = n;
-  for (std::size_t k = kp + 1; k < n; ++k) {
-    if (f(k) < -kInspirationOnsetFlow_lps) {
-      onset = k;
-      break;
+  std::size_t first_low = n;  // first sample after PEF with flow ≤ kStopToFlow_lps
+  {
+    const double onset_raw = -kInspirationOnsetFlow_lps / btps;
+    const double low_raw = kStopToFlow_lps / btps;
+    std::size_t k = kp + 1;
+    for (; k < n; ++k) {
+      if (flow_raw[static_cast<Eigen::Index>(k)] <= low_raw) {
+        first_low = k;
+        break;
+      }
+    }
+    for (; k < n; ++k) {
+      if (flow_raw[static_cast<Eigen::Index>(k)] < onset_raw) {
+        onset = k;
+        break;
+      }
     }
   }
   r.insp_onset_index = onset;
   std::size_t kend = kp;
-  for (std::size_t k = kp; k < onset; ++k)
-    if (V(k) > V(kend)) kend = k;
+  {
+    const auto seg =
+        vol.segment(static_cast<Eigen::Index>(kp), static_cast<Eigen::Index>(onset - kp));
+    const double vmax = seg.maxCoeff();
+    while (V(kend) != vmax) ++kend;
+  }
   r.end_index = kend;
   r.fvc_l = V(kend) - v0;
 
@@ -265,7 +316,7 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
   {
     const double rise = std::max(kCoughMinRise_lps, kCoughRiseFractionOfPef * r.pef_lps);
     double runmin = r.pef_lps;
-    const double tlimit = std::max(tend, r.t0_s + 1.0);
+    const double tlimit = r.t0_s + 1.0;  // only the first second matters (ATS/ERS 2019)
     for (std::size_t k = kp + 1; k < onset && static_cast<double>(k) * dt <= tlimit; ++k) {
       runmin = std::min(runmin, f(k));
       if (f(k) - runmin >= rise) {
@@ -279,14 +330,12 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
   {
     const auto w =
         std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kStopWindow_s * rate)));
-    for (std::size_t k = kp + 1; k < n; ++k) {
-      if (f(k) <= kStopToFlow_lps) {
-        const std::size_t from = k >= kp + w ? k - w : kp;
-        double hi = 0.0;
-        for (std::size_t j = from; j < k; ++j) hi = std::max(hi, f(j));
-        if (hi >= kStopFromFlow_lps) r.abrupt_stop_time_s = static_cast<double>(k) * dt - r.t0_s;
-        break;
-      }
+    if (first_low < n) {
+      const std::size_t k = first_low;
+      const std::size_t from = k >= kp + w ? k - w : kp;
+      double hi = 0.0;
+      for (std::size_t j = from; j < k; ++j) hi = std::max(hi, f(j));
+      if (hi >= kStopFromFlow_lps) r.abrupt_stop_time_s = static_cast<double>(k) * dt - r.t0_s;
     }
   }
 

@@ -96,10 +96,10 @@ struct ManoeuvreIndices {
   double volume_after_insp_max_l = 0.0;  // largest volume after inspiration onset (extra breath)
 
   // Signal features the quality criteria use (quality.hpp).
-  double baseline_offset_lps = 0.0;          // steady flow at rest found at the record's start/end
-  bool baseline_checked = false;             // a rest segment long enough to check was present
-  std::optional<double> cough_time_s;        // first secondary flow peak after PEF, from t0
-  double cough_rise_lps = 0.0;               // its rise above the preceding minimum
+  double baseline_offset_lps = 0.0;    // steady flow at rest found at the record's start/end
+  bool baseline_checked = false;       // a rest segment long enough to check was present
+  std::optional<double> cough_time_s;  // secondary flow peak after PEF in the first second, from t0
+  double cough_rise_lps = 0.0;         // its rise above the preceding minimum
   std::optional<double> abrupt_stop_time_s;  // abrupt stop of flow (glottic closure), from t0
 
   Curves curves;
