@@ -1,6 +1,7 @@
 #include "acquisition/pcaudiometer/pc_audiometer.hpp"
 
 #include <string>
+#include <thread>
 
 namespace odyo::audiometry {
 namespace {
@@ -74,6 +75,7 @@ Result<LevelRange> PcAudiometer::level_range(int frequency_hz, Transducer transd
 
 Result<void> PcAudiometer::write(std::span<const std::int32_t> words) {
   if (auto st = sink_.write(words); !st) return device_error(st.error());
+  if (config_.pace_to_clock) std::this_thread::sleep_until(now() - config_.pace_lead);
   return {};
 }
 

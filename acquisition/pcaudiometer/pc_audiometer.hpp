@@ -37,6 +37,11 @@ struct PcAudiometerConfig {
   int sample_rate_hz = 48000;
   int bits = 24;
   std::chrono::milliseconds silence_chunk{50};  // granularity of the silence written while waiting
+  // Keep the stream no further than `pace_lead` ahead of steady_clock (sleeping if needed), so
+  // that a sink which does not block in real time (ALSA's file PCM) still shares the button's
+  // clock. A real device blocks by itself and is never held back (the lead ≥ its buffer).
+  bool pace_to_clock = false;
+  std::chrono::milliseconds pace_lead{250};
 };
 
 struct JournaledResponse {

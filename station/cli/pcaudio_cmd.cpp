@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "acquisition/audiometry/search_runner.hpp"
 #include "analysis/audiometry/tone/levels.hpp"
 #include "analysis/audiometry/tone/tone.hpp"
 #include "drivers/audio/alsa_sink.hpp"
@@ -14,6 +15,7 @@
 #include "station/cli/context.hpp"
 #include "station/pcaudio/calibration.hpp"
 #include "station/pcaudio/listening_check.hpp"
+#include "station/pcaudio/pc_rig.hpp"
 
 namespace odyo::station {
 namespace {
@@ -282,6 +284,89 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
   return 0;
 }
 
+struct SearchOptions {
+  std::string device;  // pc:PCM
+  std::string button;  // hidraw:/dev/hidrawN
+  std::vector<std::string> ears{"right", "left"};
+  std::vector<int> frequencies;
+  std::string calibration;
+  std::string journal;
+  std::string check_log;
+  std::string today;
+  bool allow_example = false;
+  bool pulsed = false;
+};
+
+// The automated threshold search on the PC audiometer (what `acquire audio --device pc:…` runs).
+int run_pc_search(CliContext& ctx, const SearchOptions& o) {
+  auto today = parse_date(o.today);
+  if (!today) return ctx.fail(today.error());
+  pcaudio::PcRigOptions ro;
+  ro.device_uri = o.device;
+  ro.today = *today;
+  ro.allow_example_calibration = o.allow_example;
+  ro.kind = o.pulsed ? tone::ToneKind::pulsed : tone::ToneKind::continuous;
+  ro.calibration_file = o.calibration;
+  ro.calibration_valid_months = valid_months(ctx);
+  if (ro.calibration_file.empty()) {
+    auto c = ctx.config();
+    if (!c) return ctx.fail(c.error(), 2);
+    ro.calibration_file = (*c)->calibration_file;
+  }
+  ro.listening_log =
+      o.check_log.empty() ? default_check_log(ctx) : std::filesystem::path(o.check_log);
+  ro.tone_journal = o.journal.empty() ? ro.listening_log.parent_path() / "pcaudio-tones.jsonl"
+                                      : std::filesystem::path(o.journal);
+  auto button = pcaudio::open_button(o.button);
+  if (!button) return ctx.fail(button.error(), 2);
+  auto rig = pcaudio::PcRig::open(ro, **button);
+  if (!rig) return ctx.fail(rig.error(), 2);
+  if ((*rig)->calibration().example)
+    ctx.err() << ctx.tr("UYARI: örnek kalibrasyon — işçi testi için geçersiz\n",
+                        "WARNING: example calibration — not valid for testing workers\n");
+  audiometry::SearchParams params;
+  params.ears.clear();
+  for (const auto& e : o.ears) {
+    auto ear = parse_ear(e);
+    if (!ear) return ctx.fail(ear.error());
+    params.ears.push_back(*ear);
+  }
+  if (!o.frequencies.empty()) {
+    params.high_frequencies_hz.clear();
+    params.low_frequencies_hz.clear();
+    for (int f : o.frequencies)
+      (f >= 1000 ? params.high_frequencies_hz : params.low_frequencies_hz).push_back(f);
+    if (params.high_frequencies_hz.empty() || params.high_frequencies_hz.front() != 1000)
+      return ctx.fail(
+          make_error("bad_frequencies", "--frequencies must start the high set with 1000 Hz"));
+  }
+  auto& dev = (*rig)->audiometer();
+  if (auto r = audiometry::apply_device_limits(params, dev); !r) return ctx.fail(r.error());
+  audiometry::ThresholdSearch search(
+      params,
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  auto r = audiometry::run_search(search, dev);
+  (*rig)->flush();
+  nlohmann::json j{{"device", o.device}, {"journal", ro.tone_journal.string()}};
+  j["thresholds"] = nlohmann::json::array();
+  for (const auto& out : search.result().outcomes)
+    j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
+                               {"frequency_hz", out.frequency_hz},
+                               {"level_db_hl", out.level_db_hl},
+                               {"no_response", out.no_response},
+                               {"inconsistent", out.inconsistent},
+                               {"retest", out.retest}});
+  if (ctx.json())
+    ctx.out() << j.dump(2) << "\n";
+  else
+    for (const auto& t : j["thresholds"])
+      ctx.out() << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
+                << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
+                << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+  if (!r) return ctx.fail(r.error(), 2);  // paused: thresholds so far are printed above
+  return 0;
+}
+
 CLI::App* audio_group(CLI::App& app) {
   auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "audio"; });
   if (!found.empty()) return found.front();
@@ -342,6 +427,21 @@ void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(500, 30000));
   kc->add_option("--today", k->today, "calibration date (YYYY-MM-DD)");
   kc->callback([&ctx, k] { ctx.exit_code = run_calibrate(ctx, *k); });
+
+  auto s = std::make_shared<SearchOptions>();
+  auto* sc = audio->add_subcommand(
+      "pc-search", "Automated threshold search on the PC audiometer (USB audio + HID button)");
+  sc->add_option("--device", s->device, "pc:PCM, the ALSA name of the audio interface")->required();
+  sc->add_option("--button", s->button, "hidraw:/dev/hidrawN, the response button")->required();
+  sc->add_option("--ears", s->ears, "right,left (first is tested first)")->delimiter(',');
+  sc->add_option("--frequencies", s->frequencies, "e.g. 1000,2000,4000,500")->delimiter(',');
+  sc->add_option("--calibration", s->calibration, "calibration file (default: station.toml's)");
+  sc->add_option("--journal", s->journal, "tone journal (JSON lines)");
+  sc->add_option("--check-log", s->check_log, "daily listening-check log");
+  sc->add_option("--today", s->today, "date for the calibration checks (YYYY-MM-DD)");
+  sc->add_flag("--allow-example", s->allow_example, "accept an example calibration (demo only)");
+  sc->add_flag("--pulsed", s->pulsed, "pulsed tones");
+  sc->callback([&ctx, s] { ctx.exit_code = run_pc_search(ctx, *s); });
 }
 
 }  // namespace odyo::station

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/hid/hidraw_button.hpp"
 #include "station/pcaudio/listening_check.hpp"
 
 namespace odyo::station::pcaudio {
@@ -13,6 +14,15 @@ Result<std::string> parse_pc_uri(const std::string& uri) {
                           "\" is not a PC-audiometer device: write pc:PCM, e.g. pc:hw:1 "
                           "(the ALSA name of the USB audio interface)");
   return uri.substr(3);
+}
+
+Result<std::unique_ptr<drivers::hid::ButtonSource>> open_button(const std::string& uri) {
+  if (uri.rfind("hidraw:", 0) != 0 || uri.size() <= 7)
+    return make_error("bad_device_uri",
+                      "\"" + uri + "\" is not a response button: write hidraw:/dev/hidrawN");
+  auto b = std::make_unique<drivers::hid::HidrawButton>(uri.substr(7));
+  if (auto st = b->open(); !st) return make_error(st.error().code, st.error().message);
+  return std::unique_ptr<drivers::hid::ButtonSource>(std::move(b));
 }
 
 PcRig::~PcRig() {
@@ -60,6 +70,7 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
   pc.kind = o.kind;
   pc.sample_rate_hz = rig->calibration_.sample_rate_hz;
   pc.bits = rig->calibration_.bits;
+  pc.pace_to_clock = true;  // one clock with the button even on a non-real-time PCM
   rig->audiometer_ = std::make_unique<audiometry::PcAudiometer>(pc, *rig->sink_, button);
   if (auto r = rig->audiometer_->open(); !r) return r.error();
   const std::string pair = rig->calibration_.pair_id();

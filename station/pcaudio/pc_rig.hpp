@@ -21,6 +21,10 @@
 
 namespace odyo::station::pcaudio {
 
+// The response button of a device URI "hidraw:/dev/hidrawN", opened and checked (one-button
+// HID descriptor). Errors: "bad_device_uri", and HidrawButton's ("device_missing", …).
+Result<std::unique_ptr<drivers::hid::ButtonSource>> open_button(const std::string& uri);
+
 // "pc:PCM" → PCM (e.g. pc:hw:1 → hw:1, pc:default → default). Error "bad_device_uri".
 Result<std::string> parse_pc_uri(const std::string& uri);
 
