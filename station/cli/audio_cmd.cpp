@@ -1,14 +1,15 @@
 // odyospiro audio … — the audiometry command group.
 //
-//   odyospiro audio analyze --input FILE.json [--baseline FILE.json] [--speech-hz 500,1000,2000]
-//                           [--age-table osha|msha|none] [--json]
+//   odyospiro audio analyze --input FILE.json [--baseline FILE.json [--history F1,F2…]]
+//                           [--speech-hz 500,1000,2000] [--age-table osha|msha|none] [--json]
 //     FILE: {"age": 41, "sex": "M"|"F", "right": {"500": 25, "1000": 30, …, "8000": "NR"},
 //            "left": {…}}  — air conduction, dB HL; "NR" = no response at 120 dB HL, "NR@100" =
 //     no response at 100 dB HL (the maximum of the audiometer used). The baseline file has the
 //     same form (its "age" is the age at the baseline test).
 //     Output: per ear pta_db, percent_loss, max_hf_db (≥ 3000 Hz), spreads_below_3k, max_any_db,
 //     notch; binaural_percent, aao1979_percent; with a baseline, sts per ear with and without
-//     the age correction, and recordable.
+//     the age correction, and recordable; baseline_revision per ear (a proposal for the reviewer:
+//     persistent shift or improvement over the history and the input, never applied here).
 //
 // The `audio` group is created here (register_audio_commands runs before the PC-audiometer
 // commands in commands.cpp); other files add subcommands to it with audio_group(app).
@@ -245,6 +246,7 @@ std::string fmt1(double v) {
 struct AnalyzeOptions {
   std::string input;
   std::string baseline;
+  std::vector<std::string> history;  // audiograms between the baseline and the input
   std::vector<int> speech_hz;
   std::string age_table;  // osha | msha | none; empty = station setting
 };
@@ -314,6 +316,37 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
     out["sts"] = {{"right", shift_json(s->right)}, {"left", shift_json(s->left)}};
     out["age_correction_table"] = correct ? json(table_name) : json(nullptr);
     out["recordable"] = s->recordable();
+
+    // Baseline revision: over the history (oldest first) and the input, the latest.
+    std::vector<std::string> files = o.history;
+    std::vector<AudiogramInput> later;
+    for (const std::string& f : files) {
+      auto h = read_audiogram(f, "history");
+      if (!h) return ctx.fail(h.error(), 1);
+      later.push_back(std::move(*h));
+    }
+    later.push_back(*cur);
+    files.push_back(o.input);
+    json rev = json::object();
+    for (au::Ear e : {au::Ear::right, au::Ear::left}) {
+      std::vector<au::ThresholdCurve> curves;
+      for (const auto& l : later) curves.push_back(l.audiogram.ear(e).air);
+      auto p = au::propose_baseline_revision(base->audiogram.ear(e).air, curves);
+      if (!p) {
+        return ctx.fail(make_error(p.error().code,
+                                   std::string(au::to_string(e)) + " ear: " + p.error().message),
+                        1);
+      }
+      rev[std::string(au::to_string(e))] = {
+          {"reason", std::string(au::to_string(p->reason))},
+          {"proposed_baseline", p->new_baseline_index >= 0
+                                    ? json(files[static_cast<std::size_t>(p->new_baseline_index)])
+                                    : json(nullptr)},
+          {"proposed_mean_2k3k4k_db",
+           p->new_baseline_index >= 0 ? json(p->new_baseline_mean_db_hl) : json(nullptr)},
+          {"why", p->why}};
+    }
+    out["baseline_revision"] = rev;
   }
 
   if (ctx.json()) {
@@ -372,6 +405,10 @@ void register_audio_commands(CLI::App& app, CliContext& ctx) {
   an->add_option("--input", o->input, "audiogram JSON: {\"age\",\"sex\",\"right\",\"left\"}")
       ->required();
   an->add_option("--baseline", o->baseline, "the worker's baseline audiogram (same form)");
+  an->add_option("--history", o->history,
+                 "audiograms between the baseline and the input, oldest first (for the "
+                 "baseline-revision proposal; needs --baseline)")
+      ->delimiter(',');
   an->add_option("--speech-hz", o->speech_hz,
                  "speech frequencies (default: [audiometry].speech_frequencies_hz)")
       ->delimiter(',');

@@ -232,6 +232,30 @@ TEST(AudioAnalyzeCli, BaselineWithoutAgeIsAnErrorUnlessCorrectionIsOff) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
+TEST(AudioAnalyzeCli, BaselineRevisionProposal) {
+  // Baseline right 2/3/4 kHz 20/30/40. History right 30/45/55 (shifts 10/15/15 → 13.3, STS,
+  // mean 43.3); input right 35/50/60 (STS, mean 48.3). Latest two both STS → persistent; the
+  // better mean (43.3) is the history file. Left: history = input = 50/65/70 vs 45/60/65 →
+  // 5 dB → no proposal.
+  Scratch hist(R"({"age":38,"sex":"M",
+    "right":{"500":20,"1000":25,"2000":30,"3000":45,"4000":55},
+    "left":{"500":30,"1000":35,"2000":50,"3000":65,"4000":70}})");
+  const CliRun r = odyospiro("audio analyze --input " + data("current_m40.json") + " --baseline " +
+                             data("baseline_m30.json") + " --history " + hist.arg() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  const json& R = j["baseline_revision"]["right"];
+  EXPECT_EQ(R["reason"], "persistent_shift");
+  EXPECT_NE(R["proposed_baseline"].get<std::string>().find("odyo-audio-in-"), std::string::npos);
+  EXPECT_NEAR(R["proposed_mean_2k3k4k_db"].get<double>(), 130.0 / 3.0, kEps);
+  EXPECT_EQ(j["baseline_revision"]["left"]["reason"], "none");
+  EXPECT_TRUE(j["baseline_revision"]["left"]["proposed_baseline"].is_null());
+  // Without a history only the input is after the baseline: persistence cannot be shown.
+  const CliRun one = odyospiro("audio analyze --input " + data("current_m40.json") +
+                               " --baseline " + data("baseline_m30.json") + " --json");
+  EXPECT_EQ(json::parse(one.out)["baseline_revision"]["right"]["reason"], "none");
+}
+
 TEST(AudioAnalyzeCli, MissingInputFile) {
   const CliRun r = odyospiro("audio analyze --input /nonexistent/a.json --json");
   EXPECT_EQ(r.exit_code, 1);
