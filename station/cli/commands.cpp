@@ -14,6 +14,7 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx);
 void register_audio_commands(CLI::App& app, CliContext& ctx);
 void register_pcaudio_commands(CLI::App& app, CliContext& ctx);
 void register_evaluate_commands(CLI::App& app, CliContext& ctx);
+void register_devices_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -26,6 +27,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_spiro_commands(app, ctx);
   register_audio_commands(app, ctx);
   register_pcaudio_commands(app, ctx);  // after the `audio` group, which it extends
+  register_devices_commands(app, ctx);
 }
 
 }  // namespace odyo::station
