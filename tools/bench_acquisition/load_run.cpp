@@ -116,7 +116,7 @@ LoadResult run_load(const LoadOptions& o) {
   };
   std::thread consumer([&] {
     while (consume) {
-      if (!drain_once()) std::this_thread::sleep_for(std::chrono::microseconds(500));
+      if (!drain_once()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
 
