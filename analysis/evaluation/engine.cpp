@@ -198,10 +198,10 @@ std::pair<std::string, std::string> unmet(const Condition& cond, const Inputs& i
       const Value* v = find(in, cl.input);
       auto r = cl.test.holds(v ? *v : kMissing);
       if (r && *r) continue;
-      const std::string t =
-          cl.input + " = " + (v ? format_value(*v) : "?") + ", gerekli " + cl.test.describe();
-      const std::string e =
-          cl.input + " = " + (v ? format_value(*v) : "?") + ", required " + cl.test.describe();
+      const std::string t = cl.input + " = " + (v ? format_value(*v, true) : "?") + ", gerekli " +
+                            cl.test.describe(true);
+      const std::string e = cl.input + " = " + (v ? format_value(*v, false) : "?") + ", required " +
+                            cl.test.describe(false);
       tr += (first ? "" : ", ") + t;
       en += (first ? "" : ", ") + e;
       first = false;

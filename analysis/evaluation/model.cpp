@@ -75,10 +75,10 @@ std::optional<bool> Test::holds(const Value& v) const {
   return true;  // an empty test holds for any present value
 }
 
-std::string Test::describe() const {
+std::string Test::describe(bool turkish) const {
   std::string s;
-  auto add = [&s](const char* op, double x) {
-    if (!s.empty()) s += " ve/and ";
+  auto add = [&s, turkish](const char* op, double x) {
+    if (!s.empty()) s += turkish ? " ve " : " and ";
     s += op;
     s += format_number(x);
   };
@@ -86,7 +86,7 @@ std::string Test::describe() const {
   if (ge) add("≥ ", *ge);
   if (lt) add("< ", *lt);
   if (le) add("≤ ", *le);
-  if (eq_bool) s += *eq_bool ? "= evet/yes" : "= hayır/no";
+  if (eq_bool) s += "= " + format_value(Value{*eq_bool}, turkish);
   if (!in.empty()) {
     s += "∈ {";
     for (std::size_t i = 0; i < in.size(); ++i) s += (i ? ", " : "") + in[i];
@@ -144,8 +144,13 @@ std::string format_number(double v) {
 }
 
 std::string format_value(const Value& v) {
+  return format_value(v, false);
+}
+
+std::string format_value(const Value& v, bool turkish) {
   if (const auto* d = std::get_if<double>(&v)) return format_number(*d);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? "evet/yes" : "hayır/no";
+  if (const auto* b = std::get_if<bool>(&v))
+    return *b ? (turkish ? "evet" : "yes") : (turkish ? "hayır" : "no");
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   return "?";
 }

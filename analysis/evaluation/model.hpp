@@ -44,8 +44,8 @@ struct Test {
   [[nodiscard]] bool numeric() const { return gt || ge || lt || le; }
   // true/false, or nullopt when the value is missing or of another type than the test needs.
   [[nodiscard]] std::optional<bool> holds(const Value& v) const;
-  // "> 30 and ≤ 40", "= yes", "∈ {a, b}"
-  [[nodiscard]] std::string describe() const;
+  // "> 30 ve ≤ 40" / "> 30 and ≤ 40", "= evet" / "= yes", "∈ {a, b}"
+  [[nodiscard]] std::string describe(bool turkish) const;
 };
 
 struct Clause {
@@ -145,6 +145,7 @@ struct RuleSet {
 
 // Formats a number for people: at most two decimals, no trailing zeros ("45", "31.67", "0.7").
 std::string format_number(double v);
-std::string format_value(const Value& v);
+std::string format_value(const Value& v);  // yes/no for booleans
+std::string format_value(const Value& v, bool turkish);
 
 }  // namespace odyo::evaluation

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -29,7 +30,7 @@ struct Run {
 };
 
 struct Clinic {
-  fs::path dir = fs::temp_directory_path() / "odyo-decision-cli";
+  fs::path dir = fs::temp_directory_path() / ("odyo-decision-cli-" + std::to_string(::getpid()));
   fs::path db_file = dir / "c.db";
 
   Clinic() {
