@@ -13,6 +13,7 @@
 #include "acquisition/journal/journal_writer.hpp"
 #include "acquisition/journal/sqlite_journal.hpp"
 #include "acquisition/session/flow_session.hpp"
+#include "drivers/registry.hpp"
 #include "drivers/transport/usb_transport.hpp"
 #include "tools/devsim/spiro_sim.hpp"
 #include "tools/devsim/usb/fake_usb_flow_head.hpp"
@@ -206,6 +207,18 @@ TEST(UsbTransport, AbsentDeviceAndBadUriAreClearErrors) {
   EXPECT_NE(st.error().message.find("usb:1234:5678"), std::string::npos);
   EXPECT_FALSE(drivers::parse_usb_uri("usb:12:34", &e));
   EXPECT_EQ(e.code, "bad_uri");
+  // Discovery sees the fake head and matches it to the USB profile by VID:PID.
+  const auto prof = usb_profile();
+  auto found = drivers::discover_devices(
+      usb.get(), {{prof.usb.vendor_id, prof.usb.product_id, prof.device.id, "flowstream"}});
+  bool seen = false;
+  for (const auto& d : found)
+    if (d.uri == "usb:1209:0001") {
+      seen = true;
+      EXPECT_EQ(d.profile, "sfm3000-usb");
+      EXPECT_EQ(d.driver, "flowstream");
+    }
+  EXPECT_TRUE(seen);
   auto ok = drivers::parse_usb_uri("usb:1209:0001:SN42", &e);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->vendor_id, 0x1209);
