@@ -1,5 +1,6 @@
 #include "acquisition/pcaudiometer/pc_audiometer.hpp"
 
+#include <algorithm>
 #include <string>
 #include <thread>
 
@@ -79,15 +80,26 @@ Result<void> PcAudiometer::write(std::span<const std::int32_t> words) {
   return {};
 }
 
-Result<void> PcAudiometer::fill_silence_until(std::int64_t frame) {
-  const auto chunk = tone::frames_for_ms(static_cast<double>(config_.silence_chunk.count()),
-                                         config_.sample_rate_hz);
-  std::vector<std::int32_t> zeros(static_cast<std::size_t>(chunk) * 2, 0);
-  while (sink_.frames_written() < frame) {
-    const auto n = std::min<std::int64_t>(chunk, frame - sink_.frames_written());
-    if (auto r = write(std::span(zeros).first(static_cast<std::size_t>(n) * 2)); !r) return r;
+Result<void> PcAudiometer::write_chunked(std::span<const std::int32_t> words) {
+  const auto chunk_words = static_cast<std::size_t>(std::max<std::int64_t>(
+                               1, tone::frames_for_ms(static_cast<double>(config_.chunk.count()),
+                                                      config_.sample_rate_hz))) *
+                           2;
+  for (std::size_t at = 0; at < words.size(); at += chunk_words) {
+    if (auto r = write(words.subspan(at, std::min(chunk_words, words.size() - at))); !r) return r;
+    if (auto st = button_.poll_events(edges_); !st) {
+      if (st.error().code == "device_gone")
+        return make_error("device_disconnected", st.error().message);
+      return make_error("device_error", st.error().message);
+    }
   }
   return {};
+}
+
+Result<void> PcAudiometer::fill_silence_until(std::int64_t frame) {
+  if (frame <= sink_.frames_written()) return {};
+  std::vector<std::int32_t> zeros(static_cast<std::size_t>(frame - sink_.frames_written()) * 2, 0);
+  return write_chunked(zeros);
 }
 
 Result<AudioTime> PcAudiometer::present(std::chrono::milliseconds duration) {
@@ -114,7 +126,7 @@ Result<AudioTime> PcAudiometer::present(std::chrono::milliseconds duration) {
   rec.digital_level_dbfs = plan->digital_level_dbfs;
   rec.duration = duration;
   journal_.push_back(rec);
-  if (auto r = write(*words); !r) return r.error();
+  if (auto r = write_chunked(*words); !r) return r.error();
   return rec.onset;
 }
 
@@ -123,12 +135,18 @@ Result<std::vector<ResponseEvent>> PcAudiometer::collect_responses(AudioTime unt
   const auto frame = std::chrono::duration_cast<std::chrono::nanoseconds>(since).count() *
                      config_.sample_rate_hz / 1'000'000'000LL;
   if (auto r = fill_silence_until(frame); !r) return r.error();
-  std::vector<drivers::hid::ButtonEvent> edges;
-  if (auto st = button_.events_until(until, edges); !st) {
+  if (auto st = button_.events_until(until, edges_); !st) {
     if (st.error().code == "device_gone")
       return make_error("device_disconnected", st.error().message);
     return make_error("device_error", st.error().message);
   }
+  // Edges up to `until`, oldest first; later ones wait for the next call.
+  std::stable_sort(edges_.begin(), edges_.end(),
+                   [](const auto& a, const auto& b) { return a.time < b.time; });
+  std::vector<drivers::hid::ButtonEvent> edges;
+  std::vector<drivers::hid::ButtonEvent> later;
+  for (const auto& e : edges_) (e.time <= until ? edges : later).push_back(e);
+  edges_ = std::move(later);
   std::vector<ResponseEvent> out;
   for (const auto& e : edges) {
     if (e.pressed) {

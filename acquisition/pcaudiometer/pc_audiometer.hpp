@@ -36,7 +36,9 @@ struct PcAudiometerConfig {
   tone::ToneKind kind = tone::ToneKind::continuous;  // pulsed or warble if the clinic prefers
   int sample_rate_hz = 48000;
   int bits = 24;
-  std::chrono::milliseconds silence_chunk{50};  // granularity of the silence written while waiting
+  // Tones and silence are written in chunks of this length; the button is read between chunks,
+  // so a hidraw edge is stamped at most one chunk late.
+  std::chrono::milliseconds chunk{10};
   // Keep the stream no further than `pace_lead` ahead of steady_clock (sleeping if needed), so
   // that a sink which does not block in real time (ALSA's file PCM) still shares the button's
   // clock. A real device blocks by itself and is never held back (the lead ≥ its buffer).
@@ -89,6 +91,7 @@ class PcAudiometer final : public AudiometerControl {
 
  private:
   Result<void> write(std::span<const std::int32_t> words);
+  Result<void> write_chunked(std::span<const std::int32_t> words);
   Result<void> fill_silence_until(std::int64_t frame);
 
   PcAudiometerConfig config_;
@@ -99,8 +102,9 @@ class PcAudiometer final : public AudiometerControl {
   int frequency_hz_ = 1000;
   int level_db_hl_ = 0;
   std::vector<ToneRecord> journal_;
-  std::size_t reported_ = 0;             // journal entries already passed to on_tone_
-  std::optional<AudioTime> held_since_;  // a press not yet released
+  std::size_t reported_ = 0;                      // journal entries already passed to on_tone_
+  std::optional<AudioTime> held_since_;           // a press not yet released
+  std::vector<drivers::hid::ButtonEvent> edges_;  // read between chunks, not yet collected
   std::function<void(const ToneRecord&)> on_tone_;
 };
 

@@ -29,6 +29,15 @@ class ButtonSource {
   // Errors: "device_gone" (unplugged), "malformed_report" (the device sent something that is not
   // a button report: the response is unknown, the presentation must be repeated).
   virtual IoStatus events_until(ButtonClock::time_point until, std::vector<ButtonEvent>& out) = 0;
+
+  // Appends the edges that have arrived so far, without waiting. Called between the small chunks
+  // the audiometer writes, so that a device which cannot stamp its own reports (hidraw) is read
+  // promptly and its edges are stamped when they happen, not when the tone has ended.
+  // Default: nothing (a source whose events carry their own times needs no prompt reading).
+  virtual IoStatus poll_events(std::vector<ButtonEvent>& out) {
+    (void)out;
+    return {};
+  }
 };
 
 }  // namespace odyo::drivers::hid

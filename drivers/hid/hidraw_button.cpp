@@ -106,4 +106,9 @@ IoStatus HidrawButton::events_until(ButtonClock::time_point until, std::vector<B
   }
 }
 
+IoStatus HidrawButton::poll_events(std::vector<ButtonEvent>& out) {
+  // `until` already passed: poll() with a zero timeout, read what is queued, return.
+  return events_until(ButtonClock::time_point::min(), out);
+}
+
 }  // namespace odyo::drivers::hid

@@ -32,6 +32,7 @@ class HidrawButton final : public ButtonSource {
   [[nodiscard]] const HidIdentity& identity() const { return identity_; }
 
   IoStatus events_until(ButtonClock::time_point until, std::vector<ButtonEvent>& out) override;
+  IoStatus poll_events(std::vector<ButtonEvent>& out) override;
 
  private:
   std::string path_;

@@ -159,5 +159,53 @@ TEST(PcAudiometer, MalformedButtonReportIsADeviceError) {
   EXPECT_NE(r.error().message.find("expected 1"), std::string::npos);
 }
 
+// A button that, like hidraw, cannot stamp its own reports: an edge "arrives" when the stream
+// reaches a given frame and is stamped with the time it is read (the stream clock here).
+class ArrivingButton final : public drivers::hid::ButtonSource {
+ public:
+  explicit ArrivingButton(const MemorySink& sink) : sink_(sink) {}
+  std::deque<std::pair<std::int64_t, bool>> arrivals;  // (frame, pressed)
+  int polls = 0;
+  drivers::IoStatus poll_events(std::vector<drivers::hid::ButtonEvent>& out) override {
+    ++polls;
+    while (!arrivals.empty() && sink_.frames_written() >= arrivals.front().first) {
+      out.push_back(
+          {arrivals.front().second,
+           kOrigin + std::chrono::nanoseconds(sink_.frames_written() * 1'000'000'000LL / 48000)});
+      arrivals.pop_front();
+    }
+    return {};
+  }
+  drivers::IoStatus events_until(drivers::hid::ButtonClock::time_point,
+                                 std::vector<drivers::hid::ButtonEvent>& out) override {
+    return poll_events(out);
+  }
+
+ private:
+  const MemorySink& sink_;
+};
+
+TEST(PcAudiometer, ButtonIsReadBetweenSmallChunksSoPressesDuringTheToneKeepTheirTime) {
+  MemorySink sink;
+  ArrivingButton button(sink);
+  PcAudiometer a(config(), sink, button, kOrigin);
+  ASSERT_TRUE(a.open().ok());
+  ASSERT_TRUE(a.set_frequency(1000).ok());
+  ASSERT_TRUE(a.set_level(30).ok());
+  // Press arrives 400 ms into the tone (frame 19200), release at 550 ms (frame 26400).
+  button.arrivals = {{19200, true}, {26400, false}};
+  auto onset = a.present(1000ms);
+  ASSERT_TRUE(onset.ok());
+  EXPECT_GE(button.polls, 100);  // 1000 ms in 10 ms chunks
+  auto r = a.collect_responses(*onset + 1500ms);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1U);
+  // Stamped within one 10 ms chunk of the arrival, not at the end of the tone or window.
+  EXPECT_GE((*r)[0].pressed, *onset + 400ms);
+  EXPECT_LE((*r)[0].pressed, *onset + 410ms);
+  ASSERT_TRUE((*r)[0].released.has_value());
+  EXPECT_LE(*(*r)[0].released, *onset + 560ms);
+}
+
 }  // namespace
 }  // namespace odyo::audiometry
