@@ -24,7 +24,9 @@ TEST(Registry, CapabilitiesPerDriver) {
   EXPECT_TRUE(find_driver("flowstream")->capabilities & kStreamsRawFlow);
   EXPECT_TRUE(find_driver("fipp")->capabilities & kControlsTones);
   EXPECT_TRUE(find_driver("gdt")->capabilities & kDeliversResults);
-  EXPECT_FALSE(find_driver("tm262")->session_available) << "codec only until its session exists";
+  EXPECT_TRUE(find_driver("tm262")->session_available);
+  EXPECT_FALSE(find_driver("vitalograph")->session_available)
+      << "codec only until its session (ACK/NAK) exists";
   EXPECT_EQ(capabilities_text(kStreamsRawFlow | kControlsTones),
             "streams raw flow, controls tones");
 }
