@@ -167,26 +167,26 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
     return make_error("bad_equation", "parse_gli_tables: ECCS is not a GLI equation");
   GliTables t;
   t.equation = which;
-  const std::string label = what.empty() ? equation_id(which) : std::string(what);
+  // Messages name the files: <what>_coefficients.csv and <what>_splines.csv.
+  const std::string label =
+      !what.empty() ? std::string(what) : (g2012 ? "gli2012" : "gli_global2022");
+  const std::string cfile = label + "_coefficients.csv", sfile = label + "_splines.csv";
   const auto crow = split_csv(coef_csv);
   const std::size_t ncols = g2012 ? 17 : 9;
-  if (crow.size() < 2) return table_error(label + " coefficients", 1, "no rows");
+  if (crow.size() < 2) return table_error(cfile, 1, "no rows");
   for (std::size_t i = 1; i < crow.size(); ++i) {
     const auto& r = crow[i];
     if (r.size() != ncols)
       return table_error(
-          label + " coefficients", i + 1,
+          cfile, i + 1,
           fmt("%d fields, %d expected", static_cast<int>(r.size()), static_cast<int>(ncols)));
     auto p = parse_param(r[0]);
     auto sx = parse_sex(r[1]);
-    if (!p || !sx)
-      return table_error(label + " coefficients", i + 1,
-                         !p ? p.error().message : sx.error().message);
+    if (!p || !sx) return table_error(cfile, i + 1, !p ? p.error().message : sx.error().message);
     std::vector<double> v(ncols - 2);
     for (std::size_t k = 2; k < ncols; ++k)
       if (!to_double(r[k], v[k - 2]))
-        return table_error(label + " coefficients", i + 1,
-                           "field " + std::to_string(k + 1) + " is not a number");
+        return table_error(cfile, i + 1, "field " + std::to_string(k + 1) + " is not a number");
     GliEquation e;
     if (g2012) {
       std::copy(v.begin(), v.begin() + 7, e.a.begin());
@@ -200,25 +200,22 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
     t.eq[{*p, *sx}] = e;
   }
   const auto srow = split_csv(spline_csv);
-  if (srow.size() < 2) return table_error(label + " splines", 1, "no rows");
+  if (srow.size() < 2) return table_error(sfile, 1, "no rows");
   for (std::size_t i = 1; i < srow.size(); ++i) {
     const auto& r = srow[i];
     if (r.size() != 6)
-      return table_error(label + " splines", i + 1,
-                         fmt("%d fields, 6 expected", static_cast<int>(r.size())));
+      return table_error(sfile, i + 1, fmt("%d fields, 6 expected", static_cast<int>(r.size())));
     auto p = parse_param(r[0]);
     auto sx = parse_sex(r[1]);
-    if (!p || !sx)
-      return table_error(label + " splines", i + 1, !p ? p.error().message : sx.error().message);
+    if (!p || !sx) return table_error(sfile, i + 1, !p ? p.error().message : sx.error().message);
     auto it = t.eq.find({*p, *sx});
     if (it == t.eq.end())
-      return table_error(label + " splines", i + 1,
-                         std::string("no coefficients for ") + param_id(*p));
+      return table_error(sfile, i + 1, std::string("no coefficients for ") + param_id(*p));
     double age = 0;
     GliKnot k;
     if (!to_double(r[2], age) || !to_double(r[3], k.m) || !to_double(r[4], k.s) ||
         !to_double(r[5], k.l))
-      return table_error(label + " splines", i + 1, "a field is not a number");
+      return table_error(sfile, i + 1, "a field is not a number");
     GliEquation& e = it->second;
     if (e.knots.empty()) {
       e.age_min = age;
@@ -226,7 +223,7 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
       const double expect = e.age_min + kKnotStep_years * static_cast<double>(e.knots.size());
       if (std::abs(age - expect) > 1e-9)
         return table_error(
-            label + " splines", i + 1,
+            sfile, i + 1,
             fmt("age %.2f where %.2f was expected (0.25-year knots, sorted)", age, expect));
     }
     e.knots.push_back(k);
@@ -234,7 +231,7 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
   }
   for (const auto& [key, e] : t.eq)
     if (e.knots.size() < 2)
-      return table_error(label + " splines", srow.size(),
+      return table_error(sfile, srow.size(),
                          std::string("no spline knots for ") + param_id(key.first));
   return t;
 }

@@ -69,7 +69,8 @@ struct ReferenceTables {
 };
 
 // Parsers over CSV text (header row, ',' separator). Errors name the table, the line and the
-// field. `what` is a label for messages (e.g. the file name).
+// field. `what` names the files in messages: for GLI the path without the suffix
+// ("…/gli2012" → "…/gli2012_coefficients.csv", "…/gli2012_splines.csv"); for ECCS the file.
 Result<GliTables> parse_gli_tables(Equation which, std::string_view coefficients_csv,
                                    std::string_view splines_csv, std::string_view what = "");
 Result<EccsTables> parse_eccs_tables(std::string_view coefficients_csv, std::string_view what = "");

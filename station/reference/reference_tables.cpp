@@ -39,7 +39,9 @@ Result<spirometry::ReferenceTables> load_reference_tables(const std::filesystem:
     if (!c) return c.error();
     auto s = read_text(dir / g.spl);
     if (!s) return s.error();
-    auto parsed = sp::parse_gli_tables(g.eq, *c, *s, (dir / g.coef).string());
+    const std::string stem = (dir / g.coef).string();
+    auto parsed = sp::parse_gli_tables(
+        g.eq, *c, *s, stem.substr(0, stem.size() - std::string_view("_coefficients.csv").size()));
     if (!parsed) return parsed.error();
     *g.out = std::move(*parsed);
   }
