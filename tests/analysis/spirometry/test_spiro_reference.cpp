@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/spirometry/reference.hpp"
+#include "analysis/spirometry/spirometry.hpp"
 
 namespace sp = odyo::spirometry;
 
@@ -215,4 +215,50 @@ TEST(ReferenceTables, DamagedTablesAreRejectedWithLineNumbers) {
   EXPECT_NE(gap.error().message.find("line 3"), std::string::npos);
   auto eccs = sp::parse_eccs_tables("h\nFVC,M,L,1,2,3,0,no\n");
   EXPECT_FALSE(eccs.ok());  // RSD 0
+}
+
+TEST(Evaluate, ReportedValuesAgainstPredictionAndInterpretation) {
+  // A session of three identical synthetic blows (FVC 6.107 L, FEV1 4.158 L, worked out in
+  // test_spiro_quality.cpp) for a 40-year-old 175 cm man, GLI-2012.
+  std::vector<double> blow;
+  {
+    // Piecewise-linear flow at 1 kHz: 0.5 s rest, 0→8 L/s in 40 ms, 8→3 in 0.5 s, 3→0.5 in
+    // 1.5 s, 0.5→0.048 in 2 s, 0.048→0 in 1 s, 1 s rest.
+    const double knots[][2] = {{0.5, 0.0},   {0.04, 8.0}, {0.5, 3.0}, {1.5, 0.5},
+                               {2.0, 0.048}, {1.0, 0.0},  {1.0, 0.0}};
+    double prev = 0.0;
+    blow.push_back(0.0);
+    for (const auto& k : knots) {
+      const int n = static_cast<int>(std::lround(k[0] * 1000));
+      for (int j = 1; j <= n; ++j) blow.push_back(prev + (k[1] - prev) * j / n);
+      prev = k[1];
+    }
+  }
+  std::vector<Eigen::Map<const Eigen::VectorXd>> views(
+      3, Eigen::Map<const Eigen::VectorXd>(blow.data(), static_cast<Eigen::Index>(blow.size())));
+  auto s = sp::analyse_session(views, {.sample_rate_hz = 1000.0}, {.age_years = 40.0});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto p = sp::predict(tables(), sp::Equation::kGli2012, {sp::Sex::kMale, 40.0, 175.0, 1});
+  ASSERT_TRUE(p.ok());
+  auto ev = sp::evaluate(*s, *p);
+  ASSERT_TRUE(ev.ok()) << ev.error().message;
+  EXPECT_EQ(ev->equation, sp::Equation::kGli2012);
+  const sp::ParamResult* fev1 = nullptr;
+  for (const auto& x : ev->params)
+    if (x.param == sp::Param::kFev1) fev1 = &x;
+  ASSERT_NE(fev1, nullptr);
+  EXPECT_NEAR(fev1->measured, 4.158, 1e-4);
+  // z from the LMS formula by hand with this row's L, M, S.
+  const double z = (std::pow(4.158 / fev1->reference.m, fev1->reference.l) - 1) /
+                   (fev1->reference.l * fev1->reference.s);
+  EXPECT_NEAR(fev1->score.z, z, 1e-3);
+  ASSERT_TRUE(ev->interpretation.has_value());
+  // FEV1/FVC = 0.681 for a 40-year-old man: check the pattern against the ratio's own z.
+  const sp::ParamResult* ratio = nullptr;
+  for (const auto& x : ev->params)
+    if (x.param == sp::Param::kFev1Fvc) ratio = &x;
+  ASSERT_NE(ratio, nullptr);
+  EXPECT_EQ(ev->interpretation->pattern == sp::Pattern::kObstruction ||
+                ev->interpretation->pattern == sp::Pattern::kMixed,
+            ratio->score.z < -1.645);
 }
