@@ -72,6 +72,27 @@ Result<double> btps_factor(BtpsStrategy strategy, const Ambient& a) {
          (kCelsiusToKelvin + a.temperature_c);
 }
 
+Result<Eigen::VectorXd> flow_from_volume(const Eigen::Ref<const Eigen::VectorXd>& v, double rate,
+                                         double min_rate) {
+  if (v.size() == 0)
+    return err("empty_signal",
+               "The manoeuvre has no volume samples: record the blow again or check the file.");
+  if (!std::isfinite(rate) || rate < min_rate)
+    return err("sample_rate_too_low",
+               fmt("Sample rate %.1f Hz is below %.0f Hz, the minimum of ATS/ERS 2019: set the "
+                   "device's real rate or use a spirometer that samples faster.",
+                   rate, min_rate));
+  if (!v.allFinite())
+    return err("not_finite",
+               "A volume sample is not a number (NaN or infinite): the recording "
+               "is damaged; record the blow again.");
+  Eigen::VectorXd f(v.size());
+  f[0] = 0.0;
+  const auto n = v.size();
+  f.tail(n - 1) = (v.tail(n - 1) - v.head(n - 1)) * rate;
+  return f;
+}
+
 Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorXd>& flow_raw,
                                            const SignalSpec& spec, bool keep_curves) {
   const auto n = static_cast<std::size_t>(flow_raw.size());

@@ -105,6 +105,14 @@ struct ManoeuvreIndices {
   Curves curves;
 };
 
+// Flow from a volume-time signal (volume-displacement spirometers): f_k = (V_k − V_{k−1})·rate,
+// f_0 = 0. Integrating it back (trapezoid) gives V_k − ΔV_k/2: exact wherever flow is zero
+// (FVC), and within flow/(2·rate) elsewhere (1 mL at 2 L/s and 1 kHz). Errors: empty_signal,
+// not_finite, sample_rate_too_low.
+Result<Eigen::VectorXd> flow_from_volume(const Eigen::Ref<const Eigen::VectorXd>& volume_l,
+                                         double sample_rate_hz,
+                                         double min_sample_rate_hz = kMinSampleRate_hz);
+
 // Analyses one manoeuvre. Errors (each with code and a sentence saying what to do):
 // empty_signal, signal_too_short, not_finite, sample_rate_too_low, btps_out_of_range,
 // no_expiration, wrong_sign.
