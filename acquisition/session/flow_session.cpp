@@ -193,6 +193,7 @@ void FlowSession::set_status(SessionState s, std::string message) {
   SessionStatus copy;
   {
     std::lock_guard lock(mu_);
+    if (status_.state == s && status_.message == message) return;  // retries repeat themselves
     status_ = SessionStatus{s, std::move(message)};
     copy = status_;
   }

@@ -243,12 +243,19 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
   std::vector<acquisition::Manoeuvre> manoeuvres;
   std::uint64_t samples = 0;
   const auto t0 = std::chrono::steady_clock::now();
+  auto last_data = std::chrono::steady_clock::now();
   auto drain = [&] {
     std::size_t before = manoeuvres.size();
     while (auto b = session.analysis_queue().pop()) {
       samples += b->samples.size();
       seg.push(b->samples, manoeuvres);
+      last_data = std::chrono::steady_clock::now();
     }
+    // A device that stops sending mid-blow (or is unplugged): after 1 s of silence the open
+    // manoeuvre is closed as "signal_lost", so the technician sees it at once.
+    if (seg.in_manoeuvre() &&
+        std::chrono::steady_clock::now() - last_data > std::chrono::seconds(1))
+      seg.end_of_stream(manoeuvres);
     for (std::size_t k = before; k < manoeuvres.size(); ++k) {
       const auto& m = manoeuvres[k];
       double peak = 0, vol = 0;
