@@ -11,6 +11,11 @@
 //     the age correction, and recordable; baseline_revision per ear (a proposal for the reviewer:
 //     persistent shift or improvement over the history and the input, never applied here).
 //
+//   odyospiro audio simulate [--seed S] [--json]
+//     The automated threshold search against the simulated demo listener (a miner with an early
+//     noise notch): the audiogram found, the listener's true thresholds, reliability and the
+//     hearing numbers — what `odyospiro demo` shows without an audiometer.
+//
 // The `audio` group is created here (register_audio_commands runs before the PC-audiometer
 // commands in commands.cpp); other files add subcommands to it with audio_group(app).
 // Single-threaded (the command line's thread).
@@ -24,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "acquisition/audiometry/simulated_session.hpp"
 #include "analysis/audiometry/audiogram.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
 #include "analysis/audiometry/threshold_shift.hpp"
@@ -393,6 +399,65 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   return 0;
 }
 
+int run_simulate(CliContext& ctx, std::uint64_t seed) {
+  auto s = au::run_simulated_session(au::demo_listener(), seed);
+  if (!s) return ctx.fail(s.error(), 2);
+  std::vector<int> speech{500, 1000, 2000};
+  if (auto c = ctx.config(); c) speech = (*c)->speech_frequencies_hz;
+  auto numbers = au::hearing_numbers(s->result.audiogram, speech);
+  if (!numbers) return ctx.fail(numbers.error(), 2);
+  json out = {{"seed", seed},
+              {"minutes", s->minutes},
+              {"presentations", s->result.presentations},
+              {"complete", s->result.complete},
+              {"unreliable", s->result.any_unreliable()},
+              {"false_alarm_rate", s->result.listener.false_alarm_rate()},
+              {"binaural_percent", numbers->binaural_percent}};
+  for (au::Ear e : {au::Ear::right, au::Ear::left}) {
+    json pts = json::object();
+    for (const auto& [hz, p] : s->result.audiogram.ear(e).air) {
+      pts[std::to_string(hz)] = {{"level_db_hl", p.level_db_hl},
+                                 {"no_response", p.no_response()},
+                                 {"true_threshold_db_hl", s->listener.true_threshold(e, hz)}};
+    }
+    const std::string name(au::to_string(e));
+    out[name] = ear_json(numbers->ear(e));
+    out[name]["air"] = pts;
+    if (auto it = s->result.retest_1k.find(e); it != s->result.retest_1k.end()) {
+      out[name]["retest_1k"] = {{"first_db_hl", it->second.first_db_hl},
+                                {"retest_db_hl", it->second.retest_db_hl},
+                                {"mismatch", it->second.mismatch}};
+    }
+  }
+  if (ctx.json()) {
+    ctx.out() << out.dump(2) << "\n";
+    return 0;
+  }
+  auto& os = ctx.out();
+  os << ctx.tr("Benzetilmiş dinleyici, otomatik eşik arama", "Simulated listener, automated search")
+     << " (seed " << seed << "): " << s->result.presentations << " "
+     << ctx.tr("sunum", "presentations") << ", " << fmt1(s->minutes) << " " << ctx.tr("dk", "min")
+     << "\n";
+  os << "Hz      ";
+  for (const auto& [hz, p] : s->result.audiogram.right.air) os << std::setw(6) << hz;
+  os << "\n";
+  for (au::Ear e : {au::Ear::right, au::Ear::left}) {
+    os << std::left << std::setw(8)
+       << (e == au::Ear::right ? ctx.tr("Sağ", "Right") : ctx.tr("Sol", "Left")) << std::right;
+    for (const auto& [hz, p] : s->result.audiogram.ear(e).air) {
+      os << std::setw(6) << (p.no_response() ? "NR" : std::to_string(p.level_db_hl));
+    }
+    os << "  (" << ctx.tr("ortalama", "average") << " " << fmt1(numbers->ear(e).speech.value_db)
+       << " dB, %" << fmt1(numbers->ear(e).percent_loss) << ")\n";
+  }
+  os << ctx.tr("Güvenilirlik", "Reliability") << ": "
+     << (s->result.any_unreliable()
+             ? ctx.tr("güvenilmez (yanlış alarm)", "unreliable (false alarms)")
+             : ctx.tr("iyi", "good"))
+     << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_audio_commands(CLI::App& app, CliContext& ctx) {
@@ -416,6 +481,12 @@ void register_audio_commands(CLI::App& app, CliContext& ctx) {
                  "age correction for the STS: osha | msha | none (default: the station setting)")
       ->check(CLI::IsMember({"osha", "msha", "none"}));
   an->callback([&ctx, o] { ctx.exit_code = run_analyze(ctx, *o); });
+
+  auto seed = std::make_shared<std::uint64_t>(2026);
+  auto* sim = audio->add_subcommand(
+      "simulate", "Run the automated threshold search against the simulated demo listener");
+  sim->add_option("--seed", *seed, "random seed (the run is deterministic for a seed)");
+  sim->callback([&ctx, seed] { ctx.exit_code = run_simulate(ctx, *seed); });
 }
 
 }  // namespace odyo::station

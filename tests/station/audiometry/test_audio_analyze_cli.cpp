@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -254,6 +255,25 @@ TEST(AudioAnalyzeCli, BaselineRevisionProposal) {
   const CliRun one = odyospiro("audio analyze --input " + data("current_m40.json") +
                                " --baseline " + data("baseline_m30.json") + " --json");
   EXPECT_EQ(json::parse(one.out)["baseline_revision"]["right"]["reason"], "none");
+}
+
+TEST(AudioSimulateCli, FindsTheDemoListenersAudiogram) {
+  // The demo listener's true thresholds sit 2 dB (right) and 7 dB (left) below 5 dB grid levels;
+  // every threshold found must be within one 5 dB step of that grid level.
+  const CliRun r = odyospiro("audio simulate --seed 7 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["complete"], true);
+  EXPECT_EQ(j["unreliable"], false);
+  for (const char* ear : {"right", "left"}) {
+    ASSERT_EQ(j[ear]["air"].size(), 8u) << ear;
+    for (const auto& [hz, p] : j[ear]["air"].items()) {
+      const double grid = 5.0 * std::ceil(p["true_threshold_db_hl"].get<double>() / 5.0);
+      EXPECT_LE(std::abs(p["level_db_hl"].get<int>() - grid), 5.0) << ear << " " << hz;
+    }
+  }
+  // Same seed, same run.
+  EXPECT_EQ(odyospiro("audio simulate --seed 7 --json").out, r.out);
 }
 
 TEST(AudioAnalyzeCli, MissingInputFile) {
