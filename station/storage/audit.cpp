@@ -6,7 +6,8 @@
 
 namespace odyo::station {
 
-std::string audit_row_hash(const std::string& prev_hash, const std::string& at, const AuditEntry& e) {
+std::string audit_row_hash(const std::string& prev_hash, const std::string& at,
+                           const AuditEntry& e) {
   // Unit separator between fields: no field can shift its content into its neighbour.
   std::string s = prev_hash;
   for (const std::string* f : {&at, &e.actor, &e.action, &e.entity}) {
@@ -28,9 +29,14 @@ Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry) {
   const std::string prev = *has ? last->text(0) : std::string(kAuditGenesisHash);
   const std::string at = utc_now_iso();
   auto ins = db.prepare(
-      "INSERT INTO audit_log(at,actor,action,entity,entity_id,details,prev_hash,hash) VALUES (?,?,?,?,?,?,?,?)");
+      "INSERT INTO audit_log(at,actor,action,entity,entity_id,details,prev_hash,hash) VALUES "
+      "(?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, at).bind(2, entry.actor).bind(3, entry.action).bind(4, entry.entity).bind(5, entry.entity_id);
+  ins->bind(1, at)
+      .bind(2, entry.actor)
+      .bind(3, entry.action)
+      .bind(4, entry.entity)
+      .bind(5, entry.entity_id);
   ins->bind(6, entry.details_json).bind(7, prev).bind(8, audit_row_hash(prev, at, entry));
   if (auto r = ins->run(); !r) return r.error();
   return db.last_insert_id();
@@ -58,34 +64,40 @@ std::vector<std::string> verify_database(Database& db) {
     if (s.text(0) != "ok") problems.push_back("SQLite integrity_check: " + s.text(0));
   });
   check("PRAGMA foreign_key_check", [&](Statement& s) {
-    problems.push_back("foreign key broken: table " + s.text(0) + " row " + s.text(1) + " refers to missing " +
-                       s.text(2));
+    problems.push_back("foreign key broken: table " + s.text(0) + " row " + s.text(1) +
+                       " refers to missing " + s.text(2));
   });
   check("SELECT version, sql_sha256 FROM schema_migrations ORDER BY version", [&](Statement& s) {
     const auto v = static_cast<int>(s.int64(0));
     for (const auto& m : all_migrations()) {
       if (m.version == v && sha256_hex(m.sql) != s.text(1)) {
-        problems.push_back("schema migration " + std::to_string(v) + " recorded with a different SQL text");
+        problems.push_back("schema migration " + std::to_string(v) +
+                           " recorded with a different SQL text");
       }
     }
   });
   std::string prev = kAuditGenesisHash;
-  check("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log ORDER BY id",
-        [&](Statement& s) {
-          AuditEntry e{s.text(2), s.text(3), s.text(4), s.opt_int64(5), s.text(6)};
-          const std::string id = std::to_string(s.int64(0));
-          if (s.text(7) != prev) {
-            problems.push_back("audit log row " + id + ": previous-hash link broken (a row before it was changed, "
-                                                      "removed or inserted)");
-          }
-          if (audit_row_hash(s.text(7), s.text(1), e) != s.text(8)) {
-            problems.push_back("audit log row " + id + ": content does not match its hash (row was changed)");
-          }
-          prev = s.text(8);
-        });
+  check(
+      "SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log "
+      "ORDER BY id",
+      [&](Statement& s) {
+        AuditEntry e{s.text(2), s.text(3), s.text(4), s.opt_int64(5), s.text(6)};
+        const std::string id = std::to_string(s.int64(0));
+        if (s.text(7) != prev) {
+          problems.push_back("audit log row " + id +
+                             ": previous-hash link broken (a row before it was changed, "
+                             "removed or inserted)");
+        }
+        if (audit_row_hash(s.text(7), s.text(1), e) != s.text(8)) {
+          problems.push_back("audit log row " + id +
+                             ": content does not match its hash (row was changed)");
+        }
+        prev = s.text(8);
+      });
   check("SELECT id, payload, content_sha256 FROM results ORDER BY id", [&](Statement& s) {
     if (sha256_hex(s.text(1)) != s.text(2)) {
-      problems.push_back("result " + std::to_string(s.int64(0)) + ": content does not match its stored hash");
+      problems.push_back("result " + std::to_string(s.int64(0)) +
+                         ": content does not match its stored hash");
     }
   });
   check(
@@ -93,16 +105,20 @@ std::vector<std::string> verify_database(Database& db) {
       "JOIN results r ON r.id = s.result_id ORDER BY s.id",
       [&](Statement& s) {
         if (s.text(2) != s.text(3)) {
-          problems.push_back("signature " + std::to_string(s.int64(0)) + " on result " + std::to_string(s.int64(1)) +
+          problems.push_back("signature " + std::to_string(s.int64(0)) + " on result " +
+                             std::to_string(s.int64(1)) +
                              ": the result is no longer what the physician signed");
         }
       });
   check(
-      "SELECT r.id, r.content_sha256, (SELECT json_extract(a.details, '$.content_sha256') FROM audit_log a "
-      "WHERE a.entity = 'results' AND a.entity_id = r.id AND a.action = 'result.add') FROM results r ORDER BY r.id",
+      "SELECT r.id, r.content_sha256, (SELECT json_extract(a.details, '$.content_sha256') FROM "
+      "audit_log a "
+      "WHERE a.entity = 'results' AND a.entity_id = r.id AND a.action = 'result.add') FROM results "
+      "r ORDER BY r.id",
       [&](Statement& s) {
         if (s.is_null(2)) {
-          problems.push_back("result " + std::to_string(s.int64(0)) + ": not recorded in the audit log");
+          problems.push_back("result " + std::to_string(s.int64(0)) +
+                             ": not recorded in the audit log");
         } else if (s.text(1) != s.text(2)) {
           problems.push_back("result " + std::to_string(s.int64(0)) +
                              ": stored hash differs from the one the audit log recorded");

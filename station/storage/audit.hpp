@@ -29,7 +29,8 @@ inline constexpr const char* kAuditGenesisHash =
 Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry);
 
 // The hash a row must carry.
-std::string audit_row_hash(const std::string& prev_hash, const std::string& at, const AuditEntry& e);
+std::string audit_row_hash(const std::string& prev_hash, const std::string& at,
+                           const AuditEntry& e);
 
 // Problems found in the database (empty = all good). Checks SQLite's integrity_check, foreign
 // keys, recorded migrations, the audit chain, result content hashes and signatures.

@@ -12,14 +12,17 @@ namespace odyo::station {
 
 namespace {
 Error sqlite_error(sqlite3* db, std::string_view what) {
-  return make_error("sqlite", std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+  return make_error(
+      "sqlite", std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
 }
 }  // namespace
 
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+  other.stmt_ = nullptr;
+}
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     if (stmt_ != nullptr) sqlite3_finalize(stmt_);
@@ -70,13 +73,20 @@ void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
-bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::int64_t Statement::int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double Statement::real(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
-  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
-                                                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  return p == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(p),
+                                    static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 std::optional<std::string> Statement::opt_text(int col) const {
   if (is_null(col)) return std::nullopt;
@@ -96,14 +106,19 @@ std::vector<unsigned char> Statement::blob(int col) const {
   return p == nullptr ? std::vector<unsigned char>{} : std::vector<unsigned char>(p, p + n);
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, const OpenOptions& options) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
+                                                 const OpenOptions& options) {
   std::error_code ec;
   if (!options.create && !std::filesystem::exists(file, ec)) {
-    return make_error("db_missing", file.string() + ": database file not found (run `odyospiro db migrate` to create it)");
+    return make_error(
+        "db_missing",
+        file.string() + ": database file not found (run `odyospiro db migrate` to create it)");
   }
-  if (options.create && file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  if (options.create && file.has_parent_path())
+    std::filesystem::create_directories(file.parent_path(), ec);
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(file.string().c_str(), &raw, flags, nullptr) != SQLITE_OK) {
     Error e = make_error("db_open", file.string() + ": cannot open database: " +
                                         (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
@@ -114,11 +129,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   // WAL: readers do not block the writer; synchronous=FULL: a committed exam survives power loss.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     auto st = db->prepare(pragma);
     if (!st) return make_error("db_open", file.string() + ": " + st.error().message);
     if (auto r = st->run(); !r) {
-      return make_error("db_open", file.string() + ": not a usable SQLite database (" + r.error().message + ")");
+      return make_error(
+          "db_open", file.string() + ": not a usable SQLite database (" + r.error().message + ")");
     }
   }
   if (options.migrate) {
@@ -127,7 +144,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 Result<void> Database::exec(std::string_view sql) {
   char* msg = nullptr;
@@ -142,17 +161,23 @@ Result<void> Database::exec(std::string_view sql) {
 
 Result<Statement> Database::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
     return sqlite_error(db_, "cannot prepare statement");
   }
   return Statement(db_, stmt);
 }
 
-std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+std::int64_t Database::last_insert_id() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
 Result<int> Database::schema_version() {
-  auto t = prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+  auto t =
+      prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
   if (!t) return t.error();
   if (auto r = t->step(); !r) return r.error();
   if (t->int64(0) == 0) return 0;
@@ -163,14 +188,20 @@ Result<int> Database::schema_version() {
 }
 
 Result<Transaction> Transaction::begin(Database& db) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
-  return Transaction(db);
+  const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+  if (auto r = db.exec(nested ? "SAVEPOINT odyo_nested" : "BEGIN IMMEDIATE"); !r) return r.error();
+  return Transaction(db, nested);
 }
 Transaction::~Transaction() {
-  if (!done_) (void)db_->exec("ROLLBACK");
+  if (done_) return;
+  if (nested_) {
+    (void)db_->exec("ROLLBACK TO odyo_nested; RELEASE odyo_nested");
+  } else {
+    (void)db_->exec("ROLLBACK");
+  }
 }
 Result<void> Transaction::commit() {
-  if (auto r = db_->exec("COMMIT"); !r) return r.error();
+  if (auto r = db_->exec(nested_ ? "RELEASE odyo_nested" : "COMMIT"); !r) return r.error();
   done_ = true;
   return {};
 }
@@ -183,8 +214,8 @@ std::string utc_now_iso() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
 

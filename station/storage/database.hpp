@@ -35,7 +35,9 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
   Statement& bind_blob(int index, const void* data, std::size_t size);
   Statement& bind_null(int index);
   template <typename T>
@@ -93,21 +95,27 @@ class Database {
   std::filesystem::path file_;
 };
 
-// BEGIN IMMEDIATE on construction; rolls back in the destructor unless commit() succeeded.
+// BEGIN IMMEDIATE on construction (a SAVEPOINT when a transaction is already open, so the
+// functions that each keep their own change atomic compose into a larger one); rolls back in the
+// destructor unless commit() succeeded.
 class Transaction {
  public:
   static Result<Transaction> begin(Database& db);
   ~Transaction();
-  Transaction(Transaction&& other) noexcept : db_(other.db_), done_(other.done_) { other.done_ = true; }
+  Transaction(Transaction&& other) noexcept
+      : db_(other.db_), done_(other.done_), nested_(other.nested_) {
+    other.done_ = true;
+  }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   Result<void> commit();
 
  private:
-  explicit Transaction(Database& db) : db_(&db) {}
+  Transaction(Database& db, bool nested) : db_(&db), nested_(nested) {}
   Database* db_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 // Formats the current UTC time as ISO 8601 with milliseconds ("2026-11-23T14:05:09.123Z").

@@ -23,6 +23,8 @@ std::string sha256_hex(const void* data, std::size_t size) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) { return sha256_hex(data.data(), data.size()); }
+std::string sha256_hex(std::string_view data) {
+  return sha256_hex(data.data(), data.size());
+}
 
 }  // namespace odyo::station

@@ -171,7 +171,9 @@ const std::vector<Migration>& all_migrations() {
   return list;
 }
 
-int latest_schema_version() { return all_migrations().back().version; }
+int latest_schema_version() {
+  return all_migrations().back().version;
+}
 
 Result<void> migrate(Database& db, int target) {
   if (target < 0) target = latest_schema_version();
@@ -184,9 +186,9 @@ Result<void> migrate(Database& db, int target) {
                           std::to_string(latest_schema_version()) +
                           "); install the newer odyospiro, or open a backup made by this version");
   }
-  if (auto r = db.exec(
-          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-          "sql_sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                       "name TEXT NOT NULL, "
+                       "sql_sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)");
       !r) {
     return r.error();
   }
@@ -195,10 +197,11 @@ Result<void> migrate(Database& db, int target) {
     auto tx = Transaction::begin(db);
     if (!tx) return tx.error();
     if (auto r = db.exec(m.sql); !r) {
-      return make_error("db_migration", "migration " + std::to_string(m.version) + " (" + std::string(m.name) +
-                                            ") failed: " + r.error().message);
+      return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
+                                            std::string(m.name) + ") failed: " + r.error().message);
     }
-    auto ins = db.prepare("INSERT INTO schema_migrations(version,name,sql_sha256,applied_at) VALUES (?,?,?,?)");
+    auto ins = db.prepare(
+        "INSERT INTO schema_migrations(version,name,sql_sha256,applied_at) VALUES (?,?,?,?)");
     if (!ins) return ins.error();
     ins->bind(1, m.version).bind(2, m.name).bind(3, sha256_hex(m.sql)).bind(4, utc_now_iso());
     if (auto r = ins->run(); !r) return r.error();

@@ -17,14 +17,16 @@ namespace {
 
 std::string b64(const unsigned char* p, size_t n) {
   std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  const int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
+  const int len =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
   out.resize(static_cast<size_t>(len));
   return out;
 }
 
 std::vector<unsigned char> unb64(const std::string& s) {
   std::vector<unsigned char> out(3 * s.size() / 4 + 3);
-  const int len = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  const int len = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()),
+                                  static_cast<int>(s.size()));
   if (len < 0) return {};
   size_t n = static_cast<size_t>(len);
   if (!s.empty() && s.back() == '=') --n;
@@ -33,10 +35,12 @@ std::vector<unsigned char> unb64(const std::string& s) {
   return out;
 }
 
-std::vector<unsigned char> pbkdf2(const std::string& password, const std::vector<unsigned char>& salt, int iterations) {
+std::vector<unsigned char> pbkdf2(const std::string& password,
+                                  const std::vector<unsigned char>& salt, int iterations) {
   std::vector<unsigned char> out(32);
-  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(), static_cast<int>(salt.size()),
-                        iterations, EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1) {
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                        static_cast<int>(salt.size()), iterations, EVP_sha256(),
+                        static_cast<int>(out.size()), out.data()) != 1) {
     throw std::runtime_error("OpenSSL PKCS5_PBKDF2_HMAC failed");
   }
   return out;
@@ -46,7 +50,8 @@ std::vector<unsigned char> pbkdf2(const std::string& password, const std::vector
 
 std::string hash_password(const std::string& password, int iterations) {
   std::vector<unsigned char> salt(16);
-  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1)
+    throw std::runtime_error("RAND_bytes failed");
   const auto h = pbkdf2(password, salt, iterations);
   return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + b64(salt.data(), salt.size()) + "$" +
          b64(h.data(), h.size());
@@ -61,23 +66,28 @@ bool check_password(const std::string& password, const std::string& stored) {
   const auto salt = unb64(parts[2]);
   const auto expected = unb64(parts[3]);
   const auto got = pbkdf2(password, salt, iterations);
-  return expected.size() == got.size() && CRYPTO_memcmp(expected.data(), got.data(), got.size()) == 0;
+  return expected.size() == got.size() &&
+         CRYPTO_memcmp(expected.data(), got.data(), got.size()) == 0;
 }
 
-Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_length, int iterations,
-                              const std::string& actor) {
+Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_length,
+                              int iterations, const std::string& actor) {
   static const std::regex name_re("[a-z][a-z0-9._-]{1,31}");
   if (!std::regex_match(u.username, name_re)) {
-    return make_error("user_invalid", "user name \"" + u.username +
-                                          "\" is not allowed: use 2-32 lower-case letters, digits, '.', '_' or '-', "
-                                          "starting with a letter");
+    return make_error(
+        "user_invalid",
+        "user name \"" + u.username +
+            "\" is not allowed: use 2-32 lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter");
   }
   if (u.role != "technician" && u.role != "physician" && u.role != "admin") {
-    return make_error("user_invalid", "role \"" + u.role + "\" is unknown; allowed: technician, physician, admin");
+    return make_error("user_invalid",
+                      "role \"" + u.role + "\" is unknown; allowed: technician, physician, admin");
   }
   if (u.full_name.empty()) return make_error("user_invalid", "full name is empty");
   if (static_cast<int>(u.password.size()) < min_password_length) {
-    return make_error("user_invalid", "password too short: at least " + std::to_string(min_password_length) +
+    return make_error("user_invalid", "password too short: at least " +
+                                          std::to_string(min_password_length) +
                                           " characters ([security].password_min_length)");
   }
   auto tx = Transaction::begin(db);
@@ -89,20 +99,26 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
   if (!d) return d.error();
   if (*d) return make_error("user_exists", "user \"" + u.username + "\" already exists");
   auto ins = db.prepare(
-      "INSERT INTO users(username,full_name,role,password_hash,created_at,created_by) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO users(username,full_name,role,password_hash,created_at,created_by) VALUES "
+      "(?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, u.username).bind(2, u.full_name).bind(3, u.role).bind(4, hash_password(u.password, iterations));
+  ins->bind(1, u.username)
+      .bind(2, u.full_name)
+      .bind(3, u.role)
+      .bind(4, hash_password(u.password, iterations));
   ins->bind(5, utc_now_iso()).bind(6, actor);
   if (auto r = ins->run(); !r) return r.error();
   const auto id = db.last_insert_id();
   nlohmann::json details{{"username", u.username}, {"role", u.role}};
-  if (auto r = audit_append(db, {actor, "user.add", "users", id, details.dump()}); !r) return r.error();
+  if (auto r = audit_append(db, {actor, "user.add", "users", id, details.dump()}); !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;
 }
 
 Result<std::vector<User>> list_users(Database& db) {
-  auto st = db.prepare("SELECT id, username, full_name, role, created_at FROM users ORDER BY username");
+  auto st =
+      db.prepare("SELECT id, username, full_name, role, created_at FROM users ORDER BY username");
   if (!st) return st.error();
   std::vector<User> out;
   for (;;) {
@@ -115,12 +131,14 @@ Result<std::vector<User>> list_users(Database& db) {
 }
 
 Result<User> find_user(Database& db, const std::string& username) {
-  auto st = db.prepare("SELECT id, username, full_name, role, created_at FROM users WHERE username = ?");
+  auto st =
+      db.prepare("SELECT id, username, full_name, role, created_at FROM users WHERE username = ?");
   if (!st) return st.error();
   st->bind(1, username);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("user_unknown", "no user \"" + username + "\" (see `odyospiro user list`)");
+  if (!*r)
+    return make_error("user_unknown", "no user \"" + username + "\" (see `odyospiro user list`)");
   return User{st->int64(0), st->text(1), st->text(2), st->text(3), st->text(4)};
 }
 

@@ -30,8 +30,8 @@ struct NewUser {
   std::string password;
 };
 
-Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_length, int iterations,
-                              const std::string& actor);
+Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_length,
+                              int iterations, const std::string& actor);
 Result<std::vector<User>> list_users(Database& db);
 Result<User> find_user(Database& db, const std::string& username);
 // The user if the password is right; otherwise an error that does not say which part was wrong.
