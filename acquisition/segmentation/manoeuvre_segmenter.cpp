@@ -19,7 +19,8 @@ std::string_view to_string(ManoeuvreEnd e) {
 }
 
 void ManoeuvreSegmenter::close(ManoeuvreEnd why, std::vector<Manoeuvre>& out) {
-  if (why == ManoeuvreEnd::plateau) cur_.samples.resize(last_loud_ + 1);  // drop the quiet tail
+  // A plateau end keeps its quiet second: analysis judges the ATS/ERS end of forced expiration
+  // (< 0.025 L in the last 1 s) on it, and would call every blow "no EOFE" without it.
   if (!cur_.samples.empty()) {
     cur_.first_index = cur_.samples.front().index;
     cur_.last_index = cur_.samples.back().index;

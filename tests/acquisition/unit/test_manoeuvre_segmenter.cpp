@@ -36,8 +36,9 @@ TEST(ManoeuvreSegmenter, CompleteBlowEndsOnPlateau) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].end, ManoeuvreEnd::plateau);
   EXPECT_EQ(out[0].first_index, 1999);
-  // Last sample with flow >= 0.05: k = floor(500 ln(120)) = 2393 → index 3000 + 2393.
-  EXPECT_EQ(out[0].last_index, 3000 + 2393);
+  // Last sample with flow >= 0.05: k = floor(500 ln(120)) = 2393 → index 3000 + 2393; the
+  // manoeuvre keeps the quiet second after it (the plateau analysis judges EOFE on): + 1000.
+  EXPECT_EQ(out[0].last_index, 3000 + 2393 + 1000);
 }
 
 // The device stops sending mid-blow: the open manoeuvre is closed as signal_lost at end of stream.
@@ -77,5 +78,6 @@ TEST(ManoeuvreSegmenter, TwoBlowsIncludingEarlyStop) {
   seg.push(b, out);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[1].end, ManoeuvreEnd::plateau);
-  EXPECT_EQ(out[1].last_index, static_cast<std::int64_t>(a.size()) + 1000 + 1199);
+  // Last flowing sample at 1.2 s of the expiration, then the kept quiet second.
+  EXPECT_EQ(out[1].last_index, static_cast<std::int64_t>(a.size()) + 1000 + 1199 + 1000);
 }
