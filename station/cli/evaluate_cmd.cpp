@@ -11,6 +11,7 @@
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
 #include "station/records/exams.hpp"
+#include "station/evaluation/worker_evaluation.hpp"
 #include "station/records/workers.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
@@ -56,50 +57,6 @@ Result<ev::RuleSet> load_rules(CliContext& ctx, const std::string& arg) {
                                                  (base / "versions").string() + "/<version>/");
 }
 
-// The inputs of a stored worker: body size and job from the worker record, the latest
-// audiometry and spirometry results (their payload's "evaluation_inputs" object, in the
-// --input format), and the physician's findings from a file.
-Result<ev::EvaluationInput> gather_worker(Database& db, const Worker& w,
-                                          const std::string& findings_file,
-                                          std::optional<std::int64_t>& exam_id) {
-  json in = json::object();
-  in["job"] = w.job_code;
-  in["findings"] = json::object();
-  if (!findings_file.empty()) {
-    auto f = read_json(findings_file);
-    if (!f) return f.error();
-    const json& src = f->contains("findings") ? (*f)["findings"] : *f;
-    if (!src.is_object())
-      return make_error("evaluation_input", findings_file + ": findings must be a JSON object");
-    in["findings"] = src;
-  }
-  in["findings"]["height_m"] = w.height_cm / 100.0;
-  in["findings"]["weight_kg"] = w.weight_kg;
-  auto exams = list_exams(db, w.id);
-  if (!exams) return exams.error();
-  for (const char* kind : {"audiometry", "spirometry"}) {
-    for (auto it = exams->rbegin(); it != exams->rend(); ++it) {
-      if (it->kind != kind) continue;
-      auto results = list_results(db, it->id);
-      if (!results) return results.error();
-      if (results->empty()) continue;
-      const json payload = json::parse(results->back().payload_json, nullptr, false);
-      if (!payload.is_object() || !payload.contains("evaluation_inputs")) continue;
-      for (const auto& [k, v] : payload["evaluation_inputs"].items()) in[k] = v;
-      if (!exam_id || *exam_id < it->id) exam_id = it->id;
-      break;
-    }
-  }
-  return se::input_from_json(in);
-}
-
-void add_speech_frequencies(ev::EvaluationInput& in, const StationConfig& cfg) {
-  if (in.values.count("hearing.speech_frequencies")) return;
-  std::string s;
-  for (int f : cfg.speech_frequencies_hz) s += (s.empty() ? "" : "-") + std::to_string(f);
-  in.values["hearing.speech_frequencies"] = s;
-}
-
 struct EvaluateOptions {
   std::string input, worker, purpose, job, rules, findings;
   bool no_store = false;
@@ -127,7 +84,13 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     if (!db) return ctx.fail(db.error(), 2);
     auto w = find_worker(**db, o.worker);
     if (!w) return ctx.fail(w.error());
-    auto gathered = gather_worker(**db, *w, o.findings, exam_id);
+    json findings;
+    if (!o.findings.empty()) {
+      auto f = read_json(o.findings);
+      if (!f) return ctx.fail(f.error());
+      findings = std::move(*f);
+    }
+    auto gathered = se::gather_worker(**db, *w, findings, exam_id);
     if (!gathered) return ctx.fail(gathered.error());
     in = std::move(*gathered);
     worker_id = w->id;
@@ -137,7 +100,7 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     in.job_code = o.job;
     in.job_work_group.reset();
   }
-  add_speech_frequencies(in, **cfg);
+  se::add_speech_frequencies(in, **cfg);
 
   const ev::Evaluation e = ev::evaluate(*rules, in);
   json out = se::result_to_json(e, *rules);

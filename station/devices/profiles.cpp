@@ -1,0 +1,34 @@
+#include "station/devices/profiles.hpp"
+
+#include <toml++/toml.h>
+
+#include "drivers/profile/toml_tree.hpp"
+
+namespace odyo::station {
+
+Result<profile::Profile> load_device_profile(const std::filesystem::path& config_dir,
+                                             const std::string& name) {
+  std::error_code ec;
+  std::filesystem::path file = name;
+  if (!std::filesystem::is_regular_file(file, ec)) file = config_dir / "devices" / (name + ".toml");
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return make_error("profile_missing", "device profile '" + name + "' not found (looked for " +
+                                             file.string() +
+                                             "): use a file name from config/devices/");
+  }
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return make_error("profile_invalid", file.string() + ":" +
+                                             std::to_string(e.source().begin.line) + ": " +
+                                             std::string(e.description()));
+  }
+  auto r = profile::parse_profile(profile::to_profile_node(t), file.filename().string());
+  if (auto* e = std::get_if<profile::ProfileError>(&r)) {
+    return make_error("profile_invalid", profile::format(*e, file.string()));
+  }
+  return std::get<profile::Profile>(std::move(r));
+}
+
+}  // namespace odyo::station
