@@ -1,9 +1,44 @@
-// odyospiro demo — filled in below.
+// odyospiro demo — see station/demo/demo.hpp.
+#include <nlohmann/json.hpp>
+#include <sstream>
+
 #include "station/cli/context.hpp"
+#include "station/demo/demo.hpp"
+#include "station/storage/database.hpp"
 
 namespace odyo::station {
+
 void register_demo_command(CLI::App& app, CliContext& ctx) {
-  auto* demo = app.add_subcommand("demo", "Run the demonstration: sample workers, one spirometry and one audiometry exam");
-  demo->callback([&ctx] { ctx.exit_code = 0; });
+  auto o = std::make_shared<DemoOptions>();
+  auto* demo = app.add_subcommand("demo",
+                                  "Demonstration: sample workers, a spirometry session from the "
+                                  "simulated spirometer, an automated "
+                                  "hearing test, evaluation, stored in the database");
+  demo->add_option("--devsim", o->devsim,
+                   "Device simulator program (default: built next to odyospiro)");
+  demo->add_option("--seed", o->seed, "Seed of the simulated listener");
+  demo->callback([&ctx, o] {
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    DemoOptions opts = *o;
+    opts.actor = ctx.opts.user;
+    opts.turkish = ctx.turkish();
+    opts.work_dir = (*db)->file().parent_path().empty() ? std::filesystem::path(".")
+                                                        : (*db)->file().parent_path();
+    std::ostringstream text;
+    auto r = run_demo(**db, **cfg, opts, ctx.json() ? static_cast<std::ostream&>(text) : ctx.out());
+    if (!r) return (void)ctx.fail(r.error());
+    if (ctx.json()) {
+      ctx.out() << nlohmann::json{{"spirometry_exam", r->spirometry_exam},
+                                  {"audiometry_exam", r->audiometry_exam},
+                                  {"evaluations", r->evaluations},
+                                  {"log", text.str()}}
+                       .dump(2)
+                << "\n";
+    }
+  });
 }
+
 }  // namespace odyo::station

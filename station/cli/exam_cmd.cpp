@@ -10,12 +10,19 @@
 namespace odyo::station {
 
 nlohmann::json exam_json(const Exam& e) {
-  nlohmann::json j{{"id", e.id},           {"worker_id", e.worker_id},   {"kind", e.kind},
-                   {"started_at", e.started_at}, {"technician", e.technician}, {"device_id", e.device_id},
+  nlohmann::json j{{"id", e.id},
+                   {"worker_id", e.worker_id},
+                   {"kind", e.kind},
+                   {"started_at", e.started_at},
+                   {"technician", e.technician},
+                   {"device_id", e.device_id},
                    {"notes", e.notes}};
-  j["ambient_temp_c"] = e.ambient_temp_c ? nlohmann::json(*e.ambient_temp_c) : nlohmann::json(nullptr);
-  j["ambient_pressure_kpa"] = e.ambient_pressure_kpa ? nlohmann::json(*e.ambient_pressure_kpa) : nlohmann::json(nullptr);
-  j["ambient_humidity_pct"] = e.ambient_humidity_pct ? nlohmann::json(*e.ambient_humidity_pct) : nlohmann::json(nullptr);
+  j["ambient_temp_c"] =
+      e.ambient_temp_c ? nlohmann::json(*e.ambient_temp_c) : nlohmann::json(nullptr);
+  j["ambient_pressure_kpa"] =
+      e.ambient_pressure_kpa ? nlohmann::json(*e.ambient_pressure_kpa) : nlohmann::json(nullptr);
+  j["ambient_humidity_pct"] =
+      e.ambient_humidity_pct ? nlohmann::json(*e.ambient_humidity_pct) : nlohmann::json(nullptr);
   return j;
 }
 
@@ -24,13 +31,16 @@ namespace {
 struct EvaluationRow {
   std::int64_t id;
   int version;
-  std::string kind, rules_version, purpose, health_group, ek2_column, reason, created_at, created_by, result_json;
+  std::string kind, rules_version, purpose, health_group, ek2_column, reason, created_at,
+      created_by, result_json;
 };
 
 Result<std::vector<EvaluationRow>> exam_evaluations(Database& db, std::int64_t exam_id) {
   auto st = db.prepare(
-      "SELECT id, version, kind, rules_version, purpose, coalesce(health_group,''), coalesce(ek2_column,''), reason, "
-      "created_at, created_by, result_json FROM evaluations WHERE exam_id = ? ORDER BY version, id");
+      "SELECT id, version, kind, rules_version, purpose, coalesce(health_group,''), "
+      "coalesce(ek2_column,''), reason, "
+      "created_at, created_by, result_json FROM evaluations WHERE exam_id = ? ORDER BY version, "
+      "id");
   if (!st) return st.error();
   st->bind(1, exam_id);
   std::vector<EvaluationRow> out;
@@ -38,8 +48,9 @@ Result<std::vector<EvaluationRow>> exam_evaluations(Database& db, std::int64_t e
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
-    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->text(4), st->text(5),
-                   st->text(6), st->text(7), st->text(8), st->text(9), st->text(10)});
+    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3),
+                   st->text(4), st->text(5), st->text(6), st->text(7), st->text(8), st->text(9),
+                   st->text(10)});
   }
   return out;
 }
@@ -73,14 +84,18 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     }
     for (const auto& e : *exams) {
       auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
-      ctx.out() << std::left << std::setw(6) << e.id << std::setw(12) << e.kind << std::setw(26) << e.started_at
-                << (w ? w->registry_no + " " + w->first_name + " " + w->last_name : std::string("?")) << "\n";
+      ctx.out() << std::left << std::setw(6) << e.id << std::setw(12) << e.kind << std::setw(26)
+                << e.started_at
+                << (w ? w->registry_no + " " + w->first_name + " " + w->last_name
+                      : std::string("?"))
+                << "\n";
     }
     ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
   });
 
   auto id = std::make_shared<std::int64_t>(0);
-  auto* show = exam->add_subcommand("show", "Show one exam with its results and evaluations (latest exam if no id)");
+  auto* show = exam->add_subcommand(
+      "show", "Show one exam with its results and evaluations (latest exam if no id)");
   show->add_option("id", *id, "Exam id");
   show->callback([&ctx, id] {
     if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
@@ -90,7 +105,9 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (exam_id == 0) {
       auto all = list_exams(**db);
       if (!all) return (void)ctx.fail(all.error());
-      if (all->empty()) return (void)ctx.fail(make_error("exam_unknown", "there are no exams yet (run `odyospiro demo`)"));
+      if (all->empty())
+        return (void)ctx.fail(
+            make_error("exam_unknown", "there are no exams yet (run `odyospiro demo`)"));
       exam_id = all->back().id;
     }
     auto e = get_exam(**db, exam_id);
@@ -109,8 +126,12 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       j["worker"] = {{"registry_no", w->registry_no}, {"name", w->first_name + " " + w->last_name}};
       j["recordings"] = nlohmann::json::array();
       for (const auto& r : *recs) {
-        j["recordings"].push_back({{"seq", r.seq}, {"codec", r.codec}, {"bytes", r.size_bytes}, {"sha256", r.sha256},
-                                   {"device_units", r.device_units}, {"conversion_factor", r.conversion_factor}});
+        j["recordings"].push_back({{"seq", r.seq},
+                                   {"codec", r.codec},
+                                   {"bytes", r.size_bytes},
+                                   {"sha256", r.sha256},
+                                   {"device_units", r.device_units},
+                                   {"conversion_factor", r.conversion_factor}});
       }
       j["results"] = nlohmann::json::array();
       for (const auto& r : *results) {
@@ -125,57 +146,78 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       }
       j["evaluations"] = nlohmann::json::array();
       for (const auto& v : *evals) {
-        j["evaluations"].push_back({{"id", v.id},
-                                    {"version", v.version},
-                                    {"kind", v.kind},
-                                    {"rules_version", v.rules_version},
-                                    {"purpose", v.purpose},
-                                    {"health_group", v.health_group},
-                                    {"ek2_column", v.ek2_column},
-                                    {"reason", v.reason},
-                                    {"created_at", v.created_at},
-                                    {"created_by", v.created_by},
-                                    {"result", nlohmann::json::parse(v.result_json, nullptr, false)}});
+        j["evaluations"].push_back(
+            {{"id", v.id},
+             {"version", v.version},
+             {"kind", v.kind},
+             {"rules_version", v.rules_version},
+             {"purpose", v.purpose},
+             {"health_group", v.health_group},
+             {"ek2_column", v.ek2_column},
+             {"reason", v.reason},
+             {"created_at", v.created_at},
+             {"created_by", v.created_by},
+             {"result", nlohmann::json::parse(v.result_json, nullptr, false)}});
       }
       ctx.out() << j.dump(2) << "\n";
       return;
     }
     auto& o = ctx.out();
-    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << e->started_at << "\n";
-    o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " " << w->last_name
-      << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm << " cm)\n";
-    o << ctx.tr("Teknisyen : ", "Technician: ") << e->technician << ctx.tr("   Cihaz: ", "   Device: ") << e->device_id
+    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << e->started_at
       << "\n";
+    o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " "
+      << w->last_name << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm
+      << " cm)\n";
+    o << ctx.tr("Teknisyen : ", "Technician: ") << e->technician
+      << ctx.tr("   Cihaz: ", "   Device: ") << e->device_id << "\n";
     if (e->ambient_temp_c) {
       o << ctx.tr("Ortam     : ", "Ambient   : ") << *e->ambient_temp_c << " °C";
       if (e->ambient_pressure_kpa) o << ", " << *e->ambient_pressure_kpa << " kPa";
       o << "\n";
     }
-    o << ctx.tr("Ham kayıt : ", "Raw data  : ") << recs->size() << ctx.tr(" kayıt", " recording(s)") << "\n";
+    o << ctx.tr("Ham kayıt : ", "Raw data  : ") << recs->size() << ctx.tr(" kayıt", " recording(s)")
+      << "\n";
     for (const auto& r : *results) {
-      o << ctx.tr("Sonuç sürüm ", "Result version ") << r.version << " (" << r.created_by << ", " << r.created_at
-        << (r.reason.empty() ? "" : ", " + r.reason) << ")"
-        << (r.signed_by.empty() ? std::string(ctx.tr(" — imzasız", " — unsigned"))
-                                : std::string(ctx.tr(" — imzalayan: ", " — signed by ")) + r.signed_by.front())
+      o << ctx.tr("Sonuç sürüm ", "Result version ") << r.version << " (" << r.created_by << ", "
+        << r.created_at << (r.reason.empty() ? "" : ", " + r.reason) << ")"
+        << (r.signed_by.empty()
+                ? std::string(ctx.tr(" — imzasız", " — unsigned"))
+                : std::string(ctx.tr(" — imzalayan: ", " — signed by ")) + r.signed_by.front())
         << "\n";
       const auto payload = nlohmann::json::parse(r.payload_json, nullptr, false);
       const char* lang = ctx.turkish() ? "tr" : "en";
       if (payload.is_object() && payload.contains("summary") && payload["summary"].contains(lang)) {
-        for (const auto& line : payload["summary"][lang]) o << "  " << line.get<std::string>() << "\n";
+        for (const auto& line : payload["summary"][lang])
+          o << "  " << line.get<std::string>() << "\n";
       }
     }
     for (const auto& v : *evals) {
-      o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind << "] "
-        << ctx.tr("sağlık grubu ", "health group ") << (v.health_group.empty() ? "?" : v.health_group)
-        << ctx.tr(", kurallar ", ", rules ") << v.rules_version << " (" << v.created_by << ")"
+      o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind
+        << "] " << ctx.tr("sağlık grubu ", "health group ")
+        << (v.health_group.empty() ? "?" : v.health_group) << ctx.tr(", kurallar ", ", rules ")
+        << v.rules_version << " (" << v.created_by << ")"
         << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
-      const auto res = nlohmann::json::parse(v.result_json, nullptr, false);
-      const char* key = ctx.turkish() ? "explanation_tr" : "explanation_en";
-      if (res.is_object() && res.contains(key)) {
-        if (res[key].is_array()) {
-          for (const auto& line : res[key]) o << "  " << line.get<std::string>() << "\n";
-        } else if (res[key].is_string()) {
-          o << "  " << res[key].get<std::string>() << "\n";
+      // Stored as {"input": …, "result": …} by station/evaluation: print the summary and, clause
+      // by clause, why (the explanation in the output language).
+      const auto stored = nlohmann::json::parse(v.result_json, nullptr, false);
+      const char* lang = ctx.turkish() ? "tr" : "en";
+      if (stored.is_object() && stored.contains("result")) {
+        const auto& res = stored["result"];
+        if (res.contains("summary") && res["summary"].contains(lang)) {
+          o << "  " << res["summary"][lang].get<std::string>() << "\n";
+        }
+        if (res.contains("ek2") && res["ek2"].contains("rules")) {
+          for (const auto& hit : res["ek2"]["rules"]) {
+            if (hit.contains("explanation") && hit["explanation"].contains(lang)) {
+              o << "   - " << hit["explanation"][lang].get<std::string>() << "\n";
+            }
+          }
+        }
+        if (res.contains("incomplete")) {
+          for (const auto& m : res["incomplete"]) {
+            o << "   ! " << m.value("clause", std::string()) << ": "
+              << m["reason"].value(lang, std::string()) << "\n";
+          }
         }
       }
     }
