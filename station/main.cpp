@@ -1,4 +1,6 @@
 // The odyospiro command: see station/cli/app.hpp.
 #include "station/cli/app.hpp"
 
-int main(int argc, char** argv) { return odyo::station::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return odyo::station::run_cli(argc, argv);
+}

@@ -10,13 +10,17 @@ namespace odyo::station {
 
 int run_cli(int argc, char** argv) {
   CliContext ctx;
-  CLI::App app{"odyospiro — işitme ve solunum testi istasyonu / hearing and lung-function test station"};
+  CLI::App app{
+      "odyospiro — işitme ve solunum testi istasyonu / hearing and lung-function test station"};
   app.set_version_flag("--version", std::string("odyospiro ") + ODYO_VERSION);
   app.option_defaults()->always_capture_default();
-  app.add_option("--config", ctx.opts.config_path, "Configuration file (else $ODYOSPIRO_CONFIG, else config/station.toml)");
+  app.add_option("--config", ctx.opts.config_path,
+                 "Configuration file (else $ODYOSPIRO_CONFIG, else config/station.toml)");
   app.add_option("--db", ctx.opts.db_path, "SQLite database file (overrides [station].database)");
-  app.add_option("--lang", ctx.opts.language, "Output language")->check(CLI::IsMember({"tr", "en"}));
-  app.add_option("--user", ctx.opts.user, "Who is acting (recorded in the audit log); default $USER");
+  app.add_option("--lang", ctx.opts.language, "Output language")
+      ->check(CLI::IsMember({"tr", "en"}));
+  app.add_option("--user", ctx.opts.user,
+                 "Who is acting (recorded in the audit log); default $USER");
   app.add_flag("--json", ctx.opts.json, "Machine-readable JSON output");
   app.require_subcommand(1);
   app.fallthrough();

@@ -43,12 +43,17 @@ const char* CliContext::tr(const char* turkish_text, const char* english_text) c
   return turkish() ? turkish_text : english_text;
 }
 
-std::ostream& CliContext::out() { return std::cout; }
-std::ostream& CliContext::err() { return std::cerr; }
+std::ostream& CliContext::out() {
+  return std::cout;
+}
+std::ostream& CliContext::err() {
+  return std::cerr;
+}
 
 int CliContext::fail(const Error& e, int code) {
   if (opts.json) {
-    std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2) << "\n";
+    std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2)
+              << "\n";
   }
   std::cerr << "odyospiro: " << tr("hata", "error") << ": " << e.message << "\n";
   exit_code = code;

@@ -18,7 +18,8 @@ Result<void> backup_to(Database& db, const std::filesystem::path& target) {
     return make_error("backup_exists", target.string() + " already exists; choose a new file name");
   }
   sqlite3* dst = nullptr;
-  if (sqlite3_open_v2(target.string().c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(target.string().c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
     std::string m = dst != nullptr ? sqlite3_errmsg(dst) : "out of memory";
     sqlite3_close(dst);
     return make_error("backup_failed", target.string() + ": " + m);
@@ -51,7 +52,8 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
   auto* dbc = app.add_subcommand("db", "Database: migrate, backup, verify / Veritabanı");
   dbc->require_subcommand(1);
 
-  auto* mig = dbc->add_subcommand("migrate", "Create the database or apply pending schema migrations");
+  auto* mig =
+      dbc->add_subcommand("migrate", "Create the database or apply pending schema migrations");
   mig->callback([&ctx] {
     (void)ctx.config();
     auto db = ctx.db();  // opening migrates
@@ -59,9 +61,11 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     auto v = (*db)->schema_version();
     if (!v) return (void)ctx.fail(v.error(), 2);
     if (ctx.json()) {
-      ctx.out() << nlohmann::json{{"schema_version", *v}, {"file", (*db)->file().string()}}.dump(2) << "\n";
+      ctx.out() << nlohmann::json{{"schema_version", *v}, {"file", (*db)->file().string()}}.dump(2)
+                << "\n";
     } else {
-      ctx.out() << ctx.tr("Şema sürümü ", "Schema version ") << *v << " (" << (*db)->file().string() << ")\n";
+      ctx.out() << ctx.tr("Şema sürümü ", "Schema version ") << *v << " (" << (*db)->file().string()
+                << ")\n";
     }
   });
 
@@ -76,7 +80,8 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     ctx.out() << ctx.tr("Yedek alındı: ", "Backup written: ") << *target << "\n";
   });
 
-  auto* ver = dbc->add_subcommand("verify", "integrity_check, foreign keys, audit chain, result hashes");
+  auto* ver =
+      dbc->add_subcommand("verify", "integrity_check, foreign keys, audit chain, result hashes");
   ver->callback([&ctx] {
     (void)ctx.config();
     std::filesystem::path file = ctx.opts.db_path;

@@ -14,7 +14,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
   user->require_subcommand(1);
   auto nu = std::make_shared<NewUser>();
   auto pw_env = std::make_shared<std::string>("ODYOSPIRO_PASSWORD");
-  auto* add = user->add_subcommand("add", "Add a user (password read from $ODYOSPIRO_PASSWORD or stdin)");
+  auto* add =
+      user->add_subcommand("add", "Add a user (password read from $ODYOSPIRO_PASSWORD or stdin)");
   add->add_option("username", nu->username, "Login name")->required();
   add->add_option("--name", nu->full_name, "Full name")->required();
   add->add_option("--role", nu->role, "technician | physician | admin")->required();
@@ -29,12 +30,15 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     } else {
       std::getline(std::cin, u.password);
     }
-    auto id = add_user(**db, u, (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, ctx.opts.user);
+    auto id =
+        add_user(**db, u, (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, ctx.opts.user);
     if (!id) return (void)ctx.fail(id.error());
     if (ctx.json()) {
-      ctx.out() << nlohmann::json{{"id", *id}, {"username", u.username}, {"role", u.role}}.dump(2) << "\n";
+      ctx.out() << nlohmann::json{{"id", *id}, {"username", u.username}, {"role", u.role}}.dump(2)
+                << "\n";
     } else {
-      ctx.out() << ctx.tr("Kullanıcı eklendi: ", "User added: ") << u.username << " (" << u.role << ")\n";
+      ctx.out() << ctx.tr("Kullanıcı eklendi: ", "User added: ") << u.username << " (" << u.role
+                << ")\n";
     }
   });
   auto* list = user->add_subcommand("list", "List users");
@@ -47,13 +51,17 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     if (ctx.json()) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& u : *us) {
-        arr.push_back({{"id", u.id}, {"username", u.username}, {"full_name", u.full_name}, {"role", u.role},
+        arr.push_back({{"id", u.id},
+                       {"username", u.username},
+                       {"full_name", u.full_name},
+                       {"role", u.role},
                        {"created_at", u.created_at}});
       }
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    for (const auto& u : *us) ctx.out() << u.username << "\t" << u.role << "\t" << u.full_name << "\n";
+    for (const auto& u : *us)
+      ctx.out() << u.username << "\t" << u.role << "\t" << u.full_name << "\n";
   });
 }
 

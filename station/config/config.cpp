@@ -1,10 +1,10 @@
 #include "station/config/config.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace odyo::station {
 namespace {
@@ -22,8 +22,8 @@ class Reader {
   Reader(const toml::table* table, std::string where, std::string file, std::optional<Error>& err)
       : t_(table), where_(std::move(where)), file_(std::move(file)), err_(err) {}
 
-  std::string str(const std::string& key, std::string def, const std::vector<std::string>& allowed = {},
-                  bool required = false) {
+  std::string str(const std::string& key, std::string def,
+                  const std::vector<std::string>& allowed = {}, bool required = false) {
     const toml::node* n = node(key, required);
     if (n == nullptr) return def;
     auto v = n->value<std::string>();
@@ -41,8 +41,9 @@ class Reader {
     auto v = n->value_exact<int64_t>();
     if (!v) return fail_type(key, *n, "an integer"), def;
     if (*v < lo || *v > hi) {
-      fail(key, *n, std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
-                        std::to_string(hi));
+      fail(key, *n,
+           std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
+               std::to_string(hi));
       return def;
     }
     return static_cast<int>(*v);
@@ -62,11 +63,13 @@ class Reader {
     return *v;
   }
 
-  std::vector<int> int_array(const std::string& key, std::vector<int> def, const std::set<int>& allowed) {
+  std::vector<int> int_array(const std::string& key, std::vector<int> def,
+                             const std::set<int>& allowed) {
     const toml::node* n = node(key, false);
     if (n == nullptr) return def;
     const auto* arr = n->as_array();
-    if (arr == nullptr || arr->empty()) return fail_type(key, *n, "a non-empty array of integers"), def;
+    if (arr == nullptr || arr->empty())
+      return fail_type(key, *n, "a non-empty array of integers"), def;
     std::vector<int> out;
     for (const auto& el : *arr) {
       auto v = el.value_exact<int64_t>();
@@ -86,7 +89,8 @@ class Reader {
     const toml::node* n = node(key, false);
     if (n == nullptr) return def;
     const auto* arr = n->as_array();
-    if (arr == nullptr || arr->empty()) return fail_type(key, *n, "a non-empty array of strings"), def;
+    if (arr == nullptr || arr->empty())
+      return fail_type(key, *n, "a non-empty array of strings"), def;
     std::vector<std::string> out;
     for (const auto& el : *arr) {
       auto v = el.value<std::string>();
@@ -113,8 +117,8 @@ class Reader {
   void fail(const std::string& key, const toml::node& n, const std::string& what) {
     if (err_) return;
     std::ostringstream os;
-    os << file_ << ":" << n.source().begin.line << ": " << where_ << (where_.empty() ? "" : ".") << key
-       << ": " << what;
+    os << file_ << ":" << n.source().begin.line << ": " << where_ << (where_.empty() ? "" : ".")
+       << key << ": " << what;
     err_ = make_error("config_invalid", os.str());
   }
 
@@ -130,8 +134,10 @@ class Reader {
     return n;
   }
   void fail_type(const std::string& key, const toml::node& n, const std::string& expected) {
-    fail(key, n, "wrong type (" + std::string(toml::impl::node_type_friendly_names[static_cast<int>(n.type())]) +
-                     "); expected " + expected);
+    fail(key, n,
+         "wrong type (" +
+             std::string(toml::impl::node_type_friendly_names[static_cast<int>(n.type())]) +
+             "); expected " + expected);
   }
 
   const toml::table* t_;
@@ -173,19 +179,22 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   Reader top(&root, "", fname, err);
   for (const char* section : {"station", "spirometry", "audiometry", "rules", "security"}) {
     const toml::node* n = root.get(section);
-    if (n != nullptr && !n->is_table()) top.fail(section, *n, "must be a table [" + std::string(section) + "]");
+    if (n != nullptr && !n->is_table())
+      top.fail(section, *n, "must be a table [" + std::string(section) + "]");
   }
 
   Reader st(root["station"].as_table(), "[station]", fname, err);
   c.station_name = st.str("name", "", {}, true);
-  c.establishments = st.str_array("establishments", {"Amasra", "Armutçuk", "Kozlu", "Karadon", "Üzülmez"});
+  c.establishments =
+      st.str_array("establishments", {"Amasra", "Armutçuk", "Kozlu", "Karadon", "Üzülmez"});
   c.establishment = st.str("establishment", "", c.establishments, true);
   c.language = st.str("language", "tr", {"tr", "en"});
   c.database = st.str("database", "var/odyospiro.db");
   st.finish();
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
-  c.reference_equation = sp.str("reference_equation", "gli-global-2022", {"gli2012", "gli-global-2022", "eccs1993"});
+  c.reference_equation =
+      sp.str("reference_equation", "gli-global-2022", {"gli2012", "gli-global-2022", "eccs1993"});
   c.gli2012_default_ethnicity = sp.integer("gli2012_default_ethnicity", 1, 1, 5);
   c.reference_dir = resolve(sp.str("reference_dir", "reference"));
   c.min_sample_rate_hz = sp.real("min_sample_rate_hz", 100.0, 100.0, 100000.0);
@@ -196,7 +205,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
                                          {250, 500, 1000, 2000, 3000, 4000, 6000, 8000});
   c.age_correction_table = au.str("age_correction_table", "osha", {"osha", "msha"});
   c.audiometry_dir = resolve(au.str("audiometry_dir", "audiometry"));
-  c.calibration_file = resolve(au.str("calibration_file", "calibration/example-dd45-calibration.toml"));
+  c.calibration_file =
+      resolve(au.str("calibration_file", "calibration/example-dd45-calibration.toml"));
   c.calibration_valid_months = au.integer("calibration_valid_months", 12, 1, 36);
   au.finish();
 
@@ -224,22 +234,28 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
         Reader d(t, "[[devices]][" + std::to_string(i) + "]", fname, err);
         DeviceConfig dc;
         dc.id = d.str("id", "", {}, true);
-        dc.kind = d.str("kind", "", {"spirometer", "audiometer", "pc-audiometer", "response-button", "gdt"}, true);
+        dc.kind =
+            d.str("kind", "",
+                  {"spirometer", "audiometer", "pc-audiometer", "response-button", "gdt"}, true);
         dc.driver = d.str("driver", "", {}, true);
         dc.uri = d.str("uri", "", {}, true);
         dc.profile = d.str("profile", "");
         d.finish();
         if (!err && !ids.insert(dc.id).second) {
-          d.fail("id", *t->get("id"), "duplicate device id \"" + dc.id + "\"; each device needs its own id");
+          d.fail("id", *t->get("id"),
+                 "duplicate device id \"" + dc.id + "\"; each device needs its own id");
         }
         c.devices.push_back(std::move(dc));
       }
     }
   }
   for (const auto& [k, v] : root) {
-    static const std::set<std::string> sections{"station", "spirometry", "audiometry", "rules", "security", "devices"};
+    static const std::set<std::string> sections{"station", "spirometry", "audiometry",
+                                                "rules",   "security",   "devices"};
     if (sections.count(std::string(k.str())) == 0) {
-      top.fail(std::string(k.str()), v, "unknown section; allowed: station, spirometry, audiometry, rules, security, devices");
+      top.fail(
+          std::string(k.str()), v,
+          "unknown section; allowed: station, spirometry, audiometry, rules, security, devices");
       break;
     }
   }

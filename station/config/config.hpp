@@ -32,8 +32,8 @@ struct StationConfig {
 
   // [spirometry]
   std::string reference_equation = "gli-global-2022";  // gli2012 | gli-global-2022 | eccs1993
-  int gli2012_default_ethnicity = 1;                    // 1..5 (GLI-2012 groups)
-  std::filesystem::path reference_dir;                  // reference tables
+  int gli2012_default_ethnicity = 1;                   // 1..5 (GLI-2012 groups)
+  std::filesystem::path reference_dir;                 // reference tables
   double min_sample_rate_hz = 100.0;
 
   // [audiometry]

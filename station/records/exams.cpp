@@ -14,48 +14,68 @@ constexpr const char* kExamColumns =
     "ambient_humidity_pct, notes";
 
 Exam read_exam(const Statement& st) {
-  return Exam{st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5),
-              st.opt_real(6), st.opt_real(7), st.opt_real(8), st.text(9)};
+  return Exam{st.int64(0), st.int64(1),    st.text(2),     st.text(3),     st.text(4),
+              st.text(5),  st.opt_real(6), st.opt_real(7), st.opt_real(8), st.text(9)};
 }
 }  // namespace
 
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor) {
   if (e.kind != "spirometry" && e.kind != "audiometry") {
-    return make_error("exam_invalid", "exam kind \"" + e.kind + "\" is unknown; allowed: spirometry, audiometry");
+    return make_error("exam_invalid",
+                      "exam kind \"" + e.kind + "\" is unknown; allowed: spirometry, audiometry");
   }
   if (e.ambient_temp_c && (*e.ambient_temp_c < 10 || *e.ambient_temp_c > 40)) {
     return make_error("exam_invalid", "ambient temperature " + std::to_string(*e.ambient_temp_c) +
                                           " °C is outside 10-40 °C: check the thermometer");
   }
   if (e.ambient_pressure_kpa && (*e.ambient_pressure_kpa < 70 || *e.ambient_pressure_kpa > 110)) {
-    return make_error("exam_invalid", "ambient pressure " + std::to_string(*e.ambient_pressure_kpa) +
-                                          " kPa is outside 70-110 kPa: check the barometer (kPa, not hPa)");
+    return make_error("exam_invalid",
+                      "ambient pressure " + std::to_string(*e.ambient_pressure_kpa) +
+                          " kPa is outside 70-110 kPa: check the barometer (kPa, not hPa)");
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto ins = db.prepare(
-      "INSERT INTO exams(worker_id,kind,started_at,technician,device_id,ambient_temp_c,ambient_pressure_kpa,"
+      "INSERT INTO "
+      "exams(worker_id,kind,started_at,technician,device_id,ambient_temp_c,ambient_pressure_kpa,"
       "ambient_humidity_pct,notes) VALUES (?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, e.worker_id).bind(2, e.kind).bind(3, e.started_at).bind(4, e.technician).bind(5, e.device_id);
-  ins->bind(6, e.ambient_temp_c).bind(7, e.ambient_pressure_kpa).bind(8, e.ambient_humidity_pct).bind(9, e.notes);
+  ins->bind(1, e.worker_id)
+      .bind(2, e.kind)
+      .bind(3, e.started_at)
+      .bind(4, e.technician)
+      .bind(5, e.device_id);
+  ins->bind(6, e.ambient_temp_c)
+      .bind(7, e.ambient_pressure_kpa)
+      .bind(8, e.ambient_humidity_pct)
+      .bind(9, e.notes);
   if (auto r = ins->run(); !r) {
-    return make_error("exam_invalid", "cannot store the exam (is the worker registered?): " + r.error().message);
+    return make_error("exam_invalid",
+                      "cannot store the exam (is the worker registered?): " + r.error().message);
   }
   const auto id = db.last_insert_id();
   nlohmann::json details{{"worker_id", e.worker_id}, {"kind", e.kind}, {"device_id", e.device_id}};
-  if (auto r = audit_append(db, {actor, "exam.add", "exams", id, details.dump()}); !r) return r.error();
+  if (auto r = audit_append(db, {actor, "exam.add", "exams", id, details.dump()}); !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;
 }
 
 Result<std::int64_t> add_recording(Database& db, std::int64_t exam_id, const NewRecording& r) {
   auto ins = db.prepare(
-      "INSERT INTO recordings(exam_id,seq,codec,sample_rate_hz,device_units,conversion_factor,btps_factor,bytes,"
+      "INSERT INTO "
+      "recordings(exam_id,seq,codec,sample_rate_hz,device_units,conversion_factor,btps_factor,"
+      "bytes,"
       "sha256,created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, exam_id).bind(2, r.seq).bind(3, r.codec).bind(4, r.sample_rate_hz).bind(5, r.device_units);
-  ins->bind(6, r.conversion_factor).bind(7, r.btps_factor).bind_blob(8, r.bytes.data(), r.bytes.size());
+  ins->bind(1, exam_id)
+      .bind(2, r.seq)
+      .bind(3, r.codec)
+      .bind(4, r.sample_rate_hz)
+      .bind(5, r.device_units);
+  ins->bind(6, r.conversion_factor)
+      .bind(7, r.btps_factor)
+      .bind_blob(8, r.bytes.data(), r.bytes.size());
   ins->bind(9, sha256_hex(r.bytes.data(), r.bytes.size())).bind(10, utc_now_iso());
   if (auto res = ins->run(); !res) return res.error();
   return db.last_insert_id();
@@ -63,10 +83,12 @@ Result<std::int64_t> add_recording(Database& db, std::int64_t exam_id, const New
 
 Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::string& payload_json,
                                 const std::string& actor, const std::string& reason) {
-  if (!nlohmann::json::accept(payload_json)) return make_error("result_invalid", "result payload is not valid JSON");
+  if (!nlohmann::json::accept(payload_json))
+    return make_error("result_invalid", "result payload is not valid JSON");
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
-  auto cur = db.prepare("SELECT id, version, kind FROM results WHERE exam_id = ? ORDER BY version DESC LIMIT 1");
+  auto cur = db.prepare(
+      "SELECT id, version, kind FROM results WHERE exam_id = ? ORDER BY version DESC LIMIT 1");
   if (!cur) return cur.error();
   cur->bind(1, exam_id);
   auto has = cur->step();
@@ -85,24 +107,38 @@ Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::s
   if (!ex) return ex.error();
   const std::string hash = sha256_hex(payload_json);
   auto ins = db.prepare(
-      "INSERT INTO results(exam_id,version,supersedes_id,kind,payload,content_sha256,software,created_at,created_by,"
+      "INSERT INTO "
+      "results(exam_id,version,supersedes_id,kind,payload,content_sha256,software,created_at,"
+      "created_by,"
       "reason) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, exam_id).bind(2, version).bind(3, prev).bind(4, ex->kind).bind(5, payload_json).bind(6, hash);
-  ins->bind(7, std::string("odyospiro ") + ODYO_VERSION).bind(8, utc_now_iso()).bind(9, actor).bind(10, reason);
+  ins->bind(1, exam_id)
+      .bind(2, version)
+      .bind(3, prev)
+      .bind(4, ex->kind)
+      .bind(5, payload_json)
+      .bind(6, hash);
+  ins->bind(7, std::string("odyospiro ") + ODYO_VERSION)
+      .bind(8, utc_now_iso())
+      .bind(9, actor)
+      .bind(10, reason);
   if (auto r = ins->run(); !r) return r.error();
   const auto id = db.last_insert_id();
-  nlohmann::json details{{"exam_id", exam_id}, {"version", version}, {"content_sha256", hash}, {"reason", reason}};
-  if (auto r = audit_append(db, {actor, "result.add", "results", id, details.dump()}); !r) return r.error();
+  nlohmann::json details{
+      {"exam_id", exam_id}, {"version", version}, {"content_sha256", hash}, {"reason", reason}};
+  if (auto r = audit_append(db, {actor, "result.add", "results", id, details.dump()}); !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;
 }
 
-Result<std::int64_t> sign_result(Database& db, std::int64_t result_id, const std::string& physician) {
+Result<std::int64_t> sign_result(Database& db, std::int64_t result_id,
+                                 const std::string& physician) {
   auto user = find_user(db, physician);
   if (!user) return user.error();
   if (user->role != "physician") {
-    return make_error("not_allowed", "only a physician may sign results; " + physician + " is " + user->role);
+    return make_error("not_allowed",
+                      "only a physician may sign results; " + physician + " is " + user->role);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -113,13 +149,15 @@ Result<std::int64_t> sign_result(Database& db, std::int64_t result_id, const std
   if (!r) return r.error();
   if (!*r) return make_error("result_unknown", "no result " + std::to_string(result_id));
   const std::string hash = st->text(0);
-  auto ins = db.prepare("INSERT INTO signatures(result_id,signer,signed_at,content_sha256) VALUES (?,?,?,?)");
+  auto ins = db.prepare(
+      "INSERT INTO signatures(result_id,signer,signed_at,content_sha256) VALUES (?,?,?,?)");
   if (!ins) return ins.error();
   ins->bind(1, result_id).bind(2, physician).bind(3, utc_now_iso()).bind(4, hash);
   if (auto res = ins->run(); !res) return res.error();
   const auto id = db.last_insert_id();
   nlohmann::json details{{"result_id", result_id}, {"content_sha256", hash}};
-  if (auto res = audit_append(db, {physician, "result.sign", "signatures", id, details.dump()}); !res) {
+  if (auto res = audit_append(db, {physician, "result.sign", "signatures", id, details.dump()});
+      !res) {
     return res.error();
   }
   if (auto res = tx->commit(); !res) return res.error();
@@ -147,13 +185,16 @@ Result<Exam> get_exam(Database& db, std::int64_t exam_id) {
   st->bind(1, exam_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("exam_unknown", "no exam " + std::to_string(exam_id) + " (see `odyospiro exam list`)");
+  if (!*r)
+    return make_error("exam_unknown",
+                      "no exam " + std::to_string(exam_id) + " (see `odyospiro exam list`)");
   return read_exam(*st);
 }
 
 Result<std::vector<Recording>> list_recordings(Database& db, std::int64_t exam_id) {
   auto st = db.prepare(
-      "SELECT id, seq, codec, sample_rate_hz, device_units, conversion_factor, btps_factor, length(bytes), sha256 "
+      "SELECT id, seq, codec, sample_rate_hz, device_units, conversion_factor, btps_factor, "
+      "length(bytes), sha256 "
       "FROM recordings WHERE exam_id = ? ORDER BY seq");
   if (!st) return st.error();
   st->bind(1, exam_id);
@@ -162,8 +203,9 @@ Result<std::vector<Recording>> list_recordings(Database& db, std::int64_t exam_i
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
-    out.push_back(Recording{st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->opt_real(3), st->text(4),
-                            st->real(5), st->opt_real(6), static_cast<std::size_t>(st->int64(7)), st->text(8)});
+    out.push_back(Recording{st->int64(0), static_cast<int>(st->int64(1)), st->text(2),
+                            st->opt_real(3), st->text(4), st->real(5), st->opt_real(6),
+                            static_cast<std::size_t>(st->int64(7)), st->text(8)});
   }
   return out;
 }
@@ -180,7 +222,8 @@ Result<std::vector<unsigned char>> recording_bytes(Database& db, std::int64_t re
 
 Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_id) {
   auto st = db.prepare(
-      "SELECT id, exam_id, version, supersedes_id, kind, payload, content_sha256, software, created_at, created_by, "
+      "SELECT id, exam_id, version, supersedes_id, kind, payload, content_sha256, software, "
+      "created_at, created_by, "
       "reason FROM results WHERE exam_id = ? ORDER BY version");
   if (!st) return st.error();
   st->bind(1, exam_id);
@@ -189,12 +232,22 @@ Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_i
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
-    out.push_back(StoredResult{st->int64(0), st->int64(1), static_cast<int>(st->int64(2)), st->opt_int64(3),
-                               st->text(4), st->text(5), st->text(6), st->text(7), st->text(8), st->text(9),
-                               st->text(10), {}});
+    out.push_back(StoredResult{st->int64(0),
+                               st->int64(1),
+                               static_cast<int>(st->int64(2)),
+                               st->opt_int64(3),
+                               st->text(4),
+                               st->text(5),
+                               st->text(6),
+                               st->text(7),
+                               st->text(8),
+                               st->text(9),
+                               st->text(10),
+                               {}});
   }
   for (auto& res : out) {
-    auto sg = db.prepare("SELECT signer, signed_at FROM signatures WHERE result_id = ? ORDER BY id");
+    auto sg =
+        db.prepare("SELECT signer, signed_at FROM signatures WHERE result_id = ? ORDER BY id");
     if (!sg) return sg.error();
     sg->bind(1, res.id);
     for (;;) {

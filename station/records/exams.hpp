@@ -70,9 +70,11 @@ Result<std::int64_t> add_recording(Database& db, std::int64_t exam_id, const New
 Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::string& payload_json,
                                 const std::string& actor, const std::string& reason);
 // A physician signs a result version; the signature records the content hash signed.
-Result<std::int64_t> sign_result(Database& db, std::int64_t result_id, const std::string& physician);
+Result<std::int64_t> sign_result(Database& db, std::int64_t result_id,
+                                 const std::string& physician);
 
-Result<std::vector<Exam>> list_exams(Database& db, std::optional<std::int64_t> worker_id = std::nullopt);
+Result<std::vector<Exam>> list_exams(Database& db,
+                                     std::optional<std::int64_t> worker_id = std::nullopt);
 Result<Exam> get_exam(Database& db, std::int64_t exam_id);
 Result<std::vector<Recording>> list_recordings(Database& db, std::int64_t exam_id);
 Result<std::vector<unsigned char>> recording_bytes(Database& db, std::int64_t recording_id);

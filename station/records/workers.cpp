@@ -42,7 +42,8 @@ Worker read_worker(const Statement& st) {
 }
 
 constexpr const char* kWorkerColumns =
-    "id, registry_no, tc_kimlik, first_name, last_name, birth_date, sex, height_cm, weight_kg, establishment, "
+    "id, registry_no, tc_kimlik, first_name, last_name, birth_date, sex, height_cm, weight_kg, "
+    "establishment, "
     "job_code, work_group, created_at";
 
 // Human range for an adult worker; values outside are typing errors (e.g. metres for cm).
@@ -78,84 +79,110 @@ std::string today_iso() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   const std::chrono::year_month_day ymd{now};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
-Result<std::int64_t> add_worker(Database& db, const NewWorker& w, const std::vector<std::string>& establishments,
-                                const std::vector<Job>& jobs, const std::string& today, const std::string& actor) {
+Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
+                                const std::vector<std::string>& establishments,
+                                const std::vector<Job>& jobs, const std::string& today,
+                                const std::string& actor) {
   static const std::regex reg_re("[A-Za-z0-9-]{1,20}");
   if (!std::regex_match(w.registry_no, reg_re)) {
     return make_error("worker_invalid", "registry number \"" + w.registry_no +
                                             "\" is not valid: 1-20 letters, digits or '-'");
   }
   if (!tc_kimlik_valid(w.tc_kimlik)) {
-    return make_error("worker_invalid", "T.C. kimlik no \"" + w.tc_kimlik +
-                                            "\" is not valid: 11 digits, not starting with 0, and its check digits "
-                                            "(10th and 11th) must match; check the ID card");
+    return make_error("worker_invalid",
+                      "T.C. kimlik no \"" + w.tc_kimlik +
+                          "\" is not valid: 11 digits, not starting with 0, and its check digits "
+                          "(10th and 11th) must match; check the ID card");
   }
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
   }
   std::chrono::year_month_day bd{};
   if (!parse_date(w.birth_date, bd)) {
-    return make_error("worker_invalid", "birth date \"" + w.birth_date + "\" is not a date: use YYYY-MM-DD");
+    return make_error("worker_invalid",
+                      "birth date \"" + w.birth_date + "\" is not a date: use YYYY-MM-DD");
   }
   if (w.birth_date > today) {
-    return make_error("worker_invalid", "birth date " + w.birth_date + " is in the future (today is " + today + ")");
+    return make_error("worker_invalid",
+                      "birth date " + w.birth_date + " is in the future (today is " + today + ")");
   }
   const double age = age_years(w.birth_date, today);
   if (age < kMinWorkingAge || age > kMaxWorkingAge) {
-    return make_error("worker_invalid", "birth date " + w.birth_date + " gives an age of " +
-                                            std::to_string(static_cast<int>(age)) + " years; a worker is " +
-                                            std::to_string(kMinWorkingAge) + "-" + std::to_string(kMaxWorkingAge));
+    return make_error("worker_invalid",
+                      "birth date " + w.birth_date + " gives an age of " +
+                          std::to_string(static_cast<int>(age)) + " years; a worker is " +
+                          std::to_string(kMinWorkingAge) + "-" + std::to_string(kMaxWorkingAge));
   }
-  if (w.sex != "M" && w.sex != "F") return make_error("worker_invalid", "sex must be M or F, not \"" + w.sex + "\"");
+  if (w.sex != "M" && w.sex != "F")
+    return make_error("worker_invalid", "sex must be M or F, not \"" + w.sex + "\"");
   if (!(w.height_cm >= kMinHeightCm && w.height_cm <= kMaxHeightCm)) {
-    return make_error("worker_invalid", "height " + std::to_string(w.height_cm) +
-                                            " cm is outside the human range 100-230 cm (give centimetres)");
+    return make_error("worker_invalid",
+                      "height " + std::to_string(w.height_cm) +
+                          " cm is outside the human range 100-230 cm (give centimetres)");
   }
   if (!(w.weight_kg >= kMinWeightKg && w.weight_kg <= kMaxWeightKg)) {
     return make_error("worker_invalid", "weight " + std::to_string(w.weight_kg) +
                                             " kg is outside the human range 30-250 kg");
   }
-  if (std::find(establishments.begin(), establishments.end(), w.establishment) == establishments.end()) {
+  if (std::find(establishments.begin(), establishments.end(), w.establishment) ==
+      establishments.end()) {
     std::string allowed;
     for (const auto& e : establishments) allowed += (allowed.empty() ? "" : ", ") + e;
-    return make_error("worker_invalid", "establishment \"" + w.establishment + "\" is unknown; allowed: " + allowed);
+    return make_error("worker_invalid",
+                      "establishment \"" + w.establishment + "\" is unknown; allowed: " + allowed);
   }
-  const auto job = std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.code == w.job_code; });
+  const auto job =
+      std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.code == w.job_code; });
   if (job == jobs.end()) {
-    return make_error("worker_invalid", "job code \"" + w.job_code +
-                                            "\" is not in the job catalogue (config/rules/work-groups.toml); "
-                                            "see `odyospiro jobs` or add it to the catalogue");
+    return make_error("worker_invalid",
+                      "job code \"" + w.job_code +
+                          "\" is not in the job catalogue (config/rules/work-groups.toml); "
+                          "see `odyospiro jobs` or add it to the catalogue");
   }
 
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
-  auto dup = db.prepare("SELECT registry_no, tc_kimlik FROM workers WHERE registry_no = ? OR tc_kimlik = ?");
+  auto dup = db.prepare(
+      "SELECT registry_no, tc_kimlik FROM workers WHERE registry_no = ? OR tc_kimlik = ?");
   if (!dup) return dup.error();
   dup->bind(1, w.registry_no).bind(2, w.tc_kimlik);
   auto d = dup->step();
   if (!d) return d.error();
   if (*d) {
-    return make_error("worker_exists", dup->text(0) == w.registry_no
-                                           ? "registry number " + w.registry_no + " is already registered"
-                                           : "T.C. kimlik no " + w.tc_kimlik + " is already registered (registry " +
-                                                 dup->text(0) + ")");
+    return make_error("worker_exists",
+                      dup->text(0) == w.registry_no
+                          ? "registry number " + w.registry_no + " is already registered"
+                          : "T.C. kimlik no " + w.tc_kimlik + " is already registered (registry " +
+                                dup->text(0) + ")");
   }
   auto ins = db.prepare(
-      "INSERT INTO workers(registry_no,tc_kimlik,first_name,last_name,birth_date,sex,height_cm,weight_kg,"
-      "establishment,job_code,work_group,created_at,created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO "
+      "workers(registry_no,tc_kimlik,first_name,last_name,birth_date,sex,height_cm,weight_kg,"
+      "establishment,job_code,work_group,created_at,created_by) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
-  ins->bind(1, w.registry_no).bind(2, w.tc_kimlik).bind(3, w.first_name).bind(4, w.last_name).bind(5, w.birth_date);
-  ins->bind(6, w.sex).bind(7, w.height_cm).bind(8, w.weight_kg).bind(9, w.establishment).bind(10, w.job_code);
+  ins->bind(1, w.registry_no)
+      .bind(2, w.tc_kimlik)
+      .bind(3, w.first_name)
+      .bind(4, w.last_name)
+      .bind(5, w.birth_date);
+  ins->bind(6, w.sex)
+      .bind(7, w.height_cm)
+      .bind(8, w.weight_kg)
+      .bind(9, w.establishment)
+      .bind(10, w.job_code);
   ins->bind(11, job->work_group).bind(12, utc_now_iso()).bind(13, actor);
   if (auto r = ins->run(); !r) return r.error();
   const auto id = db.last_insert_id();
-  nlohmann::json details{{"registry_no", w.registry_no}, {"establishment", w.establishment}, {"job_code", w.job_code}};
-  if (auto r = audit_append(db, {actor, "worker.add", "workers", id, details.dump()}); !r) return r.error();
+  nlohmann::json details{
+      {"registry_no", w.registry_no}, {"establishment", w.establishment}, {"job_code", w.job_code}};
+  if (auto r = audit_append(db, {actor, "worker.add", "workers", id, details.dump()}); !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;
 }
@@ -187,7 +214,9 @@ Result<Worker> find_worker(Database& db, const std::string& key) {
   }
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("worker_unknown", "no worker with registry number " + key + " (see `odyospiro worker list`)");
+  if (!*r)
+    return make_error("worker_unknown",
+                      "no worker with registry number " + key + " (see `odyospiro worker list`)");
   return read_worker(*st);
 }
 

@@ -44,8 +44,10 @@ struct Worker {
 bool tc_kimlik_valid(const std::string& tc);
 
 // Validates and stores; `today` is YYYY-MM-DD. Nothing is written on any error.
-Result<std::int64_t> add_worker(Database& db, const NewWorker& w, const std::vector<std::string>& establishments,
-                                const std::vector<Job>& jobs, const std::string& today, const std::string& actor);
+Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
+                                const std::vector<std::string>& establishments,
+                                const std::vector<Job>& jobs, const std::string& today,
+                                const std::string& actor);
 Result<std::vector<Worker>> list_workers(Database& db, const std::string& establishment = "");
 // By registry number, or by database id when `key` is "#<id>".
 Result<Worker> find_worker(Database& db, const std::string& key);

@@ -18,8 +18,9 @@ struct Cli : ::testing::Test {
 }  // namespace
 
 TEST_F(Cli, HelpEverywhere) {
-  for (const char* sub : {"", "worker", "worker add", "worker list", "worker show", "exam", "exam list", "exam show",
-                          "user", "user add", "user list", "db", "db migrate", "db backup", "db verify", "demo"}) {
+  for (const char* sub :
+       {"", "worker", "worker add", "worker list", "worker show", "exam", "exam list", "exam show",
+        "user", "user add", "user list", "db", "db migrate", "db backup", "db verify", "demo"}) {
     const auto r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.exit_code, 0) << sub << ": " << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub;
@@ -32,8 +33,9 @@ TEST_F(Cli, UnknownSubcommandFails) {
 }
 
 TEST_F(Cli, WorkerAddListShowJson) {
-  auto r = run("--lang en worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Yılmaz "
-               "--birth-date 1990-05-01 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+  auto r = run(
+      "--lang en worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Yılmaz "
+      "--birth-date 1990-05-01 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Worker registered: 2001"), std::string::npos) << r.out;
   r = run("--json worker list");
@@ -48,8 +50,9 @@ TEST_F(Cli, WorkerAddListShowJson) {
 }
 
 TEST_F(Cli, BadInputGoesToStderrWithNonZeroExitAndWritesNothing) {
-  auto r = run("--lang en worker add --registry 2001 --tc 10000000147 --first-name Ali --last-name Yılmaz "
-               "--birth-date 1990-05-01 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+  auto r = run(
+      "--lang en worker add --registry 2001 --tc 10000000147 --first-name Ali --last-name Yılmaz "
+      "--birth-date 1990-05-01 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_NE(r.err.find("T.C. kimlik no \"10000000147\" is not valid"), std::string::npos) << r.err;
@@ -80,7 +83,8 @@ TEST_F(Cli, BrokenConfigStopsWithFileAndKey) {
 }
 
 TEST_F(Cli, UsersAndBackupAndVerify) {
-  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe + " user add hekim --name 'Dr. Hekim' --role physician");
+  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe +
+                       " user add hekim --name 'Dr. Hekim' --role physician");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("--json user list");
   EXPECT_EQ(nlohmann::json::parse(r.out)[0]["role"], "physician");
@@ -95,7 +99,8 @@ TEST_F(Cli, UsersAndBackupAndVerify) {
 }
 
 TEST_F(Cli, PlainSqliteUpdateBehindTheStationsBackIsReported) {
-  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe + " user add hekim --name 'Dr. Hekim' --role physician");
+  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe +
+                       " user add hekim --name 'Dr. Hekim' --role physician");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto db = (dir / "s.db").string();
   // A plain UPDATE is refused by the append-only trigger…
@@ -103,12 +108,14 @@ TEST_F(Cli, PlainSqliteUpdateBehindTheStationsBackIsReported) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("append-only"), std::string::npos) << r.err;
   // …and after dropping it, verify finds the change.
-  r = run_command("sqlite3 " + db +
-                  " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE id=1\"");
+  r = run_command(
+      "sqlite3 " + db +
+      " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE id=1\"");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("--lang en db verify");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("audit log row 1: content does not match its hash"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("audit log row 1: content does not match its hash"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(Cli, VerifyOnAMissingFileDoesNotCreateIt) {

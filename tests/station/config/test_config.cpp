@@ -1,4 +1,5 @@
-// Configuration: the shipped file is valid; every kind of mistake names file, key and what is allowed.
+// Configuration: the shipped file is valid; every kind of mistake names file, key and what is
+// allowed.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -43,7 +44,8 @@ TEST(Config, ShippedFileIsValid) {
 
 TEST(Config, UnknownKeyNamesFileLineAndAllowedKeys) {
   odyo::test::TempDir dir;
-  auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"tr\"\nlanguaje = \"en\""), dir);
+  auto e = load_error(
+      replaced(shipped(), "language = \"tr\"", "language = \"tr\"\nlanguaje = \"en\""), dir);
   EXPECT_NE(e.message.find("station.toml:"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("[station].languaje: unknown key"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("language"), std::string::npos) << e.message;
@@ -57,28 +59,36 @@ TEST(Config, UnknownSection) {
 
 TEST(Config, WrongType) {
   odyo::test::TempDir dir;
-  auto e = load_error(replaced(shipped(), "calibration_valid_months = 12", "calibration_valid_months = \"12\""), dir);
-  EXPECT_NE(e.message.find("[audiometry].calibration_valid_months: wrong type (string); expected an integer"),
+  auto e = load_error(
+      replaced(shipped(), "calibration_valid_months = 12", "calibration_valid_months = \"12\""),
+      dir);
+  EXPECT_NE(e.message.find(
+                "[audiometry].calibration_valid_months: wrong type (string); expected an integer"),
             std::string::npos)
       << e.message;
 }
 
 TEST(Config, OutOfRange) {
   odyo::test::TempDir dir;
-  auto e = load_error(replaced(shipped(), "min_sample_rate_hz = 100.0", "min_sample_rate_hz = 50.0"), dir);
-  EXPECT_NE(e.message.find("[spirometry].min_sample_rate_hz: 50 is out of range; allowed 100..100000"),
-            std::string::npos)
+  auto e = load_error(
+      replaced(shipped(), "min_sample_rate_hz = 100.0", "min_sample_rate_hz = 50.0"), dir);
+  EXPECT_NE(
+      e.message.find("[spirometry].min_sample_rate_hz: 50 is out of range; allowed 100..100000"),
+      std::string::npos)
       << e.message;
 }
 
 TEST(Config, ValueNotAllowed) {
   odyo::test::TempDir dir;
   auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"de\""), dir);
-  EXPECT_NE(e.message.find("\"de\" is not allowed; allowed: tr, en"), std::string::npos) << e.message;
-  e = load_error(replaced(shipped(), "speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [500, 1500]"),
+  EXPECT_NE(e.message.find("\"de\" is not allowed; allowed: tr, en"), std::string::npos)
+      << e.message;
+  e = load_error(replaced(shipped(), "speech_frequencies_hz = [500, 1000, 2000]",
+                          "speech_frequencies_hz = [500, 1500]"),
                  dir);
   EXPECT_NE(e.message.find("1500 is not allowed"), std::string::npos) << e.message;
-  e = load_error(replaced(shipped(), "establishment = \"Kozlu\"", "establishment = \"Ankara\""), dir);
+  e = load_error(replaced(shipped(), "establishment = \"Kozlu\"", "establishment = \"Ankara\""),
+                 dir);
   EXPECT_NE(e.message.find("\"Ankara\" is not allowed"), std::string::npos) << e.message;
 }
 
@@ -100,7 +110,8 @@ TEST(Config, MissingRequiredKeyAndDuplicateDevice) {
 TEST(Config, MissingFile) {
   auto c = load_config("/nonexistent/station.toml");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("/nonexistent/station.toml: configuration file not found"), std::string::npos);
+  EXPECT_NE(c.error().message.find("/nonexistent/station.toml: configuration file not found"),
+            std::string::npos);
 }
 
 TEST(Config, ExplicitPathThenEnvironmentThenDefault) {

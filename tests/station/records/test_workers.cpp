@@ -36,7 +36,9 @@ int count(Database& db) {
 struct WorkersTest : ::testing::Test {
   odyo::test::TempDir dir;
   std::unique_ptr<Database> db = std::move(Database::open(dir / "w.db").value());
-  odyo::Result<std::int64_t> add(const NewWorker& w) { return add_worker(*db, w, kSites, kJobs, kToday, "tech"); }
+  odyo::Result<std::int64_t> add(const NewWorker& w) {
+    return add_worker(*db, w, kSites, kJobs, kToday, "tech");
+  }
   void expect_refused(const NewWorker& w, const std::string& fragment) {
     const int before = count(*db);
     auto r = add(w);

@@ -24,14 +24,18 @@ std::unique_ptr<Seeded> seed() {
   auto s = std::make_unique<Seeded>();
   s->db = std::move(Database::open(s->dir / "a.db").value());
   Database& db = *s->db;
-  EXPECT_TRUE(add_user(db, {"hekim", "Dr. Hekim", "physician", "correct-horse"}, 10, 10000, "admin").ok());
+  EXPECT_TRUE(
+      add_user(db, {"hekim", "Dr. Hekim", "physician", "correct-horse"}, 10, 10000, "admin").ok());
   std::vector<Job> jobs(1);
   jobs[0].code = "K-101";
   jobs[0].work_group = 1;
-  auto w = add_worker(db, {"1001", "10000000146", "Ali", "Yılmaz", "1990-05-01", "M", 175, 80, "Kozlu", "K-101"},
-                      {"Kozlu"}, jobs, "2026-01-01", "tech");
+  auto w = add_worker(
+      db, {"1001", "10000000146", "Ali", "Yılmaz", "1990-05-01", "M", 175, 80, "Kozlu", "K-101"},
+      {"Kozlu"}, jobs, "2026-01-01", "tech");
   EXPECT_TRUE(w.ok());
-  auto e = add_exam(db, {*w, "spirometry", "2026-01-01T09:00:00Z", "tech", "spiro-1", 21.0, 101.3, 40.0, ""}, "tech");
+  auto e = add_exam(
+      db, {*w, "spirometry", "2026-01-01T09:00:00Z", "tech", "spiro-1", 21.0, 101.3, 40.0, ""},
+      "tech");
   EXPECT_TRUE(e.ok());
   auto r = add_result(db, *e, R"({"fev1_l":3.1,"fvc_l":4.0})", "tech", "");
   EXPECT_TRUE(r.ok());
@@ -56,11 +60,21 @@ TEST(AuditLog, RowHashCoversEveryField) {
   for (int field = 0; field < 5; ++field) {
     AuditEntry f = e;
     switch (field) {
-      case 0: f.actor = "x"; break;
-      case 1: f.action = "x"; break;
-      case 2: f.entity = "x"; break;
-      case 3: f.entity_id = 8; break;
-      default: f.details_json = "{ }"; break;
+      case 0:
+        f.actor = "x";
+        break;
+      case 1:
+        f.action = "x";
+        break;
+      case 2:
+        f.entity = "x";
+        break;
+      case 3:
+        f.entity_id = 8;
+        break;
+      default:
+        f.details_json = "{ }";
+        break;
     }
     EXPECT_NE(audit_row_hash(kAuditGenesisHash, "t", f), h) << field;
   }
@@ -92,7 +106,8 @@ TEST(AuditLog, RemovedRowBreaksTheChain) {
   ASSERT_TRUE(s->db->exec("DELETE FROM audit_log WHERE id=3").ok());
   const auto problems = verify_database(*s->db);
   ASSERT_FALSE(problems.empty());
-  EXPECT_NE(problems[0].find("audit log row 4: previous-hash link broken"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("audit log row 4: previous-hash link broken"), std::string::npos)
+      << problems[0];
 }
 
 TEST(AuditLog, ChangedSignedResultIsFound) {
@@ -104,12 +119,15 @@ TEST(AuditLog, ChangedSignedResultIsFound) {
   EXPECT_NE(problems[0].find("content does not match its stored hash"), std::string::npos);
 
   // A careful forger also rewrites the stored hash: the signature and the audit log still know.
-  const std::string forged = odyo::station::sha256_hex(std::string("{\"fev1_l\":3.9,\"fvc_l\":4.0}"));
+  const std::string forged =
+      odyo::station::sha256_hex(std::string("{\"fev1_l\":3.9,\"fvc_l\":4.0}"));
   ASSERT_TRUE(s->db->exec("UPDATE results SET content_sha256='" + forged + "'").ok());
   problems = verify_database(*s->db);
   ASSERT_EQ(problems.size(), 2u);
-  EXPECT_NE(problems[0].find("no longer what the physician signed"), std::string::npos) << problems[0];
-  EXPECT_NE(problems[1].find("differs from the one the audit log recorded"), std::string::npos) << problems[1];
+  EXPECT_NE(problems[0].find("no longer what the physician signed"), std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("differs from the one the audit log recorded"), std::string::npos)
+      << problems[1];
 }
 
 TEST(Results, CorrectionIsANewVersionWithAReason) {
@@ -136,7 +154,9 @@ TEST(Results, CorrectionIsANewVersionWithAReason) {
 
 TEST(Results, OnlyAPhysicianSigns) {
   auto s = seed();
-  ASSERT_TRUE(add_user(*s->db, {"teknik", "Teknisyen", "technician", "another-pass"}, 10, 10000, "admin").ok());
+  ASSERT_TRUE(
+      add_user(*s->db, {"teknik", "Teknisyen", "technician", "another-pass"}, 10, 10000, "admin")
+          .ok());
   auto r = sign_result(*s->db, s->result_id, "teknik");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "not_allowed");
@@ -155,11 +175,16 @@ TEST(Users, PasswordsAreSaltedKdfHashes) {
 TEST(Users, BadInputIsRefused) {
   odyo::test::TempDir dir;
   auto db = std::move(Database::open(dir / "u.db").value());
-  EXPECT_EQ(add_user(*db, {"Bad Name", "X", "physician", "long-enough-pw"}, 10, 10000, "a").error().code, "user_invalid");
-  EXPECT_EQ(add_user(*db, {"ok", "X", "nurse", "long-enough-pw"}, 10, 10000, "a").error().code, "user_invalid");
-  EXPECT_EQ(add_user(*db, {"ok", "X", "physician", "short"}, 10, 10000, "a").error().code, "user_invalid");
+  EXPECT_EQ(
+      add_user(*db, {"Bad Name", "X", "physician", "long-enough-pw"}, 10, 10000, "a").error().code,
+      "user_invalid");
+  EXPECT_EQ(add_user(*db, {"ok", "X", "nurse", "long-enough-pw"}, 10, 10000, "a").error().code,
+            "user_invalid");
+  EXPECT_EQ(add_user(*db, {"ok", "X", "physician", "short"}, 10, 10000, "a").error().code,
+            "user_invalid");
   ASSERT_TRUE(add_user(*db, {"ok", "X", "physician", "long-enough-pw"}, 10, 10000, "a").ok());
-  EXPECT_EQ(add_user(*db, {"ok", "Y", "admin", "long-enough-pw"}, 10, 10000, "a").error().code, "user_exists");
+  EXPECT_EQ(add_user(*db, {"ok", "Y", "admin", "long-enough-pw"}, 10, 10000, "a").error().code,
+            "user_exists");
   EXPECT_TRUE(authenticate(*db, "ok", "long-enough-pw").ok());
   EXPECT_FALSE(authenticate(*db, "ok", "wrong-password").ok());
   EXPECT_FALSE(authenticate(*db, "nobody", "long-enough-pw").ok());

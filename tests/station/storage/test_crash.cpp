@@ -31,7 +31,9 @@ std::string tc_from_stem(long stem) {
 
 }  // namespace
 
-TEST(Crash, TcStemHelperMatchesWorkedExample) { EXPECT_EQ(tc_from_stem(100000001), "10000000146"); }
+TEST(Crash, TcStemHelperMatchesWorkedExample) {
+  EXPECT_EQ(tc_from_stem(100000001), "10000000146");
+}
 
 TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
   odyo::test::TempDir dir;
@@ -50,12 +52,15 @@ TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
     for (int i = 0;; ++i) {
       auto tx = Transaction::begin(**db);
       auto ins = (*db)->prepare(
-          "INSERT INTO workers(registry_no,tc_kimlik,first_name,last_name,birth_date,sex,height_cm,weight_kg,"
-          "establishment,job_code,work_group,created_at,created_by) VALUES (?,?,'A','B','1990-01-01','M',170,70,"
+          "INSERT INTO "
+          "workers(registry_no,tc_kimlik,first_name,last_name,birth_date,sex,height_cm,weight_kg,"
+          "establishment,job_code,work_group,created_at,created_by) VALUES "
+          "(?,?,'A','B','1990-01-01','M',170,70,"
           "'Kozlu','K-101',1,'t','w')");
       ins->bind(1, "R" + std::to_string(i)).bind(2, tc_from_stem(100000001 + i));
       if (!ins->run()) ::_exit(3);
-      if (!audit_append(**db, {"w", "worker.add", "workers", (*db)->last_insert_id(), "{}"})) ::_exit(4);
+      if (!audit_append(**db, {"w", "worker.add", "workers", (*db)->last_insert_id(), "{}"}))
+        ::_exit(4);
       if (i == 20) {
         const char stall = 'S';
         (void)::write(to_parent[1], &stall, 1);

@@ -10,7 +10,8 @@ using namespace odyo::station;
 
 namespace {
 std::vector<std::string> tables(Database& db) {
-  auto st = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','trigger') ORDER BY name");
+  auto st =
+      db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','trigger') ORDER BY name");
   std::vector<std::string> out;
   while (*st->step()) out.push_back(st->text(0));
   return out;
@@ -29,8 +30,9 @@ TEST(Migrations, FromEmptyToLatest) {
   ASSERT_TRUE(db.ok()) << db.error().message;
   EXPECT_EQ(*(*db)->schema_version(), latest_schema_version());
   const auto t = tables(**db);
-  for (const char* name : {"workers", "users", "audit_log", "exams", "recordings", "results", "signatures",
-                           "evaluations", "calibration_checks", "audiometric_baselines", "schema_migrations"}) {
+  for (const char* name :
+       {"workers", "users", "audit_log", "exams", "recordings", "results", "signatures",
+        "evaluations", "calibration_checks", "audiometric_baselines", "schema_migrations"}) {
     EXPECT_NE(std::find(t.begin(), t.end(), name), t.end()) << name;
   }
 }
@@ -64,12 +66,17 @@ TEST(Migrations, NewerSchemaIsRefusedAndNothingWritten) {
   {
     auto db = Database::open(file);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->exec("INSERT INTO schema_migrations VALUES (99, 'from the future', 'x', '2030-01-01')").ok());
+    ASSERT_TRUE(
+        (*db)
+            ->exec(
+                "INSERT INTO schema_migrations VALUES (99, 'from the future', 'x', '2030-01-01')")
+            .ok());
   }
   auto db = Database::open(file);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, "db_newer_schema");
-  EXPECT_NE(db.error().message.find("newer than this odyospiro"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("newer than this odyospiro"), std::string::npos)
+      << db.error().message;
   // Still exactly as it was.
   auto raw = Database::open(file, OpenOptions{.create = false, .migrate = false});
   ASSERT_TRUE(raw.ok());
@@ -81,7 +88,10 @@ TEST(Migrations, NotADatabaseIsAClearError) {
   const auto file = dir / "junk.db";
   {
     FILE* f = std::fopen(file.c_str(), "w");
-    std::fputs("this is not an SQLite database, it is a text file with enough bytes in it to fill a header...", f);
+    std::fputs(
+        "this is not an SQLite database, it is a text file with enough bytes in it to fill a "
+        "header...",
+        f);
     std::fclose(f);
   }
   auto db = Database::open(file);

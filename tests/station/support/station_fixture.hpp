@@ -1,12 +1,12 @@
 #pragma once
 // Test helpers for the station room: a fresh temporary folder per test and a way to run the
 // built odyospiro command and capture what it prints.
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
-#include <sys/wait.h>
 
 namespace odyo::test {
 
@@ -15,7 +15,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("odyo-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("odyo-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -25,7 +26,9 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+    return path_ / name;
+  }
 
  private:
   std::filesystem::path path_;
@@ -40,8 +43,9 @@ struct CommandResult {
 // Runs a shell command line; stdout and stderr are captured separately.
 inline CommandResult run_command(const std::string& cmdline) {
   static int counter = 0;
-  const auto errfile = std::filesystem::temp_directory_path() /
-                       ("odyo-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const auto errfile =
+      std::filesystem::temp_directory_path() /
+      ("odyo-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   CommandResult r;
   const std::string full = cmdline + " 2>" + errfile.string();
   FILE* p = ::popen(full.c_str(), "r");
@@ -61,7 +65,8 @@ inline CommandResult run_command(const std::string& cmdline) {
 
 // The built odyospiro with the source tree's configuration and a database in `db`.
 inline std::string odyospiro(const std::filesystem::path& db) {
-  return std::string(ODYOSPIRO_EXE) + " --config " + ODYO_SOURCE_DIR + "/config/station.toml --db " + db.string();
+  return std::string(ODYOSPIRO_EXE) + " --config " + ODYO_SOURCE_DIR +
+         "/config/station.toml --db " + db.string();
 }
 
 }  // namespace odyo::test
