@@ -16,7 +16,7 @@ const char* kAudiogram = "gdt-2.1/6310-audiogram-cp437.gdt";
 // Rebuilds the lengths of a record whose lines were edited (used to make "wrong charset"
 // variants that are internally consistent).
 Bytes with_8100(Bytes file) {
-  char total[8];
+  char total[24];  // room for any size_t; a GDT file's total has 5 digits
   std::snprintf(total, sizeof total, "%05zu", file.size());
   std::copy(total, total + 5, file.begin() + 13 + 7);  // line 2 starts at byte 13
   return file;
