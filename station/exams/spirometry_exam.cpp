@@ -107,6 +107,25 @@ Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& c
         break;
     }
   }
+  // GLI Global 2022 has no FEF25-75 equation, but Ek-1 item 4 reads FEF25-75 % predicted: take
+  // it from GLI-2012 (the configured ethnic group) and say so in the stored reference.
+  if (!inputs.contains("fef2575_pctpred") && rep.fef2575_lps &&
+      *equation != sp::Equation::kGli2012) {
+    sp::Subject s2 = subject;
+    auto pred2012 = sp::predict(tables, sp::Equation::kGli2012, s2);
+    if (pred2012) {
+      if (const sp::Predicted* f = pred2012->find(sp::Param::kFef2575); f != nullptr) {
+        if (auto sc = sp::score(*f, *rep.fef2575_lps); sc) {
+          inputs["fef2575_pctpred"] = sc->pct_pred;
+          json fj = predicted_json(*f, *rep.fef2575_lps);
+          fj["equation"] = "gli2012";
+          fj["why"] =
+              "the configured equation has no FEF25-75; GLI-2012 gives the value Ek-1 item 4 reads";
+          payload["reference"]["params"]["FEF2575"] = fj;
+        }
+      }
+    }
+  }
   if (rep.fev1_fvc) inputs["fev1_fvc"] = *rep.fev1_fvc;
   if (rep.fef2575_lps) inputs["fef2575_lps"] = *rep.fef2575_lps;
   inputs["grade_fev1"] = sp::grade_name(session->grade_fev1);

@@ -35,8 +35,6 @@ TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   EXPECT_LT(btps, 1.12);
   EXPECT_NEAR(p["session"]["pef_lps"].get<double>() / btps, 9.0, 0.9);
   EXPECT_EQ(spiro["recordings"].size(), 3u);
-  ASSERT_FALSE(spiro["evaluations"].empty());
-  EXPECT_EQ(spiro["evaluations"][0]["kind"], "auto");
 
   r = run_command(exe + " --json exam show 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -49,6 +47,11 @@ TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   EXPECT_LE(h["right"]["pta_db"].get<double>(), 25.0);
   EXPECT_GE(h["left"]["pta_db"].get<double>(), 25.0);
   EXPECT_LE(h["left"]["pta_db"].get<double>(), 35.0);
+  // The evaluation belongs to the newest exam that took part, with a decided health group: the
+  // demo supplies the physician's findings, so nothing is missing.
+  ASSERT_EQ(audio["evaluations"].size(), 1u);
+  EXPECT_EQ(audio["evaluations"][0]["kind"], "auto");
+  EXPECT_FALSE(audio["evaluations"][0]["health_group"].get<std::string>().empty());
 
   r = run_command(exe + " --lang en exam show");
   ASSERT_EQ(r.exit_code, 0) << r.err;
