@@ -40,6 +40,7 @@
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
 #include "station/cli/context.hpp"
+#include "station/devices/profiles.hpp"
 
 namespace odyo::station {
 namespace {
@@ -60,22 +61,7 @@ fs::path profiles_dir(CliContext& ctx) {
 }
 
 Result<profile::Profile> load_profile(CliContext& ctx, const std::string& name) {
-  fs::path file = name;
-  if (!fs::exists(file)) file = profiles_dir(ctx) / (name + ".toml");
-  if (!fs::exists(file))
-    return make_error("profile_missing",
-                      "device profile '" + name + "' not found (looked for " + file.string() +
-                          "): give --profile with a file name from config/devices/");
-  toml::table t;
-  try {
-    t = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    return make_error("profile_invalid", file.string() + ": " + std::string(e.description()));
-  }
-  auto r = profile::parse_profile(profile::to_profile_node(t), file.filename().string());
-  if (auto* e = std::get_if<profile::ProfileError>(&r))
-    return make_error("profile_invalid", profile::format(*e, file.string()));
-  return std::get<profile::Profile>(std::move(r));
+  return load_device_profile(profiles_dir(ctx).parent_path(), name);
 }
 
 std::vector<drivers::KnownUsbId> known_usb_ids(CliContext& ctx) {

@@ -3,7 +3,7 @@
 // boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
-#include <openssl/evp.h>
+#include "station/storage/hash.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -521,19 +521,6 @@ Result<void> check_references(const ev::RuleSet& rs) {
   return {};
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned int i = 0; i < len; ++i) {
-    s += hex[md[i] >> 4];
-    s += hex[md[i] & 0xF];
-  }
-  return s;
-}
-
 Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
   ev::RuleSet rs;
   std::string all;
@@ -557,7 +544,7 @@ Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
     if (auto r = parsers[i](text, path.string(), rs); !r) return r.error();
   }
   if (auto r = check_references(rs); !r) return r.error();
-  rs.hash = sha256_hex(all);
+  rs.hash = station::sha256_hex(all);
   return rs;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "station/rules/loader.hpp"
+#include "station/storage/hash.hpp"
 
 namespace fs = std::filesystem;
 namespace ev = odyo::evaluation;
@@ -75,7 +76,7 @@ TEST(RuleLoader, HashChangesWithAnyByteOfTheTables) {
 
 TEST(RuleLoader, Sha256OfKnownText) {
   // FIPS 180-2 example: SHA-256("abc").
-  EXPECT_EQ(rules::sha256_hex("abc"),
+  EXPECT_EQ(odyo::station::sha256_hex(std::string_view("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
