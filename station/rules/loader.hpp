@@ -40,7 +40,6 @@ Result<void> parse_ek3(std::string_view text, const std::string& file,
 // Cross-checks between the tables (run by load_ruleset after the parts).
 Result<void> check_references(const odyo::evaluation::RuleSet& rs);
 
-
 // The job catalogue (Ek-4) from CSV with a header row naming the columns code, title_tr,
 // title_en, work_group and optionally ek1_required, noisy, dusty, special_exam (yes/no, true/false,
 // 1/0, evet/hayır). Fields may be double-quoted. Errors name the file, line and column.
