@@ -17,8 +17,8 @@
 //     hearing numbers — what `odyospiro demo` shows without an audiometer.
 //
 // The `audio` group is created here (register_audio_commands runs before the PC-audiometer
-// commands in commands.cpp); other files add subcommands to it with audio_group(app).
-// Single-threaded (the command line's thread).
+// commands in commands.cpp); other files add subcommands to it with audio_command_group(app)
+// (station/cli/audio_group.hpp). Single-threaded (the command line's thread).
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <fstream>
@@ -34,6 +34,7 @@
 #include "analysis/audiometry/hearing_numbers.hpp"
 #include "analysis/audiometry/threshold_shift.hpp"
 #include "station/audiometry/report.hpp"
+#include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
 #include "station/spirometry/report.hpp"
 
@@ -42,7 +43,6 @@ namespace odyo::station {
 namespace au = audiometry;
 using nlohmann::json;
 
-// The `audio` group: found if registered already, else created.
 CLI::App* audio_command_group(CLI::App& app) {
   auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "audio"; });
   if (!found.empty()) return found.front();

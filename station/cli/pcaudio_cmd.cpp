@@ -12,6 +12,7 @@
 #include "analysis/audiometry/tone/tone.hpp"
 #include "drivers/audio/alsa_sink.hpp"
 #include "drivers/audio/wav_file.hpp"
+#include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
 #include "station/pcaudio/calibration.hpp"
 #include "station/pcaudio/listening_check.hpp"
@@ -367,18 +368,10 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
   return 0;
 }
 
-CLI::App* audio_group(CLI::App& app) {
-  auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "audio"; });
-  if (!found.empty()) return found.front();
-  auto* g = app.add_subcommand("audio", "Audiometry / İşitme testi");
-  g->require_subcommand(1);
-  return g;
-}
-
 }  // namespace
 
 void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
-  CLI::App* audio = audio_group(app);
+  CLI::App* audio = audio_command_group(app);
 
   auto t = std::make_shared<ToneOptions>();
   auto* tc = audio->add_subcommand(
