@@ -39,6 +39,7 @@
 #include "drivers/registry.hpp"
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
+#include "station/cli/acquire_options.hpp"
 #include "station/cli/context.hpp"
 #include "station/devices/profiles.hpp"
 
@@ -139,15 +140,6 @@ int run_devices(CliContext& ctx) {
   if (!usb) o << "  USB: " << why.message << "\n";
   return 0;
 }
-
-struct AcquireOptions {
-  std::string kind, device, worker, profile, journal;
-  double seconds = 0;
-  std::vector<std::string> ears{"right", "left"};
-  std::vector<int> frequencies;
-  int tone_ms = 0, gap_ms = 0;  // 0: the search's defaults (1 s tone, 1–3 s gaps)
-  bool no_retest = false;
-};
 
 // The transport for a URI (serial or USB). `usb_ctx` is created on demand.
 Result<std::unique_ptr<drivers::ByteTransport>> make_transport(
@@ -308,6 +300,7 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
 }
 
 int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
+  if (o.device.rfind("pc:", 0) == 0) return run_acquire_pc_audio(ctx, o);
   auto prof = load_profile(ctx, o.profile.empty() ? "frye-fa12" : o.profile);
   if (!prof) return ctx.fail(prof.error());
   auto* fipp = std::get_if<profile::FippProfile>(&*prof);

@@ -12,6 +12,7 @@
 #include "analysis/audiometry/tone/tone.hpp"
 #include "drivers/audio/alsa_sink.hpp"
 #include "drivers/audio/wav_file.hpp"
+#include "station/cli/acquire_options.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
 #include "station/pcaudio/calibration.hpp"
@@ -369,6 +370,14 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
 }
 
 }  // namespace
+
+int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
+  // Wired by the PC-audiometer work (issue 8); until then say so instead of guessing.
+  return ctx.fail(make_error("pc_acquire_not_wired",
+                             "acquire audio --device " + o.device +
+                                 ": the computer-driven audiometer is not wired into acquire yet; "
+                                 "use `odyospiro audio pc-search`"));
+}
 
 void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* audio = audio_command_group(app);
