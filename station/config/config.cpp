@@ -134,10 +134,9 @@ class Reader {
     return n;
   }
   void fail_type(const std::string& key, const toml::node& n, const std::string& expected) {
-    fail(key, n,
-         "wrong type (" +
-             std::string(toml::impl::node_type_friendly_names[static_cast<int>(n.type())]) +
-             "); expected " + expected);
+    std::ostringstream type_name;  // toml++'s public name of the node type ("string", ...)
+    type_name << n.type();
+    fail(key, n, "wrong type (" + type_name.str() + "); expected " + expected);
   }
 
   const toml::table* t_;
