@@ -38,23 +38,26 @@ const std::vector<DriverInfo>& driver_registry() {
        "gdt",
        true},
       {"tm262",
-       "Welch Allyn TM 262 AutoTymp result records (RS-232)",
+       "Welch Allyn TM 262 AutoTymp audiometry result records (RS-232, device to PC only); "
+       "checksum variant unverified",
        kDeliversResults,
        {"serial"},
        "tm262",
        true},
       {"gsi61",
-       "Grason-Stadler GSI 61 remote records (RS-232); session not tested yet",
+       "Grason-Stadler GSI 61 remote records (RS-232), read-out only; serial settings and "
+       "checksum rule unverified, ear taken from the test order",
        kDeliversResults,
        {"serial"},
        "gsi61",
-       false},
+       true},
       {"vitalograph",
-       "Vitalograph Lung Monitor records (Bluetooth SPP serial); host ACK/NAK not done yet",
+       "Vitalograph Lung Monitor FEV1/FEV6 records with host ACK/NAK (Bluetooth SPP as "
+       "/dev/rfcommN); screening values, device-computed",
        kDeliversResults,
        {"serial"},
        "vitalograph",
-       false},
+       true},
   };
   return r;
 }

@@ -3,8 +3,16 @@
 // TM262, GSI 61, Vitalograph Lung Monitor: finished records, no raw signal). Same rules as the
 // flow session: the bytes go to the raw journal before they are decoded; decode errors (bad
 // checksum, garbage, truncated record) are counted and kept for the user; an unplug is reported
-// at once and the port retried every 250 ms, so the session resumes on re-plug.
-// Decoder: any codec StreamDecoder (drivers/codec/codec.hpp).
+// at once and the port retried every 250 ms, so the session resumes on re-plug. A record cut
+// off by a device that goes quiet is reported as truncated after 500 ms of silence (and garbage
+// between records is reported then at the latest).
+// Decoder: a device driver built on a codec StreamDecoder (drivers/tm262, drivers/gsi61,
+// drivers/vitalograph; any StreamDecoder works). Optional members, used when present:
+//   Bytes take_replies()            bytes the host must answer (Vitalograph ACK/NAK): written to
+//                                   the port after the bytes are journaled and decoded;
+//   static bool flagged(const Frame&)  a delivered record with a doubt (GSI 61 checksum rule
+//                                   unverified, TM262 retransmission): counted as `flagged`;
+//   std::uint64_t duplicates() const   records received twice and delivered once.
 //
 // Threading: start/stop/counters from the owner's thread; on_record and on_status run on the
 // io_context thread.
@@ -30,6 +38,10 @@ struct RecordCounters {
   std::uint64_t decode_errors = 0;
   std::uint64_t unplugs = 0;
   std::uint64_t replugs = 0;
+  std::uint64_t flagged = 0;        // delivered, with a doubt (see the driver)
+  std::uint64_t duplicates = 0;     // received again, delivered once
+  std::uint64_t replies_sent = 0;   // bytes written back (ACK/NAK)
+  std::uint64_t reply_errors = 0;   // replies the port would not take
   std::vector<std::string> errors;  // the codec's messages (last 100)
 };
 
@@ -45,7 +57,8 @@ class RecordSession {
         decoder_(std::move(decoder)),
         journal_(journal),
         meta_(std::move(meta)),
-        timer_(io) {}
+        timer_(io),
+        quiet_timer_(io) {}
   ~RecordSession() { stop(); }
   RecordSession(const RecordSession&) = delete;
   RecordSession& operator=(const RecordSession&) = delete;
@@ -67,6 +80,7 @@ class RecordSession {
     auto fut = barrier->get_future();
     boost::asio::post(io_, [this, barrier] {
       timer_.cancel();
+      quiet_timer_.cancel();
       transport_->stop();
       boost::asio::post(io_, [barrier] { barrier->set_value(); });
     });
@@ -90,6 +104,7 @@ class RecordSession {
       bytes(b, t);
     };
     cb.on_closed = [this](const drivers::IoError& e) {
+      quiet_timer_.cancel();
       typename Decoder::Batch batch;
       decoder_.finish(batch);
       take(batch);
@@ -142,12 +157,34 @@ class RecordSession {
     typename Decoder::Batch batch;
     decoder_.feed(b, batch);
     take(batch);
+    if constexpr (requires(Decoder & d) { d.take_replies(); }) {
+      const auto replies = decoder_.take_replies();
+      if (!replies.empty()) {
+        const auto st = transport_->write(replies);
+        std::lock_guard lock(mu_);
+        (st ? counters_.replies_sent : counters_.reply_errors) += replies.size();
+      }
+    }
+    // A record left incomplete, or garbage not yet reported, after 500 ms of silence.
+    quiet_timer_.expires_after(std::chrono::milliseconds(500));
+    quiet_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      typename Decoder::Batch late;
+      decoder_.expire_partial(late);
+      take(late);
+    });
   }
   void take(typename Decoder::Batch& batch) {
     {
       std::lock_guard lock(mu_);
       counters_.records += batch.frames.size();
       counters_.decode_errors += batch.errors.size();
+      if constexpr (requires(const Frame& f) { Decoder::flagged(f); }) {
+        for (const auto& f : batch.frames) counters_.flagged += Decoder::flagged(f) ? 1 : 0;
+      }
+      if constexpr (requires(const Decoder& d) { d.duplicates(); }) {
+        counters_.duplicates = decoder_.duplicates();
+      }
       for (auto& e : batch.errors) {
         counters_.errors.push_back(e.message);
         if (counters_.errors.size() > 100) counters_.errors.erase(counters_.errors.begin());
@@ -170,6 +207,7 @@ class RecordSession {
   JournalWriter& journal_;
   SessionMeta meta_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer quiet_timer_;  // inter-record silence (truncated records)
   std::function<void(const Frame&)> on_record_;
   std::function<void(const SessionStatus&)> on_status_;
   std::int64_t session_id_ = 0;

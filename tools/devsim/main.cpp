@@ -1,13 +1,22 @@
 // devsim: run a simulated device on a pty for demos, training and manual tests.
 //   devsim spiro --profile config/devices/sfm3000-serial.toml --link /tmp/odyo-spiro
 //                [--script quiet:2,normal,quiet:3,cough] [--loop]
+//   devsim audio --profile config/devices/frye-fa12.toml --link /tmp/odyo-audio
+//                [--thresholds right:1000=25,left:4000=55,...] [--reaction-ms 250]
+//     a FIPP audiometer with a simulated listener (default: the demo worker's 4 kHz notch).
+//   devsim results --driver tm262|gsi61|vitalograph --link /tmp/odyo-tm262 [--delay-ms 300]
+//     sends the device's result records once (the demo audiogram, or one good Vitalograph blow).
 // Prints the port to give the station (serial:<link>) and runs until interrupted.
+// `odyospiro acquire … --device sim:NAME` and `odyospiro demo` start it themselves.
 #include <csignal>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
 
+#include "tools/devsim/fipp_sim.hpp"
+#include "tools/devsim/record_sender.hpp"
+#include "tools/devsim/result_records.hpp"
 #include "tools/devsim/spiro_sim.hpp"
 
 namespace {
@@ -17,31 +26,51 @@ void on_signal(int) {
 }
 
 int usage() {
-  std::cerr << "usage: devsim spiro --profile FILE --link PATH [--script STEPS] [--loop]\n";
+  std::cerr << "usage: devsim spiro --profile FILE --link PATH [--script STEPS] [--loop]\n"
+               "       devsim audio --profile FILE --link PATH [--thresholds "
+               "right:1000=25,left:4000=55,...] [--reaction-ms MS]\n"
+               "       devsim results --driver tm262|gsi61|vitalograph --link PATH "
+               "[--delay-ms MS]\n";
   return 2;
 }
-}  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) != "spiro") return usage();
-  std::string profile_path, link,
-      script = "quiet:2,normal,quiet:3,cough,quiet:3,early_stop,quiet:3,leak,quiet:3";
-  bool loop = false;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-    if (a == "--profile")
-      profile_path = next();
-    else if (a == "--link")
-      link = next();
-    else if (a == "--script")
-      script = next();
-    else if (a == "--loop")
-      loop = true;
-    else
-      return usage();
+void wait_for_signal() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+// "right:1000=25,left:4000=55" → the listener's true thresholds.
+bool parse_thresholds(const std::string& text, odyo::devsim::ListenerModel& l, std::string* why) {
+  std::size_t p = 0;
+  while (p < text.size()) {
+    auto comma = text.find(',', p);
+    const std::string item = text.substr(p, comma == std::string::npos ? comma : comma - p);
+    const auto colon = item.find(':'), eq = item.find('=');
+    if (colon == std::string::npos || eq == std::string::npos || eq < colon) {
+      *why = "threshold '" + item + "' is not EAR:HZ=DB (e.g. right:1000=25)";
+      return false;
+    }
+    const std::string ear = item.substr(0, colon);
+    if (ear != "right" && ear != "left") {
+      *why = "threshold '" + item + "': the ear is right or left";
+      return false;
+    }
+    try {
+      l.threshold_db_hl[{ear, std::stoi(item.substr(colon + 1, eq - colon - 1))}] =
+          std::stoi(item.substr(eq + 1));
+    } catch (const std::exception&) {
+      *why = "threshold '" + item + "': frequency and level are whole numbers";
+      return false;
+    }
+    if (comma == std::string::npos) break;
+    p = comma + 1;
   }
-  if (profile_path.empty() || link.empty()) return usage();
+  return true;
+}
+
+int run_spiro(const std::string& profile_path, const std::string& link, const std::string& script,
+              bool loop) {
   std::string why;
   auto prof = odyo::devsim::load_flow_stream_profile(profile_path, &why);
   if (!prof) {
@@ -58,11 +87,103 @@ int main(int argc, char** argv) {
     std::cerr << "devsim: " << why << "\n";
     return 1;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   std::cout << "serial:" << link << std::endl;
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_for_signal();
   sim.stop();
   std::cout << "frames sent: " << sim.frames_generated() << "\n";
   return 0;
+}
+
+int run_audio(const std::string& profile_path, const std::string& link,
+              const std::string& thresholds, int reaction_ms) {
+  std::string why;
+  auto prof = odyo::devsim::load_fipp_profile(profile_path, &why);
+  if (!prof) {
+    std::cerr << "devsim: " << why << "\n";
+    return 1;
+  }
+  odyo::devsim::ListenerModel l;
+  if (thresholds.empty()) {
+    for (const auto& e : odyo::devsim::demo_audiogram())
+      for (const auto& [hz, db] : e.hz_db_hl) l.threshold_db_hl[{e.ear, hz}] = db;
+  } else if (!parse_thresholds(thresholds, l, &why)) {
+    std::cerr << "devsim: " << why << "\n";
+    return 1;
+  }
+  l.reaction = std::chrono::milliseconds(reaction_ms);
+  odyo::devsim::FippSimulator sim(*prof, l, link);
+  if (!sim.start(&why)) {
+    std::cerr << "devsim: " << why << "\n";
+    return 1;
+  }
+  std::cout << "serial:" << link << std::endl;
+  wait_for_signal();
+  sim.stop();
+  std::cout << "presentations: " << sim.presentations().size() << "\n";
+  return 0;
+}
+
+int run_results(const std::string& driver, const std::string& link, int delay_ms) {
+  auto records = odyo::devsim::sample_records(driver);
+  if (records.empty()) {
+    std::cerr << "devsim: no result records for driver '" << driver
+              << "': use tm262, gsi61 or vitalograph\n";
+    return 1;
+  }
+  odyo::devsim::RecordSender dev(link);
+  std::string why;
+  if (!dev.plug(&why)) {
+    std::cerr << "devsim: " << why << "\n";
+    return 1;
+  }
+  std::cout << "serial:" << link << std::endl;
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  const auto sent = dev.send(records, std::chrono::milliseconds(50));
+  std::cout << records.size() << " record(s), " << sent.size() << " bytes sent" << std::endl;
+  wait_for_signal();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage();
+  const std::string mode = argv[1];
+  if (mode != "spiro" && mode != "audio" && mode != "results") return usage();
+  std::string profile_path, link, thresholds, driver,
+      script = "quiet:2,normal,quiet:3,cough,quiet:3,early_stop,quiet:3,leak,quiet:3";
+  bool loop = false;
+  int reaction_ms = 250, delay_ms = 300;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
+    try {
+      if (a == "--profile")
+        profile_path = next();
+      else if (a == "--link")
+        link = next();
+      else if (a == "--script" && mode == "spiro")
+        script = next();
+      else if (a == "--loop" && mode == "spiro")
+        loop = true;
+      else if (a == "--thresholds" && mode == "audio")
+        thresholds = next();
+      else if (a == "--reaction-ms" && mode == "audio")
+        reaction_ms = std::stoi(next());
+      else if (a == "--driver" && mode == "results")
+        driver = next();
+      else if (a == "--delay-ms" && mode == "results")
+        delay_ms = std::stoi(next());
+      else
+        return usage();
+    } catch (const std::exception&) {
+      return usage();
+    }
+  }
+  if (link.empty()) return usage();
+  if (mode == "spiro")
+    return profile_path.empty() ? usage() : run_spiro(profile_path, link, script, loop);
+  if (mode == "audio")
+    return profile_path.empty() ? usage() : run_audio(profile_path, link, thresholds, reaction_ms);
+  return driver.empty() ? usage() : run_results(driver, link, delay_ms);
 }

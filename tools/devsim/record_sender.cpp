@@ -24,4 +24,18 @@ codec::Bytes RecordSender::send(const std::vector<codec::Bytes>& records,
   return sent;
 }
 
+codec::Bytes RecordSender::read_replies(std::size_t want, std::chrono::milliseconds wait) {
+  codec::Bytes got;
+  const auto end = std::chrono::steady_clock::now() + wait;
+  std::uint8_t buf[256];
+  while (got.size() < want && std::chrono::steady_clock::now() < end && pty_.plugged()) {
+    const ssize_t n = ::read(pty_.master_fd(), buf, sizeof buf);
+    if (n > 0)
+      got.insert(got.end(), buf, buf + n);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return got;
+}
+
 }  // namespace odyo::devsim

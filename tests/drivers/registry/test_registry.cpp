@@ -1,5 +1,5 @@
 // The explicit driver registry: unique names, the capabilities the issue names, honest flags for
-// drivers that have a codec but no session yet.
+// drivers that have a codec but no session.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -24,9 +24,12 @@ TEST(Registry, CapabilitiesPerDriver) {
   EXPECT_TRUE(find_driver("flowstream")->capabilities & kStreamsRawFlow);
   EXPECT_TRUE(find_driver("fipp")->capabilities & kControlsTones);
   EXPECT_TRUE(find_driver("gdt")->capabilities & kDeliversResults);
-  EXPECT_TRUE(find_driver("tm262")->session_available);
-  EXPECT_FALSE(find_driver("vitalograph")->session_available)
-      << "codec only until its session (ACK/NAK) exists";
+  // Every result sender has a session now (acquisition::RecordSession with its driver).
+  for (const char* name : {"tm262", "gsi61", "vitalograph"}) {
+    ASSERT_NE(find_driver(name), nullptr) << name;
+    EXPECT_TRUE(find_driver(name)->session_available) << name;
+    EXPECT_TRUE(find_driver(name)->capabilities & kDeliversResults) << name;
+  }
   EXPECT_EQ(capabilities_text(kStreamsRawFlow | kControlsTones),
             "streams raw flow, controls tones");
 }
