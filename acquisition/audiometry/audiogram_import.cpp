@@ -1,7 +1,11 @@
 #include "acquisition/audiometry/audiogram_import.hpp"
 
 #include <cmath>
+#include <map>
 #include <string>
+
+#include "drivers/codec/gdt.hpp"
+#include "drivers/codec/tm262.hpp"
 
 namespace odyo::audiometry {
 
@@ -64,6 +68,59 @@ Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
     return make_error(v.error().code, from + ": " + v.error().message);
   }
   return out;
+}
+
+AudiometerRange tm262_range() {
+  AudiometerRange r;
+  r.min_db_hl = -10;
+  r.max_db_hl = 100;  // codes −20…200 in half dB (reference/devices/welch-allyn-tm262.md §3)
+  return r;
+}
+
+Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& bytes) {
+  codec::tm262::Tm262Decoder decoder;
+  auto batch = decoder.feed(codec::ByteSpan(bytes.data(), bytes.size()));
+  decoder.finish(batch);
+  if (!batch.errors.empty()) {
+    const auto& e = batch.errors.front();
+    return make_error("bad_record", "TM262 data, byte " + std::to_string(e.offset) + ": " +
+                                        e.message + " (" + std::to_string(batch.errors.size()) +
+                                        " problem(s) in the file; nothing imported)");
+  }
+  codec::Audiogram merged;
+  std::map<codec::Ear, std::string> seen;  // ear → record text
+  std::string sources;
+  for (const auto& rec : batch.frames) {
+    if (rec.type != 'y' || rec.duplicate) continue;
+    const codec::Ear ear = *rec.ear;
+    if (auto it = seen.find(ear); it != seen.end()) {
+      if (it->second == rec.text) continue;
+      return make_error("duplicate_point",
+                        std::string("TM262 data holds two different audiometry records for the ") +
+                            std::string(codec::to_string(ear)) +
+                            " ear; export one test (one record per ear)");
+    }
+    seen[ear] = rec.text;
+    merged.points.insert(merged.points.end(), rec.audiogram.points.begin(),
+                         rec.audiogram.points.end());
+    sources += (sources.empty() ? "" : ", ") + rec.audiogram.source + " (" +
+               std::string(codec::to_string(ear)) + ")";
+  }
+  if (seen.empty()) {
+    return make_error("no_audiogram",
+                      "the file holds no TM262 audiometry (\"y\") record; check the file and "
+                      "the --format");
+  }
+  merged.source = sources;
+  return import_audiogram(merged, tm262_range());
+}
+
+Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes) {
+  auto rec = codec::gdt::parse(codec::ByteSpan(bytes.data(), bytes.size()));
+  if (!rec) return make_error("bad_record", "GDT file: " + rec.error().message);
+  auto dev = codec::gdt::audiogram(rec.value());
+  if (!dev) return make_error("no_audiogram", "GDT file: " + dev.error().message);
+  return import_audiogram(dev.value());
 }
 
 }  // namespace odyo::audiometry

@@ -5,7 +5,9 @@
 // a typed-in one (standard frequencies, the device's range and step, both ears present).
 // Thread-safety: pure functions.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "analysis/audiometry/audiogram.hpp"
 #include "analysis/core/result.hpp"
@@ -23,5 +25,17 @@ struct ImportedAudiogram {
 // without a level is taken at the device maximum for that frequency (`range`).
 Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
                                            const AudiometerRange& range = {});
+
+// A file of bytes as captured from a Welch Allyn TM262 port: one "y" record per ear (CR LF
+// after each; "x" tympanometry records are skipped, retransmitted duplicates dropped). Errors:
+// any decode error (checksum, garbage, truncated record — the file is refused whole), no "y"
+// record, two different records for the same ear, and everything import_audiogram rejects.
+// Range: the TM262's −10…100 dB HL (a no-response has no level, §3: taken at 100).
+AudiometerRange tm262_range();
+Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& bytes);
+
+// A GDT 2.1 file holding a 6310 AUDI01 record (codec::gdt, default charset CP437 and the
+// spec's test-ident convention).
+Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes);
 
 }  // namespace odyo::audiometry

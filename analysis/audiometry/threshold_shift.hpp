@@ -13,8 +13,9 @@
 //   2/3/4 kHz ≥ 25 dB HL in the same ear.
 // - Baseline revision (1910.95(g)(9)): the reviewer may replace the baseline when a shift
 //   persists or thresholds improve. The regulation gives no numbers and the NHCA triggers were not
-//   retrieved, so the persistence count and the improvement size are parameters; the result is a
-//   proposal for a person to accept, never applied automatically.
+//   retrieved, so the persistence count and the improvement size are parameters. This function
+//   only proposes; the station (station/audiometry/worker_baseline.hpp) appends the proposed
+//   baseline as a new, marked version when an exam is stored, and a physician can choose another.
 
 #include <array>
 #include <map>

@@ -16,27 +16,51 @@
 //     noise notch): the audiogram found, the listener's true thresholds, reliability and the
 //     hearing numbers — what `odyospiro demo` shows without an audiometer.
 //
+//   odyospiro audio enter --worker ID --input FILE.json [--date YYYY-MM-DD] [--device D]
+//   odyospiro audio import --worker ID --format tm262|gsi61|gdt --input FILE [--date …]
+//     Store an audiogram typed from paper (the analyze form, plus "bone" and
+//     {"level_db_hl","masking_db_hl"} points; provenance manual) or read from a device record
+//     (provenance imported, the file's SHA-256 kept): validated like the model, then stored and
+//     compared with the worker's baseline exactly like an automated exam
+//     (station/exams/audiometry_exam.hpp). Any error: exit 1, nothing stored.
+//
+//   odyospiro audio baseline show --worker ID [--json]
+//   odyospiro audio baseline set --worker ID --exam EXAM --reason TEXT [--ear right|left|both]
+//     The worker's baseline in force per ear and its versions; `set` (physician or admin, the
+//     --user) appends a new version naming a stored audiometry exam.
+//
 // The `audio` group is created here (register_audio_commands runs before the PC-audiometer
 // commands in commands.cpp); other files add subcommands to it with audio_command_group(app)
 // (station/cli/audio_group.hpp). Single-threaded (the command line's thread).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "acquisition/audiometry/audiogram_import.hpp"
 #include "acquisition/audiometry/simulated_session.hpp"
 #include "analysis/audiometry/audiogram.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
 #include "analysis/audiometry/threshold_shift.hpp"
+#include "station/audiometry/age_table.hpp"
+#include "station/audiometry/audiogram_json.hpp"
 #include "station/audiometry/report.hpp"
+#include "station/audiometry/worker_baseline.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
+#include "station/exams/audiometry_exam.hpp"
+#include "station/records/audiometric_baselines.hpp"
+#include "station/records/workers.hpp"
 #include "station/spirometry/report.hpp"
+#include "station/storage/database.hpp"
 
 namespace odyo::station {
 
@@ -53,136 +77,14 @@ CLI::App* audio_command_group(CLI::App& app) {
 
 namespace {
 
-constexpr int kDefaultNrLevelDbHl = 120;  // "NR" without a level: the usual audiometer maximum
-
-struct AudiogramInput {
-  au::Audiogram audiogram;
-  std::optional<int> age_years;
-  std::optional<au::Sex> sex;
-};
-
-Result<json> read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input_missing", "cannot read " + path + ": check the path");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j = json::parse(ss.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return make_error("bad_input", path +
-                                       " is not a JSON object; expected {\"age\":…, \"sex\":\"M\", "
-                                       "\"right\":{\"500\":25, …}, \"left\":{…}}");
-  }
-  return j;
-}
-
-Result<au::ThresholdCurve> read_ear(const json& j, const std::string& where) {
-  if (!j.is_object()) {
-    return make_error("bad_input", where +
-                                       " must be an object of frequency → dB HL, e.g. "
-                                       "{\"500\": 25, \"1000\": \"NR\"}");
-  }
-  au::ThresholdCurve c;
-  for (const auto& [key, value] : j.items()) {
-    std::size_t used = 0;
-    int hz = 0;
-    try {
-      hz = std::stoi(key, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != key.size()) {
-      return make_error("unknown_frequency",
-                        where + ": \"" + key + "\" is not a frequency in Hz (e.g. \"1000\")");
-    }
-    au::ThresholdPoint p;
-    p.provenance = au::Provenance::manual;
-    if (value.is_number_integer()) {
-      p.level_db_hl = value.get<int>();
-    } else if (value.is_number()) {
-      const double v = value.get<double>();
-      if (std::floor(v) != v) {
-        return make_error("level_off_step", where + " " + key + " Hz: " + value.dump() +
-                                                " dB HL is not on the 5 dB step of audiometers");
-      }
-      p.level_db_hl = static_cast<int>(v);
-    } else if (value.is_string() && value.get<std::string>().rfind("NR", 0) == 0) {
-      const std::string s = value.get<std::string>();
-      p.status = au::PointStatus::no_response;
-      p.level_db_hl = kDefaultNrLevelDbHl;
-      if (s.size() > 2) {
-        std::size_t n = 0;
-        int lv = 0;
-        const std::string tail = s.substr(2, 1) == "@" ? s.substr(3) : std::string();
-        try {
-          lv = std::stoi(tail, &n);
-        } catch (const std::exception&) {
-          n = 0;
-        }
-        if (tail.empty() || n != tail.size()) {
-          return make_error("bad_input", where + " " + key + " Hz: \"" + s +
-                                             "\" — write \"NR\" or \"NR@<max dB HL>\"");
-        }
-        p.level_db_hl = lv;
-      }
-    } else {
-      return make_error("bad_input", where + " " + key + " Hz: " + value.dump() +
-                                         " is not a level; write a number in dB HL or \"NR\"");
-    }
-    c[hz] = p;
-  }
-  return c;
-}
+using AudiogramInput = TypedAudiogram;
 
 Result<AudiogramInput> read_audiogram(const std::string& path, const char* role) {
-  auto j = read_json(path);
-  if (!j) return j.error();
-  AudiogramInput in;
-  const std::string who = std::string(role) + " " + path;
-  for (const char* ear : {"right", "left"}) {
-    if (!j->contains(ear)) {
-      return make_error("missing_ear", who + ": the \"" + ear +
-                                           "\" ear is missing; give both ears' air-conduction "
-                                           "thresholds");
-    }
-    auto c = read_ear((*j)[ear], who + ": " + ear);
-    if (!c) return c.error();
-    (std::string(ear) == "right" ? in.audiogram.right : in.audiogram.left).air = std::move(*c);
-  }
-  if (j->contains("age") && !(*j)["age"].is_null()) {
-    const json& a = (*j)["age"];
-    if (!a.is_number_integer() || a.get<int>() < 0 || a.get<int>() > 120) {
-      return make_error("bad_age", who + ": age must be whole years 0…120, not " + a.dump());
-    }
-    in.age_years = a.get<int>();
-  }
-  if (j->contains("sex") && !(*j)["sex"].is_null()) {
-    const json& s = (*j)["sex"];
-    if (s == "M") {
-      in.sex = au::Sex::male;
-    } else if (s == "F") {
-      in.sex = au::Sex::female;
-    } else {
-      return make_error("bad_sex", who + ": sex must be \"M\" or \"F\", not " + s.dump());
-    }
-  }
-  if (auto v = au::validate(in.audiogram); !v) {
-    return make_error(v.error().code, who + ": " + v.error().message);
-  }
-  return in;
+  return read_typed_audiogram(path, role, au::Provenance::manual);
 }
 
 Result<au::AgeCorrectionTable> load_age_table(const StationConfig& cfg, const std::string& which) {
-  const char* file = which == "msha" ? "msha_part62_age_correction_2k3k4k.csv"
-                                     : "osha_appendix_f_age_correction.csv";
-  const auto path = cfg.audiometry_dir / file;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error("age_table_missing", "cannot read the age-correction table " + path.string() +
-                                               "; check [audiometry].audiometry_dir");
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return au::AgeCorrectionTable::parse_csv(ss.str(), which);
+  return load_age_correction_table(cfg, which);
 }
 
 std::string fmt1(double v) {
@@ -400,6 +302,261 @@ int run_simulate(CliContext& ctx, std::uint64_t seed) {
   return 0;
 }
 
+// ---- stored audiograms: enter, import, baseline ----------------------------------------------
+
+Result<std::vector<unsigned char>> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("input_missing", "cannot read " + path + ": check the path");
+  return std::vector<unsigned char>((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+}
+
+struct StoreOptions {
+  std::string worker;
+  std::string input;
+  std::string format;  // import: tm262 | gsi61 | gdt
+  std::string date;    // the test's date, YYYY-MM-DD (default: now)
+  std::string device;
+  std::string note;
+};
+
+// The test's start: --date (checked: a real date, not in the future, not before the birth).
+Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
+  if (o.date.empty()) return utc_now_iso();
+  unsigned y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (o.date.size() != 10 || std::sscanf(o.date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+      !std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
+                                   std::chrono::day(d))
+           .ok()) {
+    return make_error("bad_date", "--date \"" + o.date + "\" is not a date (YYYY-MM-DD)");
+  }
+  if (o.date > today_iso()) {
+    return make_error("bad_date", "--date " + o.date + " is in the future");
+  }
+  if (auto a = completed_years(w.birth_date, o.date); !a) return a.error();
+  return o.date;
+}
+
+int print_recorded(CliContext& ctx, const RecordedExam& r) {
+  if (ctx.json()) {
+    ctx.out()
+        << json{{"exam_id", r.exam_id}, {"result_id", r.result_id}, {"result", r.payload}}.dump(2)
+        << "\n";
+    return 0;
+  }
+  ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << r.exam_id
+            << ctx.tr(" kaydedildi:\n", " stored:\n");
+  for (const auto& line : r.payload["summary"][ctx.turkish() ? "tr" : "en"]) {
+    ctx.out() << "  " << line.get<std::string>() << "\n";
+  }
+  return 0;
+}
+
+int store_audiogram(CliContext& ctx, const StoreOptions& o, const Worker& w, const au::Audiogram& a,
+                    AudiometryMeta meta) {
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  auto db = ctx.db();
+  if (!db) return ctx.fail(db.error(), 2);
+  meta.technician = ctx.opts.user;
+  meta.note = o.note;
+  auto r = record_audiogram_exam(**db, **cfg, w, a, meta, ctx.opts.user);
+  if (!r) return ctx.fail(r.error(), 1);
+  return print_recorded(ctx, *r);
+}
+
+Result<Worker> worker_of(CliContext& ctx, const std::string& key) {
+  auto db = ctx.db();
+  if (!db) return db.error();
+  return find_worker(**db, key);
+}
+
+int run_enter(CliContext& ctx, const StoreOptions& o) {
+  if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
+  auto w = worker_of(ctx, o.worker);
+  if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
+  auto in = read_audiogram(o.input, "input");
+  if (!in) return ctx.fail(in.error(), 1);
+  auto started = test_started_at(o, *w);
+  if (!started) return ctx.fail(started.error(), 1);
+  const au::Sex sex = w->sex == "F" ? au::Sex::female : au::Sex::male;
+  if (in->sex && *in->sex != sex) {
+    return ctx.fail(
+        make_error("sex_mismatch", o.input + " gives sex " + std::string(au::to_string(*in->sex)) +
+                                       " but worker " + w->registry_no + " is " + w->sex +
+                                       "; check --worker"),
+        1);
+  }
+  if (in->age_years) {
+    auto age = completed_years(w->birth_date, *started);
+    if (age && *age != *in->age_years) {
+      return ctx.fail(
+          make_error("age_mismatch", o.input + " gives age " + std::to_string(*in->age_years) +
+                                         " but worker " + w->registry_no + " (born " +
+                                         w->birth_date + ") was " + std::to_string(*age) + " on " +
+                                         started->substr(0, 10) +
+                                         "; check --worker and --date (the test's date)"),
+          1);
+    }
+  }
+  auto bytes = read_bytes(o.input);
+  if (!bytes) return ctx.fail(bytes.error(), 1);
+  AudiometryMeta meta;
+  meta.device_id = o.device.empty() ? std::string("manual") : o.device;
+  meta.started_at = *started;
+  meta.source_format = "manual-json";
+  meta.source_file = o.input;
+  meta.source_description = "typed from paper";
+  meta.source_bytes = std::move(*bytes);
+  return store_audiogram(ctx, o, *w, in->audiogram, std::move(meta));
+}
+
+int run_import(CliContext& ctx, const StoreOptions& o) {
+  if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
+  auto w = worker_of(ctx, o.worker);
+  if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
+  auto bytes = read_bytes(o.input);
+  if (!bytes) return ctx.fail(bytes.error(), 1);
+  Result<au::ImportedAudiogram> imported = make_error("format", "");
+  if (o.format == "tm262") {
+    imported = au::import_tm262_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
+  } else if (o.format == "gdt") {
+    imported = au::import_gdt_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
+  } else {
+    // reference/devices/gsi61.md §3.2, §8: the GSI 61's output records carry the dial state
+    // (frequency, channel HL), not a threshold, and the routing fields (ear, transducer) are in
+    // the unretrieved offsets 6–14: no audiogram can honestly be built from them.
+    return ctx.fail(
+        make_error("format_unsupported",
+                   "GSI 61 records carry the audiometer's dial state (frequency and level), not "
+                   "stored thresholds, and the fields that would say which ear and transducer "
+                   "are not documented in our copy of the manual (reference/devices/gsi61.md "
+                   "§8); nothing was imported. Type the GSI 61's printed audiogram in with "
+                   "`odyospiro audio enter`"),
+        1);
+  }
+  if (!imported) {
+    return ctx.fail(make_error(imported.error().code, o.input + ": " + imported.error().message),
+                    1);
+  }
+  auto started = test_started_at(o, *w);
+  if (!started) return ctx.fail(started.error(), 1);
+  AudiometryMeta meta;
+  meta.device_id = o.device.empty() ? o.format : o.device;
+  meta.started_at = *started;
+  meta.source_format = o.format;
+  meta.source_file = o.input;
+  meta.source_description = imported->source;
+  meta.source_bytes = std::move(*bytes);
+  return store_audiogram(ctx, o, *w, imported->audiogram, std::move(meta));
+}
+
+json thresholds_2k3k4k(const au::ThresholdCurve& c) {
+  json j = json::object();
+  for (int hz : au::kStsFrequenciesHz) {
+    auto it = c.find(hz);
+    j[std::to_string(hz)] =
+        it == c.end() || !it->second.tested() ? json(nullptr) : json(it->second.level_db_hl);
+  }
+  return j;
+}
+
+json baseline_row_json(const BaselineRow& r) {
+  return {{"baseline_id", r.id},
+          {"version", r.version},
+          {"ear", r.ear},
+          {"kind", r.kind},
+          {"reason", r.reason},
+          {"exam_id", r.exam_id},
+          {"result_id", r.result_id},
+          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
+          {"set_at", r.set_at},
+          {"set_by", r.set_by}};
+}
+
+int run_baseline_show(CliContext& ctx, const std::string& worker_key) {
+  if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
+  auto db = ctx.db();
+  if (!db) return ctx.fail(db.error(), 2);
+  auto w = find_worker(**db, worker_key);
+  if (!w) return ctx.fail(w.error(), 1);
+  auto history = list_baselines(**db, w->id);
+  if (!history) return ctx.fail(history.error(), 2);
+  json current = json::object();
+  for (const char* ear : {"right", "left"}) {
+    auto row = current_baseline(*history, ear);
+    if (!row) {
+      current[ear] = nullptr;
+      continue;
+    }
+    auto s = load_stored_audiometry(**db, row->exam_id);
+    if (!s) return ctx.fail(s.error(), 2);
+    json j = baseline_row_json(*row);
+    j["exam_started_at"] = s->exam.started_at;
+    auto age = completed_years(w->birth_date, s->exam.started_at);
+    j["age_at_test_years"] = age ? json(*age) : json(nullptr);
+    j["thresholds_2k3k4k_db_hl"] = thresholds_2k3k4k(
+        s->audiogram.ear(std::string(ear) == "right" ? au::Ear::right : au::Ear::left).air);
+    current[ear] = j;
+  }
+  json hist = json::array();
+  for (const auto& r : *history) hist.push_back(baseline_row_json(r));
+  if (ctx.json()) {
+    ctx.out() << json{{"worker", w->registry_no}, {"current", current}, {"history", hist}}.dump(2)
+              << "\n";
+    return 0;
+  }
+  auto& os = ctx.out();
+  os << ctx.tr("Referans odyogram (baseline): ", "Audiometric baseline: ") << w->registry_no << " "
+     << w->first_name << " " << w->last_name << "\n";
+  if (history->empty()) {
+    os << ctx.tr("  henüz yok (ilk kabul edilen odyometri muayenesi referans olur)\n",
+                 "  none yet (the first accepted audiometry exam becomes the baseline)\n");
+    return 0;
+  }
+  for (const char* ear : {"right", "left"}) {
+    const json& c = current[ear];
+    os << "  " << (std::string(ear) == "right" ? ctx.tr("Sağ", "Right") : ctx.tr("Sol", "Left"))
+       << ": ";
+    if (c.is_null()) {
+      os << "-\n";
+      continue;
+    }
+    os << ctx.tr("sürüm ", "version ") << c["version"].get<int>() << ", "
+       << ctx.tr("muayene #", "exam #") << c["exam_id"].get<std::int64_t>() << " ("
+       << c["exam_started_at"].get<std::string>().substr(0, 10) << ", " << ctx.tr("yaş ", "age ")
+       << c["age_at_test_years"].dump() << "), 2/3/4 kHz";
+    for (const auto& [hz, v] : c["thresholds_2k3k4k_db_hl"].items()) os << " " << v.dump();
+    os << " dB HL\n";
+  }
+  os << ctx.tr("Geçmiş:\n", "History:\n");
+  for (const auto& r : *history) {
+    os << "  v" << r.version << "  " << std::left << std::setw(6) << r.ear << std::setw(17)
+       << r.kind << std::right << ctx.tr("muayene #", "exam #") << r.exam_id << "  " << r.set_at
+       << "  " << r.set_by << "  " << r.reason << "\n";
+  }
+  return 0;
+}
+
+struct BaselineSetOptions {
+  std::string worker;
+  std::int64_t exam = 0;
+  std::string reason;
+  std::string ear = "both";
+};
+
+int run_baseline_set(CliContext& ctx, const BaselineSetOptions& o) {
+  if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
+  auto db = ctx.db();
+  if (!db) return ctx.fail(db.error(), 2);
+  auto w = find_worker(**db, o.worker);
+  if (!w) return ctx.fail(w.error(), 1);
+  auto id = set_baseline_explicitly(**db, *w, o.exam, o.ear, o.reason, ctx.opts.user);
+  if (!id) return ctx.fail(id.error(), 1);
+  return run_baseline_show(ctx, o.worker);
+}
+
 }  // namespace
 
 void register_audio_commands(CLI::App& app, CliContext& ctx) {
@@ -429,6 +586,50 @@ void register_audio_commands(CLI::App& app, CliContext& ctx) {
       "simulate", "Run the automated threshold search against the simulated demo listener");
   sim->add_option("--seed", *seed, "random seed (the run is deterministic for a seed)");
   sim->callback([&ctx, seed] { ctx.exit_code = run_simulate(ctx, *seed); });
+
+  auto eo = std::make_shared<StoreOptions>();
+  auto* enter = audio->add_subcommand(
+      "enter", "Store an audiogram typed from paper for a worker (provenance: manual)");
+  enter->add_option("--worker", eo->worker, "worker registry number")->required();
+  enter
+      ->add_option("--input", eo->input,
+                   "audiogram JSON (as for `audio analyze`; optional \"bone\" and "
+                   "{\"level_db_hl\", \"masking_db_hl\"} points)")
+      ->required();
+  enter->add_option("--date", eo->date, "date of the test, YYYY-MM-DD (default: now)");
+  enter->add_option("--device", eo->device, "the audiometer the paper came from");
+  enter->add_option("--note", eo->note, "note kept with the exam");
+  enter->callback([&ctx, eo] { ctx.exit_code = run_enter(ctx, *eo); });
+
+  auto io = std::make_shared<StoreOptions>();
+  auto* imp = audio->add_subcommand(
+      "import", "Store an audiogram from a device or GDT record (provenance: imported)");
+  imp->add_option("--worker", io->worker, "worker registry number")->required();
+  imp->add_option("--format", io->format, "tm262 | gsi61 | gdt")
+      ->required()
+      ->check(CLI::IsMember({"tm262", "gsi61", "gdt"}));
+  imp->add_option("--input", io->input, "the record file (bytes as the device sent them)")
+      ->required();
+  imp->add_option("--date", io->date, "date of the test, YYYY-MM-DD (default: now)");
+  imp->add_option("--device", io->device, "station device id (default: the format)");
+  imp->add_option("--note", io->note, "note kept with the exam");
+  imp->callback([&ctx, io] { ctx.exit_code = run_import(ctx, *io); });
+
+  auto* base = audio->add_subcommand("baseline", "The worker's audiometric baseline");
+  base->require_subcommand(1);
+  auto bw = std::make_shared<std::string>();
+  auto* bshow = base->add_subcommand("show", "The baseline in force per ear and its history");
+  bshow->add_option("--worker", *bw, "worker registry number")->required();
+  bshow->callback([&ctx, bw] { ctx.exit_code = run_baseline_show(ctx, *bw); });
+  auto bo = std::make_shared<BaselineSetOptions>();
+  auto* bset = base->add_subcommand(
+      "set", "Make a stored audiometry exam the baseline (physician or admin; a new version)");
+  bset->add_option("--worker", bo->worker, "worker registry number")->required();
+  bset->add_option("--exam", bo->exam, "the audiometry exam to use")->required();
+  bset->add_option("--reason", bo->reason, "why (kept with the new version)")->required();
+  bset->add_option("--ear", bo->ear, "right | left | both (default both)")
+      ->check(CLI::IsMember({"right", "left", "both"}));
+  bset->callback([&ctx, bo] { ctx.exit_code = run_baseline_set(ctx, *bo); });
 }
 
 }  // namespace odyo::station

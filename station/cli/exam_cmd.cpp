@@ -1,8 +1,10 @@
 // odyospiro exam list|show
 #include <iomanip>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "station/cli/context.hpp"
+#include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
 #include "station/storage/database.hpp"
@@ -53,6 +55,71 @@ Result<std::vector<EvaluationRow>> exam_evaluations(Database& db, std::int64_t e
                    st->text(10)});
   }
   return out;
+}
+
+std::string dec1(const nlohmann::json& v) {
+  if (!v.is_number()) return "?";
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << v.get<double>();
+  return o.str();
+}
+
+// Audiometry: the baseline the exam was compared with and the threshold shift per ear (from the
+// newest result version), and the baseline versions that name this exam.
+void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
+                               const std::vector<BaselineRow>& rows) {
+  auto& o = ctx.out();
+  const bool tr = ctx.turkish();
+  for (const auto& r : rows) {
+    o << ctx.tr("Referans  : bu muayene referans sürüm ",
+                "Baseline  : this exam is baseline version ")
+      << r.version << " (" << r.ear << ", " << r.kind << ", " << r.set_by << ", " << r.set_at
+      << ")\n";
+  }
+  if (!payload.is_object() || !payload.contains("baseline")) return;
+  const auto& b = payload["baseline"];
+  if (!b.value("accepted", true) && b.contains("not_accepted_because") &&
+      b["not_accepted_because"].is_string()) {
+    o << ctx.tr("Referans  : bu muayene referans olamaz: ",
+                "Baseline  : this exam cannot be a baseline: ")
+      << b["not_accepted_because"].get<std::string>() << "\n";
+  }
+  const auto& sts = payload.contains("sts") ? payload["sts"] : nlohmann::json();
+  for (const char* ear : {"right", "left"}) {
+    const bool right = std::string(ear) == "right";
+    const char* name = right ? (tr ? "Sağ" : "Right") : (tr ? "Sol" : "Left");
+    if (!b.contains(ear) || b[ear].is_null()) continue;
+    const auto& row = b[ear];
+    o << ctx.tr("Referans  : ", "Baseline  : ") << name << " v" << row.value("version", 0) << ", "
+      << ctx.tr("muayene #", "exam #") << row.value("exam_id", std::int64_t{0}) << " ("
+      << row.value("exam_started_at", std::string("?")).substr(0, 10) << ", "
+      << ctx.tr("yaş ", "age ") << row["age_at_test_years"].dump() << ")\n";
+    if (!sts.is_object() || !sts.contains(ear) || sts[ear].is_null()) continue;
+    const auto& s = sts[ear];
+    o << "STS       : " << name << " ";
+    if (s.contains("not_computed")) {
+      o << ctx.tr("hesaplanamadı: ", "not computed: ") << s["not_computed"].get<std::string>()
+        << "\n";
+      continue;
+    }
+    o << ctx.tr("2/3/4 kHz kayma ", "2/3/4 kHz shift ") << dec1(s["mean_shift_db"]) << " dB "
+      << (s.value("sts", false) ? "STS" : ctx.tr("STS yok", "no STS")) << "; "
+      << ctx.tr("yaşa göre düzeltilmiş", "age-corrected") << " ("
+      << sts.value("age_correction_table", std::string("?")) << ") "
+      << dec1(s["mean_shift_age_corrected_db"]) << " dB "
+      << (s["sts_age_corrected"].is_boolean() && s["sts_age_corrected"].get<bool>()
+              ? "STS"
+              : ctx.tr("STS yok", "no STS"))
+      << "; " << ctx.tr("kaydedilecek: ", "recordable: ")
+      << (s.value("recordable", false) ? ctx.tr("evet", "yes") : ctx.tr("hayır", "no")) << "\n";
+  }
+  if (payload.contains("baseline_revision") && payload["baseline_revision"].is_object()) {
+    for (const auto& [ear, rv] : payload["baseline_revision"].items()) {
+      if (rv.value("reason", std::string("none")) == "none") continue;
+      o << ctx.tr("Referans yenilendi: ", "Baseline revised: ") << ear << " ("
+        << rv["reason"].get<std::string>() << ")\n";
+    }
+  }
 }
 
 }  // namespace
@@ -120,6 +187,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (!results) return (void)ctx.fail(results.error());
     auto evals = exam_evaluations(**db, exam_id);
     if (!evals) return (void)ctx.fail(evals.error());
+    auto baseline_rows = baselines_of_exam(**db, exam_id);
+    if (!baseline_rows) return (void)ctx.fail(baseline_rows.error());
 
     if (ctx.json()) {
       nlohmann::json j = exam_json(*e);
@@ -143,6 +212,28 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                                 {"software", r.software},
                                 {"signed_by", r.signed_by},
                                 {"payload", nlohmann::json::parse(r.payload_json)}});
+      }
+      if (e->kind == "audiometry") {
+        // The baseline versions that name this exam; the baseline it was compared with and the
+        // STS per ear are in results[].payload.baseline / .sts.
+        j["audiometric_baselines"] = nlohmann::json::array();
+        for (const auto& r : *baseline_rows) {
+          j["audiometric_baselines"].push_back(
+              {{"baseline_id", r.id},
+               {"version", r.version},
+               {"ear", r.ear},
+               {"kind", r.kind},
+               {"reason", r.reason},
+               {"set_at", r.set_at},
+               {"set_by", r.set_by},
+               {"supersedes_id",
+                r.supersedes_id ? nlohmann::json(*r.supersedes_id) : nlohmann::json(nullptr)}});
+        }
+        if (!results->empty()) {
+          const auto p = nlohmann::json::parse(results->back().payload_json, nullptr, false);
+          j["baseline"] = p.is_object() && p.contains("baseline") ? p["baseline"] : nullptr;
+          j["sts"] = p.is_object() && p.contains("sts") ? p["sts"] : nullptr;
+        }
       }
       j["evaluations"] = nlohmann::json::array();
       for (const auto& v : *evals) {
@@ -190,6 +281,10 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
         for (const auto& line : payload["summary"][lang])
           o << "  " << line.get<std::string>() << "\n";
       }
+    }
+    if (e->kind == "audiometry" && !results->empty()) {
+      print_audiometry_baseline(
+          ctx, nlohmann::json::parse(results->back().payload_json, nullptr, false), *baseline_rows);
     }
     for (const auto& v : *evals) {
       o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind

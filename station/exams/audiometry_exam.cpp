@@ -3,10 +3,14 @@
 #include <sstream>
 
 #include "analysis/audiometry/hearing_numbers.hpp"
+#include "station/audiometry/audiogram_json.hpp"
 #include "station/audiometry/report.hpp"
+#include "station/audiometry/worker_baseline.hpp"
+#include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/spirometry/report.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/hash.hpp"
 
 namespace odyo::station {
 
@@ -14,16 +18,6 @@ namespace au = audiometry;
 using nlohmann::json;
 
 namespace {
-
-json curve_json(const au::ThresholdCurve& c) {
-  json j = json::object();
-  for (const auto& [hz, p] : c) {
-    j[std::to_string(hz)] = {{"status", std::string(au::to_string(p.status))},
-                             {"level_db_hl", p.level_db_hl},
-                             {"provenance", std::string(au::to_string(p.provenance))}};
-  }
-  return j;
-}
 
 std::string whole(double v) {
   std::ostringstream os;
@@ -33,28 +27,77 @@ std::string whole(double v) {
   return os.str();
 }
 
-}  // namespace
+std::string_view provenance_of(const au::Audiogram& a) {
+  for (const au::EarAudiogram* e : {&a.right, &a.left}) {
+    for (const au::ThresholdCurve* c : {&e->air, &e->bone}) {
+      for (const auto& [hz, p] : *c) return au::to_string(p.provenance);
+    }
+  }
+  return "automated";
+}
 
-Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& cfg,
-                                            const Worker& worker, const au::SearchResult& search,
-                                            const AudiometryMeta& meta, const std::string& actor) {
-  auto numbers = au::hearing_numbers(search.audiogram, cfg.speech_frequencies_hz);
+// Everything an audiometry exam stores; `search` is null for entered/imported audiograms.
+Result<RecordedExam> record_impl(Database& db, const StationConfig& cfg, const Worker& worker,
+                                 const au::Audiogram& audiogram, const au::SearchResult* search,
+                                 const AudiometryMeta& meta, const std::string& actor) {
+  if (search == nullptr) {
+    if (auto v = au::validate(audiogram); !v) return v.error();
+  }
+  auto numbers = au::hearing_numbers(audiogram, cfg.speech_frequencies_hz);
   if (!numbers) return numbers.error();
+  const std::string provenance(provenance_of(audiogram));
+
+  // Whether this exam may be a baseline: the search finished and the listener was reliable
+  // (entered and imported audiograms carry no reliability record; the person who entered them
+  // answers for them); the audiogram itself is checked by assess_against_baseline.
+  bool accepted = true;
+  std::string not_accepted;
+  if (search != nullptr) {
+    if (!search->complete || search->aborted) {
+      accepted = false;
+      not_accepted = "the automated search did not finish";
+    } else if (search->any_unreliable()) {
+      accepted = false;
+      not_accepted = "the listener was flagged unreliable (false alarms)";
+    }
+  }
+  auto assessment =
+      assess_against_baseline(db, cfg, worker, audiogram, meta.started_at, accepted, not_accepted);
+  if (!assessment) return assessment.error();
+
   json payload;
   payload["software_version"] = ODYO_VERSION;
-  payload["procedure"] = "automated modified Hughson-Westlake (ISO 8253-1, ASHA 2005)";
+  if (search != nullptr) {
+    payload["procedure"] = "automated modified Hughson-Westlake (ISO 8253-1, ASHA 2005)";
+  } else {
+    payload["procedure"] = provenance == "imported" ? "imported audiogram" : "manual entry";
+  }
+  payload["provenance"] = provenance;
   payload["speech_frequencies_hz"] = cfg.speech_frequencies_hz;
   payload["right"] = ear_json(numbers->right);
   payload["left"] = ear_json(numbers->left);
   payload["binaural_percent"] = numbers->binaural_percent;
   payload["aao1979_percent"] = json_or_null(numbers->aao1979_binaural_percent);
-  payload["audiogram"] = {{"right", curve_json(search.audiogram.right.air)},
-                          {"left", curve_json(search.audiogram.left.air)}};
-  payload["search"] = {{"presentations", search.presentations},
-                       {"complete", search.complete},
-                       {"aborted", search.aborted},
-                       {"false_alarm_rate", search.listener.false_alarm_rate()},
-                       {"unreliable", search.any_unreliable()}};
+  payload["audiogram"] = stored_audiogram_json(audiogram);
+  if (search != nullptr) {
+    payload["search"] = {{"presentations", search->presentations},
+                         {"complete", search->complete},
+                         {"aborted", search->aborted},
+                         {"false_alarm_rate", search->listener.false_alarm_rate()},
+                         {"unreliable", search->any_unreliable()}};
+  }
+  json source = nullptr;
+  if (!meta.source_bytes.empty() || !meta.source_format.empty()) {
+    source = {{"format", meta.source_format},
+              {"file", meta.source_file},
+              {"description", meta.source_description},
+              {"bytes", meta.source_bytes.size()},
+              {"sha256", sha256_hex(meta.source_bytes.data(), meta.source_bytes.size())}};
+    payload["source"] = source;
+  }
+  payload["baseline"] = assessment->baseline;
+  payload["sts"] = assessment->sts;
+  payload["baseline_revision"] = assessment->revision;
   payload["evaluation_inputs"] = {
       {"hearing",
        {{"right_pta_db", numbers->right.speech.value_db},
@@ -76,6 +119,13 @@ Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& c
                whole(numbers->left.speech.value_db) + " dB (" + freqs + " Hz average); loss " +
                whole(numbers->right.percent_loss) + " % / " + whole(numbers->left.percent_loss) +
                " %, binaural " + whole(numbers->binaural_percent) + " %");
+  if (search == nullptr) {
+    const std::string fmt = meta.source_format.empty() ? "" : " (" + meta.source_format + ")";
+    tr.push_back(provenance == "imported" ? "Odyogram cihaz kaydından aktarıldı" + fmt
+                                          : std::string("Odyogram elle girildi"));
+    en.push_back(provenance == "imported" ? "Audiogram imported from a device record" + fmt
+                                          : std::string("Audiogram entered by hand"));
+  }
   for (const auto* ear : {&numbers->right, &numbers->left}) {
     const bool right = ear == &numbers->right;
     if (ear->notch.present) {
@@ -85,25 +135,39 @@ Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& c
                    std::to_string(ear->notch.frequency_hz) + " Hz (" + ear->notch.criterion + ")");
     }
   }
-  if (search.any_unreliable()) {
+  if (search != nullptr && search->any_unreliable()) {
     tr.push_back("UYARI: güvenilmez yanıtlar (yanlış alarm oranı yüksek): test tekrarlanmalı");
     en.push_back("WARNING: unreliable responses (high false-alarm rate): repeat the test");
   }
+  tr.insert(tr.end(), assessment->summary_tr.begin(), assessment->summary_tr.end());
+  en.insert(en.end(), assessment->summary_en.begin(), assessment->summary_en.end());
   payload["summary"] = {{"tr", tr}, {"en", en}};
 
-  // The raw record of the search: every outcome per frequency, with the audiogram.
-  json raw = {{"audiogram", payload["audiogram"]}, {"presentations", search.presentations}};
-  raw["outcomes"] = json::array();
-  for (const auto& oc : search.outcomes) {
-    raw["outcomes"].push_back({{"ear", std::string(au::to_string(oc.ear))},
-                               {"frequency_hz", oc.frequency_hz},
-                               {"retest", oc.retest},
-                               {"level_db_hl", oc.level_db_hl},
-                               {"no_response", oc.no_response},
-                               {"inconsistent", oc.inconsistent},
-                               {"presentations", oc.presentations}});
+  NewRecording rec;
+  rec.seq = 1;
+  rec.device_units = "dB HL";
+  rec.conversion_factor = 1.0;
+  if (search != nullptr) {
+    // The raw record of the search: every outcome per frequency, with the audiogram.
+    json raw = {{"audiogram", payload["audiogram"]}, {"presentations", search->presentations}};
+    raw["outcomes"] = json::array();
+    for (const auto& oc : search->outcomes) {
+      raw["outcomes"].push_back({{"ear", std::string(au::to_string(oc.ear))},
+                                 {"frequency_hz", oc.frequency_hz},
+                                 {"retest", oc.retest},
+                                 {"level_db_hl", oc.level_db_hl},
+                                 {"no_response", oc.no_response},
+                                 {"inconsistent", oc.inconsistent},
+                                 {"presentations", oc.presentations}});
+    }
+    const std::string raw_text = raw.dump();
+    rec.codec = "json-threshold-search";
+    rec.bytes.assign(raw_text.begin(), raw_text.end());
+  } else {
+    // The source exactly as read (the typed JSON file, the device's record bytes).
+    rec.codec = meta.source_format.empty() ? std::string("source") : meta.source_format;
+    rec.bytes = meta.source_bytes;
   }
-  const std::string raw_text = raw.dump();
 
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -111,17 +175,39 @@ Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& c
                std::nullopt, std::nullopt, std::nullopt,    meta.note};
   auto exam_id = add_exam(db, exam, actor);
   if (!exam_id) return exam_id.error();
-  NewRecording rec;
-  rec.seq = 1;
-  rec.codec = "json-threshold-search";
-  rec.device_units = "dB HL";
-  rec.conversion_factor = 1.0;
-  rec.bytes.assign(raw_text.begin(), raw_text.end());
-  if (auto r = add_recording(db, *exam_id, rec); !r) return r.error();
+  if (!rec.bytes.empty()) {
+    if (auto r = add_recording(db, *exam_id, rec); !r) return r.error();
+  }
   auto result_id = add_result(db, *exam_id, payload.dump(), actor, "");
   if (!result_id) return result_id.error();
+  for (NewBaseline b : assessment->new_rows) {
+    if (b.exam_id == 0) {
+      b.exam_id = *exam_id;
+      b.result_id = *result_id;
+    }
+    if (auto r = add_baseline(db, b, actor); !r) return r.error();
+  }
   if (auto r = tx->commit(); !r) return r.error();
   return RecordedExam{*exam_id, *result_id, std::move(payload)};
+}
+
+}  // namespace
+
+Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& cfg,
+                                            const Worker& worker, const au::SearchResult& search,
+                                            const AudiometryMeta& meta, const std::string& actor) {
+  // A result-sending device's audiogram wrapped in a SearchResult (no presentation made by the
+  // station, points not automated) is stored as what it is: an imported audiogram.
+  if (search.presentations == 0 && provenance_of(search.audiogram) != "automated") {
+    return record_impl(db, cfg, worker, search.audiogram, nullptr, meta, actor);
+  }
+  return record_impl(db, cfg, worker, search.audiogram, &search, meta, actor);
+}
+
+Result<RecordedExam> record_audiogram_exam(Database& db, const StationConfig& cfg,
+                                           const Worker& worker, const au::Audiogram& audiogram,
+                                           const AudiometryMeta& meta, const std::string& actor) {
+  return record_impl(db, cfg, worker, audiogram, nullptr, meta, actor);
 }
 
 }  // namespace odyo::station

@@ -160,6 +160,22 @@ CREATE TABLE audiometric_baselines (
 CREATE INDEX audiometric_baselines_worker ON audiometric_baselines(worker_id, id);
 )sql";
 
+// v4: baselines become versioned and append-only. Each row is one version of a worker's baseline
+// (version 1 the first accepted audiogram, then every revision), naming the exam whose audiogram
+// it is, what kind of step it was and the row it supersedes; nothing is edited in place.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE audiometric_baselines ADD COLUMN exam_id INTEGER REFERENCES exams(id);
+ALTER TABLE audiometric_baselines ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audiometric_baselines ADD COLUMN supersedes_id INTEGER REFERENCES audiometric_baselines(id);
+ALTER TABLE audiometric_baselines ADD COLUMN kind TEXT NOT NULL DEFAULT 'initial'
+  CHECK (kind IN ('initial','persistent_shift','improvement','manual'));
+CREATE UNIQUE INDEX audiometric_baselines_version ON audiometric_baselines(worker_id, version);
+CREATE TRIGGER audiometric_baselines_no_update BEFORE UPDATE ON audiometric_baselines
+  BEGIN SELECT RAISE(ABORT, 'baselines are versioned: add a new version instead'); END;
+CREATE TRIGGER audiometric_baselines_no_delete BEFORE DELETE ON audiometric_baselines
+  BEGIN SELECT RAISE(ABORT, 'baselines are never deleted'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -167,6 +183,7 @@ const std::vector<Migration>& all_migrations() {
       {1, "workers, users, audit log", kV1},
       {2, "exams, recordings, results, evaluations, calibration checks", kV2},
       {3, "audiometric baselines", kV3},
+      {4, "versioned, append-only audiometric baselines", kV4},
   };
   return list;
 }

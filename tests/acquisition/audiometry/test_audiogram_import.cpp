@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "drivers/codec/gdt.hpp"
+#include "drivers/codec/tm262.hpp"
 
 namespace odyo::audiometry {
 namespace {
@@ -114,6 +115,74 @@ TEST(AudiogramImport, MissingEar) {
   auto r = import_audiogram(a);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "missing_ear");
+}
+
+// The TM262 worked example of reference/devices/welch-allyn-tm262.md §4 (tests/data/devices/
+// welch-allyn-tm262/y-records.tsv) and a left-ear record built with the encoder.
+std::vector<std::uint8_t> tm262_bytes(const codec::tm262::AudiometryRecordOut& r) {
+  auto b = codec::tm262::encode_audiometry_record(r);
+  return {b.begin(), b.end()};
+}
+
+TEST(AudiogramImport, Tm262BytesBothEarsAndRetransmission) {
+  codec::tm262::AudiometryRecordOut right;
+  right.ear = codec::Ear::right;
+  for (int i = 0; i < 11; ++i) right.thresholds_db_hl[i] = 5.0 * i;  // 0…50 dB HL
+  right.no_response[10] = true;                                      // 8000 Hz: NR
+  codec::tm262::AudiometryRecordOut left = right;
+  left.ear = codec::Ear::left;
+  left.no_response[10] = false;
+  auto bytes = tm262_bytes(right);
+  auto again = tm262_bytes(right);  // a retransmission (same sequence): dropped, not an error
+  auto l = tm262_bytes(left);
+  bytes.insert(bytes.end(), again.begin(), again.end());
+  bytes.insert(bytes.end(), l.begin(), l.end());
+  auto r = import_tm262_bytes(bytes);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->audiogram.right.air.at(125).level_db_hl, 0);
+  EXPECT_EQ(r->audiogram.right.air.at(6000).level_db_hl, 45);  // slot 9: 5 × 9
+  EXPECT_TRUE(r->audiogram.right.air.at(8000).no_response());
+  EXPECT_EQ(r->audiogram.right.air.at(8000).level_db_hl, 100);  // the TM262 maximum
+  EXPECT_EQ(r->audiogram.left.air.at(8000).level_db_hl, 50);
+  EXPECT_EQ(r->audiogram.left.air.at(8000).provenance, Provenance::imported);
+}
+
+TEST(AudiogramImport, Tm262BytesErrors) {
+  codec::tm262::AudiometryRecordOut right;
+  right.thresholds_db_hl[4] = 20;
+  auto only_right = import_tm262_bytes(tm262_bytes(right));
+  ASSERT_FALSE(only_right.ok());
+  EXPECT_EQ(only_right.error().code, "missing_ear");
+  auto bytes = tm262_bytes(right);
+  bytes[bytes.size() - 3] ^= 0x01;  // a checksum character
+  auto bad = import_tm262_bytes(bytes);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "bad_record");
+  auto none = import_tm262_bytes({});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "no_audiogram");
+  codec::tm262::AudiometryRecordOut other = right;
+  other.thresholds_db_hl[4] = 30;
+  other.sequence = 1;  // another test, not a retransmission
+  auto two = tm262_bytes(right);
+  auto b2 = tm262_bytes(other);
+  two.insert(two.end(), b2.begin(), b2.end());
+  auto dup = import_tm262_bytes(two);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, "duplicate_point");
+}
+
+TEST(AudiogramImport, GdtBytes) {
+  std::ifstream in(std::string(ODYO_TEST_DATA_DIR) + "/devices/gdt-2.1/6310-audiogram-cp437.gdt",
+                   std::ios::binary);
+  ASSERT_TRUE(in);
+  const std::vector<std::uint8_t> file((std::istreambuf_iterator<char>(in)), {});
+  auto a = import_gdt_bytes(file);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->audiogram.right.air.at(4000).level_db_hl, 45);
+  auto bad = import_gdt_bytes(std::vector<std::uint8_t>{'x', 'y'});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "bad_record");
 }
 
 }  // namespace
