@@ -5,10 +5,15 @@
 // X: thresholds within 5 dB of the listener's true threshold on the audiometer's 5 dB scale (the
 // lowest presentable level heard at least half the time: α rounded up to the grid; a
 // no-response counts as right when that level is within one step of the maximum or above it).
-// The same figure against the continuous α is printed above it ("vs_alpha").
-// Y: presentations per ear, catch
-// trials included; Z: ears flagged unreliable (false-alarm rate). The lines before it break the
-// figures down (docs/audiometry-validation.md). --require-* options turn it into a check.
+// X is the headline (ISO 8253-1 defines the threshold on the 5 dB grid, so the ideal answer of a
+// 5 dB procedure for a listener whose 50 % point is α is the lowest grid level ≥ α). The same
+// figure against the unrounded α is printed on its own line just before the last one
+// ("unrounded_truth …"), and the error distribution in steps ("errors_vs_grid …", "errors_vs_alpha
+// …") above it. Y: presentations per ear, catch trials included; Z: ears flagged unreliable
+// (false-alarm rate). The lines before the last break the figures down
+// (docs/audiometry-validation.md). --require-* options turn it into a check; --slope-width-db,
+// --lapse-rate and --false-alarm-rate replace the drawn listener parameters (every listener), to
+// show where the misses come from.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -22,6 +27,42 @@
 using namespace odyo::audiometry;
 
 namespace {
+// Signed error in 5 dB steps against the grid truth: 0, +1, +2, ≥ +3, −1, ≤ −2.
+struct StepHistogram {
+  long exact = 0, high1 = 0, high2 = 0, high3plus = 0, low1 = 0, low2plus = 0;
+  void add(double error_db) {
+    const long steps = std::lround(error_db / 5.0);
+    if (steps == 0) {
+      ++exact;
+    } else if (steps == 1) {
+      ++high1;
+    } else if (steps == 2) {
+      ++high2;
+    } else if (steps >= 3) {
+      ++high3plus;
+    } else if (steps == -1) {
+      ++low1;
+    } else {
+      ++low2plus;
+    }
+  }
+};
+// Error against the unrounded α: within ±5 dB, 5–10 dB high, > 10 dB high, more than 5 dB low.
+struct AlphaHistogram {
+  long within = 0, high_5_10 = 0, high_over_10 = 0, low_over_5 = 0;
+  void add(double error_db) {
+    if (std::abs(error_db) <= 5.0) {
+      ++within;
+    } else if (error_db > 10.0) {
+      ++high_over_10;
+    } else if (error_db > 5.0) {
+      ++high_5_10;
+    } else {
+      ++low_over_5;
+    }
+  }
+};
+
 struct Tally {
   long thresholds = 0;
   long within = 0;
@@ -43,11 +84,13 @@ int main(int argc, char** argv) {
   double require_within = -1.0;
   bool require_flagged = false;
   bool verbose = false;
+  std::optional<double> slope_width_db, lapse_rate, false_alarm_rate;
   // A small hand-written parser: the options are few, and CLI11 trips -Wnull-dereference at -O2.
   const char* usage =
       "usage: sim_audiometry [--ears N] [--seed S] [--unreliable-fraction F]\n"
       "                      [--require-within-5db PERCENT] [--require-unreliable-flagged] "
-      "[--verbose]\n";
+      "[--verbose]\n"
+      "                      [--slope-width-db W] [--lapse-rate L] [--false-alarm-rate G]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -75,6 +118,17 @@ int main(int argc, char** argv) {
         auto v = value();
         if (!v) throw std::invalid_argument("missing value");
         require_within = std::stod(*v);
+      } else if (a == "--slope-width-db" || a == "--lapse-rate" || a == "--false-alarm-rate") {
+        auto v = value();
+        if (!v) throw std::invalid_argument("missing value");
+        const double x = std::stod(*v);
+        if (a == "--slope-width-db") {
+          if (x <= 0.0) throw std::invalid_argument("width must be > 0 dB");
+          slope_width_db = x;
+        } else {
+          if (x < 0.0 || x >= 1.0) throw std::invalid_argument("rate must be 0..1");
+          (a == "--lapse-rate" ? lapse_rate : false_alarm_rate) = x;
+        }
       } else if (a == "--require-unreliable-flagged") {
         require_flagged = true;
       } else if (a == "--verbose") {
@@ -100,9 +154,15 @@ int main(int argc, char** argv) {
        incomplete = 0;
   double seconds = 0.0;
   std::map<int, Tally> by_hz;
+  StepHistogram steps, steps_reliable, steps_unreliable;
+  AlphaHistogram vs_alpha, vs_alpha_reliable, vs_alpha_unreliable;
+  long nr_right = 0, nr_wrong = 0;
 
   for (int done = 0; done < ears;) {
     PopulationListener pl = random_listener(population, unreliable_fraction);
+    if (slope_width_db) pl.model.slope_per_db = 2.0 * std::log(19.0) / *slope_width_db;
+    if (lapse_rate) pl.model.lapse_rate = *lapse_rate;
+    if (false_alarm_rate) pl.model.false_alarm_rate = *false_alarm_rate;
     SearchParams params;
     if (ears - done == 1) params.ears = {Ear::right};
     SimulatedAudiometer device(pl.model, population.next_u64());
@@ -154,10 +214,18 @@ int main(int argc, char** argv) {
           ++nr_points;
           ok = grid >= range.max_db_hl - range.step_db;
           ok_strict = alpha >= range.max_db_hl - 5.0;
+          ++(ok ? nr_right : nr_wrong);
         } else {
           ok = std::abs(p.level_db_hl - grid) <= 5.0;
           ok_strict = std::abs(p.level_db_hl - alpha) <= 5.0;
           if (std::isfinite(alpha) && alpha <= range.max_db_hl) {
+            for (StepHistogram* h : {&steps, pl.unreliable ? &steps_unreliable : &steps_reliable}) {
+              h->add(p.level_db_hl - grid);
+            }
+            for (AlphaHistogram* h :
+                 {&vs_alpha, pl.unreliable ? &vs_alpha_unreliable : &vs_alpha_reliable}) {
+              h->add(p.level_db_hl - alpha);
+            }
             const double err = p.level_db_hl - alpha;
             for (Tally* t : {&all, pl.unreliable ? &unreliable_t : &reliable}) {
               t->abs_error_sum += std::abs(err);
@@ -206,6 +274,28 @@ int main(int argc, char** argv) {
       unreliable_ears, unreliable_flagged, reliable_ears, reliable_flagged, retest_mismatch,
       inconsistent, inconsistent_reliable, nr_points, incomplete,
       seconds / 60.0 / static_cast<double>(ears_done));
+  auto step_line = [](const char* name, const StepHistogram& h) {
+    std::printf(
+        "errors_vs_grid %s exact=%ld high_1_step=%ld high_2_steps=%ld high_3plus_steps=%ld "
+        "low_1_step=%ld low_2plus_steps=%ld\n",
+        name, h.exact, h.high1, h.high2, h.high3plus, h.low1, h.low2plus);
+  };
+  step_line("all", steps);
+  step_line("reliable", steps_reliable);
+  step_line("unreliable", steps_unreliable);
+  auto alpha_line = [](const char* name, const AlphaHistogram& h) {
+    std::printf(
+        "errors_vs_alpha %s within_5db=%ld high_5_to_10db=%ld high_over_10db=%ld "
+        "low_over_5db=%ld\n",
+        name, h.within, h.high_5_10, h.high_over_10, h.low_over_5);
+  };
+  alpha_line("all", vs_alpha);
+  alpha_line("reliable", vs_alpha_reliable);
+  alpha_line("unreliable", vs_alpha_unreliable);
+  std::printf("no_response_points right=%ld wrong=%ld\n", nr_right, nr_wrong);
+  // The same headline figure against the unrounded 50 % point α (grid + procedure together).
+  std::printf("unrounded_truth thresholds=%ld within_5db_percent=%.2f\n", strict.thresholds,
+              strict.percent());
   std::printf(
       "ears=%ld thresholds=%ld within_5db_percent=%.2f mean_presentations=%.1f "
       "false_alarm_flags=%ld\n",
