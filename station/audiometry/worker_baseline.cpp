@@ -168,7 +168,12 @@ Result<std::vector<StoredAudiometry>> worker_audiometry(Database& db, std::int64
   for (const Exam& e : *exams) {
     if (e.kind != "audiometry") continue;
     auto s = load_stored_audiometry(db, e.id);
-    if (!s) return s.error();
+    if (!s) {
+      // A result this station cannot read back (no audiogram) can be neither a baseline nor part
+      // of a revision; it must not stop the worker's next exam from being stored.
+      if (s.error().code == "stored_invalid" || s.error().code == "result_missing") continue;
+      return s.error();
+    }
     out.push_back(std::move(*s));
   }
   return out;
