@@ -179,7 +179,7 @@ Result<TypedAudiogram> read_typed_audiogram(const std::string& path, const std::
   const std::string who = role + " " + path;
   if (j.is_discarded()) {
     return make_error("bad_input", who +
-                                       " is not valid JSON; expected {\"age\":…, \"sex\":\"M\", "
+                                       " is not a JSON object; expected {\"age\":…, \"sex\":\"M\", "
                                        "\"right\":{\"500\":25, …}, \"left\":{…}}");
   }
   return parse_typed_audiogram(j, who, provenance);
