@@ -4,7 +4,9 @@
 #include <map>
 #include <string>
 
+#include "acquisition/devices/result_records.hpp"
 #include "drivers/codec/gdt.hpp"
+#include "drivers/codec/gsi61.hpp"
 #include "drivers/codec/tm262.hpp"
 
 namespace odyo::audiometry {
@@ -113,6 +115,31 @@ Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& by
   }
   merged.source = sources;
   return import_audiogram(merged, tm262_range());
+}
+
+Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& bytes,
+                                             const std::vector<Ear>& ear_order) {
+  codec::gsi61::Gsi61Decoder decoder;
+  auto batch = decoder.feed(codec::ByteSpan(bytes.data(), bytes.size()));
+  decoder.finish(batch);
+  if (!batch.errors.empty()) {
+    const auto& e = batch.errors.front();
+    return make_error("bad_record", "GSI 61 data, byte " + std::to_string(e.offset) + ": " +
+                                        e.message + " (" + std::to_string(batch.errors.size()) +
+                                        " problem(s) in the file; nothing imported)");
+  }
+  std::vector<codec::Ear> order;
+  for (Ear e : ear_order) order.push_back(e == Ear::right ? codec::Ear::right : codec::Ear::left);
+  acquisition::Gsi61AudiogramCollector collector(order);
+  for (const auto& f : batch.frames) collector.add(f);
+  if (collector.records_used() == 0) {
+    return make_error("no_audiogram",
+                      "the file holds no GSI 61 pure-tone (type 1) record; check the file and "
+                      "the --format");
+  }
+  codec::Audiogram a = collector.audiogram();
+  for (const std::string& n : collector.notes()) a.source += "; " + n;
+  return import_audiogram(a);
 }
 
 Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes) {

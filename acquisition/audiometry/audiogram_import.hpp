@@ -34,6 +34,15 @@ Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
 AudiometerRange tm262_range();
 Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& bytes);
 
+// Bytes captured from a GSI 61 port: type 1 records, each the operator's channel-1 frequency and
+// HL at a threshold (acquisition/devices/result_records.hpp, Gsi61AudiogramCollector). The
+// record has no ear (gsi61.md §8), so the ear comes from the test order given — the station's
+// convention, said in the source text. Errors: bytes that are not GSI 61 records, an ear of the
+// order without a threshold, and everything import_audiogram rejects.
+Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& bytes,
+                                             const std::vector<Ear>& ear_order = {Ear::right,
+                                                                                  Ear::left});
+
 // A GDT 2.1 file holding a 6310 AUDI01 record (codec::gdt, default charset CP437 and the
 // spec's test-ident convention).
 Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes);

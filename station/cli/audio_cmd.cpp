@@ -18,9 +18,11 @@
 //
 //   odyospiro audio enter --worker ID --input FILE.json [--date YYYY-MM-DD] [--device D]
 //   odyospiro audio import --worker ID --format tm262|gsi61|gdt --input FILE [--date …]
+//                          [--ears right,left]
 //     Store an audiogram typed from paper (the analyze form, plus "bone" and
 //     {"level_db_hl","masking_db_hl"} points; provenance manual) or read from a device record
-//     (provenance imported, the file's SHA-256 kept): validated like the model, then stored and
+//     (provenance imported, the file's SHA-256 kept; GSI 61 records carry no ear, so --ears gives
+//     the test order): validated like the model, then stored and
 //     compared with the worker's baseline exactly like an automated exam
 //     (station/exams/audiometry_exam.hpp). Any error: exit 1, nothing stored.
 //
@@ -314,8 +316,9 @@ Result<std::vector<unsigned char>> read_bytes(const std::string& path) {
 struct StoreOptions {
   std::string worker;
   std::string input;
-  std::string format;  // import: tm262 | gsi61 | gdt
-  std::string date;    // the test's date, YYYY-MM-DD (default: now)
+  std::string format;                              // import: tm262 | gsi61 | gdt
+  std::vector<std::string> ears{"right", "left"};  // gsi61: the order the ears were tested
+  std::string date;                                // the test's date, YYYY-MM-DD (default: now)
   std::string device;
   std::string note;
 };
@@ -424,17 +427,18 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   } else if (o.format == "gdt") {
     imported = au::import_gdt_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
   } else {
-    // reference/devices/gsi61.md §3.2, §8: the GSI 61's output records carry the dial state
-    // (frequency, channel HL), not a threshold, and the routing fields (ear, transducer) are in
-    // the unretrieved offsets 6–14: no audiogram can honestly be built from them.
-    return ctx.fail(
-        make_error("format_unsupported",
-                   "GSI 61 records carry the audiometer's dial state (frequency and level), not "
-                   "stored thresholds, and the fields that would say which ear and transducer "
-                   "are not documented in our copy of the manual (reference/devices/gsi61.md "
-                   "§8); nothing was imported. Type the GSI 61's printed audiogram in with "
-                   "`odyospiro audio enter`"),
-        1);
+    // gsi61: the records carry no ear (reference/devices/gsi61.md §8); the technician's test
+    // order says which ear each run of frequencies belongs to.
+    std::vector<au::Ear> order;
+    for (const std::string& e : o.ears) {
+      if (e != "right" && e != "left") {
+        return ctx.fail(make_error("bad_input", "--ears takes right and left, not \"" + e + "\""),
+                        1);
+      }
+      order.push_back(e == "right" ? au::Ear::right : au::Ear::left);
+    }
+    imported =
+        au::import_gsi61_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()), order);
   }
   if (!imported) {
     return ctx.fail(make_error(imported.error().code, o.input + ": " + imported.error().message),
@@ -610,6 +614,10 @@ void register_audio_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"tm262", "gsi61", "gdt"}));
   imp->add_option("--input", io->input, "the record file (bytes as the device sent them)")
       ->required();
+  imp->add_option("--ears", io->ears,
+                  "gsi61: the order the ears were tested (default right,left); its records do "
+                  "not say which ear")
+      ->delimiter(',');
   imp->add_option("--date", io->date, "date of the test, YYYY-MM-DD (default: now)");
   imp->add_option("--device", io->device, "station device id (default: the format)");
   imp->add_option("--note", io->note, "note kept with the exam");

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
 #include "drivers/codec/gdt.hpp"
+#include "drivers/codec/gsi61.hpp"
 #include "drivers/codec/tm262.hpp"
 
 namespace odyo::audiometry {
@@ -183,6 +185,32 @@ TEST(AudiogramImport, GdtBytes) {
   auto bad = import_gdt_bytes(std::vector<std::uint8_t>{'x', 'y'});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "bad_record");
+}
+
+// GSI 61 type 1 record (gsi61.md §3.2 layout, offsets 6–14 zeros): a tone test at hz, HL db.
+std::vector<std::uint8_t> gsi61_record(int hz, int db) {
+  char body[64];
+  std::snprintf(body, sizeof body, "01000000000000003%04d100000%5d000000", db * 10, hz);
+  auto r = codec::gsi61::encode_record('1', body);
+  return {r.begin(), r.end()};
+}
+
+TEST(AudiogramImport, Gsi61BytesEarFromTheTestOrder) {
+  std::vector<std::uint8_t> bytes;
+  for (auto [hz, db] : {std::pair{1000, 20}, {2000, 25}, {1000, 30}, {2000, 35}}) {
+    auto r = gsi61_record(hz, db);
+    bytes.insert(bytes.end(), r.begin(), r.end());
+  }
+  auto a = import_gsi61_bytes(bytes, {Ear::left, Ear::right});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  // 1000 Hz came again: the second run is the second ear of the order.
+  EXPECT_EQ(a->audiogram.left.air.at(1000).level_db_hl, 20);
+  EXPECT_EQ(a->audiogram.right.air.at(2000).level_db_hl, 35);
+  EXPECT_EQ(a->audiogram.right.air.at(2000).provenance, Provenance::imported);
+  // One ear only: missing ear.
+  auto one = import_gsi61_bytes(gsi61_record(1000, 20));
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(one.error().code, "missing_ear");
 }
 
 }  // namespace

@@ -3,13 +3,16 @@
 // audiogram model (a bad audiogram is refused with a clear message, exit 1, nothing stored).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "drivers/codec/gdt.hpp"
+#include "drivers/codec/gsi61.hpp"
 #include "drivers/codec/tm262.hpp"
 #include "station/storage/hash.hpp"
 #include "tests/station/support/station_fixture.hpp"
@@ -193,6 +196,23 @@ TEST_F(AudioEnterImportCli, Tm262RecordsAreImportedWithTheFilesHash) {
   EXPECT_EQ(p["baseline"]["established_by_this_exam"], true);
 }
 
+// GSI 61 type 1 records (gsi61.md §3.2, §5 layout: tone test, offsets 6–14 zeros, 5 dB steps,
+// channel 1 HL in tenths, interrupt on, channel 2 0, frequency right-aligned), one per threshold
+// the operator sends: the first ear's frequencies, then the second's.
+std::string gsi61_file(const std::vector<std::pair<int, int>>& first,
+                       const std::vector<std::pair<int, int>>& second) {
+  std::string s;
+  for (const auto* ear : {&first, &second}) {
+    for (const auto& [hz, db] : *ear) {
+      char body[64];
+      std::snprintf(body, sizeof body, "01000000000000003%04d100000%5d000000", db * 10, hz);
+      auto rec = odyo::codec::gsi61::encode_record('1', body);
+      s.append(rec.begin(), rec.end());
+    }
+  }
+  return s;
+}
+
 TEST_F(AudioEnterImportCli, BadDeviceFilesAreRefusedAndNothingIsStored) {
   auto r = run("audio import --worker 4001 --format tm262 --input " +
                write("one.bin", tm262_file(false)));
@@ -204,10 +224,14 @@ TEST_F(AudioEnterImportCli, BadDeviceFilesAreRefusedAndNothingIsStored) {
   EXPECT_NE(r.err.find("nothing imported"), std::string::npos) << r.err;
   r = run("audio import --worker 4001 --format tm262 --input " + write("empty.bin", "hello\r\n"));
   EXPECT_EQ(r.exit_code, 1);
+  // A GSI 61 error record only (gsi61.md §4 worked example ":410" + "CF"): no threshold.
   r = run("audio import --worker 4001 --format gsi61 --input " + write("gsi.bin", ":410CF\r\n"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("GSI 61 records carry the audiometer's dial state"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("no GSI 61 pure-tone (type 1) record"), std::string::npos) << r.err;
+  r = run("audio import --worker 4001 --format gsi61 --ears right,up --input " +
+          write("gsi2.bin", gsi61_file({{1000, 15}}, {{1000, 10}})));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--ears takes right and left"), std::string::npos) << r.err;
   // The GDT spec's own example (reference/devices/gdt-2.1.md §7) has 1 and 4 kHz only: the
   // speech-frequency average cannot be computed, so it is not stored.
   r = run("audio import --worker 4001 --format gdt --input " + std::string(ODYO_TEST_DATA_DIR) +
@@ -218,6 +242,32 @@ TEST_F(AudioEnterImportCli, BadDeviceFilesAreRefusedAndNothingIsStored) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("GDT file"), std::string::npos) << r.err;
   expect_nothing_stored();
+}
+
+TEST_F(AudioEnterImportCli, Gsi61RecordsAreImportedByTheTestOrder) {
+  const std::vector<std::pair<int, int>> a = {
+      {1000, 15}, {2000, 20}, {3000, 30}, {4000, 45}, {500, 10}};
+  const std::vector<std::pair<int, int>> b = {
+      {1000, 10}, {2000, 15}, {3000, 20}, {4000, 25}, {500, 10}};
+  const std::string bytes = gsi61_file(a, b);
+  const std::string f = write("gsi61.bin", bytes);
+  auto r = run("--json audio import --worker 4001 --format gsi61 --input " + f);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json p = json::parse(r.out)["result"];
+  EXPECT_EQ(p["source"]["sha256"], sha256_of(bytes));
+  EXPECT_NE(p["source"]["description"].get<std::string>().find("ear by test order"),
+            std::string::npos);
+  // Right first (default): 10/15/20 → 15 dB; left 10/10/15 → 11.67 dB.
+  EXPECT_EQ(p["audiogram"]["right"]["4000"]["level_db_hl"], 45);
+  EXPECT_EQ(p["audiogram"]["right"]["4000"]["provenance"], "imported");
+  EXPECT_DOUBLE_EQ(p["right"]["pta_db"].get<double>(), 15.0);
+  EXPECT_NEAR(p["left"]["pta_db"].get<double>(), 35.0 / 3.0, 1e-9);
+  // The technician tested the left ear first.
+  r = run("--json audio import --worker 4001 --format gsi61 --ears left,right --input " + f);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  p = json::parse(r.out)["result"];
+  EXPECT_EQ(p["audiogram"]["left"]["4000"]["level_db_hl"], 45);
+  EXPECT_EQ(p["audiogram"]["right"]["4000"]["level_db_hl"], 25);
 }
 
 TEST_F(AudioEnterImportCli, GdtAudi01IsImported) {
