@@ -117,7 +117,12 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
     for (const auto& [ear, rv] : payload["baseline_revision"].items()) {
       if (rv.value("reason", std::string("none")) == "none") continue;
       o << ctx.tr("Referans yenilendi: ", "Baseline revised: ") << ear << " ("
-        << rv["reason"].get<std::string>() << ")\n";
+        << rv["reason"].get<std::string>() << ") → ";
+      if (rv.contains("new_baseline_exam_id") && rv["new_baseline_exam_id"].is_number()) {
+        o << ctx.tr("muayene #", "exam #") << rv["new_baseline_exam_id"].dump() << "\n";
+      } else {
+        o << ctx.tr("bu muayene", "this exam") << "\n";
+      }
     }
   }
 }
