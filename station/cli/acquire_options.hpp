@@ -17,6 +17,13 @@ struct AcquireOptions {
   std::vector<int> frequencies;
   int tone_ms = 0, gap_ms = 0;  // 0: the search's defaults (1 s tone, 1–3 s gaps)
   bool no_retest = false;
+  // devices_cmd.cpp (serial/USB/simulated devices):
+  std::string driver;  // acquire results: tm262 | gsi61 | vitalograph
+  std::string devsim;  // sim: URIs: the simulator program (default: next to odyospiro)
+  int manoeuvres = 0;  // acquire spiro: stop after this many manoeuvres (0: no limit)
+  double temp_c = 20.0, pressure_kpa = 101.3, humidity_pct = 50.0;  // ambient, for BTPS
+  bool ambient_given = false;  // false: the defaults above were assumed (said in the output)
+  bool no_store = false;       // capture and journal only, store no exam
 };
 
 // `acquire audio --device pc:…`: the automated search on the computer-driven audiometer.

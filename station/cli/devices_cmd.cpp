@@ -1,18 +1,28 @@
-// odyospiro devices — the drivers the station has and the devices plugged in.
-// odyospiro acquire spiro|audio — one acquisition session without the web UI.
+// odyospiro devices — the drivers the station has, the device profiles (with what is not yet
+// verified on a real device), the configured devices and the devices plugged in.
+// odyospiro acquire spiro|audio|results — one acquisition session without the web UI, stored as
+// an exam of the worker.
 //
 //   odyospiro devices [--json]
-//   odyospiro acquire spiro --device URI --worker ID [--profile NAME] [--seconds S]
-//                          [--journal FILE] [--json]
-//     URI: serial:/dev/ttyUSB0 | serial:usb:VID:PID[:SERIAL] | usb:VID:PID[:SERIAL]. Records the
-//     raw bytes to the raw journal (default: raw-journal.db next to the station database),
-//     cuts the flow into manoeuvres and prints them; stops after S seconds or on Ctrl-C.
-//   odyospiro acquire audio --device URI --worker ID [--profile NAME] [--ears right,left]
-//                          [--frequencies 1000,2000,...] [--journal FILE] [--json]
-//     Runs the automated threshold search on a FIPP audiometer and prints the thresholds.
+//   odyospiro acquire spiro --device DEV --worker ID [--profile NAME] [--seconds S]
+//                          [--manoeuvres N] [--temp-c C --pressure-kpa P --humidity-pct H]
+//                          [--journal FILE] [--no-store] [--json]
+//     Records the raw bytes to the raw journal (default: raw-journal.db next to the station
+//     database), cuts the flow into manoeuvres and prints them; stops after S seconds, N
+//     manoeuvres or on Ctrl-C; then analyses and stores the manoeuvres as a spirometry exam.
+//   odyospiro acquire audio --device DEV --worker ID [--profile NAME] [--ears right,left]
+//                          [--frequencies 1000,2000,...] [--journal FILE] [--no-store] [--json]
+//     Runs the automated threshold search on a FIPP audiometer and stores the audiogram.
+//   odyospiro acquire results --device DEV --driver tm262|gsi61|vitalograph --worker ID
+//                          [--seconds S] [--ears right,left] [--journal FILE] [--no-store]
+//     Receives a result-sending device's records (raw journal first) and stores the result:
+//     TM262 / GSI 61 → an imported audiogram, Vitalograph → device-computed FEV1/FEV6.
 //
-// A simulated device for either: `devsim spiro --profile config/devices/sfm3000-serial.toml
-// --link /tmp/odyo-spiro` in another terminal, then --device serial:/tmp/odyo-spiro.
+// DEV: a device id from the station configuration ([[devices]]), or a URI:
+//   serial:/dev/ttyUSB0 | serial:usb:VID:PID[:SERIAL] | usb:VID:PID[:SERIAL] |
+//   sim:spirometer | sim:audiometer | sim:tm262 | sim:gsi61 | sim:vitalograph
+// A sim: URI starts the devsim simulator on a pseudo-terminal (station/devices/simulator.hpp, the
+// same as `odyospiro demo`) and runs the real driver against it.
 #include <utility>  // first: Boost.Asio under GCC 12 -std=c++20
 
 #include <toml++/toml.h>
@@ -22,26 +32,40 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "acquisition/audiometry/search_runner.hpp"
 #include "acquisition/devices/fipp_audiometer_control.hpp"
+#include "acquisition/devices/result_records.hpp"
 #include "acquisition/journal/journal_writer.hpp"
 #include "acquisition/journal/sqlite_journal.hpp"
-#include "acquisition/segmentation/manoeuvre_segmenter.hpp"
-#include "acquisition/session/flow_session.hpp"
+#include "acquisition/session/record_session.hpp"
 #include "drivers/fipp/fipp_driver.hpp"
+#include "drivers/gsi61/gsi61_driver.hpp"
 #include "drivers/profile/toml_tree.hpp"
 #include "drivers/registry.hpp"
+#include "drivers/tm262/tm262_driver.hpp"
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
+#include "drivers/vitalograph/vitalograph_driver.hpp"
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/context.hpp"
+#include "station/devices/device_transport.hpp"
 #include "station/devices/profiles.hpp"
+#include "station/devices/result_exams.hpp"
+#include "station/devices/simulator.hpp"
+#include "station/devices/spirometry_capture.hpp"
+#include "station/exams/audiometry_exam.hpp"
+#include "station/records/workers.hpp"
+#include "station/reference/reference_tables.hpp"
+#include "station/storage/database.hpp"
 
 namespace odyo::station {
 namespace {
@@ -54,6 +78,18 @@ extern "C" void on_interrupt(int) {
   g_interrupted = 1;
 }
 
+// SIGINT sets g_interrupted while this lives.
+class InterruptScope {
+ public:
+  InterruptScope() : old_(std::signal(SIGINT, on_interrupt)) { g_interrupted = 0; }
+  ~InterruptScope() { std::signal(SIGINT, old_); }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  void (*old_)(int);
+};
+
 fs::path profiles_dir(CliContext& ctx) {
   if (auto c = ctx.config();
       c && !(*c)->config_dir.empty() && fs::is_directory((*c)->config_dir / "devices"))
@@ -65,14 +101,39 @@ Result<profile::Profile> load_profile(CliContext& ctx, const std::string& name) 
   return load_device_profile(profiles_dir(ctx).parent_path(), name);
 }
 
-std::vector<drivers::KnownUsbId> known_usb_ids(CliContext& ctx) {
-  std::vector<drivers::KnownUsbId> out;
+const profile::DeviceInfo& device_info(const profile::Profile& p) {
+  return std::visit([](const auto& x) -> const profile::DeviceInfo& { return x.device; }, p);
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::vector<std::pair<fs::path, profile::Profile>> all_profiles(CliContext& ctx,
+                                                                std::vector<std::string>* errors) {
+  std::vector<std::pair<fs::path, profile::Profile>> out;
+  std::vector<fs::path> files;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(profiles_dir(ctx), ec)) {
-    if (e.path().extension() != ".toml") continue;
-    auto p = load_profile(ctx, e.path().string());
-    if (!p) continue;
-    if (auto* f = std::get_if<profile::FlowStreamProfile>(&*p)) {
+  for (const auto& e : fs::directory_iterator(profiles_dir(ctx), ec))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto p = load_profile(ctx, f.string());
+    if (p)
+      out.emplace_back(f, std::move(*p));
+    else if (errors)
+      errors->push_back(p.error().message);
+  }
+  return out;
+}
+
+std::vector<drivers::KnownUsbId> known_usb_ids(
+    const std::vector<std::pair<fs::path, profile::Profile>>& profiles) {
+  std::vector<drivers::KnownUsbId> out;
+  for (const auto& [file, p] : profiles) {
+    if (const auto* f = std::get_if<profile::FlowStreamProfile>(&p)) {
       if (f->usb.vendor_id)
         out.push_back({f->usb.vendor_id, f->usb.product_id, f->device.id, "flowstream"});
       if (f->serial.usb_vendor_id && f->serial.usb_product_id)
@@ -90,10 +151,32 @@ fs::path default_journal(CliContext& ctx) {
   return db.parent_path() / "raw-journal.db";
 }
 
+// What a profile leaves unverified, as the station shows it: the key paths, and for a FIPP
+// profile the register map and flow-control bytes it would otherwise present as facts.
+json unverified_json(const profile::Profile& p) {
+  const auto& d = device_info(p);
+  json j = {{"id", d.id},
+            {"name", d.name},
+            {"family", d.family},
+            {"verified", d.verified},
+            {"unverified", d.unverified},
+            {"source", d.source}};
+  if (const auto* f = std::get_if<profile::FippProfile>(&p)) {
+    const bool regs =
+        std::find(d.unverified.begin(), d.unverified.end(), "registers") != d.unverified.end();
+    json r = json::object();
+    for (const auto& [role, word] : f->register_words) r[role] = word;
+    j["register_words"] = {{"verified", d.verified || !regs}, {"words", r}};
+  }
+  return j;
+}
+
 int run_devices(CliContext& ctx) {
   drivers::IoError why;
   auto usb = drivers::UsbContext::create(&why);
-  const auto found = drivers::discover_devices(usb.get(), known_usb_ids(ctx));
+  std::vector<std::string> profile_errors;
+  const auto profiles = all_profiles(ctx, &profile_errors);
+  const auto found = drivers::discover_devices(usb.get(), known_usb_ids(profiles));
   json j;
   j["drivers"] = json::array();
   for (const auto& d : drivers::driver_registry())
@@ -103,14 +186,26 @@ int run_devices(CliContext& ctx) {
                             {"uri_schemes", d.uri_schemes},
                             {"profile_family", d.profile_family},
                             {"session_available", d.session_available}});
+  j["profiles"] = json::array();
+  for (const auto& [file, p] : profiles) {
+    auto pj = unverified_json(p);
+    pj["file"] = file.filename().string();
+    j["profiles"].push_back(std::move(pj));
+  }
+  if (!profile_errors.empty()) j["profile_errors"] = profile_errors;
   j["configured"] = json::array();
   if (auto c = ctx.config(); c)
-    for (const auto& d : (*c)->devices)
-      j["configured"].push_back({{"id", d.id},
-                                 {"kind", d.kind},
-                                 {"driver", d.driver},
-                                 {"uri", d.uri},
-                                 {"profile", d.profile}});
+    for (const auto& d : (*c)->devices) {
+      json cj{{"id", d.id},
+              {"kind", d.kind},
+              {"driver", d.driver},
+              {"uri", d.uri},
+              {"profile", d.profile}};
+      for (const auto& [file, p] : profiles)
+        if (!d.profile.empty() && (file.stem() == d.profile || device_info(p).id == d.profile))
+          cj["profile_verified"] = device_info(p).verified;
+      j["configured"].push_back(std::move(cj));
+    }
   j["discovered"] = json::array();
   for (const auto& d : found)
     j["discovered"].push_back({{"uri", d.uri},
@@ -128,10 +223,38 @@ int run_devices(CliContext& ctx) {
     o << "  " << d.name << " — " << drivers::capabilities_text(d.capabilities)
       << (d.session_available ? "" : ctx.tr(" (yalnız kodek)", " (codec only)")) << "\n    "
       << d.description << "\n";
+  o << ctx.tr("Cihaz profilleri:", "Device profiles:") << "\n";
+  for (const auto& pj : j["profiles"]) {
+    o << "  " << pj["id"].get<std::string>() << " (" << pj["family"].get<std::string>() << ") — "
+      << (pj["verified"].get<bool>()
+              ? ctx.tr("gerçek cihazda doğrulandı", "verified on a real device")
+              : ctx.tr("DOĞRULANMADI", "NOT VERIFIED"))
+      << "\n";
+    if (!pj["unverified"].empty())
+      o << "    " << ctx.tr("doğrulanmamış değerler: ", "unverified values: ")
+        << joined(pj["unverified"].get<std::vector<std::string>>()) << "\n";
+    if (pj.contains("register_words") && !pj["register_words"]["verified"].get<bool>()) {
+      std::string words;
+      for (const auto& [role, w] : pj["register_words"]["words"].items())
+        words += (words.empty() ? "" : ", ") + role + "=" + std::to_string(w.get<int>());
+      o << "    "
+        << ctx.tr(
+               "kayıt haritası YER TUTUCU (spesifikasyonda bilinmiyor, gerçek cihaz "
+               "yanıt vermeyebilir): ",
+               "register map is a PLACEHOLDER (unknown in the spec; a real device may not "
+               "answer): ")
+        << words << "\n";
+    }
+  }
+  for (const auto& e : profile_errors) o << "  ! " << e << "\n";
   o << ctx.tr("Yapılandırılmış cihazlar:", "Configured devices:") << "\n";
   for (const auto& d : j["configured"])
     o << "  " << d["id"].get<std::string>() << "  " << d["driver"].get<std::string>() << "  "
-      << d["uri"].get<std::string>() << "\n";
+      << d["uri"].get<std::string>()
+      << (d.contains("profile_verified") && !d["profile_verified"].get<bool>()
+              ? ctx.tr("  (profil doğrulanmadı)", "  (profile not verified)")
+              : "")
+      << "\n";
   o << ctx.tr("Bulunan cihazlar:", "Devices found:") << "\n";
   if (found.empty()) o << ctx.tr("  (yok)\n", "  (none)\n");
   for (const auto& d : found)
@@ -141,42 +264,108 @@ int run_devices(CliContext& ctx) {
   return 0;
 }
 
-// The transport for a URI (serial or USB). `usb_ctx` is created on demand.
-Result<std::unique_ptr<drivers::ByteTransport>> make_transport(
-    const std::string& uri, boost::asio::io_context& io, const profile::FlowStreamProfile* flow,
-    std::unique_ptr<drivers::UsbContext>& usb_ctx) {
-  drivers::IoError why;
-  if (uri.rfind("serial:", 0) == 0) {
-    auto s = drivers::parse_serial_uri(uri, &why);
-    if (!s) return make_error(why.code, why.message);
-    if (flow && uri.find("baud=") == std::string::npos) s->baud_rate = flow->serial.baud;
-    return std::unique_ptr<drivers::ByteTransport>(
-        std::make_unique<drivers::SerialTransport>(io, *s));
+// --device as given: a configured device id, or a URI.
+struct ResolvedDevice {
+  std::string id;  // configured id, or the URI itself
+  std::string uri;
+  std::string driver;
+  std::string profile;
+};
+
+ResolvedDevice resolve_device(CliContext& ctx, const AcquireOptions& o) {
+  ResolvedDevice r{o.device, o.device, o.driver, o.profile};
+  if (auto c = ctx.config(); c)
+    for (const auto& d : (*c)->devices)
+      if (d.id == o.device) {
+        r.uri = d.uri;
+        if (r.driver.empty()) r.driver = d.driver;
+        if (r.profile.empty()) r.profile = d.profile;
+      }
+  return r;
+}
+
+// Checked before anything is opened, so a typo is reported at once.
+Result<void> check_uri(const ResolvedDevice& d) {
+  for (const char* scheme : {"serial:", "usb:", "sim:"})
+    if (d.uri.rfind(scheme, 0) == 0) return {};
+  return make_error("bad_uri", "'" + d.uri +
+                                   "' is neither a configured device id nor a device URI: use "
+                                   "serial:/dev/ttyUSB0, serial:usb:VID:PID, usb:VID:PID (hex) "
+                                   "or sim:NAME");
+}
+
+std::optional<std::string> sim_name(const std::string& uri) {
+  if (uri.rfind("sim:", 0) != 0) return std::nullopt;
+  return uri.substr(4);
+}
+
+// For a sim: URI, starts the simulator and points `dev.uri` at its pty.
+Result<std::optional<RunningSimulator>> start_sim_if_needed(
+    CliContext& ctx, const AcquireOptions& o, ResolvedDevice& dev, const fs::path& profile_file,
+    const fs::path& work_dir, std::vector<std::string> extra) {
+  auto name = sim_name(dev.uri);
+  if (!name) return std::optional<RunningSimulator>();
+  auto sim = start_simulator({*name, o.devsim, profile_file, work_dir, std::move(extra)});
+  if (!sim) return sim.error();
+  (ctx.json() ? ctx.err() : ctx.out())
+      << ctx.tr("Simülatör: ", "Simulator: ") << "devsim " << *name << " → " << sim->uri << "\n";
+  dev.uri = sim->uri;
+  return std::optional<RunningSimulator>(std::move(*sim));
+}
+
+fs::path profile_path(CliContext& ctx, const std::string& name) {
+  std::error_code ec;
+  if (fs::is_regular_file(name, ec)) return name;
+  return profiles_dir(ctx) / (name + ".toml");
+}
+
+// The worker the exam is for, looked up before any device is opened (so nothing is captured for
+// a worker the station does not know). Nothing to look up with --no-store.
+struct Storage {
+  Database* db = nullptr;
+  const StationConfig* cfg = nullptr;
+  std::optional<Worker> worker;
+};
+
+Result<Storage> open_storage(CliContext& ctx, const AcquireOptions& o) {
+  Storage s;
+  if (o.no_store) return s;
+  auto cfg = ctx.config();
+  if (!cfg) return cfg.error();
+  auto db = ctx.db();
+  if (!db) return db.error();
+  auto w = find_worker(**db, o.worker);
+  if (!w) {
+    return make_error("unknown_worker",
+                      "worker '" + o.worker +
+                          "' is not registered: add them with `odyospiro worker add`, or give "
+                          "--no-store to record the raw data only");
   }
-  if (uri.rfind("usb:", 0) == 0) {
-    auto s = drivers::parse_usb_uri(uri, &why);
-    if (!s) return make_error(why.code, why.message);
-    if (flow) {
-      s->interface_number = flow->usb.interface_number;
-      s->endpoint_in = flow->usb.endpoint_in;
-      s->endpoint_out = flow->usb.endpoint_out;
-      s->transfer_bytes = flow->usb.transfer_bytes;
-    }
-    if (!usb_ctx) usb_ctx = drivers::UsbContext::create(&why);
-    if (!usb_ctx) return make_error(why.code, why.message);
-    return std::unique_ptr<drivers::ByteTransport>(
-        std::make_unique<drivers::UsbTransport>(*usb_ctx, *s));
-  }
-  return make_error("bad_uri",
-                    "'" + uri +
-                        "' is not a device URI: use serial:/dev/ttyUSB0, serial:usb:VID:PID or "
-                        "usb:VID:PID (hex)");
+  s.db = *db;
+  s.cfg = *cfg;
+  s.worker = *w;
+  return s;
+}
+
+std::string fmt_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+std::string technician(CliContext& ctx) {
+  return ctx.opts.user;
 }
 
 int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
-  std::string prof_name = o.profile.empty()
-                              ? (o.device.rfind("usb:", 0) == 0 ? "sfm3000-usb" : "sfm3000-serial")
-                              : o.profile;
+  ResolvedDevice dev = resolve_device(ctx, o);
+  if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
+  const bool simulated = sim_name(dev.uri).has_value();
+  const std::string prof_name =
+      !dev.profile.empty() ? dev.profile
+                           : (dev.uri.rfind("usb:", 0) == 0
+                                  ? "sfm3000-usb"
+                                  : (simulated ? "sfm3000-bypass5-serial" : "sfm3000-serial"));
   auto prof = load_profile(ctx, prof_name);
   if (!prof) return ctx.fail(prof.error());
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
@@ -184,93 +373,63 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
     return ctx.fail(
         make_error("profile_wrong_family",
                    prof_name + " is not a flow-stream profile: give a spirometer profile"));
-
-  boost::asio::io_context io;
-  std::unique_ptr<drivers::UsbContext> usb;
-  auto transport = make_transport(o.device, io, flow, usb);
-  if (!transport) return ctx.fail(transport.error());
+  auto storage = open_storage(ctx, o);
+  if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+  std::optional<spirometry::ReferenceTables> tables;
+  if (!o.no_store) {
+    auto t = load_reference_tables(storage->cfg->reference_dir);
+    if (!t) return ctx.fail(t.error(), 2);
+    tables = std::move(*t);
+  }
 
   const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
-  std::error_code ec;
-  if (!jfile.parent_path().empty()) fs::create_directories(jfile.parent_path(), ec);
-  auto sink = acquisition::SqliteJournal::open(jfile);
-  if (!sink) return ctx.fail(sink.error(), 2);
-  acquisition::JournalWriter writer(**sink);
-  writer.start();
-  auto guard = boost::asio::make_work_guard(io);
-  std::thread io_thread([&io] { io.run(); });
+  const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
+  auto sim =
+      start_sim_if_needed(ctx, o, dev, profile_path(ctx, prof_name), work_dir,
+                          {"--script", "quiet:1,normal,quiet:2,normal,quiet:2,normal,quiet:2"});
+  if (!sim) return ctx.fail(sim.error(), 2);
+  const int want_manoeuvres =
+      o.manoeuvres > 0 ? o.manoeuvres : (simulated && o.seconds <= 0 ? 3 : 0);
 
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
-  acquisition::FlowSession session(
-      io, std::move(*transport), drivers::FlowStreamDriver(*flow), writer,
-      acquisition::SessionMeta{"cli", "flowstream", o.device, flow->device.id, o.worker});
-  std::mutex log_mu;
-  session.set_status_callback([&](const acquisition::SessionStatus& s) {
-    std::lock_guard lock(log_mu);
-    log << "[" << acquisition::to_string(s.state) << "] " << s.message << std::endl;
-  });
-  if (auto st = session.start(); !st) {
-    guard.reset();
-    io.stop();
-    io_thread.join();
-    return ctx.fail(st.error(), 2);
-  }
-  g_interrupted = 0;
-  auto old = std::signal(SIGINT, on_interrupt);
-  acquisition::ManoeuvreSegmenter seg;
-  std::vector<acquisition::Manoeuvre> manoeuvres;
-  std::uint64_t samples = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  auto last_data = std::chrono::steady_clock::now();
-  auto drain = [&] {
-    std::size_t before = manoeuvres.size();
-    while (auto b = session.analysis_queue().pop()) {
-      samples += b->samples.size();
-      seg.push(b->samples, manoeuvres);
-      last_data = std::chrono::steady_clock::now();
+  SpirometryCaptureOptions co;
+  co.uri = dev.uri;
+  co.device_profile = *flow;
+  co.journal_file = jfile;
+  co.meta = acquisition::SessionMeta{dev.id, "flowstream", dev.uri, flow->device.id, o.worker};
+  co.seconds = o.seconds;
+  co.log = [&](const std::string& line) { log << line << std::endl; };
+  if (want_manoeuvres > 0)
+    co.enough = [&](std::size_t n) { return n >= static_cast<std::size_t>(want_manoeuvres); };
+  co.stop = [] { return g_interrupted != 0; };
+  co.on_manoeuvre = [&](const acquisition::Manoeuvre& m, std::size_t k) {
+    double peak = 0, vol = 0;
+    for (std::size_t i = 1; i < m.samples.size(); ++i) {
+      peak = std::max(peak, m.samples[i].flow_lps);
+      if (m.samples[i].flow_lps > 0)
+        vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
     }
-    // A device that stops sending mid-blow (or is unplugged): after 1 s of silence the open
-    // manoeuvre is closed as "signal_lost", so the technician sees it at once.
-    if (seg.in_manoeuvre() &&
-        std::chrono::steady_clock::now() - last_data > std::chrono::seconds(1))
-      seg.end_of_stream(manoeuvres);
-    for (std::size_t k = before; k < manoeuvres.size(); ++k) {
-      const auto& m = manoeuvres[k];
-      double peak = 0, vol = 0;
-      for (std::size_t i = 1; i < m.samples.size(); ++i) {
-        peak = std::max(peak, m.samples[i].flow_lps);
-        if (m.samples[i].flow_lps > 0)
-          vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
-      }
-      std::lock_guard lock(log_mu);
-      log << ctx.tr("manevra ", "manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
-          << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("tepe akım ", "peak flow ")
-          << peak << " L/s, " << ctx.tr("ekspirasyon hacmi ", "expired volume ") << vol
-          << ctx.tr(" L (sensör koşulları)", " L (sensor conditions)") << std::endl;
-    }
+    log << ctx.tr("manevra ", "manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
+        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("tepe akım ", "peak flow ")
+        << peak << " L/s, " << ctx.tr("ekspirasyon hacmi ", "expired volume ") << vol
+        << ctx.tr(" L (sensör koşulları)", " L (sensor conditions)") << std::endl;
   };
-  while (!g_interrupted && (o.seconds <= 0 || std::chrono::steady_clock::now() - t0 <
-                                                  std::chrono::duration<double>(o.seconds))) {
-    drain();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::optional<Result<SpirometryCaptureOutcome>> cap;
+  {
+    InterruptScope interrupts;
+    cap.emplace(capture_spirometry(co));
   }
-  std::signal(SIGINT, old);
-  session.stop();
-  drain();
-  seg.end_of_stream(manoeuvres);
-  writer.flush();
-  const auto c = session.counters();
-  guard.reset();
-  io.stop();
-  io_thread.join();
-  writer.stop();
-  json j{{"device", o.device},
+  if (!*cap) return ctx.fail((*cap).error(), 2);
+  const auto& out = **cap;
+  const auto& c = out.counters;
+  json j{{"device", dev.id},
+         {"uri", dev.uri},
          {"worker", o.worker},
          {"profile", flow->device.id},
          {"journal", jfile.string()},
-         {"journal_session", session.journal_session_id()},
+         {"journal_session", out.journal_session},
          {"bytes", c.bytes},
-         {"samples", samples},
+         {"samples", out.samples},
          {"gap_samples", c.driver.gap_samples},
          {"word_crc_errors", c.driver.word_crc_errors},
          {"frame_errors", c.driver.frame_errors},
@@ -280,49 +439,107 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
          {"reordered", c.reordered},
          {"live_dropped", c.live_dropped}};
   j["manoeuvres"] = json::array();
-  for (const auto& m : manoeuvres)
+  for (const auto& m : out.manoeuvres)
     j["manoeuvres"].push_back({{"first_index", m.first_index},
                                {"last_index", m.last_index},
                                {"start_s", m.start_s},
                                {"end_s", m.end_s},
                                {"end", std::string(acquisition::to_string(m.end))}});
+  std::optional<RecordedExam> exam;
+  std::optional<Error> store_error;
+  if (!o.no_store) {
+    SpirometryStoreOptions so;
+    so.device_id = dev.id;
+    so.journal_file = jfile;
+    so.ambient_temp_c = o.temp_c;
+    so.ambient_pressure_kpa = o.pressure_kpa;
+    so.ambient_humidity_pct = o.humidity_pct;
+    so.technician = technician(ctx);
+    auto r = store_spirometry_capture(*storage->db, *storage->cfg, *tables, *storage->worker, out,
+                                      *flow, so, ctx.opts.user);
+    if (r) {
+      exam = std::move(*r);
+      j["exam"] = exam->exam_id;
+    } else {
+      store_error = r.error();
+    }
+    j["ambient"] = {{"temp_c", o.temp_c},
+                    {"pressure_kpa", o.pressure_kpa},
+                    {"humidity_pct", o.humidity_pct},
+                    {"assumed", !o.ambient_given}};
+  }
   if (ctx.json()) {
+    if (store_error) return ctx.fail(*store_error);
     ctx.out() << j.dump(2) << "\n";
-  } else {
-    ctx.out() << ctx.tr("Örnek: ", "Samples: ") << samples << ", " << ctx.tr("boşluk: ", "gaps: ")
-              << c.driver.gap_samples << ", CRC: " << c.driver.word_crc_errors << ", "
-              << ctx.tr("çerçeve hatası: ", "frame errors: ") << c.driver.frame_errors << ", "
-              << ctx.tr("çıkarma: ", "unplugs: ") << c.unplugs << "\n"
-              << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
-              << session.journal_session_id() << ")\n";
+    return 0;
+  }
+  ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c.bytes << ", " << ctx.tr("örnek: ", "samples: ")
+            << out.samples << ", " << ctx.tr("boşluk: ", "gaps: ") << c.driver.gap_samples
+            << ", CRC: " << c.driver.word_crc_errors << ", "
+            << ctx.tr("çerçeve hatası: ", "frame errors: ") << c.driver.frame_errors << ", "
+            << ctx.tr("çöp bayt: ", "garbage bytes: ") << c.driver.garbage_bytes << ", "
+            << ctx.tr("çıkarma: ", "unplugs: ") << c.unplugs << ", "
+            << ctx.tr("yeniden takma: ", "replugs: ") << c.replugs << "\n"
+            << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
+            << out.journal_session << ")\n";
+  if (store_error) return ctx.fail(*store_error);
+  if (exam) {
+    if (!o.ambient_given)
+      ctx.out() << ctx.tr("Ortam koşulları varsayıldı (", "Ambient conditions assumed (")
+                << o.temp_c << " °C, " << o.pressure_kpa << " kPa, "
+                << (ctx.turkish() ? "%" + fmt_number(o.humidity_pct)
+                                  : fmt_number(o.humidity_pct) + " %")
+                << ctx.tr("): --temp-c/--pressure-kpa/--humidity-pct ile verin\n",
+                          "): give --temp-c/--pressure-kpa/--humidity-pct\n");
+    ctx.out() << ctx.tr("Spirometri muayenesi #", "Spirometry exam #") << exam->exam_id << "\n";
+    for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
+      ctx.out() << "  " << line.get<std::string>() << "\n";
   }
   return 0;
 }
 
 int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   if (o.device.rfind("pc:", 0) == 0) return run_acquire_pc_audio(ctx, o);
-  auto prof = load_profile(ctx, o.profile.empty() ? "frye-fa12" : o.profile);
+  ResolvedDevice dev = resolve_device(ctx, o);
+  if (dev.uri.rfind("pc:", 0) == 0) return run_acquire_pc_audio(ctx, o);  // a configured pc: id
+  if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
+  const std::string prof_name = dev.profile.empty() ? "frye-fa12" : dev.profile;
+  auto prof = load_profile(ctx, prof_name);
   if (!prof) return ctx.fail(prof.error());
   auto* fipp = std::get_if<profile::FippProfile>(&*prof);
   if (!fipp)
     return ctx.fail(
         make_error("profile_wrong_family", "the profile is not a FIPP audiometer profile"));
+  auto storage = open_storage(ctx, o);
+  if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+  std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
+  if (!fipp->device.verified)
+    log << ctx.tr("UYARI: profil ", "WARNING: profile ") << fipp->device.id
+        << ctx.tr(" gerçek cihazda doğrulanmadı (", " is not verified on a real device (")
+        << joined(fipp->device.unverified)
+        << ctx.tr("): gerçek bir odyometre yanıt vermeyebilir\n",
+                  "): a real audiometer may not answer\n");
+
+  const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
+  const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
+  auto sim = start_sim_if_needed(ctx, o, dev, profile_path(ctx, prof_name), work_dir, {});
+  if (!sim) return ctx.fail(sim.error(), 2);
+
   boost::asio::io_context io;
   std::unique_ptr<drivers::UsbContext> usb;
   drivers::IoError why;
-  auto s = drivers::parse_serial_uri(o.device, &why);
+  auto s = drivers::parse_serial_uri(dev.uri, &why);
   if (!s) return ctx.fail(make_error(why.code, why.message));
-  if (o.device.find("baud=") == std::string::npos) s->baud_rate = fipp->serial.baud;
+  if (dev.uri.find("baud=") == std::string::npos) s->baud_rate = fipp->serial.baud;
   s->assert_dtr_rts = false;  // frye-fipp.md §1: do not depend on DTR/RTS
   drivers::SerialTransport port(io, *s);
-  const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
   std::error_code ec;
   if (!jfile.parent_path().empty()) fs::create_directories(jfile.parent_path(), ec);
   auto sink = acquisition::SqliteJournal::open(jfile);
   if (!sink) return ctx.fail(sink.error(), 2);
   acquisition::JournalWriter writer(**sink);
   writer.start();
-  auto sid = writer.begin_session({"cli", "fipp", o.device, fipp->device.id, o.worker});
+  auto sid = writer.begin_session({dev.id, "fipp", dev.uri, fipp->device.id, o.worker});
   if (!sid) return ctx.fail(sid.error(), 2);
   auto guard = boost::asio::make_work_guard(io);
   std::thread io_thread([&io] { io.run(); });
@@ -348,6 +565,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
     writer.stop();
     return code;
   };
+  const std::string started_at = utc_now_iso();
   if (auto st = driver.open(); !st)
     return finish(ctx.fail(make_error(st.error().code, st.error().message)));
   auto control = acquisition::FippAudiometerControl::connect(driver);
@@ -387,10 +605,15 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
       params,
       static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   auto r = audiometry::run_search(search, **control);
-  json j{{"device", o.device},
+  json j{{"device", dev.id},
+         {"uri", dev.uri},
          {"worker", o.worker},
          {"model", (*control)->model()},
-         {"journal", jfile.string()}};
+         {"journal", jfile.string()},
+         {"journal_session", *sid},
+         {"profile", fipp->device.id},
+         {"profile_verified", fipp->device.verified},
+         {"unverified", fipp->device.unverified}};
   j["thresholds"] = json::array();
   for (const auto& out : search.result().outcomes)
     j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
@@ -400,6 +623,22 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
                                {"inconsistent", out.inconsistent},
                                {"retest", out.retest}});
   if (!r) return finish(ctx.fail(r.error()));
+  const int code = finish(0);  // the audiometer is released before the database is written
+  std::optional<RecordedExam> exam;
+  if (!o.no_store) {
+    AudiometryMeta meta;
+    meta.device_id = dev.id;
+    meta.started_at = started_at;
+    meta.technician = technician(ctx);
+    meta.note = "FIPP " + (*control)->model() + " (" + dev.uri + "), profile " + fipp->device.id +
+                (fipp->device.verified ? "" : " (not verified)") +
+                ", raw journal:" + jfile.string() + "#" + std::to_string(*sid);
+    auto e = record_audiometry_exam(*storage->db, *storage->cfg, *storage->worker, search.result(),
+                                    meta, ctx.opts.user);
+    if (!e) return ctx.fail(e.error());
+    exam = std::move(*e);
+    j["exam"] = exam->exam_id;
+  }
   if (ctx.json()) {
     ctx.out() << j.dump(2) << "\n";
   } else {
@@ -408,35 +647,286 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
       ctx.out() << "  " << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
                 << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
                 << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+    if (exam) {
+      ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << exam->exam_id << "\n";
+      for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
+        ctx.out() << "  " << line.get<std::string>() << "\n";
+    }
   }
-  return finish(0);
+  return code;
+}
+
+// One result-sending device session (RecordSession + driver) until the collector has a result.
+template <typename Driver, typename Collector>
+struct ResultRun {
+  acquisition::RecordCounters counters;
+  std::int64_t journal_session = 0;
+  Collector collector;
+  std::string started_at;
+};
+
+template <typename Driver, typename Collector>
+Result<ResultRun<Driver, Collector>> receive_results(CliContext& ctx, const AcquireOptions& o,
+                                                     const ResolvedDevice& dev,
+                                                     const profile::SerialResultsProfile& prof,
+                                                     const fs::path& jfile, Collector collector,
+                                                     std::chrono::milliseconds settle) {
+  boost::asio::io_context io;
+  std::unique_ptr<drivers::UsbContext> usb;
+  TransportOptions to;
+  to.baud = prof.serial.baud;
+  to.assert_dtr_rts = false;  // none of the three needs DTR/RTS (TM262 uses RxD/TxD/GND only)
+  auto transport = make_transport(dev.uri, io, to, usb);
+  if (!transport) return transport.error();
+  std::error_code ec;
+  if (!jfile.parent_path().empty()) fs::create_directories(jfile.parent_path(), ec);
+  auto sink = acquisition::SqliteJournal::open(jfile);
+  if (!sink) return sink.error();
+  acquisition::JournalWriter writer(**sink);
+  writer.start();
+  auto guard = boost::asio::make_work_guard(io);
+  std::thread io_thread([&io] { io.run(); });
+
+  ResultRun<Driver, Collector> run{{}, 0, std::move(collector), utc_now_iso()};
+  std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
+  std::mutex mu;
+  auto last_record = std::chrono::steady_clock::now();
+  {
+    acquisition::RecordSession<Driver> session(
+        io, std::move(*transport), Driver(prof), writer,
+        {dev.id, prof.device.family, dev.uri, prof.device.id, o.worker});
+    session.on_record([&](const typename Driver::Frame& f) {
+      std::lock_guard lock(mu);
+      run.collector.add(f);
+      last_record = std::chrono::steady_clock::now();
+    });
+    session.on_status([&](const acquisition::SessionStatus& s) {
+      std::lock_guard lock(mu);
+      log << "[" << acquisition::to_string(s.state) << "] " << s.message << std::endl;
+    });
+    if (auto st = session.start(); !st) {
+      guard.reset();
+      io.stop();
+      io_thread.join();
+      writer.stop();
+      return st.error();
+    }
+    InterruptScope interrupts;
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::duration<double>(o.seconds > 0 ? o.seconds : 60.0);
+    while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+      {
+        std::lock_guard lock(mu);
+        if (run.collector.complete() && std::chrono::steady_clock::now() - last_record >= settle)
+          break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    session.stop();
+    writer.flush();
+    run.counters = session.counters();
+    run.journal_session = session.journal_session_id();
+  }
+  guard.reset();
+  io.stop();
+  io_thread.join();
+  writer.stop();
+  return run;
+}
+
+json counters_json(const acquisition::RecordCounters& c) {
+  return {{"bytes", c.bytes},     {"records", c.records},       {"decode_errors", c.decode_errors},
+          {"flagged", c.flagged}, {"duplicates", c.duplicates}, {"replies_sent", c.replies_sent},
+          {"unplugs", c.unplugs}, {"replugs", c.replugs},       {"errors", c.errors}};
+}
+
+int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
+  ResolvedDevice dev = resolve_device(ctx, o);
+  if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
+  if (dev.driver.empty())
+    if (auto n = sim_name(dev.uri)) dev.driver = *n;
+  if (dev.driver != "tm262" && dev.driver != "gsi61" && dev.driver != "vitalograph")
+    return ctx.fail(make_error("bad_driver",
+                               "--driver must be tm262, gsi61 or vitalograph (the devices that "
+                               "send finished results), not '" +
+                                   dev.driver + "'"));
+  const std::string prof_name = !dev.profile.empty()
+                                    ? dev.profile
+                                    : (dev.driver == "tm262"   ? "welch-allyn-tm262"
+                                       : dev.driver == "gsi61" ? "gsi61"
+                                                               : "vitalograph-lung-monitor");
+  auto prof = load_profile(ctx, prof_name);
+  if (!prof) return ctx.fail(prof.error());
+  auto* res = std::get_if<profile::SerialResultsProfile>(&*prof);
+  if (!res || res->device.family != dev.driver)
+    return ctx.fail(make_error("profile_wrong_family",
+                               prof_name + " is not a " + dev.driver + " device profile"));
+  std::vector<codec::Ear> order;
+  for (const auto& e : o.ears) {
+    if (e != "right" && e != "left")
+      return ctx.fail(make_error("bad_ear", "--ears takes right and/or left, not '" + e + "'"));
+    order.push_back(e == "right" ? codec::Ear::right : codec::Ear::left);
+  }
+  auto storage = open_storage(ctx, o);
+  if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+
+  const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
+  const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
+  auto sim = start_sim_if_needed(ctx, o, dev, profile_path(ctx, prof_name), work_dir, {});
+  if (!sim) return ctx.fail(sim.error(), 2);
+  std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
+  if (!res->device.verified)
+    log << ctx.tr("Not: profil ", "Note: profile ") << res->device.id
+        << ctx.tr(" doğrulanmadı (", " is not verified (") << joined(res->device.unverified)
+        << ")\n";
+
+  json j{{"device", dev.id},          {"uri", dev.uri},
+         {"driver", dev.driver},      {"worker", o.worker},
+         {"profile", res->device.id}, {"journal", jfile.string()}};
+  DeviceResultMeta meta;
+  meta.device_id = dev.id;
+  meta.profile = res->device.id;
+  meta.technician = technician(ctx);
+  std::optional<Result<RecordedExam>> stored;
+  std::vector<std::string> notes;
+  bool have_result = false;
+  const auto raw = [&](std::int64_t session) {
+    return "journal:" + jfile.string() + "#" + std::to_string(session);
+  };
+  if (dev.driver == "tm262") {
+    audiometry::AudiometerRange tm262_range;  // welch-allyn-tm262.md §3: −10…100 dB HL
+    tm262_range.max_db_hl = 100;
+    auto r = receive_results<drivers::Tm262Driver>(ctx, o, dev, *res, jfile,
+                                                   acquisition::Tm262AudiogramCollector{},
+                                                   std::chrono::milliseconds(0));
+    if (!r) return ctx.fail(r.error(), 2);
+    j["counters"] = counters_json(r->counters);
+    j["journal_session"] = r->journal_session;
+    notes = r->collector.notes();
+    have_result = r->collector.records_used() > 0;
+    meta.raw_source = raw(r->journal_session);
+    meta.started_at = r->started_at;
+    if (have_result && !o.no_store)
+      stored = record_device_audiogram(*storage->db, *storage->cfg, *storage->worker,
+                                       r->collector.audiogram(), meta, ctx.opts.user, tm262_range);
+  } else if (dev.driver == "gsi61") {
+    // The operator sends thresholds one by one; after both ears, wait 1.5 s for more.
+    auto r = receive_results<drivers::Gsi61Driver>(ctx, o, dev, *res, jfile,
+                                                   acquisition::Gsi61AudiogramCollector(order),
+                                                   std::chrono::milliseconds(1500));
+    if (!r) return ctx.fail(r.error(), 2);
+    j["counters"] = counters_json(r->counters);
+    j["journal_session"] = r->journal_session;
+    j["unverified_checksums"] = r->collector.unverified_checksums();
+    notes = r->collector.notes();
+    have_result = r->collector.records_used() > 0;
+    meta.raw_source = raw(r->journal_session);
+    meta.started_at = r->started_at;
+    meta.note = "GSI 61: ear taken from the test order " + joined(o.ears) +
+                " (the record's routing fields are unknown)";
+    if (r->collector.unverified_checksums() > 0)
+      meta.note += "; " + std::to_string(r->collector.unverified_checksums()) +
+                   " record(s) failed the unverified checksum rule H1";
+    if (have_result && !o.no_store)
+      stored = record_device_audiogram(*storage->db, *storage->cfg, *storage->worker,
+                                       r->collector.audiogram(), meta, ctx.opts.user);
+  } else {
+    auto r = receive_results<drivers::VitalographDriver>(ctx, o, dev, *res, jfile,
+                                                         acquisition::VitalographResultCollector{},
+                                                         std::chrono::milliseconds(0));
+    if (!r) return ctx.fail(r.error(), 2);
+    j["counters"] = counters_json(r->counters);
+    j["journal_session"] = r->journal_session;
+    notes = r->collector.notes();
+    have_result = r->collector.complete();
+    meta.raw_source = raw(r->journal_session);
+    meta.started_at = r->started_at;
+    if (const auto& fev = r->collector.result()) {
+      j["result"] = {{"fev1_l", fev->fev1_l},
+                     {"fev6_l", fev->fev6_l},
+                     {"fev1_fev6_ratio", fev->fev1_fev6_ratio},
+                     {"fef25_75_lps", fev->fef25_75_lps},
+                     {"good_test", fev->good_test},
+                     {"device_computed", true}};
+      if (!o.no_store)
+        stored = record_device_spirometry(*storage->db, *storage->worker, *fev, r->collector.data(),
+                                          meta, ctx.opts.user);
+    }
+  }
+  j["notes"] = notes;
+  const auto& c = j["counters"];
+  if (!ctx.json()) {
+    ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c["bytes"].get<std::uint64_t>() << ", "
+              << ctx.tr("kayıt: ", "records: ") << c["records"].get<std::uint64_t>() << ", "
+              << ctx.tr("çözme hatası: ", "decode errors: ")
+              << c["decode_errors"].get<std::uint64_t>() << ", " << ctx.tr("şüpheli: ", "flagged: ")
+              << c["flagged"].get<std::uint64_t>() << ", " << ctx.tr("çıkarma: ", "unplugs: ")
+              << c["unplugs"].get<std::uint64_t>() << "\n";
+    for (const auto& e : c["errors"]) ctx.out() << "  ! " << e.get<std::string>() << "\n";
+    for (const auto& n : notes) ctx.out() << "  - " << n << "\n";
+    ctx.out() << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
+              << j["journal_session"].get<std::int64_t>() << ")\n";
+  }
+  if (!have_result)
+    return ctx.fail(
+        make_error("no_result", "no usable result arrived from " + dev.uri +
+                                    ": send it again from the device (the raw bytes are kept in "
+                                    "the journal)"));
+  if (stored) {
+    if (!*stored) return ctx.fail((*stored).error());
+    j["exam"] = (**stored).exam_id;
+    if (!ctx.json()) {
+      ctx.out() << ctx.tr("Muayene #", "Exam #") << (**stored).exam_id << "\n";
+      for (const auto& line : (**stored).payload["summary"][ctx.turkish() ? "tr" : "en"])
+        ctx.out() << "  " << line.get<std::string>() << "\n";
+    }
+  }
+  if (ctx.json()) ctx.out() << j.dump(2) << "\n";
+  return 0;
 }
 
 }  // namespace
 
 void register_devices_commands(CLI::App& app, CliContext& ctx) {
-  auto* dev =
-      app.add_subcommand("devices", "Drivers, configured devices, and the devices plugged in");
+  auto* dev = app.add_subcommand(
+      "devices", "Drivers, device profiles, configured devices, and the devices plugged in");
   dev->callback([&ctx] { ctx.exit_code = run_devices(ctx); });
 
-  auto* acq = app.add_subcommand("acquire", "Run one acquisition session without the web UI");
+  auto* acq = app.add_subcommand(
+      "acquire", "Run one acquisition session without the web UI and store it as an exam");
   acq->require_subcommand(1);
-  for (const char* kind : {"spiro", "audio"}) {
+  for (const char* kind : {"spiro", "audio", "results"}) {
     auto o = std::make_shared<AcquireOptions>();
     o->kind = kind;
+    const std::string k = kind;
     auto* sub = acq->add_subcommand(
-        kind, std::string(kind) == "spiro" ? "Record a spirometer's raw flow"
-                                           : "Run the automated threshold search on an audiometer");
-    sub->add_option("--device", o->device, "serial:/dev/ttyUSB0, serial:usb:VID:PID, usb:VID:PID")
+        kind, k == "spiro"   ? "Record a spirometer's raw flow and store the spirometry"
+              : k == "audio" ? "Run the automated threshold search on an audiometer"
+                             : "Receive a result-sending device's records (TM262, GSI 61, "
+                               "Vitalograph) and store the result");
+    sub->add_option("--device", o->device,
+                    "a configured device id, or serial:/dev/ttyUSB0, serial:usb:VID:PID, "
+                    "usb:VID:PID, sim:NAME")
         ->required();
     sub->add_option("--worker", o->worker, "the worker being tested")->required();
     sub->add_option("--profile", o->profile, "device profile (config/devices/NAME.toml or a file)");
     sub->add_option("--journal", o->journal,
                     "raw journal file (default: raw-journal.db next to the database)");
-    if (std::string(kind) == "spiro") {
+    sub->add_flag("--no-store", o->no_store, "record the raw data only; store no exam");
+    sub->add_option("--devsim", o->devsim,
+                    "simulator program for sim: devices (default: built next to odyospiro)");
+    if (k == "spiro") {
       sub->add_option("--seconds", o->seconds, "stop after this many seconds (default: Ctrl-C)");
-      sub->callback([&ctx, o] { ctx.exit_code = run_acquire_spiro(ctx, *o); });
-    } else {
+      sub->add_option("--manoeuvres", o->manoeuvres,
+                      "stop after this many manoeuvres (default: 3 for sim:, else no limit)");
+      auto* t = sub->add_option("--temp-c", o->temp_c, "room temperature, °C (BTPS)");
+      auto* p = sub->add_option("--pressure-kpa", o->pressure_kpa, "barometric pressure, kPa");
+      auto* h = sub->add_option("--humidity-pct", o->humidity_pct, "relative humidity, %");
+      sub->callback([&ctx, o, t, p, h] {
+        o->ambient_given = t->count() + p->count() + h->count() > 0;
+        ctx.exit_code = run_acquire_spiro(ctx, *o);
+      });
+    } else if (k == "audio") {
       sub->add_option("--ears", o->ears, "right,left (default both)")->delimiter(',');
       sub->add_option("--frequencies", o->frequencies,
                       "Hz, must include 1000 (default: the full plan)")
@@ -445,6 +935,15 @@ void register_devices_commands(CLI::App& app, CliContext& ctx) {
       sub->add_option("--gap-ms", o->gap_ms, "shortest silent gap before a tone (default 1000)");
       sub->add_flag("--no-retest", o->no_retest, "skip the 1 kHz retest");
       sub->callback([&ctx, o] { ctx.exit_code = run_acquire_audio(ctx, *o); });
+    } else {
+      sub->add_option("--driver", o->driver,
+                      "tm262 | gsi61 | vitalograph (default: the configured device's driver, or "
+                      "the sim: name)");
+      sub->add_option("--seconds", o->seconds, "give up after this many seconds (default 60)");
+      sub->add_option("--ears", o->ears,
+                      "GSI 61: the order the operator tested the ears in (default right,left)")
+          ->delimiter(',');
+      sub->callback([&ctx, o] { ctx.exit_code = run_acquire_results(ctx, *o); });
     }
   }
 }

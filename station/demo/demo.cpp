@@ -1,11 +1,5 @@
 #include "station/demo/demo.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <iomanip>
 #include <ostream>
@@ -16,6 +10,7 @@
 #include "acquisition/audiometry/simulated_listener.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
 #include "station/devices/profiles.hpp"
+#include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
 #include "station/evaluation/worker_evaluation.hpp"
 #include "station/exams/audiometry_exam.hpp"
@@ -26,8 +21,6 @@
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
-
-extern char** environ;
 
 namespace odyo::station {
 namespace {
@@ -62,56 +55,6 @@ const std::vector<DemoWorker>& demo_workers() {
   };
   return list;
 }
-
-std::filesystem::path default_devsim() {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "devsim";
-  return self.parent_path().parent_path() / "tools" / "devsim" / "devsim";
-}
-
-// The simulator as a child process, stopped (SIGTERM, then SIGKILL) when this goes out of scope.
-class ChildProcess {
- public:
-  // The child's output goes to `log_file` (the demo's own output stays readable).
-  static Result<ChildProcess> spawn(const std::vector<std::string>& argv,
-                                    const std::filesystem::path& log_file) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      return make_error("demo_simulator", "cannot start the device simulator " + argv[0] +
-                                              ": build it (./odyo build) or pass --devsim PATH");
-    }
-    return ChildProcess(pid);
-  }
-  ChildProcess(ChildProcess&& o) noexcept : pid_(o.pid_) { o.pid_ = 0; }
-  ChildProcess& operator=(ChildProcess&&) = delete;
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  ~ChildProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  [[nodiscard]] bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-
- private:
-  explicit ChildProcess(pid_t pid) : pid_(pid) {}
-  pid_t pid_;
-};
 
 Result<void> ensure_user(Database& db, const StationConfig& cfg, const NewUser& u,
                          const std::string& actor) {
@@ -187,28 +130,16 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
   if (flow == nullptr)
     return make_error("demo_profile", "sfm3000-serial is not a flow-stream profile");
-  std::error_code ec;
-  std::filesystem::create_directories(o.work_dir, ec);
-  const auto link = o.work_dir / ("demo-spiro-" + std::to_string(::getpid()));
   const std::string script = "quiet:1,normal,quiet:2,normal,quiet:2,normal,quiet:2";
-  const auto devsim = o.devsim.empty() ? default_devsim() : o.devsim;
-  out << T("Spirometri: simülatör ", "Spirometry: simulator ") << devsim.filename().string()
-      << " → serial:" << link.string() << "\n";
-  auto sim =
-      ChildProcess::spawn({devsim.string(), "spiro", "--profile",
-                           (cfg.config_dir / "devices" / "sfm3000-bypass5-serial.toml").string(),
-                           "--link", link.string(), "--script", script},
-                          o.work_dir / "devsim.log");
+  auto sim = start_simulator({"spirometer",
+                              o.devsim,
+                              cfg.config_dir / "devices" / "sfm3000-bypass5-serial.toml",
+                              o.work_dir,
+                              {"--script", script}});
   if (!sim) return sim.error();
-  for (int i = 0; i < 100 && !std::filesystem::exists(link, ec); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (!std::filesystem::exists(link, ec)) {
-    return make_error("demo_simulator",
-                      "the spirometer simulator did not open its port " + link.string());
-  }
+  out << T("Spirometri: simülatör ", "Spirometry: simulator ") << "devsim → " << sim->uri << "\n";
   SpirometryCaptureOptions co;
-  co.uri = "serial:" + link.string();
+  co.uri = sim->uri;
   co.device_profile = *flow;
   co.journal_file = o.work_dir / "raw-journal.db";
   co.meta = acquisition::SessionMeta{"spiro-sim", "flowstream", co.uri, flow->device.id,
@@ -216,30 +147,20 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   co.seconds = 40;
   co.log = [&](const std::string& line) { out << "  " << line << "\n"; };
   co.enough = [](std::size_t n) { return n >= 3; };
-  const std::string started_at = utc_now_iso();
   auto cap = capture_spirometry(co);
   if (!cap) return cap.error();
   out << "  " << cap->samples << T(" örnek, ", " samples, ") << cap->manoeuvres.size()
       << T(" manevra, ", " manoeuvres, ") << cap->counters.driver.word_crc_errors << " CRC, "
       << cap->counters.driver.gap_samples << T(" kayıp örnek", " lost samples") << "\n";
-  SpirometryCapture capture;
-  for (const auto& m : cap->manoeuvres) {
-    std::vector<double> f;
-    f.reserve(m.samples.size());
-    for (const auto& s : m.samples) f.push_back(s.flow_lps);
-    capture.manoeuvres_flow_lps.push_back(std::move(f));
-  }
-  capture.sample_rate_hz = flow->sample_rate_hz;
-  capture.ambient_temp_c = 22.0;
-  capture.ambient_pressure_kpa = 100.8;
-  capture.ambient_humidity_pct = 45.0;
-  capture.device_id = "spiro-sim";
-  capture.profile = flow->device.id;
-  capture.raw_source =
-      "journal:" + co.journal_file.string() + "#" + std::to_string(cap->journal_session);
-  capture.started_at = started_at;
-  capture.technician = "teknisyen";
-  auto spiro = record_spirometry_exam(db, cfg, *tables, spiro_worker, capture, "teknisyen");
+  SpirometryStoreOptions so;
+  so.device_id = "spiro-sim";
+  so.journal_file = co.journal_file;
+  so.ambient_temp_c = 22.0;
+  so.ambient_pressure_kpa = 100.8;
+  so.ambient_humidity_pct = 45.0;
+  so.technician = "teknisyen";
+  auto spiro =
+      store_spirometry_capture(db, cfg, *tables, spiro_worker, *cap, *flow, so, "teknisyen");
   if (!spiro) return spiro.error();
   outcome.spirometry_exam = spiro->exam_id;
 

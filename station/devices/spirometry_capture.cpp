@@ -10,15 +10,18 @@
 
 #include "acquisition/journal/journal_writer.hpp"
 #include "acquisition/journal/sqlite_journal.hpp"
-#include "drivers/transport/serial_transport.hpp"
+#include "station/devices/device_transport.hpp"
+#include "station/storage/database.hpp"
 
 namespace odyo::station {
 
 Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptions& o) {
-  drivers::IoError why;
-  auto serial = drivers::parse_serial_uri(o.uri, &why);
-  if (!serial) return make_error(why.code, why.message);
-  if (o.uri.find("baud=") == std::string::npos) serial->baud_rate = o.device_profile.serial.baud;
+  boost::asio::io_context io;
+  std::unique_ptr<drivers::UsbContext> usb;
+  TransportOptions to;
+  to.flow = &o.device_profile;
+  auto transport = make_transport(o.uri, io, to, usb);
+  if (!transport) return transport.error();
 
   std::error_code ec;
   if (o.journal_file.has_parent_path())
@@ -28,7 +31,6 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
   acquisition::JournalWriter writer(**sink);
   writer.start();
 
-  boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
   std::thread io_thread([&io] { io.run(); });
   const auto shut_down = [&] {
@@ -37,7 +39,9 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     io_thread.join();
   };
 
-  acquisition::FlowSession session(io, std::make_unique<drivers::SerialTransport>(io, *serial),
+  SpirometryCaptureOutcome out;
+  out.started_at = utc_now_iso();
+  acquisition::FlowSession session(io, std::move(*transport),
                                    drivers::FlowStreamDriver(o.device_profile), writer, o.meta);
   std::mutex log_mu;
   session.set_status_callback([&](const acquisition::SessionStatus& s) {
@@ -51,29 +55,77 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     return st.error();
   }
 
-  SpirometryCaptureOutcome out;
   acquisition::ManoeuvreSegmenter segmenter;
+  auto last_data = std::chrono::steady_clock::now();
+  std::size_t reported = 0;
+  const auto report = [&] {
+    for (; reported < out.manoeuvres.size(); ++reported) {
+      if (!o.on_manoeuvre) continue;
+      std::lock_guard lock(log_mu);
+      o.on_manoeuvre(out.manoeuvres[reported], reported);
+    }
+  };
   const auto drain = [&] {
     while (auto block = session.analysis_queue().pop()) {
       out.samples += block->samples.size();
       segmenter.push(block->samples, out.manoeuvres);
+      last_data = std::chrono::steady_clock::now();
     }
+    if (segmenter.in_manoeuvre() &&
+        std::chrono::steady_clock::now() - last_data > std::chrono::seconds(1))
+      segmenter.end_of_stream(out.manoeuvres);
+    report();
   };
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.seconds);
-  while (std::chrono::steady_clock::now() < until) {
+  while (o.seconds <= 0 || std::chrono::steady_clock::now() < until) {
     drain();
     if (o.enough && o.enough(out.manoeuvres.size())) break;
+    if (o.stop && o.stop()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   session.stop();
   drain();
   segmenter.end_of_stream(out.manoeuvres);
+  report();
   writer.flush();
   out.counters = session.counters();
   out.journal_session = session.journal_session_id();
   shut_down();
   writer.stop();
   return out;
+}
+
+Result<RecordedExam> store_spirometry_capture(Database& db, const StationConfig& cfg,
+                                              const spirometry::ReferenceTables& tables,
+                                              const Worker& worker,
+                                              const SpirometryCaptureOutcome& cap,
+                                              const profile::FlowStreamProfile& device_profile,
+                                              const SpirometryStoreOptions& o,
+                                              const std::string& actor) {
+  if (cap.manoeuvres.empty()) {
+    return make_error("no_manoeuvre",
+                      "no manoeuvre was recorded, so there is nothing to analyse; the raw bytes "
+                      "are kept in the journal (session " +
+                          std::to_string(cap.journal_session) + ")");
+  }
+  SpirometryCapture capture;
+  for (const auto& m : cap.manoeuvres) {
+    std::vector<double> f;
+    f.reserve(m.samples.size());
+    for (const auto& s : m.samples) f.push_back(s.flow_lps);
+    capture.manoeuvres_flow_lps.push_back(std::move(f));
+  }
+  capture.sample_rate_hz = device_profile.sample_rate_hz;
+  capture.ambient_temp_c = o.ambient_temp_c;
+  capture.ambient_pressure_kpa = o.ambient_pressure_kpa;
+  capture.ambient_humidity_pct = o.ambient_humidity_pct;
+  capture.device_id = o.device_id;
+  capture.profile = device_profile.device.id;
+  capture.raw_source =
+      "journal:" + o.journal_file.string() + "#" + std::to_string(cap.journal_session);
+  capture.started_at = cap.started_at;
+  capture.technician = o.technician;
+  return record_spirometry_exam(db, cfg, tables, worker, capture, actor);
 }
 
 }  // namespace odyo::station

@@ -1,9 +1,11 @@
 #pragma once
-// One spirometry capture from a raw-flow device: the real transport, flow-stream driver and
-// acquisition session (raw journal first, sample clock, analysis queue), cut into manoeuvres by
-// the segmenter. Runs for a fixed time or until `stop` returns true. Used by `odyospiro demo`
-// (against the devsim simulator on a pty) and by `odyospiro acquire spiro`.
-// Thread-safety: call from one thread; it owns its io_context and I/O thread.
+// One spirometry capture from a raw-flow device: the real transport (serial, pty or USB),
+// flow-stream driver and acquisition session (raw journal first, sample clock, analysis queue),
+// cut into manoeuvres by the segmenter; then, with store_spirometry_capture(), the manoeuvres as
+// a spirometry exam of the worker (station/exams record_spirometry_exam: BTPS, ATS/ERS indices,
+// quality, reference values). Used by `odyospiro demo` (the devsim simulator on a pty) and by
+// `odyospiro acquire spiro` (any device URI).
+// Thread-safety: call from one thread; capture owns its io_context and I/O thread.
 
 #include <cstdint>
 #include <filesystem>
@@ -15,17 +17,21 @@
 #include "acquisition/session/flow_session.hpp"
 #include "analysis/core/result.hpp"
 #include "drivers/profile/profile.hpp"
+#include "station/exams/spirometry_exam.hpp"
 
 namespace odyo::station {
 
 struct SpirometryCaptureOptions {
-  std::string uri;  // serial:PATH (pty or tty)
+  std::string uri;  // serial:PATH (pty or tty), serial:usb:VID:PID, usb:VID:PID
   profile::FlowStreamProfile device_profile;
   std::filesystem::path journal_file;  // raw journal (SQLite)
   acquisition::SessionMeta meta;
-  double seconds = 10;                                 // capture length
+  double seconds = 10;                                 // capture length; <= 0: until `stop`
   std::function<void(const std::string&)> log;         // status lines for the technician
   std::function<bool(std::size_t manoeuvres)> enough;  // optional: stop early
+  std::function<bool()> stop;                          // optional: e.g. Ctrl-C
+  // Optional: each manoeuvre as soon as it is closed (number from 0).
+  std::function<void(const acquisition::Manoeuvre&, std::size_t)> on_manoeuvre;
 };
 
 struct SpirometryCaptureOutcome {
@@ -33,8 +39,28 @@ struct SpirometryCaptureOutcome {
   acquisition::SessionCounters counters;
   std::int64_t journal_session = 0;
   std::uint64_t samples = 0;
+  std::string started_at;  // ISO 8601 UTC, when the session started
 };
 
+// A device that stops sending (or is unplugged) in the middle of a blow: after 1 s of silence the
+// open manoeuvre is closed as "signal_lost", so the technician sees it at once.
 Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptions& o);
+
+struct SpirometryStoreOptions {
+  std::string device_id;  // station device id (config [[devices]]) or the URI
+  std::filesystem::path journal_file;
+  double ambient_temp_c = 20.0, ambient_pressure_kpa = 101.3, ambient_humidity_pct = 50.0;
+  std::string technician;
+};
+
+// The captured manoeuvres as a spirometry exam (raw source: the journal session). Error
+// "no_manoeuvre" when nothing was blown.
+Result<RecordedExam> store_spirometry_capture(Database& db, const StationConfig& cfg,
+                                              const spirometry::ReferenceTables& tables,
+                                              const Worker& worker,
+                                              const SpirometryCaptureOutcome& cap,
+                                              const profile::FlowStreamProfile& device_profile,
+                                              const SpirometryStoreOptions& o,
+                                              const std::string& actor);
 
 }  // namespace odyo::station

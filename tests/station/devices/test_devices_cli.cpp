@@ -75,7 +75,7 @@ TEST(DevicesCli, AcquireSpiroRecordsAndSegments) {
   devsim::SpiroSimulator sim(*prof, *script, dir / "tty");
   ASSERT_TRUE(sim.start(&why)) << why;
   auto r = run("--json acquire spiro --device serial:" + (dir / "tty").string() +
-               " --worker W-7 --seconds 5 --journal " + (dir / "j.db").string());
+               " --worker W-7 --seconds 5 --no-store --journal " + (dir / "j.db").string());
   sim.stop();
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = json::parse(r.out, nullptr, false);
@@ -112,7 +112,7 @@ TEST(DevicesCli, AcquireAudioRunsTheSearchOnTheFippAudiometer) {
   ASSERT_TRUE(sim.start(&why)) << why;
   auto r = run("--json acquire audio --device serial:" + (dir / "tty").string() +
                " --worker W-7 --ears right --frequencies 1000 --tone-ms 300 --gap-ms 150 "
-               "--no-retest --journal " +
+               "--no-retest --no-store --journal " +
                (dir / "j.db").string());
   sim.stop();
   ASSERT_EQ(r.exit_code, 0) << r.out;

@@ -1,0 +1,104 @@
+#include "station/devices/simulator.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+extern char** environ;
+
+namespace odyo::station {
+
+namespace fs = std::filesystem;
+
+Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
+                                         const fs::path& log_file) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    return make_error("sim_failed", "cannot start the device simulator " + argv[0] +
+                                        ": build it (./odyo build) or pass --devsim PATH");
+  }
+  return ChildProcess(pid);
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  for (int i = 0; i < 50; ++i) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+}
+
+bool ChildProcess::running() const {
+  if (pid_ <= 0) return false;
+  if (::waitpid(pid_, nullptr, WNOHANG) == 0) return true;
+  pid_ = 0;  // reaped (or not ours): never signal that number again
+  return false;
+}
+
+fs::path default_devsim() {
+  std::error_code ec;
+  const auto self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "devsim";
+  return self.parent_path().parent_path() / "tools" / "devsim" / "devsim";
+}
+
+const std::vector<std::string>& simulator_names() {
+  static const std::vector<std::string> n{"spirometer", "audiometer", "tm262", "gsi61",
+                                          "vitalograph"};
+  return n;
+}
+
+Result<RunningSimulator> start_simulator(const SimulatorRequest& r) {
+  std::vector<std::string> argv{r.devsim.empty() ? default_devsim().string() : r.devsim.string()};
+  if (r.name == "spirometer") {
+    argv.insert(argv.end(), {"spiro", "--profile", r.profile_file.string()});
+  } else if (r.name == "audiometer") {
+    argv.insert(argv.end(), {"audio", "--profile", r.profile_file.string()});
+  } else if (r.name == "tm262" || r.name == "gsi61" || r.name == "vitalograph") {
+    argv.insert(argv.end(), {"results", "--driver", r.name});
+  } else {
+    std::string names;
+    for (const auto& n : simulator_names()) names += (names.empty() ? "" : ", ") + n;
+    return make_error("sim_unknown",
+                      "there is no simulated device 'sim:" + r.name + "': use one of " + names);
+  }
+  std::error_code ec;
+  fs::create_directories(r.work_dir, ec);
+  static std::atomic<int> counter{0};
+  const fs::path link = r.work_dir / ("sim-" + r.name + "-" + std::to_string(::getpid()) + "-" +
+                                      std::to_string(counter++));
+  argv.insert(argv.end(), {"--link", link.string()});
+  argv.insert(argv.end(), r.extra_args.begin(), r.extra_args.end());
+  auto child = ChildProcess::spawn(argv, r.work_dir / "devsim.log");
+  if (!child) return child.error();
+  for (int i = 0; i < 100 && !fs::exists(link, ec); ++i) {
+    if (!child->running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!fs::exists(link, ec)) {
+    return make_error("sim_failed", "the simulated " + r.name + " did not open its port " +
+                                        link.string() + " (see " +
+                                        (r.work_dir / "devsim.log").string() + ")");
+  }
+  return RunningSimulator{std::move(*child), link, "serial:" + link.string()};
+}
+
+}  // namespace odyo::station
