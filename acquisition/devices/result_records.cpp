@@ -38,6 +38,13 @@ codec::Audiogram Tm262AudiogramCollector::audiogram() const {
   return a;
 }
 
+std::string Tm262AudiogramCollector::source_text() const {
+  std::string s;
+  for (const auto* r : {&right_, &left_})
+    if (*r) s += (*r)->text + "\r\n";
+  return s;
+}
+
 Gsi61AudiogramCollector::Gsi61AudiogramCollector(std::vector<codec::Ear> ear_order)
     : order_(std::move(ear_order)) {}
 
@@ -88,6 +95,7 @@ void Gsi61AudiogramCollector::add(const codec::gsi61::Frame& f) {
   p.threshold_db_hl = t.channel1_hl_db;
   p.note = "GSI 61 channel 1 HL; ear by test order";
   points_.push_back(p);
+  source_ += f.text + "\r\n";
   ++used_;
 }
 

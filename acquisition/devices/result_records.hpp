@@ -27,6 +27,8 @@ class Tm262AudiogramCollector {
   [[nodiscard]] bool complete() const { return right_.has_value() && left_.has_value(); }
   [[nodiscard]] std::size_t records_used() const { return used_; }
   [[nodiscard]] codec::Audiogram audiogram() const;  // both ears' points
+  // The records used, as received (each followed by CR LF): the exam's raw recording.
+  [[nodiscard]] std::string source_text() const;
   [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
 
  private:
@@ -52,10 +54,13 @@ class Gsi61AudiogramCollector {
   [[nodiscard]] std::size_t records_used() const { return used_; }
   [[nodiscard]] std::size_t unverified_checksums() const { return unverified_; }
   [[nodiscard]] codec::Audiogram audiogram() const;
+  // The records used, as received (each followed by CR LF): the exam's raw recording.
+  [[nodiscard]] const std::string& source_text() const { return source_; }
   [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   std::vector<codec::Ear> order_;
+  std::string source_;
   std::size_t ear_index_ = 0;
   std::vector<codec::AudiogramPoint> points_;
   std::vector<int> current_ear_hz_;

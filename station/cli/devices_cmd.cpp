@@ -806,6 +806,8 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
     have_result = r->collector.records_used() > 0;
     meta.raw_source = raw(r->journal_session);
     meta.started_at = r->started_at;
+    meta.source_format = "tm262";
+    meta.source_text = r->collector.source_text();
     if (have_result && !o.no_store)
       stored = record_device_audiogram(*storage->db, *storage->cfg, *storage->worker,
                                        r->collector.audiogram(), meta, ctx.opts.user, tm262_range);
@@ -827,6 +829,8 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
     if (r->collector.unverified_checksums() > 0)
       meta.note += "; " + std::to_string(r->collector.unverified_checksums()) +
                    " record(s) failed the unverified checksum rule H1";
+    meta.source_format = "gsi61";
+    meta.source_text = r->collector.source_text();
     if (have_result && !o.no_store)
       stored = record_device_audiogram(*storage->db, *storage->cfg, *storage->worker,
                                        r->collector.audiogram(), meta, ctx.opts.user);

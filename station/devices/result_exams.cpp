@@ -17,14 +17,17 @@ Result<RecordedExam> record_device_audiogram(Database& db, const StationConfig& 
                                              const audiometry::AudiometerRange& range) {
   auto imported = audiometry::import_audiogram(in, range);
   if (!imported) return imported.error();
-  audiometry::SearchResult result;  // no search: the device's operator found the thresholds
-  result.audiogram = imported->audiogram;
-  result.complete = true;
-  std::string note = "imported from the device (" + imported->source + ", profile " + meta.profile +
-                     ", raw " + meta.raw_source + ")";
-  if (!meta.note.empty()) note += "; " + meta.note;
-  return record_audiometry_exam(db, cfg, worker, result,
-                                {meta.device_id, meta.started_at, meta.technician, note}, actor);
+  AudiometryMeta m;
+  m.device_id = meta.device_id;
+  m.started_at = meta.started_at;
+  m.technician = meta.technician;
+  m.note = "received from the device (profile " + meta.profile + ", raw " + meta.raw_source + ")";
+  if (!meta.note.empty()) m.note += "; " + meta.note;
+  m.source_format = meta.source_format;
+  m.source_file = meta.raw_source;
+  m.source_description = imported->source;
+  m.source_bytes.assign(meta.source_text.begin(), meta.source_text.end());
+  return record_audiogram_exam(db, cfg, worker, imported->audiogram, m, actor);
 }
 
 Result<RecordedExam> record_device_spirometry(Database& db, const Worker& worker,

@@ -2,8 +2,7 @@
 // Results a device computed itself, stored as exams of the worker:
 //  - an audiogram delivered by a TM262 or GSI 61 (acquisition/devices/result_records), imported
 //    with audiometry::import_audiogram (every point's provenance "imported") and stored through
-//    station/exams record_audiometry_exam — no search took place, so the stored search block has
-//    0 presentations and the exam note says where the audiogram came from;
+//    station/exams record_audiogram_exam, the records as received kept as its raw recording;
 //  - a Vitalograph Lung Monitor blow (FEV1, FEV6, FEV1/FEV6, FEF25-75): stored as a spirometry
 //    exam whose result holds the values exactly as the device delivered them, marked
 //    device-computed and screening-only (vitalograph-lung-monitor.md: no curve, no FVC, BTPS
@@ -27,7 +26,9 @@ struct DeviceResultMeta {
   std::string raw_source;  // "journal:FILE#SESSION"
   std::string started_at;  // ISO 8601, when the station received it
   std::string technician;
-  std::string note;  // what the station decided on the way (ear by test order, …)
+  std::string note;           // what the station decided on the way (ear by test order, …)
+  std::string source_format;  // tm262 | gsi61: the audiogram's raw recording codec
+  std::string source_text;    // the records used, as received: the exam's raw recording
 };
 
 // Errors: whatever import_audiogram rejects (a missing ear, a level off the 5 dB step).

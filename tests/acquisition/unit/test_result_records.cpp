@@ -49,6 +49,7 @@ TEST(Gsi61AudiogramCollector, EarFollowsTheTestOrderAndSwitchesWhenAFrequencyCom
   EXPECT_DOUBLE_EQ(*point(a, codec::Ear::left, 2000)->threshold_db_hl, 30.0);
   EXPECT_DOUBLE_EQ(*point(a, codec::Ear::right, 1000)->threshold_db_hl, 15.0);
   EXPECT_DOUBLE_EQ(*point(a, codec::Ear::right, 500)->threshold_db_hl, 10.0);
+  EXPECT_EQ(c.source_text().size(), 4u * 44u);  // four 44-byte type 1 records, CR LF kept
   // A third pass has no ear left: noted, not used.
   c.add(gsi(500, 100));
   EXPECT_EQ(c.records_used(), 4u);

@@ -95,6 +95,9 @@ TEST(AcquireStoreCli, ResultsFromTheTm262StoreAnImportedAudiogram) {
   EXPECT_EQ(a["right"]["4000"]["level_db_hl"], 45) << a.dump();
   EXPECT_EQ(a["left"]["4000"]["level_db_hl"], 55);
   EXPECT_EQ(a["left"]["4000"]["provenance"], "imported");
+  EXPECT_EQ(e["results"][0]["payload"]["procedure"], "imported audiogram");
+  ASSERT_EQ(e["recordings"].size(), 1u);        // the two records as received
+  EXPECT_EQ(e["recordings"][0]["bytes"], 120);  // 2 × 60 bytes (tm262.md §3)
 }
 
 // sim:gsi61: one type 1 record per threshold, right ear first (the default test order).
