@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -73,14 +74,21 @@ IoStatus HidrawButton::events_until(ButtonClock::time_point until, std::vector<B
   if (fd_ < 0) return IoError{"device_gone", "response button " + path_ + " is not open"};
   for (;;) {
     const auto now = ButtonClock::now();
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+    // `until` may be long past (poll_events passes time_point::min()): no subtraction then, it
+    // would overflow into a wait of weeks.
+    const long long left =
+        until <= now ? 0
+                     : std::chrono::ceil<std::chrono::milliseconds>(until - now).count();  // NOLINT
     pollfd p{fd_, POLLIN, 0};
-    const int rc = ::poll(&p, 1, left > 0 ? static_cast<int>(left) : 0);
+    const int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1'000'000)));
     if (rc < 0) {
       if (errno == EINTR) continue;
       return IoError{"device_gone", "poll on " + path_ + " failed: " + std::strerror(errno)};
     }
-    if (rc == 0) return {};  // `until` reached, nothing more
+    if (rc == 0) {
+      if (ButtonClock::now() >= until) return {};  // `until` reached, nothing more
+      continue;
+    }
     if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (p.revents & POLLIN) == 0)
       return IoError{"device_gone", "response button " + path_ +
                                         " was unplugged: the test is paused; plug it back in"};
