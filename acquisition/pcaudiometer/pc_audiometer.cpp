@@ -16,6 +16,23 @@ Error device_error(const drivers::IoError& e) {
 
 }  // namespace
 
+std::string_view to_string(PressVerdict v) {
+  switch (v) {
+    case PressVerdict::response:
+      return "response";
+    case PressVerdict::too_early:
+      return "too_early";
+    case PressVerdict::too_late:
+      return "too_late";
+  }
+  return "response";
+}
+
+bool ToneRecord::responded() const {
+  return std::any_of(responses.begin(), responses.end(),
+                     [](const auto& r) { return r.verdict == PressVerdict::response; });
+}
+
 PcAudiometer::PcAudiometer(PcAudiometerConfig config, drivers::audio::AudioSink& sink,
                            drivers::hid::ButtonSource& button, AudioTime origin)
     : config_(std::move(config)), sink_(sink), button_(button), origin_(origin) {}
@@ -33,7 +50,7 @@ AudioTime PcAudiometer::time_of_frame(std::int64_t frame) const {
 }
 
 AudioTime PcAudiometer::now() const {
-  return time_of_frame(sink_.frames_written());
+  return config_.clock_write_time ? AudioClock::now() : time_of_frame(sink_.frames_written());
 }
 
 Result<void> PcAudiometer::set_ear(Ear ear) {
@@ -76,7 +93,8 @@ Result<LevelRange> PcAudiometer::level_range(int frequency_hz, Transducer transd
 
 Result<void> PcAudiometer::write(std::span<const std::int32_t> words) {
   if (auto st = sink_.write(words); !st) return device_error(st.error());
-  if (config_.pace_to_clock) std::this_thread::sleep_until(now() - config_.pace_lead);
+  if (config_.pace_to_clock)  // by stream time: now() is the clock itself when paced
+    std::this_thread::sleep_until(time_of_frame(sink_.frames_written()) - config_.pace_lead);
   return {};
 }
 
@@ -119,7 +137,12 @@ Result<AudioTime> PcAudiometer::present(std::chrono::milliseconds duration) {
   ToneRecord rec;
   rec.index = static_cast<int>(journal_.size()) + 1;
   rec.onset_frame = sink_.frames_written();
-  rec.onset = time_of_frame(rec.onset_frame);
+  // Read just before the onset frame is written: what is queued ahead of it, and when.
+  rec.output_latency_frames = sink_.output_latency_frames();
+  const AudioTime written =
+      config_.clock_write_time ? AudioClock::now() : time_of_frame(rec.onset_frame);
+  rec.onset = written + std::chrono::duration_cast<AudioClock::duration>(std::chrono::nanoseconds(
+                            rec.output_latency_frames * 1'000'000'000LL / config_.sample_rate_hz));
   rec.ear = ear_;
   rec.frequency_hz = frequency_hz_;
   rec.level_db_hl = level_db_hl_;
@@ -131,7 +154,12 @@ Result<AudioTime> PcAudiometer::present(std::chrono::milliseconds duration) {
 }
 
 Result<std::vector<ResponseEvent>> PcAudiometer::collect_responses(AudioTime until) {
-  const auto since = until - origin_;
+  // Paced, the stream is kept `pace_lead` ahead of the clock: silence is written up to `until` +
+  // the lead, which (paced) returns when the clock reaches `until`. Waiting for the button
+  // without writing would let a real device's buffer run dry, and would start the next tone
+  // from an empty stream, in a burst instead of in real time.
+  const auto since =
+      until - origin_ + (config_.pace_to_clock ? config_.pace_lead : AudioClock::duration{});
   const auto frame = std::chrono::duration_cast<std::chrono::nanoseconds>(since).count() *
                      config_.sample_rate_hz / 1'000'000'000LL;
   if (auto r = fill_silence_until(frame); !r) return r.error();
@@ -163,9 +191,13 @@ Result<std::vector<ResponseEvent>> PcAudiometer::collect_responses(AudioTime unt
   for (const auto& r : out) {
     for (auto it = journal_.rbegin(); it != journal_.rend(); ++it) {
       if (r.pressed >= it->onset) {
-        it->responses.push_back(
-            {r.pressed, r.released,
-             std::chrono::duration_cast<std::chrono::milliseconds>(r.pressed - it->onset)});
+        const auto after_onset = r.pressed - it->onset;
+        const PressVerdict v = after_onset < config_.min_reaction      ? PressVerdict::too_early
+                               : after_onset > config_.response_window ? PressVerdict::too_late
+                                                                       : PressVerdict::response;
+        it->responses.push_back({r.pressed, r.released,
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(after_onset),
+                                 v});
         break;
       }
     }

@@ -4,12 +4,21 @@
 // response button). Calibration (dB HL → digital level) comes in as a table; the station loads
 // and checks the calibration file, its expiry and the daily listening check before building one.
 //
-// Clock: the output is one continuous stream — tones and the silence between them — so time is
-// the stream's sample position: now() = origin + frames written / fs. On a real device the
-// blocking writes pace the stream in real time, so this is steady_clock time (the button's clock)
-// up to the device's buffer delay; on ALSA's non-real-time `file` PCM the same code runs as fast
-// as the disk, and tone onsets stay exact to the sample. collect_responses(until) fills the
-// stream with silence up to `until`, then takes the button's edges up to `until`.
+// Clock: the output is one continuous stream — tones and the silence between them — so stream
+// time is the sample position: t(n) = origin + n / fs. Without `pace_to_clock` (tests with an
+// in-memory sink) that is the whole clock: now() = t(frames written), and collect_responses(until)
+// fills the stream with silence up to `until`, then takes the button's edges up to `until`.
+// The station paces the stream (`pace_to_clock`, with `clock_write_time`): it is written no
+// further than `pace_lead` ahead of steady_clock (the button's clock), so ALSA's non-real-time
+// `file` PCM runs in real time like a sound card; now() is steady_clock, and collect_responses
+// keeps writing silence up to `until` + the lead — the stream never stops while the button is
+// awaited (a real device's buffer would run dry; the next tone would start in a burst).
+//
+// Tone onsets are when the tone leaves the output, not when it is written: the onset frame's write
+// time plus the sink's output latency (snd_pcm_delay, or the configured buffer for a PCM that
+// reports none). The write time is the stream time t(onset_frame), or with `clock_write_time`
+// (the station's setting) steady_clock read just before the onset frame is written — exact on a
+// real device whatever its start-up and buffer fill. Response windows are measured from it.
 //
 // Every presented tone is journaled (onset time and sample, ear, frequency, dB HL, digital level,
 // duration, presses with latency), so an audiogram can be re-derived from the journal.
@@ -20,6 +29,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "acquisition/audiometry/audiometer_control.hpp"
@@ -44,24 +54,39 @@ struct PcAudiometerConfig {
   // clock. A real device blocks by itself and is never held back (the lead ≥ its buffer).
   bool pace_to_clock = false;
   std::chrono::milliseconds pace_lead{250};
+  // Onset write time from steady_clock (true) or from the stream position (false; tests with an
+  // in-memory sink and a made-up origin).
+  bool clock_write_time = false;
+  // How the journal classes each press (the search's own rule, SearchParams): earlier than
+  // `min_reaction` after the onset is too early (anticipation), later than `response_window` too
+  // late (it falls in the next silent gap); in between it is the response to the tone.
+  std::chrono::milliseconds min_reaction{100};
+  std::chrono::milliseconds response_window{1500};
 };
+
+enum class PressVerdict { response, too_early, too_late };
+std::string_view to_string(PressVerdict v);
 
 struct JournaledResponse {
   AudioTime pressed{};
   std::optional<AudioTime> released;
   std::chrono::milliseconds latency{0};  // press − onset
+  PressVerdict verdict = PressVerdict::response;
 };
 
 struct ToneRecord {
-  int index = 0;  // 1-based presentation number
-  AudioTime onset{};
-  std::int64_t onset_frame = 0;  // sample position of the first frame of the gate
+  int index = 0;                           // 1-based presentation number
+  AudioTime onset{};                       // when the first frame of the gate leaves the output
+  std::int64_t onset_frame = 0;            // sample position of the first frame of the gate
+  std::int64_t output_latency_frames = 0;  // sink latency added to the write time
   Ear ear = Ear::right;
   int frequency_hz = 0;
   int level_db_hl = 0;
   double digital_level_dbfs = 0.0;
   std::chrono::milliseconds duration{0};
   std::vector<JournaledResponse> responses;  // presses after this onset, before the next one
+  // Whether the tone was answered: some press within [min_reaction, response_window].
+  [[nodiscard]] bool responded() const;
 };
 
 class PcAudiometer final : public AudiometerControl {

@@ -2,6 +2,7 @@
 
 #include <alsa/asoundlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -104,6 +105,9 @@ IoStatus AlsaSink::open(const SinkFormat& f) {
   int dir = 0;
   snd_pcm_hw_params_set_buffer_time_near(pcm_, hw, &buffer_us, &dir);
   if ((rc = snd_pcm_hw_params(pcm_, hw)) < 0) return refuse(rc, "the hardware parameters");
+  snd_pcm_uframes_t buffer = 0;
+  buffer_frames_ =
+      snd_pcm_hw_params_get_buffer_size(hw, &buffer) < 0 ? 0 : static_cast<std::int64_t>(buffer);
   if ((rc = snd_pcm_prepare(pcm_)) < 0) {
     IoError e = alsa_error(rc, name_, "prepare");
     close();
@@ -152,6 +156,12 @@ std::int64_t AlsaSink::delay_frames() const {
   snd_pcm_sframes_t d = 0;
   if (snd_pcm_delay(pcm_, &d) < 0) return 0;
   return d;
+}
+
+std::int64_t AlsaSink::output_latency_frames() const {
+  if (pcm_ == nullptr) return 0;
+  if (const auto d = delay_frames(); d > 0) return d;
+  return std::min(frames_, buffer_frames_);
 }
 
 void AlsaSink::close() noexcept {

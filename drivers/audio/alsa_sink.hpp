@@ -44,6 +44,13 @@ class AlsaSink final : public AudioSink {
   [[nodiscard]] std::int64_t frames_written() const override { return frames_; }
   // Frames written but not yet played (snd_pcm_delay), 0 if unknown.
   [[nodiscard]] std::int64_t delay_frames() const;
+  // The buffer the device was configured with (snd_pcm_hw_params_get_buffer_size), in frames.
+  [[nodiscard]] std::int64_t buffer_frames() const { return buffer_frames_; }
+  // snd_pcm_delay() when the device reports one (> 0); otherwise, once a whole buffer has been
+  // written, the configured buffer: a PCM that holds a buffer but reports no delay (ALSA's `file`
+  // plugin over `null` writes each frame to its file only when a buffer's worth has followed it)
+  // still delays the frame by that much. Before the first buffer is full, what was written.
+  [[nodiscard]] std::int64_t output_latency_frames() const override;
   [[nodiscard]] const std::string& pcm_name() const { return name_; }
 
  private:
@@ -52,6 +59,7 @@ class AlsaSink final : public AudioSink {
   _snd_pcm* pcm_ = nullptr;
   SinkFormat format_{};
   std::int64_t frames_ = 0;
+  std::int64_t buffer_frames_ = 0;
 };
 
 }  // namespace odyo::drivers::audio

@@ -40,6 +40,9 @@ class AudioSink {
   virtual void close() noexcept = 0;
   // Frames accepted since open(): the sample position of the next frame (the tone clock).
   [[nodiscard]] virtual std::int64_t frames_written() const = 0;
+  // Output latency: how many frames written before now are still to be played, i.e. how long
+  // after it is written the next frame leaves the output. 0 for a sink that plays nothing (file).
+  [[nodiscard]] virtual std::int64_t output_latency_frames() const { return 0; }
 };
 
 }  // namespace odyo::drivers::audio

@@ -70,36 +70,54 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
   pc.kind = o.kind;
   pc.sample_rate_hz = rig->calibration_.sample_rate_hz;
   pc.bits = rig->calibration_.bits;
-  pc.pace_to_clock = true;  // one clock with the button even on a non-real-time PCM
+  pc.pace_to_clock = true;     // one clock with the button even on a non-real-time PCM
+  pc.clock_write_time = true;  // onsets = steady_clock at the write + the output latency
+  pc.min_reaction = o.min_reaction;
+  pc.response_window = o.response_window;
   rig->audiometer_ = std::make_unique<audiometry::PcAudiometer>(pc, *rig->sink_, button);
   if (auto r = rig->audiometer_->open(); !r) return r.error();
   const std::string pair = rig->calibration_.pair_id();
   const std::string pcm_name = *pcm;
   std::ofstream* out = rig->journal_.is_open() ? &rig->journal_ : nullptr;
-  rig->audiometer_->on_tone([out, pair, pcm_name](const audiometry::ToneRecord& t) {
+  const std::string session = o.session;
+  const std::string worker = o.worker;
+  const auto ns = [](audiometry::AudioTime t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  };
+  const long long min_reaction_ms = o.min_reaction.count();
+  const long long window_ms = o.response_window.count();
+  rig->audiometer_->on_tone([=](const audiometry::ToneRecord& t) {
     if (out == nullptr) return;
     nlohmann::json presses = nlohmann::json::array();
     for (const auto& r : t.responses)
       presses.push_back(
-          {{"latency_ms", r.latency.count()},
+          {{"pressed_steady_ns", ns(r.pressed)},
+           {"released_steady_ns", r.released ? nlohmann::json(ns(*r.released)) : nlohmann::json()},
+           {"latency_ms", r.latency.count()},
            {"held_ms", r.released ? std::chrono::duration_cast<std::chrono::milliseconds>(
                                         *r.released - r.pressed)
                                         .count()
-                                  : -1}});
-    nlohmann::json j{
-        {"index", t.index},
-        {"onset_steady_ns",
-         std::chrono::duration_cast<std::chrono::nanoseconds>(t.onset.time_since_epoch()).count()},
-        {"onset_frame", t.onset_frame},
-        {"ear", std::string(audiometry::to_string(t.ear))},
-        {"frequency_hz", t.frequency_hz},
-        {"level_db_hl", t.level_db_hl},
-        {"digital_level_dbfs", t.digital_level_dbfs},
-        {"duration_ms", t.duration.count()},
-        {"presses", presses},
-        {"calibration", pair},
-        {"pcm", pcm_name}};
+                                  : -1},
+           {"verdict", std::string(audiometry::to_string(r.verdict))}});
+    nlohmann::json j{{"session", session},
+                     {"worker", worker},
+                     {"index", t.index},
+                     {"onset_steady_ns", ns(t.onset)},
+                     {"onset_frame", t.onset_frame},
+                     {"output_latency_frames", t.output_latency_frames},
+                     {"ear", std::string(audiometry::to_string(t.ear))},
+                     {"frequency_hz", t.frequency_hz},
+                     {"level_db_hl", t.level_db_hl},
+                     {"digital_level_dbfs", t.digital_level_dbfs},
+                     {"duration_ms", t.duration.count()},
+                     {"presses", presses},
+                     {"responded", t.responded()},
+                     {"min_reaction_ms", min_reaction_ms},
+                     {"response_window_ms", window_ms},
+                     {"calibration", pair},
+                     {"pcm", pcm_name}};
     *out << j.dump() << '\n';
+    out->flush();  // a crash loses no presented tone
   });
   return rig;
 }

@@ -37,6 +37,13 @@ struct PcRigOptions {
   std::chrono::year_month_day today{};
   bool allow_example_calibration = false;  // demos and tests only
   audiometry::tone::ToneKind kind = audiometry::tone::ToneKind::continuous;
+  // The search's response rule, written into the journal so each press can be classed (and the
+  // audiogram re-derived) from the journal alone.
+  std::chrono::milliseconds min_reaction{100};
+  std::chrono::milliseconds response_window{1500};
+  // Written on every journal line, to tell one session's tones from another's in the file.
+  std::string session;
+  std::string worker;
 };
 
 class PcRig {

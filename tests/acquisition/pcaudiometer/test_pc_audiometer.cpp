@@ -159,6 +159,38 @@ TEST(PcAudiometer, MalformedButtonReportIsADeviceError) {
   EXPECT_NE(r.error().message.find("expected 1"), std::string::npos);
 }
 
+// The station's paced mode (PcRig): the stream is written at most `pace_lead` ahead of
+// steady_clock and keeps that lead while the button is awaited — silence is written up to
+// `until` + the lead — so a real device never runs dry between tones and a tone is written in
+// real time, not in a burst. Checked by sample position.
+TEST(PcAudiometer, PacedStreamKeepsItsLeadWhileTheButtonIsAwaited) {
+  MemorySink sink;
+  ScriptedButton button;
+  PcAudiometerConfig c = config();
+  c.pace_to_clock = true;
+  c.clock_write_time = true;
+  c.pace_lead = 100ms;
+  const AudioTime origin = AudioClock::now();
+  PcAudiometer a(c, sink, button, origin);
+  ASSERT_TRUE(a.open().ok());
+  auto frames_at = [&](AudioTime t) {  // stream position of a time, 48 kHz
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t - origin).count() * 48 /
+           1'000'000;
+  };
+  ASSERT_TRUE(a.collect_responses(origin + 300ms).ok());
+  EXPECT_EQ(sink.frames_written(), frames_at(origin + 300ms + 100ms));  // 19200
+  EXPECT_GE(AudioClock::now(), origin + 300ms);  // the button was awaited until then
+  ASSERT_TRUE(a.set_frequency(1000).ok());
+  ASSERT_TRUE(a.set_level(30).ok());
+  auto onset = a.present(200ms);
+  ASSERT_TRUE(onset.ok());
+  EXPECT_EQ(sink.frames_written(), 19200 + 9600);
+  // The onset is the clock when its first frame was written (+ no latency: a memory sink).
+  EXPECT_GE(*onset, origin + 300ms);
+  ASSERT_TRUE(a.collect_responses(*onset + 300ms).ok());
+  EXPECT_EQ(sink.frames_written(), frames_at(*onset + 300ms + 100ms));
+}
+
 // A button that, like hidraw, cannot stamp its own reports: an edge "arrives" when the stream
 // reaches a given frame and is stamped with the time it is read (the stream clock here).
 class ArrivingButton final : public drivers::hid::ButtonSource {

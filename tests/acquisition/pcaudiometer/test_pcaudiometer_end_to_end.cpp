@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "acquisition/audiometry/search_runner.hpp"
 #include "acquisition/audiometry/threshold_search.hpp"
@@ -60,8 +61,12 @@ struct HeardTone {
 // least 100 ms of digital silence) and answers like a listener with known thresholds.
 class FileListener final : public drivers::hid::ButtonSource {
  public:
-  FileListener(fs::path wav, std::map<Ear, std::map<int, double>> thresholds, AudioTime origin)
-      : wav_(std::move(wav)), thresholds_(std::move(thresholds)), origin_(origin) {}
+  FileListener(fs::path wav, std::map<Ear, std::map<int, double>> thresholds, AudioTime origin,
+               std::int64_t latency_frames)
+      : wav_(std::move(wav)),
+        thresholds_(std::move(thresholds)),
+        origin_(origin),
+        latency_frames_(latency_frames) {}
 
   drivers::IoStatus events_until(drivers::hid::ButtonClock::time_point until,
                                  std::vector<drivers::hid::ButtonEvent>& out) override {
@@ -152,7 +157,9 @@ class FileListener final : public drivers::hid::ButtonSource {
       t.heard = t.level_db_hl >= thresholds_.at(t.ear).at(hz);
     }
     if (t.heard) {  // press 400 ms after the onset it heard, release 150 ms later
-      const auto onset = origin_ + std::chrono::nanoseconds(start * 1'000'000'000LL / 48000);
+      // Heard when it leaves the output: the stream time of the frame + the output latency.
+      const auto onset =
+          origin_ + std::chrono::nanoseconds((start + latency_frames_) * 1'000'000'000LL / 48000);
       pending_.push_back({true, onset + 400ms});
       pending_.push_back({false, onset + 550ms});
     }
@@ -162,6 +169,7 @@ class FileListener final : public drivers::hid::ButtonSource {
   fs::path wav_;
   std::map<Ear, std::map<int, double>> thresholds_;
   AudioTime origin_;
+  std::int64_t latency_frames_ = 0;
   std::streamoff data_offset_ = 0;
   std::vector<double> left_;
   std::vector<double> right_;
@@ -194,12 +202,25 @@ TEST(PcAudiometerEndToEnd, SearchThroughAlsaFileSinkFindsTheListenersThresholds)
       {Ear::left, {{1000, 35}, {2000, 5}, {4000, 65}, {500, -5}}}};
 
   const AudioTime origin = AudioClock::now();
-  FileListener listener(wav, truth, origin);
   drivers::audio::AlsaSink sink("audiometer");
   PcAudiometerConfig cfg_pc;
   cfg_pc.levels = calibration_table();
-  PcAudiometer audiometer(cfg_pc, sink, listener, origin);
+  // The button is the listener, created once the sink's buffer (its output latency) is known.
+  std::unique_ptr<FileListener> listener_ptr;
+  class Forward final : public drivers::hid::ButtonSource {
+   public:
+    std::unique_ptr<FileListener>* to = nullptr;
+    drivers::IoStatus events_until(drivers::hid::ButtonClock::time_point until,
+                                   std::vector<drivers::hid::ButtonEvent>& out) override {
+      return (*to)->events_until(until, out);
+    }
+  } button;
+  button.to = &listener_ptr;
+  PcAudiometer audiometer(cfg_pc, sink, button, origin);
   ASSERT_TRUE(audiometer.open().ok());
+  ASSERT_GT(sink.buffer_frames(), 0);
+  listener_ptr = std::make_unique<FileListener>(wav, truth, origin, sink.buffer_frames());
+  FileListener& listener = *listener_ptr;
 
   SearchParams params;
   params.ears = {Ear::right, Ear::left};
@@ -214,6 +235,14 @@ TEST(PcAudiometerEndToEnd, SearchThroughAlsaFileSinkFindsTheListenersThresholds)
   auto run = run_search(search, audiometer);
   ASSERT_TRUE(run.ok()) << run.error().message;
   ASSERT_EQ(search.state(), ThresholdSearch::State::finished);
+  // By sample position: the file PCM has written to its file all but the last buffer of the
+  // stream — a frame reaches the "ear" one buffer after it is written, the latency every
+  // journaled onset includes.
+  {
+    std::vector<drivers::hid::ButtonEvent> none;
+    ASSERT_TRUE(listener.events_until(AudioClock::time_point::min(), none).ok());
+    EXPECT_EQ(audiometer.frames_written() - listener.frames_read(), sink.buffer_frames());
+  }
   sink.close();
   audiometer.flush_journal();
   // Let the listener see the end of the stream (after close the file holds everything).
@@ -255,10 +284,15 @@ TEST(PcAudiometerEndToEnd, SearchThroughAlsaFileSinkFindsTheListenersThresholds)
     EXPECT_EQ(h.frequency_hz, j.frequency_hz) << i;
     EXPECT_NEAR(h.level_db_hl, j.level_db_hl, 0.1) << i;
     EXPECT_EQ(h.other_ear_peak, 0.0) << i;
+    // Onset = stream time of the onset frame + the output latency (the configured buffer).
+    EXPECT_EQ(j.output_latency_frames, sink.buffer_frames()) << i;
+    EXPECT_EQ(j.onset, audiometer.time_of_frame(j.onset_frame + sink.buffer_frames())) << i;
     // The journal holds exactly the presses of the tones the listener heard: 400 ms after the
     // first non-zero sample it heard, i.e. 400 ms + k frames after the journaled onset.
     ASSERT_EQ(j.responses.size(), h.heard ? 1U : 0U) << i;
+    EXPECT_EQ(j.responded(), h.heard) << i;
     if (h.heard) {
+      EXPECT_EQ(j.responses[0].verdict, PressVerdict::response) << i;
       EXPECT_GE(j.responses[0].latency, 400ms) << i;
       EXPECT_LE(j.responses[0].latency, 400ms + std::chrono::milliseconds(k * 1000 / 48000 + 1))
           << i;

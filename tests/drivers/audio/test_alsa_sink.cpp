@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <vector>
 
 #include "drivers/audio/alsa_sink.hpp"
@@ -57,6 +58,30 @@ std::vector<std::int32_t> ramp_frames(int frames) {
     v.push_back(-(i + 1) * 256);  // right: its negative
   }
   return v;
+}
+
+// The output latency by sample position: the file PCM writes a frame to its file only once a
+// whole buffer has followed it (like a sound card, which plays a frame a buffer after it was
+// written), and reports no snd_pcm_delay of its own; output_latency_frames() is then the buffer.
+TEST(AlsaSink, OutputLatencyIsTheBufferTheFileLagsBehind) {
+  const fs::path out = AlsaEnv::dir() / "out.wav";
+  fs::remove(out);
+  AlsaSink sink("audiotest");
+  ASSERT_TRUE(sink.open({48000, 2, 24}).ok());
+  // 200 ms of buffer asked for; ALSA may round it to its period multiple.
+  const std::int64_t buffer = sink.buffer_frames();
+  EXPECT_NEAR(static_cast<double>(buffer), 9600.0, 960.0);
+  EXPECT_EQ(sink.output_latency_frames(), 0);  // nothing written: nothing ahead
+  const auto a = ramp_frames(480);             // the audiometer's 10 ms chunks
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(sink.write(a).ok());
+  const std::int64_t written = sink.frames_written();
+  ASSERT_EQ(written, 24000);
+  const auto data_bytes = static_cast<std::int64_t>(fs::file_size(out)) - 44;  // 44-byte header
+  EXPECT_EQ(written - data_bytes / 8, buffer) << "frames written but not yet in the file";
+  EXPECT_EQ(sink.output_latency_frames(), buffer);
+  std::cout << "file PCM: buffer " << buffer << " frames = " << static_cast<double>(buffer) / 48.0
+            << " ms output latency\n";
+  sink.close();
 }
 
 TEST(AlsaSink, FilePcmCapturesExactlyWhatWasPlayedInOrder) {

@@ -133,8 +133,20 @@ TEST(PcaudioRig, EveryPresentedToneIsJournaled) {
   EXPECT_EQ(lines[0]["presses"][0]["latency_ms"], 420);
   EXPECT_EQ(lines[0]["presses"][0]["held_ms"], 180);
   EXPECT_EQ(lines[1]["level_db_hl"], 25);
-  EXPECT_EQ(lines[1]["onset_frame"], 48000 + 24000);  // after the tone and its 500 ms of silence
+  // The rig paces the stream 250 ms ahead of the clock and keeps writing silence while the
+  // button is awaited: the second tone starts after the first (1000 ms), the rest of its 1500 ms
+  // window and the 250 ms lead, counted from the clock time of the first onset — a few ms after
+  // the stream's origin (opening the PCM, rendering the tone).
+  EXPECT_GE(lines[1]["onset_frame"].get<std::int64_t>(), 48000 + 24000 + 12000);
+  EXPECT_LT(lines[1]["onset_frame"].get<std::int64_t>(), 48000 + 24000 + 12000 + 4800);
   EXPECT_TRUE(lines[1]["presses"].empty());
+  // Output latency by sample position: nothing was queued ahead of the first tone; a whole
+  // buffer (200 ms asked, 9600 frames) ahead of the second, and its onset is that much later.
+  EXPECT_EQ(lines[0]["output_latency_frames"], 0);
+  EXPECT_EQ(lines[1]["output_latency_frames"], 9600);
+  EXPECT_EQ(lines[0]["presses"][0]["verdict"], "response");
+  EXPECT_EQ(lines[0]["responded"], true);
+  EXPECT_EQ(lines[1]["responded"], false);
 }
 
 }  // namespace
