@@ -1,8 +1,11 @@
-// odyospiro audio tone | calibrate | listening-check — the computer-driven audiometer's commands
-// (issue 8). They are added to the `audio` group created by station/cli/audio_cmd.cpp (created
-// here if that group is not registered). Single-threaded (the command line's thread).
+// odyospiro audio tone | calibrate | listening-check | pc-search, and `acquire audio --device pc:…`
+// — the computer-driven audiometer's commands (issue 8). The audio ones are added to the `audio`
+// group created by station/cli/audio_cmd.cpp (created here if that group is not registered);
+// run_acquire_pc_audio is called by devices_cmd.cpp's `acquire audio` for pc: devices.
+// Single-threaded (the command line's thread).
 #include <toml++/toml.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,9 +18,12 @@
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
+#include "station/exams/audiometry_exam.hpp"
 #include "station/pcaudio/calibration.hpp"
 #include "station/pcaudio/listening_check.hpp"
 #include "station/pcaudio/pc_rig.hpp"
+#include "station/records/workers.hpp"
+#include "station/storage/database.hpp"
 
 namespace odyo::station {
 namespace {
@@ -319,6 +325,7 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
       o.check_log.empty() ? default_check_log(ctx) : std::filesystem::path(o.check_log);
   ro.tone_journal = o.journal.empty() ? ro.listening_log.parent_path() / "pcaudio-tones.jsonl"
                                       : std::filesystem::path(o.journal);
+  ro.session = utc_now_iso() + " " + o.device + " pc-search";
   auto button = pcaudio::open_button(o.button);
   if (!button) return ctx.fail(button.error(), 2);
   auto rig = pcaudio::PcRig::open(ro, **button);
@@ -371,12 +378,208 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// The configured pc-audiometer device for `--device`: a pc: URI (the configured entry with that
+// URI if there is one) or the id of a configured device whose URI is pc:….
+Result<DeviceConfig> pc_device(const StationConfig& cfg, const std::string& device) {
+  if (device.rfind("pc:", 0) == 0) {
+    for (const auto& d : cfg.devices)
+      if (d.uri == device && d.kind == "pc-audiometer") return d;
+    DeviceConfig d;
+    d.id = device;
+    d.kind = "pc-audiometer";
+    d.uri = device;
+    return d;
+  }
+  for (const auto& d : cfg.devices) {
+    if (d.id != device) continue;
+    if (d.kind != "pc-audiometer" || d.uri.rfind("pc:", 0) != 0)
+      return make_error("bad_device",
+                        "device \"" + device + "\" in " + cfg.file.string() + " is a " + d.kind +
+                            " at " + d.uri +
+                            ", not a computer-driven audiometer (kind = \"pc-audiometer\", uri = "
+                            "\"pc:PCM\")");
+    return d;
+  }
+  return make_error("unknown_device", "no device \"" + device + "\" in " + cfg.file.string() +
+                                          ": give pc:PCM or the id of a [[devices]] entry of "
+                                          "kind \"pc-audiometer\"");
+}
+
+// The response button: the one [[devices]] entry of kind "response-button".
+Result<DeviceConfig> response_button(const StationConfig& cfg) {
+  std::vector<const DeviceConfig*> found;
+  for (const auto& d : cfg.devices)
+    if (d.kind == "response-button") found.push_back(&d);
+  if (found.empty())
+    return make_error("button_missing",
+                      "no response button in " + cfg.file.string() +
+                          ": add [[devices]] with kind = \"response-button\" and uri = "
+                          "\"hidraw:/dev/hidrawN\" (the USB HID button)");
+  if (found.size() > 1) {
+    std::string ids;
+    for (const auto* d : found) ids += (ids.empty() ? "" : ", ") + d->id;
+    return make_error("button_ambiguous", "more than one response button in " + cfg.file.string() +
+                                              " (" + ids +
+                                              "): keep the one plugged into this station");
+  }
+  return *found.front();
+}
+
+}  // namespace
+
+// `acquire audio --device pc:…|ID --worker REG`: refuse unless the calibration is valid and not
+// an example, not expired, and today's listening check passed; then run the automated search
+// through the ALSA PCM and the HID button, journal every tone, and store the exam.
 int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
-  // Wired by the PC-audiometer work (issue 8); until then say so instead of guessing.
-  return ctx.fail(make_error("pc_acquire_not_wired",
-                             "acquire audio --device " + o.device +
-                                 ": the computer-driven audiometer is not wired into acquire yet; "
-                                 "use `odyospiro audio pc-search`"));
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  const StationConfig& sc = **cfg;
+  auto dev = pc_device(sc, o.device);
+  if (!dev) return ctx.fail(dev.error());
+  auto btn = response_button(sc);
+  if (!btn) return ctx.fail(btn.error(), 2);
+  auto db = ctx.db();
+  if (!db) return ctx.fail(db.error(), 2);
+  auto worker = find_worker(**db, o.worker);
+  if (!worker) return ctx.fail(worker.error());
+
+  audiometry::SearchParams params;
+  params.ears.clear();
+  for (const auto& e : o.ears) {
+    auto ear = parse_ear(e);
+    if (!ear) return ctx.fail(ear.error());
+    params.ears.push_back(*ear);
+  }
+  if (!o.frequencies.empty()) {
+    params.high_frequencies_hz.clear();
+    params.low_frequencies_hz.clear();
+    for (int f : o.frequencies)
+      (f >= 1000 ? params.high_frequencies_hz : params.low_frequencies_hz).push_back(f);
+    if (params.high_frequencies_hz.empty() || params.high_frequencies_hz.front() != 1000)
+      return ctx.fail(make_error("bad_frequencies",
+                                 "--frequencies must include 1000 Hz (the search starts there)"));
+  }
+  if (o.tone_ms > 0) {
+    params.tone_duration = std::chrono::milliseconds(o.tone_ms);
+    params.response_window = std::chrono::milliseconds(o.tone_ms + 500);
+  }
+  if (o.gap_ms > 0) {
+    params.gap_min = std::chrono::milliseconds(o.gap_ms);
+    params.gap_max = std::chrono::milliseconds(o.gap_ms * 2);
+  }
+  if (o.no_retest) params.retest_1k = false;
+  // The stored exam needs the speech-frequency average: refuse now, not after the whole test.
+  for (int f : sc.speech_frequencies_hz) {
+    const auto& hi = params.high_frequencies_hz;
+    const auto& lo = params.low_frequencies_hz;
+    if (std::find(hi.begin(), hi.end(), f) == hi.end() &&
+        std::find(lo.begin(), lo.end(), f) == lo.end())
+      return ctx.fail(make_error(
+          "bad_frequencies", std::to_string(f) +
+                                 " Hz is missing from --frequencies: the exam's speech-frequency "
+                                 "average ([audiometry].speech_frequencies_hz) needs it"));
+  }
+
+  const std::string started_at = utc_now_iso();
+  pcaudio::PcRigOptions ro;
+  ro.device_uri = dev->uri;
+  ro.today = pcaudio::today_local();
+  ro.allow_example_calibration = false;  // never for a worker
+  ro.calibration_file = sc.calibration_file;
+  ro.calibration_valid_months = sc.calibration_valid_months;
+  ro.listening_log = default_check_log(ctx);
+  ro.tone_journal = o.journal.empty() ? ro.listening_log.parent_path() / "pcaudio-tones.jsonl"
+                                      : std::filesystem::path(o.journal);
+  ro.min_reaction = params.min_reaction;
+  ro.response_window = params.response_window;
+  ro.session = started_at + " " + dev->id + " " + worker->registry_no;
+  ro.worker = worker->registry_no;
+  if (sc.calibration_file.empty())
+    return ctx.fail(
+        make_error("calibration_missing",
+                   "no calibration: set [audiometry].calibration_file in " + sc.file.string()),
+        2);
+  // Refusals that need no hardware come first (calibration, expiry, listening check): PcRig
+  // checks them before it opens anything, but the button is opened before the rig.
+  {
+    auto cal = pcaudio::load_calibration(ro.calibration_file, ro.today);
+    if (!cal) return ctx.fail(cal.error(), 2);
+    if (cal->example)
+      return ctx.fail(
+          make_error("calibration_example",
+                     ro.calibration_file.string() +
+                         " is an example calibration, not a measurement: no worker is tested "
+                         "with it; calibrate this interface and earphones with `odyospiro audio "
+                         "calibrate` and set [audiometry].calibration_file"),
+          2);
+    if (auto e = pcaudio::check_expiry(*cal, ro.today, ro.calibration_valid_months); !e)
+      return ctx.fail(e.error(), 2);
+    if (auto c = pcaudio::require_listening_check(ro.listening_log, cal->pair_id(), ro.today); !c)
+      return ctx.fail(c.error(), 2);
+  }
+  auto button = pcaudio::open_button(btn->uri);
+  if (!button) return ctx.fail(button.error(), 2);
+  auto rig = pcaudio::PcRig::open(ro, **button);
+  if (!rig) return ctx.fail(rig.error(), 2);
+  auto& audiometer = (*rig)->audiometer();
+  if (auto r = audiometry::apply_device_limits(params, audiometer); !r) return ctx.fail(r.error());
+  for (const auto& [hz, range] : params.range_at_hz) {
+    if (range.max_db_hl > 100) {  // IEC 60645-1 §5.2: warn the operator before > 100 dB HL
+      ctx.err() << ctx.tr("UYARI: arama 100 dB HL üzerinde ton verebilir (",
+                          "WARNING: the search may present tones above 100 dB HL (up to ")
+                << range.max_db_hl << " dB HL, " << hz << " Hz)\n";
+      break;
+    }
+  }
+  audiometry::ThresholdSearch search(
+      params,
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  auto r = audiometry::run_search(search, audiometer);
+  (*rig)->flush();
+  nlohmann::json j{{"device", dev->id},
+                   {"uri", dev->uri},
+                   {"button", btn->uri},
+                   {"worker", worker->registry_no},
+                   {"journal", ro.tone_journal.string()},
+                   {"session", ro.session},
+                   {"presentations", search.result().presentations}};
+  j["thresholds"] = nlohmann::json::array();
+  for (const auto& out : search.result().outcomes)
+    j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
+                               {"frequency_hz", out.frequency_hz},
+                               {"level_db_hl", out.level_db_hl},
+                               {"no_response", out.no_response},
+                               {"inconsistent", out.inconsistent},
+                               {"retest", out.retest}});
+  if (!r) {
+    // Paused (device gone, underrun, bad report): nothing is stored; the journal keeps the tones.
+    ctx.err() << ctx.tr("test duraklatıldı, kaydedilmedi; sunulan tonlar: ",
+                        "test paused, not stored; tones presented so far: ")
+              << ro.tone_journal.string() << "\n";
+    return ctx.fail(r.error(), 2);
+  }
+  const std::string note = "PC audiometer " + dev->uri + ", button " + btn->uri + ", calibration " +
+                           (*rig)->calibration().pair_id() + " (" + ro.calibration_file.string() +
+                           "); tone journal " + ro.tone_journal.string() + " session \"" +
+                           ro.session + "\"";
+  auto exam = record_audiometry_exam(**db, sc, *worker, search.result(),
+                                     {dev->id, started_at, ctx.opts.user, note}, ctx.opts.user);
+  if (!exam) return ctx.fail(exam.error(), 2);
+  j["exam_id"] = exam->exam_id;
+  j["result_id"] = exam->result_id;
+  if (ctx.json()) {
+    ctx.out() << j.dump(2) << "\n";
+  } else {
+    ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << exam->exam_id << " ("
+              << worker->registry_no << ", " << dev->id << ")\n";
+    for (const auto& t : j["thresholds"])
+      ctx.out() << "  " << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
+                << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
+                << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+  }
+  return 0;
 }
 
 void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
