@@ -239,7 +239,6 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
   bool any_computed = false;
   bool recordable = false;
   json revision = json::object();
-  std::vector<NewBaseline> revisions;
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     const std::string ear(au::to_string(e));
     const bool right = e == au::Ear::right;
@@ -314,13 +313,17 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
       const auto i = static_cast<std::size_t>(p->new_baseline_index);
       rj["new_baseline_exam_id"] = later_exam[i] == 0 ? json("this exam") : json(later_exam[i]);
       rj["new_baseline_mean_2k3k4k_db"] = p->new_baseline_mean_db_hl;
-      revisions.push_back(NewBaseline{worker.id, later_exam[i], later_result[i], ear,
-                                      std::string(au::to_string(p->reason)),
-                                      "automatic revision: " + p->why});
-      out.summary_tr.push_back(std::string(ear_tr) + " kulak referansı yenilendi (" +
-                               std::string(au::to_string(p->reason)) + ")");
-      out.summary_en.push_back(std::string(ear_en) + " ear baseline revised (" +
-                               std::string(au::to_string(p->reason)) + ")");
+      // A proposal only: OSHA 1910.95(g)(9) leaves the substitution to the judgment of the
+      // reviewing physician or audiologist, so the station never moves the baseline by itself.
+      rj["proposed"] = true;
+      const std::string which =
+          later_exam[i] == 0 ? std::string("this exam") : "exam " + std::to_string(later_exam[i]);
+      out.summary_tr.push_back(std::string(ear_tr) + " kulak için referans yenilemesi önerilir (" +
+                               std::string(au::to_string(p->reason)) + ", " + which +
+                               "); hekim karar verir: odyospiro audio baseline set");
+      out.summary_en.push_back(std::string(ear_en) + " ear: baseline revision proposed (" +
+                               std::string(au::to_string(p->reason)) + ", " + which +
+                               "); a physician decides with odyospiro audio baseline set");
     }
     revision[ear] = rj;
   }
@@ -335,13 +338,6 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
   }
   out.sts = sts;
   if (!revision.empty()) out.revision = revision;
-  // One row for both ears when both move to the same exam for the same reason.
-  if (revisions.size() == 2 && revisions[0].exam_id == revisions[1].exam_id &&
-      revisions[0].kind == revisions[1].kind) {
-    revisions[0].ear = "both";
-    revisions.pop_back();
-  }
-  out.new_rows = std::move(revisions);
   return out;
 }
 

@@ -8,9 +8,9 @@
 //   with and without the configured age correction (ages in completed years at each test, from
 //   the worker's birth date), and the recordable-case rule (analysis/audiometry/threshold_shift);
 // - when the revision rule of the analysis fires for an ear (STS on the latest 2 accepted
-//   audiograms, or an improvement of ≥ 10 dB on them) a new baseline version is written for that
-//   ear, automatically, marked with the rule's kind and reason; a physician or admin may choose
-//   another one explicitly (set_baseline_explicitly).
+//   audiograms, or an improvement of ≥ 10 dB on them) the result carries a revision *proposal*
+//   naming the exam and the reason; the baseline moves only when a physician or admin decides so
+//   (set_baseline_explicitly) — OSHA 1910.95(g)(9) leaves it to professional judgment.
 // Thread-safety: the Database's owning thread.
 
 #include <cstdint>
@@ -52,7 +52,7 @@ std::optional<std::string> baseline_unsuitable(const audiometry::Audiogram& a,
 Result<int> completed_years(const std::string& birth_date, const std::string& test_date);
 
 // What a new exam's result says about the baseline, and which baseline rows to append once the
-// exam is stored (exam_id/result_id 0 = the exam being stored).
+// exam is stored (only the initial baseline; exam_id/result_id 0 = the exam being stored).
 struct BaselineAssessment {
   nlohmann::json baseline;  // payload["baseline"]
   nlohmann::json sts;       // payload["sts"]: per ear with and without age correction, or null

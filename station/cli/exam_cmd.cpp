@@ -116,8 +116,9 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   if (payload.contains("baseline_revision") && payload["baseline_revision"].is_object()) {
     for (const auto& [ear, rv] : payload["baseline_revision"].items()) {
       if (rv.value("reason", std::string("none")) == "none") continue;
-      o << ctx.tr("Referans yenilendi: ", "Baseline revised: ") << ear << " ("
-        << rv["reason"].get<std::string>() << ") → ";
+      o << ctx.tr("Referans yenileme önerisi (hekim kararı): ",
+                  "Baseline revision proposed (physician decides): ")
+        << ear << " (" << rv["reason"].get<std::string>() << ") → ";
       if (rv.contains("new_baseline_exam_id") && rv["new_baseline_exam_id"].is_number()) {
         o << ctx.tr("muayene #", "exam #") << rv["new_baseline_exam_id"].dump() << "\n";
       } else {

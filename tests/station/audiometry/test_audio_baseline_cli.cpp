@@ -46,7 +46,8 @@ class AudioBaselineCli : public ::testing::Test {
   }
 };
 
-TEST_F(AudioBaselineCli, FirstExamIsTheBaselineLaterOnesGetTheShiftAndPersistentShiftRevises) {
+TEST_F(AudioBaselineCli,
+       FirstExamIsTheBaselineLaterOnesGetTheShiftAndAPersistentShiftIsProposedToThePhysician) {
   // Exam 1, 2010-03-01: age 29 (birthday in June). Accepted → baseline version 1, both ears.
   auto r = enter("2010-03-01", ear(10, 10, 15), ear(10, 15, 15));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -117,15 +118,35 @@ TEST_F(AudioBaselineCli, FirstExamIsTheBaselineLaterOnesGetTheShiftAndPersistent
   // Exam 3, 2021-03-01 (age 40): right 30/25/30 → shifts 20/15/15 (STS), mean 85/3 = 28.33;
   // left 15/25/30 again (STS). STS on the latest 2 audiograms in both ears → persistent shift:
   // right: the better 2/3/4 kHz mean of exams 2 (26.67) and 3 (28.33) → exam 2;
-  // left: equal means (23.33) → the latest, exam 3. Two new versions, one per ear.
+  // left: equal means (23.33) → the latest, exam 3. A proposal per ear; the baseline stays.
   r = enter("2021-03-01", ear(30, 25, 30), ear(15, 25, 30));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = json::parse(r.out);
   const auto exam3 = j["exam_id"].get<std::int64_t>();
   EXPECT_EQ(j["result"]["baseline_revision"]["right"]["reason"], "persistent_shift");
+  EXPECT_EQ(j["result"]["baseline_revision"]["right"]["proposed"], true);
   EXPECT_EQ(j["result"]["baseline_revision"]["right"]["new_baseline_exam_id"], exam2);
   EXPECT_EQ(j["result"]["baseline_revision"]["left"]["new_baseline_exam_id"], "this exam");
+  r = run("exam show " + std::to_string(exam3));
+  EXPECT_NE(r.out.find("Baseline revision proposed (physician decides): right (persistent_shift)"),
+            std::string::npos)
+      << r.out;
+  r = run("--json audio baseline show --worker 4001");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(json::parse(r.out)["history"].size(), 1u);  // nothing moved by itself
 
+  // The physician applies the proposal, one ear at a time.
+  r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe +
+                  " user add hekim --name 'Dr. Hekim' --role physician");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run("audio baseline set --worker 4001 --ear right --exam " + std::to_string(exam2) +
+              " --reason 'persistent shift confirmed'",
+          "hekim");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run("audio baseline set --worker 4001 --ear left --exam " + std::to_string(exam3) +
+              " --reason 'persistent shift confirmed'",
+          "hekim");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("--json audio baseline show --worker 4001");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = json::parse(r.out);
@@ -134,12 +155,12 @@ TEST_F(AudioBaselineCli, FirstExamIsTheBaselineLaterOnesGetTheShiftAndPersistent
   EXPECT_EQ(j["history"][0]["ear"], "both");
   EXPECT_EQ(j["history"][1]["version"], 2);
   EXPECT_EQ(j["history"][1]["ear"], "right");
-  EXPECT_EQ(j["history"][1]["kind"], "persistent_shift");
+  EXPECT_EQ(j["history"][1]["kind"], "manual");
   EXPECT_EQ(j["history"][1]["exam_id"], exam2);
   EXPECT_EQ(j["history"][1]["supersedes_id"], j["history"][0]["baseline_id"]);
   EXPECT_EQ(j["history"][2]["ear"], "left");
   EXPECT_EQ(j["history"][2]["exam_id"], exam3);
-  EXPECT_EQ(j["history"][2]["set_by"], "tekniker");
+  EXPECT_EQ(j["history"][2]["set_by"], "hekim");
   EXPECT_EQ(j["current"]["right"]["version"], 2);
   EXPECT_EQ(j["current"]["right"]["thresholds_2k3k4k_db_hl"],
             json({{"2000", 25}, {"3000", 25}, {"4000", 30}}));

@@ -91,7 +91,7 @@ TEST_F(AudiometryExam, AnUnreliableOrUnfinishedSearchIsNotABaseline) {
   EXPECT_EQ(rows->front().kind, "initial");
 }
 
-TEST_F(AudiometryExam, ImprovementOnTheLatestTwoRevisesTheBaseline) {
+TEST_F(AudiometryExam, ImprovementOnTheLatestTwoIsProposedNotApplied) {
   ASSERT_TRUE(record(search(30), "2015-01-10").ok());
   // 30 → 15 dB at 2/3/4 kHz: a mean improvement of 15 dB ≥ 10, on one audiogram: not yet.
   auto r = record(search(15), "2016-01-10");
@@ -102,12 +102,16 @@ TEST_F(AudiometryExam, ImprovementOnTheLatestTwoRevisesTheBaseline) {
   r = record(search(15), "2017-01-10");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->payload["baseline_revision"]["left"]["reason"], "improvement");
+  EXPECT_EQ(r->payload["baseline_revision"]["left"]["proposed"], true);
+  EXPECT_EQ(r->payload["baseline_revision"]["right"]["new_baseline_exam_id"], "this exam");
+  // A proposal: the baseline itself moves only when a physician decides (OSHA 1910.95(g)(9)).
   auto rows = list_baselines(*db, worker.id);
-  ASSERT_EQ(rows->size(), 2u);
-  EXPECT_EQ((*rows)[1].kind, "improvement");
-  EXPECT_EQ((*rows)[1].ear, "both");
-  EXPECT_EQ((*rows)[1].exam_id, r->exam_id);
-  EXPECT_EQ((*rows)[1].supersedes_id, (*rows)[0].id);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].kind, "initial");
+  // So the next exam is still compared with the first baseline: 30 → 15, shift −15.
+  r = record(search(15), "2018-01-10");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_DOUBLE_EQ(r->payload["sts"]["right"]["mean_shift_db"].get<double>(), -15.0);
 }
 
 TEST_F(AudiometryExam, ADeviceAudiogramWrappedInASearchResultIsStoredAsImported) {
