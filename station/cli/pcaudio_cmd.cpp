@@ -560,6 +560,15 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
               << ro.tone_journal.string() << "\n";
     return ctx.fail(r.error(), 2);
   }
+  if (o.no_store) {  // journal only
+    if (ctx.json())
+      ctx.out() << j.dump(2) << "\n";
+    else
+      ctx.out() << ctx.tr("kaydedilmedi (--no-store); ton günlüğü: ",
+                          "not stored (--no-store); tone journal: ")
+                << ro.tone_journal.string() << "\n";
+    return 0;
+  }
   const std::string note = "PC audiometer " + dev->uri + ", button " + btn->uri + ", calibration " +
                            (*rig)->calibration().pair_id() + " (" + ro.calibration_file.string() +
                            "); tone journal " + ro.tone_journal.string() + " session \"" +
