@@ -99,23 +99,31 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
                                         .count()
                                   : -1},
            {"verdict", std::string(audiometry::to_string(r.verdict))}});
-    nlohmann::json j{{"session", session},
-                     {"worker", worker},
-                     {"index", t.index},
-                     {"onset_steady_ns", ns(t.onset)},
-                     {"onset_frame", t.onset_frame},
-                     {"output_latency_frames", t.output_latency_frames},
-                     {"ear", std::string(audiometry::to_string(t.ear))},
-                     {"frequency_hz", t.frequency_hz},
-                     {"level_db_hl", t.level_db_hl},
-                     {"digital_level_dbfs", t.digital_level_dbfs},
-                     {"duration_ms", t.duration.count()},
-                     {"presses", presses},
-                     {"responded", t.responded()},
-                     {"min_reaction_ms", min_reaction_ms},
-                     {"response_window_ms", window_ms},
-                     {"calibration", pair},
-                     {"pcm", pcm_name}};
+    nlohmann::json j{
+        {"session", session},
+        {"worker", worker},
+        {"index", t.index},
+        {"onset_steady_ns", ns(t.onset)},
+        // The same instant on the wall clock (ms since 1970, UTC), for people.
+        {"onset_utc_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                             (std::chrono::system_clock::now() +
+                              std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                  t.onset - audiometry::AudioClock::now()))
+                                 .time_since_epoch())
+                             .count()},
+        {"onset_frame", t.onset_frame},
+        {"output_latency_frames", t.output_latency_frames},
+        {"ear", std::string(audiometry::to_string(t.ear))},
+        {"frequency_hz", t.frequency_hz},
+        {"level_db_hl", t.level_db_hl},
+        {"digital_level_dbfs", t.digital_level_dbfs},
+        {"duration_ms", t.duration.count()},
+        {"presses", presses},
+        {"responded", t.responded()},
+        {"min_reaction_ms", min_reaction_ms},
+        {"response_window_ms", window_ms},
+        {"calibration", pair},
+        {"pcm", pcm_name}};
     *out << j.dump() << '\n';
     out->flush();  // a crash loses no presented tone
   });

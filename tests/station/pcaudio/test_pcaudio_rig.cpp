@@ -145,6 +145,10 @@ TEST(PcaudioRig, EveryPresentedToneIsJournaled) {
   EXPECT_EQ(lines[0]["output_latency_frames"], 0);
   EXPECT_EQ(lines[1]["output_latency_frames"], 9600);
   EXPECT_EQ(lines[0]["presses"][0]["verdict"], "response");
+  // Wall-clock time of the onset: within the minute this test ran.
+  const auto now_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  EXPECT_NEAR(static_cast<double>(lines[0]["onset_utc_ms"].get<long long>()),
+              static_cast<double>(now_ms), 60000.0);
   EXPECT_EQ(lines[0]["responded"], true);
   EXPECT_EQ(lines[1]["responded"], false);
 }
