@@ -17,6 +17,17 @@ if(ODYO_SANITIZE)
   target_link_options(odyo_warnings INTERFACE -fsanitize=address,undefined)
 endif()
 
+# odyo_preloaded_tests(<test>...): tests whose program runs with umockdev's LD_PRELOAD library
+# (umockdev-run, or a child started with LD_PRELOAD). ASan insists on being first in the initial
+# library list; umockdev's preload only wraps file and ioctl calls (not the allocator), so under
+# the sanitizers these tests skip that order check and keep every other ASan/UBSan option.
+function(odyo_preloaded_tests)
+  if(ODYO_SANITIZE)
+    set_property(TEST ${ARGN} APPEND PROPERTY ENVIRONMENT_MODIFICATION
+                 "ASAN_OPTIONS=string_append::verify_asan_link_order=0")
+  endif()
+endfunction()
+
 # odyo_room_library(<name> <folder> [DEPS ...]): one static library for the sources of a room.
 # Every .cpp below the folder belongs to the room (files named main.cpp are programs, not library).
 function(odyo_room_library name folder)
