@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "acquisition/audiometry/threshold_search.hpp"
+#include "analysis/core/result.hpp"
+
 namespace odyo::station {
 
 class CliContext;
@@ -25,6 +28,16 @@ struct AcquireOptions {
   bool ambient_given = false;  // false: the defaults above were assumed (said in the output)
   bool no_store = false;       // capture and journal only, store no exam
 };
+
+// The threshold search's plan from a command's options (every audiometer the same way): the ears
+// in order (right | left), the frequencies (the high set must start at 1000 Hz, where the search
+// starts; lower ones run after the 1 kHz retest), the tone length (the response window is 500 ms
+// longer), the shortest gap (the longest is twice it), and whether to retest 1 kHz.
+// 0 / empty keeps the search's defaults. A wrong ear or frequency list is an error value.
+Result<audiometry::SearchParams> search_params_from(const std::vector<std::string>& ears,
+                                                    const std::vector<int>& frequencies_hz,
+                                                    int tone_ms = 0, int gap_ms = 0,
+                                                    bool no_retest = false);
 
 // `acquire audio --device pc:…`: the automated search on the computer-driven audiometer.
 // Defined in pcaudio_cmd.cpp. Returns the process exit code.

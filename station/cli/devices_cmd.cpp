@@ -570,35 +570,9 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
     return finish(ctx.fail(make_error(st.error().code, st.error().message)));
   auto control = acquisition::FippAudiometerControl::connect(driver);
   if (!control) return finish(ctx.fail(control.error()));
-  audiometry::SearchParams params;
-  params.ears.clear();
-  for (const auto& e : o.ears) {
-    if (e == "right")
-      params.ears.push_back(audiometry::Ear::right);
-    else if (e == "left")
-      params.ears.push_back(audiometry::Ear::left);
-    else
-      return finish(
-          ctx.fail(make_error("bad_ear", "--ears takes right and/or left, not '" + e + "'")));
-  }
-  if (!o.frequencies.empty()) {
-    params.high_frequencies_hz.clear();
-    params.low_frequencies_hz.clear();
-    for (int f : o.frequencies)
-      (f >= 1000 ? params.high_frequencies_hz : params.low_frequencies_hz).push_back(f);
-    if (params.high_frequencies_hz.empty() || params.high_frequencies_hz.front() != 1000)
-      return finish(ctx.fail(make_error(
-          "bad_frequencies", "--frequencies must include 1000 Hz (the search starts there)")));
-  }
-  if (o.tone_ms > 0) {
-    params.tone_duration = std::chrono::milliseconds(o.tone_ms);
-    params.response_window = std::chrono::milliseconds(o.tone_ms + 500);
-  }
-  if (o.gap_ms > 0) {
-    params.gap_min = std::chrono::milliseconds(o.gap_ms);
-    params.gap_max = std::chrono::milliseconds(o.gap_ms * 2);
-  }
-  if (o.no_retest) params.retest_1k = false;
+  auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
+  if (!planned) return finish(ctx.fail(planned.error()));
+  audiometry::SearchParams params = *planned;
   if (auto r = audiometry::apply_device_limits(params, **control); !r)
     return finish(ctx.fail(r.error()));
   audiometry::ThresholdSearch search(

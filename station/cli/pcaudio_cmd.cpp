@@ -333,22 +333,9 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
   if ((*rig)->calibration().example)
     ctx.err() << ctx.tr("UYARI: örnek kalibrasyon — işçi testi için geçersiz\n",
                         "WARNING: example calibration — not valid for testing workers\n");
-  audiometry::SearchParams params;
-  params.ears.clear();
-  for (const auto& e : o.ears) {
-    auto ear = parse_ear(e);
-    if (!ear) return ctx.fail(ear.error());
-    params.ears.push_back(*ear);
-  }
-  if (!o.frequencies.empty()) {
-    params.high_frequencies_hz.clear();
-    params.low_frequencies_hz.clear();
-    for (int f : o.frequencies)
-      (f >= 1000 ? params.high_frequencies_hz : params.low_frequencies_hz).push_back(f);
-    if (params.high_frequencies_hz.empty() || params.high_frequencies_hz.front() != 1000)
-      return ctx.fail(
-          make_error("bad_frequencies", "--frequencies must start the high set with 1000 Hz"));
-  }
+  auto planned = search_params_from(o.ears, o.frequencies);
+  if (!planned) return ctx.fail(planned.error());
+  audiometry::SearchParams params = *planned;
   auto& dev = (*rig)->audiometer();
   if (auto r = audiometry::apply_device_limits(params, dev); !r) return ctx.fail(r.error());
   audiometry::ThresholdSearch search(
@@ -445,31 +432,9 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   auto worker = find_worker(**db, o.worker);
   if (!worker) return ctx.fail(worker.error());
 
-  audiometry::SearchParams params;
-  params.ears.clear();
-  for (const auto& e : o.ears) {
-    auto ear = parse_ear(e);
-    if (!ear) return ctx.fail(ear.error());
-    params.ears.push_back(*ear);
-  }
-  if (!o.frequencies.empty()) {
-    params.high_frequencies_hz.clear();
-    params.low_frequencies_hz.clear();
-    for (int f : o.frequencies)
-      (f >= 1000 ? params.high_frequencies_hz : params.low_frequencies_hz).push_back(f);
-    if (params.high_frequencies_hz.empty() || params.high_frequencies_hz.front() != 1000)
-      return ctx.fail(make_error("bad_frequencies",
-                                 "--frequencies must include 1000 Hz (the search starts there)"));
-  }
-  if (o.tone_ms > 0) {
-    params.tone_duration = std::chrono::milliseconds(o.tone_ms);
-    params.response_window = std::chrono::milliseconds(o.tone_ms + 500);
-  }
-  if (o.gap_ms > 0) {
-    params.gap_min = std::chrono::milliseconds(o.gap_ms);
-    params.gap_max = std::chrono::milliseconds(o.gap_ms * 2);
-  }
-  if (o.no_retest) params.retest_1k = false;
+  auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
+  if (!planned) return ctx.fail(planned.error());
+  audiometry::SearchParams params = *planned;
   // The stored exam needs the speech-frequency average: refuse now, not after the whole test.
   for (int f : sc.speech_frequencies_hz) {
     const auto& hi = params.high_frequencies_hz;
