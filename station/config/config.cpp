@@ -207,6 +207,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.calibration_file =
       resolve(au.str("calibration_file", "calibration/example-dd45-calibration.toml"));
   c.calibration_valid_months = au.integer("calibration_valid_months", 12, 1, 36);
+  c.ambient_limits =
+      au.str("ambient_limits", "osha-d1", {"osha-d1", "ansi-s3.1-1977-ears-covered"});
   au.finish();
 
   Reader ru(root["rules"].as_table(), "[rules]", fname, err);

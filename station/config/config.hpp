@@ -41,6 +41,9 @@ struct StationConfig {
   std::string age_correction_table = "osha";  // osha | msha
   std::filesystem::path audiometry_dir;       // age-correction tables, RETSPL
   std::filesystem::path calibration_file;     // pc-audiometer calibration
+  // Permissible ambient noise table in audiometry_dir/ambient_limits.csv:
+  // osha-d1 | ansi-s3.1-1977-ears-covered (neither is ISO 8253-1)
+  std::string ambient_limits = "osha-d1";
   int calibration_valid_months = 12;
 
   // [rules]

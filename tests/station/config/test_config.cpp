@@ -92,6 +92,27 @@ TEST(Config, ValueNotAllowed) {
   EXPECT_NE(e.message.find("\"Ankara\" is not allowed"), std::string::npos) << e.message;
 }
 
+TEST(Config, AmbientLimitsTable) {
+  auto c = load_config(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->ambient_limits, "osha-d1");
+  odyo::test::TempDir dir;
+  const auto file = dir / "station.toml";
+  std::ofstream(file) << replaced(shipped(), "ambient_limits = \"osha-d1\"",
+                                  "ambient_limits = \"ansi-s3.1-1977-ears-covered\"");
+  auto ansi = load_config(file);
+  ASSERT_TRUE(ansi.ok()) << ansi.error().message;
+  EXPECT_EQ(ansi->ambient_limits, "ansi-s3.1-1977-ears-covered");
+  // An unknown table stops start-up, naming the key and what is allowed.
+  auto e = load_error(
+      replaced(shipped(), "ambient_limits = \"osha-d1\"", "ambient_limits = \"iso-8253-1\""), dir);
+  EXPECT_NE(e.message.find("[audiometry].ambient_limits"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("\"iso-8253-1\" is not allowed; allowed: osha-d1, "
+                           "ansi-s3.1-1977-ears-covered"),
+            std::string::npos)
+      << e.message;
+}
+
 TEST(Config, BrokenSyntax) {
   odyo::test::TempDir dir;
   auto e = load_error(replaced(shipped(), "language = \"tr\"", "language = \"tr"), dir);
