@@ -1,0 +1,126 @@
+#include "analysis/audiometry/ambient/ambient_limits.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+namespace odyo::audiometry::ambient {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> cells;
+  while (true) {
+    const auto comma = line.find(',');
+    cells.push_back(trim(line.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    line.remove_prefix(comma + 1);
+  }
+  return cells;
+}
+
+template <typename T>
+std::optional<T> parse_number(std::string_view s) {
+  T v{};
+  const auto* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (ec != std::errc{} || p != end) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std::string& table) {
+  AmbientLimits t;
+  t.name_ = table;
+  auto bad = [](std::size_t line_no, const std::string& what) {
+    return make_error("bad_ambient_table",
+                      "ambient-noise limits, line " + std::to_string(line_no) + ": " + what);
+  };
+  std::set<std::string> tables;
+  std::size_t line_no = 0;
+  bool header_seen = false;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view line = trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    if (line.empty() || line.front() == '#') continue;
+    const auto cells = split(line);
+    if (!header_seen) {
+      if (cells.size() != 5 || cells[0] != "table" || cells[1] != "band_hz" ||
+          cells[2] != "max_db_spl" || cells[3] != "citation" || cells[4] != "url")
+        return bad(line_no, "the header must be table,band_hz,max_db_spl,citation,url");
+      header_seen = true;
+      continue;
+    }
+    if (cells.size() != 5)
+      return bad(line_no, "expected 5 cells, found " + std::to_string(cells.size()));
+    tables.insert(std::string(cells[0]));
+    const auto hz = parse_number<int>(cells[1]);
+    if (!hz || *hz <= 0)
+      return bad(line_no, "band_hz \"" + std::string(cells[1]) + "\" is not a frequency");
+    const auto limit = parse_number<double>(cells[2]);
+    if (!limit || !std::isfinite(*limit))
+      return bad(line_no, "max_db_spl \"" + std::string(cells[2]) + "\" is not a number");
+    if (cells[3].empty() || cells[4].empty())
+      return bad(line_no, "every limit needs its citation and URL");
+    if (cells[0] != table) continue;
+    if (t.limit_at(*hz)) return bad(line_no, std::to_string(*hz) + " Hz appears twice in " + table);
+    t.rows_.push_back({*hz, *limit, std::string(cells[3]), std::string(cells[4])});
+  }
+  if (!header_seen) return bad(line_no, "no header; the file is empty");
+  if (t.rows_.empty()) {
+    std::string known;
+    for (const auto& n : tables) known += (known.empty() ? "" : ", ") + n;
+    return make_error("ambient_table_unknown",
+                      "ambient-noise limits table \"" + table + "\" is unknown; allowed: " + known);
+  }
+  return t;
+}
+
+std::optional<double> AmbientLimits::limit_at(int band_hz) const {
+  for (const auto& r : rows_)
+    if (r.band_hz == band_hz) return r.max_db_spl;
+  return std::nullopt;
+}
+
+const BandVerdict* AmbientVerdict::first_exceeded() const {
+  for (const auto& b : bands)
+    if (!b.pass) return &b;
+  return nullptr;
+}
+
+AmbientVerdict compare_with_limits(const std::vector<BandLevel>& levels,
+                                   const AmbientLimits& limits) {
+  AmbientVerdict v;
+  v.table = limits.name();
+  for (const auto& l : levels) {
+    BandVerdict b;
+    b.centre_hz = l.centre_hz;
+    b.level_db_spl = l.level_db_spl;
+    b.limit_db_spl = limits.limit_at(l.centre_hz);
+    if (b.limit_db_spl) {
+      b.margin_db = *b.limit_db_spl - l.level_db_spl;
+      b.pass = l.level_db_spl <= *b.limit_db_spl;
+    }
+    v.pass = v.pass && b.pass;
+    v.bands.push_back(b);
+  }
+  for (const auto& r : limits.rows()) {
+    const bool measured = std::any_of(levels.begin(), levels.end(),
+                                      [&](const BandLevel& l) { return l.centre_hz == r.band_hz; });
+    if (!measured) v.not_compared_hz.push_back(r.band_hz);
+  }
+  return v;
+}
+
+}  // namespace odyo::audiometry::ambient
