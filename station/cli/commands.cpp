@@ -13,6 +13,7 @@ void register_demo_command(CLI::App& app, CliContext& ctx);
 void register_spiro_commands(CLI::App& app, CliContext& ctx);
 void register_audio_commands(CLI::App& app, CliContext& ctx);
 void register_pcaudio_commands(CLI::App& app, CliContext& ctx);
+void register_ambient_commands(CLI::App& app, CliContext& ctx);
 void register_evaluate_commands(CLI::App& app, CliContext& ctx);
 void register_devices_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
@@ -27,6 +28,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_spiro_commands(app, ctx);
   register_audio_commands(app, ctx);
   register_pcaudio_commands(app, ctx);  // after the `audio` group, which it extends
+  register_ambient_commands(app, ctx);  // likewise
   register_devices_commands(app, ctx);
 }
 

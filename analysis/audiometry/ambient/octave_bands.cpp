@@ -60,6 +60,12 @@ Result<std::vector<BandLevel>> octave_band_levels(const Eigen::Ref<const Eigen::
                             "corrupt; record again");
   }
 
+  // A microphone always hears something (at least its own noise): exact digital silence means it
+  // is muted, unplugged or not the device recorded, and must not pass as a quiet room.
+  if ((samples.array() == 0.0).all())
+    return make_error("ambient_silent",
+                      "the recording is digital silence (every sample is 0): the microphone is "
+                      "muted, unplugged or not the device recorded; check it and measure again");
   // Hann window and its power.
   Eigen::VectorXd window(seg);
   for (std::int64_t i = 0; i < seg; ++i)

@@ -42,7 +42,8 @@ std::int64_t segment_frames(double sample_rate_hz);
 // "ambient_rate" (too low a rate for the 8000 Hz band, whose upper edge is 11 314 Hz, or not a
 // positive finite number), "ambient_too_short" (fewer than segment_frames() samples; the
 // message says how many are needed), "ambient_not_finite" (a NaN or infinite sample, or a
-// non-finite calibration).
+// non-finite calibration), "ambient_silent" (every sample exactly 0: a muted or absent
+// microphone, never a quiet room).
 Result<std::vector<BandLevel>> octave_band_levels(const Eigen::Ref<const Eigen::VectorXd>& samples,
                                                   double sample_rate_hz,
                                                   double full_scale_sine_db_spl);

@@ -128,6 +128,13 @@ TEST(OctaveBands, NonFiniteSamplesAndCalibrationAreRefused) {
   EXPECT_EQ(c.error().code, "ambient_not_finite");
 }
 
+TEST(OctaveBands, DigitalSilenceIsAMicrophoneFaultNotAQuietRoom) {
+  auto r = octave_band_levels(Eigen::VectorXd::Zero(48000), kRateHz, 94.0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "ambient_silent");
+  EXPECT_NE(r.error().message.find("digital silence"), std::string::npos) << r.error().message;
+}
+
 TEST(OctaveBands, TooLowASampleRateIsRefused) {
   // The 8 kHz band's upper edge is 11 314 Hz: the rate must exceed 22 627 Hz.
   auto r = octave_band_levels(Eigen::VectorXd::Zero(32000), 16000, 94.0);
