@@ -27,6 +27,12 @@ struct AcquireOptions {
   double temp_c = 20.0, pressure_kpa = 101.3, humidity_pct = 50.0;  // ambient, for BTPS
   bool ambient_given = false;  // false: the defaults above were assumed (said in the output)
   bool no_store = false;       // capture and journal only, store no exam
+  // pcaudio_cmd.cpp (`acquire audio --device pc:…`): the ambient-noise check before the first
+  // tone (station/pcaudio/ambient.hpp). Empty ambient_noise: no check.
+  std::string ambient_noise;      // --ambient FILE.wav | pc:CAPTURE
+  double mic_calibration_db = 0;  // --mic-calibration-db: dB SPL a full-scale sine reads
+  bool mic_calibration_given = false;
+  std::string ambient_override;  // --ambient-override REASON: test although a band is too loud
 };
 
 // The threshold search's plan from a command's options (every audiometer the same way): the ears

@@ -502,6 +502,10 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   if (o.device.rfind("pc:", 0) == 0) return run_acquire_pc_audio(ctx, o);
   ResolvedDevice dev = resolve_device(ctx, o);
   if (dev.uri.rfind("pc:", 0) == 0) return run_acquire_pc_audio(ctx, o);  // a configured pc: id
+  if (!o.ambient_noise.empty() || !o.ambient_override.empty())
+    return ctx.fail(make_error("ambient_not_pc",
+                               "--ambient works with the PC audiometer (pc:…) only; for this "
+                               "audiometer measure the room with `odyospiro audio ambient`"));
   if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
   const std::string prof_name = dev.profile.empty() ? "frye-fa12" : dev.profile;
   auto prof = load_profile(ctx, prof_name);
@@ -912,6 +916,14 @@ void register_devices_commands(CLI::App& app, CliContext& ctx) {
       sub->add_option("--tone-ms", o->tone_ms, "tone duration (default 1000; ISO 8253-1: 1-2 s)");
       sub->add_option("--gap-ms", o->gap_ms, "shortest silent gap before a tone (default 1000)");
       sub->add_flag("--no-retest", o->no_retest, "skip the 1 kHz retest");
+      sub->add_option("--ambient", o->ambient_noise,
+                      "pc: only: check the room's ambient noise first, from the measurement "
+                      "microphone's WAV or an ALSA capture (pc:PCM); refuses when too loud");
+      sub->add_option("--mic-calibration-db", o->mic_calibration_db,
+                      "with --ambient: dB SPL that a full-scale sine reads on the microphone")
+          ->each([o](const std::string&) { o->mic_calibration_given = true; });
+      sub->add_option("--ambient-override", o->ambient_override,
+                      "with --ambient: test although the room is too loud; the reason is stored");
       sub->callback([&ctx, o] { ctx.exit_code = run_acquire_audio(ctx, *o); });
     } else {
       sub->add_option("--driver", o->driver,

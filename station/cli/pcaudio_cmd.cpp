@@ -19,6 +19,7 @@
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
 #include "station/exams/audiometry_exam.hpp"
+#include "station/pcaudio/ambient.hpp"
 #include "station/pcaudio/calibration.hpp"
 #include "station/pcaudio/listening_check.hpp"
 #include "station/pcaudio/pc_rig.hpp"
@@ -484,6 +485,43 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
     if (auto c = pcaudio::require_listening_check(ro.listening_log, cal->pair_id(), ro.today); !c)
       return ctx.fail(c.error(), 2);
   }
+  // The room's ambient noise, before the first tone: too loud refuses the test (exit 4, as
+  // `audio ambient`) unless the technician overrides with a reason, which is stored.
+  nlohmann::json ambient = nullptr;
+  if (o.ambient_noise.empty()) {
+    if (!o.ambient_override.empty() || o.mic_calibration_given)
+      return ctx.fail(make_error("ambient_missing",
+                                 "--mic-calibration-db and --ambient-override go with --ambient "
+                                 "FILE.wav|pc:CAPTURE (the ambient-noise check)"));
+  } else {
+    if (!o.mic_calibration_given)
+      return ctx.fail(make_error("ambient_no_calibration",
+                                 "--ambient needs --mic-calibration-db DB: the dB SPL a "
+                                 "full-scale sine reads on the measurement microphone"));
+    pcaudio::AmbientRequest rq;
+    rq.source = o.ambient_noise;
+    rq.mic_calibration_db = o.mic_calibration_db;
+    auto check = pcaudio::run_ambient_check(sc, rq);
+    if (!check) return ctx.fail(check.error());
+    ambient = pcaudio::ambient_json(*check);
+    if (!check->verdict.pass) {
+      const std::string what = pcaudio::describe_exceeded(*check);
+      if (o.ambient_override.empty())
+        return ctx.fail(
+            make_error("ambient_too_loud",
+                       "the test room is too loud: " + what +
+                           "; nothing was played or stored. Quiet the room (doors, machines, "
+                           "talk) and measure again, or give --ambient-override REASON to test "
+                           "anyway (the reason is stored with the exam)"),
+            4);
+      ctx.err() << ctx.tr("UYARI: ortam gürültüsü sınırın üstünde (",
+                          "WARNING: ambient noise "
+                          "above the limit (")
+                << what << ctx.tr("); gerekçeyle test ediliyor: ", "); testing anyway, reason: ")
+                << o.ambient_override << "\n";
+      ambient["override_reason"] = o.ambient_override;
+    }
+  }
   auto button = pcaudio::open_button(btn->uri);
   if (!button) return ctx.fail(button.error(), 2);
   auto rig = pcaudio::PcRig::open(ro, **button);
@@ -510,6 +548,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                    {"journal", ro.tone_journal.string()},
                    {"session", ro.session},
                    {"presentations", search.result().presentations}};
+  if (!ambient.is_null()) j["ambient_noise"] = ambient;
   j["thresholds"] = nlohmann::json::array();
   for (const auto& out : search.result().outcomes)
     j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
@@ -538,8 +577,9 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                            (*rig)->calibration().pair_id() + " (" + ro.calibration_file.string() +
                            "); tone journal " + ro.tone_journal.string() + " session \"" +
                            ro.session + "\"";
-  auto exam = record_audiometry_exam(**db, sc, *worker, search.result(),
-                                     {dev->id, started_at, ctx.opts.user, note}, ctx.opts.user);
+  AudiometryMeta meta{dev->id, started_at, ctx.opts.user, note};
+  meta.ambient_noise = ambient;
+  auto exam = record_audiometry_exam(**db, sc, *worker, search.result(), meta, ctx.opts.user);
   if (!exam) return ctx.fail(exam.error(), 2);
   j["exam_id"] = exam->exam_id;
   j["result_id"] = exam->result_id;

@@ -95,6 +95,9 @@ Result<RecordedExam> record_impl(Database& db, const StationConfig& cfg, const W
               {"sha256", sha256_hex(meta.source_bytes.data(), meta.source_bytes.size())}};
     payload["source"] = source;
   }
+  // The test room's ambient-noise check, when one was run before the first tone (the PC
+  // audiometer's `--ambient`): band levels, limits, verdict and any override reason.
+  if (!meta.ambient_noise.is_null()) payload["ambient_noise"] = meta.ambient_noise;
   payload["baseline"] = assessment->baseline;
   payload["sts"] = assessment->sts;
   payload["baseline_revision"] = assessment->revision;

@@ -41,6 +41,10 @@ struct AudiometryMeta {
   std::string source_file;                  // the file as named on the command line
   std::string source_description;           // what the record said it was (device, record no.)
   std::vector<unsigned char> source_bytes;  // kept as the exam's raw recording (SHA-256 stored)
+  // The ambient-noise check run before the first tone (station/pcaudio/ambient.hpp's
+  // ambient_json, plus "override_reason" when the technician tested anyway); null: none was run.
+  // Stored under "ambient_noise" in the result payload.
+  nlohmann::json ambient_noise;
 };
 
 Result<RecordedExam> record_audiometry_exam(Database& db, const StationConfig& cfg,

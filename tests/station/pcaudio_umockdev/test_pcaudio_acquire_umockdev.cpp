@@ -41,6 +41,7 @@
 #include <thread>
 
 #include "analysis/audiometry/tone/measure.hpp"
+#include "tests/station/pcaudio/ambient_test_files.hpp"
 #include "tests/station/pcaudio/pcaudio_station_files.hpp"
 
 namespace odyo::station::pcaudio {
@@ -302,13 +303,20 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   const int button_fd = umockdev_testbed_get_dev_fd(testbed, "/dev/hidraw0");
   ASSERT_GE(button_fd, 0);
 
+  // The room's ambient noise, checked before the first tone and stored with the exam: the
+  // microphone's recording is a 0.001 sine at 1 kHz, −60 dBFS → 34 dB SPL with the microphone's
+  // 94 dB SPL full-scale calibration, under OSHA D-1's 40 dB at 1 kHz.
+  const fs::path room = station.dir.path() / "room.wav";
+  ASSERT_TRUE(
+      odyo::test::ambient::write_mono_wav(room, odyo::test::ambient::sines({{0.001, 1000}}, 2.0)));
   const fs::path journal = station.dir.path() / "tones.jsonl";
   std::atomic<bool> done{false};
   odyo::test::CommandResult result;
   const std::string args =
       "--json acquire audio --device pc-audio --worker 3001 "
       "--frequencies 1000,2000,4000,500 --tone-ms " +
-      std::to_string(kToneMs) + " --gap-ms 300 --journal '" + journal.string() + "'";
+      std::to_string(kToneMs) + " --gap-ms 300 --journal '" + journal.string() + "' --ambient '" +
+      room.string() + "' --mic-calibration-db 94";
   const auto t0 = Clock::now();
   std::thread command([&] {
     result = station.run(args, "LD_PRELOAD=libumockdev-preload.so.0 ");
@@ -332,6 +340,19 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   const json exam = json::parse(shown.out);
   const json audiogram = exam["results"][0]["payload"]["audiogram"];
+  // The ambient-noise check is stored with it: every octave band, the 1 kHz one worked by hand.
+  const json noise = exam["results"][0]["payload"]["ambient_noise"];
+  ASSERT_TRUE(noise.is_object()) << shown.out;
+  EXPECT_TRUE(noise["pass"].get<bool>());
+  EXPECT_EQ(noise["limits"]["table"], "osha-d1");
+  EXPECT_EQ(noise["source"], room.string());
+  EXPECT_EQ(noise["mic_calibration_db"], 94.0);
+  ASSERT_EQ(noise["bands"].size(), 7u);
+  EXPECT_EQ(noise["bands"][3]["centre_hz"], 1000);
+  EXPECT_NEAR(noise["bands"][3]["level_db_spl"].get<double>(), 34.0, 0.05);
+  EXPECT_EQ(noise["bands"][3]["limit_db_spl"], 40.0);
+  EXPECT_NEAR(noise["bands"][3]["margin_db"].get<double>(), 6.0, 0.05);
+  EXPECT_FALSE(noise.contains("override_reason"));
   std::map<std::string, std::map<int, int>> stored;
   for (const auto& [ear, points] : kTruth) {
     for (const auto& [hz, truth] : points) {
