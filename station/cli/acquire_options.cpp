@@ -1,5 +1,6 @@
 #include "station/cli/acquire_options.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace odyo::station {
@@ -39,6 +40,27 @@ Result<audiometry::SearchParams> search_params_from(const std::vector<std::strin
   }
   if (no_retest) params.retest_1k = false;
   return params;
+}
+
+std::optional<Error> unstorable_plan(const audiometry::SearchParams& plan,
+                                     const std::vector<int>& speech_frequencies_hz) {
+  for (audiometry::Ear e : {audiometry::Ear::right, audiometry::Ear::left}) {
+    if (std::find(plan.ears.begin(), plan.ears.end(), e) == plan.ears.end())
+      return Error{"bad_ears", "the " + std::string(audiometry::to_string(e)) +
+                                   " ear is not in --ears: a stored exam needs both ears "
+                                   "(use --no-store to test one ear without storing)"};
+  }
+  const auto& hi = plan.high_frequencies_hz;
+  const auto& lo = plan.low_frequencies_hz;
+  for (int f : speech_frequencies_hz) {
+    if (std::find(hi.begin(), hi.end(), f) == hi.end() &&
+        std::find(lo.begin(), lo.end(), f) == lo.end())
+      return Error{"bad_frequencies",
+                   std::to_string(f) +
+                       " Hz is missing from --frequencies: the exam's speech-frequency average "
+                       "([audiometry].speech_frequencies_hz) needs it"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace odyo::station

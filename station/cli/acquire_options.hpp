@@ -3,6 +3,7 @@
 // audiometer (`--device pc:…`).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,12 @@ Result<audiometry::SearchParams> search_params_from(const std::vector<std::strin
                                                     const std::vector<int>& frequencies_hz,
                                                     int tone_ms = 0, int gap_ms = 0,
                                                     bool no_retest = false);
+
+// What a plan lacks for its exam to be stored: both ears and every speech frequency
+// ([audiometry].speech_frequencies_hz), which the stored hearing numbers need. Checked before the
+// first tone, so a technician is not told after a whole test that it cannot be kept.
+std::optional<Error> unstorable_plan(const audiometry::SearchParams& plan,
+                                     const std::vector<int>& speech_frequencies_hz);
 
 // `acquire audio --device pc:…`: the automated search on the computer-driven audiometer.
 // Defined in pcaudio_cmd.cpp. Returns the process exit code.

@@ -577,6 +577,12 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
   if (!planned) return finish(ctx.fail(planned.error()));
   audiometry::SearchParams params = *planned;
+  if (!o.no_store) {  // refuse before the first tone what could not be stored after the last
+    auto cfg = ctx.config();
+    if (!cfg) return finish(ctx.fail(cfg.error(), 2));
+    if (auto lacks = unstorable_plan(params, (*cfg)->speech_frequencies_hz))
+      return finish(ctx.fail(*lacks));
+  }
   if (auto r = audiometry::apply_device_limits(params, **control); !r)
     return finish(ctx.fail(r.error()));
   audiometry::ThresholdSearch search(

@@ -436,16 +436,9 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
   if (!planned) return ctx.fail(planned.error());
   audiometry::SearchParams params = *planned;
-  // The stored exam needs the speech-frequency average: refuse now, not after the whole test.
-  for (int f : sc.speech_frequencies_hz) {
-    const auto& hi = params.high_frequencies_hz;
-    const auto& lo = params.low_frequencies_hz;
-    if (std::find(hi.begin(), hi.end(), f) == hi.end() &&
-        std::find(lo.begin(), lo.end(), f) == lo.end())
-      return ctx.fail(make_error(
-          "bad_frequencies", std::to_string(f) +
-                                 " Hz is missing from --frequencies: the exam's speech-frequency "
-                                 "average ([audiometry].speech_frequencies_hz) needs it"));
+  // The stored exam needs both ears and the speech frequencies: refuse now, not after the test.
+  if (!o.no_store) {
+    if (auto why = unstorable_plan(params, sc.speech_frequencies_hz)) return ctx.fail(*why);
   }
 
   const std::string started_at = utc_now_iso();

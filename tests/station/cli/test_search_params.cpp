@@ -8,6 +8,7 @@
 namespace {
 
 using odyo::station::search_params_from;
+using odyo::station::unstorable_plan;
 using std::chrono::milliseconds;
 namespace au = odyo::audiometry;
 
@@ -50,6 +51,27 @@ TEST(SearchParamsFrom, BadEarsAndFrequenciesSayWhatIsWrong) {
   p = search_params_from({"right"}, {500, 250});  // no high set at all
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code, "bad_frequencies");
+}
+
+TEST(UnstorablePlan, BothEarsAndEverySpeechFrequencyOrItSaysWhich) {
+  const std::vector<int> speech{500, 1000, 2000};
+  auto p = search_params_from({"left", "right"}, {1000, 2000, 500});
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE(unstorable_plan(*p, speech).has_value());
+  p = search_params_from({"left"}, {});
+  auto why = unstorable_plan(*p, speech);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->code, "bad_ears");
+  EXPECT_NE(why->message.find("right ear"), std::string::npos);
+  p = search_params_from({"right", "left"}, {1000, 2000});
+  why = unstorable_plan(*p, speech);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->code, "bad_frequencies");
+  EXPECT_NE(why->message.find("500 Hz"), std::string::npos);
+  // 500/1000/2000/4000 selected: 4000 must be in the plan too.
+  EXPECT_TRUE(unstorable_plan(*search_params_from({"right", "left"}, {1000, 2000, 500}),
+                              {500, 1000, 2000, 4000})
+                  .has_value());
 }
 
 }  // namespace

@@ -79,6 +79,27 @@ TEST(AcquireStoreCli, AudioOnTheSimulatedFippAudiometerStoresAnAudiometryExam) {
   EXPECT_EQ(s.exam(j["exam"].get<std::int64_t>())["kind"], "audiometry");
 }
 
+// A plan whose exam could not be stored is refused before the first tone: one ear only, or
+// without a speech frequency (config/station.toml: 500/1000/2000 Hz). Nothing is stored.
+TEST(AcquireStoreCli, AudioPlanThatCannotBeStoredIsRefusedBeforeTheFirstTone) {
+  Station s;
+  auto j = s.run_json(
+      "acquire audio --device sim:audiometer --worker D-1001 --ears right --frequencies "
+      "1000,2000,500 --tone-ms 300 --gap-ms 150 --no-retest" +
+          s.devsim + s.journal,
+      1);
+  EXPECT_EQ(j["error"]["code"], "bad_ears") << j.dump();
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("left ear"), std::string::npos);
+  j = s.run_json(
+      "acquire audio --device sim:audiometer --worker D-1001 --frequencies 1000,2000 "
+      "--tone-ms 300 --gap-ms 150 --no-retest" +
+          s.devsim + s.journal,
+      1);
+  EXPECT_EQ(j["error"]["code"], "bad_frequencies") << j.dump();
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("500 Hz is missing"), std::string::npos);
+  EXPECT_EQ(s.run_json("exam list").size(), 0u);  // a JSON array of exams
+}
+
 // The configured tm262-sim (uri sim:tm262, driver tm262): two "y" records (the demo audiogram)
 // → one audiogram, every point imported.
 TEST(AcquireStoreCli, ResultsFromTheTm262StoreAnImportedAudiogram) {
