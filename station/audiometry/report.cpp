@@ -1,6 +1,6 @@
 #include "station/audiometry/report.hpp"
 
-#include "station/spirometry/report.hpp"  // json_or_null
+#include "station/core/json_values.hpp"
 
 namespace odyo::station {
 

@@ -83,21 +83,26 @@ bool exam_accepted(const json& payload, const au::Audiogram& a, std::string& why
 }
 
 json row_json(const BaselineRow& r, const StoredAudiometry* s, std::optional<int> age) {
-  json j = {{"baseline_id", r.id},
-            {"version", r.version},
-            {"ear", r.ear},
-            {"kind", r.kind},
-            {"reason", r.reason},
-            {"set_at", r.set_at},
-            {"set_by", r.set_by},
-            {"exam_id", r.exam_id},
-            {"result_id", r.result_id},
-            {"exam_started_at", s ? json(s->exam.started_at) : json(nullptr)}};
+  json j = baseline_row_json(r);
+  j["exam_started_at"] = s ? json(s->exam.started_at) : json(nullptr);
   j["age_at_test_years"] = age ? json(*age) : json(nullptr);
   return j;
 }
 
 }  // namespace
+
+json baseline_row_json(const BaselineRow& r) {
+  return {{"baseline_id", r.id},
+          {"version", r.version},
+          {"ear", r.ear},
+          {"kind", r.kind},
+          {"reason", r.reason},
+          {"exam_id", r.exam_id},
+          {"result_id", r.result_id},
+          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
+          {"set_at", r.set_at},
+          {"set_by", r.set_by}};
+}
 
 Result<int> completed_years(const std::string& birth_date, const std::string& test_date) {
   auto b = ymd(birth_date);

@@ -43,6 +43,10 @@ Result<StoredAudiometry> load_stored_audiometry(Database& db, std::int64_t exam_
 // The worker's audiometry exams in test order (started_at, id).
 Result<std::vector<StoredAudiometry>> worker_audiometry(Database& db, std::int64_t worker_id);
 
+// One stored baseline version as JSON (id, version, ear, kind, reason, exam, result, the row it
+// supersedes, who and when): `audio baseline show`, `exam show` and the exam results use it.
+nlohmann::json baseline_row_json(const BaselineRow& r);
+
 // Why an audiogram cannot be a baseline for `ear` (right | left | both), or nothing.
 std::optional<std::string> baseline_unsuitable(const audiometry::Audiogram& a,
                                                const std::string& ear = "both");

@@ -58,10 +58,10 @@
 #include "station/audiometry/worker_baseline.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
+#include "station/core/json_values.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/workers.hpp"
-#include "station/spirometry/report.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
@@ -464,19 +464,6 @@ json thresholds_2k3k4k(const au::ThresholdCurve& c) {
         it == c.end() || !it->second.tested() ? json(nullptr) : json(it->second.level_db_hl);
   }
   return j;
-}
-
-json baseline_row_json(const BaselineRow& r) {
-  return {{"baseline_id", r.id},
-          {"version", r.version},
-          {"ear", r.ear},
-          {"kind", r.kind},
-          {"reason", r.reason},
-          {"exam_id", r.exam_id},
-          {"result_id", r.result_id},
-          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
-          {"set_at", r.set_at},
-          {"set_by", r.set_by}};
 }
 
 int run_baseline_show(CliContext& ctx, const std::string& worker_key) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "station/audiometry/worker_baseline.hpp"
 #include "station/cli/context.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
@@ -224,16 +225,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
         // STS per ear are in results[].payload.baseline / .sts.
         j["audiometric_baselines"] = nlohmann::json::array();
         for (const auto& r : *baseline_rows) {
-          j["audiometric_baselines"].push_back(
-              {{"baseline_id", r.id},
-               {"version", r.version},
-               {"ear", r.ear},
-               {"kind", r.kind},
-               {"reason", r.reason},
-               {"set_at", r.set_at},
-               {"set_by", r.set_by},
-               {"supersedes_id",
-                r.supersedes_id ? nlohmann::json(*r.supersedes_id) : nlohmann::json(nullptr)}});
+          j["audiometric_baselines"].push_back(baseline_row_json(r));
         }
         if (!results->empty()) {
           const auto p = nlohmann::json::parse(results->back().payload_json, nullptr, false);

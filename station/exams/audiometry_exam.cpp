@@ -6,9 +6,9 @@
 #include "station/audiometry/audiogram_json.hpp"
 #include "station/audiometry/report.hpp"
 #include "station/audiometry/worker_baseline.hpp"
+#include "station/core/json_values.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
-#include "station/spirometry/report.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
 

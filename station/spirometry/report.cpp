@@ -1,5 +1,7 @@
 #include "station/spirometry/report.hpp"
 
+#include "station/core/json_values.hpp"
+
 namespace odyo::station {
 
 namespace sp = spirometry;
@@ -7,10 +9,6 @@ using nlohmann::json;
 
 json reason_json(const sp::Reason& r) {
   return {{"code", r.code}, {"tr", r.text_tr}, {"en", r.text_en}};
-}
-
-json json_or_null(const std::optional<double>& v) {
-  return v ? json(*v) : json(nullptr);
 }
 
 json session_json(const sp::SessionResult& s, const sp::SignalSpec& spec) {

@@ -11,7 +11,6 @@
 namespace odyo::station {
 
 nlohmann::json reason_json(const spirometry::Reason& r);
-nlohmann::json json_or_null(const std::optional<double>& v);
 // Manoeuvres (1-based numbers) and the session, with the software version, rate and BTPS factor.
 nlohmann::json session_json(const spirometry::SessionResult& s, const spirometry::SignalSpec& spec);
 // Predicted, LLN, ULN (and L/M/S or RSD); with a measured value also z, % predicted, below_lln.
