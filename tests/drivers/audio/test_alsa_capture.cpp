@@ -22,10 +22,12 @@ class AlsaCapture : public ::testing::Test {
     std::random_device rd;
     dir_ = fs::temp_directory_path() / ("odyo-capture-" + std::to_string(rd()));
     fs::create_directories(dir_);
-    // A recognisable ramp of sample values, 2 s at 48 kHz.
+    // A recognisable ramp of sample values, 2 s at 48 kHz, wrapping around the 32-bit range
+    // (computed unsigned: modulo 2^32, no signed overflow; C++20 converts to int32 modulo 2^32).
     recorded_.resize(96000);
     for (std::size_t i = 0; i < recorded_.size(); ++i)
-      recorded_[i] = static_cast<std::int32_t>(i * 65536) - 0x40000000;
+      recorded_[i] =
+          static_cast<std::int32_t>(static_cast<std::uint32_t>(i) * 65536U - 0x40000000U);
     std::ofstream(dir_ / "mic.raw", std::ios::binary)
         .write(reinterpret_cast<const char*>(recorded_.data()),  // NOLINT: raw bytes
                static_cast<std::streamsize>(recorded_.size() * 4));
