@@ -63,4 +63,17 @@ json shift_json(const au::EarShift& s) {
   return j;
 }
 
+json search_outcomes_json(const audiometry::SearchResult& r) {
+  json out = json::array();
+  for (const auto& oc : r.outcomes)
+    out.push_back({{"ear", std::string(audiometry::to_string(oc.ear))},
+                   {"frequency_hz", oc.frequency_hz},
+                   {"retest", oc.retest},
+                   {"level_db_hl", oc.level_db_hl},
+                   {"no_response", oc.no_response},
+                   {"inconsistent", oc.inconsistent},
+                   {"presentations", oc.presentations}});
+  return out;
+}
+
 }  // namespace odyo::station

@@ -55,6 +55,7 @@
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
 #include "drivers/vitalograph/vitalograph_driver.hpp"
+#include "station/audiometry/report.hpp"
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/context.hpp"
 #include "station/devices/device_transport.hpp"
@@ -598,14 +599,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
          {"profile", fipp->device.id},
          {"profile_verified", fipp->device.verified},
          {"unverified", fipp->device.unverified}};
-  j["thresholds"] = json::array();
-  for (const auto& out : search.result().outcomes)
-    j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
-                               {"frequency_hz", out.frequency_hz},
-                               {"level_db_hl", out.level_db_hl},
-                               {"no_response", out.no_response},
-                               {"inconsistent", out.inconsistent},
-                               {"retest", out.retest}});
+  j["thresholds"] = search_outcomes_json(search.result());
   if (!r) return finish(ctx.fail(r.error()));
   const int code = finish(0);  // the audiometer is released before the database is written
   std::optional<RecordedExam> exam;

@@ -15,6 +15,7 @@
 #include "analysis/audiometry/tone/tone.hpp"
 #include "drivers/audio/alsa_sink.hpp"
 #include "drivers/audio/wav_file.hpp"
+#include "station/audiometry/report.hpp"
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
@@ -345,14 +346,7 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
   auto r = audiometry::run_search(search, dev);
   (*rig)->flush();
   nlohmann::json j{{"device", o.device}, {"journal", ro.tone_journal.string()}};
-  j["thresholds"] = nlohmann::json::array();
-  for (const auto& out : search.result().outcomes)
-    j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
-                               {"frequency_hz", out.frequency_hz},
-                               {"level_db_hl", out.level_db_hl},
-                               {"no_response", out.no_response},
-                               {"inconsistent", out.inconsistent},
-                               {"retest", out.retest}});
+  j["thresholds"] = search_outcomes_json(search.result());
   if (ctx.json())
     ctx.out() << j.dump(2) << "\n";
   else
@@ -542,14 +536,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                    {"session", ro.session},
                    {"presentations", search.result().presentations}};
   if (!ambient.is_null()) j["ambient_noise"] = ambient;
-  j["thresholds"] = nlohmann::json::array();
-  for (const auto& out : search.result().outcomes)
-    j["thresholds"].push_back({{"ear", std::string(audiometry::to_string(out.ear))},
-                               {"frequency_hz", out.frequency_hz},
-                               {"level_db_hl", out.level_db_hl},
-                               {"no_response", out.no_response},
-                               {"inconsistent", out.inconsistent},
-                               {"retest", out.retest}});
+  j["thresholds"] = search_outcomes_json(search.result());
   if (!r) {
     // Paused (device gone, underrun, bad report): nothing is stored; the journal keeps the tones.
     ctx.err() << ctx.tr("test duraklatıldı, kaydedilmedi; sunulan tonlar: ",

@@ -153,16 +153,7 @@ Result<RecordedExam> record_impl(Database& db, const StationConfig& cfg, const W
   if (search != nullptr) {
     // The raw record of the search: every outcome per frequency, with the audiogram.
     json raw = {{"audiogram", payload["audiogram"]}, {"presentations", search->presentations}};
-    raw["outcomes"] = json::array();
-    for (const auto& oc : search->outcomes) {
-      raw["outcomes"].push_back({{"ear", std::string(au::to_string(oc.ear))},
-                                 {"frequency_hz", oc.frequency_hz},
-                                 {"retest", oc.retest},
-                                 {"level_db_hl", oc.level_db_hl},
-                                 {"no_response", oc.no_response},
-                                 {"inconsistent", oc.inconsistent},
-                                 {"presentations", oc.presentations}});
-    }
+    raw["outcomes"] = search_outcomes_json(*search);
     const std::string raw_text = raw.dump();
     rec.codec = "json-threshold-search";
     rec.bytes.assign(raw_text.begin(), raw_text.end());
