@@ -2,14 +2,6 @@
 
 namespace odyo::acquisition {
 
-namespace {
-std::int64_t utc_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 GdtImporter::GdtImporter(JournalWriter& journal, SessionMeta meta, GdtImportOptions options)
     : journal_(journal), meta_(std::move(meta)), opt_(std::move(options)) {}
 
@@ -46,16 +38,8 @@ drivers::FileDecision GdtImporter::handle(const std::filesystem::path& file,
                                           std::vector<std::uint8_t> bytes) {
   const std::string name = file.filename().string();
   // 1. Journal first, durably.
-  RawChunk c;
-  c.session_id = session_id_;
-  c.sequence = next_seq_++;
-  c.arrival_steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count();
-  c.arrival_utc_ns = utc_ns();
-  c.bytes = bytes;
-  journal_.submit(std::move(c));
-  journal_.submit_event({session_id_, next_seq_ - 1, utc_ns(), "gdt_file", name});
+  journal_.submit(raw_chunk(session_id_, next_seq_++, bytes, std::chrono::steady_clock::now()));
+  journal_.submit_event({session_id_, next_seq_ - 1, utc_now_ns(), "gdt_file", name});
   if (!journal_.flush()) return {drivers::FileVerdict::retry_later, "raw journal not durable yet"};
 
   // 2. Parse.

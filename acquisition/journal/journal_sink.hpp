@@ -32,6 +32,27 @@ struct RawChunk {
   std::vector<std::uint8_t> bytes;
 };
 
+// Nanoseconds since the epoch on the wall clock, now (journal times for people).
+inline std::int64_t utc_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A chunk as one read delivered it: `arrival` on the I/O clock (steady), the wall clock now.
+template <typename SteadyTimePoint>
+RawChunk raw_chunk(std::int64_t session_id, std::uint64_t sequence,
+                   std::span<const std::uint8_t> bytes, SteadyTimePoint arrival) {
+  RawChunk c;
+  c.session_id = session_id;
+  c.sequence = sequence;
+  c.arrival_steady_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(arrival.time_since_epoch()).count();
+  c.arrival_utc_ns = utc_now_ns();
+  c.bytes.assign(bytes.begin(), bytes.end());
+  return c;
+}
+
 // A session event kept beside the bytes: unplug, replug, gap, checksum error summary ...
 struct JournalEvent {
   std::int64_t session_id = 0;

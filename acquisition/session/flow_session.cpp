@@ -8,11 +8,6 @@ namespace odyo::acquisition {
 namespace {
 constexpr auto kRetryPeriod = std::chrono::milliseconds(250);  // re-plug noticed within 0.25 s
 
-std::int64_t utc_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 const char* to_string(SessionState s) {
@@ -127,14 +122,7 @@ void FlowSession::schedule_retry() {
 void FlowSession::on_bytes(std::span<const std::uint8_t> bytes,
                            drivers::IoClock::time_point arrival) {
   // 1. Raw journal first.
-  RawChunk chunk;
-  chunk.session_id = session_id_;
-  chunk.sequence = next_seq_++;
-  chunk.arrival_steady_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(arrival.time_since_epoch()).count();
-  chunk.arrival_utc_ns = utc_ns();
-  chunk.bytes.assign(bytes.begin(), bytes.end());
-  journal_.submit(std::move(chunk));
+  journal_.submit(raw_chunk(session_id_, next_seq_++, bytes, arrival));
 
   // 2. Decode.
   out_.clear();
@@ -204,7 +192,7 @@ void FlowSession::journal_event(const char* kind, std::string detail) {
   JournalEvent e;
   e.session_id = session_id_;
   e.after_sequence = next_seq_ == 0 ? 0 : next_seq_ - 1;
-  e.utc_ns = utc_ns();
+  e.utc_ns = utc_now_ns();
   e.kind = kind;
   e.detail = std::move(detail);
   journal_.submit_event(std::move(e));

@@ -140,16 +140,7 @@ class RecordSession {
     });
   }
   void bytes(std::span<const std::uint8_t> b, drivers::IoClock::time_point t) {
-    RawChunk c;
-    c.session_id = session_id_;
-    c.sequence = seq_++;
-    c.arrival_steady_ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-    c.arrival_utc_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-    c.bytes.assign(b.begin(), b.end());
-    journal_.submit(std::move(c));  // journal first
+    journal_.submit(raw_chunk(session_id_, seq_++, b, t));  // journal first
     {
       std::lock_guard lock(mu_);
       counters_.bytes += b.size();
@@ -194,11 +185,8 @@ class RecordSession {
       for (const auto& f : batch.frames) on_record_(f);
   }
   void event(const char* kind, std::string detail) {
-    journal_.submit_event({session_id_, seq_ == 0 ? 0 : seq_ - 1,
-                           std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count(),
-                           kind, std::move(detail)});
+    journal_.submit_event(
+        {session_id_, seq_ == 0 ? 0 : seq_ - 1, utc_now_ns(), kind, std::move(detail)});
   }
 
   boost::asio::io_context& io_;

@@ -551,16 +551,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   drivers::FippDriver driver(port, *fipp);
   std::uint64_t seq = 0;
   driver.set_raw_tap([&](std::span<const std::uint8_t> b, drivers::IoClock::time_point t) {
-    acquisition::RawChunk c;
-    c.session_id = *sid;
-    c.sequence = seq++;
-    c.arrival_steady_ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-    c.arrival_utc_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-    c.bytes.assign(b.begin(), b.end());
-    writer.submit(std::move(c));
+    writer.submit(acquisition::raw_chunk(*sid, seq++, b, t));
   });
   auto finish = [&](int code) {
     driver.close();
