@@ -516,7 +516,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   auto& audiometer = (*rig)->audiometer();
   if (auto r = audiometry::apply_device_limits(params, audiometer); !r) return ctx.fail(r.error());
   for (const auto& [hz, range] : params.range_at_hz) {
-    if (range.max_db_hl > 100) {  // IEC 60645-1 §5.2: warn the operator before > 100 dB HL
+    if (range.max_db_hl > tone::kWarnAboveDbHl) {  // warn the operator before > 100 dB HL
       ctx.err() << ctx.tr("UYARI: arama 100 dB HL üzerinde ton verebilir (",
                           "WARNING: the search may present tones above 100 dB HL (up to ")
                 << range.max_db_hl << " dB HL, " << hz << " Hz)\n";
