@@ -6,31 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "analysis/core/csv.hpp"
+
 namespace odyo::audiometry {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view line, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t pos = line.find(sep, start);
-    out.push_back(trim(line.substr(start, pos == std::string_view::npos ? pos : pos - start)));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 std::optional<int> to_int(std::string_view s) {
   int v = 0;
@@ -80,21 +60,23 @@ Result<AgeCorrectionTable> AgeCorrectionTable::parse_csv(std::string_view text, 
   std::size_t line_no = 0;
   bool header_seen = false;
   std::map<Sex, std::vector<int>> ages;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (line.empty() || line.front() == '#') continue;
-    const auto cells = split(line, ',');
+  csv::Options o;
+  o.delimiter = ',';
+  o.decimal = '.';
+  o.comments = true;
+  auto parsed = csv::parse(text, "age-correction table " + t.name_, o);
+  if (!parsed) return make_error("bad_age_table", parsed.error().message);
+  for (const auto& csv_row : parsed->rows) {
+    line_no = static_cast<std::size_t>(csv_row.line);
+    const std::vector<std::string>& cells = csv_row.cells;
     if (!header_seen) {
       if (cells.size() < 3 || cells[0] != "sex" || cells[1] != "age") {
         return bad(line_no, "the header must start with sex,age,hz<frequency>");
       }
       for (std::size_t i = 2; i < cells.size(); ++i) {
-        auto hz = cells[i].substr(0, 2) == "hz" ? to_int(cells[i].substr(2)) : std::nullopt;
-        if (!hz)
-          return bad(line_no, "column \"" + std::string(cells[i]) + "\" is not hz<frequency>");
+        const std::string_view c = cells[i];
+        auto hz = c.substr(0, 2) == "hz" ? to_int(c.substr(2)) : std::nullopt;
+        if (!hz) return bad(line_no, "column \"" + cells[i] + "\" is not hz<frequency>");
         columns_hz.push_back(*hz);
       }
       for (int need : kStsFrequenciesHz) {

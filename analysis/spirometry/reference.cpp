@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "analysis/core/csv.hpp"
+
 namespace odyo::spirometry {
 namespace {
 
@@ -18,28 +20,18 @@ std::string fmt(const char* f, A... a) {
 
 constexpr double kKnotStep_years = 0.25;
 
-// Splits CSV text into rows of fields (no quoting in these tables).
-std::vector<std::vector<std::string_view>> split_csv(std::string_view text) {
-  std::vector<std::vector<std::string_view>> rows;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = eol + 1;
-    if (line.empty()) continue;
-    std::vector<std::string_view> fields;
-    std::size_t p = 0;
-    while (true) {
-      std::size_t c = line.find(',', p);
-      fields.push_back(
-          line.substr(p, c == std::string_view::npos ? std::string_view::npos : c - p));
-      if (c == std::string_view::npos) break;
-      p = c + 1;
-    }
-    rows.push_back(std::move(fields));
-  }
+// The table's rows of fields, read by the one CSV reader (analysis/core/csv.hpp), `,` between
+// fields as these tables are written; blank lines skipped.
+Result<std::vector<std::vector<std::string>>> split_csv(std::string_view text,
+                                                        const std::string& file) {
+  csv::Options o;
+  o.delimiter = ',';
+  o.decimal = '.';
+  auto t = csv::parse(text, file, o);
+  if (!t) return make_error("bad_reference_table", t.error().message);
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(t->rows.size());
+  for (auto& r : t->rows) rows.push_back(std::move(r.cells));
   return rows;
 }
 
@@ -171,7 +163,9 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
   const std::string label =
       !what.empty() ? std::string(what) : (g2012 ? "gli2012" : "gli_global2022");
   const std::string cfile = label + "_coefficients.csv", sfile = label + "_splines.csv";
-  const auto crow = split_csv(coef_csv);
+  const auto crow_read = split_csv(coef_csv, cfile);
+  if (!crow_read) return crow_read.error();
+  const auto& crow = *crow_read;
   const std::size_t ncols = g2012 ? 17 : 9;
   if (crow.size() < 2) return table_error(cfile, 1, "no rows");
   for (std::size_t i = 1; i < crow.size(); ++i) {
@@ -199,7 +193,9 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
     }
     t.eq[{*p, *sx}] = e;
   }
-  const auto srow = split_csv(spline_csv);
+  const auto srow_read = split_csv(spline_csv, sfile);
+  if (!srow_read) return srow_read.error();
+  const auto& srow = *srow_read;
   if (srow.size() < 2) return table_error(sfile, 1, "no rows");
   for (std::size_t i = 1; i < srow.size(); ++i) {
     const auto& r = srow[i];
@@ -239,7 +235,9 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
 Result<EccsTables> parse_eccs_tables(std::string_view csv, std::string_view what) {
   const std::string label = what.empty() ? "eccs1993" : std::string(what);
   EccsTables t;
-  const auto rows = split_csv(csv);
+  const auto rows_read = split_csv(csv, label);
+  if (!rows_read) return rows_read.error();
+  const auto& rows = *rows_read;
   if (rows.size() < 2) return table_error(label, 1, "no rows");
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& r = rows[i];

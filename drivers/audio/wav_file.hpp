@@ -1,6 +1,7 @@
 #pragma once
-// WAV (RIFF, PCM) files of interleaved 32-bit-container samples: what `odyospiro audio tone`
-// writes (exactly what the ALSA sink would play) and what tests read back from ALSA's `file` PCM.
+// WAV files through libsndfile: what `odyospiro audio tone` writes (exactly what the ALSA sink
+// would play), what tests read back from ALSA's `file` PCM, and the measurement microphone's
+// recordings `audio ambient` reads (integer PCM or float, plain or WAVE_FORMAT_EXTENSIBLE).
 // Thread-safety: plain functions / one owner per WavFileSink.
 
 #include <cstdint>
@@ -10,13 +11,16 @@
 
 #include "drivers/audio/audio_sink.hpp"
 
+struct sf_private_tag;  // libsndfile's SNDFILE (sndfile.h)
+
 namespace odyo::drivers::audio {
 
 struct WavData {
   int sample_rate_hz = 0;
   int channels = 0;
-  int bits = 0;                       // bits per sample in the file: 16, 24 or 32
-  std::vector<std::int32_t> samples;  // interleaved, left-justified to 32 bits
+  int bits = 0;                       // bits per sample in the file: 16, 24, 32 (or 64 float)
+  bool floating_point = false;        // the file holds floats (full scale ±1.0)
+  std::vector<std::int32_t> samples;  // interleaved, full scale = 32-bit full scale
   [[nodiscard]] std::int64_t frames() const {
     return channels == 0 ? 0 : static_cast<std::int64_t>(samples.size()) / channels;
   }
@@ -25,8 +29,8 @@ struct WavData {
 // Writes `samples` (left-justified 32-bit words) as 24-bit packed or 32-bit PCM.
 IoStatus write_wav(const std::filesystem::path& file, int sample_rate_hz, int channels, int bits,
                    std::span<const std::int32_t> samples);
-// Reads a PCM WAV (16/24/32-bit integer). Tolerates a header whose data length was never filled
-// in (a writer killed mid-stream, or ALSA's file plugin before close): reads to end of file.
+// Reads a WAV (16/24/32-bit integer or 32/64-bit float, WAVE_FORMAT_PCM/IEEE_FLOAT/EXTENSIBLE):
+// every sample as a 32-bit word of the same fraction of full scale.
 IoStatus read_wav(const std::filesystem::path& file, WavData& out);
 
 // AudioSink writing a WAV file (header fixed up on close).
@@ -42,7 +46,7 @@ class WavFileSink final : public AudioSink {
 
  private:
   std::filesystem::path file_;
-  std::ofstream out_;
+  ::sf_private_tag* file_handle_ = nullptr;  // libsndfile's SNDFILE, owned
   SinkFormat format_{};
   std::int64_t frames_ = 0;
 };

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "station/cli/context.hpp"
+#include "station/cli/person_options.hpp"
+#include "station/core/local_time.hpp"
 
 namespace odyo::station {
 
@@ -29,8 +31,13 @@ int run_cli(int argc, char** argv) {
     const char* u = std::getenv("USER");
     ctx.opts.user = (u != nullptr && *u != '\0') ? u : "system";
   }
+  // Europe/Istanbul until the configuration says otherwise ([station].timezone), also for the
+  // commands that read no configuration; without the tz database TZ stays as it was.
+  (void)set_station_time_zone(kDefaultTimeZone);
   try {
     app.parse(argc, argv);
+  } catch (const PersonInputError& e) {  // a typed value that cannot be read: --sex X, 31.02.1990
+    return ctx.fail(e.input_error());
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }

@@ -34,6 +34,12 @@ void register_demo_command(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"spirometry_exam", r->spirometry_exam},
                                   {"audiometry_exam", r->audiometry_exam},
                                   {"evaluations", r->evaluations},
+                                  {"accounts", [&] {
+                                     nlohmann::json a = nlohmann::json::array();
+                                     for (const auto& [name, pw] : r->new_accounts)
+                                       a.push_back({{"username", name}, {"password", pw}});
+                                     return a;
+                                   }()},
                                   {"log", text.str()}}
                        .dump(2)
                 << "\n";

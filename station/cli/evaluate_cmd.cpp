@@ -8,6 +8,7 @@
 
 #include "analysis/evaluation/engine.hpp"
 #include "station/cli/context.hpp"
+#include "station/cli/person_options.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
 #include "station/evaluation/worker_evaluation.hpp"
@@ -313,6 +314,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   });
 
   auto csv = std::make_shared<std::string>();
+  auto table_opts = std::make_shared<TableFileOptions>();
   auto out = std::make_shared<std::string>();
   auto version = std::make_shared<std::string>();
   auto* imp =
@@ -321,11 +323,12 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                   "CSV: code,title_tr,title_en,work_group[,ek1_required,noisy,dusty,special_exam]")
       ->required();
   imp->add_option("--out", *out, "The work-groups.toml to write")->required();
+  add_table_file_options(imp, *table_opts);
   imp->add_option("--table-version", *version, "Version of the new table")->required();
-  imp->callback([&ctx, csv, out, version] {
-    auto text = read_text(*csv);
-    if (!text) return (void)ctx.fail(text.error());
-    auto jobs = rules::parse_jobs_csv(*text, *csv);
+  imp->callback([&ctx, csv, table_opts, out, version] {
+    auto table = read_table_file(*csv, "the job catalogue", *table_opts);
+    if (!table) return (void)ctx.fail(table.error());
+    auto jobs = rules::parse_jobs_table(*table);
     if (!jobs) return (void)ctx.fail(jobs.error());
     auto current = load_rules(ctx, "");
     if (!current) return (void)ctx.fail(current.error(), 2);

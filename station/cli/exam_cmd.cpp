@@ -5,6 +5,8 @@
 
 #include "station/audiometry/worker_baseline.hpp"
 #include "station/cli/context.hpp"
+#include "station/core/local_time.hpp"
+#include "station/core/text_table.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
@@ -156,14 +158,15 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
+    TextTable table({"#", ctx.tr("Tür", "Kind"), ctx.tr("Başlangıç", "Started"),
+                     ctx.tr("Çalışan", "Worker")});
     for (const auto& e : *exams) {
       auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
-      ctx.out() << std::left << std::setw(6) << e.id << std::setw(12) << e.kind << std::setw(26)
-                << e.started_at
-                << (w ? w->registry_no + " " + w->first_name + " " + w->last_name
-                      : std::string("?"))
-                << "\n";
+      table.add_row({std::to_string(e.id), e.kind, local_display(e.started_at),
+                     w ? w->registry_no + " " + w->first_name + " " + w->last_name
+                       : std::string("?")});
     }
+    ctx.out() << table.render();
     ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
   });
 
@@ -252,7 +255,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       return;
     }
     auto& o = ctx.out();
-    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << e->started_at
+    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << local_display(e->started_at)
       << "\n";
     o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " "
       << w->last_name << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm
@@ -268,7 +271,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       << "\n";
     for (const auto& r : *results) {
       o << ctx.tr("Sonuç sürüm ", "Result version ") << r.version << " (" << r.created_by << ", "
-        << r.created_at << (r.reason.empty() ? "" : ", " + r.reason) << ")"
+        << local_display(r.created_at) << (r.reason.empty() ? "" : ", " + r.reason) << ")"
         << (r.signed_by.empty()
                 ? std::string(ctx.tr(" — imzasız", " — unsigned"))
                 : std::string(ctx.tr(" — imzalayan: ", " — signed by ")) + r.signed_by.front())

@@ -19,6 +19,7 @@
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
+#include "station/core/person_input.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/pcaudio/ambient.hpp"
 #include "station/pcaudio/calibration.hpp"
@@ -36,18 +37,12 @@ using pcaudio::Calibration;
 // 200 ms of digital silence before and after one presentation (issue 8 interface).
 constexpr double kPaddingMs = 200.0;
 
-Result<std::chrono::year_month_day> parse_date(const std::string& s) {
+// --today: GG.AA.YYYY or YYYY-MM-DD (the one date parser), else today in the station's zone.
+Result<std::chrono::year_month_day> parse_today(const std::string& s) {
   if (s.empty()) return pcaudio::today_local();
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  char tail = 0;
-  if (std::sscanf(s.c_str(), "%d-%u-%u%c", &y, &m, &d, &tail) == 3) {
-    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                    std::chrono::day{d}};
-    if (ymd.ok()) return ymd;
-  }
-  return make_error("bad_date", "\"" + s + "\" is not a date; write YYYY-MM-DD");
+  auto d = station::parse_date(s);
+  if (!d) return make_error("bad_date", "--today: " + d.error().message);
+  return *d;
 }
 
 Result<audiometry::Ear> parse_ear(const std::string& s) {
@@ -95,7 +90,7 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
   if (!ear) return ctx.fail(ear.error());
   if (o.pulsed && o.warble)
     return ctx.fail(make_error("bad_tone_kind", "choose --pulsed or --warble, not both"));
-  auto today = parse_date(o.today);
+  auto today = parse_today(o.today);
   if (!today) return ctx.fail(today.error());
   auto cal = load_named_calibration(ctx, o.calibration, *today);
   if (!cal) return ctx.fail(cal.error(), 2);
@@ -176,7 +171,7 @@ int run_listening_check(CliContext& ctx, const CheckOptions& o) {
     return ctx.fail(make_error("bad_check", "give exactly one of --pass or --fail"));
   if (o.fail && o.note.empty())
     return ctx.fail(make_error("bad_check", "a failed check needs --note saying what was wrong"));
-  auto today = parse_date(o.today);
+  auto today = parse_today(o.today);
   if (!today) return ctx.fail(today.error());
   auto cal = load_named_calibration(ctx, o.calibration, *today);
   if (!cal) return ctx.fail(cal.error(), 2);
@@ -203,7 +198,7 @@ struct CalibrateOptions {
 // `level_dbfs` peak through the PCM and read the SPL the technician types (one number per line on
 // stdin, as read on the sound level meter on the coupler). Writes a new calibration file.
 int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
-  auto today = parse_date(o.today);
+  auto today = parse_today(o.today);
   if (!today) return ctx.fail(today.error());
   auto tmpl = pcaudio::load_calibration(o.template_file, *today);
   if (!tmpl) return ctx.fail(tmpl.error(), 2);
@@ -309,7 +304,7 @@ struct SearchOptions {
 
 // The automated threshold search on the PC audiometer (what `acquire audio --device pc:…` runs).
 int run_pc_search(CliContext& ctx, const SearchOptions& o) {
-  auto today = parse_date(o.today);
+  auto today = parse_today(o.today);
   if (!today) return ctx.fail(today.error());
   pcaudio::PcRigOptions ro;
   ro.device_uri = o.device;

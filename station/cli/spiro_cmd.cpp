@@ -1,11 +1,11 @@
 // odyospiro spiro analyze|predict — spirometry from a file of flow samples, and reference values.
 //
-//   odyospiro spiro analyze --input FILE [--rate HZ] [--btps FACTOR] [--age Y --sex M|F
+//   odyospiro spiro analyze --input FILE [--rate HZ] [--btps FACTOR] [--age Y --sex E|K|M|F
 //                           --height-cm CM [--equation E] [--ethnicity N]] --json
 //     FILE: CSV of flow samples in L/s (one per line, expiration positive; an optional header
 //     line) for one manoeuvre, or a JSON session {"rate_hz":…, "btps":…, "manoeuvres":[[…],…]}.
 //     --rate/--btps override the file's values. Manoeuvre numbers in the output are 1-based.
-//   odyospiro spiro predict --equation gli2012|gli-global-2022|eccs1993 --sex M|F --age YEARS
+//   odyospiro spiro predict --equation gli2012|gli-global-2022|eccs1993 --sex E|K|M|F --age YEARS
 //                           --height-cm CM [--ethnicity 1-5] [--measured FEV1=…,FVC=…] --json
 #include <cmath>
 #include <fstream>
@@ -17,7 +17,11 @@
 #include <vector>
 
 #include "analysis/spirometry/spirometry.hpp"
+#include "analysis/core/csv.hpp"
 #include "station/cli/context.hpp"
+#include "station/cli/person_options.hpp"
+#include "station/core/person_input.hpp"
+#include "station/core/text_file.hpp"
 #include "station/reference/reference_tables.hpp"
 #include "station/spirometry/report.hpp"
 
@@ -33,16 +37,42 @@ struct FlowInput {
   std::vector<std::vector<double>> manoeuvres;
 };
 
-Result<FlowInput> read_flow_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input_missing", "Cannot read " + path + ": check the --input path.");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+// The flow column of a table: the only column, or the one whose header is flow / flow_lps /
+// akış (any case, an optional "(L/s)").
+Result<std::size_t> flow_column(const csv::Table& t, bool header) {
+  const csv::Row& first = t.rows.front();
+  if (first.cells.size() == 1) return std::size_t{0};
+  if (!header)
+    return make_error(
+        "bad_input",
+        t.where(first, 1) + std::to_string(first.cells.size()) + " fields separated by " +
+            csv::delimiter_name(t.delimiter) +
+            " and no header: a flow file holds one flow (L/s) per line, or has a header naming "
+            "its flow column (flow_lps, flow or akış). If ',' is the decimal separator here, "
+            "give --decimal , (or save the file with ';' between fields).");
+  for (std::size_t c = 0; c < first.cells.size(); ++c) {
+    std::string name = fold_turkish(first.cells[c]);
+    if (const auto p = name.find('('); p != std::string::npos) name = name.substr(0, p);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (name == "flow" || name == "flow_lps" || name == "akış" || name == "akis" ||
+        name == "akış_lps")
+      return c;
+  }
+  return make_error("bad_input", t.where(first, 0) +
+                                     "no column of the header is the flow: name it flow_lps, "
+                                     "flow or akış (the file has " +
+                                     std::to_string(first.cells.size()) + " columns)");
+}
+
+Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions& opt) {
+  auto bytes = read_file_bytes(path, "the flow file");
+  if (!bytes) return bytes.error();
+  auto text = decode_text(*bytes, path, opt.encoding);
+  if (!text) return text.error();
   FlowInput fi;
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '{') {
-    json j = json::parse(text, nullptr, false);
+  const auto first = text->find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && (*text)[first] == '{') {
+    json j = json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
       return make_error("bad_input", path +
                                          " is not valid JSON: expected {\"rate_hz\":…, "
@@ -81,26 +111,29 @@ Result<FlowInput> read_flow_file(const std::string& path) {
     }
     return fi;
   }
-  // CSV: one flow per line (first field of the line), optional header line.
+  // CSV (the one reader): one flow per line, or a header naming the flow column; an optional
+  // header line; `,` `;` or tab between fields, `.` or `,` as the decimal separator.
+  auto t = csv::parse(*text, path, opt.csv);
+  if (!t) return t.error();
   std::vector<double> v;
-  std::istringstream lines(text);
-  std::string line;
-  int lineno = 0;
-  while (std::getline(lines, line)) {
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto b = line.find_first_not_of(" \t");
-    if (b == std::string::npos) continue;
-    std::string field = line.substr(b, line.find(',', b) - b);
-    while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.pop_back();
-    char* end = nullptr;
-    const double x = std::strtod(field.c_str(), &end);
-    if (end == field.c_str() || *end != '\0') {
-      if (lineno == 1 && v.empty()) continue;  // header
-      return make_error("bad_input", path + ", line " + std::to_string(lineno) + ": '" + field +
-                                         "' is not a flow value in L/s.");
+  if (!t->rows.empty()) {
+    const csv::Row& head = t->rows.front();
+    const bool header = !head.cells.empty() && !t->number(head, 0, "flow").ok() &&
+                        !csv::parse_number(head.cells[0]).ok();
+    auto col = flow_column(*t, header);
+    if (!col) return col.error();
+    const std::size_t width = head.cells.size();
+    for (std::size_t r = header ? 1 : 0; r < t->rows.size(); ++r) {
+      const csv::Row& row = t->rows[r];
+      if (row.cells.size() != width)
+        return make_error("bad_input", t->where(row, 0) + std::to_string(row.cells.size()) +
+                                           " fields, but line " + std::to_string(head.line) +
+                                           " has " + std::to_string(width) +
+                                           ": every line needs the same columns.");
+      auto x = t->number(row, *col, "flow value in L/s");
+      if (!x) return make_error("bad_input", x.error().message + ".");
+      v.push_back(*x);
     }
-    v.push_back(x);
   }
   fi.manoeuvres.push_back(std::move(v));
   return fi;
@@ -117,12 +150,9 @@ struct SubjectArgs {
 
 Result<sp::Subject> make_subject(const SubjectArgs& a, int default_ethnicity) {
   sp::Subject s;
-  if (a.sex == "M" || a.sex == "m")
-    s.sex = sp::Sex::kMale;
-  else if (a.sex == "F" || a.sex == "f")
-    s.sex = sp::Sex::kFemale;
-  else
-    return make_error("bad_sex", "--sex must be M or F.");
+  auto sex = parse_sex(a.sex);
+  if (!sex) return make_error("bad_sex", "--sex: " + sex.error().message + ".");
+  s.sex = *sex == "F" ? sp::Sex::kFemale : sp::Sex::kMale;
   s.age_years = a.age;
   s.height_cm = a.height_cm;
   s.ethnicity = a.ethnicity == 0 ? default_ethnicity : a.ethnicity;
@@ -208,19 +238,22 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     double rate = 0.0;
     double btps = 0.0;
     SubjectArgs subject;
+    TableFileOptions table;
   };
   auto aa = std::make_shared<AnalyzeArgs>();
   auto* an = spiro->add_subcommand("analyze", "Analyse one manoeuvre (CSV) or a session (JSON)");
   an->add_option("--input", aa->input, "CSV of flows in L/s, or JSON session")->required();
-  an->add_option("--rate", aa->rate, "Sample rate in Hz (overrides the file)");
-  an->add_option("--btps", aa->btps, "BTPS factor (overrides the file; default 1.0)");
+  add_number_option(an, "--rate", aa->rate, "Sample rate in Hz (overrides the file)");
+  add_number_option(an, "--btps", aa->btps, "BTPS factor (overrides the file; default 1.0)");
+  add_table_file_options(an, aa->table);
   an->add_option("--equation", aa->subject.equation, "Reference equation (default: configuration)");
-  an->add_option("--sex", aa->subject.sex, "M or F (with --age and --height-cm: reference values)");
-  an->add_option("--age", aa->subject.age, "Age in years (decimal)");
-  an->add_option("--height-cm", aa->subject.height_cm, "Height in cm");
+  add_sex_option(an, aa->subject.sex,
+                 "E|K or M|F (with --age and --height-cm: reference values)");
+  add_number_option(an, "--age", aa->subject.age, "Age in years (decimal)");
+  add_number_option(an, "--height-cm", aa->subject.height_cm, "Height in cm");
   an->add_option("--ethnicity", aa->subject.ethnicity, "GLI-2012 group 1-5");
   an->callback([&ctx, aa] {
-    auto in = read_flow_file(aa->input);
+    auto in = read_flow_file(aa->input, aa->table);
     if (!in) return (void)ctx.fail(in.error());
     sp::SignalSpec spec;
     // [spirometry].min_sample_rate_hz when a configuration is at hand; the analysis needs none.
@@ -274,9 +307,9 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
       spiro->add_subcommand("predict", "Predicted, LLN, ULN (and z, % predicted) for a worker");
   pr->add_option("--equation", pa->equation,
                  "gli2012 | gli-global-2022 | eccs1993 (default: configuration)");
-  pr->add_option("--sex", pa->sex, "M or F")->required();
-  pr->add_option("--age", pa->age, "Age in years (decimal)")->required();
-  pr->add_option("--height-cm", pa->height_cm, "Height in cm")->required();
+  add_sex_option(pr, pa->sex)->required();
+  add_number_option(pr, "--age", pa->age, "Age in years (decimal)")->required();
+  add_number_option(pr, "--height-cm", pa->height_cm, "Height in cm")->required();
   pr->add_option(
       "--ethnicity", pa->ethnicity,
       "GLI-2012 group: 1 Caucasian, 2 African-American, 3 NE Asian, 4 SE Asian, 5 Other");

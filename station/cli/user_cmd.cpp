@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "station/cli/context.hpp"
+#include "station/core/local_time.hpp"
+#include "station/core/text_table.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
 
@@ -60,8 +62,11 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
+    TextTable table({ctx.tr("Kullanıcı", "User"), ctx.tr("Rol", "Role"),
+                     ctx.tr("Ad Soyad", "Name"), ctx.tr("Eklendi", "Added")});
     for (const auto& u : *us)
-      ctx.out() << u.username << "\t" << u.role << "\t" << u.full_name << "\n";
+      table.add_row({u.username, u.role, u.full_name, local_display(u.created_at)});
+    ctx.out() << table.render();
   });
 }
 

@@ -1,8 +1,9 @@
 // odyospiro worker add|list|show
-#include <iomanip>
 #include <nlohmann/json.hpp>
 
 #include "station/cli/context.hpp"
+#include "station/cli/person_options.hpp"
+#include "station/core/text_table.hpp"
 #include "station/records/workers.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
@@ -36,10 +37,11 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       ->required();
   add->add_option("--first-name", nw->first_name, "First name")->required();
   add->add_option("--last-name", nw->last_name, "Last name")->required();
-  add->add_option("--birth-date", nw->birth_date, "Birth date YYYY-MM-DD")->required();
-  add->add_option("--sex", nw->sex, "M or F")->required();
-  add->add_option("--height-cm", nw->height_cm, "Height in cm")->required();
-  add->add_option("--weight-kg", nw->weight_kg, "Weight in kg")->required();
+  add_date_option(add, "--birth-date", nw->birth_date, "Birth date GG.AA.YYYY or YYYY-MM-DD")
+      ->required();
+  add_sex_option(add, nw->sex)->required();
+  add_number_option(add, "--height-cm", nw->height_cm, "Height in cm (175 or 175,5)")->required();
+  add_number_option(add, "--weight-kg", nw->weight_kg, "Weight in kg (78 or 78,5)")->required();
   add->add_option("--establishment", nw->establishment, "Establishment (default: the station's)");
   add->add_option("--job", nw->job_code,
                   "Job code from the job catalogue (config/rules/work-groups.toml)")
@@ -69,10 +71,14 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
   auto* list = worker->add_subcommand("list", "List workers");
   list->add_option("--establishment", *est, "Only this establishment");
   list->callback([&ctx, est] {
-    if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = ctx.db();
     if (!db) return (void)ctx.fail(db.error(), 2);
-    auto ws = list_workers(**db, *est);
+    // "KOZLU", "kozlu" and "Kozlu" are one establishment (Turkish case folding).
+    const std::string wanted =
+        match_turkish(*est, (*cfg)->establishments).value_or(*est);
+    auto ws = list_workers(**db, wanted);
     if (!ws) return (void)ctx.fail(ws.error());
     if (ctx.json()) {
       nlohmann::json arr = nlohmann::json::array();
@@ -80,15 +86,17 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    ctx.out() << std::left << std::setw(12) << ctx.tr("Sicil", "Registry") << std::setw(28)
-              << ctx.tr("Ad Soyad", "Name") << std::setw(12) << ctx.tr("Doğum", "Born")
-              << std::setw(12) << ctx.tr("İşyeri", "Site") << ctx.tr("İş (grup)", "Job (group)")
-              << "\n";
+    TextTable table({ctx.tr("Sicil", "Registry"), ctx.tr("Ad Soyad", "Name"),
+                     ctx.tr("Doğum", "Born"), ctx.tr("Cinsiyet", "Sex"),
+                     ctx.tr("İşyeri", "Site"), ctx.tr("İş (grup)", "Job (group)")});
     for (const auto& w : *ws) {
-      ctx.out() << std::left << std::setw(12) << w.registry_no << std::setw(28)
-                << (w.first_name + " " + w.last_name) << std::setw(12) << w.birth_date
-                << std::setw(12) << w.establishment << w.job_code << " (" << w.work_group << ")\n";
+      auto born = parse_date(w.birth_date);
+      table.add_row({w.registry_no, w.first_name + " " + w.last_name,
+                     born && ctx.turkish() ? to_turkish_date(*born) : w.birth_date,
+                     ctx.turkish() ? (w.sex == "F" ? "K" : "E") : w.sex, w.establishment,
+                     w.job_code + " (" + std::to_string(w.work_group) + ")"});
     }
+    ctx.out() << table.render();
     ctx.out() << ws->size() << ctx.tr(" çalışan\n", " worker(s)\n");
   });
 
@@ -109,8 +117,13 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
               << ctx.tr("T.C. kimlik   : ", "T.C. kimlik   : ") << w->tc_kimlik << "\n"
               << ctx.tr("Ad Soyad      : ", "Name          : ") << w->first_name << " "
               << w->last_name << "\n"
-              << ctx.tr("Doğum tarihi  : ", "Birth date    : ") << w->birth_date << "\n"
-              << ctx.tr("Cinsiyet      : ", "Sex           : ") << w->sex << "\n"
+              << ctx.tr("Doğum tarihi  : ", "Birth date    : ")
+              << (ctx.turkish() && parse_date(w->birth_date)
+                      ? to_turkish_date(*parse_date(w->birth_date))
+                      : w->birth_date)
+              << "\n"
+              << ctx.tr("Cinsiyet      : ", "Sex           : ")
+              << (ctx.turkish() ? (w->sex == "F" ? "K (kadın)" : "E (erkek)") : w->sex) << "\n"
               << ctx.tr("Boy / kilo    : ", "Height/weight : ") << w->height_cm << " cm / "
               << w->weight_kg << " kg\n"
               << ctx.tr("İşyeri        : ", "Establishment : ") << w->establishment << "\n"

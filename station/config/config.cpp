@@ -1,4 +1,5 @@
 #include "station/config/config.hpp"
+#include "station/core/local_time.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -189,7 +190,10 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.establishment = st.str("establishment", "", c.establishments, true);
   c.language = st.str("language", "tr", {"tr", "en"});
   c.database = st.str("database", "var/odyospiro.db");
+  c.timezone = st.str("timezone", kDefaultTimeZone);
   st.finish();
+  if (auto tz = check_time_zone(c.timezone); !tz && !err)
+    err = make_error("config_invalid", fname + ": [station].timezone: " + tz.error().message);
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
   c.reference_equation =

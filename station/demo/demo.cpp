@@ -1,9 +1,13 @@
 #include "station/demo/demo.hpp"
 
+#include <openssl/rand.h>
+
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "acquisition/audiometry/search_runner.hpp"
@@ -20,6 +24,7 @@
 #include "station/reference/reference_tables.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/audit.hpp"
 #include "station/storage/users.hpp"
 
 namespace odyo::station {
@@ -56,13 +61,93 @@ const std::vector<DemoWorker>& demo_workers() {
   return list;
 }
 
-Result<void> ensure_user(Database& db, const StationConfig& cfg, const NewUser& u,
-                         const std::string& actor) {
-  if (find_user(db, u.username)) return {};
+// A random password for a demo account (printed once, never in the source): 16 characters
+// from an alphabet without look-alikes (no 0/O, 1/l/I).
+std::string random_password(std::size_t length) {
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  constexpr std::size_t n = sizeof kAlphabet - 1;
+  std::string out;
+  while (out.size() < length) {
+    unsigned char b[32];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
+    for (unsigned char c : b)
+      if (static_cast<std::size_t>(c) < 256 - 256 % n && out.size() < length)
+        out += kAlphabet[static_cast<std::size_t>(c) % n];  // no modulo bias
+  }
+  return out;
+}
+
+// Creates the account with a random password; returns the password (empty: it existed).
+Result<std::string> ensure_user(Database& db, const StationConfig& cfg, NewUser u,
+                                const std::string& actor) {
+  if (find_user(db, u.username)) return std::string();
+  u.password = random_password(std::max<std::size_t>(16, static_cast<std::size_t>(cfg.password_min_length)));
   auto r = add_user(db, u, cfg.password_min_length, cfg.pbkdf2_iterations, actor);
   if (!r) return r.error();
+  return u.password;
+}
+
+constexpr const char* kDemoMarkAction = "demo.database";
+const std::vector<std::string>& demo_usernames() {
+  static const std::vector<std::string> names{"teknisyen", "hekim"};
+  return names;
+}
+
+Result<std::vector<std::string>> column_values(Database& db, const char* sql) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  std::vector<std::string> out;
+  for (;;) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    out.push_back(st->text(0));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> claim_demo_database(Database& db, const std::string& actor) {
+  const std::string where = db.file().string();
+  auto first = column_values(db, "SELECT action FROM audit_log ORDER BY id LIMIT 1");
+  if (!first) return first.error();
+  auto workers = column_values(db, "SELECT registry_no FROM workers");
+  if (!workers) return workers.error();
+  auto users = column_values(db, "SELECT username FROM users");
+  if (!users) return users.error();
+  auto exams = column_values(db, "SELECT id FROM exams");
+  if (!exams) return exams.error();
+  const auto refuse = [&](const std::string& why) {
+    return make_error("demo_refused",
+                      where + " " + why +
+                          ": the demo adds fake workers and accounts, so it runs only on a "
+                          "database of its own. Give a new file: odyospiro --db var/demo.db demo");
+  };
+  if (first->empty()) {
+    if (!workers->empty() || !users->empty() || !exams->empty())
+      return refuse("holds workers, users or exams");
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    AuditEntry e{actor, kDemoMarkAction, "database", std::nullopt,
+                 R"({"note":"created by odyospiro demo: sample data only, not a clinic's records"})"};
+    if (auto r = audit_append(db, e); !r) return r.error();
+    return tx->commit();
+  }
+  if (first->front() != kDemoMarkAction) return refuse("is not a demo database (a clinic's records)");
+  // The demo's own database: still refused once someone added real records to it.
+  for (const auto& r : *workers) {
+    const bool ours = std::any_of(demo_workers().begin(), demo_workers().end(),
+                                  [&](const DemoWorker& d) { return d.w.registry_no == r; });
+    if (!ours) return refuse("holds worker " + r + ", whom the demo did not create");
+  }
+  for (const auto& u : *users)
+    if (std::find(demo_usernames().begin(), demo_usernames().end(), u) == demo_usernames().end())
+      return refuse("holds the account \"" + u + "\", which the demo did not create");
   return {};
 }
+
+namespace {
 
 Result<Worker> ensure_worker(Database& db, const StationConfig& cfg, const std::vector<Job>& jobs,
                              const NewWorker& w, const std::string& actor) {
@@ -109,11 +194,21 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   auto tables = load_reference_tables(cfg.reference_dir);
   if (!tables) return tables.error();
 
-  // 1. People. Demo accounts only: a clinic adds its own with `odyospiro user add`.
-  for (const NewUser& u :
-       {NewUser{"teknisyen", "Demo Teknisyen", "technician", "demo-parola-teknisyen"},
-        NewUser{"hekim", "Dr. Demo Hekim", "physician", "demo-parola-hekim"}}) {
-    if (auto r = ensure_user(db, cfg, u, o.actor); !r) return r.error();
+  // 0. Only the demo's own database (an empty one becomes one; a clinic's is refused).
+  if (auto r = claim_demo_database(db, o.actor); !r) return r.error();
+
+  // 1. People. Demo accounts only, with random passwords printed once: a clinic adds its own
+  // with `odyospiro user add`.
+  for (const NewUser& u : {NewUser{"teknisyen", "Demo Teknisyen", "technician", ""},
+                           NewUser{"hekim", "Dr. Demo Hekim", "physician", ""}}) {
+    auto pw = ensure_user(db, cfg, u, o.actor);
+    if (!pw) return pw.error();
+    if (!pw->empty()) {
+      outcome.new_accounts.emplace_back(u.username, *pw);
+      out << T("Demo hesabı ", "Demo account ") << u.username << " ("
+          << u.role << T("), parola (yalnız şimdi gösterilir): ", "), password (shown only now): ")
+          << *pw << "\n";
+    }
   }
   std::vector<Worker> workers;
   for (const auto& dw : demo_workers()) {

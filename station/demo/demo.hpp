@@ -4,12 +4,18 @@
 // the real driver and acquisition session, one automated audiometry test against a simulated
 // listener, both analysed, evaluated under the rule tables and stored; a readable summary.
 // Idempotent: running it again adds new exams for the same sample workers.
+// Only on its own database: an empty database is marked as the demo's (its first audit row,
+// action demo.database); any other database — a clinic's records, or a demo database someone
+// added real workers or accounts to — is refused untouched. The demo accounts get random
+// passwords, printed once when they are created (DemoOutcome::new_accounts).
 // Thread-safety: the command line's thread.
 
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analysis/core/result.hpp"
 #include "station/config/config.hpp"
@@ -30,7 +36,11 @@ struct DemoOutcome {
   std::int64_t spirometry_exam = 0;
   std::int64_t audiometry_exam = 0;
   std::vector<std::int64_t> evaluations;
+  std::vector<std::pair<std::string, std::string>> new_accounts;  // username, password (once)
 };
+
+// Marks an empty database as the demo's, accepts the demo's own, refuses any other.
+Result<void> claim_demo_database(Database& db, const std::string& actor);
 
 Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoOptions& o,
                              std::ostream& out);

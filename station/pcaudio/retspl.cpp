@@ -1,29 +1,13 @@
 #include "station/pcaudio/retspl.hpp"
 
-#include <charconv>
+#include "analysis/core/csv.hpp"
+
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 namespace odyo::station::pcaudio {
-namespace {
-
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : line) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-}  // namespace
-
 Result<RetsplTable> RetsplTable::load(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
@@ -38,42 +22,40 @@ Result<RetsplTable> RetsplTable::load(const std::filesystem::path& file) {
 
 Result<RetsplTable> RetsplTable::parse(const std::string& text, const std::string& name) {
   RetsplTable t;
-  std::istringstream in(text);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line_no == 1) {
-      if (line.rfind("transducer,coupler_or_simulator,hz,retspl_db", 0) != 0)
-        return make_error("retspl_bad_header",
-                          name +
-                              ": the first line must be "
-                              "`transducer,coupler_or_simulator,hz,retspl_db,source`");
-      continue;
-    }
-    if (line.empty() || line == "\r") continue;
-    const auto f = split(line, ',');
+  csv::Options o;
+  o.delimiter = ',';
+  o.decimal = '.';
+  auto table = csv::parse(text, name, o);
+  if (!table) return make_error("retspl_bad_row", table.error().message);
+  const std::vector<std::string> header{"transducer", "coupler_or_simulator", "hz", "retspl_db"};
+  if (table->rows.empty() || table->rows.front().line != 1 ||
+      table->rows.front().cells.size() < header.size() ||
+      !std::equal(header.begin(), header.end(), table->rows.front().cells.begin()))
+    return make_error("retspl_bad_header",
+                      name +
+                          ": the first line must be "
+                          "`transducer,coupler_or_simulator,hz,retspl_db,source`");
+  for (std::size_t i = 1; i < table->rows.size(); ++i) {
+    const csv::Row& row = table->rows[i];
+    const auto& f = row.cells;
+    const std::string line_no = std::to_string(row.line);
     if (f.size() != 5)
-      return make_error("retspl_bad_row", name + " line " + std::to_string(line_no) +
+      return make_error("retspl_bad_row", name + " line " + line_no +
                                               ": expected 5 comma-separated fields, found " +
                                               std::to_string(f.size()));
     RetsplRow r{f[0], f[1], 0, 0.0, f[4]};
-    const auto* b = f[2].data();
-    if (auto [p, ec] = std::from_chars(b, b + f[2].size(), r.frequency_hz);
-        ec != std::errc{} || p != b + f[2].size() || r.frequency_hz <= 0)
-      return make_error("retspl_bad_row", name + " line " + std::to_string(line_no) +
-                                              ": frequency \"" + f[2] +
+    auto hz = table->integer(row, 2, "frequency in Hz");
+    if (!hz || *hz <= 0 || *hz > 100000)
+      return make_error("retspl_bad_row", name + " line " + line_no + ": frequency \"" + f[2] +
                                               "\" is not a positive integer");
-    try {
-      std::size_t used = 0;
-      r.retspl_db = std::stod(f[3], &used);
-      if (used != f[3].size()) throw std::invalid_argument(f[3]);
-    } catch (const std::exception&) {
-      return make_error("retspl_bad_row", name + " line " + std::to_string(line_no) +
-                                              ": RETSPL \"" + f[3] + "\" is not a number");
-    }
+    r.frequency_hz = static_cast<int>(*hz);
+    auto db = table->number(row, 3, "RETSPL in dB");
+    if (!db || !std::isfinite(*db))
+      return make_error("retspl_bad_row",
+                        name + " line " + line_no + ": RETSPL \"" + f[3] + "\" is not a number");
+    r.retspl_db = *db;
     if (t.lookup(r.transducer, r.coupler, r.frequency_hz))
-      return make_error("retspl_duplicate", name + " line " + std::to_string(line_no) +
+      return make_error("retspl_duplicate", name + " line " + line_no +
                                                 ": a second value for " + r.transducer + " on " +
                                                 r.coupler + " at " + f[2] + " Hz");
     t.rows_.push_back(std::move(r));

@@ -7,20 +7,19 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "station/core/local_time.hpp"
+#include "station/core/person_input.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
 namespace {
 
-bool parse_date(const std::string& s, std::chrono::year_month_day& out) {
-  static const std::regex re(R"((\d{4})-(\d{2})-(\d{2}))");
-  std::smatch m;
-  if (!std::regex_match(s, m, re)) return false;
-  out = std::chrono::year_month_day{std::chrono::year{std::stoi(m[1])},
-                                    std::chrono::month{static_cast<unsigned>(std::stoi(m[2]))},
-                                    std::chrono::day{static_cast<unsigned>(std::stoi(m[3]))}};
-  return out.ok();
+bool read_date(const std::string& s, std::chrono::year_month_day& out) {
+  auto d = station::parse_date(s);  // the one date parser (station/core/person_input)
+  if (!d) return false;
+  out = *d;
+  return true;
 }
 
 Worker read_worker(const Statement& st) {
@@ -70,24 +69,23 @@ bool tc_kimlik_valid(const std::string& tc) {
 
 double age_years(const std::string& birth_date, const std::string& on_date) {
   std::chrono::year_month_day b{}, o{};
-  if (!parse_date(birth_date, b) || !parse_date(on_date, o)) return -1;
+  if (!read_date(birth_date, b) || !read_date(on_date, o)) return -1;
   const auto days = (std::chrono::sys_days{o} - std::chrono::sys_days{b}).count();
   return static_cast<double>(days) / 365.25;
 }
 
-std::string today_iso() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{now};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string today_iso() { return local_today_iso(); }  // the station's zone (core/local_time)
 
-Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
+Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
                                 const std::vector<std::string>& establishments,
                                 const std::vector<Job>& jobs, const std::string& today,
                                 const std::string& actor) {
+  // What a person typed, read the Turkish way too: GG.AA.YYYY, E/K, the establishment in any
+  // letter case. Stored as YYYY-MM-DD, M/F and the configured spelling.
+  NewWorker w = typed;
+  if (auto d = parse_date_iso(w.birth_date); d) w.birth_date = *d;
+  if (auto s = parse_sex(w.sex); s) w.sex = *s;
+  if (auto e = match_turkish(w.establishment, establishments); e) w.establishment = *e;
   static const std::regex reg_re("[A-Za-z0-9-]{1,20}");
   if (!std::regex_match(w.registry_no, reg_re)) {
     return make_error("worker_invalid", "registry number \"" + w.registry_no +
@@ -102,10 +100,8 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
   }
-  std::chrono::year_month_day bd{};
-  if (!parse_date(w.birth_date, bd)) {
-    return make_error("worker_invalid",
-                      "birth date \"" + w.birth_date + "\" is not a date: use YYYY-MM-DD");
+  if (auto bd = station::parse_date(w.birth_date); !bd) {
+    return make_error("worker_invalid", "birth date: " + bd.error().message);
   }
   if (w.birth_date > today) {
     return make_error("worker_invalid",
@@ -119,7 +115,7 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
                           std::to_string(kMinWorkingAge) + "-" + std::to_string(kMaxWorkingAge));
   }
   if (w.sex != "M" && w.sex != "F")
-    return make_error("worker_invalid", "sex must be M or F, not \"" + w.sex + "\"");
+    return make_error("worker_invalid", parse_sex(w.sex).error().message);
   if (!(w.height_cm >= kMinHeightCm && w.height_cm <= kMaxHeightCm)) {
     return make_error("worker_invalid",
                       "height " + std::to_string(w.height_cm) +

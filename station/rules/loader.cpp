@@ -3,6 +3,7 @@
 // boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
+#include "station/core/person_input.hpp"
 #include "station/storage/hash.hpp"
 
 #include <toml++/toml.h>
@@ -553,57 +554,6 @@ Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
 namespace {
 
 // Splits one CSV record (RFC 4180 quoting); `pos` advances past the record's line end.
-std::optional<std::vector<std::string>> csv_record(std::string_view text, std::size_t& pos,
-                                                   std::string& err) {
-  std::vector<std::string> fields;
-  std::string cur;
-  bool quoted = false, was_quoted = false;
-  while (pos < text.size()) {
-    const char c = text[pos++];
-    if (quoted) {
-      if (c == '"') {
-        if (pos < text.size() && text[pos] == '"') {
-          cur += '"';
-          ++pos;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      if (!cur.empty()) {
-        err = "a quote inside an unquoted field; quote the whole field";
-        return std::nullopt;
-      }
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      fields.push_back(cur);
-      cur.clear();
-      was_quoted = false;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
-      break;
-    } else {
-      cur += c;
-    }
-  }
-  if (quoted) {
-    err = "a quoted field is not closed";
-    return std::nullopt;
-  }
-  (void)was_quoted;
-  fields.push_back(cur);
-  return fields;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
-}
-
 std::string toml_string(const std::string& s) {
   std::string o = "\"";
   for (char c : s) {
@@ -623,75 +573,77 @@ std::string toml_string(const std::string& s) {
 
 }  // namespace
 
-Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
-  std::size_t pos = 0;
-  int line = 1;
-  std::string err;
-  auto header = csv_record(text, pos, err);
-  if (!header) return make_error("jobs_csv", file + ":1: " + err);
+Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file,
+                                             const csv::Options& options) {
+  auto t = csv::parse(text, file, options);
+  if (!t) return make_error("jobs_csv", t.error().message);
+  return parse_jobs_table(*t);
+}
+
+Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
+  if (t.rows.empty()) return make_error("jobs_csv", t.name + ": empty; the first line names the columns");
+  const csv::Row& header = t.rows.front();
   const std::vector<std::string> known{"code",         "title_tr", "title_en", "work_group",
                                        "ek1_required", "noisy",    "dusty",    "special_exam"};
   std::map<std::string, std::size_t> col;
-  for (std::size_t i = 0; i < header->size(); ++i) {
-    const std::string name = trim((*header)[i]);
+  for (std::size_t i = 0; i < header.cells.size(); ++i) {
+    const std::string name = fold_turkish(header.cells[i]);
     if (std::find(known.begin(), known.end(), name) == known.end())
       return make_error("jobs_csv",
-                        file + ":1: unknown column \"" + name + "\"; allowed: " + join(known));
+                        t.where(header, i) + "unknown column \"" + header.cells[i] +
+                            "\"; allowed: " + join(known) + " (fields separated by " +
+                            csv::delimiter_name(t.delimiter) + ")");
     if (!col.emplace(name, i).second)
-      return make_error("jobs_csv", file + ":1: column \"" + name + "\" appears twice");
+      return make_error("jobs_csv", t.where(header, i) + "column \"" + name + "\" appears twice");
   }
   for (const char* need : {"code", "title_tr", "title_en", "work_group"})
     if (col.count(need) == 0)
-      return make_error("jobs_csv", file + ":1: missing column \"" + std::string(need) +
+      return make_error("jobs_csv", t.where(header, 0) + "missing column \"" + std::string(need) +
                                         "\"; the header needs code, "
                                         "title_tr, title_en, work_group");
   std::vector<ev::Job> jobs;
   std::set<std::string> codes;
-  while (pos < text.size()) {
-    ++line;
-    auto rec = csv_record(text, pos, err);
-    if (!rec) return make_error("jobs_csv", file + ":" + std::to_string(line) + ": " + err);
-    if (rec->size() == 1 && trim((*rec)[0]).empty()) continue;  // blank line
-    const std::string at = file + ":" + std::to_string(line) + ": ";
-    if (rec->size() != header->size())
-      return make_error("jobs_csv", at + std::to_string(rec->size()) + " fields, the header has " +
-                                        std::to_string(header->size()));
-    auto field = [&](const char* name) { return trim((*rec)[col.at(name)]); };
+  for (std::size_t r = 1; r < t.rows.size(); ++r) {
+    const csv::Row& rec = t.rows[r];
+    if (rec.cells.size() != header.cells.size())
+      return make_error("jobs_csv", t.where(rec, 0) + std::to_string(rec.cells.size()) +
+                                        " fields, the header has " +
+                                        std::to_string(header.cells.size()));
+    auto field = [&](const char* name) { return rec.cells[col.at(name)]; };
+    auto at = [&](const char* name) { return t.where(rec, col.at(name)) + "column " + name; };
     auto flag = [&](const char* name, bool& out) -> Result<void> {
       if (col.count(name) == 0) return {};
-      std::string v = field(name);
-      std::transform(v.begin(), v.end(), v.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (v == "yes" || v == "true" || v == "1" || v == "evet")
+      const std::string v = fold_turkish(field(name));
+      if (v == "yes" || v == "true" || v == "1" || v == "evet" || v == "e")
         out = true;
-      else if (v == "no" || v == "false" || v == "0" || v.empty() || v == "hayır" || v == "hayir")
+      else if (v == "no" || v == "false" || v == "0" || v.empty() || v == "hayır" ||
+               v == "hayir" || v == "h")
         out = false;
       else
-        return make_error("jobs_csv", at + "column " + name + ": \"" + v + "\" is not yes/no");
+        return make_error("jobs_csv", at(name) + ": \"" + field(name) +
+                                          "\" is not yes/no (evet/hayır)");
       return {};
     };
     ev::Job j;
     j.code = field("code");
     if (j.code.empty())
-      return make_error("jobs_csv", at + "column code: empty; every job needs a code");
+      return make_error("jobs_csv", at("code") + ": empty; every job needs a code");
     if (!codes.insert(j.code).second)
-      return make_error("jobs_csv", at + "column code: \"" + j.code + "\" is used twice");
+      return make_error("jobs_csv", at("code") + ": \"" + j.code + "\" is used twice");
     j.title_tr = field("title_tr");
     j.title_en = field("title_en");
     const std::string wg = field("work_group");
     if (wg.size() != 1 || wg[0] < '1' || wg[0] > '5')
-      return make_error("jobs_csv",
-                        at + "column work_group: \"" + wg + "\" is not a work group 1..5");
+      return make_error("jobs_csv", at("work_group") + ": \"" + wg + "\" is not a work group 1..5");
     j.work_group = wg[0] - '0';
     for (auto [name, ref] : {std::pair<const char*, bool*>{"ek1_required", &j.ek1_required},
                              {"noisy", &j.noisy},
                              {"dusty", &j.dusty},
                              {"special_exam", &j.special_exam}})
-      if (auto r = flag(name, *ref); !r) return r.error();
+      if (auto res = flag(name, *ref); !res) return res.error();
     jobs.push_back(std::move(j));
   }
-  if (jobs.empty()) return make_error("jobs_csv", file + ": no jobs after the header");
+  if (jobs.empty()) return make_error("jobs_csv", t.name + ": no jobs after the header");
   return jobs;
 }
 

@@ -5,27 +5,10 @@
 #include <cmath>
 #include <set>
 
+#include "analysis/core/csv.hpp"
+
 namespace odyo::audiometry::ambient {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> cells;
-  while (true) {
-    const auto comma = line.find(',');
-    cells.push_back(trim(line.substr(0, comma)));
-    if (comma == std::string_view::npos) break;
-    line.remove_prefix(comma + 1);
-  }
-  return cells;
-}
 
 template <typename T>
 std::optional<T> parse_number(std::string_view s) {
@@ -46,15 +29,17 @@ Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std:
                       "ambient-noise limits, line " + std::to_string(line_no) + ": " + what);
   };
   std::set<std::string> tables;
+  csv::Options o;
+  o.delimiter = ',';
+  o.decimal = '.';
+  o.comments = true;
+  auto parsed = csv::parse(text, "ambient-noise limits", o);
+  if (!parsed) return make_error("bad_ambient_table", parsed.error().message);
   std::size_t line_no = 0;
   bool header_seen = false;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    const std::string_view line = trim(text.substr(0, nl));
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (line.empty() || line.front() == '#') continue;
-    const auto cells = split(line);
+  for (const auto& row : parsed->rows) {
+    line_no = static_cast<std::size_t>(row.line);
+    const auto& cells = row.cells;
     if (!header_seen) {
       if (cells.size() != 5 || cells[0] != "table" || cells[1] != "band_hz" ||
           cells[2] != "max_db_spl" || cells[3] != "citation" || cells[4] != "url")
@@ -64,18 +49,17 @@ Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std:
     }
     if (cells.size() != 5)
       return bad(line_no, "expected 5 cells, found " + std::to_string(cells.size()));
-    tables.insert(std::string(cells[0]));
+    tables.insert(cells[0]);
     const auto hz = parse_number<int>(cells[1]);
-    if (!hz || *hz <= 0)
-      return bad(line_no, "band_hz \"" + std::string(cells[1]) + "\" is not a frequency");
+    if (!hz || *hz <= 0) return bad(line_no, "band_hz \"" + cells[1] + "\" is not a frequency");
     const auto limit = parse_number<double>(cells[2]);
     if (!limit || !std::isfinite(*limit))
-      return bad(line_no, "max_db_spl \"" + std::string(cells[2]) + "\" is not a number");
+      return bad(line_no, "max_db_spl \"" + cells[2] + "\" is not a number");
     if (cells[3].empty() || cells[4].empty())
       return bad(line_no, "every limit needs its citation and URL");
     if (cells[0] != table) continue;
     if (t.limit_at(*hz)) return bad(line_no, std::to_string(*hz) + " Hz appears twice in " + table);
-    t.rows_.push_back({*hz, *limit, std::string(cells[3]), std::string(cells[4])});
+    t.rows_.push_back({*hz, *limit, cells[3], cells[4]});
   }
   if (!header_seen) return bad(line_no, "no header; the file is empty");
   if (t.rows_.empty()) {

@@ -147,3 +147,23 @@ TEST(AmbientCli, BadInputExitsOneWithAClearMessage) {
   EXPECT_EQ(device.exit_code, 1);
   EXPECT_NE(device.err.find("--device must be pc:PCM"), std::string::npos) << device.err;
 }
+
+TEST(AmbientCli, FloatExtensibleWavReadsLikeItsInt16Twin) {
+  // A 60 dB SPL tone (0.02 at 1 kHz: −34 dBFS + 94) recorded as 32-bit float with a
+  // WAVE_FORMAT_EXTENSIBLE header and as 16-bit PCM: the same level within 0.1 dB (the old
+  // hand-written reader took the floats for integers and reported 116 dB).
+  TempDir dir;
+  const auto x = amb::sine(0.02, 1000, 2.0);
+  ASSERT_TRUE(amb::write_wav_by_hand(dir / "int16.wav", x, false));
+  ASSERT_TRUE(amb::write_wav_by_hand(dir / "float.wav", x, true));
+  auto i16 = ambient(dir, "--input '" + (dir / "int16.wav").string() + "' --json");
+  auto f32 = ambient(dir, "--input '" + (dir / "float.wav").string() + "' --json");
+  ASSERT_EQ(i16.exit_code, 4) << i16.out << i16.err;  // 60 dB is over the 40 dB limit
+  ASSERT_EQ(f32.exit_code, 4) << f32.out << f32.err;
+  const json ji = json::parse(i16.out);
+  const json jf = json::parse(f32.out);
+  const double li = band(ji, 1000)->at("level_db_spl").get<double>();
+  const double lf = band(jf, 1000)->at("level_db_spl").get<double>();
+  EXPECT_NEAR(li, 60.0, 0.05);
+  EXPECT_NEAR(lf, li, 0.1);
+}

@@ -130,13 +130,33 @@ TEST_F(WorkersTest, UnknownEstablishmentOrJob) {
   expect_refused(w, "job code \"X-999\" is not in the job catalogue");
 }
 
-TEST_F(WorkersTest, SexMustBeMOrF) {
+TEST_F(WorkersTest, SexIsEKOrMF) {
   auto w = good();
-  w.sex = "E";
-  expect_refused(w, "sex must be M or F");
+  w.sex = "X";
+  expect_refused(w, "write E or M (erkek, male) or K or F (kadın, female)");
+  w = good();
+  w.sex = "K";  // kadın: stored as F
+  EXPECT_TRUE(add(w).ok());
 }
 
 TEST(Age, DecimalYears) {
   EXPECT_NEAR(age_years("2000-01-01", "2030-01-01"), 30.0, 0.01);
   EXPECT_NEAR(age_years("2000-01-01", "2000-07-02"), 0.5, 0.01);
+}
+
+TEST_F(WorkersTest, TurkishInputIsStoredTheOneWay) {
+  auto w = good();
+  w.birth_date = "01.05.1990";
+  w.sex = "E";
+  w.establishment = "KOZLU";
+  ASSERT_TRUE(add(w).ok());
+  auto got = find_worker(*db, "1001");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->birth_date, "1990-05-01");
+  EXPECT_EQ(got->sex, "M");
+  EXPECT_EQ(got->establishment, "Kozlu");
+  w = good();
+  w.registry_no = "1002";
+  w.birth_date = "31.02.1990";
+  expect_refused(w, "the calendar has no such day");
 }

@@ -234,18 +234,18 @@ TEST(JobCatalogueCsv, BadRowsNameLineAndColumn) {
   auto r = rules::parse_jobs_csv(slurp(file), file);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find(
-                "jobs_bad_work_group.csv:3: column work_group: \"6\" is not a work group 1..5"),
+                "jobs_bad_work_group.csv, line 3, column 62: column work_group: \"6\" is not a work group 1..5"),
             std::string::npos)
       << r.error().message;
   const std::pair<const char*, const char*> cases[] = {
       {"code,title_tr,title_en\nA,b,c\n", "missing column \"work_group\""},
       {"code,title_tr,title_en,work_group,colour\nA,b,c,1,x\n", "unknown column \"colour\""},
       {"code,title_tr,title_en,work_group\nA,b,c,1\nA,d,e,2\n",
-       ":3: column code: \"A\" is used twice"},
-      {"code,title_tr,title_en,work_group\nA,b,c\n", ":2: 3 fields, the header has 4"},
+       "line 3, column 1: column code: \"A\" is used twice"},
+      {"code,title_tr,title_en,work_group\nA,b,c\n", "line 2, column 1: 3 fields, the header has 4"},
       {"code,title_tr,title_en,work_group,noisy\nA,b,c,1,maybe\n",
        "column noisy: \"maybe\" is not yes/no"},
-      {"code,title_tr,title_en,work_group\nA,\"b,c,1\n", "not closed"},
+      {"code,title_tr,title_en,work_group\nA,\"b,c,1\n", "line 2, column 3: a quoted field is never closed"},
       {"code,title_tr,title_en,work_group\n", "no jobs"},
   };
   for (const auto& [text, expect] : cases) {

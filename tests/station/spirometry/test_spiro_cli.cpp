@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -205,4 +206,101 @@ TEST(SpiroCli, PredictBadInputsAreClearErrors) {
                      "--measured FEV1=abc",
                      1)["error"]["code"],
             "bad_measured");
+}
+
+namespace {
+
+std::string slurp(const std::string& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// The ATS waveform rewritten as a Turkish Excel file would hold it.
+std::string turkish_twin(const std::string& english, const std::string& header, bool with_time) {
+  std::istringstream in(english);
+  std::string line, out = header + "\r\n";
+  int i = 0;
+  while (std::getline(in, line)) {
+    const auto b = line.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    std::string v = line.substr(b);
+    for (char& c : v)
+      if (c == '.') c = ',';
+    out += v;
+    if (with_time) {
+      char t[32];
+      std::snprintf(t, sizeof t, ";%d,%03d", (i * 2) / 1000, (i * 2) % 1000);
+      out += t;
+    }
+    out += "\r\n";
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(SpiroCli, TurkishFlowFilesReadToTheSameNumbersAsTheirEnglishTwin) {
+  // ATS waveform 1 and its twins: `;` with decimal commas and a time column (Excel TR),
+  // one column with decimal commas in Windows-1254 ("Akış" header), and UTF-8 with a BOM.
+  const std::string english = slurp(ats_csv(1));
+  const auto semi = tmp_file("tr_semicolon.csv");
+  std::ofstream(semi, std::ios::binary) << turkish_twin(english, "Akış (L/s);Zaman (s)", true);
+  const auto cp = tmp_file("tr_cp1254.csv");
+  std::ofstream(cp, std::ios::binary) << turkish_twin(english, "Ak\xFD\xFE", false);
+  const auto bom = tmp_file("tr_bom.csv");
+  std::ofstream(bom, std::ios::binary) << "\xEF\xBB\xBF" "flow_lps\n" + english;
+  json en = run_json("spiro analyze --input '" + ats_csv(1) + "' --rate 500 --btps 1,0");
+  ASSERT_EQ(en["manoeuvres"].size(), 1u);
+  for (const auto& file : {semi, cp, bom}) {
+    json tr = run_json("spiro analyze --input '" + file.string() + "' --rate 500 --btps 1.0");
+    ASSERT_EQ(tr["manoeuvres"].size(), 1u) << file;
+    for (const char* k : {"pef_lps", "fev1_l", "fvc_l", "bev_l", "fet_s"})
+      EXPECT_EQ(tr["manoeuvres"][0][k], en["manoeuvres"][0][k]) << file << " " << k;
+    EXPECT_EQ(tr["session"], en["session"]) << file;
+  }
+  EXPECT_NEAR(en["manoeuvres"][0]["fev1_l"].get<double>(), 3.373, 0.015);
+}
+
+TEST(SpiroCli, AFlowFileThatCannotBeReadExactlyIsRefused) {
+  // Decimal commas in a comma-separated file: never cut at the comma.
+  const auto cut = tmp_file("cut.csv");
+  std::ofstream(cut) << "0,52\n4,28\n3,10\n";
+  json e = run_json("spiro analyze --input '" + cut.string() + "' --rate 500", 1);
+  const std::string m = e["error"]["message"];
+  EXPECT_NE(m.find("cut.csv, line 1, column 3"), std::string::npos) << m;
+  EXPECT_NE(m.find("--decimal ,"), std::string::npos) << m;
+  // Told, it reads them.
+  json ok = run_json("spiro analyze --input '" + cut.string() + "' --rate 500 --decimal ,", 1);
+  EXPECT_NE(ok["error"]["code"], "bad_input");  // read; too short to analyse
+  // A thousands separator, and a decimal point among decimal commas.
+  const auto th = tmp_file("thousands.csv");
+  std::ofstream(th) << "akış;zaman\n0,52;0\n1.234,5;0,002\n";
+  json t = run_json("spiro analyze --input '" + th.string() + "' --rate 500", 1);
+  EXPECT_NE(t["error"]["message"].get<std::string>().find("thousands.csv, line 3, column 1"),
+            std::string::npos)
+      << t;
+  const auto mixed = tmp_file("mixed.csv");
+  std::ofstream(mixed) << "akış;zaman\n0,52;0\n0.61;0,002\n";
+  json mx = run_json("spiro analyze --input '" + mixed.string() + "' --rate 500", 1);
+  EXPECT_NE(mx["error"]["message"].get<std::string>().find("line 2"), std::string::npos) << mx;
+  // A second column with no header naming the flow.
+  const auto two = tmp_file("two.csv");
+  std::ofstream(two) << "0.52;1\n0.61;2\n";
+  json tw = run_json("spiro analyze --input '" + two.string() + "' --rate 500", 1);
+  EXPECT_NE(tw["error"]["message"].get<std::string>().find("no header"), std::string::npos) << tw;
+}
+
+TEST(SpiroCli, TurkishTypedValues) {
+  json a = run_json("spiro predict --equation gli2012 --sex E --age 51,8 --height-cm 210 "
+                    "--ethnicity 5");
+  json b = run_json("spiro predict --equation gli2012 --sex M --age 51.8 --height-cm 210 "
+                    "--ethnicity 5");
+  EXPECT_EQ(a["FEV1"], b["FEV1"]);
+  json k = run_json("spiro predict --equation gli2012 --sex K --age 40 --height-cm 165,5");
+  json f = run_json("spiro predict --equation gli2012 --sex F --age 40 --height-cm 165.5");
+  EXPECT_EQ(k["FEV1"], f["FEV1"]);
+  EXPECT_EQ(run_json("spiro predict --equation gli2012 --sex M --age 40 --height-cm 1.750,5", 1)
+                ["error"]["code"],
+            "not_a_number");
 }
