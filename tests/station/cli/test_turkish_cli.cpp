@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <sstream>
 
 #include "station/core/text_table.hpp"
@@ -98,4 +99,20 @@ TEST_F(TurkishCli, DemoRefusesADatabaseItDidNotCreate) {
   // Nothing added: still one worker, no account.
   EXPECT_EQ(nlohmann::json::parse(run("--json worker list").out).size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(run("--json user list").out).size(), 0u);
+}
+
+TEST_F(TurkishCli, TimeZoneIsCheckedAtStartUp) {
+  std::ifstream in(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  std::string text{std::istreambuf_iterator<char>(in), {}};
+  const auto at = text.find("timezone = \"Europe/Istanbul\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 28, "timezone = \"Europe/Ankara\"");
+  // The zone is checked with the rest of [station], before any database is opened.
+  const auto cfg = dir / "tz.toml";
+  std::ofstream(cfg) << text;
+  const auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config " + cfg.string() + " --db " +
+                             (dir / "x.db").string() + " worker list");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[station].timezone"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Europe/Ankara"), std::string::npos) << r.err;
 }
