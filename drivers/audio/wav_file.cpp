@@ -4,6 +4,8 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 namespace odyo::drivers::audio {
@@ -69,13 +71,23 @@ IoStatus read_wav(const std::filesystem::path& file, WavData& out) {
                                     ": sample format is not 16/24/32-bit integer PCM or "
                                     "32/64-bit float"};
   }
-  // Floats in [-1, 1] become full-scale 32-bit words (libsndfile scales them).
-  if (out.floating_point) sf_command(f.get(), SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
   if (info.frames < 0 || info.channels <= 0)
     return IoError{"bad_wav", file.string() + ": no samples"};
-  out.samples.resize(static_cast<std::size_t>(info.frames) *
-                     static_cast<std::size_t>(info.channels));
-  const sf_count_t got = sf_readf_int(f.get(), out.samples.data(), info.frames);
+  const auto n = static_cast<std::size_t>(info.frames) * static_cast<std::size_t>(info.channels);
+  out.samples.resize(n);
+  sf_count_t got = 0;
+  if (out.floating_point) {
+    // Floats as stored (full scale ±1.0), mapped to 32-bit words of the same fraction of full
+    // scale. (libsndfile's own float→int scaling normalises to the file's peak: not a level.)
+    std::vector<double> x(n);
+    got = sf_readf_double(f.get(), x.data(), info.frames);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = std::clamp(x[i] * 2147483648.0, -2147483648.0, 2147483647.0);
+      out.samples[i] = static_cast<std::int32_t>(std::lround(v));
+    }
+  } else {
+    got = sf_readf_int(f.get(), out.samples.data(), info.frames);
+  }
   if (got < 0) return IoError{"bad_wav", file.string() + ": " + sf_strerror(f.get())};
   out.samples.resize(static_cast<std::size_t>(got) * static_cast<std::size_t>(info.channels));
   return {};

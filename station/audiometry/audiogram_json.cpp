@@ -1,7 +1,5 @@
 #include "station/audiometry/audiogram_json.hpp"
 
-#include "station/core/person_input.hpp"
-
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -157,11 +155,13 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
   }
   if (j.contains("sex") && !j["sex"].is_null()) {
     const json& s = j["sex"];
-    auto sex = s.is_string() ? parse_sex(s.get<std::string>()) : parse_sex("");
-    if (!sex)
-      return make_error("bad_sex", who + ": sex must be \"E\"/\"M\" or \"K\"/\"F\", not " +
-                                       s.dump());
-    in.sex = *sex == "F" ? au::Sex::female : au::Sex::male;
+    if (s == "M") {
+      in.sex = au::Sex::male;
+    } else if (s == "F") {
+      in.sex = au::Sex::female;
+    } else {
+      return make_error("bad_sex", who + ": sex must be \"M\" or \"F\", not " + s.dump());
+    }
   }
   if (auto v = au::validate(in.audiogram); !v) {
     return make_error(v.error().code, who + ": " + v.error().message);

@@ -58,7 +58,6 @@
 #include "station/audiometry/worker_baseline.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
-#include "station/core/person_input.hpp"
 #include "station/core/json_values.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/records/audiometric_baselines.hpp"
@@ -324,19 +323,17 @@ struct StoreOptions {
   std::string note;
 };
 
-Result<std::string> test_date_checked(const StoreOptions& o, const Worker& w);
-
 // The test's start: --date (checked: a real date, not in the future, not before the birth).
 Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
   if (o.date.empty()) return utc_now_iso();
-  auto typed = parse_date_iso(o.date);  // GG.AA.YYYY or YYYY-MM-DD, a real day
-  if (!typed) return make_error("bad_date", "--date: " + typed.error().message);
-  StoreOptions o_iso = o;
-  o_iso.date = *typed;
-  return test_date_checked(o_iso, w);
-}
-
-Result<std::string> test_date_checked(const StoreOptions& o, const Worker& w) {
+  unsigned y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (o.date.size() != 10 || std::sscanf(o.date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+      !std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
+                                   std::chrono::day(d))
+           .ok()) {
+    return make_error("bad_date", "--date \"" + o.date + "\" is not a date (YYYY-MM-DD)");
+  }
   if (o.date > today_iso()) {
     return make_error("bad_date", "--date " + o.date + " is in the future");
   }

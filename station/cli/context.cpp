@@ -1,7 +1,5 @@
 #include "station/cli/context.hpp"
 
-#include "station/core/local_time.hpp"
-
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -17,8 +15,6 @@ Result<const StationConfig*> CliContext::config() {
     auto c = load_config(resolve_config_path(opts.config_path));
     if (!c) return c.error();
     config_ = std::move(c.value());
-    // Checked when the configuration was read.
-    (void)set_station_time_zone(config_->timezone);
   }
   return &*config_;
 }

@@ -14,6 +14,7 @@
 #include "station/evaluation/worker_evaluation.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
+#include "station/rules/jobs_csv.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 

@@ -190,9 +190,12 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.establishment = st.str("establishment", "", c.establishments, true);
   c.language = st.str("language", "tr", {"tr", "en"});
   c.database = st.str("database", "var/odyospiro.db");
-  c.timezone = st.str("timezone", kDefaultTimeZone);
+  // The zone of shown times and of "today" (storage stays UTC): checked against the tz
+  // database and made the process's zone here, when the configuration is read
+  // (station/core/local_time).
+  const std::string zone_name = st.str("timezone", kDefaultTimeZone);
   st.finish();
-  if (auto tz = check_time_zone(c.timezone); !tz && !err)
+  if (auto tz = set_station_time_zone(zone_name); !tz && !err)
     err = make_error("config_invalid", fname + ": [station].timezone: " + tz.error().message);
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);

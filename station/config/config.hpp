@@ -28,7 +28,6 @@ struct StationConfig {
   std::string establishment;                // one of `establishments`
   std::vector<std::string> establishments;  // TTK establishments served by this station
   std::string language = "tr";              // tr | en
-  std::string timezone = "Europe/Istanbul";  // display and "today" (tz database name); storage UTC
   std::filesystem::path database;           // SQLite file (relative to the working directory)
 
   // [spirometry]

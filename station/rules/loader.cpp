@@ -3,6 +3,8 @@
 // boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
+#include "station/rules/jobs_csv.hpp"
+
 #include "station/core/person_input.hpp"
 #include "station/storage/hash.hpp"
 
@@ -573,9 +575,8 @@ std::string toml_string(const std::string& s) {
 
 }  // namespace
 
-Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file,
-                                             const csv::Options& options) {
-  auto t = csv::parse(text, file, options);
+Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file) {
+  auto t = csv::parse(text, file);
   if (!t) return make_error("jobs_csv", t.error().message);
   return parse_jobs_table(*t);
 }

@@ -11,7 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/core/csv.hpp"
 #include "analysis/core/result.hpp"
 #include "analysis/evaluation/model.hpp"
 
@@ -43,13 +42,9 @@ Result<void> check_references(const odyo::evaluation::RuleSet& rs);
 
 // The job catalogue (Ek-4) from CSV with a header row naming the columns code, title_tr,
 // title_en, work_group and optionally ek1_required, noisy, dusty, special_exam (yes/no, true/false,
-// 1/0, evet/hayır). Read by the one CSV reader (analysis/core/csv.hpp: `,` `;` or tab, quoted
-// fields). Errors name the file, line and column.
-Result<std::vector<odyo::evaluation::Job>> parse_jobs_table(const csv::Table& table);
-// The same from UTF-8 text (tests; the command reads the file with station/core/text_file).
+// 1/0, evet/hayır). Fields may be double-quoted. Errors name the file, line and column.
 Result<std::vector<odyo::evaluation::Job>> parse_jobs_csv(std::string_view text,
-                                                          const std::string& file,
-                                                          const csv::Options& options = {});
+                                                          const std::string& file);
 // A complete work-groups.toml with the given table header, health groups and jobs.
 std::string work_groups_toml(
     const odyo::evaluation::TableInfo& info,

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "station/rules/jobs_csv.hpp"
 #include "station/rules/loader.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
