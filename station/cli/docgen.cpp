@@ -39,7 +39,7 @@ std::string option_names(const CLI::Option& o) {
 }
 
 bool takes_value(const CLI::Option& o) {
-  return o.get_positional() || o.get_type_size_max() > 0;
+  return o.get_positional() || o.get_expected_max() > 0;  // a flag expects 0 values
 }
 
 // roff: escape backslashes and dashes, protect a leading control character.
@@ -115,7 +115,8 @@ void completion_tables(const CLI::App& app, const std::string& path,
 std::string man_page(const CLI::App& app) {
   std::ostringstream m;
   m << ".TH ODYOSPIRO 1 \"\" \"odyospiro " << ODYO_VERSION << "\" \"User Commands\"\n"
-    << ".SH NAME\nodyospiro \\- " << roff(app.get_description()) << "\n"
+    << ".SH NAME\nodyospiro \\- hearing and lung-function test station (işitme ve solunum testi "
+       "istasyonu)\n"
     << ".SH SYNOPSIS\n.B odyospiro\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fISUBCOMMAND\\fR] "
        "[\\fIOPTIONS\\fR]\n"
     << ".SH DESCRIPTION\nThe station's one command. Every command that touches the database "
