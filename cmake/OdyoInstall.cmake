@@ -21,7 +21,7 @@ install(TARGETS odyospiro RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(dir rules reference audiometry)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/${dir} DESTINATION ${ODYO_DATA_DEST})
 endforeach()
-install(DIRECTORY DESTINATION ${CMAKE_INSTALL_LOCALSTATEDIR}/lib/odyospiro)
+install(DIRECTORY DESTINATION ${ODYO_STATE_DIR})
 
 # Man page and bash completion, generated from the program's own command tree.
 set(ODYO_MAN ${PROJECT_BINARY_DIR}/odyospiro.1)
