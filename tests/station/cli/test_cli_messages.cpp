@@ -5,6 +5,7 @@
 // placeholder default ("FLOAT=nan").
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -157,4 +158,42 @@ TEST_F(CliMessages, EveryErrorNamesRealCommandsAndOptions) {
     }
   }
   EXPECT_GT(runs, 100u);
+}
+
+// The messages issue 14 found misleading, on a real database.
+TEST_F(CliMessages, ImpossibleDateAndUnknownJobSayWhatIsWrong) {
+  const std::string worker =
+      "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya --sex M "
+      "--height-cm 175 --weight-kg 80 ";
+  const auto exe = odyo::test::odyospiro(dir / "s.db") + " --lang en ";
+  ASSERT_EQ(run_command(exe + "db migrate").exit_code, 0);
+  // A well-formed date that is not a day of the calendar is not a format problem.
+  auto r = run_command(exe + worker + "--birth-date 1990-02-30 --job YA-PANO-01");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("1990-02-30"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("YYYY-MM-DD"), std::string::npos) << r.err;
+  // An unknown job code names the known ones and a command that exists.
+  r = run_command(exe + worker + "--birth-date 1990-02-28 --job NO-SUCH-JOB");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("YA-PANO-01"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("odyospiro jobs"), std::string::npos) << r.err;
+  for (const auto& why : misnamed(root, flags, r.err)) ADD_FAILURE() << why << "\n" << r.err;
+}
+
+// A job CSV the import cannot take is reported as the CSV's problem, never as one of the
+// work-groups.toml it has not written.
+TEST_F(CliMessages, JobImportErrorNamesTheCsvNotTheUnwrittenToml) {
+  const auto csv = dir / "jobs-cp1254.csv";
+  // "Şef" in Windows-1254 (0xDE), as Excel writes it on a Turkish PC.
+  std::ofstream(csv, std::ios::binary) << "code,title_tr,title_en,work_group\n"
+                                       << "X-1,\xDE"
+                                       << "ef,Foreman,1\n";
+  const auto out = dir / "never-written.toml";
+  const auto r = run_command(odyo::test::odyospiro(dir / "s.db") + " --lang en rules import-jobs " +
+                             csv.string() + " --out " + out.string() + " --table-version t1");
+  if (r.exit_code != 0) {
+    EXPECT_NE(r.err.find(csv.string()), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(out.string() + ":"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
 }
