@@ -107,7 +107,7 @@ void completion_tables(const CLI::App& app, const std::string& path,
   subs[path] = s;
   opts[path] = o;
   for (const CLI::App* c : visible_subcommands(app))
-    completion_tables(*c, path.empty() ? c->get_name() : path + " " + c->get_name(), subs, opts);
+    completion_tables(*c, path + " " + c->get_name(), subs, opts);
 }
 
 }  // namespace
@@ -149,7 +149,7 @@ std::string man_page(const CLI::App& app) {
 
 std::string bash_completion(const CLI::App& app) {
   std::map<std::string, std::string> subs, opts;
-  completion_tables(app, "", subs, opts);
+  completion_tables(app, "odyospiro", subs, opts);  // bash keys cannot be empty
   std::ostringstream b;
   b << "# bash completion for odyospiro — generated from its command tree "
        "(odyospiro generate bash-completion)\n"
@@ -159,15 +159,15 @@ std::string bash_completion(const CLI::App& app) {
   for (const auto& [k, v] : opts) b << "  [\"" << k << "\"]=\"" << v << "\"\n";
   b << ")\n"
     << R"(_odyospiro() {
-  local cur="${COMP_WORDS[COMP_CWORD]}" path="" w i
+  local cur="${COMP_WORDS[COMP_CWORD]}" path=odyospiro w i
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case " ${_odyospiro_subs[$path]} " in
-      *" $w "*) path="${path:+$path }$w" ;;
+      *" $w "*) path="$path $w" ;;
     esac
   done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "${_odyospiro_opts[$path]} ${_odyospiro_opts[""]}" -- "$cur"))
+    COMPREPLY=($(compgen -W "${_odyospiro_opts[$path]} ${_odyospiro_opts[odyospiro]}" -- "$cur"))
   elif [ -n "${_odyospiro_subs[$path]}" ]; then
     COMPREPLY=($(compgen -W "${_odyospiro_subs[$path]}" -- "$cur"))
   fi
