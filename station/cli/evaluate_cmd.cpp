@@ -33,6 +33,7 @@ Result<std::string> read_text(const std::string& path) {
   return s.str();
 }
 
+// "LINE:COLUMN" (1-based, column in bytes) of the first byte that is not well-formed UTF-8, or "".
 Result<json> read_json(const std::string& path) {
   auto t = read_text(path);
   if (!t) return t.error();
@@ -337,8 +338,10 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        "imported from " + std::filesystem::path(*csv).filename().string()};
     const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs);
     ev::RuleSet parsed_back;
-    if (auto r = rules::parse_work_groups(toml, *out, parsed_back); !r)
-      return (void)ctx.fail(r.error());
+    // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
+    if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)
+      return (void)ctx.fail(make_error(r.error().code, r.error().message + "; nothing written to " +
+                                                           *out + ": correct the CSV"));
     std::ofstream f(*out, std::ios::binary);
     if (!(f << toml))
       return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));

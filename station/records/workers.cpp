@@ -22,6 +22,7 @@ bool read_date(const std::string& s, std::chrono::year_month_day& out) {
   return true;
 }
 
+// Why `s` is not a date: the wrong form, or the right form naming a day the calendar lacks.
 Worker read_worker(const Statement& st) {
   Worker w;
   w.id = st.int64(0);
@@ -135,10 +136,13 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   const auto job =
       std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.code == w.job_code; });
   if (job == jobs.end()) {
+    std::string known;
+    for (const auto& j : jobs) known += (known.empty() ? "" : ", ") + j.code;
     return make_error("worker_invalid",
                       "job code \"" + w.job_code +
-                          "\" is not in the job catalogue (config/rules/work-groups.toml); "
-                          "see `odyospiro jobs` or add it to the catalogue");
+                          "\" is not in the job catalogue (work-groups.toml of the rules folder); "
+                          "known codes: " +
+                          known + "; a new catalogue is written by `odyospiro rules import-jobs`");
   }
 
   auto tx = Transaction::begin(db);
