@@ -198,6 +198,7 @@ std::string identity_fold(std::string_view name) {
     bool folded = false;
     for (const auto& [from, to] : kFold) {
       if (name.substr(i, from.size()) == from) {
+        if (space) out += ' ';
         out += to;
         i += from.size();
         folded = true;
