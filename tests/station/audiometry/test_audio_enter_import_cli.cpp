@@ -102,7 +102,7 @@ TEST_F(AudioEnterImportCli, BadAudiogramsAreRefusedAndNothingIsStored) {
   r = run("audio enter --worker 4001 --date 2020-02-30 --input " +
           write("ok.json", json{{"right", kRight}, {"left", kLeft}}.dump()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("is not a date"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is not a real calendar date"), std::string::npos) << r.err;
   r = run("audio enter --worker 4001 --date 2999-01-01 --input " + (dir / "ok.json").string());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("in the future"), std::string::npos) << r.err;
