@@ -53,9 +53,10 @@ ls -la /var/lib/odyospiro/
 test -f /var/lib/odyospiro/odyospiro.db
 test ! -e /var/odyospiro.db && test ! -e /odyospiro.db
 stat -c "%a %U:%G %n" /var/lib/odyospiro
-# In a chroot systemctl ignores `cat` ("Running in chroot, ignoring command") and exits 0, so the
-# unit is also shown the ways systemd offers offline: its own search path, the unit-file list.
-systemctl cat odyospiro
+# In a chroot where systemd is not PID 1, `systemctl cat` refuses ("System has not been booted
+# with systemd", exit 1), so it may fail here; the unit is shown the ways systemd offers offline:
+# its own search path and the unit-file list (those must succeed).
+systemctl cat odyospiro || echo "check.sh: systemctl cat needs a running systemd; shown offline below"
 systemd-analyze cat-config systemd/system/odyospiro.service
 systemctl --root=/ list-unit-files odyospiro.service
 cat /usr/lib/udev/rules.d/60-odyospiro.rules
