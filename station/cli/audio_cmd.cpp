@@ -480,11 +480,11 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   std::string date_from = "--date";
   if (!imported->test_date.empty()) {
     if (!o.date.empty() && o.date != imported->test_date) {
-      return ctx.fail(make_error("date_conflict",
-                                 o.input + ": the file dates the test " + imported->test_date +
-                                     " (field 6200) but --date says " + o.date +
-                                     "; nothing was stored: drop --date, or check the file"),
-                      1);
+      return ctx.fail(
+          make_error("date_conflict", o.input + ": the file dates the test " + imported->test_date +
+                                          " (field 6200) but --date says " + o.date +
+                                          "; nothing was stored: drop --date, or check the file"),
+          1);
     }
     date = imported->test_date;
     date_from = o.input + ": the test date (field 6200)";
