@@ -33,9 +33,7 @@ class AudioEnterImportCli : public ::testing::Test {
     return run_command(exe + " --lang en --user tekniker " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
+    return dir.write(name, bytes);
   }
   static std::string sha256_of(const std::string& bytes) {
     return odyo::station::sha256_hex(bytes);

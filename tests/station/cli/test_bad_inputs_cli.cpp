@@ -27,9 +27,7 @@ class BadInputsCli : public ::testing::Test {
     return run_command(exe + " --lang en --user tekniker " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
+    return dir.write(name, bytes);
   }
   // A shell word holding exactly `bytes` (no NUL; a trailing newline would be lost by $(…)).
   std::string word(const std::string& name, const std::string& bytes) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -28,6 +29,12 @@ class TempDir {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
     return path_ / name;
+  }
+  // Writes `bytes` exactly to a file of this folder and returns its path.
+  [[nodiscard]] std::string write(const std::string& name, const std::string& bytes) const {
+    const auto p = path_ / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
   }
 
  private:
