@@ -1,6 +1,8 @@
 #include "station/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -20,12 +22,16 @@ int run_cli(int argc, char** argv) {
   app.add_option("--lang", ctx.opts.language, "Output language")
       ->check(CLI::IsMember({"tr", "en"}));
   app.add_option("--user", ctx.opts.user,
-                 "Who is acting (recorded in the audit log); default $USER");
+                 "Who is acting; proven by the password in $ODYOSPIRO_PASSWORD or typed at the "
+                 "prompt (every command that reads or writes the database)");
   app.add_flag("--json", ctx.opts.json, "Machine-readable JSON output");
   app.require_subcommand(1);
   app.fallthrough();
   register_all_commands(app, ctx);
-  if (ctx.opts.user.empty()) {
+  // Everything the station writes (database, journal, key, backups, exports) is for this
+  // account only unless made group-readable explicitly (station/storage/file_modes.hpp).
+  ::umask(077);
+  if (ctx.opts.user.empty()) {  // TEMPORARY until login is enforced
     const char* u = std::getenv("USER");
     ctx.opts.user = (u != nullptr && *u != '\0') ? u : "system";
   }

@@ -189,6 +189,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.establishment = st.str("establishment", "", c.establishments, true);
   c.language = st.str("language", "tr", {"tr", "en"});
   c.database = st.str("database", "var/odyospiro.db");
+  c.data_group = st.str("data_group", "");
   st.finish();
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
@@ -218,6 +219,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   Reader se(root["security"].as_table(), "[security]", fname, err);
   c.password_min_length = se.integer("password_min_length", 10, 8, 128);
   c.pbkdf2_iterations = se.integer("pbkdf2_iterations", 200000, 10000, 10000000);
+  c.max_failed_logins = se.integer("max_failed_logins", 5, 1, 100);
+  c.lockout_minutes = se.integer("lockout_minutes", 15, 1, 1440);
   se.finish();
 
   if (const toml::node* devs = root.get("devices"); devs != nullptr) {
