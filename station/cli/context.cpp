@@ -5,13 +5,14 @@
 
 #include "station/auth/login.hpp"
 #include "station/auth/password_input.hpp"
+#include "station/cli/oplog.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/file_modes.hpp"
 
 namespace odyo::station {
 namespace {
-// Switched on once every test and the demo log in (tests/station/support/station_fixture.hpp).
-constexpr bool kEnforceLogin = false;
+// Every command that touches the database proves its user (off only while tests were moved).
+constexpr bool kEnforceLogin = true;
 }  // namespace
 
 CliContext::CliContext() = default;
@@ -46,8 +47,14 @@ Result<Database*> CliContext::db_without_login(bool create) {
 }
 
 Result<Database*> CliContext::db() {
-  auto d = db_without_login(true);
-  if (!d) return d.error();
+  // Only `db migrate --admin` (and the demo) create a database: it needs its first admin.
+  auto d = db_without_login(false);
+  if (!d) {
+    if (d.error().code != "db_missing") return d.error();
+    return make_error("db_missing", d.error().message.substr(0, d.error().message.find(':')) +
+                                        ": no database here; create it with its first admin: "
+                                        "`odyospiro db migrate --admin NAME`");
+  }
   if (!actor_ && kEnforceLogin) {
     auto cfg = config();
     if (!cfg) return cfg.error();
@@ -109,6 +116,7 @@ std::ostream& CliContext::err() {
 }
 
 int CliContext::fail(const Error& e, int code) {
+  oplog::error(e.code, e.message);
   if (opts.json) {
     std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2)
               << "\n";

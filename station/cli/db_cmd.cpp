@@ -79,7 +79,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
                                          (*db)->file().string() +
                                              " already has users: the first admin is created only "
                                              "with a new database; an admin adds more with "
-                                             "`odyospiro --user ADMIN user add`"));
+                                             "`odyospiro user add`"));
       }
       auto pw = read_new_password("ODYOSPIRO_PASSWORD",
                                   "odyospiro: password for the new admin " + *admin + ": ");
