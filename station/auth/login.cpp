@@ -12,9 +12,9 @@
 namespace odyo::station {
 namespace {
 
-std::string iso_minutes_ago(int minutes) {
-  using namespace std::chrono;
-  const std::time_t t = system_clock::to_time_t(system_clock::now() - std::chrono::minutes(minutes));
+std::string iso_minutes_ago(int minutes_ago) {
+  const auto then = std::chrono::system_clock::now() - std::chrono::minutes(minutes_ago);
+  const std::time_t t = std::chrono::system_clock::to_time_t(then);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "station/storage/audit.hpp"
 #include "station/storage/base64.hpp"
