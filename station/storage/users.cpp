@@ -116,7 +116,12 @@ constexpr const char* kLatestUsers =
     "AND v.version = (SELECT max(version) FROM user_versions WHERE user_id = u.id) ";
 
 User user_row(const Statement& st) {
-  User u{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+  User u;
+  u.id = st.int64(0);
+  u.username = st.text(1);
+  u.full_name = st.text(2);
+  u.role = st.text(3);
+  u.created_at = st.text(4);
   u.active = st.int64(5) != 0;
   u.version = static_cast<int>(st.int64(6));
   u.password_hash = st.text(7);

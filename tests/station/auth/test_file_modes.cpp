@@ -26,7 +26,9 @@ TEST(FileModes, DatabaseAndItsFolderArePrivate) {
   // -wal and -shm exist while a connection is open; SQLite gives them the database's mode.
   for (const char* side : {"-wal", "-shm"}) {
     const std::filesystem::path p = st.db_file.string() + side;
-    if (std::filesystem::exists(p)) EXPECT_EQ(mode_of(p), 0600u) << p;
+    if (std::filesystem::exists(p)) {
+      EXPECT_EQ(mode_of(p), 0600u) << p;
+    }
   }
   const auto backup = st.dir / "b.db";
   ASSERT_EQ(st.run_as("admin", "db backup " + backup.string()).exit_code, 0);
@@ -40,7 +42,9 @@ TEST(FileModes, RawJournalIsPrivate) {
   EXPECT_EQ(mode_of(dir / "raw-journal.db"), 0600u);
   for (const char* side : {"-wal", "-shm"}) {
     const std::filesystem::path p = (dir / "raw-journal.db").string() + side;
-    if (std::filesystem::exists(p)) EXPECT_EQ(mode_of(p), 0600u) << p;
+    if (std::filesystem::exists(p)) {
+      EXPECT_EQ(mode_of(p), 0600u) << p;
+    }
   }
 }
 

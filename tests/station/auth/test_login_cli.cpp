@@ -37,6 +37,13 @@ struct Clinic {
     r = st.run_as("tekniker", "audio enter --worker 2001 --input " + audiogram + " --date 2026-11-02");
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
+  // A new account, for one wrong-password attempt.
+  std::string fresh_user() {
+    const std::string name = "kurban" + std::to_string(++fresh);
+    st.add_user(name, "technician", "kurban-parola-2026");
+    return name;
+  }
+  int fresh = 0;
   int refusals() const {
     const auto r = run_command("sqlite3 " + st.db_file.string() +
                                " \"SELECT count(*) FROM audit_log WHERE action IN "
@@ -106,7 +113,8 @@ TEST(LoginCli, EveryActingCommandRefusesAndAuditsThenWorksForTheRightRole) {
     std::vector<Attempt> attempts{
         {"no password", "env -u ODYOSPIRO_PASSWORD " + c.st.exe() + " --user " + row.who,
          "no password"},
-        {"wrong password", c.st.as(row.who, "not-the-password"), "wrong password"},
+        // Another user each row: wrong passwords for one name lock it (see the lock-out test).
+        {"wrong password", c.st.as(c.fresh_user(), "not-the-password"), "wrong password"},
         {"deactivated", c.st.as("eski"), "deactivated"},
         {"not a user", c.st.as("nobody"), "unknown user"},
         {"no --user", c.st.as("", Station::kAdminPassword), "--user NAME"},
@@ -151,8 +159,8 @@ TEST(LoginCli, EveryActingCommandRefusesAndAuditsThenWorksForTheRightRole) {
 }
 
 TEST(LoginCli, PureAnalysisNeedsNoLogin) {
-  const auto r = run_command(std::string("'") + ODYOSPIRO_EXE +
-                             "' --lang en spiro predict --equation gli2012 --sex M --age 40 "
+  const auto r = run_command(std::string("'") + ODYOSPIRO_EXE + "' --config '" + ODYO_SOURCE_DIR +
+                             "/config/station.toml' --lang en spiro predict --equation gli2012 --sex M --age 40 "
                              "--height-cm 175 --json </dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
