@@ -26,11 +26,11 @@ namespace gdt = odyo::codec::gdt;
 
 class AudioEnterImportCli : public ::testing::Test {
  protected:
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
+  odyo::test::Station st;
+  const odyo::test::TempDir& dir = st.dir;
 
   odyo::test::CommandResult run(const std::string& args) {
-    return run_command(exe + " --lang en --user tekniker " + args);
+    return run_command(st.as("tekniker") + " --lang en " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
     return dir.write(name, bytes);
