@@ -41,13 +41,13 @@ rm -f /var/lib/odyospiro/odyospiro.db /var/lib/odyospiro/odyospiro.db-*
 export ODYOSPIRO_PASSWORD=fresh-machine-admin-1
 set -x
 odyospiro --version
-if odyospiro db migrate --help | grep -q -- --admin; then
-  odyospiro --lang en --user admin db migrate --admin admin
-else  # before the first-admin option existed
-  odyospiro --lang en --user admin db migrate
-fi
-odyospiro --lang en --user admin worker add --registry 9001 --tc 10000000146 --first-name Ali \
-  --last-name Yılmaz --birth-date 1990-05-01 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01
+odyospiro --lang en --user admin db migrate --admin admin
+# The admin reads everything but registers no worker: a technician does (docs/security.md).
+ODYOSPIRO_NEW_PASSWORD=fresh-machine-tech-1 \
+  odyospiro --lang en --user admin user add tekniker --name Tekniker --role technician
+ODYOSPIRO_PASSWORD=fresh-machine-tech-1 odyospiro --lang en --user tekniker worker add \
+  --registry 9001 --tc 10000000146 --first-name Ali --last-name Yılmaz --birth-date 1990-05-01 \
+  --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01
 odyospiro --lang en --user admin worker list
 ls -la /var/lib/odyospiro/
 test -f /var/lib/odyospiro/odyospiro.db

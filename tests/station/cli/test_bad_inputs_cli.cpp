@@ -20,11 +20,11 @@ namespace gdt = odyo::codec::gdt;
 
 class BadInputsCli : public ::testing::Test {
  protected:
+  odyo::test::Station st;  // a database with its accounts; the technician acts
   odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
 
   odyo::test::CommandResult run(const std::string& args) {
-    return run_command(exe + " --lang en --user tekniker " + args);
+    return run_command(st.as("tekniker") + " --lang en " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
     return dir.write(name, bytes);
@@ -147,9 +147,8 @@ TEST_F(BadInputsCli, BadAudiogramsAreRefusedAndNothingIsStored) {
                                               cfg_dir + "/" + sub);
   }
   std::ofstream(cfg_dir + "/station.toml") << toml;
-  auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config " + cfg_dir + "/station.toml --db " +
-                       (dir / "s.db").string() +
-                       " --lang en --user tekniker --json audio enter --worker 4001 --input " +
+  auto r = run_command(st.as_with_config("tekniker", cfg_dir + "/station.toml") +
+                       " --lang en --json audio enter --worker 4001 --input " +
                        write("bone.json", bone.dump()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -136,6 +136,13 @@ struct Station {
            "' --config " + quote(config.string()) + " --db " + quote(other_db.string()) +
            " --user " + quote(user);
   }
+  // As `user` on this database, but with another station.toml (e.g. a changed setting).
+  [[nodiscard]] std::string as_with_config(const std::string& user,
+                                           const std::filesystem::path& other_config) const {
+    return "ODYOSPIRO_PASSWORD=" + quote(password_of(user)) + " '" + std::string(ODYOSPIRO_EXE) +
+           "' --config " + quote(other_config.string()) + " --db " + quote(db_file.string()) +
+           " --user " + quote(user);
+  }
   CommandResult run_as(const std::string& user, const std::string& args) const {
     return run_command(as(user) + " " + args);
   }
