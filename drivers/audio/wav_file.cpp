@@ -6,7 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <memory>
+#include <string>
+
+#include "drivers/transport/file_input.hpp"
 
 namespace odyo::drivers::audio {
 namespace {
@@ -18,6 +23,39 @@ using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
 int subformat_for_bits(int bits) {
   return bits == 24 ? SF_FORMAT_PCM_24 : bits == 32 ? SF_FORMAT_PCM_32 : 0;
+}
+
+// A file's bytes, read once by read_file_bounded, served to libsndfile's virtual I/O.
+struct MemoryFile {
+  std::string bytes;
+  sf_count_t pos = 0;
+};
+
+MemoryFile& mem_of(void* user) { return *static_cast<MemoryFile*>(user); }
+
+SF_VIRTUAL_IO memory_io() {
+  SF_VIRTUAL_IO io{};
+  io.get_filelen = [](void* u) -> sf_count_t {
+    return static_cast<sf_count_t>(mem_of(u).bytes.size());
+  };
+  io.seek = [](sf_count_t offset, int whence, void* u) -> sf_count_t {
+    MemoryFile& m = mem_of(u);
+    const auto size = static_cast<sf_count_t>(m.bytes.size());
+    sf_count_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? m.pos + offset : size + offset;
+    m.pos = std::clamp<sf_count_t>(to, 0, size);
+    return m.pos;
+  };
+  io.read = [](void* ptr, sf_count_t count, void* u) -> sf_count_t {
+    MemoryFile& m = mem_of(u);
+    const auto size = static_cast<sf_count_t>(m.bytes.size());
+    const sf_count_t n = std::clamp<sf_count_t>(size - m.pos, 0, count);
+    std::memcpy(ptr, m.bytes.data() + m.pos, static_cast<std::size_t>(n));
+    m.pos += n;
+    return n;
+  };
+  io.write = [](const void*, sf_count_t, void*) -> sf_count_t { return 0; };  // read-only
+  io.tell = [](void* u) -> sf_count_t { return mem_of(u).pos; };
+  return io;
 }
 
 }  // namespace
@@ -36,11 +74,17 @@ IoStatus write_wav(const std::filesystem::path& file, int rate, int channels, in
 }
 
 IoStatus read_wav(const std::filesystem::path& file, WavData& out) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec))
-    return IoError{"device_missing", "cannot open " + file.string() + ": no such file"};
+  // Through the one bounded reader (256 MiB for WAVs; /dev/zero, FIFOs and huge files are
+  // refused naming the file and the limit), then libsndfile decodes the bytes in memory.
+  MemoryFile mem;
+  if (auto r = read_file_bounded(file, mem.bytes, kMaxAudioFileBytes); !r) {
+    if (r.error().code == "input_missing")
+      return IoError{"device_missing", "cannot open " + file.string() + ": no such file"};
+    return r;
+  }
+  SF_VIRTUAL_IO vio = memory_io();
   SF_INFO info{};
-  SndfilePtr f(sf_open(file.c_str(), SFM_READ, &info));
+  SndfilePtr f(sf_open_virtual(&vio, SFM_READ, &info, &mem));
   if (!f)
     return IoError{"bad_wav", "cannot read " + file.string() + " as a sound file: " +
                                   sf_strerror(nullptr)};

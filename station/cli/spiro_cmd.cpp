@@ -33,6 +33,8 @@
 #include "station/spirometry/cohort.hpp"
 #include "station/spirometry/report.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -80,8 +82,10 @@ Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions
   FlowInput fi;
   const auto first = text->find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (*text)[first] == '{') {
-    json j = json::parse(*text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    auto parsed = parse_json_strict(*text, path);
+    if (!parsed && parsed.error().code == "json_duplicate_key") return parsed.error();
+    json j = parsed ? std::move(*parsed) : json();
+    if (!parsed || !j.is_object())
       return make_error("bad_input", path +
                                          " is not valid JSON: expected {\"rate_hz\":…, "
                                          "\"btps\":…, \"manoeuvres\":[[…flows…], …]}.");
@@ -261,8 +265,7 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
   auto r = run_cohort_predict(ref.tables, o);
   if (show) ctx.err() << "\n";
   if (!r) return (void)ctx.fail(r.error());
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : r->warnings) ctx.err() << w << "\n";
   if (ctx.json()) {
     ctx.out() << json{{"equation", sp::equation_id(eq)},
@@ -277,9 +280,8 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
               << "\n";
     return;
   }
-  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " ("
-            << sp::equation_id(eq) << ", " << std::fixed << std::setprecision(2) << secs
-            << " s)\n";
+  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " (" << sp::equation_id(eq)
+            << ", " << std::fixed << std::setprecision(2) << secs << " s)\n";
 }
 
 }  // namespace
@@ -313,8 +315,13 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     auto in = read_flow_file(aa->input, aa->table);
     if (!in) return (void)ctx.fail(in.error());
     sp::SignalSpec spec;
-    // [spirometry].min_sample_rate_hz when a configuration is at hand; the analysis needs none.
-    if (auto cfg = ctx.config(); cfg) spec.min_sample_rate_hz = (*cfg)->min_sample_rate_hz;
+    // [spirometry].min_sample_rate_hz when a configuration is at hand; the analysis needs none,
+    // but a configuration that is there and wrong stops it (never a silent default).
+    if (auto cfg = ctx.config(); cfg) {
+      spec.min_sample_rate_hz = (*cfg)->min_sample_rate_hz;
+    } else if (cfg.error().code != "config_missing") {
+      return (void)ctx.fail(cfg.error(), 2);
+    }
     spec.sample_rate_hz = aa->rate > 0.0 ? aa->rate : in->rate_hz;
     spec.btps_factor = aa->btps != 0.0 ? aa->btps : in->btps;
     if (spec.sample_rate_hz <= 0.0)

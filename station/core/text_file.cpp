@@ -3,10 +3,11 @@
 #include <iconv.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
+
+#include "station/core/input.hpp"
 
 namespace odyo::station {
 namespace {
@@ -76,18 +77,14 @@ Result<TextEncoding> parse_text_encoding(std::string_view name) {
 }
 
 Result<std::string> read_file_bytes(const std::filesystem::path& file, std::string_view what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    return make_error("input_missing", file.string() + " is a folder; give " + std::string(what) +
-                                          " as a file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return make_error("input_missing", "cannot read " + std::string(what) + " " + file.string() +
-                                           ": check the path and that the file is readable");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad())
-    return make_error("input_missing", "reading " + file.string() + " failed part-way");
-  return bytes;
+  // Through the one bounded reader (station/core/input.hpp): 64 MiB at most, /dev/zero refused.
+  auto bytes = read_input_file(file);
+  if (!bytes) {
+    if (bytes.error().code == "input_missing")
+      return make_error("input_missing", std::string(what) + ": " + bytes.error().message);
+    return bytes.error();
+  }
+  return std::move(*bytes);
 }
 
 Result<std::string> decode_text(std::string_view bytes, const std::string& name,

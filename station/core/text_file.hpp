@@ -22,7 +22,8 @@ enum class TextEncoding { automatic, utf8, windows1254 };
 // "auto", "utf-8", "windows-1254" (also "cp1254"); else an error listing them.
 Result<TextEncoding> parse_text_encoding(std::string_view name);
 
-// The whole file's bytes. `what` says what the file is for the message ("the flow file").
+// The whole file's bytes, through the one bounded reader (station/core/input.hpp, 64 MiB).
+// `what` says what the file is for the message ("the flow file").
 Result<std::string> read_file_bytes(const std::filesystem::path& file, std::string_view what);
 
 // Bytes → UTF-8 text (BOM removed). `name` is the file, for messages.

@@ -81,17 +81,14 @@ std::string random_password(std::size_t length) {
 Result<std::string> ensure_user(Database& db, const StationConfig& cfg, NewUser u,
                                 const std::string& actor) {
   if (find_user(db, u.username)) return std::string();
-  u.password = random_password(std::max<std::size_t>(16, static_cast<std::size_t>(cfg.password_min_length)));
+  u.password = random_password(
+      std::max<std::size_t>(16, static_cast<std::size_t>(cfg.password_min_length)));
   auto r = add_user(db, u, cfg.password_min_length, cfg.pbkdf2_iterations, actor);
   if (!r) return r.error();
   return u.password;
 }
 
 constexpr const char* kDemoMarkAction = "demo.database";
-const std::vector<std::string>& demo_usernames() {
-  static const std::vector<std::string> names{"teknisyen", "hekim"};
-  return names;
-}
 
 Result<std::vector<std::string>> column_values(Database& db, const char* sql) {
   auto st = db.prepare(sql);
@@ -108,10 +105,19 @@ Result<std::vector<std::string>> column_values(Database& db, const char* sql) {
 
 }  // namespace
 
-Result<void> claim_demo_database(Database& db, const std::string& actor) {
+const std::vector<NewUser>& demo_users() {
+  // No password here: each is made at random when the account is created and printed once.
+  static const std::vector<NewUser> list{{"yonetici", "Demo Yönetici", "admin", ""},
+                                         {"teknisyen", "Demo Teknisyen", "technician", ""},
+                                         {"hekim", "Dr. Demo Hekim", "physician", ""}};
+  return list;
+}
+
+Result<bool> check_demo_database(Database& db) {
   const std::string where = db.file().string();
-  auto first = column_values(db, "SELECT action FROM audit_log ORDER BY id LIMIT 1");
-  if (!first) return first.error();
+  auto mark = column_values(
+      db, "SELECT action FROM audit_log WHERE action = 'demo.database' ORDER BY id LIMIT 1");
+  if (!mark) return mark.error();
   auto workers = column_values(db, "SELECT registry_no FROM workers");
   if (!workers) return workers.error();
   auto users = column_values(db, "SELECT username FROM users");
@@ -124,27 +130,36 @@ Result<void> claim_demo_database(Database& db, const std::string& actor) {
                           ": the demo adds fake workers and accounts, so it runs only on a "
                           "database of its own. Give a new file: odyospiro --db var/demo.db demo");
   };
-  if (first->empty()) {
+  if (mark->empty()) {
     if (!workers->empty() || !users->empty() || !exams->empty())
-      return refuse("holds workers, users or exams");
-    auto tx = Transaction::begin(db);
-    if (!tx) return tx.error();
-    AuditEntry e{actor, kDemoMarkAction, "database", std::nullopt,
-                 R"({"note":"created by odyospiro demo: sample data only, not a clinic's records"})"};
-    if (auto r = audit_append(db, e); !r) return r.error();
-    return tx->commit();
+      return refuse("is not a demo database (it holds workers, users or exams)");
+    return true;  // new: the demo may make it its own
   }
-  if (first->front() != kDemoMarkAction) return refuse("is not a demo database (a clinic's records)");
   // The demo's own database: still refused once someone added real records to it.
   for (const auto& r : *workers) {
     const bool ours = std::any_of(demo_workers().begin(), demo_workers().end(),
                                   [&](const DemoWorker& d) { return d.w.registry_no == r; });
     if (!ours) return refuse("holds worker " + r + ", whom the demo did not create");
   }
-  for (const auto& u : *users)
-    if (std::find(demo_usernames().begin(), demo_usernames().end(), u) == demo_usernames().end())
-      return refuse("holds the account \"" + u + "\", which the demo did not create");
-  return {};
+  for (const auto& u : *users) {
+    const bool ours = std::any_of(demo_users().begin(), demo_users().end(),
+                                  [&](const NewUser& d) { return d.username == u; });
+    if (!ours) return refuse("holds the account \"" + u + "\", which the demo did not create");
+  }
+  return false;
+}
+
+Result<void> claim_demo_database(Database& db, const std::string& actor) {
+  auto fresh = check_demo_database(db);
+  if (!fresh) return fresh.error();
+  if (!*fresh) return {};
+  auto tx = Transaction::begin(db);
+  if (!tx) return tx.error();
+  AuditEntry e{
+      actor, kDemoMarkAction, "database", std::nullopt,
+      R"({"note":"created by odyospiro demo: sample data only, not a clinic's records"})"};
+  if (auto r = audit_append(db, e); !r) return r.error();
+  return tx->commit();
 }
 
 namespace {
@@ -197,18 +212,12 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   // 0. Only the demo's own database (an empty one becomes one; a clinic's is refused).
   if (auto r = claim_demo_database(db, o.actor); !r) return r.error();
 
-  // 1. People. Demo accounts only, with random passwords printed once: a clinic adds its own
-  // with `odyospiro user add`.
-  for (const NewUser& u : {NewUser{"teknisyen", "Demo Teknisyen", "technician", ""},
-                           NewUser{"hekim", "Dr. Demo Hekim", "physician", ""}}) {
+  // 1. People. Demo accounts only, with random passwords printed once (at the end): a clinic
+  // adds its own with `odyospiro user add`.
+  for (const NewUser& u : demo_users()) {
     auto pw = ensure_user(db, cfg, u, o.actor);
     if (!pw) return pw.error();
-    if (!pw->empty()) {
-      outcome.new_accounts.emplace_back(u.username, *pw);
-      out << T("Demo hesabı ", "Demo account ") << u.username << " ("
-          << u.role << T("), parola (yalnız şimdi gösterilir): ", "), password (shown only now): ")
-          << *pw << "\n";
-    }
+    if (!pw->empty()) outcome.new_accounts.push_back({u.username, u.role, *pw});
   }
   std::vector<Worker> workers;
   for (const auto& dw : demo_workers()) {
@@ -291,9 +300,24 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   out << T("Odyometri muayenesi #", "Audiometry exam #") << outcome.audiometry_exam << ":\n";
   for (const auto& line : audio->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
+  // The logins: a new account's password is printed now and never again (it is nowhere else).
+  std::string hekim_password = "…";
+  for (const DemoAccount& a : outcome.new_accounts)
+    if (a.username == "hekim") hekim_password = a.password;
   out << "\n"
-      << T("Ayrıntı için: odyospiro exam show ", "Details: odyospiro exam show ")
-      << outcome.spirometry_exam << "\n";
+      << T("Ayrıntı için: ODYOSPIRO_PASSWORD=", "Details: ODYOSPIRO_PASSWORD=") << hekim_password
+      << " odyospiro --user hekim exam show " << outcome.spirometry_exam << "\n";
+  if (outcome.new_accounts.empty()) {
+    out << T("Demo hesaplarının parolaları ilk çalıştırmada bir kez gösterildi.\n",
+             "The demo accounts' passwords were shown once, on the first run.\n");
+  } else {
+    out << T("Demo girişleri (yalnız bu demo veritabanı için; parolalar yalnız şimdi "
+             "gösterilir):\n",
+             "Demo logins (this demo database only; the passwords are shown only now):\n");
+    for (const DemoAccount& a : outcome.new_accounts)
+      out << "  --user " << a.username << "  ODYOSPIRO_PASSWORD=" << a.password << "  (" << a.role
+          << ")\n";
+  }
   return outcome;
 }
 

@@ -12,6 +12,8 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -22,7 +24,6 @@ bool read_date(const std::string& s, std::chrono::year_month_day& out) {
   return true;
 }
 
-// Why `s` is not a date: the wrong form, or the right form naming a day the calendar lacks.
 Worker read_worker(const Statement& st) {
   Worker w;
   w.id = st.int64(0);
@@ -101,8 +102,14 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
   }
+  for (const auto& [value, what] :
+       {std::pair{&w.first_name, "first name"}, std::pair{&w.last_name, "last name"},
+        std::pair{&w.establishment, "establishment"}}) {
+    if (auto t = text::check_free_text(*value, what); !t)
+      return make_error("worker_invalid", t.error().message);
+  }
   if (auto bd = station::parse_date(w.birth_date); !bd) {
-    return make_error("worker_invalid", "birth date: " + bd.error().message);
+    return make_error("worker_invalid", "birth date " + bd.error().message);
   }
   if (w.birth_date > today) {
     return make_error("worker_invalid",

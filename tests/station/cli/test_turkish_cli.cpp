@@ -14,11 +14,12 @@ using odyo::test::run_command;
 
 namespace {
 
+// A clinic's database (db migrate --admin, a technician); commands act as the technician.
 class TurkishCli : public ::testing::Test {
  protected:
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
-  odyo::test::CommandResult run(const std::string& args) { return run_command(exe + " " + args); }
+  odyo::test::Station st;
+  odyo::test::TempDir& dir = st.dir;
+  odyo::test::CommandResult run(const std::string& args) { return st.run_as("tekniker", args); }
 };
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -98,7 +99,13 @@ TEST_F(TurkishCli, DemoRefusesADatabaseItDidNotCreate) {
   EXPECT_NE(r.err.find("database of its own"), std::string::npos) << r.err;
   // Nothing added: still one worker, no account.
   EXPECT_EQ(nlohmann::json::parse(run("--json worker list").out).size(), 1u);
-  EXPECT_EQ(nlohmann::json::parse(run("--json user list").out).size(), 0u);
+  r = st.run_as("admin", "--json user list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out).size(), 3u);  // admin, hekim, tekniker: no demo account
+  // Not even its admin may run the demo on it.
+  r = st.run_as("admin", "--lang en demo --devsim " + devsim);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("database of its own"), std::string::npos) << r.err;
 }
 
 TEST_F(TurkishCli, TimeZoneIsCheckedAtStartUp) {
@@ -110,8 +117,7 @@ TEST_F(TurkishCli, TimeZoneIsCheckedAtStartUp) {
   // The zone is checked with the rest of [station], before any database is opened.
   const auto cfg = dir / "tz.toml";
   std::ofstream(cfg) << text;
-  const auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config " + cfg.string() + " --db " +
-                             (dir / "x.db").string() + " worker list");
+  const auto r = run_command(st.as_with_config("tekniker", cfg) + " worker list");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("[station].timezone"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Europe/Ankara"), std::string::npos) << r.err;

@@ -9,16 +9,26 @@
 using odyo::test::run_command;
 
 TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
-  odyo::test::TempDir dir;
-  const std::string exe = odyo::test::odyospiro(dir / "demo.db");
-  const std::string devsim = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
-  auto r = run_command(exe + " --lang en demo --devsim " + devsim);
-  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_NE(r.out.find("Spirometry exam #1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Audiometry exam #2"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("EK-2/15"), std::string::npos) << r.out;  // the hearing clause that fired
+  // The demo creates its own accounts in a new database with random passwords, printed once
+  // (--json: "accounts"); then they log in like anyone else.
+  const odyo::test::DemoStation demo;
+  const std::string exe = demo.as("hekim");
+  const std::string admin = demo.as("yonetici");
+  const std::string log = demo.run.report["log"].get<std::string>();
+  EXPECT_NE(log.find("Spirometry exam #1"), std::string::npos) << log;
+  EXPECT_NE(log.find("Audiometry exam #2"), std::string::npos) << log;
+  EXPECT_NE(log.find("EK-2/15"), std::string::npos) << log;  // the hearing clause that fired
+  ASSERT_EQ(demo.run.passwords.size(), 3u) << demo.run.result.out;
+  for (const auto& [user, password] : demo.run.passwords) {
+    EXPECT_GE(password.size(), 16u) << user;
+    EXPECT_EQ(password.find("demo"), std::string::npos) << user;  // not a published one
+    // Printed once, in the demo's own summary too.
+    EXPECT_NE(log.find("--user " + user + "  ODYOSPIRO_PASSWORD=" + password), std::string::npos)
+        << log;
+  }
+  EXPECT_NE(demo.password_of("hekim"), demo.password_of("teknisyen"));
 
-  r = run_command(exe + " --json exam show 1");
+  auto r = run_command(exe + " --json exam show 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto spiro = nlohmann::json::parse(r.out);
   EXPECT_EQ(spiro["kind"], "spirometry");
@@ -57,6 +67,50 @@ TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Exam #2"), std::string::npos) << r.out;
 
-  r = run_command(exe + " db verify");
+  r = run_command(admin + " db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Demo, RandomPasswordsDifferBetweenDemoDatabases) {
+  const odyo::test::DemoStation a;
+  const odyo::test::DemoStation b;
+  EXPECT_NE(a.password_of("hekim"), b.password_of("hekim"));
+  // One database's password does not open the other.
+  const auto r = run_command("ODYOSPIRO_PASSWORD=" + a.password_of("hekim") + " " + b.exe() +
+                             " --user hekim exam list");
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+}
+
+TEST(Demo, RunsAgainOnlyAsItsAdminAndNeverShowsThePasswordsAgain) {
+  const odyo::test::DemoStation demo;
+  // Its database has users now: the demo runs only as its admin.
+  const std::string devsim = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
+  auto r = run_command(demo.exe() + " --lang en demo --devsim " + devsim);
+  EXPECT_EQ(r.exit_code, 5) << r.err << r.out;
+  r = run_command(demo.as("teknisyen") + " --lang en demo --devsim " + devsim);
+  EXPECT_EQ(r.exit_code, 5) << r.err << r.out;
+  r = run_command(demo.as("yonetici") + " --lang en --json demo --devsim " + devsim);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["accounts"].empty()) << r.out;  // no account made, no password shown
+  EXPECT_NE(j["log"].get<std::string>().find("shown once, on the first run"), std::string::npos)
+      << r.out;
+  for (const auto& [user, password] : demo.run.passwords)
+    EXPECT_EQ(r.out.find(password), std::string::npos) << user;
+  EXPECT_EQ(j["spirometry_exam"], 3);
+}
+
+TEST(Demo, RefusesADatabaseWithAnAccountItDidNotCreate) {
+  const odyo::test::DemoStation demo;
+  // Someone adds a real account to the demo database: from then on it is not the demo's.
+  auto r = run_command("ODYOSPIRO_NEW_PASSWORD=gercek-parola-2026 " + demo.as("yonetici") +
+                       " user add ayse --name 'Ayşe Hekim' --role physician");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string devsim = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
+  r = run_command(demo.as("yonetici") + " --lang en demo --devsim " + devsim);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("\"ayse\", which the demo did not create"), std::string::npos) << r.err;
+  r = run_command(demo.as("hekim") + " --json exam list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u);  // nothing added
 }
