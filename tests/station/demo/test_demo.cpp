@@ -71,16 +71,6 @@ TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
-TEST(Demo, RandomPasswordsDifferBetweenDemoDatabases) {
-  const odyo::test::DemoStation a;
-  const odyo::test::DemoStation b;
-  EXPECT_NE(a.password_of("hekim"), b.password_of("hekim"));
-  // One database's password does not open the other.
-  const auto r = run_command("ODYOSPIRO_PASSWORD=" + a.password_of("hekim") + " " + b.exe() +
-                             " --user hekim exam list");
-  EXPECT_EQ(r.exit_code, 5) << r.err;
-}
-
 TEST(Demo, RunsAgainOnlyAsItsAdminAndNeverShowsThePasswordsAgain) {
   const odyo::test::DemoStation demo;
   // Its database has users now: the demo runs only as its admin.
