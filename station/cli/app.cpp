@@ -39,7 +39,11 @@ int run_cli(int argc, char** argv) {
   }
   oplog::open();
   std::string command_line;
-  for (int i = 1; i < argc; ++i) command_line += (i > 1 ? " " : "") + std::string(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-v" || a == "--verbose") oplog::verbose();  // before parsing: the start line too
+    command_line += (i > 1 ? " " : "") + a;
+  }
   oplog::started(command_line);
   try {
     app.parse(argc, argv);
