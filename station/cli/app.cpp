@@ -48,7 +48,9 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    // CLI11 prints the message (or the help) and gives its own codes (104–109 for a wrong
+    // option); the README documents exit 1 for bad input, 0 for --help and --version.
+    const int code = app.exit(e) == 0 ? 0 : kExitBadInput;
     if (code != 0) oplog::error("usage", e.what());
     oplog::finished(ctx.opts.user, code);
     return code;
