@@ -405,11 +405,18 @@ Result<void> key_the_audit_chain(Database& db) {
       !r) {
     return r.error();
   }
+  return bind_unbound_records(db);
+}
+
+Result<void> bind_unbound_records(Database& db) {
   for (std::string_view table : kBoundTables) {
     if (!has_table(db, table)) continue;
     std::vector<std::int64_t> ids;
     {
-      auto st = db.prepare("SELECT id FROM " + std::string(table) + " ORDER BY id");
+      const std::string t(table);
+      auto st = db.prepare("SELECT id FROM " + t +
+                           " WHERE id NOT IN (SELECT entity_id FROM audit_log WHERE entity = '" +
+                           t + "' AND row_sha256 IS NOT NULL AND entity_id IS NOT NULL) ORDER BY id");
       if (!st) return st.error();
       for (;;) {
         auto r = st->step();

@@ -41,8 +41,9 @@ inline constexpr const char* kAuditGenesisHash =
 // a later migration that adds a column to one of them changes nothing for rows already bound
 // (a binding names the columns it covered).
 inline constexpr std::string_view kBoundTables[] = {
-    "workers", "users",       "exams",      "recordings",         "results",
-    "signatures", "evaluations", "audiometric_baselines", "calibration_checks"};
+    "workers",    "users",       "user_versions",         "user_keys",         "exams",
+    "recordings", "results",     "signatures",            "evaluations",       "audiometric_baselines",
+    "calibration_checks"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.
@@ -88,6 +89,9 @@ Result<std::optional<AuditHead>> read_audit_head(const std::filesystem::path& fi
 // Migration 5: creates the station key if there is none, appends the `audit.keyed` anchor row and
 // binds every record already in the database (one `record.bind` row each).
 Result<void> key_the_audit_chain(Database& db);
+// Binds (one `record.bind` row each, actor `system`) every row of a bound table that no audit
+// row binds yet: after a migration that creates a bound table from rows already stored.
+Result<void> bind_unbound_records(Database& db);
 
 // Problems found in the database (empty = all good). Checks SQLite's integrity_check, foreign
 // keys, recorded migrations, the audit chain (plain and keyed), its head file, every record's

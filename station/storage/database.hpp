@@ -79,6 +79,9 @@ struct OpenOptions {
   // database; empty = next to it (`<db>.key`, `<db>.head`). See docs/security.md.
   std::filesystem::path key_file{};
   std::filesystem::path head_file{};
+  // A new file (and a new folder) is created 0600 (0700), or 0640 (0750) for this Unix group
+  // ([station].data_group); see station/storage/file_modes.hpp.
+  std::string data_group{};
 };
 
 class Database {
