@@ -3,9 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "station/cli/context.hpp"
 #include "station/auth/password_input.hpp"
 #include "station/auth/signing.hpp"
+#include "station/cli/context.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/file_modes.hpp"
@@ -75,22 +75,23 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       auto n = count_users(**db);
       if (!n) return (void)ctx.fail(n.error(), 2);
       if (*n > 0) {
-        return (void)ctx.fail(make_error("db_has_users",
-                                         (*db)->file().string() +
-                                             " already has users: the first admin is created only "
-                                             "with a new database; an admin adds more with "
-                                             "`odyospiro user add`"));
+        return (void)ctx.fail(
+            make_error("db_has_users", (*db)->file().string() +
+                                           " already has users: the first admin is created only "
+                                           "with a new database; an admin adds more with "
+                                           "`odyospiro user add`"));
       }
       auto pw = read_new_password("ODYOSPIRO_PASSWORD",
                                   "odyospiro: password for the new admin " + *admin + ": ");
       if (!pw) {
-        return (void)ctx.fail(make_error(
-            "no_password", "no password for the first admin: set $ODYOSPIRO_PASSWORD or run on a "
-                           "terminal to be asked"));
+        return (void)ctx.fail(
+            make_error("no_password",
+                       "no password for the first admin: set $ODYOSPIRO_PASSWORD or run on a "
+                       "terminal to be asked"));
       }
-      auto id = add_user(**db,
-                         NewUser{*admin, admin_name->empty() ? *admin : *admin_name, "admin", *pw},
-                         (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
+      auto id =
+          add_user(**db, NewUser{*admin, admin_name->empty() ? *admin : *admin_name, "admin", *pw},
+                   (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
       if (!id) return (void)ctx.fail(id.error());
     } else {
       db = ctx.db_as({"admin"}, "migrate the database");  // opening migrates
@@ -145,25 +146,23 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       const std::filesystem::path key_copy = target.string() + ".key";
       std::filesystem::copy_file(key, key_copy, ec);
       if (!ec) {
-        std::filesystem::permissions(key_copy,
-                                     std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write,
-                                     ec);
+        std::filesystem::permissions(
+            key_copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
       }
       if (ec) {
-        return (void)ctx.fail(make_error("backup_failed", "cannot copy the station key to " +
-                                                              key_copy.string() + ": " +
-                                                              ec.message()));
+        return (void)ctx.fail(make_error(
+            "backup_failed",
+            "cannot copy the station key to " + key_copy.string() + ": " + ec.message()));
       }
       ctx.out() << ctx.tr("İstasyon anahtarı kopyalandı: ", "Station key copied: ")
                 << key_copy.string() << "\n";
     } else {
-      ctx.out() << ctx.tr("İstasyon anahtarı yedeğe KONMADI. Bir kez, ayrı bir ortama (ör. "
-                          "kilitli dolaptaki USB bellek) kopyalayın: ",
-                          "The station key is NOT in the backup. Copy it once to separate media "
-                          "(e.g. a USB stick kept locked away): ")
-                << "install -m 600 " << key.string() << " /media/<usb>/"
-                << key.filename().string()
+      ctx.out() << ctx.tr(
+                       "İstasyon anahtarı yedeğe KONMADI. Bir kez, ayrı bir ortama (ör. "
+                       "kilitli dolaptaki USB bellek) kopyalayın: ",
+                       "The station key is NOT in the backup. Copy it once to separate media "
+                       "(e.g. a USB stick kept locked away): ")
+                << "install -m 600 " << key.string() << " /media/<usb>/" << key.filename().string()
                 << ctx.tr("  (docs/security.md, \"Station key\"; ya da --with-key)\n",
                           "  (docs/security.md, \"Station key\"; or --with-key)\n");
     }

@@ -47,8 +47,8 @@ void fsync_dir(const std::filesystem::path& file) {
 // Writes `content` to a new file `file` with mode 0600 (O_EXCL unless `replace`), fsynced.
 Result<void> write_private_file(const std::filesystem::path& file, std::string_view content,
                                 bool exclusive) {
-  const int fd = ::open(file.c_str(),
-                        O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
+  const int fd =
+      ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
   if (fd < 0) return make_error("file_write", file.string() + ": cannot create: " + errno_text());
   (void)::fchmod(fd, 0600);
   std::size_t done = 0;
@@ -160,8 +160,8 @@ Error key_missing(const Database& db) {
 }
 
 bool has_column(Database& db, const char* table, const char* column) {
-  auto st = db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table +
-                       "') WHERE name = ?");
+  auto st =
+      db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
   if (!st) return false;
   st->bind(1, column);
   auto r = st->step();
@@ -193,9 +193,9 @@ std::string audit_row_hash(const std::string& prev_hash, const std::string& at,
   return sha256_hex(s);
 }
 
-std::string audit_row_mac(std::string_view key, const std::string& prev_hash,
-                          const std::string& at, const AuditEntry& e,
-                          const std::string& row_columns, const std::string& row_sha256) {
+std::string audit_row_mac(std::string_view key, const std::string& prev_hash, const std::string& at,
+                          const AuditEntry& e, const std::string& row_columns,
+                          const std::string& row_sha256) {
   std::string s = "odyospiro-audit-v2";
   append_field(s, prev_hash);
   for (const std::string* f : {&at, &e.actor, &e.action, &e.entity}) append_field(s, *f);
@@ -206,8 +206,7 @@ std::string audit_row_mac(std::string_view key, const std::string& prev_hash,
   return hmac_sha256_hex(key, s);
 }
 
-Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table,
-                                            std::int64_t id) {
+Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table, std::int64_t id) {
   if (!is_bound_table(table)) {
     return make_error("audit_table", std::string(table) + " is not a bound table");
   }
@@ -270,8 +269,8 @@ Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry) {
 Result<std::string> load_station_key(const std::filesystem::path& file) {
   struct stat sb {};
   if (::stat(file.c_str(), &sb) != 0) {
-    return make_error("station_key", file.string() + ": cannot read the station key: " +
-                                         errno_text());
+    return make_error("station_key",
+                      file.string() + ": cannot read the station key: " + errno_text());
   }
   if ((sb.st_mode & 077) != 0) {
     return make_error("station_key",
@@ -297,8 +296,7 @@ Result<std::string> load_station_key(const std::filesystem::path& file) {
 
 Result<std::string> create_station_key(const std::filesystem::path& file) {
   std::string key(32, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) !=
-      1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
     return make_error("station_key", "OpenSSL could not generate a random station key");
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -400,8 +398,8 @@ Result<void> key_the_audit_chain(Database& db) {
                    ? "new database: every audit row from here on is keyed (HMAC-SHA256)"
                    : "schema 5: the chain is keyed from this row on (HMAC-SHA256); rows before it "
                      "keep their plain SHA-256, and every record already stored is bound below"}};
-  if (auto r = audit_append(db, {"system", kKeyedAction, "audit_log", std::nullopt,
-                                 details.dump()});
+  if (auto r =
+          audit_append(db, {"system", kKeyedAction, "audit_log", std::nullopt, details.dump()});
       !r) {
     return r.error();
   }
@@ -414,9 +412,10 @@ Result<void> bind_unbound_records(Database& db) {
     std::vector<std::int64_t> ids;
     {
       const std::string t(table);
-      auto st = db.prepare("SELECT id FROM " + t +
-                           " WHERE id NOT IN (SELECT entity_id FROM audit_log WHERE entity = '" +
-                           t + "' AND row_sha256 IS NOT NULL AND entity_id IS NOT NULL) ORDER BY id");
+      auto st =
+          db.prepare("SELECT id FROM " + t +
+                     " WHERE id NOT IN (SELECT entity_id FROM audit_log WHERE entity = '" + t +
+                     "' AND row_sha256 IS NOT NULL AND entity_id IS NOT NULL) ORDER BY id");
       if (!st) return st.error();
       for (;;) {
         auto r = st->step();
@@ -492,8 +491,7 @@ std::vector<std::string> verify_database(Database& db) {
     if (!key) {
       problems.push_back(key_missing(db).message);
     } else if (anchor && station_key_id(*key) != anchor_key_id) {
-      problems.push_back(db.key_file().string() + ": this station key (id " +
-                         station_key_id(*key) +
+      problems.push_back(db.key_file().string() + ": this station key (id " + station_key_id(*key) +
                          ") is not the key the audit chain was made with (id " + anchor_key_id +
                          "); restore the right key file from its backup");
     } else {
@@ -601,8 +599,9 @@ std::vector<std::string> verify_database(Database& db) {
         const std::string name = t + " row " + std::to_string(rid);
         if (bytes_col >= 0 && sha_col >= 0 &&
             sha256_hex(s.raw_bytes(bytes_col)) != s.text(sha_col)) {
-          problems.push_back(name + ": the raw bytes do not match their SHA-256 (changed after "
-                                    "recording)");
+          problems.push_back(name +
+                             ": the raw bytes do not match their SHA-256 (changed after "
+                             "recording)");
         }
         auto it = bound.find(rid);
         if (it == bound.end()) {

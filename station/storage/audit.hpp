@@ -41,8 +41,8 @@ inline constexpr const char* kAuditGenesisHash =
 // a later migration that adds a column to one of them changes nothing for rows already bound
 // (a binding names the columns it covered).
 inline constexpr std::string_view kBoundTables[] = {
-    "workers",    "users",       "user_versions",         "user_keys",         "exams",
-    "recordings", "results",     "signatures",            "evaluations",       "audiometric_baselines",
+    "workers",           "users",   "user_versions", "user_keys",   "exams",
+    "recordings",        "results", "signatures",    "evaluations", "audiometric_baselines",
     "calibration_checks"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
@@ -54,9 +54,9 @@ Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry);
 std::string audit_row_hash(const std::string& prev_hash, const std::string& at,
                            const AuditEntry& e);
 // The HMAC-SHA256 a keyed row carries; `row_columns`/`row_sha256` empty when it binds no row.
-std::string audit_row_mac(std::string_view key, const std::string& prev_hash,
-                          const std::string& at, const AuditEntry& e,
-                          const std::string& row_columns, const std::string& row_sha256);
+std::string audit_row_mac(std::string_view key, const std::string& prev_hash, const std::string& at,
+                          const AuditEntry& e, const std::string& row_columns,
+                          const std::string& row_sha256);
 
 // One row's canonical content digest (SHA-256 hex) and the columns it covers ("a,b,c").
 struct RowDigest {
@@ -64,8 +64,7 @@ struct RowDigest {
   std::string sha256;
 };
 // Reads row `id` of bound table `table`; nullopt when the row does not exist.
-Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table,
-                                            std::int64_t id);
+Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table, std::int64_t id);
 
 // The station key: 32 random bytes, hex in a 0600 file. A key file others can read is refused.
 Result<std::string> load_station_key(const std::filesystem::path& file);

@@ -119,9 +119,9 @@ int Statement::column_type(int col) const {
   return sqlite3_column_type(stmt_, col);
 }
 std::string_view Statement::raw_bytes(int col) const {
-  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB ? sqlite3_column_blob(stmt_, col)
-                                                                  : static_cast<const void*>(
-                                                                        sqlite3_column_text(stmt_, col));
+  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB
+                      ? sqlite3_column_blob(stmt_, col)
+                      : static_cast<const void*>(sqlite3_column_text(stmt_, col));
   const int n = sqlite3_column_bytes(stmt_, col);
   return p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), n);
 }
@@ -151,8 +151,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   if (created) {
     if (auto r = make_private_file(file, options.data_group); !r) return r.error();
   }
-  db->key_file_ = options.key_file.empty() ? std::filesystem::path(file.string() + ".key")
-                                           : options.key_file;
+  db->key_file_ =
+      options.key_file.empty() ? std::filesystem::path(file.string() + ".key") : options.key_file;
   db->head_file_ = options.head_file.empty() ? std::filesystem::path(file.string() + ".head")
                                              : options.head_file;
   if (std::filesystem::exists(db->key_file_, ec)) {

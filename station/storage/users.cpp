@@ -111,8 +111,8 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
     return r.error();
   // The account's first version is a record of its own (bound into the audit chain).
   details["version"] = 1;
-  if (auto r = audit_append(db, {actor, "user.create", "user_versions", version_id,
-                                 details.dump()});
+  if (auto r =
+          audit_append(db, {actor, "user.create", "user_versions", version_id, details.dump()});
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();

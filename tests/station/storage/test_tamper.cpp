@@ -61,8 +61,12 @@ void drop_all_triggers(RawDb& db) {
   for (const auto& n : names) db.exec("DROP TRIGGER \"" + n + "\"");
 }
 
+// The demo database's own accounts (station/demo/demo.hpp): the physician and the admin.
 std::string env() {
   return "ODYOSPIRO_PASSWORD=demo-parola-hekim ";
+}
+std::string admin() {
+  return "ODYOSPIRO_PASSWORD=demo-parola-yonetici ";
 }
 
 class Tamper : public ::testing::Test {
@@ -82,7 +86,7 @@ class Tamper : public ::testing::Test {
     ASSERT_FALSE(auto_eval.empty());
     r = run_command(env() + exe + " --user hekim decision confirm " + auto_eval);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    r = run_command(exe + " db verify");
+    r = run_command(admin() + exe + " --user yonetici db verify");
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   }
   static void TearDownTestSuite() {
@@ -105,7 +109,8 @@ class Tamper : public ::testing::Test {
   fs::path db() const { return dir_ / "demo.db"; }
 
   odyo::test::CommandResult verify() const {
-    return run_command(odyo::test::odyospiro(db()) + " --lang en db verify");
+    return run_command(admin() + odyo::test::odyospiro(db()) +
+                       " --user yonetici --lang en db verify");
   }
 
   static odyo::test::TempDir* base_;
@@ -219,9 +224,8 @@ TEST_F(Tamper, EachCaseIsFoundByDbVerifyNamingTheRow) {
     }
     const auto r = verify();
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-    EXPECT_NE(r.err.find(expected), std::string::npos)
-        << "expected \"" << expected << "\" in:\n"
-        << r.err;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << "expected \"" << expected << "\" in:\n"
+                                                       << r.err;
   }
 }
 
@@ -237,8 +241,8 @@ TEST_F(Tamper, ResultRewrittenWithTheWholeChainRecomputedWithoutTheKey) {
     RawDb d(db());
     drop_all_triggers(d);
     result_id = d.one("SELECT min(id) FROM results");
-    audit_id = d.one("SELECT id FROM audit_log WHERE action = 'result.add' AND entity_id = " +
-                     result_id);
+    audit_id =
+        d.one("SELECT id FROM audit_log WHERE action = 'result.add' AND entity_id = " + result_id);
     ASSERT_FALSE(audit_id.empty());
     const std::string payload = d.one("SELECT payload FROM results WHERE id = " + result_id);
     std::string forged = payload;
@@ -247,8 +251,9 @@ TEST_F(Tamper, ResultRewrittenWithTheWholeChainRecomputedWithoutTheKey) {
     forged.insert(at, "\"forged\":true,");
     const std::string hash = sha256_hex(forged);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(d.handle(), "UPDATE results SET payload = ?, content_sha256 = ? WHERE id = ?",
-                       -1, &st, nullptr);
+    sqlite3_prepare_v2(d.handle(),
+                       "UPDATE results SET payload = ?, content_sha256 = ? WHERE id = ?", -1, &st,
+                       nullptr);
     sqlite3_bind_text(st, 1, forged.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, hash.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, std::stoll(result_id));
