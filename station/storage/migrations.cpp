@@ -1,5 +1,6 @@
 #include "station/storage/migrations.hpp"
 
+#include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
 
@@ -176,6 +177,25 @@ CREATE TRIGGER audiometric_baselines_no_delete BEFORE DELETE ON audiometric_base
   BEGIN SELECT RAISE(ABORT, 'baselines are never deleted'); END;
 )sql";
 
+// v5: the keyed audit chain (station/storage/audit.hpp, docs/security.md). Each audit row may bind
+// one record: the columns it covered and the SHA-256 of the record's canonical content. After the
+// SQL, the station key is created (if there is none) outside the database, the `audit.keyed`
+// anchor row is appended, and every record already stored is bound by a `record.bind` row.
+// Calibration checks become append-only; records are never deleted.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE audit_log ADD COLUMN row_columns TEXT;
+ALTER TABLE audit_log ADD COLUMN row_sha256 TEXT;
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE TRIGGER calibration_checks_no_update BEFORE UPDATE ON calibration_checks
+  BEGIN SELECT RAISE(ABORT, 'calibration checks are never edited'); END;
+CREATE TRIGGER calibration_checks_no_delete BEFORE DELETE ON calibration_checks
+  BEGIN SELECT RAISE(ABORT, 'calibration checks are never deleted'); END;
+CREATE TRIGGER exams_no_delete BEFORE DELETE ON exams
+  BEGIN SELECT RAISE(ABORT, 'exams are never deleted'); END;
+CREATE TRIGGER workers_no_delete BEFORE DELETE ON workers
+  BEGIN SELECT RAISE(ABORT, 'workers are never deleted'); END;
+)sql";
+
 // v6: accounts and signatures. A user's name, role, password and state are versions in
 // user_versions (the users row is the identity and never changes); each physician's Ed25519
 // signing keys are in user_keys (public key, private key encrypted under the password); a
@@ -233,7 +253,8 @@ const std::vector<Migration>& all_migrations() {
       {2, "exams, recordings, results, evaluations, calibration checks", kV2},
       {3, "audiometric baselines", kV3},
       {4, "versioned, append-only audiometric baselines", kV4},
-      {6, "user versions, signing keys, cryptographic signatures", kV6},
+      {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
+      {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
   };
   return list;
 }
@@ -266,6 +287,13 @@ Result<void> migrate(Database& db, int target) {
     if (auto r = db.exec(m.sql); !r) {
       return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
                                             std::string(m.name) + ") failed: " + r.error().message);
+    }
+    if (m.after != nullptr) {
+      if (auto r = m.after(db); !r) {
+        return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
+                                              std::string(m.name) +
+                                              ") failed: " + r.error().message);
+      }
     }
     auto ins = db.prepare(
         "INSERT INTO schema_migrations(version,name,sql_sha256,applied_at) VALUES (?,?,?,?)");

@@ -54,6 +54,9 @@ struct Clinic {
         "'1980-01-01', 'M', 176, 78, 'Kozlu', 'YU-KOMP-01', 3, '2026-01-01', 'test')");
     EXPECT_TRUE(w->run().ok());
     const auto worker_id = db->last_insert_id();
+    // Stored the way the station stores records: bound into the audit chain.
+    EXPECT_TRUE(
+        odyo::station::audit_append(*db, {"test", "worker.add", "workers", worker_id, "{}"}).ok());
     // Stored results carry their engine inputs under "evaluation_inputs" (the --input format).
     const std::pair<const char*, json> results[] = {
         {"audiometry",

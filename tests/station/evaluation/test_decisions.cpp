@@ -71,7 +71,10 @@ struct Station {
     st->bind(1, registry)
         .bind(2, std::string("1") + std::string(10 - registry.size(), '0') + registry);
     EXPECT_TRUE(st->run().ok());
-    return db->last_insert_id();
+    const auto id = db->last_insert_id();
+    // Stored the way the station stores records: bound into the audit chain.
+    EXPECT_TRUE(odyo::station::audit_append(*db, {"test", "worker.add", "workers", id, "{}"}).ok());
+    return id;
   }
 
   // A complete periodic input with the given per-ear averages.
@@ -193,7 +196,8 @@ TEST(Decisions, ConfirmOverrideReevaluateKeepsEveryVersion) {
   EXPECT_EQ(again.version, confirmed_row.version);
 
   // The audit chain is intact and holds every step.
-  EXPECT_TRUE(odyo::station::verify_database(*s.db).empty());
+  const auto problems = odyo::station::verify_database(*s.db);
+  EXPECT_TRUE(problems.empty()) << problems.front();
   auto st = s.db->prepare("SELECT action FROM audit_log WHERE entity = 'evaluations' ORDER BY id");
   std::vector<std::string> actions;
   while (st->step().value()) actions.push_back(st->text(0));
