@@ -39,12 +39,18 @@ int run_cli(int argc, char** argv) {
   }
   oplog::open();
   std::string command_line;
-  for (int i = 1; i < argc; ++i) command_line += (i > 1 ? " " : "") + std::string(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-v" || a == "--verbose") oplog::verbose();  // before parsing: the start line too
+    command_line += (i > 1 ? " " : "") + a;
+  }
   oplog::started(command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    // CLI11 prints the message (or the help) and gives its own codes (104–109 for a wrong
+    // option); the README documents exit 1 for bad input, 0 for --help and --version.
+    const int code = app.exit(e) == 0 ? 0 : kExitBadInput;
     if (code != 0) oplog::error("usage", e.what());
     oplog::finished(ctx.opts.user, code);
     return code;

@@ -16,6 +16,8 @@
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 namespace ev = odyo::evaluation;
 namespace se = odyo::station::evaluation;
@@ -24,11 +26,7 @@ using nlohmann::json;
 namespace {
 
 Result<std::string> read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error("file_unreadable", path + ": cannot read the file; check the path");
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
+  return read_input_file(path);
 }
 
 // "LINE:COLUMN" (1-based, column in bytes) of the first byte that is not well-formed UTF-8, or "".
@@ -60,12 +58,7 @@ std::string first_non_utf8(const std::string& text) {
 }
 
 Result<json> read_json(const std::string& path) {
-  auto t = read_text(path);
-  if (!t) return t.error();
-  json j = json::parse(*t, nullptr, false);
-  if (j.is_discarded())
-    return make_error("json_invalid", path + ": not valid JSON; check the file's syntax");
-  return j;
+  return read_json_file(path);
 }
 
 // The rule set: --rules DIR, or --rules VERSION (the current tables if that is their version, else

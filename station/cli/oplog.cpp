@@ -26,6 +26,9 @@ void open() {
 }
 
 void verbose() {
+  static bool on = false;
+  if (on) return;
+  on = true;
   open();
   auto err = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   err->set_pattern("odyospiro: [%Y-%m-%d %H:%M:%S.%e] [%l] %v");

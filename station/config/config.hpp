@@ -45,6 +45,9 @@ struct StationConfig {
   // osha-d1 | ansi-s3.1-1977-ears-covered (neither is ISO 8253-1)
   std::string ambient_limits = "osha-d1";
   int calibration_valid_months = 12;
+  // A bone-conduction threshold worse than air conduction by more than this (dB) is refused
+  // (audiometry::AudiogramChecks; 10 dB = test-retest variability).
+  int max_bone_above_air_db = 10;
 
   // [rules]
   std::filesystem::path rules_dir;

@@ -7,6 +7,8 @@
 #include "station/storage/hash.hpp"
 #include "station/storage/users.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station {
 namespace {
 constexpr const char* kExamColumns =
@@ -20,6 +22,12 @@ Exam read_exam(const Statement& st) {
 }  // namespace
 
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor) {
+  if (auto t = text::check_free_text(e.notes, "the exam's note", {text::kMaxReasonChars, false});
+      !t) {
+    return make_error("exam_invalid", t.error().message);
+  }
+  if (auto t = text::check_free_text(e.device_id, "the device", {text::kMaxNameChars, false}); !t)
+    return make_error("exam_invalid", t.error().message);
   if (e.kind != "spirometry" && e.kind != "audiometry") {
     return make_error("exam_invalid",
                       "exam kind \"" + e.kind + "\" is unknown; allowed: spirometry, audiometry");
@@ -102,6 +110,8 @@ Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::s
       return make_error("result_invalid", "a correction needs a reason: say why version " +
                                               std::to_string(version - 1) + " is being replaced");
     }
+    if (auto t = text::check_free_text(reason, "the reason", {text::kMaxReasonChars, true}); !t)
+      return make_error("result_invalid", t.error().message);
   }
   auto ex = get_exam(db, exam_id);
   if (!ex) return ex.error();

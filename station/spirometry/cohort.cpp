@@ -657,6 +657,8 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   std::condition_variable cv;
   unsigned nthreads = opt.threads != 0 ? opt.threads : std::thread::hardware_concurrency();
   nthreads = std::max(1u, std::min<unsigned>(nthreads, static_cast<unsigned>(chunks.size())));
+  std::size_t written = 0;  // chunks the writer is done with (guarded by mu)
+  const std::size_t in_flight = 2 * std::size_t{nthreads} + 2;
   std::vector<std::thread> workers;
   for (unsigned k = 0; k < nthreads && !chunks.empty(); ++k)
     workers.emplace_back([&] {
@@ -664,6 +666,10 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
       while (true) {
         const std::size_t i = next++;
         if (i >= chunks.size()) return;
+        {  // Bounded memory: at most in_flight chunks ahead of the writer.
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return i < written + in_flight; });
+        }
         process_chunk(sh, *chunks[i], sc);
         {
           std::lock_guard lock(mu);
@@ -682,12 +688,18 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
     }
     rows += ch->rows;
     bytes += ch->text.size();
-    if (sh.failed || write_error) continue;
-    if (auto w = write_all(fd, {ch->out.get(), ch->out_size}, opt.output_path); !w)
-      write_error = w.error();
+    if (!sh.failed && !write_error) {
+      if (auto w = write_all(fd, {ch->out.get(), ch->out_size}, opt.output_path); !w)
+        write_error = w.error();
+      if (opt.progress)
+        opt.progress(rows, body.empty() ? 1.0 : static_cast<double>(bytes) / body.size());
+    }
     ch->out.reset();
-    if (opt.progress)
-      opt.progress(rows, body.empty() ? 1.0 : static_cast<double>(bytes) / body.size());
+    {
+      std::lock_guard lock(mu);
+      ++written;
+    }
+    cv.notify_all();
   }
   for (auto& t : workers) t.join();
 

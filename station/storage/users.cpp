@@ -12,6 +12,8 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -85,6 +87,8 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
                       "role \"" + u.role + "\" is unknown; allowed: technician, physician, admin");
   }
   if (u.full_name.empty()) return make_error("user_invalid", "full name is empty");
+  if (auto t = text::check_free_text(u.full_name, "full name"); !t)
+    return make_error("user_invalid", t.error().message);
   if (static_cast<int>(u.password.size()) < min_password_length) {
     return make_error("user_invalid", "password too short: at least " +
                                           std::to_string(min_password_length) +

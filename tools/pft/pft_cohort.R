@@ -5,7 +5,7 @@
 #   Rscript tools/pft/pft_cohort.R reference IN.csv YEAR OUT.csv
 #       pft's added columns only (<measure>_pred_<year>, _lln_, _uln_, _zscore_, _pctpred_), one
 #       row per input row, 12 significant digits, empty cell for NA
-#   Rscript tools/pft/pft_cohort.R time IN.csv YEAR           # seconds of pft_spirometry() alone
+#   Rscript tools/pft/pft_cohort.R time IN.csv YEAR           # wall and CPU seconds of pft_spirometry() alone
 #
 # Input columns: sex (M/F), age (years), height (cm), race (GLI-2012 names), and the measured
 # fev1_measured, fvc_measured, fev1fvc_measured, fef2575_measured, fef75_measured. The same file
@@ -44,8 +44,9 @@ if (a[1] == "generate") {
 } else if (a[1] == "time") {
   d <- read_cohort(a[2]); year <- as.integer(a[3])
   t <- system.time(r <- pft_spirometry(d, year = year))
-  cat(sprintf("pft year=%d subjects=%d seconds=%.3f per_second=%.0f\n", year, nrow(d),
-              t[["elapsed"]], nrow(d) / t[["elapsed"]]))
+  cpu <- t[["user.self"]] + t[["sys.self"]]
+  cat(sprintf("pft year=%d subjects=%d seconds=%.3f cpu_seconds=%.3f per_second=%.0f\n", year,
+              nrow(d), t[["elapsed"]], cpu, nrow(d) / t[["elapsed"]]))
 } else {
   stop("usage: pft_cohort.R generate N SEED OUT.csv | reference IN.csv YEAR OUT.csv | time IN.csv YEAR")
 }

@@ -232,3 +232,16 @@ TEST(SpiroCohortCli, ExistingOutputIsKeptWhenTheFileIsRefused) {
   std::getline(old, line);
   EXPECT_EQ(line, "previous results");
 }
+
+TEST(SpiroCohortCli, ProgressOnRequestAndNotOtherwise) {
+  const fs::path dir = tmp_dir("progress");
+  const std::string args = "spiro predict --equation gli-global-2022 --input '" + kData +
+                           "sample10k.csv' --output '" + (dir / "out.csv").string() + "'";
+  CmdRun with = run(args + " --progress");
+  ASSERT_EQ(with.status, 0) << with.out;
+  EXPECT_NE(with.out.find("spiro predict: 10000 rows, 100 %"), std::string::npos) << with.out;
+  CmdRun without = run(args);  // stderr is a pipe here, not a terminal
+  ASSERT_EQ(without.status, 0) << without.out;
+  EXPECT_EQ(without.out.find("spiro predict:"), std::string::npos) << without.out;
+  EXPECT_NE(without.out.find("10000 rows"), std::string::npos) << without.out;
+}
