@@ -199,6 +199,7 @@ TEST(Config, AcquisitionLimits) {
       dir);
   EXPECT_NE(e.message.find("[acquisition].device_return_timeout_s"), std::string::npos)
       << e.message;
+}
 
 // Issue 12, item 8: "NaN/inf/out-of-range refused in every config value". A NaN compares false
 // with every bound, so `min_sample_rate_hz = nan` used to pass the range check and switch the
