@@ -189,9 +189,9 @@ std::string describe(const std::string& id, const std::string& surname, const st
 
 std::string identity_fold(std::string_view name) {
   static const std::pair<std::string_view, char> kFold[] = {
-      {"ç", 'c'}, {"Ç", 'c'}, {"ğ", 'g'}, {"Ğ", 'g'}, {"ı", 'i'}, {"İ", 'i'}, {"ö", 'o'},
-      {"Ö", 'o'}, {"ş", 's'}, {"Ş", 's'}, {"ü", 'u'}, {"Ü", 'u'}, {"â", 'a'}, {"Â", 'a'},
-      {"î", 'i'}, {"Î", 'i'}, {"û", 'u'}, {"Û", 'u'}};
+      {"ç", 'c'}, {"Ç", 'c'}, {"ğ", 'g'}, {"Ğ", 'g'}, {"ı", 'i'}, {"İ", 'i'},
+      {"ö", 'o'}, {"Ö", 'o'}, {"ş", 's'}, {"Ş", 's'}, {"ü", 'u'}, {"Ü", 'u'},
+      {"â", 'a'}, {"Â", 'a'}, {"î", 'i'}, {"Î", 'i'}, {"û", 'u'}, {"Û", 'u'}};
   std::string out;
   bool space = false;
   for (std::size_t i = 0; i < name.size();) {
@@ -231,10 +231,10 @@ Result<void> check_record_patient(const RecordPatient& record, const WorkerIdent
       return t.error();
     }
   }
-  const std::string theirs = describe(record.patient_id, record.surname, record.first_name,
-                                      record.birth_date);
-  const std::string ours = describe(worker.registry_no, worker.last_name, worker.first_name,
-                                    worker.birth_date);
+  const std::string theirs =
+      describe(record.patient_id, record.surname, record.first_name, record.birth_date);
+  const std::string ours =
+      describe(worker.registry_no, worker.last_name, worker.first_name, worker.birth_date);
   if (record.patient_id.empty() && record.surname.empty() && record.birth_date.empty()) {
     return make_error("patient_unknown",
                       "the record names no patient (no 3000 number, 3101 surname or 3103 birth "
@@ -256,10 +256,10 @@ Result<void> check_record_patient(const RecordPatient& record, const WorkerIdent
   if (!record.birth_date.empty() && record.birth_date != worker.birth_date)
     add("birth date (3103)");
   if (!differ.empty()) {
-    return make_error("patient_mismatch",
-                      "the record is of another patient — record: " + theirs + "; worker " +
-                          worker.registry_no + ": " + ours + " (differs in " + differ +
-                          "); nothing was stored: check --worker, or the file");
+    return make_error("patient_mismatch", "the record is of another patient — record: " + theirs +
+                                              "; worker " + worker.registry_no + ": " + ours +
+                                              " (differs in " + differ +
+                                              "); nothing was stored: check --worker, or the file");
   }
   return {};
 }

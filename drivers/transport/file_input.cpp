@@ -33,8 +33,8 @@ IoStatus read_file_bounded(const std::filesystem::path& file, std::string& out,
   out.clear();
   Fd f{::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
   if (f.fd < 0) {
-    return IoError{"input_missing",
-                   "cannot read " + file.string() + " (" + std::strerror(errno) + "); check the path"};
+    return IoError{"input_missing", "cannot read " + file.string() + " (" + std::strerror(errno) +
+                                        "); check the path"};
   }
   struct stat st {};
   if (::fstat(f.fd, &st) == 0) {
@@ -42,7 +42,8 @@ IoStatus read_file_bounded(const std::filesystem::path& file, std::string& out,
       return IoError{"input_missing", file.string() + " is a folder, not a file; give a file"};
     if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
       return IoError{"input_too_large",
-                     file.string() + " is " + describe_bytes(static_cast<std::uint64_t>(st.st_size)) +
+                     file.string() + " is " +
+                         describe_bytes(static_cast<std::uint64_t>(st.st_size)) +
                          ", more than the limit of " + describe_bytes(max_bytes) +
                          " for an input file; check that this is the right file"};
     }
@@ -61,9 +62,10 @@ IoStatus read_file_bounded(const std::filesystem::path& file, std::string& out,
     if (out.size() + static_cast<std::uint64_t>(n) > max_bytes) {
       out.clear();
       out.shrink_to_fit();
-      return IoError{"input_too_large",
-                     file.string() + " goes on beyond the limit of " + describe_bytes(max_bytes) +
-                         " for an input file (a device or an endless stream?); give a regular file"};
+      return IoError{
+          "input_too_large",
+          file.string() + " goes on beyond the limit of " + describe_bytes(max_bytes) +
+              " for an input file (a device or an endless stream?); give a regular file"};
     }
     out.append(buf.data(), static_cast<std::size_t>(n));
   }

@@ -6,4 +6,4 @@ namespace odyo::station {
 // found a problem, 4 ambient noise too loud).
 inline constexpr int kExitBadInput = 1;
 int run_cli(int argc, char** argv);
-}
+}  // namespace odyo::station

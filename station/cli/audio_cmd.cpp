@@ -383,7 +383,7 @@ int store_audiogram(CliContext& ctx, const StoreOptions& o, const Worker& w, con
                     AudiometryMeta meta) {
   auto cfg = ctx.config();
   if (!cfg) return ctx.fail(cfg.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an audiogram");
   if (!db) return ctx.fail(db.error(), 2);
   meta.technician = ctx.opts.user;
   meta.note = o.note;
@@ -480,11 +480,11 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   std::string date_from = "--date";
   if (!imported->test_date.empty()) {
     if (!o.date.empty() && o.date != imported->test_date) {
-      return ctx.fail(make_error("date_conflict",
-                                 o.input + ": the file dates the test " + imported->test_date +
-                                     " (field 6200) but --date says " + o.date +
-                                     "; nothing was stored: drop --date, or check the file"),
-                      1);
+      return ctx.fail(
+          make_error("date_conflict", o.input + ": the file dates the test " + imported->test_date +
+                                          " (field 6200) but --date says " + o.date +
+                                          "; nothing was stored: drop --date, or check the file"),
+          1);
     }
     date = imported->test_date;
     date_from = o.input + ": the test date (field 6200)";
@@ -584,7 +584,7 @@ struct BaselineSetOptions {
 
 int run_baseline_set(CliContext& ctx, const BaselineSetOptions& o) {
   if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"physician", "admin"}, "set an audiometric baseline");
   if (!db) return ctx.fail(db.error(), 2);
   auto w = find_worker(**db, o.worker);
   if (!w) return ctx.fail(w.error(), 1);

@@ -31,8 +31,8 @@
 #include <boost/asio/io_context.hpp>
 #include <csignal>
 #include <ctime>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -336,7 +336,7 @@ Result<Storage> open_storage(CliContext& ctx, const AcquireOptions& o) {
   if (o.no_store) return s;
   auto cfg = ctx.config();
   if (!cfg) return cfg.error();
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an exam");
   if (!db) return db.error();
   auto w = find_worker(**db, o.worker);
   if (!w) {
@@ -420,14 +420,15 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
   co.device_return_timeout_s = job.device_return_timeout_s;
   co.replay_session = job.replay_session;
   co.started_at = job.started_at;
-  co.journal_note = json{{"profile", job.prof_name},
-                         {"temp_c", job.temp_c},
-                         {"pressure_kpa", job.pressure_kpa},
-                         {"humidity_pct", job.humidity_pct},
-                         {"ambient_given", job.ambient_given},
-                         {"technician", job.technician},
-                         {"no_store", job.no_store}}
-                        .dump();
+  co.journal_note = json{
+      {"profile", job.prof_name},
+      {"temp_c", job.temp_c},
+      {"pressure_kpa", job.pressure_kpa},
+      {"humidity_pct", job.humidity_pct},
+      {"ambient_given", job.ambient_given},
+      {"technician", job.technician},
+      {"no_store",
+       job.no_store}}.dump();
   co.log = [&](const std::string& line) { log << line << std::endl; };
   if (job.want_manoeuvres > 0)
     co.enough = [&](std::size_t n) { return n >= static_cast<std::size_t>(job.want_manoeuvres); };
@@ -559,7 +560,7 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
     if (exam)
       m += " and what was recorded is stored as interrupted exam #" + std::to_string(exam->exam_id);
     m += ": check the cable and repeat the test";
-    return ctx.fail(make_error("device_lost", m), 5);
+    return ctx.fail(make_error("device_lost", m), 6);
   };
   if (ctx.json()) {
     if (store_error) {
@@ -727,7 +728,7 @@ std::string utc_text(std::int64_t ns) {
 int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
   auto cfg = ctx.config();
   if (!cfg) return ctx.fail(cfg.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "recover and store an interrupted exam");
   if (!db) return ctx.fail(db.error(), 2);
   const fs::path jfile =
       fs::absolute(o.journal.empty() ? default_journal(ctx) : fs::path(o.journal));
@@ -766,20 +767,20 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
     }
     ctx.out() << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << "\n";
     for (const auto& e : arr) {
-      ctx.out() << "  " << ctx.tr("oturum ", "session ") << e["session"].get<std::int64_t>()
-                << "  " << e["status"].get<std::string>() << "  "
-                << e["started_at"].get<std::string>() << "  "
-                << ctx.tr("çalışan ", "worker ") << e["worker"].get<std::string>() << "  "
+      ctx.out() << "  " << ctx.tr("oturum ", "session ") << e["session"].get<std::int64_t>() << "  "
+                << e["status"].get<std::string>() << "  " << e["started_at"].get<std::string>()
+                << "  " << ctx.tr("çalışan ", "worker ") << e["worker"].get<std::string>() << "  "
                 << e["device"].get<std::string>() << "  " << e["bytes"].get<std::uint64_t>()
                 << ctx.tr(" bayt", " bytes");
       if (e.contains("error")) ctx.out() << "  (" << e["error"].get<std::string>() << ")";
       ctx.out() << "\n";
     }
     ctx.out() << arr.size()
-              << ctx.tr(" kaydedilmemiş oturum; kaydetmek için: odyospiro acquire recover "
-                        "--session ID\n",
-                        " session(s) never stored; store one with: odyospiro acquire recover "
-                        "--session ID\n");
+              << ctx.tr(
+                     " kaydedilmemiş oturum; kaydetmek için: odyospiro acquire recover "
+                     "--session ID\n",
+                     " session(s) never stored; store one with: odyospiro acquire recover "
+                     "--session ID\n");
     return 0;
   }
 
@@ -796,15 +797,15 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
                                "session " + std::to_string(o.session) + " is a " + s->meta.driver +
                                    " session; only spirometry sessions can be recovered"));
   if (auto it = stored->find(o.session); it != stored->end())
-    return ctx.fail(make_error("journal_session_stored",
-                               "session " + std::to_string(o.session) +
-                                   " is already stored as exam #" + std::to_string(it->second)));
+    return ctx.fail(make_error("journal_session_stored", "session " + std::to_string(o.session) +
+                                                             " is already stored as exam #" +
+                                                             std::to_string(it->second)));
   if (!o.worker.empty() && o.worker != s->meta.worker_id)
-    return ctx.fail(make_error("worker_mismatch",
-                               "session " + std::to_string(o.session) + " was recorded for worker " +
-                                   s->meta.worker_id + ", not " + o.worker +
-                                   ": a recovered session is stored for the worker it was "
-                                   "recorded for"));
+    return ctx.fail(make_error(
+        "worker_mismatch", "session " + std::to_string(o.session) + " was recorded for worker " +
+                               s->meta.worker_id + ", not " + o.worker +
+                               ": a recovered session is stored for the worker it was "
+                               "recorded for"));
   AcquireOptions wo = o;
   wo.worker = s->meta.worker_id;
   wo.no_store = false;
@@ -821,7 +822,8 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
   if (!prof) return ctx.fail(prof.error());
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
   if (!flow)
-    return ctx.fail(make_error("profile_wrong_family", prof_name + " is not a flow-stream profile"));
+    return ctx.fail(
+        make_error("profile_wrong_family", prof_name + " is not a flow-stream profile"));
 
   SpiroJob job;
   job.dev = {s->meta.device_id, s->meta.uri, "flowstream", prof_name};
@@ -841,8 +843,8 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
   job.started_at = utc_text(s->started_utc_ns);
   if (const auto* e = last_event(*s, "ended")) {
     const json ej = event_json(e);
-    job.original_end = CaptureEnd{ej.value("reason", std::string("?")),
-                                  ej.value("detail", std::string())};
+    job.original_end =
+        CaptureEnd{ej.value("reason", std::string("?")), ej.value("detail", std::string())};
   }
   return run_spiro_job(ctx, job);
 }

@@ -101,7 +101,7 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
       return ctx.fail(make_error(parsed.error().code, o.input + ": " + parsed.error().message));
     in = std::move(*parsed);
   } else {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"technician", "physician"}, "evaluate a worker");
     if (!db) return ctx.fail(db.error(), 2);
     auto w = find_worker(**db, o.worker);
     if (!w) return ctx.fail(w.error());
@@ -214,7 +214,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   re->callback([&ctx, rules_arg, dry] {
     auto rules = load_rules(ctx, *rules_arg);
     if (!rules) return (void)ctx.fail(rules.error(), 2);
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician", "admin"}, "re-evaluate stored exams");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto report = se::reevaluate_all(
         **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
@@ -271,7 +271,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   auto* confirm = decision->add_subcommand("confirm", "Confirm an evaluation (physician only)");
   confirm->add_option("id", *id, "Evaluation id (the newest version)")->required();
   confirm->callback([&ctx, id] {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician"}, "confirm a decision");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::confirm_evaluation(**db, *id, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
@@ -289,7 +289,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"A", "B", "C", "D"}));
   ovr->add_option("--reason", *reason, "Why (required)")->required();
   ovr->callback([&ctx, id, col, grp, reason] {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician"}, "override a decision");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::override_evaluation(**db, *id, ev::parse_column(*col), ev::parse_column(*grp),
                                      *reason, ctx.opts.user);

@@ -431,7 +431,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   if (!dev) return ctx.fail(dev.error());
   auto btn = response_button(sc);
   if (!btn) return ctx.fail(btn.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an exam");
   if (!db) return ctx.fail(db.error(), 2);
   auto worker = find_worker(**db, o.worker);
   if (!worker) return ctx.fail(worker.error());

@@ -233,8 +233,7 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
   auto r = run_cohort_predict(ref.tables, o);
   if (show) ctx.err() << "\n";
   if (!r) return (void)ctx.fail(r.error());
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : r->warnings) ctx.err() << w << "\n";
   if (ctx.json()) {
     ctx.out() << json{{"equation", sp::equation_id(eq)},
@@ -249,9 +248,8 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
               << "\n";
     return;
   }
-  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " ("
-            << sp::equation_id(eq) << ", " << std::fixed << std::setprecision(2) << secs
-            << " s)\n";
+  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " (" << sp::equation_id(eq)
+            << ", " << std::fixed << std::setprecision(2) << secs << " s)\n";
 }
 
 }  // namespace

@@ -225,6 +225,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     const std::filesystem::path db = st.str("database", "odyospiro.db");
     c.database = db.is_absolute() ? db : c.config_dir / db;
   }
+  c.data_group = st.str("data_group", "");
   st.finish();
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
@@ -260,6 +261,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   Reader se(root["security"].as_table(), "[security]", fname, err);
   c.password_min_length = se.integer("password_min_length", 10, 8, 128);
   c.pbkdf2_iterations = se.integer("pbkdf2_iterations", 200000, 10000, 10000000);
+  c.max_failed_logins = se.integer("max_failed_logins", 5, 1, 100);
+  c.lockout_minutes = se.integer("lockout_minutes", 15, 1, 1440);
   se.finish();
 
   if (const toml::node* devs = root.get("devices"); devs != nullptr) {

@@ -29,6 +29,9 @@ struct StationConfig {
   std::vector<std::string> establishments;  // TTK establishments served by this station
   std::string language = "tr";              // tr | en
   std::filesystem::path database;           // SQLite file (a relative value: to config_dir)
+  // Unix group that may read the station's files (database, journal, key): empty = the owner
+  // only (files 0600, folders 0700); a group gives 0640/0750 and that group.
+  std::string data_group;
 
   // [spirometry]
   std::string reference_equation = "gli-global-2022";  // gli2012 | gli-global-2022 | eccs1993
@@ -62,6 +65,8 @@ struct StationConfig {
   // [security]
   int password_min_length = 10;
   int pbkdf2_iterations = 200000;
+  int max_failed_logins = 5;  // wrong passwords within lockout_minutes that lock the account
+  int lockout_minutes = 15;   // how long a lock lasts (an admin's password reset ends it)
 
   std::vector<DeviceConfig> devices;
 };

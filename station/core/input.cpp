@@ -77,7 +77,8 @@ Result<nlohmann::json> parse_json_strict(std::string_view text, const std::strin
 std::optional<int> json_int_in(const nlohmann::json& v, int lo, int hi) {
   if (v.is_number_unsigned()) {
     const auto u = v.get<std::uint64_t>();
-    if (hi < 0 || u > static_cast<std::uint64_t>(hi) || (lo > 0 && u < static_cast<std::uint64_t>(lo)))
+    if (hi < 0 || u > static_cast<std::uint64_t>(hi) ||
+        (lo > 0 && u < static_cast<std::uint64_t>(lo)))
       return std::nullopt;
     return static_cast<int>(u);
   }

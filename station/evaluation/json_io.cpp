@@ -93,7 +93,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
           std::string s;
           for (const auto& f : x) {
             const auto hz = json_int_in(f, 1, 100000);
-            if (!hz || !odyo::audiometry::is_standard_frequency(*hz, odyo::audiometry::Transducer::air))
+            if (!hz ||
+                !odyo::audiometry::is_standard_frequency(*hz, odyo::audiometry::Transducer::air))
               return bad(name, "must be a list of standard audiometric frequencies in Hz (" +
                                    f.dump() + " is not one), e.g. [500, 1000, 2000]");
             s += (s.empty() ? "" : "-") + std::to_string(*hz);

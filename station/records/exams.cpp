@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "station/auth/signing.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -256,15 +257,16 @@ Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_i
                                {}});
   }
   for (auto& res : out) {
-    auto sg =
-        db.prepare("SELECT signer, signed_at FROM signatures WHERE result_id = ? ORDER BY id");
+    auto sg = db.prepare(
+        "SELECT signer, signed_at, id FROM signatures WHERE result_id = ? ORDER BY id");
     if (!sg) return sg.error();
     sg->bind(1, res.id);
     for (;;) {
       auto r = sg->step();
       if (!r) return r.error();
       if (!*r) break;
-      res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
+      // Only signatures that verify against the signer's key (station/auth/signing.hpp).
+      if (verify_signature(db, sg->int64(2))) res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
     }
   }
   return out;

@@ -114,9 +114,9 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
   }
-  for (const auto& [value, what] : {std::pair{&w.first_name, "first name"},
-                                    std::pair{&w.last_name, "last name"},
-                                    std::pair{&w.establishment, "establishment"}}) {
+  for (const auto& [value, what] :
+       {std::pair{&w.first_name, "first name"}, std::pair{&w.last_name, "last name"},
+        std::pair{&w.establishment, "establishment"}}) {
     if (auto t = text::check_free_text(*value, what); !t)
       return make_error("worker_invalid", t.error().message);
   }

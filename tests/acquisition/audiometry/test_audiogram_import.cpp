@@ -215,7 +215,7 @@ TEST(AudiogramImport, GdtDatesMustBeRealDates) {
     const char* value;
   };
   const Case cases[] = {{6200, "31022026"}, {6200, "2026-11-23"}, {6200, "1123202"},
-                        {3103, "00001980"}, {3103, "15138000"}, {6200, "23112026x"}};
+                        {3103, "00001980"}, {3103, "15138000"},   {6200, "23112026x"}};
   for (const auto& c : cases) {
     auto r = import_gdt_bytes(gdt_file({{3000, "4001"}, {c.field, c.value}}));
     ASSERT_FALSE(r.ok()) << c.field << " " << c.value;

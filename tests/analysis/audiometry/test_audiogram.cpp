@@ -121,7 +121,8 @@ TEST(Audiogram, NoResponseAtTheMinimumLevelIsRefused) {
     a.right.air[1000] = at(level, PointStatus::no_response);
     auto r = validate(a);
     ASSERT_FALSE(r.ok()) << level;
-    EXPECT_TRUE(r.error().code == "no_response_at_minimum" || r.error().code == "level_out_of_range")
+    EXPECT_TRUE(r.error().code == "no_response_at_minimum" ||
+                r.error().code == "level_out_of_range")
         << r.error().code;
     EXPECT_NE(r.error().message.find("right air 1000 Hz"), std::string::npos) << r.error().message;
   }
@@ -145,12 +146,12 @@ TEST(Audiogram, BoneWorseThanAirBeyondTheMarginIsRefused) {
     bool ok;
   };
   const Case cases[] = {
-      {20, 30, 10, true},           // −10 dB air-bone gap: test-retest
-      {20, 35, 10, false},          // −15 dB: refused
-      {20, 35, 15, true},           // a wider configured margin
-      {20, 21 + 4, 0, false},       // margin 0: any bone above air
-      {20, 80, std::nullopt, true}, // not checked
-      {60, 10, 10, true},           // a conductive loss (air worse than bone) is normal
+      {20, 30, 10, true},            // −10 dB air-bone gap: test-retest
+      {20, 35, 10, false},           // −15 dB: refused
+      {20, 35, 15, true},            // a wider configured margin
+      {20, 21 + 4, 0, false},        // margin 0: any bone above air
+      {20, 80, std::nullopt, true},  // not checked
+      {60, 10, 10, true},            // a conductive loss (air worse than bone) is normal
   };
   for (const auto& c : cases) {
     Audiogram a = both_ears_normal();

@@ -21,8 +21,7 @@ TEST(FreeText, RefusedTexts) {
     const char* message;  // part of the message
   };
   const Case cases[] = {
-      {"a newline (would forge a row in `worker list`)", "Ali\n4002  Fake  Worker",
-       "a line break"},
+      {"a newline (would forge a row in `worker list`)", "Ali\n4002  Fake  Worker", "a line break"},
       {"a carriage return", "Ali\rVeli", "a line break"},
       {"a tab", "Ali\tVeli", "a tab"},
       {"an ANSI escape (ESC [ 2 J clears the screen)", "Ali\x1b[2J", "ESC, a terminal escape"},
@@ -30,19 +29,32 @@ TEST(FreeText, RefusedTexts) {
       {"a NUL byte", std::string("Ali\0Veli", 8), "control character U+0000"},
       {"BEL", "Ali\a", "control character U+0007"},
       {"DEL", "Ali\x7f", "control character U+007F"},
-      {"C1 CSI (U+009B, an 8-bit escape)", "Ali\xc2\x9b" "2J", "control character U+009B"},
+      {"C1 CSI (U+009B, an 8-bit escape)",
+       "Ali\xc2\x9b"
+       "2J",
+       "control character U+009B"},
       {"bidi LRE U+202A", "Ali\xe2\x80\xaa", "U+202A"},
-      {"bidi RLO U+202E", "Ali\xe2\x80\xae" "ilev", "U+202E"},
-      {"bidi LRI U+2066", "\xe2\x81\xa6" "Ali", "U+2066"},
+      {"bidi RLO U+202E",
+       "Ali\xe2\x80\xae"
+       "ilev",
+       "U+202E"},
+      {"bidi LRI U+2066",
+       "\xe2\x81\xa6"
+       "Ali",
+       "U+2066"},
       {"bidi PDI U+2069", "Ali\xe2\x81\xa9", "U+2069"},
       {"invalid UTF-8 (a lone continuation byte)", "Ali\x80", "not valid UTF-8"},
-      {"invalid UTF-8 (Latin-1 ş)", "Ay\xfe" "e", "not valid UTF-8"},
+      {"invalid UTF-8 (Latin-1 ş)",
+       "Ay\xfe"
+       "e",
+       "not valid UTF-8"},
       {"overlong encoding of '/'", "\xc0\xaf", "not valid UTF-8"},
       {"UTF-16 surrogate encoded in UTF-8", "\xed\xa0\x80", "not valid UTF-8"},
       {"beyond U+10FFFF", "\xf4\x90\x80\x80", "not valid UTF-8"},
       {"a cut sequence", "Ali\xc3", "not valid UTF-8"},
       {"100 kB", std::string(100 * 1024, 'a'), "longer than 100 characters"},
-      {"101 Turkish letters", [] {
+      {"101 Turkish letters",
+       [] {
          std::string s;
          for (int i = 0; i < 101; ++i) s += "ş";
          return s;
@@ -67,14 +79,9 @@ TEST(FreeText, RefusedTexts) {
 TEST(FreeText, AcceptedTexts) {
   std::string hundred;
   for (int i = 0; i < 100; ++i) hundred += "ğ";  // 100 characters, 200 bytes
-  const std::string cases[] = {"Ali",
-                               "Şükrü Öztürk",
-                               "İsmail Çağlar",
-                               "Ayşe-Gül O'Neil",
-                               "Zonguldak (Kozlu) — işyeri",
-                               "日本",
-                               "🙂",
-                               hundred};
+  const std::string cases[] = {
+      "Ali",  "Şükrü Öztürk", "İsmail Çağlar", "Ayşe-Gül O'Neil", "Zonguldak (Kozlu) — işyeri",
+      "日本", "🙂",         hundred};
   for (const auto& t : cases) {
     auto r = check_free_text(t, "name");
     EXPECT_TRUE(r.ok()) << t << ": " << (r.ok() ? "" : r.error().message);

@@ -77,9 +77,9 @@ TEST(SpiroBadInput, FlowBeyondThePhysiologicalLimit) {
     double flow_lps;
     double btps;
   };
-  const Case cases[] = {{1e300, 1.0}, {-1e300, 1.0}, {20.5, 1.0}, {-25.0, 1.0},
-                        {19.0, 1.1},  // 20.9 L/s after BTPS
-                        {6000.0, 1.0}};  // mL/s read as L/s
+  const Case cases[] = {{1e300, 1.0}, {-1e300, 1.0}, {20.5, 1.0},
+                        {-25.0, 1.0}, {19.0, 1.1},  // 20.9 L/s after BTPS
+                        {6000.0, 1.0}};             // mL/s read as L/s
   for (const auto& c : cases) {
     auto f = synth::Blow{}.samples();
     f[1500] = c.flow_lps;

@@ -26,16 +26,14 @@ namespace gdt = odyo::codec::gdt;
 
 class AudioEnterImportCli : public ::testing::Test {
  protected:
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
+  odyo::test::Station st;
+  const odyo::test::TempDir& dir = st.dir;
 
   odyo::test::CommandResult run(const std::string& args) {
-    return run_command(exe + " --lang en --user tekniker " + args);
+    return run_command(st.as("tekniker") + " --lang en " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
+    return dir.write(name, bytes);
   }
   static std::string sha256_of(const std::string& bytes) {
     return odyo::station::sha256_hex(bytes);
@@ -240,7 +238,8 @@ TEST_F(AudioEnterImportCli, BadDeviceFilesAreRefusedAndNothingIsStored) {
   EXPECT_NE(r.err.find("the record is of another patient"), std::string::npos) << r.err;
   // The same record for its own patient has 1 and 4 kHz only: the speech-frequency average
   // cannot be computed, so it is not stored.
-  r = run("worker add --registry 4711 --tc 10000000078 --first-name Ali --last-name Öztürk "
+  r =
+      run("worker add --registry 4711 --tc 10000000078 --first-name Ali --last-name Öztürk "
           "--birth-date 1978-03-14 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("audio import --worker 4711 --format gdt --input " + std::string(ODYO_TEST_DATA_DIR) +

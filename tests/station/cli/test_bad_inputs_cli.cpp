@@ -20,16 +20,14 @@ namespace gdt = odyo::codec::gdt;
 
 class BadInputsCli : public ::testing::Test {
  protected:
+  odyo::test::Station st;  // a database with its accounts; the technician acts
   odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
 
   odyo::test::CommandResult run(const std::string& args) {
-    return run_command(exe + " --lang en --user tekniker " + args);
+    return run_command(st.as("tekniker") + " --lang en " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
+    return dir.write(name, bytes);
   }
   // A shell word holding exactly `bytes` (no NUL; a trailing newline would be lost by $(…)).
   std::string word(const std::string& name, const std::string& bytes) {
@@ -60,7 +58,10 @@ TEST_F(BadInputsCli, FreeTextIsRefusedAndNoRowIsForged) {
   const Case cases[] = {
       {"newline forging a row", "Ali\n4099    Sahte    Kayit", "line break"},
       {"ANSI escape", "Ali\x1b[2J\x1b[31m", "ESC"},
-      {"bidi override U+202E", "Ali\xe2\x80\xae" "ilev", "U+202E"},
+      {"bidi override U+202E",
+       "Ali\xe2\x80\xae"
+       "ilev",
+       "U+202E"},
       {"bidi isolate U+2067", "Ali\xe2\x81\xa7", "U+2067"},
       {"control byte BEL", "Ali\a", "U+0007"},
       {"C1 control CSI", "Ali\xc2\x9b", "U+009B"},
@@ -70,8 +71,8 @@ TEST_F(BadInputsCli, FreeTextIsRefusedAndNoRowIsForged) {
   int n = 0;
   for (const auto& c : cases) {
     const std::string reg = std::to_string(5000 + n++);
-    auto r = run("worker add --registry " + reg +
-                 " --tc 10000000078 --first-name " + word("name" + reg, c.first_name) +
+    auto r = run("worker add --registry " + reg + " --tc 10000000078 --first-name " +
+                 word("name" + reg, c.first_name) +
                  " --last-name Kaya --birth-date 1980-06-15 --sex M --height-cm 175 "
                  "--weight-kg 80 --job YA-PANO-01");
     EXPECT_EQ(r.exit_code, 1) << c.what << ": " << r.err;
@@ -146,9 +147,8 @@ TEST_F(BadInputsCli, BadAudiogramsAreRefusedAndNothingIsStored) {
                                               cfg_dir + "/" + sub);
   }
   std::ofstream(cfg_dir + "/station.toml") << toml;
-  auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config " + cfg_dir +
-                       "/station.toml --db " + (dir / "s.db").string() +
-                       " --lang en --user tekniker --json audio enter --worker 4001 --input " +
+  auto r = run_command(st.as_with_config("tekniker", cfg_dir + "/station.toml") +
+                       " --lang en --json audio enter --worker 4001 --input " +
                        write("bone.json", bone.dump()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -190,7 +190,8 @@ TEST_F(BadInputsCli, EndlessInputFilesAreRefusedNamingFileAndLimit) {
     EXPECT_NE(r.err.find("/dev/zero"), std::string::npos) << c << ": " << r.err;
     EXPECT_NE(r.err.find("limit of 64 MiB"), std::string::npos) << c << ": " << r.err;
   }
-  auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config /dev/zero --lang en spiro predict "
+  auto r = run_command(std::string(ODYOSPIRO_EXE) +
+                       " --config /dev/zero --lang en spiro predict "
                        "--equation gli2012 --sex M --age 40 --height-cm 175");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("limit of 64 MiB"), std::string::npos) << r.err;
@@ -232,8 +233,8 @@ TEST_F(BadInputsCli, NanInTheConfigurationStopsTheStation) {
     t.replace(t.find(key), key.size(), std::string("min_sample_rate_hz = ") + v);
     const std::string cfg = write("station.toml", t);
     auto r = run_command(std::string(ODYOSPIRO_EXE) + " --config " + cfg +
-                         " --lang en spiro analyze --rate 1 --input " + std::string(ODYO_TEST_DATA_DIR) +
-                         "/spirometry/ats26_flow/1.txt");
+                         " --lang en spiro analyze --rate 1 --input " +
+                         std::string(ODYO_TEST_DATA_DIR) + "/spirometry/ats26_flow/1.txt");
     EXPECT_EQ(r.exit_code, 2) << v << ": " << r.out << r.err;
     EXPECT_NE(r.err.find("min_sample_rate_hz"), std::string::npos) << v << ": " << r.err;
     EXPECT_EQ(r.out.find("FVC"), std::string::npos) << r.out;
@@ -350,13 +351,13 @@ TEST_F(BadInputsCli, GdtTestDateIsUsedAndChecked) {
 // README documents 1".
 TEST_F(BadInputsCli, ParseErrorsExitWithTheDocumentedCode) {
   const std::string cmds[] = {
-      "worker add --registry 1",                  // required options missing
-      "worker list --no-such-option",             // unknown option
-      "--lang xx worker list",                    // not allowed
-      "spiro analyze --rate abc --input x.csv",   // not a number
+      "worker add --registry 1",                               // required options missing
+      "worker list --no-such-option",                          // unknown option
+      "--lang xx worker list",                                 // not allowed
+      "spiro analyze --rate abc --input x.csv",                // not a number
       "audio analyze --speech-hz 99999999999 --input x.json",  // does not fit
-      "no-such-command",                          // unknown subcommand
-      "",                                         // no subcommand
+      "no-such-command",                                       // unknown subcommand
+      "",                                                      // no subcommand
   };
   for (const auto& c : cmds) {
     auto r = run(c);

@@ -225,8 +225,8 @@ TEST(Config, NanInfinityAndOutOfRangeAreRefusedInEveryNumber) {
       // 2^32 + 500 must not narrow to 500 Hz.
       {"speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [4294967796, 1000]",
        "speech_frequencies_hz"},
-      {"speech_frequencies_hz = [500, 1000, 2000]",
-       "speech_frequencies_hz = [99999999999, 1000]", "speech_frequencies_hz"},
+      {"speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [99999999999, 1000]",
+       "speech_frequencies_hz"},
   };
   for (const auto& c : cases) {
     auto e = load_error(replaced(shipped(), c.from, c.to), dir);
@@ -239,9 +239,9 @@ TEST(Config, NanInfinityAndOutOfRangeAreRefusedInEveryNumber) {
 // station name and establishments too (they are stored with every worker).
 TEST(Config, TextValuesAreFreeTextChecked) {
   odyo::test::TempDir dir;
-  auto e = load_error(replaced(shipped(), "name = \"Kozlu İşyeri Sağlık Birimi\"",
-                               "name = \"Kozlu\\u001b[2J\""),
-                      dir);
+  auto e = load_error(
+      replaced(shipped(), "name = \"Kozlu İşyeri Sağlık Birimi\"", "name = \"Kozlu\\u001b[2J\""),
+      dir);
   EXPECT_NE(e.message.find("[station].name"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("control character"), std::string::npos) << e.message;
   e = load_error(replaced(shipped(), "\"Amasra\"", "\"Ama\\u202Esra\""), dir);

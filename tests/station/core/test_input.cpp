@@ -38,8 +38,8 @@ TEST(StrictJson, DuplicateKeysAreRefusedAtEveryDepth) {
 }
 
 TEST(StrictJson, SameKeyInDifferentObjectsIsFine) {
-  auto r = parse_json_strict(R"({"right": {"1000": 10}, "left": {"1000": 15}, "x": [{"a":1},{"a":2}]})",
-                             "in.json");
+  auto r = parse_json_strict(
+      R"({"right": {"1000": 10}, "left": {"1000": 15}, "x": [{"a":1},{"a":2}]})", "in.json");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)["left"]["1000"], 15);
   EXPECT_EQ((*r)["x"][1]["a"], 2);

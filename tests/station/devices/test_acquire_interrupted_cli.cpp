@@ -23,15 +23,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kPassword = "dogru-parola-123";
-
 struct Station {
-  odyo::test::TempDir dir;
-  fs::path db = dir / "s.db";
+  odyo::test::Station st;  // a database with its accounts (admin, hekim, tekniker)
+  const odyo::test::TempDir& dir = st.dir;
+  fs::path db = st.db_file;
   fs::path journal = dir / "j.db";
-  std::string base = std::string("ODYOSPIRO_PASSWORD=") + kPassword + " " +
-                     odyo::test::odyospiro(db) + " --lang en";
-  std::string exe = base + " --user teknik";
+  std::string exe = st.as("tekniker") + " --lang en";
+  std::string hekim = st.as("hekim") + " --lang en";
+  std::string admin = st.as("admin") + " --lang en";
   std::string devsim_exe = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
   std::string devsim = " --devsim " + devsim_exe;
 
@@ -41,11 +40,6 @@ struct Station {
                          "--last-name Kaya --birth-date 1984-03-12 --sex M --height-cm 174 "
                          "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto d = odyo::station::Database::open(db);
-    EXPECT_TRUE(d.ok()) << d.error().message;
-    if (!d.ok()) return;
-    for (const auto& [name, role] : {std::pair{"teknik", "technician"}, {"hekim", "physician"}})
-      EXPECT_TRUE(odyo::station::add_user(**d, {name, name, role, kPassword}, 10, 10000, "test").ok());
   }
   std::unique_ptr<BackgroundCommand> run(const std::string& args, const std::string& tag) {
     return std::make_unique<BackgroundCommand>(exe + " --json " + args, dir / ("out-" + tag),
@@ -81,7 +75,7 @@ TEST(AcquireInterruptedCli, UnpluggedAndNotBackEndsTheSessionAndStoresItInterrup
   const int rc = run->wait();
   const double waited_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - pulled).count();
-  EXPECT_EQ(rc, 5) << run->out() << run->err();
+  EXPECT_EQ(rc, 6) << run->out() << run->err();
   EXPECT_GE(waited_s, 2.0);
   EXPECT_LT(waited_s, 15.0);
   const auto err = json::parse(run->out(), nullptr, false);
@@ -124,9 +118,10 @@ TEST(AcquireInterruptedCli, CtrlCStoresInterruptedAndEvaluationRefusesItUntilAPh
   EXPECT_NE(ev["error"]["message"].get<std::string>().find("exam accept-interrupted " + id),
             std::string::npos);
 
-  auto tech = s.json_of("exam accept-interrupted " + id + " --reason enough", 1);
-  EXPECT_EQ(tech["error"]["code"], "not_allowed") << tech.dump();
-  auto r = run_command(s.base + " --user hekim --json exam accept-interrupted " + id +
+  // A technician may not (the role check of every command: exit 5, audited).
+  auto tech = s.json_of("exam accept-interrupted " + id + " --reason enough", 5);
+  EXPECT_EQ(tech["error"]["code"], "auth_role") << tech.dump();
+  auto r = run_command(s.hekim + " --json exam accept-interrupted " + id +
                        " --reason 'two good blows; worker could not continue'");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto show = s.json_of("exam show " + id);
@@ -137,10 +132,9 @@ TEST(AcquireInterruptedCli, CtrlCStoresInterruptedAndEvaluationRefusesItUntilAPh
             std::string::npos);
   auto ev2 = run_command(s.exe + " --json evaluate --worker D-1001");
   EXPECT_EQ(ev2.exit_code, 0) << ev2.out << ev2.err;
-  auto again = run_command(s.base + " --user hekim --json exam accept-interrupted " + id +
-                           " --reason again");
+  auto again = run_command(s.hekim + " --json exam accept-interrupted " + id + " --reason again");
   EXPECT_NE(again.out.find("already_accepted"), std::string::npos) << again.out;
-  EXPECT_EQ(run_command(s.exe + " db verify").exit_code, 0);
+  EXPECT_EQ(run_command(s.admin + " db verify").exit_code, 0);
 }
 
 TEST(AcquireInterruptedCli, ATimeLimitStoresInterrupted) {

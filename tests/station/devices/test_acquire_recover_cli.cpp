@@ -25,10 +25,12 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Station {
-  odyo::test::TempDir dir;
-  fs::path db = dir / "s.db";
+  odyo::test::Station st;  // a database with its accounts (admin, hekim, tekniker)
+  const odyo::test::TempDir& dir = st.dir;
+  fs::path db = st.db_file;
   fs::path journal = dir / "j.db";
-  std::string exe = odyo::test::odyospiro(db) + " --lang en";
+  std::string exe = st.as("tekniker") + " --lang en";
+  std::string admin = st.as("admin") + " --lang en";
   std::string devsim = std::string(" --devsim ") + ODYO_BINARY_DIR + "/tools/devsim/devsim";
   int spawned = 0;
 
@@ -146,7 +148,7 @@ TEST(AcquireRecoverCli, PastTheRetryLimitTheSessionIsPendingAndRecoverStoresIt) 
   auto again = s.recover(session);  // never twice
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.out.find("journal_session_stored"), std::string::npos) << again.out;
-  EXPECT_EQ(run_command(s.exe + " db verify").exit_code, 0);
+  EXPECT_EQ(run_command(s.admin + " db verify").exit_code, 0);
 }
 
 TEST(AcquireRecoverCli, KillNineAtTwentyRandomMomentsLosesNoSession) {
@@ -197,7 +199,7 @@ TEST(AcquireRecoverCli, KillNineAtTwentyRandomMomentsLosesNoSession) {
   std::cout << early.size() << " trials killed in the first 5 s" << std::endl;
   EXPECT_EQ(static_cast<int>(s.exams().size()), stored_before + recovered);
   EXPECT_EQ(static_cast<int>(s.recover_list().size()), nothing);
-  auto v = run_command(s.exe + " db verify");
+  auto v = run_command(s.admin + " db verify");
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   // No simulator outlives its killed station, and no dangling pty link stays behind.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -18,10 +18,17 @@ std::vector<std::string> tables(Database& db) {
 }
 }  // namespace
 
-TEST(Migrations, NumberedConsecutivelyFromOne) {
-  int expected = 1;
-  for (const auto& m : all_migrations()) EXPECT_EQ(m.version, expected++) << m.name;
-  EXPECT_EQ(latest_schema_version(), expected - 1);
+// Numbers are reserved per piece of work (HELPERS.md), so one may land before a lower one: the
+// list only has to be strictly increasing from 1.
+TEST(Migrations, NumberedIncreasingFromOne) {
+  int previous = 0;
+  ASSERT_FALSE(all_migrations().empty());
+  EXPECT_EQ(all_migrations().front().version, 1);
+  for (const auto& m : all_migrations()) {
+    EXPECT_GT(m.version, previous) << m.name;
+    previous = m.version;
+  }
+  EXPECT_EQ(latest_schema_version(), previous);
 }
 
 TEST(Migrations, FromEmptyToLatest) {
@@ -43,7 +50,10 @@ TEST(Migrations, FromEachEarlierVersionGivesTheSameSchema) {
   auto fresh = Database::open(dir / "fresh.db");
   ASSERT_TRUE(fresh.ok());
   const auto want = tables(**fresh);
-  for (int from = 0; from < latest_schema_version(); ++from) {
+  std::vector<int> froms{0};
+  for (const auto& m : all_migrations())
+    if (m.version < latest_schema_version()) froms.push_back(m.version);
+  for (const int from : froms) {
     const auto file = dir / ("v" + std::to_string(from) + ".db");
     {
       auto db = Database::open(file, OpenOptions{.create = true, .migrate = false});
