@@ -2,6 +2,7 @@
 
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
+#include "station/exams/interruption.hpp"
 #include "station/records/exams.hpp"
 #include "station/storage/database.hpp"
 
@@ -32,6 +33,16 @@ Result<ev::EvaluationInput> gather_worker(Database& db, const Worker& w, const j
       if (results->empty()) continue;
       const json payload = json::parse(results->back().payload_json, nullptr, false);
       if (!payload.is_object() || !payload.contains("evaluation_inputs")) continue;
+      if (interrupted_unaccepted(payload)) {
+        return make_error(
+            "interrupted_exam",
+            std::string("the newest ") + kind + " exam #" + std::to_string(it->id) +
+                " of this worker was interrupted (" +
+                payload["interrupted"].value("reason", std::string("?")) +
+                ") and is not used by an evaluation: repeat the test, or a physician accepts it "
+                "with `odyospiro exam accept-interrupted " +
+                std::to_string(it->id) + " --reason …`");
+      }
       for (const auto& [k, v] : payload["evaluation_inputs"].items()) in[k] = v;
       if (!exam_id || *exam_id < it->id) exam_id = it->id;
       break;
