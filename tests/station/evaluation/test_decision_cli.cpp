@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "station/evaluation/physician_records.hpp"
 #include <sstream>
 
 #include "station/evaluation/decisions.hpp"
@@ -51,6 +53,15 @@ struct Clinic {
         "'1980-01-01', 'M', 176, 78, 'Kozlu', 'YU-KOMP-01', 3, '2026-01-01', 'test')");
     EXPECT_TRUE(w->run().ok());
     const auto worker_id = db->last_insert_id();
+    // Issue 13: the physician has recorded every other Ek-2 system (nothing found), so the
+    // health group from hearing and lungs is final.
+    const auto rules = std::move(odyo::station::rules::load_ruleset(
+                                     fs::path(ODYO_SOURCE_DIR) / "config" / "rules")
+                                     .value());
+    for (const auto& sys : odyo::station::evaluation::system_names(rules))
+      EXPECT_TRUE(odyo::station::evaluation::add_physician_record(
+                      *db, rules, worker_id, "system", sys, json{{"column", "none"}}, "", "hekim")
+                      .ok());
     // Stored results carry their engine inputs under "evaluation_inputs" (the --input format).
     const std::pair<const char*, json> results[] = {
         {"audiometry",
@@ -93,7 +104,7 @@ struct Clinic {
       t.replace(t.find(from), from.size(), to);
       std::ofstream(v2 / f) << t;
     };
-    edit("ruleset.toml", "version = \"ttk-2014-odyo-1\"", "version = \"test-2\"");
+    edit("ruleset.toml", "version = \"ttk-2014-odyo-2\"", "version = \"test-2\"");
     edit("ek2.toml", "citation = \"EK-2/15 C\"\ncolumn = \"C\"",
          "citation = \"EK-2/15 C\"\ncolumn = \"B\"");
   }
