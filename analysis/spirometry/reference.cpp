@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 
 namespace odyo::spirometry {
 namespace {
@@ -261,99 +263,257 @@ Result<EccsTables> parse_eccs_tables(std::string_view csv, std::string_view what
   return t;
 }
 
-Result<Predicted> gli_lms(const GliTables& t, Param param, const Subject& s) {
-  auto it = t.eq.find({param, s.sex});
-  if (it == t.eq.end())
-    return make_error("missing_table", fmt("%s has no %s equation for %s.", equation_id(t.equation),
-                                           param_id(param), sex_word(s.sex)));
-  const GliEquation& e = it->second;
-  if (!std::isfinite(s.age_years) || s.age_years < e.age_min || s.age_years > e.age_max)
-    return make_error(
-        "age_out_of_range",
-        fmt("Age %.2f years is outside %s's range for %s (%.0f–%.0f years): "
-            "no predicted value is given outside the equation's data; check the "
-            "date of birth or choose another equation.",
-            s.age_years, equation_id(t.equation), param_id(param), e.age_min, e.age_max));
-  if (!std::isfinite(s.height_cm) || s.height_cm <= 0.0)
-    return make_error("height_out_of_range", "Height must be a positive number of centimetres.");
-  if (s.ethnicity < 1 || s.ethnicity > 5)
-    return make_error("bad_ethnicity",
-                      fmt("Ethnic group %d is not a GLI-2012 group: use 1 Caucasian, 2 "
-                          "African-American, 3 NE Asian, 4 SE Asian or 5 Other/mixed.",
-                          s.ethnicity));
-  // Spline: linear between the bracketing 0.25-year knots.
-  const double x = (s.age_years - e.age_min) / kKnotStep_years;
-  auto i = static_cast<std::size_t>(std::floor(x));
-  if (i >= e.knots.size() - 1) i = e.knots.size() - 2;
-  const double w = x - static_cast<double>(i);
-  const GliKnot& k0 = e.knots[i];
-  const GliKnot& k1 = e.knots[i + 1];
-  const double mspl = k0.m + w * (k1.m - k0.m);
-  const double sspl = k0.s + w * (k1.s - k0.s);
-  const double lspl = k0.l + w * (k1.l - k0.l);
+namespace {
 
-  const bool g2012 = t.equation == Equation::kGli2012;
-  std::array<double, 4> eth{};  // AfrAm, NEAsia, SEAsia, Other (Caucasian = reference, all 0)
-  if (g2012 && s.ethnicity > 1) eth[static_cast<std::size_t>(s.ethnicity - 2)] = 1.0;
-  const double la = std::log(s.age_years);
-  const double lh = std::log(s.height_cm);
-  double mlog = e.a[0] + e.a[1] * lh + e.a[2] * la + mspl;
-  double slog = e.p[0] + e.p[1] * la + sspl;
-  for (std::size_t j = 0; j < 4; ++j) {
-    mlog += e.a[3 + j] * eth[j];
-    slog += e.p[2 + j] * eth[j];
-  }
-  Predicted r;
-  r.param = param;
-  r.m = std::exp(mlog);
-  r.s = std::exp(slog);
-  r.l = e.q[0] + e.q[1] * la + lspl;
-  r.predicted = r.m;
-  if (std::abs(r.l) < 1e-5) {
-    r.lln = r.m * std::exp(-kGliZLimit * r.s);
-    r.uln = r.m * std::exp(kGliZLimit * r.s);
-  } else {
-    r.lln = r.m * std::pow(1.0 - kGliZLimit * r.l * r.s, 1.0 / r.l);
-    r.uln = r.m * std::pow(1.0 + kGliZLimit * r.l * r.s, 1.0 / r.l);
-  }
-  return r;
+constexpr std::array<Param, 5> kGliParams = {Param::kFev1, Param::kFvc, Param::kFev1Fvc,
+                                              Param::kFef2575, Param::kFef75};
+constexpr std::array<Param, 9> kEccsParams = {Param::kFev1,  Param::kFvc,   Param::kFef2575,
+                                               Param::kFef75, Param::kFef25, Param::kFef50,
+                                               Param::kPef,   Param::kIvc,   Param::kFev1Ivc};
+
+const GliEquation* find_gli(const GliTables& t, Param p, Sex s) {
+  auto it = t.eq.find({p, s});
+  return it == t.eq.end() ? nullptr : &it->second;
 }
 
-Result<Prediction> predict(const ReferenceTables& tables, Equation equation, const Subject& s) {
-  if (!std::isfinite(s.height_cm))
-    return make_error("height_out_of_range", "Height is not a number: enter it in centimetres.");
-  Prediction out;
+struct RowCheck {
+  const char* field;
+  Error error;
+};
+
+// gli_lms's checks of one subject against one parameter's equation `e` (non-null).
+std::optional<RowCheck> check_gli(const GliTables& t, const GliEquation& e, Param param,
+                                  const Subject& s) {
+  if (!std::isfinite(s.age_years) || s.age_years < e.age_min || s.age_years > e.age_max)
+    return RowCheck{
+        "age", make_error("age_out_of_range",
+                          fmt("Age %.2f years is outside %s's range for %s (%.0f–%.0f years): "
+                              "no predicted value is given outside the equation's data; check the "
+                              "date of birth or choose another equation.",
+                              s.age_years, equation_id(t.equation), param_id(param), e.age_min,
+                              e.age_max))};
+  if (!std::isfinite(s.height_cm) || s.height_cm <= 0.0)
+    return RowCheck{"height", make_error("height_out_of_range",
+                                         "Height must be a positive number of centimetres.")};
+  if (s.ethnicity < 1 || s.ethnicity > 5)
+    return RowCheck{"ethnicity",
+                    make_error("bad_ethnicity",
+                               fmt("Ethnic group %d is not a GLI-2012 group: use 1 Caucasian, 2 "
+                                   "African-American, 3 NE Asian, 4 SE Asian or 5 Other/mixed.",
+                                   s.ethnicity))};
+  return std::nullopt;
+}
+
+Subject row_subject(const CohortColumns& c, std::size_t i) {
+  return Subject{c.sex[i], c.age_years[static_cast<Eigen::Index>(i)],
+                 c.height_cm[static_cast<Eigen::Index>(i)], c.ethnicity[i]};
+}
+
+// The LMS model for one parameter over all rows. `eq[0]`/`eq[1]`: the men's/women's equation
+// (either may be null); rows whose equation is null or whose `unavailable` flag is set get NaN.
+// Every other row must have passed check_gli.
+PredictedColumn gli_column(const GliTables& t, Param param, const GliEquation* const eq[2],
+                           const CohortColumns& c, const Eigen::ArrayXd& log_age,
+                           const Eigen::ArrayXd& log_height,
+                           const std::vector<std::uint8_t>* unavailable) {
+  const auto n = static_cast<Eigen::Index>(c.size());
+  const bool g2012 = t.equation == Equation::kGli2012;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  Eigen::ArrayXd mlog(n), slog(n), l(n);
+  // Per row: the spline, linear between the bracketing 0.25-year knots, and the linear parts.
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const auto i = static_cast<std::size_t>(r);
+    const GliEquation* e = eq[c.sex[i] == Sex::kMale ? 0 : 1];
+    if (e == nullptr || (unavailable != nullptr && (*unavailable)[i] != 0)) {
+      mlog[r] = slog[r] = l[r] = kNaN;
+      continue;
+    }
+    const double x = (c.age_years[r] - e->age_min) / kKnotStep_years;
+    auto k = static_cast<std::size_t>(std::floor(x));
+    if (k >= e->knots.size() - 1) k = e->knots.size() - 2;
+    const double w = x - static_cast<double>(k);
+    const GliKnot& k0 = e->knots[k];
+    const GliKnot& k1 = e->knots[k + 1];
+    const double la = log_age[r];
+    double m = e->a[0] + e->a[1] * log_height[r] + e->a[2] * la + (k0.m + w * (k1.m - k0.m));
+    double s = e->p[0] + e->p[1] * la + (k0.s + w * (k1.s - k0.s));
+    // Ethnic group (GLI-2012): Caucasian is the reference (all terms 0).
+    if (g2012 && c.ethnicity[i] > 1) {
+      const std::size_t g = c.ethnicity[i] - 2u;
+      m += e->a[3 + g];
+      s += e->p[2 + g];
+    }
+    mlog[r] = m;
+    slog[r] = s;
+    l[r] = e->q[0] + e->q[1] * la + (k0.l + w * (k1.l - k0.l));
+  }
+  PredictedColumn out;
+  out.param = param;
+  out.lms = true;
+  out.m = mlog.exp();
+  out.s = slog.exp();
+  out.l = l;
+  out.predicted = out.m;
+  // LLN/ULN = M·(1 ∓ 1.645·L·S)^(1/L), written as exp(ln(…)/L) for the vectorised path.
+  const Eigen::ArrayXd zls = kGliZLimit * out.l * out.s;
+  out.lln = out.m * ((1.0 - zls).log() / out.l).exp();
+  out.uln = out.m * ((1.0 + zls).log() / out.l).exp();
+  for (Eigen::Index r = 0; r < n; ++r) {
+    if (std::abs(out.l[r]) < 1e-5) {  // L → 0: the log-normal limit
+      out.lln[r] = out.m[r] * std::exp(-kGliZLimit * out.s[r]);
+      out.uln[r] = out.m[r] * std::exp(kGliZLimit * out.s[r]);
+    }
+  }
+  return out;
+}
+
+CohortColumns one_row(const Subject& s) {
+  CohortColumns c;
+  c.resize(1);
+  c.sex[0] = s.sex;
+  c.age_years[0] = s.age_years;
+  c.height_cm[0] = s.height_cm;
+  // Out-of-range groups are kept so that check_gli reports them (255 stays out of range).
+  c.ethnicity[0] = static_cast<std::uint8_t>(std::clamp(s.ethnicity, 0, 255));
+  return c;
+}
+
+Predicted row_of(const PredictedColumn& c, Eigen::Index r) {
+  Predicted p;
+  p.param = c.param;
+  p.lms = c.lms;
+  p.provisional = c.provisional;
+  p.predicted = c.predicted[r];
+  p.lln = c.lln[r];
+  p.uln = c.uln[r];
+  if (c.lms) {
+    p.l = c.l[r];
+    p.m = c.m[r];
+    p.s = c.s[r];
+  } else {
+    p.rsd = c.rsd[r];
+  }
+  return p;
+}
+
+PredictedColumn column_of(const Predicted& p) {
+  PredictedColumn c;
+  c.param = p.param;
+  c.lms = p.lms;
+  c.provisional = p.provisional;
+  auto one = [](double v) { return Eigen::ArrayXd::Constant(1, v); };
+  c.predicted = one(p.predicted);
+  c.lln = one(p.lln);
+  c.uln = one(p.uln);
+  c.l = one(p.l);
+  c.m = one(p.m);
+  c.s = one(p.s);
+  c.rsd = one(p.rsd);
+  return c;
+}
+
+}  // namespace
+
+void CohortColumns::resize(std::size_t n) {
+  sex.resize(n, Sex::kMale);
+  age_years.resize(static_cast<Eigen::Index>(n));
+  height_cm.resize(static_cast<Eigen::Index>(n));
+  ethnicity.resize(n, 1);
+}
+
+const PredictedColumn* CohortPrediction::find(Param p) const {
+  for (const auto& x : params)
+    if (x.param == p) return &x;
+  return nullptr;
+}
+
+Result<Predicted> gli_lms(const GliTables& t, Param param, const Subject& s) {
+  const GliEquation* e = find_gli(t, param, s.sex);
+  if (e == nullptr)
+    return make_error("missing_table", fmt("%s has no %s equation for %s.", equation_id(t.equation),
+                                           param_id(param), sex_word(s.sex)));
+  if (auto bad = check_gli(t, *e, param, s)) return bad->error;
+  const GliEquation* eq[2] = {s.sex == Sex::kMale ? e : nullptr,
+                              s.sex == Sex::kFemale ? e : nullptr};
+  const CohortColumns c = one_row(s);
+  const Eigen::ArrayXd la = c.age_years.log(), lh = c.height_cm.log();
+  return row_of(gli_column(t, param, eq, c, la, lh, nullptr), 0);
+}
+
+Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation equation,
+                                        const CohortColumns& c,
+                                        std::vector<SubjectProblem>& problems,
+                                        std::size_t& problem_count, std::size_t max_problems) {
+  problems.clear();
+  problem_count = 0;
+  const std::size_t n = c.size();
+  if (c.age_years.size() != static_cast<Eigen::Index>(n) ||
+      c.height_cm.size() != static_cast<Eigen::Index>(n) || c.ethnicity.size() != n)
+    return make_error("bad_columns", "predict_cohort: the subject columns differ in length.");
+  auto add = [&](std::size_t row, const char* field, Error e) {
+    ++problem_count;
+    if (problems.size() < max_problems) problems.push_back({row, field, std::move(e)});
+  };
+  auto refuse = [&]() -> Error {
+    return make_error("bad_subjects",
+                      problems.empty() ? fmt("%d subjects have no prediction.",
+                                             static_cast<int>(problem_count))
+                                       : problems.front().error.message);
+  };
+  CohortPrediction out;
   out.equation = equation;
-  out.subject = s;
   if (equation == Equation::kEccs1993) {
-    const bool male = s.sex == Sex::kMale;
-    const double hmin = male ? 155.0 : 145.0, hmax = male ? 195.0 : 180.0;
-    if (!std::isfinite(s.age_years) || s.age_years < 18.0 || s.age_years > 70.0)
-      return make_error("age_out_of_range",
-                        fmt("Age %.1f years is outside ECCS/ERS 1993 (18–70 years): no predicted "
-                            "value is given outside the equation's data; use GLI (3–95 years).",
-                            s.age_years));
-    if (s.height_cm < hmin || s.height_cm > hmax)
-      return make_error("height_out_of_range",
-                        fmt("Height %.1f cm is outside ECCS/ERS 1993 for %s (%.0f–%.0f cm): use "
-                            "GLI, or check that the height is in centimetres.",
-                            s.height_cm, sex_word(s.sex), hmin, hmax));
-    // Ages 18–25 use age 25 (the commonly cited rule, applied to every parameter).
-    const double age = std::max(s.age_years, 25.0);
-    for (Param p : {Param::kFev1, Param::kFvc, Param::kFef2575, Param::kFef75, Param::kFef25,
-                    Param::kFef50, Param::kPef, Param::kIvc, Param::kFev1Ivc}) {
-      auto it = tables.eccs1993.eq.find({p, s.sex});
-      if (it == tables.eccs1993.eq.end()) continue;
-      const EccsEquation& e = it->second;
-      Predicted r;
-      r.param = p;
-      r.lms = false;
-      r.rsd = e.rsd;
-      r.provisional = !e.rsd_verified;
-      r.predicted = e.b_height_m * s.height_cm / 100.0 + e.b_age * age + e.intercept;
-      r.lln = r.predicted - kEccsZLimit * e.rsd;
-      r.uln = r.predicted + kEccsZLimit * e.rsd;
-      out.params.push_back(r);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Subject s = row_subject(c, i);
+      const bool male = s.sex == Sex::kMale;
+      const double hmin = male ? 155.0 : 145.0, hmax = male ? 195.0 : 180.0;
+      if (!std::isfinite(s.height_cm))
+        add(i, "height",
+            make_error("height_out_of_range",
+                       "Height is not a number: enter it in centimetres."));
+      else if (!std::isfinite(s.age_years) || s.age_years < 18.0 || s.age_years > 70.0)
+        add(i, "age",
+            make_error("age_out_of_range",
+                       fmt("Age %.1f years is outside ECCS/ERS 1993 (18–70 years): no predicted "
+                           "value is given outside the equation's data; use GLI (3–95 years).",
+                           s.age_years)));
+      else if (s.height_cm < hmin || s.height_cm > hmax)
+        add(i, "height",
+            make_error("height_out_of_range",
+                       fmt("Height %.1f cm is outside ECCS/ERS 1993 for %s (%.0f–%.0f cm): use "
+                           "GLI, or check that the height is in centimetres.",
+                           s.height_cm, sex_word(s.sex), hmin, hmax)));
+    }
+    if (problem_count > 0) return refuse();
+    const auto rows = static_cast<Eigen::Index>(n);
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    for (Param p : kEccsParams) {
+      const EccsEquation* eq[2] = {nullptr, nullptr};
+      for (int sx = 0; sx < 2; ++sx) {
+        auto it = tables.eccs1993.eq.find({p, sx == 0 ? Sex::kMale : Sex::kFemale});
+        if (it != tables.eccs1993.eq.end()) eq[sx] = &it->second;
+      }
+      if (eq[0] == nullptr && eq[1] == nullptr) continue;
+      PredictedColumn col;
+      col.param = p;
+      col.lms = false;
+      col.predicted.resize(rows);
+      col.rsd.resize(rows);
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const EccsEquation* e = eq[c.sex[static_cast<std::size_t>(r)] == Sex::kMale ? 0 : 1];
+        if (e == nullptr) {
+          col.predicted[r] = col.rsd[r] = kNaN;
+          continue;
+        }
+        col.provisional = col.provisional || !e->rsd_verified;
+        // Ages 18–25 use age 25 (the commonly cited rule, applied to every parameter).
+        const double age = std::max(c.age_years[r], 25.0);
+        col.predicted[r] = e->b_height_m * c.height_cm[r] / 100.0 + e->b_age * age + e->intercept;
+        col.rsd[r] = e->rsd;
+      }
+      col.lln = col.predicted - kEccsZLimit * col.rsd;
+      col.uln = col.predicted + kEccsZLimit * col.rsd;
+      out.params.push_back(std::move(col));
     }
     if (out.params.empty())
       return make_error("missing_table",
@@ -361,27 +521,91 @@ Result<Prediction> predict(const ReferenceTables& tables, Equation equation, con
                         "config/reference/eccs1993_coefficients.csv.");
     return out;
   }
-  if (s.height_cm < kGliMinHeight_cm || s.height_cm > kGliMaxHeight_cm)
-    return make_error("height_out_of_range",
-                      fmt("Height %.1f cm is outside %.0f–%.0f cm: enter the height in "
-                          "centimetres (1.72 m = 172 cm).",
-                          s.height_cm, kGliMinHeight_cm, kGliMaxHeight_cm));
   const GliTables& t = equation == Equation::kGli2012 ? tables.gli2012 : tables.gli_global2022;
+  // Equations resolved once: [parameter][0 men, 1 women].
+  std::array<std::array<const GliEquation*, 2>, kGliParams.size()> eq{};
+  for (std::size_t j = 0; j < kGliParams.size(); ++j) {
+    eq[j][0] = find_gli(t, kGliParams[j], Sex::kMale);
+    eq[j][1] = find_gli(t, kGliParams[j], Sex::kFemale);
+  }
+  // FEF tables stop at 90 years: those rows get no FEF value, never a number outside.
+  std::array<std::vector<std::uint8_t>, kGliParams.size()> unavailable;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Subject s = row_subject(c, i);
+    if (!std::isfinite(s.height_cm)) {
+      add(i, "height",
+          make_error("height_out_of_range", "Height is not a number: enter it in centimetres."));
+      continue;
+    }
+    if (s.height_cm < kGliMinHeight_cm || s.height_cm > kGliMaxHeight_cm) {
+      add(i, "height",
+          make_error("height_out_of_range",
+                     fmt("Height %.1f cm is outside %.0f–%.0f cm: enter the height in "
+                         "centimetres (1.72 m = 172 cm).",
+                         s.height_cm, kGliMinHeight_cm, kGliMaxHeight_cm)));
+      continue;
+    }
+    if (t.eq.empty()) break;
+    bool any = false;
+    for (std::size_t j = 0; j < kGliParams.size(); ++j) {
+      const GliEquation* e = eq[j][s.sex == Sex::kMale ? 0 : 1];
+      if (e == nullptr) continue;
+      auto bad = check_gli(t, *e, kGliParams[j], s);
+      if (!bad) {
+        any = true;
+        continue;
+      }
+      const Param p = kGliParams[j];
+      if (bad->error.code == "age_out_of_range" && (p == Param::kFef2575 || p == Param::kFef75) &&
+          any) {
+        if (unavailable[j].empty()) unavailable[j].assign(n, 0);
+        unavailable[j][i] = 1;
+        continue;
+      }
+      add(i, bad->field, std::move(bad->error));
+      break;
+    }
+  }
+  if (problem_count > 0) return refuse();
   if (t.eq.empty())
     return make_error("missing_table", std::string("The ") + equation_id(equation) +
                                            " tables are not loaded: check config/reference/.");
-  for (Param p : {Param::kFev1, Param::kFvc, Param::kFev1Fvc, Param::kFef2575, Param::kFef75}) {
-    if (!t.eq.count({p, s.sex})) continue;
-    auto r = gli_lms(t, p, s);
-    if (!r) {
-      // FEF tables stop at 90 years: leave them out there, but never give a number outside.
-      if (r.error().code == "age_out_of_range" && (p == Param::kFef2575 || p == Param::kFef75) &&
-          !out.params.empty())
-        continue;
-      return r.error();
-    }
-    out.params.push_back(*r);
+  const Eigen::ArrayXd log_age = c.age_years.log();
+  const Eigen::ArrayXd log_height = c.height_cm.log();
+  for (std::size_t j = 0; j < kGliParams.size(); ++j) {
+    if (eq[j][0] == nullptr && eq[j][1] == nullptr) continue;
+    const GliEquation* const pair[2] = {eq[j][0], eq[j][1]};
+    out.params.push_back(gli_column(t, kGliParams[j], pair, c, log_age, log_height,
+                                    unavailable[j].empty() ? nullptr : &unavailable[j]));
   }
+  return out;
+}
+
+Result<Prediction> predict(const ReferenceTables& tables, Equation equation, const Subject& s) {
+  std::vector<SubjectProblem> problems;
+  std::size_t count = 0;
+  auto r = predict_cohort(tables, equation, one_row(s), problems, count, 1);
+  if (!r) return problems.empty() ? r.error() : problems.front().error;
+  Prediction out;
+  out.equation = equation;
+  out.subject = s;
+  for (const auto& col : r->params)
+    if (!std::isnan(col.predicted[0])) out.params.push_back(row_of(col, 0));
+  return out;
+}
+
+ScoreColumns score_cohort(const PredictedColumn& p, const Eigen::ArrayXd& measured) {
+  ScoreColumns out;
+  if (p.lms) {
+    // z = ((measured/M)^L − 1)/(L·S); L → 0: ln(measured/M)/S.
+    const Eigen::ArrayXd log_ratio = (measured / p.m).log();
+    out.z = ((p.l * log_ratio).exp() - 1.0) / (p.l * p.s);
+    for (Eigen::Index r = 0; r < out.z.size(); ++r)
+      if (std::abs(p.l[r]) < 1e-5) out.z[r] = log_ratio[r] / p.s[r];
+  } else {
+    out.z = (measured - p.predicted) / p.rsd;
+  }
+  out.pct_pred = 100.0 * measured / p.predicted;
   return out;
 }
 
@@ -389,14 +613,10 @@ Result<Score> score(const Predicted& p, double measured) {
   if (!std::isfinite(measured) || measured <= 0.0)
     return make_error("bad_measured", fmt("Measured %s = %g is not a positive number.",
                                           param_id(p.param), measured));
+  const ScoreColumns c = score_cohort(column_of(p), Eigen::ArrayXd::Constant(1, measured));
   Score s;
-  s.pct_pred = 100.0 * measured / p.predicted;
-  if (p.lms) {
-    s.z = std::abs(p.l) < 1e-5 ? std::log(measured / p.m) / p.s
-                               : (std::pow(measured / p.m, p.l) - 1.0) / (p.l * p.s);
-  } else {
-    s.z = (measured - p.predicted) / p.rsd;
-  }
+  s.z = c.z[0];
+  s.pct_pred = c.pct_pred[0];
   s.below_lln = measured < p.lln;
   s.above_uln = measured > p.uln;
   return s;

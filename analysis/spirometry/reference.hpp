@@ -10,7 +10,9 @@
 // The RSD column of our ECCS copy is unverified (config/reference/README.md): ECCS results carry
 // `provisional = true`.
 
+#include <Eigen/Core>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -121,5 +123,60 @@ struct Score {
 };
 // z and % predicted of a measured value. Error for a non-positive or non-finite measurement.
 Result<Score> score(const Predicted& p, double measured);
+
+// ---- Cohorts: the same computation over columns of subjects --------------------------------
+// predict() and score() above are this code with one row: there is one implementation. The
+// transcendental part runs as Eigen array expressions (vectorised); the per-row part is the
+// spline lookup. Pure and re-entrant: callers may run disjoint cohorts on several threads.
+
+struct CohortColumns {  // one entry per subject, all of the same length
+  std::vector<Sex> sex;
+  Eigen::ArrayXd age_years;
+  Eigen::ArrayXd height_cm;
+  std::vector<std::uint8_t> ethnicity;  // GLI-2012 group 1-5; not used by the other equations
+  [[nodiscard]] std::size_t size() const { return sex.size(); }
+  void resize(std::size_t n);
+};
+
+// One parameter over the cohort. NaN in every array where the subject has no value for this
+// parameter (GLI-2012 FEF25-75/FEF75 tables stop at 90 years; FEV1 etc. go to 95).
+struct PredictedColumn {
+  Param param = Param::kFev1;
+  bool lms = true;           // GLI (l, m, s filled) or ECCS (rsd filled)
+  bool provisional = false;  // ECCS with unverified RSD
+  Eigen::ArrayXd predicted, lln, uln;
+  Eigen::ArrayXd l, m, s;
+  Eigen::ArrayXd rsd;
+};
+
+struct CohortPrediction {
+  Equation equation = Equation::kGli2012;
+  std::vector<PredictedColumn> params;  // same order and parameters as Prediction::params
+  [[nodiscard]] const PredictedColumn* find(Param p) const;
+};
+
+// A subject predict() would refuse: row index (0-based) in the columns, the field at fault
+// ("sex", "age", "height", "ethnicity") and predict()'s error for it.
+struct SubjectProblem {
+  std::size_t row = 0;
+  std::string field;
+  Error error;
+};
+
+// Every parameter of the equation for every subject. Rows predict() would refuse are listed in
+// `problems` (at most max_problems of them; `problem_count` counts all) and then nothing is
+// computed: the result is Error "bad_subjects" carrying the first problem's message. Other
+// errors: missing_table.
+Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation equation,
+                                        const CohortColumns& subjects,
+                                        std::vector<SubjectProblem>& problems,
+                                        std::size_t& problem_count, std::size_t max_problems = 10);
+
+struct ScoreColumns {
+  Eigen::ArrayXd z, pct_pred;
+};
+// z and % predicted for a column of measured values (positive, or NaN for "not measured": NaN
+// out). Rows where the parameter has no prediction give NaN.
+ScoreColumns score_cohort(const PredictedColumn& p, const Eigen::ArrayXd& measured);
 
 }  // namespace odyo::spirometry

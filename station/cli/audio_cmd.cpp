@@ -328,11 +328,15 @@ Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
   if (o.date.empty()) return utc_now_iso();
   unsigned y = 0, m = 0, d = 0;
   char tail = 0;
-  if (o.date.size() != 10 || std::sscanf(o.date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
-      !std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
+  if (o.date.size() != 10 || std::sscanf(o.date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return make_error("bad_date",
+                      "--date \"" + o.date + "\" is not written as a date: use YYYY-MM-DD");
+  if (!std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
                                    std::chrono::day(d))
            .ok()) {
-    return make_error("bad_date", "--date \"" + o.date + "\" is not a date (YYYY-MM-DD)");
+    return make_error("bad_date", "--date \"" + o.date +
+                                      "\" is not a real calendar date (no such day in that "
+                                      "month, or no such month): check the day and the month");
   }
   if (o.date > today_iso()) {
     return make_error("bad_date", "--date " + o.date + " is in the future");

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "station/cli/oplog.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
@@ -51,6 +52,7 @@ std::ostream& CliContext::err() {
 }
 
 int CliContext::fail(const Error& e, int code) {
+  oplog::error(e.code, e.message);
   if (opts.json) {
     std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2)
               << "\n";

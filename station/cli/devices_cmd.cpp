@@ -91,11 +91,11 @@ class InterruptScope {
   void (*old_)(int);
 };
 
+// Device profiles live in devices/ beside the station's config file (config/devices in the
+// source tree, /etc/odyospiro/devices installed).
 fs::path profiles_dir(CliContext& ctx) {
-  if (auto c = ctx.config();
-      c && !(*c)->config_dir.empty() && fs::is_directory((*c)->config_dir / "devices"))
-    return (*c)->config_dir / "devices";
-  return fs::path(ODYO_SOURCE_DIR) / "config" / "devices";
+  if (auto c = ctx.config(); c && !(*c)->config_dir.empty()) return (*c)->config_dir / "devices";
+  return default_config_path().parent_path() / "devices";
 }
 
 Result<profile::Profile> load_profile(CliContext& ctx, const std::string& name) {
@@ -146,7 +146,7 @@ std::vector<drivers::KnownUsbId> known_usb_ids(
 }
 
 fs::path default_journal(CliContext& ctx) {
-  fs::path db = "var/odyospiro.db";
+  fs::path db;
   if (auto c = ctx.config(); c && !(*c)->database.empty()) db = (*c)->database;
   if (!ctx.opts.db_path.empty()) db = ctx.opts.db_path;
   return db.parent_path() / "raw-journal.db";

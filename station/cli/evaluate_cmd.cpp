@@ -31,6 +31,34 @@ Result<std::string> read_text(const std::string& path) {
   return s.str();
 }
 
+// "LINE:COLUMN" (1-based, column in bytes) of the first byte that is not well-formed UTF-8, or "".
+std::string first_non_utf8(const std::string& text) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    if (c < 0x80)
+      len = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (!ok) return std::to_string(line) + ":" + std::to_string(i - line_start + 1);
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    i += len;
+  }
+  return "";
+}
+
 Result<json> read_json(const std::string& path) {
   auto t = read_text(path);
   if (!t) return t.error();
@@ -344,6 +372,11 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   imp->callback([&ctx, csv, out, version] {
     auto text = read_text(*csv);
     if (!text) return (void)ctx.fail(text.error());
+    if (auto bad = first_non_utf8(*text); !bad.empty())
+      return (void)ctx.fail(make_error(
+          "jobs_csv", *csv + ":" + bad +
+                          ": not UTF-8 text (a Windows-1254 / Excel \"ANSI\" file?); save the "
+                          "CSV as UTF-8 and run the import again"));
     auto jobs = rules::parse_jobs_csv(*text, *csv);
     if (!jobs) return (void)ctx.fail(jobs.error());
     auto current = load_rules(ctx, "");
@@ -353,8 +386,10 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs,
                                                          current->special_exam_citation);
     ev::RuleSet parsed_back;
-    if (auto r = rules::parse_work_groups(toml, *out, parsed_back); !r)
-      return (void)ctx.fail(r.error());
+    // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
+    if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)
+      return (void)ctx.fail(make_error(r.error().code, r.error().message + "; nothing written to " +
+                                                           *out + ": correct the CSV"));
     std::ofstream f(*out, std::ios::binary);
     if (!(f << toml))
       return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));

@@ -47,7 +47,11 @@ Result<std::chrono::year_month_day> parse_date(const std::string& s) {
                                     std::chrono::day{d}};
     if (ymd.ok()) return ymd;
   }
-  return make_error("bad_date", "\"" + s + "\" is not a date; write YYYY-MM-DD");
+  if (std::sscanf(s.c_str(), "%d-%u-%u%c", &y, &m, &d, &tail) == 3)
+    return make_error("bad_date", "\"" + s +
+                                      "\" is not a real calendar date (no such day in that month, "
+                                      "or no such month): check the day and the month");
+  return make_error("bad_date", "\"" + s + "\" is not written as a date; write YYYY-MM-DD");
 }
 
 Result<audiometry::Ear> parse_ear(const std::string& s) {

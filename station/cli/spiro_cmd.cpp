@@ -7,7 +7,14 @@
 //     --rate/--btps override the file's values. Manoeuvre numbers in the output are 1-based.
 //   odyospiro spiro predict --equation gli2012|gli-global-2022|eccs1993 --sex M|F --age YEARS
 //                           --height-cm CM [--ethnicity 1-5] [--measured FEV1=…,FVC=…] --json
+//   odyospiro spiro predict --equation E --input COHORT.csv --output OUT.csv [--ethnicity 1-5]
+//                           [--decimals 8] [--threads N] [--progress] [--json]
+//     the same computation for a CSV of subjects (station/spirometry/cohort.hpp: columns).
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <memory>
@@ -19,6 +26,7 @@
 #include "analysis/spirometry/spirometry.hpp"
 #include "station/cli/context.hpp"
 #include "station/reference/reference_tables.hpp"
+#include "station/spirometry/cohort.hpp"
 #include "station/spirometry/report.hpp"
 
 namespace odyo::station {
@@ -113,6 +121,12 @@ struct SubjectArgs {
   double height_cm = std::nan("");
   int ethnicity = 0;  // 0 = the configuration's default
   std::string measured;
+  // Cohort mode (--input): a CSV of subjects instead of --sex/--age/--height-cm.
+  std::string input;
+  std::string output;
+  int decimals = 8;
+  unsigned threads = 0;
+  bool progress = false;
 };
 
 Result<sp::Subject> make_subject(const SubjectArgs& a, int default_ethnicity) {
@@ -195,6 +209,49 @@ void print_session_text(CliContext& ctx, const sp::SessionResult& s) {
   for (const auto& b : s.guidance.because) o << "  - " << (tr ? b.text_tr : b.text_en) << "\n";
 }
 
+// spiro predict --input/--output: reference values for a cohort CSV.
+void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const SubjectArgs& a) {
+  CohortRunOptions o;
+  o.input_path = a.input;
+  o.output_path = a.output;
+  o.equation = eq;
+  o.default_ethnicity = a.ethnicity == 0 ? ref.default_ethnicity : a.ethnicity;
+  if (o.default_ethnicity < 1 || o.default_ethnicity > 5)
+    return (void)ctx.fail(make_error("bad_ethnicity", "--ethnicity must be 1 to 5."));
+  o.decimals = a.decimals;
+  o.threads = a.threads;
+  const bool show = a.progress || ::isatty(STDERR_FILENO) == 1;
+  if (show)
+    o.progress = [&ctx](std::size_t rows, double fraction) {
+      ctx.err() << "\r" << ctx.tr("spiro predict: ", "spiro predict: ") << rows
+                << ctx.tr(" satır, %", " rows, ") << static_cast<int>(100.0 * fraction)
+                << (ctx.turkish() ? "" : " %") << std::flush;
+    };
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_cohort_predict(ref.tables, o);
+  if (show) ctx.err() << "\n";
+  if (!r) return (void)ctx.fail(r.error());
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& w : r->warnings) ctx.err() << w << "\n";
+  if (ctx.json()) {
+    ctx.out() << json{{"equation", sp::equation_id(eq)},
+                      {"software_version", ODYO_VERSION},
+                      {"input", a.input},
+                      {"output", a.output},
+                      {"rows", r->rows},
+                      {"added_columns", r->added_columns},
+                      {"warnings", r->warnings},
+                      {"seconds", secs}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " ("
+            << sp::equation_id(eq) << ", " << std::fixed << std::setprecision(2) << secs
+            << " s)\n";
+}
+
 }  // namespace
 
 void register_spiro_commands(CLI::App& app, CliContext& ctx) {
@@ -274,9 +331,19 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
       spiro->add_subcommand("predict", "Predicted, LLN, ULN (and z, % predicted) for a worker");
   pr->add_option("--equation", pa->equation,
                  "gli2012 | gli-global-2022 | eccs1993 (default: configuration)");
-  pr->add_option("--sex", pa->sex, "M or F")->required();
-  pr->add_option("--age", pa->age, "Age in years (decimal)")->required();
-  pr->add_option("--height-cm", pa->height_cm, "Height in cm")->required();
+  auto* o_sex = pr->add_option("--sex", pa->sex, "M or F");
+  auto* o_age = pr->add_option("--age", pa->age, "Age in years (decimal)");
+  auto* o_height = pr->add_option("--height-cm", pa->height_cm, "Height in cm");
+  auto* o_input = pr->add_option(
+      "--input", pa->input,
+      "Cohort: CSV with columns sex, age, height (cm) [, ethnicity, FEV1, FVC, FEV1FVC, …]");
+  auto* o_output =
+      pr->add_option("--output", pa->output, "Cohort: CSV written (input columns + results)");
+  pr->add_option("--decimals", pa->decimals, "Cohort: digits after the point (default 8)");
+  pr->add_option("--threads", pa->threads, "Cohort: worker threads (default: one per core)");
+  pr->add_flag("--progress", pa->progress, "Cohort: progress on stderr even when not a terminal");
+  o_input->needs(o_output)->excludes(o_sex)->excludes(o_age)->excludes(o_height);
+  o_output->needs(o_input);
   pr->add_option(
       "--ethnicity", pa->ethnicity,
       "GLI-2012 group: 1 Caucasian, 2 African-American, 3 NE Asian, 4 SE Asian, 5 Other");
@@ -287,6 +354,11 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     if (!ref) return (void)ctx.fail(ref.error(), 2);
     auto eq = sp::parse_equation(pa->equation.empty() ? ref->default_equation : pa->equation);
     if (!eq) return (void)ctx.fail(eq.error());
+    if (!pa->input.empty()) return run_cohort(ctx, *ref, *eq, *pa);
+    if (pa->sex.empty() || std::isnan(pa->age) || std::isnan(pa->height_cm))
+      return (void)ctx.fail(make_error(
+          "missing_subject",
+          "Give --sex, --age and --height-cm for one worker, or --input/--output for a CSV."));
     auto subj = make_subject(*pa, ref->default_ethnicity);
     if (!subj) return (void)ctx.fail(subj.error());
     auto measured = parse_measured(pa->measured);

@@ -170,9 +170,20 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.file = std::filesystem::absolute(file);
   c.config_dir = c.file.parent_path();
   std::optional<Error> err;
+  // A relative data path is looked up next to the config file first, then in the read-only data
+  // folder of an installation (ODYO_INSTALL_DATADIR, e.g. /usr/share/odyospiro): the same
+  // station.toml works in the source tree (config/) and installed (/etc/odyospiro/).
   const auto resolve = [&](const std::string& p) {
     std::filesystem::path path(p);
-    return path.is_absolute() ? path : c.config_dir / path;
+    if (path.is_absolute()) return path;
+    const auto beside = c.config_dir / path;
+#ifdef ODYO_INSTALL_DATADIR
+    std::error_code exists_ec;
+    const auto shared = std::filesystem::path(ODYO_INSTALL_DATADIR) / path;
+    if (!std::filesystem::exists(beside, exists_ec) && std::filesystem::exists(shared, exists_ec))
+      return shared;
+#endif
+    return beside;
   };
 
   Reader top(&root, "", fname, err);
@@ -188,7 +199,10 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
       st.str_array("establishments", {"Amasra", "Armutçuk", "Kozlu", "Karadon", "Üzülmez"});
   c.establishment = st.str("establishment", "", c.establishments, true);
   c.language = st.str("language", "tr", {"tr", "en"});
-  c.database = st.str("database", "var/odyospiro.db");
+  {  // relative to the config file's folder, never to the working directory
+    const std::filesystem::path db = st.str("database", "odyospiro.db");
+    c.database = db.is_absolute() ? db : c.config_dir / db;
+  }
   st.finish();
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
@@ -267,12 +281,14 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
 std::filesystem::path resolve_config_path(const std::string& explicit_path) {
   if (!explicit_path.empty()) return explicit_path;
   if (const char* env = std::getenv("ODYOSPIRO_CONFIG"); env != nullptr && *env != '\0') return env;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file("config/station.toml", ec)) return "config/station.toml";
-#ifdef ODYO_SOURCE_DIR
-  return std::filesystem::path(ODYO_SOURCE_DIR) / "config" / "station.toml";
+  return default_config_path();
+}
+
+std::filesystem::path default_config_path() {
+#ifdef ODYO_INSTALL_SYSCONFDIR
+  return std::filesystem::path(ODYO_INSTALL_SYSCONFDIR) / "station.toml";
 #else
-  return "config/station.toml";
+  return "/etc/odyospiro/station.toml";
 #endif
 }
 

@@ -28,7 +28,7 @@ struct StationConfig {
   std::string establishment;                // one of `establishments`
   std::vector<std::string> establishments;  // TTK establishments served by this station
   std::string language = "tr";              // tr | en
-  std::filesystem::path database;           // SQLite file (relative to the working directory)
+  std::filesystem::path database;           // SQLite file (a relative value: to config_dir)
 
   // [spirometry]
   std::string reference_equation = "gli-global-2022";  // gli2012 | gli-global-2022 | eccs1993
@@ -59,8 +59,12 @@ struct StationConfig {
 // Loads and validates `file`. Errors name the file, the key and what is allowed.
 Result<StationConfig> load_config(const std::filesystem::path& file);
 
-// The file to use: explicit path, else $ODYOSPIRO_CONFIG, else ./config/station.toml, else the
-// source tree's config/station.toml.
+// The file to use: explicit path, else $ODYOSPIRO_CONFIG, else default_config_path(). Never a
+// path of the working folder or of the build tree.
 std::filesystem::path resolve_config_path(const std::string& explicit_path);
+
+// The installed configuration: <sysconfdir>/odyospiro/station.toml (/etc/odyospiro/station.toml
+// for an installation under /usr).
+std::filesystem::path default_config_path();
 
 }  // namespace odyo::station

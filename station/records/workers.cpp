@@ -23,6 +23,16 @@ bool parse_date(const std::string& s, std::chrono::year_month_day& out) {
   return out.ok();
 }
 
+// Why `s` is not a date: the wrong form, or the right form naming a day the calendar lacks.
+std::string date_problem(const std::string& what, const std::string& s) {
+  static const std::regex form(R"(\d{4}-\d{2}-\d{2})");
+  if (std::regex_match(s, form))
+    return what + " \"" + s +
+           "\" is not a real calendar date (that month has no such day, or the month is not "
+           "1-12): check the day and the month";
+  return what + " \"" + s + "\" is not written as a date: use YYYY-MM-DD";
+}
+
 Worker read_worker(const Statement& st) {
   Worker w;
   w.id = st.int64(0);
@@ -104,8 +114,7 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
   }
   std::chrono::year_month_day bd{};
   if (!parse_date(w.birth_date, bd)) {
-    return make_error("worker_invalid",
-                      "birth date \"" + w.birth_date + "\" is not a date: use YYYY-MM-DD");
+    return make_error("worker_invalid", date_problem("birth date", w.birth_date));
   }
   if (w.birth_date > today) {
     return make_error("worker_invalid",
@@ -139,10 +148,13 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
   const auto job =
       std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.code == w.job_code; });
   if (job == jobs.end()) {
+    std::string known;
+    for (const auto& j : jobs) known += (known.empty() ? "" : ", ") + j.code;
     return make_error("worker_invalid",
                       "job code \"" + w.job_code +
-                          "\" is not in the job catalogue (config/rules/work-groups.toml); "
-                          "see `odyospiro jobs` or add it to the catalogue");
+                          "\" is not in the job catalogue (work-groups.toml of the rules folder); "
+                          "known codes: " +
+                          known + "; a new catalogue is written by `odyospiro rules import-jobs`");
   }
 
   auto tx = Transaction::begin(db);

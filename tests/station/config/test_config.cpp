@@ -141,5 +141,43 @@ TEST(Config, ExplicitPathThenEnvironmentThenDefault) {
   EXPECT_EQ(resolve_config_path(""), "/from/env.toml");
   EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
   ::unsetenv("ODYOSPIRO_CONFIG");
-  EXPECT_NE(resolve_config_path("").string().find("station.toml"), std::string::npos);
+  // The default is the installed file, never a file of the working folder or of the build tree.
+  EXPECT_EQ(resolve_config_path(""), default_config_path());
+  EXPECT_TRUE(default_config_path().is_absolute());
+  EXPECT_EQ(default_config_path().filename(), "station.toml");
+  EXPECT_EQ(default_config_path().string().find(ODYO_SOURCE_DIR), std::string::npos);
+  EXPECT_EQ(default_config_path().string().find(ODYO_BINARY_DIR), std::string::npos);
+}
+
+TEST(Config, DatabaseIsRelativeToTheConfigFileNotTheWorkingFolder) {
+  odyo::test::TempDir dir;
+  std::filesystem::create_directories(dir / "etc");
+  const auto file = dir / "etc" / "station.toml";
+  std::ofstream(file) << shipped();
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());  // a working folder that is not the config's
+  auto c = load_config("etc/station.toml");
+  std::filesystem::current_path(cwd);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->database, std::filesystem::absolute(dir / "etc") / "../var/odyospiro.db");
+  std::ofstream(file) << replaced(shipped(), "database = \"../var/odyospiro.db\"",
+                                  "database = \"/var/lib/odyospiro/odyospiro.db\"");
+  auto abs = load_config(file);
+  ASSERT_TRUE(abs.ok()) << abs.error().message;
+  EXPECT_EQ(abs->database, "/var/lib/odyospiro/odyospiro.db");
+}
+
+TEST(Config, DataFoldersBesideTheConfigComeFirst) {
+  // The shipped file's rules/ is next to it in the source tree: used as is.
+  auto c = load_config(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->reference_dir, std::filesystem::path(ODYO_SOURCE_DIR) / "config" / "reference");
+  // Alone in a folder (as /etc/odyospiro is without rules/), a relative data folder falls back
+  // to the installation's data folder, which is not the source tree.
+  odyo::test::TempDir dir;
+  std::ofstream(dir / "station.toml") << shipped();
+  auto alone = load_config(dir / "station.toml");
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  EXPECT_EQ(alone->rules_dir.filename(), "rules");
+  EXPECT_EQ(alone->rules_dir.string().find(ODYO_SOURCE_DIR), std::string::npos);
 }

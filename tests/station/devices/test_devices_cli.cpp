@@ -24,7 +24,8 @@ struct Run {
 };
 
 Run run(const std::string& args) {
-  const std::string cmd = std::string(ODYOSPIRO_EXE) + " --lang en " + args + " 2>/dev/null";
+  const std::string cmd = std::string(ODYOSPIRO_EXE) + " --config " + ODYO_SOURCE_DIR +
+                          "/config/station.toml --lang en " + args + " 2>/dev/null";
   Run r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
