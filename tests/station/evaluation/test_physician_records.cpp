@@ -31,11 +31,11 @@ fs::path config_with_rules(const fs::path& dir, const fs::path& rules_dir) {
     EXPECT_NE(at, std::string::npos) << from;
     if (at != std::string::npos) t.replace(at, from.size(), to);
   };
-  const std::string cfg = std::string(ODYO_SOURCE_DIR) + "/config/";
   swap("dir = \"rules\"", "dir = \"" + rules_dir.string() + "\"");
-  swap("reference_dir = \"reference\"", "reference_dir = \"" + cfg + "reference\"");
-  swap("audiometry_dir = \"audiometry\"", "audiometry_dir = \"" + cfg + "audiometry\"");
-  swap("calibration_file = \"calibration/", "calibration_file = \"" + cfg + "calibration/");
+  // Every other folder the configuration names (relative to it) is the shipped one.
+  for (const auto& entry : fs::directory_iterator(fs::path(ODYO_SOURCE_DIR) / "config"))
+    if (entry.is_directory() && entry.path().filename() != "rules")
+      fs::create_directory_symlink(entry.path(), dir / entry.path().filename());
   const fs::path out = dir / "station-old-rules.toml";
   std::ofstream(out) << t;
   return out;
@@ -65,26 +65,26 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
     const char* fragment;  // in stdout (JSON) or stderr
   };
   const std::vector<Step> steps{
-      {"teknisyen", "record system --worker #1 --system vision --column B", 1,
+      {"teknisyen", "record system --worker '#1' --system vision --column B", 1,
        "only a physician may record"},
-      {"hekim", "record system --worker #1 --system elbow --column B", 1,
+      {"hekim", "record system --worker '#1' --system elbow --column B", 1,
        "is not an Ek-2 system"},
-      {"hekim", "record system --worker #1 --system vision --column B", 1,
+      {"hekim", "record system --worker '#1' --system vision --column B", 1,
        "needs a reason"},  // already recorded by the demo: a correction needs --reason
-      {"hekim", "record system --worker #1 --system vision --column B --reason \"myopia -4\"", 0,
+      {"hekim", "record system --worker '#1' --system vision --column B --reason \"myopia -4\"", 0,
        "\"version\": 2"},
-      {"hekim", "record restriction --worker #1 --restriction noise-free", 0, "\"active\": true"},
-      {"hekim", "record restriction --worker #1 --restriction quiet-please", 1,
+      {"hekim", "record restriction --worker '#1' --restriction noise-free", 0, "\"active\": true"},
+      {"hekim", "record restriction --worker '#1' --restriction quiet-please", 1,
        "is not a restriction"},
-      {"hekim", "record special-exam --worker #1 --job YA-LOK-01 --result fit", 0,
+      {"hekim", "record special-exam --worker '#1' --job YA-LOK-01 --result fit", 0,
        "\"result\": \"fit\""},
-      {"hekim", "record special-exam --worker #1 --job YU-BURO-01 --result fit", 1,
+      {"hekim", "record special-exam --worker '#1' --job YU-BURO-01 --result fit", 1,
        "does not need a special examination"},
       {"hekim",
-       "record absence --worker #1 --start 2026-10-01 --end 2026-10-31 --sgk-report "
+       "record absence --worker '#1' --start 2026-10-01 --end 2026-10-31 --sgk-report "
        "--sgk-report-no R-1 --controlled-until 2026-12-31 --temporary-job YU-BEK-01",
        0, "\"temporary_job\": \"YU-BEK-01\""},
-      {"hekim", "record absence --worker #1 --start 2026-10-05 --end 2026-10-01", 1,
+      {"hekim", "record absence --worker '#1' --start 2026-10-05 --end 2026-10-01", 1,
        "end is before start"},
   };
   for (const auto& s : steps) {
@@ -93,7 +93,7 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
     EXPECT_NE((r.out + r.err).find(s.fragment), std::string::npos) << s.args << "\n"
                                                                    << r.out << r.err;
   }
-  r = run_command(base + " --json record show --worker #1");
+  r = run_command(base + " --json record show --worker '#1'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto history = json::parse(r.out);
   int vision_versions = 0;
@@ -101,9 +101,18 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
   EXPECT_EQ(vision_versions, 2);  // the first version is kept, never edited
 
   // The evaluation reads the records: vision B decides, the noisy compressor job conflicts with
-  // the noise-free restriction, and the records are shown with the result.
-  r = run_command(base + " --user hekim --json evaluate --worker #1 --purpose periodic --job "
-                         "YU-KOMP-01 --no-store");
+  // the noise-free restriction, and the records are shown with the result. The ear findings are
+  // the examination's (--findings), as in the demo.
+  const fs::path findings = dir / "findings.json";
+  std::ofstream(findings) << json{{"otitis", "none"},
+                                  {"vertigo", "none"},
+                                  {"tinnitus", "none"},
+                                  {"presbycusis", false},
+                                  {"acoustic_trauma", false}}
+                                 .dump();
+  const std::string with_findings = " --findings " + findings.string();
+  r = run_command(base + " --user hekim --json evaluate --worker '#1' --purpose periodic --job "
+                         "YU-KOMP-01 --no-store" + with_findings);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   auto e = json::parse(r.out);
   EXPECT_EQ(e["restrictions"], json::array({"noise-free"}));
@@ -117,8 +126,8 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
 
   // Return after the 31-day absence: the article applies, the SGK report and the controlled
   // period are in the trace; the demo's exams are from today, after the absence.
-  r = run_command(base + " --user hekim --json evaluate --worker #1 --purpose "
-                         "return-after-absence --job YU-BURO-01 --no-store");
+  r = run_command(base + " --user hekim --json evaluate --worker '#1' --purpose "
+                         "return-after-absence --job YU-BURO-01 --no-store" + with_findings);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   e = json::parse(r.out);
   bool absence_note = false;
