@@ -1,10 +1,14 @@
 #include "acquisition/audiometry/audiogram_import.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "acquisition/devices/result_records.hpp"
+#include "analysis/core/text.hpp"
 #include "drivers/codec/gdt.hpp"
 #include "drivers/codec/gsi61.hpp"
 #include "drivers/codec/tm262.hpp"
@@ -66,7 +70,8 @@ Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
     }
     curve[p.frequency_hz] = tp;
   }
-  if (auto v = validate(out.audiogram, range); !v) {
+  // Bone versus air (a configured margin) is checked where the station stores it.
+  if (auto v = validate(out.audiogram, range, {std::nullopt}); !v) {
     return make_error(v.error().code, from + ": " + v.error().message);
   }
   return out;
@@ -142,12 +147,138 @@ Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& by
   return import_audiogram(a);
 }
 
+namespace {
+
+// GDT dates are TTMMJJJJ (GDT 2.1 §4, fields 3103 and 6200) → YYYY-MM-DD; "" for "".
+Result<std::string> gdt_date(const codec::gdt::Record& r, int field, const char* what) {
+  std::string s = r.get(field);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (s.empty()) return std::string();
+  const bool digits =
+      s.size() == 8 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    const int d = std::stoi(s.substr(0, 2));
+    const unsigned m = static_cast<unsigned>(std::stoi(s.substr(2, 2)));
+    const int y = std::stoi(s.substr(4, 4));
+    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
+                                          std::chrono::day(static_cast<unsigned>(d))};
+    if (ymd.ok() && y >= 1900) return s.substr(4, 4) + "-" + s.substr(2, 2) + "-" + s.substr(0, 2);
+  }
+  return make_error("bad_record", "GDT file: field " + std::to_string(field) + " (" + what +
+                                      ") must be a date TTMMJJJJ, not \"" + s + "\"");
+}
+
+std::string trimmed(std::string s) {
+  const auto b = s.find_first_not_of(' ');
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(' ');
+  return s.substr(b, e - b + 1);
+}
+
+std::string describe(const std::string& id, const std::string& surname, const std::string& first,
+                     const std::string& birth) {
+  std::string s;
+  if (!id.empty()) s += "number " + id;
+  if (!surname.empty() || !first.empty())
+    s += (s.empty() ? "" : ", ") + surname + (first.empty() ? "" : ", " + first);
+  if (!birth.empty()) s += (s.empty() ? "born " : ", born ") + birth;
+  return s.empty() ? std::string("(no patient fields)") : s;
+}
+
+}  // namespace
+
+std::string identity_fold(std::string_view name) {
+  static const std::pair<std::string_view, char> kFold[] = {
+      {"ç", 'c'}, {"Ç", 'c'}, {"ğ", 'g'}, {"Ğ", 'g'}, {"ı", 'i'}, {"İ", 'i'},
+      {"ö", 'o'}, {"Ö", 'o'}, {"ş", 's'}, {"Ş", 's'}, {"ü", 'u'}, {"Ü", 'u'},
+      {"â", 'a'}, {"Â", 'a'}, {"î", 'i'}, {"Î", 'i'}, {"û", 'u'}, {"Û", 'u'}};
+  std::string out;
+  bool space = false;
+  for (std::size_t i = 0; i < name.size();) {
+    bool folded = false;
+    for (const auto& [from, to] : kFold) {
+      if (name.substr(i, from.size()) == from) {
+        if (space) out += ' ';
+        out += to;
+        i += from.size();
+        folded = true;
+        break;
+      }
+    }
+    if (folded) {
+      space = false;
+      continue;
+    }
+    const char c = name[i++];
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+Result<void> check_record_patient(const RecordPatient& record, const WorkerIdentity& worker) {
+  for (const auto& [value, what] : {std::pair{&record.surname, "field 3101 (surname)"},
+                                    std::pair{&record.first_name, "field 3102 (first name)"},
+                                    std::pair{&record.patient_id, "field 3000 (patient number)"}}) {
+    if (auto t = text::check_free_text(*value, std::string("the record's ") + what,
+                                       {text::kMaxNameChars, false});
+        !t) {
+      return t.error();
+    }
+  }
+  const std::string theirs =
+      describe(record.patient_id, record.surname, record.first_name, record.birth_date);
+  const std::string ours =
+      describe(worker.registry_no, worker.last_name, worker.first_name, worker.birth_date);
+  if (record.patient_id.empty() && record.surname.empty() && record.birth_date.empty()) {
+    return make_error("patient_unknown",
+                      "the record names no patient (no 3000 number, 3101 surname or 3103 birth "
+                      "date), so it cannot be told apart from another patient's; export it again "
+                      "with the patient fields, or enter the audiogram by hand");
+  }
+  std::string differ;
+  auto add = [&](const char* what) { differ += (differ.empty() ? "" : ", ") + std::string(what); };
+  if (!record.patient_id.empty() && record.patient_id != worker.registry_no &&
+      record.patient_id != worker.tc_kimlik) {
+    add("patient number (3000)");
+  }
+  if (!record.surname.empty() && identity_fold(record.surname) != identity_fold(worker.last_name))
+    add("surname (3101)");
+  if (!record.first_name.empty() &&
+      identity_fold(record.first_name) != identity_fold(worker.first_name)) {
+    add("first name (3102)");
+  }
+  if (!record.birth_date.empty() && record.birth_date != worker.birth_date)
+    add("birth date (3103)");
+  if (!differ.empty()) {
+    return make_error("patient_mismatch", "the record is of another patient — record: " + theirs +
+                                              "; worker " + worker.registry_no + ": " + ours +
+                                              " (differs in " + differ +
+                                              "); nothing was stored: check --worker, or the file");
+  }
+  return {};
+}
+
 Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes) {
   auto rec = codec::gdt::parse(codec::ByteSpan(bytes.data(), bytes.size()));
   if (!rec) return make_error("bad_record", "GDT file: " + rec.error().message);
   auto dev = codec::gdt::audiogram(rec.value());
   if (!dev) return make_error("no_audiogram", "GDT file: " + dev.error().message);
-  return import_audiogram(dev.value());
+  auto birth = gdt_date(rec.value(), 3103, "birth date");
+  if (!birth) return birth.error();
+  auto tested = gdt_date(rec.value(), 6200, "date of the examination");
+  if (!tested) return tested.error();
+  auto out = import_audiogram(dev.value());
+  if (!out) return out;
+  out->patient = RecordPatient{trimmed(rec.value().get(3000)), trimmed(rec.value().get(3101)),
+                               trimmed(rec.value().get(3102)), *birth};
+  out->test_date = *tested;
+  return out;
 }
 
 }  // namespace odyo::audiometry

@@ -6,7 +6,9 @@
 // Thread-safety: pure functions.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/audiometry/audiogram.hpp"
@@ -15,10 +17,42 @@
 
 namespace odyo::audiometry {
 
+// Whom a record says it belongs to (GDT 2.1 §4: 3000 patient number, 3101 surname, 3102 first
+// name, 3103 birth date); empty = the record did not say. Dates are YYYY-MM-DD.
+struct RecordPatient {
+  std::string patient_id;
+  std::string surname;
+  std::string first_name;
+  std::string birth_date;
+};
+
+// The worker the technician named (--worker), as the station registered them.
+struct WorkerIdentity {
+  std::string registry_no;
+  std::string tc_kimlik;
+  std::string first_name;
+  std::string last_name;
+  std::string birth_date;  // YYYY-MM-DD
+};
+
 struct ImportedAudiogram {
   Audiogram audiogram;
   std::string source;  // what the device/record said it was (kept with the result)
+  std::optional<RecordPatient> patient;  // GDT: the patient fields of the record
+  std::string test_date;                 // GDT 6200 (date of the examination), YYYY-MM-DD, or ""
 };
+
+// A record of another patient must never be stored as this worker. Every field the record gives
+// is compared: 3000 with the registry number or the T.C. kimlik no; surname and first name
+// ignoring case, spacing and the Turkish letters a CP437/ASCII sender transliterates (ş→s, ğ→g,
+// ı/İ→i, ç→c, ö→o, ü→u); the birth date exactly. Errors: "patient_mismatch" (the message shows
+// the record's patient and the worker side by side), "patient_unknown" (the record names no
+// patient at all: neither 3000, 3101 nor 3103), "text_invalid" (a name field with control
+// characters).
+Result<void> check_record_patient(const RecordPatient& record, const WorkerIdentity& worker);
+
+// Name comparison key: lower case, Turkish letters folded to ASCII, runs of spaces as one.
+std::string identity_fold(std::string_view name);
 
 // Errors: a point with an unknown transducer, a level that is not a whole dB on the step, the
 // same ear/transducer/frequency twice, and everything validate() rejects. A no-response point
@@ -44,7 +78,8 @@ Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& by
                                                                                   Ear::left});
 
 // A GDT 2.1 file holding a 6310 AUDI01 record (codec::gdt, default charset CP437 and the
-// spec's test-ident convention).
+// spec's test-ident convention), with the record's patient (3000, 3101–3103) and test date (6200).
+// Errors also: a 3103 or 6200 that is not a real date TTMMJJJJ.
 Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes);
 
 }  // namespace odyo::audiometry

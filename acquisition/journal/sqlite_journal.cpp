@@ -1,6 +1,7 @@
 #include "acquisition/journal/sqlite_journal.hpp"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 
@@ -60,6 +61,8 @@ Result<void> SqliteJournal::exec(const char* sql) {
 Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::filesystem::path& file) {
   std::unique_ptr<SqliteJournal> j(new SqliteJournal());
   j->file_ = file;
+  std::error_code exists_ec;
+  const bool created = !std::filesystem::exists(file, exists_ec);
   if (sqlite3_open_v2(file.c_str(), &j->db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -68,6 +71,9 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::filesystem
                           (j->db_ ? sqlite3_errmsg(j->db_) : "out of memory") +
                           " (check the folder exists and is writable)");
   }
+  // The raw bytes are health data: readable by the station's account only (its -wal/-shm take
+  // the file's mode from SQLite).
+  if (created) ::chmod(file.c_str(), S_IRUSR | S_IWUSR);
   sqlite3_busy_timeout(j->db_, 5000);
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"}) {

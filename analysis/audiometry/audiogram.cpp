@@ -106,13 +106,21 @@ Result<void> validate_point(int frequency_hz, Transducer t, const ThresholdPoint
     return {};
   };
   if (auto r = check_level(p.level_db_hl, "threshold"); !r) return r;
+  if (p.no_response() && p.level_db_hl <= range.min_db_hl) {
+    return make_error("no_response_at_minimum",
+                      at + ": \"no response\" at " + std::to_string(p.level_db_hl) +
+                          " dB HL, the audiometer's lowest level, is not a result (a no-response "
+                          "is recorded at the highest level presented, e.g. \"NR@100\"); check "
+                          "the value");
+  }
   if (p.masking_db_hl) {
     if (auto r = check_level(*p.masking_db_hl, "masking level"); !r) return r;
   }
   return {};
 }
 
-Result<void> validate(const Audiogram& a, const AudiometerRange& range) {
+Result<void> validate(const Audiogram& a, const AudiometerRange& range,
+                      const AudiogramChecks& checks) {
   if (range.step_db <= 0 || range.min_db_hl > range.max_db_hl) {
     return make_error("bad_range", "the audiometer range is inconsistent (min " +
                                        std::to_string(range.min_db_hl) + ", max " +
@@ -133,6 +141,29 @@ Result<void> validate(const Audiogram& a, const AudiometerRange& range) {
         const std::string where = std::string(to_string(e)) + " " + std::string(to_string(t)) +
                                   " " + std::to_string(hz) + " Hz";
         if (auto r = validate_point(hz, t, p, range, where); !r) return r;
+      }
+    }
+  }
+  if (!checks.max_bone_above_air_db) return {};
+  const int margin = *checks.max_bone_above_air_db;
+  for (Ear e : {Ear::right, Ear::left}) {
+    const EarAudiogram& ear = a.ear(e);
+    for (const auto& [hz, bone] : ear.bone) {
+      const auto air = ear.air.find(hz);
+      if (air == ear.air.end() || bone.status != PointStatus::measured ||
+          air->second.status != PointStatus::measured) {
+        continue;
+      }
+      const int gap = bone.level_db_hl - air->second.level_db_hl;
+      if (gap > margin) {
+        return make_error(
+            "bone_worse_than_air",
+            std::string(to_string(e)) + " " + std::to_string(hz) + " Hz: bone conduction " +
+                std::to_string(bone.level_db_hl) + " dB HL is " + std::to_string(gap) +
+                " dB worse than air conduction " + std::to_string(air->second.level_db_hl) +
+                " dB HL; bone is never worse than air by more than " + std::to_string(margin) +
+                " dB (test-retest), so check the entry or the bone vibrator's placement and "
+                "re-test");
       }
     }
   }

@@ -81,13 +81,28 @@ struct AudiometerRange {
   [[nodiscard]] int max_at(int frequency_hz) const;
 };
 
+// Plausibility checks across points. Bone conduction cannot really be worse than air conduction
+// (the air path includes the bone path); negative air-bone gaps within test-retest variability
+// (±10 dB, the 5 dB step plus transducer variability; e.g. Margolis 2008, Studebaker 1967) are
+// normal, a larger one is a typing or transducer-placement error.
+inline constexpr int kDefaultMaxBoneAboveAirDb = 10;
+struct AudiogramChecks {
+  // Bone threshold minus air threshold (both measured, same ear and frequency) beyond this is
+  // refused; nullopt: not checked. Configured as [audiometry].max_bone_above_air_db.
+  std::optional<int> max_bone_above_air_db = kDefaultMaxBoneAboveAirDb;
+};
+
 // Checks one point: standard frequency for the transducer, level within the range and on the
-// step (masking level too). `where` names the point in the message (e.g. "right air 1000 Hz").
+// step (masking level too); a no-response must be above the range's minimum (no response at the
+// lowest level an audiometer presents says nothing: "NR@-10" is refused, never averaged as
+// −10 dB). `where` names the point in the message (e.g. "right air 1000 Hz").
 Result<void> validate_point(int frequency_hz, Transducer t, const ThresholdPoint& p,
                             const AudiometerRange& range, std::string_view where);
 
 // Checks every point of both ears; each ear must have at least one tested air-conduction point
-// ("missing ear" otherwise). The first problem found is returned.
-Result<void> validate(const Audiogram& a, const AudiometerRange& range = {});
+// ("missing ear" otherwise); then `checks` (bone not worse than air beyond the margin). The first
+// problem found is returned.
+Result<void> validate(const Audiogram& a, const AudiometerRange& range = {},
+                      const AudiogramChecks& checks = {});
 
 }  // namespace odyo::audiometry

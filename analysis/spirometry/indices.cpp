@@ -170,6 +170,19 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
   // PEF (the first sample that reaches the highest flow) and sign convention.
   const double fmax = btps * raw_max;
   const double fmin = btps * raw_min;
+  if (!(std::max(fmax, -fmin) <= spec.max_abs_flow_lps)) {
+    const double worst = fmax >= -fmin ? raw_max : raw_min;
+    Eigen::Index bad = 0;
+    while (flow_raw[bad] != worst) ++bad;
+    char what[128];
+    std::snprintf(what, sizeof what, "Flow sample %td is %.4g L/s, beyond the %.0f L/s", bad,
+                  btps * worst, spec.max_abs_flow_lps);
+    return err("flow_out_of_range",
+               std::string(what) +
+                   " no person reaches (ATS/ERS 2019 and ISO 26782 spirometers measure ±14 L/s): "
+                   "the values are not flows in L/s (mL/s? raw sensor words?) or the device is "
+                   "faulty; check the file's unit or the device.");
+  }
   Eigen::Index imax = 0;
   while (flow_raw[imax] != raw_max) ++imax;
   if (-fmin > 2.0 * std::max(fmax, 0.0) && -fmin >= kMinPef_lps)

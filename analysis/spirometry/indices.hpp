@@ -32,6 +32,13 @@ inline constexpr double kMinRecordDuration_s = 1.0;
 inline constexpr double kInspirationOnsetFlow_lps = 0.05;
 // Lowest PEF that is taken as a forced expiration at all. Station choice.
 inline constexpr double kMinPef_lps = 0.3;
+// Highest flow (either direction, after BTPS) taken as coming from a person. ATS/ERS 2019
+// (Graham et al., AJRCCM 200:e70, Table 3) and ISO 26782:2009 require a spirometer to measure
+// flows over ±14 L/s, and the ATS standard PEF waveforms (Hankinson & Crapo 1995, waveform 25)
+// reach 14.19 L/s, so the limit must sit above 14 L/s; the highest peak flows reported in adults
+// are about 15–16 L/s (≈ 950 L/min). Anything beyond 20 L/s is a units, scaling or device error
+// (e.g. mL/s taken as L/s), never a blow. Station choice on that evidence.
+inline constexpr double kMaxPlausibleFlow_lps = 20.0;
 // A BTPS factor outside this range is a units or set-up mistake (ambient 0–40 °C gives 0.98–1.13).
 inline constexpr double kMinBtpsFactor = 0.9;
 inline constexpr double kMaxBtpsFactor = 1.2;
@@ -40,6 +47,7 @@ struct SignalSpec {
   double sample_rate_hz = 0.0;
   double btps_factor = 1.0;  // multiplies raw flow (ATPS → BTPS); 1.0 when the device reports BTPS
   double min_sample_rate_hz = kMinSampleRate_hz;  // config [spirometry].min_sample_rate_hz
+  double max_abs_flow_lps = kMaxPlausibleFlow_lps;
 };
 
 // How a device's readings get to BTPS (DOMAIN §2.1): some devices already report BTPS, others

@@ -266,10 +266,10 @@ Result<EccsTables> parse_eccs_tables(std::string_view csv, std::string_view what
 namespace {
 
 constexpr std::array<Param, 5> kGliParams = {Param::kFev1, Param::kFvc, Param::kFev1Fvc,
-                                              Param::kFef2575, Param::kFef75};
+                                             Param::kFef2575, Param::kFef75};
 constexpr std::array<Param, 9> kEccsParams = {Param::kFev1,  Param::kFvc,   Param::kFef2575,
-                                               Param::kFef75, Param::kFef25, Param::kFef50,
-                                               Param::kPef,   Param::kIvc,   Param::kFev1Ivc};
+                                              Param::kFef75, Param::kFef25, Param::kFef50,
+                                              Param::kPef,   Param::kIvc,   Param::kFev1Ivc};
 
 const GliEquation* find_gli(const GliTables& t, Param p, Sex s) {
   auto it = t.eq.find({p, s});
@@ -455,10 +455,9 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
     if (problems.size() < max_problems) problems.push_back({row, field, std::move(e)});
   };
   auto refuse = [&]() -> Error {
-    return make_error("bad_subjects",
-                      problems.empty() ? fmt("%d subjects have no prediction.",
-                                             static_cast<int>(problem_count))
-                                       : problems.front().error.message);
+    return make_error("bad_subjects", problems.empty() ? fmt("%d subjects have no prediction.",
+                                                             static_cast<int>(problem_count))
+                                                       : problems.front().error.message);
   };
   CohortPrediction out;
   out.equation = equation;
@@ -469,8 +468,7 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
       const double hmin = male ? 155.0 : 145.0, hmax = male ? 195.0 : 180.0;
       if (!std::isfinite(s.height_cm))
         add(i, "height",
-            make_error("height_out_of_range",
-                       "Height is not a number: enter it in centimetres."));
+            make_error("height_out_of_range", "Height is not a number: enter it in centimetres."));
       else if (!std::isfinite(s.age_years) || s.age_years < 18.0 || s.age_years > 70.0)
         add(i, "age",
             make_error("age_out_of_range",

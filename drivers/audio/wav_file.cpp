@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "drivers/transport/file_input.hpp"
+
 namespace odyo::drivers::audio {
 namespace {
 
@@ -69,9 +71,13 @@ IoStatus write_wav(const std::filesystem::path& file, int rate, int channels, in
 }
 
 IoStatus read_wav(const std::filesystem::path& file, WavData& out) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return IoError{"device_missing", "cannot open " + file.string()};
-  std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), {});
+  std::string file_bytes;
+  if (auto r = read_file_bounded(file, file_bytes, kMaxAudioFileBytes); !r) {
+    if (r.error().code == "input_missing")
+      return IoError{"device_missing", "cannot open " + file.string()};
+    return r;
+  }
+  const std::vector<unsigned char> b(file_bytes.begin(), file_bytes.end());
   if (b.size() < 12 || std::memcmp(b.data(), "RIFF", 4) != 0 ||
       std::memcmp(b.data() + 8, "WAVE", 4) != 0)
     return IoError{"bad_wav", file.string() + " is not a RIFF/WAVE file"};

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "drivers/transport/file_input.hpp"
+
 namespace odyo::drivers {
 
 namespace fs = std::filesystem;
@@ -138,12 +140,14 @@ void FolderWatcher::move_away(const fs::path& from, const fs::path& dir) {
 }
 
 void FolderWatcher::offer(const fs::path& file, bool) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return;  // gone or unreadable for now: next scan
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  in.close();
-  const FileDecision d = handler_(file, std::move(bytes));
+  std::string read;
+  FileDecision d;
+  if (auto r = read_file_bounded(file, read); !r) {
+    if (r.error().code != "input_too_large") return;  // gone or unreadable for now: next scan
+    d = FileDecision{FileVerdict::reject, r.error().message};  // never a GDT record: reject it
+  } else {
+    d = handler_(file, std::vector<std::uint8_t>(read.begin(), read.end()));
+  }
   switch (d.verdict) {
     case FileVerdict::archive:
       move_away(file, opt_.archive);

@@ -1,7 +1,6 @@
 #include "station/audiometry/age_table.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "station/core/input.hpp"
 
 namespace odyo::station {
 
@@ -14,14 +13,13 @@ Result<audiometry::AgeCorrectionTable> load_age_correction_table(const StationCo
   const char* file = which == "msha" ? "msha_part62_age_correction_2k3k4k.csv"
                                      : "osha_appendix_f_age_correction.csv";
   const auto path = cfg.audiometry_dir / file;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error("age_table_missing", "cannot read the age-correction table " + path.string() +
-                                               "; check [audiometry].audiometry_dir");
+  auto text = read_input_file(path);
+  if (!text) {
+    return make_error("age_table_missing", text.error().message +
+                                               " (the age-correction table; check "
+                                               "[audiometry].audiometry_dir)");
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return audiometry::AgeCorrectionTable::parse_csv(ss.str(), which);
+  return audiometry::AgeCorrectionTable::parse_csv(*text, which);
 }
 
 }  // namespace odyo::station

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 
 namespace au = audiometry;
@@ -16,7 +18,14 @@ constexpr int kDefaultNrLevelDbHl = 120;  // "NR" without a level: the usual aud
 // A level: whole dB HL, "NR" or "NR@<max>".
 Result<void> read_level(const json& value, const std::string& where, au::ThresholdPoint& p) {
   if (value.is_number_integer()) {
-    p.level_db_hl = value.get<int>();
+    // Whole numbers far beyond any audiometer are refused here, before they could wrap around
+    // in an int; validate() then checks the device range and step.
+    const auto level = json_int_in(value, -1000, 1000);
+    if (!level) {
+      return make_error("level_out_of_range",
+                        where + ": " + value.dump() + " dB HL is not a hearing level");
+    }
+    p.level_db_hl = *level;
     return {};
   }
   if (value.is_number()) {
@@ -90,11 +99,12 @@ Result<au::ThresholdCurve> read_curve(const json& j, const std::string& where,
       if (auto r = read_level(value["level_db_hl"], at, p); !r) return r.error();
       if (value.contains("masking_db_hl")) {
         const json& m = value["masking_db_hl"];
-        if (!m.is_number_integer()) {
+        const auto masking = json_int_in(m, -1000, 1000);
+        if (!masking) {
           return make_error("level_off_step", at + ": masking level " + m.dump() +
                                                   " is not a whole dB HL on the 5 dB step");
         }
-        p.masking_db_hl = m.get<int>();
+        p.masking_db_hl = *masking;
       }
     } else if (auto r = read_level(value, at, p); !r) {
       return r.error();
@@ -148,10 +158,11 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
   }
   if (j.contains("age") && !j["age"].is_null()) {
     const json& a = j["age"];
-    if (!a.is_number_integer() || a.get<int>() < 0 || a.get<int>() > 120) {
+    const auto age = json_int_in(a, 0, 120);
+    if (!age) {
       return make_error("bad_age", who + ": age must be whole years 0…120, not " + a.dump());
     }
-    in.age_years = a.get<int>();
+    in.age_years = *age;
   }
   if (j.contains("sex") && !j["sex"].is_null()) {
     const json& s = j["sex"];
@@ -163,7 +174,9 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
       return make_error("bad_sex", who + ": sex must be \"M\" or \"F\", not " + s.dump());
     }
   }
-  if (auto v = au::validate(in.audiogram); !v) {
+  // The bone-versus-air margin is configured ([audiometry].max_bone_above_air_db): checked where
+  // the audiogram is analysed or stored (record_audiogram_exam), not here.
+  if (auto v = au::validate(in.audiogram, {}, {std::nullopt}); !v) {
     return make_error(v.error().code, who + ": " + v.error().message);
   }
   return in;
@@ -171,13 +184,13 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
 
 Result<TypedAudiogram> read_typed_audiogram(const std::string& path, const std::string& role,
                                             au::Provenance provenance) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error("input_missing", "cannot read " + path + ": check the path");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  json j = json::parse(ss.str(), nullptr, false);
+  auto text = read_input_file(path);
+  if (!text) return text.error();
+  auto parsed = parse_json_strict(*text, role + " " + path);
+  if (!parsed && parsed.error().code == "json_duplicate_key") return parsed.error();
   const std::string who = role + " " + path;
-  if (j.is_discarded()) {
+  json j = parsed ? std::move(*parsed) : json();
+  if (!parsed) {
     return make_error("bad_input", who +
                                        " is not a JSON object; expected {\"age\":…, \"sex\":\"M\", "
                                        "\"right\":{\"500\":25, …}, \"left\":{…}}");

@@ -1,6 +1,8 @@
 #include "station/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -23,7 +25,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("--lang", ctx.opts.language, "Output language")
       ->check(CLI::IsMember({"tr", "en"}));
   app.add_option("--user", ctx.opts.user,
-                 "Who is acting (recorded in the audit log); default $USER");
+                 "Who is acting; proven by the password in $ODYOSPIRO_PASSWORD or typed at the "
+                 "prompt (every command that reads or writes the database)");
   app.add_flag("--json", ctx.opts.json, "Machine-readable JSON output");
   app.add_flag_callback(
       "-v,--verbose", [] { oplog::verbose(); },
@@ -33,10 +36,9 @@ int run_cli(int argc, char** argv) {
   register_all_commands(app, ctx);
   register_generate_command(app);
   tidy_option_defaults(app);
-  if (ctx.opts.user.empty()) {
-    const char* u = std::getenv("USER");
-    ctx.opts.user = (u != nullptr && *u != '\0') ? u : "system";
-  }
+  // Everything the station writes (database, journal, key, backups, exports) is for this
+  // account only unless made group-readable explicitly (station/storage/file_modes.hpp).
+  ::umask(077);
   oplog::open();
   std::string command_line;
   for (int i = 1; i < argc; ++i) {
@@ -48,7 +50,9 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    // CLI11 prints the message (or the help) and gives its own codes (104–109 for a wrong
+    // option); the README documents exit 1 for bad input, 0 for --help and --version.
+    const int code = app.exit(e) == 0 ? 0 : kExitBadInput;
     if (code != 0) oplog::error("usage", e.what());
     oplog::finished(ctx.opts.user, code);
     return code;

@@ -64,6 +64,8 @@
 #include "station/records/workers.hpp"
 #include "station/storage/database.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 
 namespace au = audiometry;
@@ -106,6 +108,14 @@ struct AnalyzeOptions {
 int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   auto cur = read_audiogram(o.input, "input");
   if (!cur) return ctx.fail(cur.error(), 1);
+  {
+    auto c = ctx.config();
+    if (!c && c.error().code != "config_missing") return ctx.fail(c.error(), 2);
+    const int margin = c ? (*c)->max_bone_above_air_db : au::kDefaultMaxBoneAboveAirDb;
+    if (auto v = au::validate(cur->audiogram, {}, {margin}); !v) {
+      return ctx.fail(make_error(v.error().code, o.input + ": " + v.error().message), 1);
+    }
+  }
 
   std::vector<int> speech = o.speech_hz;
   const StationConfig* cfg = nullptr;
@@ -307,10 +317,9 @@ int run_simulate(CliContext& ctx, std::uint64_t seed) {
 // ---- stored audiograms: enter, import, baseline ----------------------------------------------
 
 Result<std::vector<unsigned char>> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input_missing", "cannot read " + path + ": check the path");
-  return std::vector<unsigned char>((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
+  auto text = read_input_file(path);
+  if (!text) return text.error();
+  return std::vector<unsigned char>(text->begin(), text->end());
 }
 
 struct StoreOptions {
@@ -323,26 +332,36 @@ struct StoreOptions {
   std::string note;
 };
 
-// The test's start: --date (checked: a real date, not in the future, not before the birth).
-Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
-  if (o.date.empty()) return utc_now_iso();
+// The test's start: `date` (checked: a real date, not in the future, not before the birth);
+// now when empty. `what` names where the date came from ("--date", "the GDT file's 6200").
+Result<std::string> test_started_at(const std::string& date, const Worker& w,
+                                    const std::string& what = "--date") {
+  if (date.empty()) return utc_now_iso();
   unsigned y = 0, m = 0, d = 0;
   char tail = 0;
-  if (o.date.size() != 10 || std::sscanf(o.date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+  if (date.size() != 10 || std::sscanf(date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
     return make_error("bad_date",
-                      "--date \"" + o.date + "\" is not written as a date: use YYYY-MM-DD");
+                      what + " \"" + date + "\" is not written as a date: use YYYY-MM-DD");
   if (!std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
                                    std::chrono::day(d))
            .ok()) {
-    return make_error("bad_date", "--date \"" + o.date +
+    return make_error("bad_date", what + " \"" + date +
                                       "\" is not a real calendar date (no such day in that "
                                       "month, or no such month): check the day and the month");
   }
-  if (o.date > today_iso()) {
-    return make_error("bad_date", "--date " + o.date + " is in the future");
+  if (date > today_iso()) {
+    return make_error("bad_date", what + " " + date + " is in the future");
   }
-  if (auto a = completed_years(w.birth_date, o.date); !a) return a.error();
-  return o.date;
+  if (date < w.birth_date) {
+    return make_error("bad_date", what + " " + date + " is before worker " + w.registry_no +
+                                      "'s birth (" + w.birth_date + "); check the date");
+  }
+  if (auto a = completed_years(w.birth_date, date); !a) return a.error();
+  return date;
+}
+
+Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
+  return test_started_at(o.date, w);
 }
 
 int print_recorded(CliContext& ctx, const RecordedExam& r) {
@@ -364,7 +383,7 @@ int store_audiogram(CliContext& ctx, const StoreOptions& o, const Worker& w, con
                     AudiometryMeta meta) {
   auto cfg = ctx.config();
   if (!cfg) return ctx.fail(cfg.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an audiogram");
   if (!db) return ctx.fail(db.error(), 2);
   meta.technician = ctx.opts.user;
   meta.note = o.note;
@@ -448,7 +467,29 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
     return ctx.fail(make_error(imported.error().code, o.input + ": " + imported.error().message),
                     1);
   }
-  auto started = test_started_at(o, *w);
+  // A record that names its patient must name this worker; a record that dates its test gives
+  // the exam's date (a different --date is a contradiction, not an override).
+  if (imported->patient) {
+    const au::WorkerIdentity who{w->registry_no, w->tc_kimlik, w->first_name, w->last_name,
+                                 w->birth_date};
+    if (auto same = au::check_record_patient(*imported->patient, who); !same) {
+      return ctx.fail(make_error(same.error().code, o.input + ": " + same.error().message), 1);
+    }
+  }
+  std::string date = o.date;
+  std::string date_from = "--date";
+  if (!imported->test_date.empty()) {
+    if (!o.date.empty() && o.date != imported->test_date) {
+      return ctx.fail(
+          make_error("date_conflict", o.input + ": the file dates the test " + imported->test_date +
+                                          " (field 6200) but --date says " + o.date +
+                                          "; nothing was stored: drop --date, or check the file"),
+          1);
+    }
+    date = imported->test_date;
+    date_from = o.input + ": the test date (field 6200)";
+  }
+  auto started = test_started_at(date, *w, date_from);
   if (!started) return ctx.fail(started.error(), 1);
   AudiometryMeta meta;
   meta.device_id = o.device.empty() ? o.format : o.device;
@@ -543,7 +584,7 @@ struct BaselineSetOptions {
 
 int run_baseline_set(CliContext& ctx, const BaselineSetOptions& o) {
   if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"physician", "admin"}, "set an audiometric baseline");
   if (!db) return ctx.fail(db.error(), 2);
   auto w = find_worker(**db, o.worker);
   if (!w) return ctx.fail(w.error(), 1);

@@ -3,10 +3,17 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "station/auth/login.hpp"
+#include "station/auth/password_input.hpp"
 #include "station/cli/oplog.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/file_modes.hpp"
 
 namespace odyo::station {
+namespace {
+// Every command that touches the database proves its user (off only while tests were moved).
+constexpr bool kEnforceLogin = true;
+}  // namespace
 
 CliContext::CliContext() = default;
 CliContext::~CliContext() = default;
@@ -20,7 +27,7 @@ Result<const StationConfig*> CliContext::config() {
   return &*config_;
 }
 
-Result<Database*> CliContext::db() {
+Result<Database*> CliContext::db_without_login(bool create) {
   if (!db_) {
     std::filesystem::path file = opts.db_path;
     if (file.empty()) {
@@ -28,11 +35,68 @@ Result<Database*> CliContext::db() {
       if (!c) return c.error();
       file = (*c)->database;
     }
-    auto d = Database::open(file);
+    // A database everyone may read is refused before anything is read from it.
+    if (auto r = refuse_world_readable(file); !r) return r.error();
+    OpenOptions oo{.create = create};
+    if (auto c = config(); c) oo.data_group = (*c)->data_group;
+    auto d = Database::open(file, oo);
     if (!d) return d.error();
     db_ = std::move(d.value());
   }
   return db_.get();
+}
+
+Result<Database*> CliContext::db() {
+  // Only `db migrate --admin` (and the demo) create a database: it needs its first admin.
+  auto d = db_without_login(false);
+  if (!d) {
+    if (d.error().code != "db_missing") return d.error();
+    return make_error("db_missing", d.error().message.substr(0, d.error().message.find(':')) +
+                                        ": no database here; create it with its first admin: "
+                                        "`odyospiro db migrate --admin NAME`");
+  }
+  if (!actor_ && kEnforceLogin) {
+    auto cfg = config();
+    if (!cfg) return cfg.error();
+    auto u = log_in(**d, LoginPolicy::from(**cfg), opts.user,
+                    read_password("odyospiro: password for " + opts.user + ": "));
+    if (!u) return u.error();
+    actor_ = *u;
+    opts.user = u->username;
+  }
+  return d;
+}
+
+Result<const User*> CliContext::prove_on(Database& other,
+                                         std::initializer_list<std::string_view> roles,
+                                         std::string_view what) {
+  if (!kEnforceLogin) return make_error(kAuthFailed, "not enforced");
+  auto cfg = config();
+  if (!cfg) return cfg.error();
+  auto u = log_in(other, LoginPolicy::from(**cfg), opts.user,
+                  read_password("odyospiro: password for " + opts.user + ": "));
+  if (!u) return u.error();
+  if (auto r = require_role(other, *u, roles, what); !r) return r.error();
+  actor_ = *u;
+  opts.user = u->username;
+  return &*actor_;
+}
+
+Result<const User*> CliContext::actor() {
+  if (auto d = db(); !d) return d.error();
+  if (!actor_) return make_error(kAuthFailed, "no proven user");
+  return &*actor_;
+}
+
+Result<Database*> CliContext::db_as(std::initializer_list<std::string_view> roles,
+                                    std::string_view what) {
+  auto d = db();
+  if (!d) return d.error();
+  if (!kEnforceLogin) return d;
+  auto u = actor();
+  if (!u) return u.error();
+  if (auto r = require_role(**d, **u, roles, what); !r) return r.error();
+  return d;
 }
 
 bool CliContext::turkish() const {
@@ -57,6 +121,7 @@ int CliContext::fail(const Error& e, int code) {
     std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2)
               << "\n";
   }
+  if (is_auth_error(e)) code = kAuthExitCode;
   std::cerr << "odyospiro: " << tr("hata", "error") << ": " << e.message << "\n";
   exit_code = code;
   return code;

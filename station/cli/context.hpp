@@ -8,9 +8,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <initializer_list>
 
 #include "analysis/core/result.hpp"
 #include "station/config/config.hpp"
+#include "station/storage/users.hpp"
 
 namespace odyo::station {
 
@@ -20,7 +23,7 @@ struct GlobalOptions {
   std::string config_path;  // --config (else $ODYOSPIRO_CONFIG, else config/station.toml)
   std::string db_path;      // --db overrides [station].database
   std::string language;     // --lang tr|en overrides [station].language
-  std::string user;         // --user: who is acting (audit log); default $USER
+  std::string user;         // --user: who is acting, proven by a password (station/auth/)
   bool json = false;        // --json: machine-readable output on stdout
 };
 
@@ -35,8 +38,20 @@ class CliContext {
 
   // Loaded on first use; an invalid config is reported by `fail` and the command exits.
   Result<const StationConfig*> config();
-  // Opened (and migrated) on first use.
+  // Opened (and migrated) on first use, and the acting user proven (--user and a password,
+  // station/auth/login.hpp); every command that reads or writes personal data goes through here.
   Result<Database*> db();
+  // The proven acting user (logs in through db() if not done yet).
+  Result<const User*> actor();
+  // db() and the proven user must have one of `roles` to do `what` (refusal audited).
+  Result<Database*> db_as(std::initializer_list<std::string_view> roles, std::string_view what);
+  // Proves the acting user on a database opened some other way (`db verify` opens without
+  // migrating) and checks the role, as db_as does.
+  Result<const User*> prove_on(Database& other, std::initializer_list<std::string_view> roles,
+                               std::string_view what);
+  // The database without a login: only for creating a new database with its first admin
+  // (`db migrate --admin`) and the demo's own database. `create`: make the file if missing.
+  Result<Database*> db_without_login(bool create);
 
   [[nodiscard]] bool json() const { return opts.json; }
   [[nodiscard]] bool turkish() const;  // output language
@@ -56,6 +71,7 @@ class CliContext {
  private:
   std::optional<StationConfig> config_;
   std::unique_ptr<Database> db_;
+  std::optional<User> actor_;
 };
 
 // Each command group registers its subcommands on the app; the list is in commands.cpp.

@@ -4,9 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "station/cli/context.hpp"
+#include "station/auth/password_input.hpp"
+#include "station/auth/signing.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/file_modes.hpp"
 #include "station/storage/migrations.hpp"
+#include "station/storage/users.hpp"
 
 namespace odyo::station {
 namespace {
@@ -36,6 +40,7 @@ Result<void> backup_to(Database& db, const std::filesystem::path& target) {
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
   } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
   sqlite3_backup_finish(b);
+  (void)make_private_file(target);
   const bool ok = rc == SQLITE_DONE;
   std::string m = sqlite3_errmsg(dst);
   sqlite3_close(dst);
@@ -52,12 +57,45 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
   auto* dbc = app.add_subcommand("db", "Database: migrate, backup, verify / Veritabanı");
   dbc->require_subcommand(1);
 
-  auto* mig =
-      dbc->add_subcommand("migrate", "Create the database or apply pending schema migrations");
-  mig->callback([&ctx] {
-    (void)ctx.config();
-    auto db = ctx.db();  // opening migrates
-    if (!db) return (void)ctx.fail(db.error(), 2);
+  auto* mig = dbc->add_subcommand(
+      "migrate",
+      "Create the database with its first admin (--admin NAME, password from "
+      "$ODYOSPIRO_PASSWORD or asked), or apply pending schema migrations (as an admin)");
+  auto admin = std::make_shared<std::string>();
+  auto admin_name = std::make_shared<std::string>();
+  mig->add_option("--admin", *admin, "Create the first admin account on a new database");
+  mig->add_option("--name", *admin_name, "Full name of the first admin (default: NAME)");
+  mig->callback([&ctx, admin, admin_name] {
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+    Result<Database*> db = make_error("unset", "");
+    if (!admin->empty()) {
+      db = ctx.db_without_login(true);  // opening creates and migrates
+      if (!db) return (void)ctx.fail(db.error(), 2);
+      auto n = count_users(**db);
+      if (!n) return (void)ctx.fail(n.error(), 2);
+      if (*n > 0) {
+        return (void)ctx.fail(make_error("db_has_users",
+                                         (*db)->file().string() +
+                                             " already has users: the first admin is created only "
+                                             "with a new database; an admin adds more with "
+                                             "`odyospiro user add`"));
+      }
+      auto pw = read_new_password("ODYOSPIRO_PASSWORD",
+                                  "odyospiro: password for the new admin " + *admin + ": ");
+      if (!pw) {
+        return (void)ctx.fail(make_error(
+            "no_password", "no password for the first admin: set $ODYOSPIRO_PASSWORD or run on a "
+                           "terminal to be asked"));
+      }
+      auto id = add_user(**db,
+                         NewUser{*admin, admin_name->empty() ? *admin : *admin_name, "admin", *pw},
+                         (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
+      if (!id) return (void)ctx.fail(id.error());
+    } else {
+      db = ctx.db_as({"admin"}, "migrate the database");  // opening migrates
+      if (!db) return (void)ctx.fail(db.error(), 2);
+    }
     auto v = (*db)->schema_version();
     if (!v) return (void)ctx.fail(v.error(), 2);
     if (ctx.json()) {
@@ -74,7 +112,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
   bk->add_option("file", *target, "Backup file to create")->required();
   bk->callback([&ctx, target] {
     (void)ctx.config();
-    auto db = ctx.db();
+    auto db = ctx.db_as({"admin"}, "back up the database");
     if (!db) return (void)ctx.fail(db.error(), 2);
     if (auto r = backup_to(**db, *target); !r) return (void)ctx.fail(r.error());
     ctx.out() << ctx.tr("Yedek alındı: ", "Backup written: ") << *target << "\n";
@@ -91,9 +129,15 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       file = (*cfg)->database;
     }
     // Verify never creates or migrates what it checks.
+    if (auto r = refuse_world_readable(file); !r) return (void)ctx.fail(r.error(), 2);
     auto db = Database::open(file, OpenOptions{.create = false, .migrate = false});
     if (!db) return (void)ctx.fail(db.error(), 2);
-    const auto problems = verify_database(**db);
+    if (auto who = ctx.prove_on(**db, {"admin"}, "verify the database");
+        !who && who.error().message != "not enforced")
+      return (void)ctx.fail(who.error(), 2);
+    auto problems = verify_database(**db);
+    // The physicians' signatures against their public keys (station/auth/signing.hpp).
+    for (auto& p : verify_signatures(**db)) problems.push_back(std::move(p));
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"ok", problems.empty()}, {"problems", problems}}.dump(2) << "\n";
     } else if (problems.empty()) {

@@ -5,6 +5,7 @@
 #include "station/cli/context.hpp"
 #include "station/demo/demo.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/users.hpp"
 
 namespace odyo::station {
 
@@ -20,10 +21,19 @@ void register_demo_command(CLI::App& app, CliContext& ctx) {
   demo->callback([&ctx, o] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db();
+    // A new database gets the demo's own accounts (no login: there is nobody yet); a database
+    // that has users is used only by its admin.
+    auto db = ctx.db_without_login(true);
     if (!db) return (void)ctx.fail(db.error(), 2);
+    auto users = count_users(**db);
+    if (!users) return (void)ctx.fail(users.error(), 2);
     DemoOptions opts = *o;
-    opts.actor = ctx.opts.user;
+    opts.actor = "yonetici";
+    if (*users > 0) {
+      db = ctx.db_as({"admin"}, "run the demo");
+      if (!db) return (void)ctx.fail(db.error(), 2);
+      opts.actor = ctx.opts.user;
+    }
     opts.turkish = ctx.turkish();
     opts.work_dir = (*db)->file().parent_path().empty() ? std::filesystem::path(".")
                                                         : (*db)->file().parent_path();

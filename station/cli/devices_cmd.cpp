@@ -333,7 +333,7 @@ Result<Storage> open_storage(CliContext& ctx, const AcquireOptions& o) {
   if (o.no_store) return s;
   auto cfg = ctx.config();
   if (!cfg) return cfg.error();
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an exam");
   if (!db) return db.error();
   auto w = find_worker(**db, o.worker);
   if (!w) {

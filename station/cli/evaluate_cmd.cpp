@@ -16,6 +16,8 @@
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 namespace ev = odyo::evaluation;
 namespace se = odyo::station::evaluation;
@@ -24,11 +26,7 @@ using nlohmann::json;
 namespace {
 
 Result<std::string> read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error("file_unreadable", path + ": cannot read the file; check the path");
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
+  return read_input_file(path);
 }
 
 // "LINE:COLUMN" (1-based, column in bytes) of the first byte that is not well-formed UTF-8, or "".
@@ -60,12 +58,7 @@ std::string first_non_utf8(const std::string& text) {
 }
 
 Result<json> read_json(const std::string& path) {
-  auto t = read_text(path);
-  if (!t) return t.error();
-  json j = json::parse(*t, nullptr, false);
-  if (j.is_discarded())
-    return make_error("json_invalid", path + ": not valid JSON; check the file's syntax");
-  return j;
+  return read_json_file(path);
 }
 
 // The rule set: --rules DIR, or --rules VERSION (the current tables if that is their version, else
@@ -109,7 +102,7 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
       return ctx.fail(make_error(parsed.error().code, o.input + ": " + parsed.error().message));
     in = std::move(*parsed);
   } else {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"technician", "physician"}, "evaluate a worker");
     if (!db) return ctx.fail(db.error(), 2);
     auto w = find_worker(**db, o.worker);
     if (!w) return ctx.fail(w.error());
@@ -240,7 +233,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   re->callback([&ctx, rules_arg, dry] {
     auto rules = load_rules(ctx, *rules_arg);
     if (!rules) return (void)ctx.fail(rules.error(), 2);
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician", "admin"}, "re-evaluate stored exams");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto report = se::reevaluate_all(
         **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
@@ -297,7 +290,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   auto* confirm = decision->add_subcommand("confirm", "Confirm an evaluation (physician only)");
   confirm->add_option("id", *id, "Evaluation id (the newest version)")->required();
   confirm->callback([&ctx, id] {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician"}, "confirm a decision");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::confirm_evaluation(**db, *id, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
@@ -315,7 +308,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"A", "B", "C", "D"}));
   ovr->add_option("--reason", *reason, "Why (required)")->required();
   ovr->callback([&ctx, id, col, grp, reason] {
-    auto db = ctx.db();
+    auto db = ctx.db_as({"physician"}, "override a decision");
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::override_evaluation(**db, *id, ev::parse_column(*col), ev::parse_column(*grp),
                                      *reason, ctx.opts.user);

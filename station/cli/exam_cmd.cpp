@@ -4,6 +4,9 @@
 #include <sstream>
 
 #include "station/audiometry/worker_baseline.hpp"
+#include "station/auth/login.hpp"
+#include "station/auth/password_input.hpp"
+#include "station/auth/signing.hpp"
 #include "station/cli/context.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
@@ -132,7 +135,7 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
 }  // namespace
 
 void register_exam_commands(CLI::App& app, CliContext& ctx) {
-  auto* exam = app.add_subcommand("exam", "Exams: list, show / Muayeneler");
+  auto* exam = app.add_subcommand("exam", "Exams: list, show, sign / Muayeneler");
   exam->require_subcommand(1);
 
   auto worker_key = std::make_shared<std::string>();
@@ -165,6 +168,46 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                 << "\n";
     }
     ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
+  });
+
+  auto sign_id = std::make_shared<std::int64_t>(0);
+  auto* sign = exam->add_subcommand(
+      "sign",
+      "Sign the exam's latest result as the physician (Ed25519; the password is asked again)");
+  sign->add_option("id", *sign_id, "Exam id")->required();
+  sign->callback([&ctx, sign_id] {
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db_as({"physician"}, "sign results");
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto me = ctx.actor();
+    if (!me) return (void)ctx.fail(me.error(), 2);
+    // The signature is a second, deliberate proof: the password again (from the environment a
+    // script read it from, or typed again at the terminal).
+    auto pw = read_password(std::string(ctx.tr("odyospiro: imza için parola (", "odyospiro: "
+                                                                               "password to sign (")) +
+                            (*me)->username + "): ");
+    if (!pw || !check_password(*pw, (*me)->password_hash)) {
+      (void)audit_refusal(**db, (*me)->username, pw ? "wrong_password" : "no_password", "cli-sign",
+                          (*me)->id);
+      return (void)ctx.fail(make_error(kAuthFailed, "signature refused: the password given again "
+                                                    "does not match"));
+    }
+    auto s = sign_exam_result(**db, **me, *pw, *sign_id, (*cfg)->pbkdf2_iterations);
+    if (!s) return (void)ctx.fail(s.error());
+    if (ctx.json()) {
+      ctx.out() << nlohmann::json{{"signature_id", s->signature_id},
+                                  {"result_id", s->result_id},
+                                  {"result_version", s->result_version},
+                                  {"key_id", s->key_id},
+                                  {"new_key", s->new_key}}
+                       .dump(2)
+                << "\n";
+    } else {
+      ctx.out() << ctx.tr("İmzalandı: muayene ", "Signed: exam ") << *sign_id
+                << ctx.tr(", sonuç #", ", result #") << s->result_id << " (v" << s->result_version
+                << ")" << ctx.tr(", imza #", ", signature #") << s->signature_id << "\n";
+    }
   });
 
   auto id = std::make_shared<std::int64_t>(0);

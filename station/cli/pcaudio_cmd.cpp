@@ -27,6 +27,9 @@
 #include "station/records/workers.hpp"
 #include "station/storage/database.hpp"
 
+#include "analysis/core/text.hpp"
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -213,9 +216,11 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
   if (!tmpl) return ctx.fail(tmpl.error(), 2);
   if (!(o.level_dbfs <= -10.0 && o.level_dbfs >= -60.0))
     return ctx.fail(make_error("bad_level", "--level-dbfs must be within −60…−10 dBFS peak"));
+  auto template_text = read_input_file(o.template_file);
+  if (!template_text) return ctx.fail(template_text.error(), 2);
   toml::table root;
   try {
-    root = toml::parse_file(o.template_file);
+    root = toml::parse(*template_text, o.template_file);
   } catch (const toml::parse_error& e) {
     return ctx.fail(make_error("calibration_invalid", std::string(e.description())), 2);
   }
@@ -426,7 +431,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   if (!dev) return ctx.fail(dev.error());
   auto btn = response_button(sc);
   if (!btn) return ctx.fail(btn.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"technician", "physician"}, "store an exam");
   if (!db) return ctx.fail(db.error(), 2);
   auto worker = find_worker(**db, o.worker);
   if (!worker) return ctx.fail(worker.error());
@@ -485,6 +490,11 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                                  "--mic-calibration-db and --ambient-override go with --ambient "
                                  "FILE.wav|pc:CAPTURE (the ambient-noise check)"));
   } else {
+    if (auto t = text::check_free_text(o.ambient_override, "--ambient-override",
+                                       {text::kMaxReasonChars, false});
+        !t) {
+      return ctx.fail(t.error());
+    }
     if (!o.mic_calibration_given)
       return ctx.fail(make_error("ambient_no_calibration",
                                  "--ambient needs --mic-calibration-db DB: the dB SPL a "

@@ -30,7 +30,7 @@ int record(CliContext& ctx, const RecordOptions& o, const std::string& kind,
   if (!cfg) return ctx.fail(cfg.error(), 2);
   auto rules = rules::load_ruleset((*cfg)->rules_dir);
   if (!rules) return ctx.fail(rules.error(), 2);
-  auto db = ctx.db();
+  auto db = ctx.db_as({"physician"}, "record findings");
   if (!db) return ctx.fail(db.error(), 2);
   auto w = find_worker(**db, o.worker);
   if (!w) return ctx.fail(w.error());
@@ -62,9 +62,10 @@ void register_record_commands(CLI::App& app, CliContext& ctx) {
   auto* sys = rec->add_subcommand(
       "system", "The Ek-2 column of a system the station does not measure (none = nothing found)");
   common(sys);
-  sys->add_option("--system", o->subject, "vision, ent, skeleton, surgery, internal, cardiology, "
-                                          "chest, genitourinary, gastrointestinal, "
-                                          "neuropsychiatry, dermatology")
+  sys->add_option("--system", o->subject,
+                  "vision, ent, skeleton, surgery, internal, cardiology, "
+                  "chest, genitourinary, gastrointestinal, "
+                  "neuropsychiatry, dermatology")
       ->required();
   sys->add_option("--column", o->column, "A, B, C, D or none")
       ->required()
@@ -75,8 +76,8 @@ void register_record_commands(CLI::App& app, CliContext& ctx) {
     record(ctx, *o, "system", o->subject, p);
   });
 
-  auto* sx = rec->add_subcommand("special-exam",
-                                 "The result of a job's special examination (Ek-5)");
+  auto* sx =
+      rec->add_subcommand("special-exam", "The result of a job's special examination (Ek-5)");
   common(sx);
   sx->add_option("--job", o->subject, "Job code that needs the special examination")->required();
   sx->add_option("--result", o->result, "fit or unfit")
@@ -116,7 +117,8 @@ void register_record_commands(CLI::App& app, CliContext& ctx) {
   ab->add_option("--temporary-job", o->temporary_job,
                  "Temporary surface job code during the controlled period");
   ab->callback([&ctx, o] {
-    json p{{"start", o->start}, {"end", o->end}, {"cause", o->cause}, {"sgk_report", o->sgk_report}};
+    json p{
+        {"start", o->start}, {"end", o->end}, {"cause", o->cause}, {"sgk_report", o->sgk_report}};
     if (!o->sgk_no.empty()) p["sgk_report_no"] = o->sgk_no;
     if (!o->controlled_until.empty()) p["controlled_until"] = o->controlled_until;
     if (!o->temporary_job.empty()) p["temporary_job"] = o->temporary_job;

@@ -29,6 +29,8 @@
 #include "station/spirometry/cohort.hpp"
 #include "station/spirometry/report.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -42,16 +44,16 @@ struct FlowInput {
 };
 
 Result<FlowInput> read_flow_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input_missing", "Cannot read " + path + ": check the --input path.");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  auto read = read_input_file(path);
+  if (!read) return read.error();
+  const std::string& text = *read;
   FlowInput fi;
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '{') {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    auto parsed = parse_json_strict(text, path);
+    if (!parsed && parsed.error().code == "json_duplicate_key") return parsed.error();
+    json j = parsed ? std::move(*parsed) : json();
+    if (!parsed || !j.is_object())
       return make_error("bad_input", path +
                                          " is not valid JSON: expected {\"rate_hz\":…, "
                                          "\"btps\":…, \"manoeuvres\":[[…flows…], …]}.");
@@ -231,8 +233,7 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
   auto r = run_cohort_predict(ref.tables, o);
   if (show) ctx.err() << "\n";
   if (!r) return (void)ctx.fail(r.error());
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : r->warnings) ctx.err() << w << "\n";
   if (ctx.json()) {
     ctx.out() << json{{"equation", sp::equation_id(eq)},
@@ -247,9 +248,8 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
               << "\n";
     return;
   }
-  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " ("
-            << sp::equation_id(eq) << ", " << std::fixed << std::setprecision(2) << secs
-            << " s)\n";
+  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " (" << sp::equation_id(eq)
+            << ", " << std::fixed << std::setprecision(2) << secs << " s)\n";
 }
 
 }  // namespace
@@ -280,8 +280,13 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     auto in = read_flow_file(aa->input);
     if (!in) return (void)ctx.fail(in.error());
     sp::SignalSpec spec;
-    // [spirometry].min_sample_rate_hz when a configuration is at hand; the analysis needs none.
-    if (auto cfg = ctx.config(); cfg) spec.min_sample_rate_hz = (*cfg)->min_sample_rate_hz;
+    // [spirometry].min_sample_rate_hz when a configuration is at hand; the analysis needs none,
+    // but a configuration that is there and wrong stops it (never a silent default).
+    if (auto cfg = ctx.config(); cfg) {
+      spec.min_sample_rate_hz = (*cfg)->min_sample_rate_hz;
+    } else if (cfg.error().code != "config_missing") {
+      return (void)ctx.fail(cfg.error(), 2);
+    }
     spec.sample_rate_hz = aa->rate > 0.0 ? aa->rate : in->rate_hz;
     spec.btps_factor = aa->btps != 0.0 ? aa->btps : in->btps;
     if (spec.sample_rate_hz <= 0.0)

@@ -1,7 +1,12 @@
 #include "station/config/config.hpp"
 
+#include "analysis/core/text.hpp"
+#include "station/core/input.hpp"
+
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -28,6 +33,10 @@ class Reader {
     if (n == nullptr) return def;
     auto v = n->value<std::string>();
     if (!v) return fail_type(key, *n, "a string"), def;
+    if (auto t = text::check_free_text(*v, "the value", {text::kMaxReasonChars, false}); !t) {
+      fail(key, *n, t.error().message);
+      return def;
+    }
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
       fail(key, *n, "\"" + *v + "\" is not allowed; allowed: " + join(allowed));
       return def;
@@ -54,7 +63,9 @@ class Reader {
     if (n == nullptr) return def;
     auto v = n->value<double>();  // integers are accepted as reals
     if (!v) return fail_type(key, *n, "a number"), def;
-    if (*v < lo || *v > hi) {
+    // TOML has nan and inf; a comparison with NaN is false, so test "inside" rather than
+    // "outside" the range: NaN and ±inf are refused like any other value out of range.
+    if (!std::isfinite(*v) || !(*v >= lo && *v <= hi)) {
       std::ostringstream os;
       os << *v << " is out of range; allowed " << lo << ".." << hi;
       fail(key, *n, os.str());
@@ -74,7 +85,8 @@ class Reader {
     for (const auto& el : *arr) {
       auto v = el.value_exact<int64_t>();
       if (!v) return fail_type(key, el, "an array of integers"), def;
-      if (allowed.count(static_cast<int>(*v)) == 0) {
+      // Compare as 64-bit before any narrowing: 2^32 + 500 must not become 500.
+      if (*v < INT32_MIN || *v > INT32_MAX || allowed.count(static_cast<int>(*v)) == 0) {
         std::string a;
         for (int x : allowed) a += (a.empty() ? "" : ", ") + std::to_string(x);
         fail(key, el, std::to_string(*v) + " is not allowed; allowed: " + a);
@@ -95,6 +107,10 @@ class Reader {
     for (const auto& el : *arr) {
       auto v = el.value<std::string>();
       if (!v) return fail_type(key, el, "an array of strings"), def;
+      if (auto t = text::check_free_text(*v, "an entry", {text::kMaxNameChars, true}); !t) {
+        fail(key, el, t.error().message);
+        return def;
+      }
       out.push_back(*v);
     }
     return out;
@@ -151,14 +167,19 @@ class Reader {
 Result<StationConfig> load_config(const std::filesystem::path& file) {
   const std::string fname = file.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
+  if (!std::filesystem::exists(file, ec) || std::filesystem::is_directory(file, ec)) {
     return make_error("config_missing", fname +
                                             ": configuration file not found; pass --config FILE or "
                                             "set ODYOSPIRO_CONFIG");
   }
+  auto text = read_input_file(file);
+  if (!text) {
+    return make_error(text.error().code == "input_missing" ? "config_missing" : "config_invalid",
+                      text.error().message);
+  }
   toml::table root;
   try {
-    root = toml::parse_file(fname);
+    root = toml::parse(*text, fname);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << fname << ":" << e.source().begin.line << ":" << e.source().begin.column
@@ -203,6 +224,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     const std::filesystem::path db = st.str("database", "odyospiro.db");
     c.database = db.is_absolute() ? db : c.config_dir / db;
   }
+  c.data_group = st.str("data_group", "");
   st.finish();
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
@@ -221,6 +243,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.calibration_file =
       resolve(au.str("calibration_file", "calibration/example-dd45-calibration.toml"));
   c.calibration_valid_months = au.integer("calibration_valid_months", 12, 1, 36);
+  c.max_bone_above_air_db = au.integer("max_bone_above_air_db", 10, 0, 40);
   c.ambient_limits =
       au.str("ambient_limits", "osha-d1", {"osha-d1", "ansi-s3.1-1977-ears-covered"});
   au.finish();
@@ -232,6 +255,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   Reader se(root["security"].as_table(), "[security]", fname, err);
   c.password_min_length = se.integer("password_min_length", 10, 8, 128);
   c.pbkdf2_iterations = se.integer("pbkdf2_iterations", 200000, 10000, 10000000);
+  c.max_failed_logins = se.integer("max_failed_logins", 5, 1, 100);
+  c.lockout_minutes = se.integer("lockout_minutes", 15, 1, 1440);
   se.finish();
 
   if (const toml::node* devs = root.get("devices"); devs != nullptr) {

@@ -29,6 +29,9 @@ struct StationConfig {
   std::vector<std::string> establishments;  // TTK establishments served by this station
   std::string language = "tr";              // tr | en
   std::filesystem::path database;           // SQLite file (a relative value: to config_dir)
+  // Unix group that may read the station's files (database, journal, key): empty = the owner
+  // only (files 0600, folders 0700); a group gives 0640/0750 and that group.
+  std::string data_group;
 
   // [spirometry]
   std::string reference_equation = "gli-global-2022";  // gli2012 | gli-global-2022 | eccs1993
@@ -45,6 +48,9 @@ struct StationConfig {
   // osha-d1 | ansi-s3.1-1977-ears-covered (neither is ISO 8253-1)
   std::string ambient_limits = "osha-d1";
   int calibration_valid_months = 12;
+  // A bone-conduction threshold worse than air conduction by more than this (dB) is refused
+  // (audiometry::AudiogramChecks; 10 dB = test-retest variability).
+  int max_bone_above_air_db = 10;
 
   // [rules]
   std::filesystem::path rules_dir;
@@ -52,6 +58,8 @@ struct StationConfig {
   // [security]
   int password_min_length = 10;
   int pbkdf2_iterations = 200000;
+  int max_failed_logins = 5;  // wrong passwords within lockout_minutes that lock the account
+  int lockout_minutes = 15;   // how long a lock lasts (an admin's password reset ends it)
 
   std::vector<DeviceConfig> devices;
 };

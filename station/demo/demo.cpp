@@ -59,6 +59,18 @@ const std::vector<DemoWorker>& demo_workers() {
   return list;
 }
 
+}  // namespace
+
+const std::vector<NewUser>& demo_users() {
+  static const std::vector<NewUser> list{
+      {"yonetici", "Demo Yönetici", "admin", "demo-parola-yonetici"},
+      {"teknisyen", "Demo Teknisyen", "technician", "demo-parola-teknisyen"},
+      {"hekim", "Dr. Demo Hekim", "physician", "demo-parola-hekim"}};
+  return list;
+}
+
+namespace {
+
 Result<void> ensure_user(Database& db, const StationConfig& cfg, const NewUser& u,
                          const std::string& actor) {
   if (find_user(db, u.username)) return {};
@@ -113,9 +125,7 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   if (!tables) return tables.error();
 
   // 1. People. Demo accounts only: a clinic adds its own with `odyospiro user add`.
-  for (const NewUser& u :
-       {NewUser{"teknisyen", "Demo Teknisyen", "technician", "demo-parola-teknisyen"},
-        NewUser{"hekim", "Dr. Demo Hekim", "physician", "demo-parola-hekim"}}) {
+  for (const NewUser& u : demo_users()) {
     if (auto r = ensure_user(db, cfg, u, o.actor); !r) return r.error();
   }
   std::vector<Worker> workers;
@@ -215,8 +225,14 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   for (const auto& line : audio->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
   out << "\n"
-      << T("Ayrıntı için: odyospiro exam show ", "Details: odyospiro exam show ")
+      << T("Ayrıntı için: ODYOSPIRO_PASSWORD=demo-parola-hekim odyospiro --user hekim exam show ",
+           "Details: ODYOSPIRO_PASSWORD=demo-parola-hekim odyospiro --user hekim exam show ")
       << outcome.spirometry_exam << "\n";
+  out << T("Demo girişleri (yalnız bu demo veritabanı için):\n",
+           "Demo logins (this demo database only):\n");
+  for (const NewUser& u : demo_users())
+    out << "  --user " << u.username << "  ODYOSPIRO_PASSWORD=" << u.password << "  (" << u.role
+        << ")\n";
   return outcome;
 }
 

@@ -10,9 +10,11 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "analysis/core/result.hpp"
 #include "station/config/config.hpp"
+#include "station/storage/users.hpp"
 
 namespace odyo::station {
 
@@ -31,6 +33,10 @@ struct DemoOutcome {
   std::int64_t audiometry_exam = 0;
   std::vector<std::int64_t> evaluations;
 };
+
+// The demo database's own accounts (admin "yonetici", technician "teknisyen", physician
+// "hekim") with their published passwords: for the demo database only.
+const std::vector<NewUser>& demo_users();
 
 Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoOptions& o,
                              std::ostream& out);

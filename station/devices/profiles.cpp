@@ -4,6 +4,8 @@
 
 #include "drivers/profile/toml_tree.hpp"
 
+#include "station/core/input.hpp"
+
 namespace odyo::station {
 
 Result<profile::Profile> load_device_profile(const std::filesystem::path& config_dir,
@@ -16,9 +18,11 @@ Result<profile::Profile> load_device_profile(const std::filesystem::path& config
                                              file.string() +
                                              "): use a file name from config/devices/");
   }
+  auto text = read_input_file(file);
+  if (!text) return make_error("profile_invalid", text.error().message);
   toml::table t;
   try {
-    t = toml::parse_file(file.string());
+    t = toml::parse(*text, file.string());
   } catch (const toml::parse_error& e) {
     return make_error("profile_invalid", file.string() + ":" +
                                              std::to_string(e.source().begin.line) + ": " +

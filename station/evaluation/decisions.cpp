@@ -9,6 +9,8 @@
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station::evaluation {
 namespace ev = odyo::evaluation;
 using nlohmann::json;
@@ -41,6 +43,8 @@ StoredEvaluation read_row(const Statement& s) {
 }
 
 Result<std::int64_t> insert_row(Database& db, const StoredEvaluation& r) {
+  if (auto t = text::check_free_text(r.reason, "the reason", {text::kMaxReasonChars, false}); !t)
+    return make_error("reason_invalid", t.error().message);
   auto st = db.prepare(
       "INSERT INTO evaluations(exam_id, worker_id, version, supersedes_id, kind, rules_version, "
       "rules_hash, purpose, "

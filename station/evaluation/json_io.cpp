@@ -4,6 +4,9 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/audiometry/audiogram.hpp"
+#include "station/core/input.hpp"
+
 namespace odyo::station::evaluation {
 namespace ev = odyo::evaluation;
 using nlohmann::json;
@@ -78,9 +81,9 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       in.job_code = v.get<std::string>();
     } else if (key == "job_work_group") {
       if (v.is_null()) continue;
-      if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 5)
-        return bad(key, "must be a work group 1..5");
-      in.job_work_group = v.get<int>();
+      const auto group = json_int_in(v, 1, 5);
+      if (!group) return bad(key, "must be a work group 1..5");
+      in.job_work_group = *group;
     } else if (key == "hearing") {
       if (v.is_null()) continue;
       if (!v.is_object()) return bad(key, "must be an object");
@@ -98,9 +101,12 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
             return bad(name, "must be a list of frequencies, e.g. [500, 1000, 2000]");
           std::string s;
           for (const auto& f : x) {
-            if (!f.is_number_integer())
-              return bad(name, "must be a list of whole frequencies in Hz");
-            s += (s.empty() ? "" : "-") + std::to_string(f.get<int>());
+            const auto hz = json_int_in(f, 1, 100000);
+            if (!hz ||
+                !odyo::audiometry::is_standard_frequency(*hz, odyo::audiometry::Transducer::air))
+              return bad(name, "must be a list of standard audiometric frequencies in Hz (" +
+                                   f.dump() + " is not one), e.g. [500, 1000, 2000]");
+            s += (s.empty() ? "" : "-") + std::to_string(*hz);
           }
           in.values["hearing.speech_frequencies"] = s;
         } else {

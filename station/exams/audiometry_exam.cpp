@@ -41,7 +41,7 @@ Result<RecordedExam> record_impl(Database& db, const StationConfig& cfg, const W
                                  const au::Audiogram& audiogram, const au::SearchResult* search,
                                  const AudiometryMeta& meta, const std::string& actor) {
   if (search == nullptr) {
-    if (auto v = au::validate(audiogram); !v) return v.error();
+    if (auto v = au::validate(audiogram, {}, {cfg.max_bone_above_air_db}); !v) return v.error();
   }
   auto numbers = au::hearing_numbers(audiogram, cfg.speech_frequencies_hz);
   if (!numbers) return numbers.error();

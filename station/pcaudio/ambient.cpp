@@ -9,6 +9,7 @@
 #include "analysis/audiometry/ambient/octave_bands.hpp"
 #include "drivers/audio/alsa_capture.hpp"
 #include "drivers/audio/wav_file.hpp"
+#include "station/core/input.hpp"
 
 namespace odyo::station::pcaudio {
 namespace {
@@ -29,14 +30,12 @@ double round2(double v) {
 
 Result<amb::AmbientLimits> load_ambient_limits(const StationConfig& cfg, const std::string& table) {
   const auto path = cfg.audiometry_dir / "ambient_limits.csv";
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return make_error("ambient_table_missing", "cannot read the ambient-noise limits " +
-                                                   path.string() +
-                                                   "; check [audiometry].audiometry_dir");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return amb::AmbientLimits::parse_csv(ss.str(), table);
+  auto text = read_input_file(path);
+  if (!text)
+    return make_error("ambient_table_missing", text.error().message +
+                                                   " (the ambient-noise limits; check "
+                                                   "[audiometry].audiometry_dir)");
+  return amb::AmbientLimits::parse_csv(*text, table);
 }
 
 Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRequest& rq) {

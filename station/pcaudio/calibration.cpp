@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "station/core/input.hpp"
+
 namespace odyo::station::pcaudio {
 namespace {
 
@@ -127,12 +129,14 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   const std::string fname = file.string();
   toml::table root;
   try {
-    root = toml::parse_file(fname);
-  } catch (const toml::parse_error& e) {
     if (!std::filesystem::exists(file))
       return make_error("calibration_missing",
                         "calibration file " + fname +
                             " does not exist: give the file made by `odyospiro audio calibrate`");
+    auto text = read_input_file(file);
+    if (!text) return make_error("calibration_invalid", text.error().message);
+    root = toml::parse(*text, fname);
+  } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << fname << ":" << e.source().begin.line << ": not valid TOML (" << e.description()
        << "); correct the file";

@@ -2,12 +2,20 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "station/pcaudio/calibration.hpp"
+
+#include "station/core/input.hpp"
+
+#include "analysis/core/text.hpp"
 
 namespace odyo::station::pcaudio {
 
 Result<void> record_listening_check(const std::filesystem::path& log, const ListeningCheck& c) {
+  if (auto t = text::check_free_text(c.listener, "--listener"); !t) return t.error();
+  if (auto t = text::check_free_text(c.note, "--note", {text::kMaxReasonChars, false}); !t)
+    return t.error();
   if (log.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(log.parent_path(), ec);
@@ -29,15 +37,20 @@ Result<void> record_listening_check(const std::filesystem::path& log, const List
 
 Result<std::vector<ListeningCheck>> read_listening_checks(const std::filesystem::path& log) {
   std::vector<ListeningCheck> v;
-  std::ifstream in(log);
-  if (!in) return v;  // no log yet: no checks
+  std::error_code ec;
+  if (!std::filesystem::exists(log, ec)) return v;  // no log yet: no checks
+  auto text = read_input_file(log);
+  if (!text) return text.error();
+  std::istringstream in(*text);
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
     if (line.empty()) continue;
     try {
-      const auto j = nlohmann::json::parse(line);
+      auto parsed = parse_json_strict(line, log.string());
+      if (!parsed) throw std::runtime_error(parsed.error().message);
+      const auto j = std::move(*parsed);
       ListeningCheck c;
       const std::string d = j.at("date").get<std::string>();
       int y = 0;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "station/core/input.hpp"
+
 namespace odyo::station::pcaudio {
 namespace {
 
@@ -25,13 +27,12 @@ std::vector<std::string> split(const std::string& line, char sep) {
 }  // namespace
 
 Result<RetsplTable> RetsplTable::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return make_error("retspl_missing", "cannot read the RETSPL table " + file.string() +
-                                            ": check `retspl_file` in the calibration file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto t = parse(ss.str(), file.string());
+  auto text = read_input_file(file);
+  if (!text)
+    return make_error("retspl_missing", text.error().message +
+                                            " (the RETSPL table: check `retspl_file` in the "
+                                            "calibration file)");
+  auto t = parse(*text, file.string());
   if (t) t->file_ = file;
   return t;
 }

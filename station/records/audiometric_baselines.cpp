@@ -5,6 +5,8 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station {
 
 namespace {
@@ -60,6 +62,8 @@ Result<std::int64_t> add_baseline(Database& db, const NewBaseline& b, const std:
   if (b.reason.empty()) {
     return make_error("baseline_invalid", "a baseline needs a reason: say why it is set");
   }
+  if (auto t = text::check_free_text(b.reason, "the reason", {text::kMaxReasonChars, true}); !t)
+    return make_error("baseline_invalid", t.error().message);
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto history = list_baselines(db, b.worker_id);

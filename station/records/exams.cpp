@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "station/auth/signing.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
 #include "station/storage/users.hpp"
+
+#include "analysis/core/text.hpp"
 
 namespace odyo::station {
 namespace {
@@ -20,6 +23,12 @@ Exam read_exam(const Statement& st) {
 }  // namespace
 
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor) {
+  if (auto t = text::check_free_text(e.notes, "the exam's note", {text::kMaxReasonChars, false});
+      !t) {
+    return make_error("exam_invalid", t.error().message);
+  }
+  if (auto t = text::check_free_text(e.device_id, "the device", {text::kMaxNameChars, false}); !t)
+    return make_error("exam_invalid", t.error().message);
   if (e.kind != "spirometry" && e.kind != "audiometry") {
     return make_error("exam_invalid",
                       "exam kind \"" + e.kind + "\" is unknown; allowed: spirometry, audiometry");
@@ -102,6 +111,8 @@ Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::s
       return make_error("result_invalid", "a correction needs a reason: say why version " +
                                               std::to_string(version - 1) + " is being replaced");
     }
+    if (auto t = text::check_free_text(reason, "the reason", {text::kMaxReasonChars, true}); !t)
+      return make_error("result_invalid", t.error().message);
   }
   auto ex = get_exam(db, exam_id);
   if (!ex) return ex.error();
@@ -246,15 +257,16 @@ Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_i
                                {}});
   }
   for (auto& res : out) {
-    auto sg =
-        db.prepare("SELECT signer, signed_at FROM signatures WHERE result_id = ? ORDER BY id");
+    auto sg = db.prepare(
+        "SELECT signer, signed_at, id FROM signatures WHERE result_id = ? ORDER BY id");
     if (!sg) return sg.error();
     sg->bind(1, res.id);
     for (;;) {
       auto r = sg->step();
       if (!r) return r.error();
       if (!*r) break;
-      res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
+      // Only signatures that verify against the signer's key (station/auth/signing.hpp).
+      if (verify_signature(db, sg->int64(2))) res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
     }
   }
   return out;

@@ -60,7 +60,7 @@ struct StoredResult {
   int version = 0;
   std::optional<std::int64_t> supersedes_id;
   std::string kind, payload_json, content_sha256, software, created_at, created_by, reason;
-  std::vector<std::string> signed_by;  // "user at time"
+  std::vector<std::string> signed_by;  // "user at time", only signatures that verify
 };
 
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor);

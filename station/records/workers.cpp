@@ -10,6 +10,8 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 
+#include "analysis/core/text.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -111,6 +113,12 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
   }
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
+  }
+  for (const auto& [value, what] :
+       {std::pair{&w.first_name, "first name"}, std::pair{&w.last_name, "last name"},
+        std::pair{&w.establishment, "establishment"}}) {
+    if (auto t = text::check_free_text(*value, what); !t)
+      return make_error("worker_invalid", t.error().message);
   }
   std::chrono::year_month_day bd{};
   if (!parse_date(w.birth_date, bd)) {

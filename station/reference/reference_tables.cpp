@@ -1,5 +1,7 @@
 #include "station/reference/reference_tables.hpp"
 
+#include "station/core/input.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -8,15 +10,14 @@ namespace odyo::station {
 namespace {
 
 Result<std::string> read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
+  auto text = read_input_file(file);
+  if (!text)
     return make_error("reference_file_missing",
-                      "Cannot read the reference table " + file.string() +
-                          ": check [spirometry].reference_dir in the station configuration, or "
-                          "restore the file from the odyospiro sources (config/reference/).");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+                      text.error().message +
+                          " (a reference table: check [spirometry].reference_dir in the station "
+                          "configuration, or restore the file from the odyospiro sources, "
+                          "config/reference/)");
+  return text;
 }
 
 }  // namespace

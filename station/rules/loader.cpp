@@ -3,10 +3,12 @@
 // boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
+#include "station/core/input.hpp"
 #include "station/storage/hash.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -183,6 +185,7 @@ ev::Test parse_test(const toml::node& n, const Table& parent, const std::string&
     if (v == nullptr) return std::nullopt;
     auto d = v->value<double>();
     if (!d || !v->is_number()) tt.error(*v, key, "must be a number");
+    if (!std::isfinite(*d)) tt.error(*v, key, "must be a finite number, not nan or inf");
     return *d;
   };
   test.gt = num("gt");
@@ -387,6 +390,8 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
           const toml::node* v = dt.get(key, false);
           if (v == nullptr) return std::nullopt;
           if (!v->is_number()) dt.error(*v, key, "must be a number");
+          if (!std::isfinite(*v->value<double>()))
+            dt.error(*v, key, "must be a finite number, not nan or inf");
           return v->value<double>();
         };
         dom.min = num("min");
@@ -589,14 +594,12 @@ Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
                             parse_ek3};
   for (std::size_t i = 0; i < std::size(kRuleFiles); ++i) {
     const auto path = dir / kRuleFiles[i];
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-      return make_error("rules_file", path.string() +
-                                          ": cannot read the rule table; check [rules].dir in "
-                                          "station.toml and that the file exists");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    const std::string text = ss.str();
+    auto read = read_input_file(path);
+    if (!read)
+      return make_error("rules_file", read.error().message +
+                                          " (the rule table; check [rules].dir in station.toml "
+                                          "and that the file exists)");
+    const std::string text = std::move(*read);
     all += kRuleFiles[i];
     all += '\0';
     all += text;

@@ -66,9 +66,7 @@ class InputFile {
     ::close(fd);
     return {};
   }
-  [[nodiscard]] std::string_view text() const {
-    return {static_cast<const char*>(data_), size_};
-  }
+  [[nodiscard]] std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
 
  private:
   void* data_ = nullptr;
@@ -227,8 +225,8 @@ Result<Layout> parse_header(std::string_view line, const std::string& path, sp::
                                             " ('" + name + "') is a second measured " +
                                             sp::param_id(*p) + ": keep one of them.");
       if (shape.find(*p) == nullptr) {
-        warnings.push_back("column " + std::to_string(col + 1) + " ('" + name + "'): " +
-                           sp::equation_id(eq) + " has no " + sp::param_id(*p) +
+        warnings.push_back("column " + std::to_string(col + 1) + " ('" + name +
+                           "'): " + sp::equation_id(eq) + " has no " + sp::param_id(*p) +
                            " equation; the column is copied, not scored.");
       } else {
         r = Role::kMeasured;
@@ -443,13 +441,13 @@ void parse_chunk(const Shared& sh, Chunk& ch, Scratch& sc) {
             if (!f.empty() && f != "NA") {
               double v = 0;
               if (!parse_number(f, v) || v <= 0.0)
-                add_problem(ch, this_line, cn,
-                            std::string("measured ") +
-                                sp::param_id(l.measured[static_cast<std::size_t>(
-                                    l.measured_slot[col])]) +
-                                " " + quoted(f) +
-                                " is not a positive number (leave the cell empty if not "
-                                "measured).");
+                add_problem(
+                    ch, this_line, cn,
+                    std::string("measured ") +
+                        sp::param_id(l.measured[static_cast<std::size_t>(l.measured_slot[col])]) +
+                        " " + quoted(f) +
+                        " is not a positive number (leave the cell empty if not "
+                        "measured).");
               else
                 sc.measured[static_cast<std::size_t>(l.measured_slot[col])][r] = v;
             }
@@ -527,8 +525,8 @@ void process_chunk(Shared& sh, Chunk& ch, Scratch& sc) {
   std::size_t values = 0;
   for (const auto& o : outs) values += o.score ? 5 : 3;
   // Not zero-filled: every byte up to `w` is written below.
-  ch.out = std::make_unique_for_overwrite<char[]>(ch.text.size() +
-                                                  ch.rows * (values * per_value + 2));
+  ch.out =
+      std::make_unique_for_overwrite<char[]>(ch.text.size() + ch.rows * (values * per_value + 2));
   char* w = ch.out.get();
   for (std::size_t i = 0; i < ch.rows; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
@@ -607,7 +605,8 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   std::string head(header);
   for (const auto& col : shape.params) {
     const std::string p = sp::param_id(col.param);
-    for (const char* suffix : {"_pred", "_lln", "_uln"}) summary.added_columns.push_back(p + suffix);
+    for (const char* suffix : {"_pred", "_lln", "_uln"})
+      summary.added_columns.push_back(p + suffix);
     if (std::find(layout->measured.begin(), layout->measured.end(), col.param) !=
         layout->measured.end())
       for (const char* suffix : {"_z", "_pctpred"}) summary.added_columns.push_back(p + suffix);
@@ -616,8 +615,8 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   head += "\n";
 
   // Chunks of whole lines.
-  const std::string_view body = eoh == std::string_view::npos ? std::string_view{}
-                                                              : all.substr(eoh + 1);
+  const std::string_view body =
+      eoh == std::string_view::npos ? std::string_view{} : all.substr(eoh + 1);
   std::vector<std::unique_ptr<Chunk>> chunks;
   for (std::size_t pos = 0; pos < body.size();) {
     std::size_t end = std::min(body.size(), pos + kChunkBytes);
@@ -720,13 +719,12 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
     std::sort(listed.begin(), listed.end(),
               [](const Problem& a, const Problem& b) { return a.line < b.line; });
     if (listed.size() > kMaxListed) listed.resize(kMaxListed);
-    std::string msg = opt.input_path + ": " + std::to_string(total) +
-                      (total == 1 ? " row has" : " rows have") +
-                      " a problem; the whole file is refused and nothing was written" +
-                      (total > listed.size() ? " (the first " + std::to_string(listed.size()) +
-                                                   " are listed)"
-                                             : "") +
-                      ":";
+    std::string msg =
+        opt.input_path + ": " + std::to_string(total) + (total == 1 ? " row has" : " rows have") +
+        " a problem; the whole file is refused and nothing was written" +
+        (total > listed.size() ? " (the first " + std::to_string(listed.size()) + " are listed)"
+                               : "") +
+        ":";
     for (const auto& p : listed) {
       msg += "\n  line " + std::to_string(p.line);
       if (p.column > 0)
@@ -740,8 +738,8 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   if (write_error) return give_up(*write_error);
   if (::close(fd) != 0) {
     ::unlink(tmpl.c_str());
-    return make_error("output_failed", "Cannot write " + opt.output_path + ": " +
-                                           std::strerror(errno) + ".");
+    return make_error("output_failed",
+                      "Cannot write " + opt.output_path + ": " + std::strerror(errno) + ".");
   }
   if (::rename(tmpl.c_str(), opt.output_path.c_str()) != 0) {
     const int e = errno;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "station/storage/file_modes.hpp"
 #include "station/storage/migrations.hpp"
 
 namespace odyo::station {
@@ -114,8 +115,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
         "db_missing",
         file.string() + ": database file not found (run `odyospiro db migrate` to create it)");
   }
-  if (options.create && file.has_parent_path())
-    std::filesystem::create_directories(file.parent_path(), ec);
+  const bool created = options.create && !std::filesystem::exists(file, ec);
+  if (created && file.has_parent_path()) {
+    if (auto r = make_private_dir(file.parent_path(), options.data_group); !r) return r.error();
+  }
   sqlite3* raw = nullptr;
   const int flags =
       SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -126,6 +129,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     return e;
   }
   std::unique_ptr<Database> db(new Database(raw, file));
+  if (created) {
+    if (auto r = make_private_file(file, options.data_group); !r) return r.error();
+  }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   // WAL: readers do not block the writer; synchronous=FULL: a committed exam survives power loss.
@@ -136,6 +142,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     if (auto r = st->run(); !r) {
       return make_error(
           "db_open", file.string() + ": not a usable SQLite database (" + r.error().message + ")");
+    }
+  }
+  if (created) {  // SQLite gives -wal/-shm the database's mode; made explicit here
+    for (const char* suffix : {"-wal", "-shm"}) {
+      const std::filesystem::path side = file.string() + suffix;
+      if (std::filesystem::exists(side, ec)) {
+        if (auto r = make_private_file(side, options.data_group); !r) return r.error();
+      }
     }
   }
   if (options.migrate) {

@@ -69,6 +69,9 @@ struct OpenOptions {
   bool create = true;   // create the file if missing
   bool migrate = true;  // apply pending migrations
   int busy_timeout_ms = 5000;
+  // A new file (and a new folder) is created 0600 (0700), or 0640 (0750) for this Unix group
+  // ([station].data_group); see station/storage/file_modes.hpp.
+  std::string data_group{};
 };
 
 class Database {

@@ -178,6 +178,55 @@ CREATE TRIGGER audiometric_baselines_no_delete BEFORE DELETE ON audiometric_base
   BEGIN SELECT RAISE(ABORT, 'baselines are never deleted'); END;
 )sql";
 
+// v6: accounts and signatures. A user's name, role, password and state are versions in
+// user_versions (the users row is the identity and never changes); each physician's Ed25519
+// signing keys are in user_keys (public key, private key encrypted under the password); a
+// signature names the key that made it and carries the signature bytes (base64).
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE user_versions (
+  id            INTEGER PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users(id),
+  version       INTEGER NOT NULL,
+  supersedes_id INTEGER REFERENCES user_versions(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('create','role','passwd','deactivate')),
+  full_name     TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('technician','physician','admin')),
+  password_hash TEXT NOT NULL,
+  active        INTEGER NOT NULL CHECK (active IN (0,1)),
+  reason        TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL,
+  UNIQUE (user_id, version)
+);
+INSERT INTO user_versions(user_id,version,kind,full_name,role,password_hash,active,created_at,created_by)
+  SELECT id, 1, 'create', full_name, role, password_hash, 1, created_at, created_by FROM users;
+CREATE TABLE user_keys (
+  id              INTEGER PRIMARY KEY,
+  user_id         INTEGER NOT NULL REFERENCES users(id),
+  algorithm       TEXT NOT NULL CHECK (algorithm = 'ed25519'),
+  public_key      TEXT NOT NULL,                -- raw 32-byte Ed25519 public key, base64
+  private_key_enc TEXT NOT NULL,                -- pbkdf2-sha256-aes-256-gcm$iter$salt$iv$ciphertext$tag
+  created_at      TEXT NOT NULL,
+  created_by      TEXT NOT NULL
+);
+ALTER TABLE signatures ADD COLUMN key_id INTEGER REFERENCES user_keys(id);
+ALTER TABLE signatures ADD COLUMN signature TEXT;  -- Ed25519 over the canonical signed content, base64
+CREATE TRIGGER users_no_update BEFORE UPDATE ON users
+  BEGIN SELECT RAISE(ABORT, 'users are versioned: add a new user version instead'); END;
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+  BEGIN SELECT RAISE(ABORT, 'users are never deleted: deactivate instead'); END;
+CREATE TRIGGER user_versions_no_update BEFORE UPDATE ON user_versions
+  BEGIN SELECT RAISE(ABORT, 'user versions are never edited'); END;
+CREATE TRIGGER user_versions_no_delete BEFORE DELETE ON user_versions
+  BEGIN SELECT RAISE(ABORT, 'user versions are never deleted'); END;
+CREATE TRIGGER user_keys_no_update BEFORE UPDATE ON user_keys
+  BEGIN SELECT RAISE(ABORT, 'signing keys are never edited'); END;
+CREATE TRIGGER user_keys_no_delete BEFORE DELETE ON user_keys
+  BEGIN SELECT RAISE(ABORT, 'signing keys are never deleted'); END;
+CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+  BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
+)sql";
+
 // v8: the physician's records an evaluation reads (issue 13): the column of each Ek-2 system the
 // station does not measure, special examination results, restrictions and absences. Versioned and
 // append-only: a correction is a new version superseding the previous one.
@@ -213,6 +262,7 @@ const std::vector<Migration>& all_migrations() {
         {2, "exams, recordings, results, evaluations, calibration checks", kV2},
         {3, "audiometric baselines", kV3},
         {4, "versioned, append-only audiometric baselines", kV4},
+        {6, "user versions, signing keys, cryptographic signatures", kV6},
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
     };
     std::sort(l.begin(), l.end(),

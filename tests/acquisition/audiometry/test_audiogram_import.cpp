@@ -185,6 +185,100 @@ TEST(AudiogramImport, GdtBytes) {
   auto bad = import_gdt_bytes(std::vector<std::uint8_t>{'x', 'y'});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "bad_record");
+  // The record's patient (3000, 3101–3103) and test date (6200, TTMMJJJJ) come with it.
+  ASSERT_TRUE(a->patient.has_value());
+  EXPECT_EQ(a->patient->patient_id, "4711");
+  EXPECT_EQ(a->patient->surname, "Öztürk");
+  EXPECT_EQ(a->patient->first_name, "Ali");
+  EXPECT_EQ(a->patient->birth_date, "1978-03-14");
+  EXPECT_EQ(a->test_date, "2026-11-23");
+}
+
+std::vector<std::uint8_t> gdt_file(const std::vector<codec::gdt::FieldOut>& patient) {
+  std::vector<codec::gdt::FieldOut> fields = patient;
+  fields.push_back({8402, "AUDI01"});
+  for (const char* ear : {"R", "L"}) {
+    fields.push_back({8410, std::string(ear) + "_AC_1000"});
+    fields.push_back({8420, "20"});
+  }
+  auto f = codec::gdt::write(6310, fields);
+  EXPECT_TRUE(f.ok());
+  return f.ok() ? std::vector<std::uint8_t>(f.value().begin(), f.value().end())
+                : std::vector<std::uint8_t>{};
+}
+
+// Issue 12, item 8: "GDT test date used and checked": a 3103/6200 that is not a real date is
+// refused, never read as some other day.
+TEST(AudiogramImport, GdtDatesMustBeRealDates) {
+  struct Case {
+    int field;
+    const char* value;
+  };
+  const Case cases[] = {{6200, "31022026"}, {6200, "2026-11-23"}, {6200, "1123202"},
+                        {3103, "00001980"}, {3103, "15138000"},   {6200, "23112026x"}};
+  for (const auto& c : cases) {
+    auto r = import_gdt_bytes(gdt_file({{3000, "4001"}, {c.field, c.value}}));
+    ASSERT_FALSE(r.ok()) << c.field << " " << c.value;
+    EXPECT_EQ(r.error().code, "bad_record");
+    EXPECT_NE(r.error().message.find("field " + std::to_string(c.field)), std::string::npos)
+        << r.error().message;
+  }
+  auto ok = import_gdt_bytes(gdt_file({{3000, "4001"}, {6200, "02052024"}}));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->test_date, "2024-05-02");
+  EXPECT_EQ(ok->patient->birth_date, "");
+}
+
+// Issue 12, item 8: "GDT patient identity compared with the worker (mismatch refused, with both
+// shown)".
+TEST(AudiogramImport, RecordPatientMustBeTheWorker) {
+  const WorkerIdentity kaya{"4001", "10000000146", "Şükrü", "Kaya", "1980-06-15"};
+  struct Case {
+    const char* what;
+    RecordPatient record;
+    const char* differs;  // nullptr: the same patient
+  };
+  const Case cases[] = {
+      {"all fields the same", {"4001", "Kaya", "Şükrü", "1980-06-15"}, nullptr},
+      {"3000 is the T.C. kimlik no", {"10000000146", "KAYA", "Sukru", ""}, nullptr},
+      {"transliterated by a CP437 sender", {"", "KAYA", "ŞüKRü", "1980-06-15"}, nullptr},
+      {"spacing", {"", "  Kaya ", "Şükrü", ""}, nullptr},
+      {"another patient (the GDT spec's example)",
+       {"4711", "Öztürk", "Ali", "1978-03-14"},
+       "patient number (3000), surname (3101), first name (3102), birth date (3103)"},
+      {"another surname only", {"", "Kayan", "", ""}, "surname (3101)"},
+      {"another first name", {"4001", "Kaya", "Ali", ""}, "first name (3102)"},
+      {"another birth date", {"4001", "", "", "1980-06-16"}, "birth date (3103)"},
+      {"another patient number", {"4002", "Kaya", "", ""}, "patient number (3000)"},
+  };
+  for (const auto& c : cases) {
+    auto r = check_record_patient(c.record, kaya);
+    if (c.differs == nullptr) {
+      EXPECT_TRUE(r.ok()) << c.what << ": " << r.error().message;
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << c.what;
+    EXPECT_EQ(r.error().code, "patient_mismatch") << c.what;
+    EXPECT_NE(r.error().message.find(c.differs), std::string::npos) << r.error().message;
+    // Both sides are shown.
+    EXPECT_NE(r.error().message.find("worker 4001: number 4001, Kaya, Şükrü, born 1980-06-15"),
+              std::string::npos)
+        << r.error().message;
+  }
+  auto r = check_record_patient({"4711", "Öztürk", "Ali", "1978-03-14"}, kaya);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("record: number 4711, Öztürk, Ali, born 1978-03-14"),
+            std::string::npos)
+      << r.error().message;
+  // A record that names nobody cannot be told apart from another patient's.
+  r = check_record_patient({"", "", "Şükrü", ""}, kaya);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "patient_unknown");
+  // Control characters in the record's name fields are refused, not printed.
+  r = check_record_patient({"4001", "Kaya\x1b[2J", "", ""}, kaya);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "text_invalid");
+  EXPECT_EQ(identity_fold("  ŞÜKRÜ   Çağlar İnce ıŞık "), "sukru caglar ince isik");
 }
 
 // GSI 61 type 1 record (gsi61.md §3.2 layout, offsets 6–14 zeros): a tone test at hz, HL db.

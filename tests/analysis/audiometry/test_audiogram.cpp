@@ -113,5 +113,66 @@ TEST(Audiogram, EarWithOnlyNotTestedPointsCountsAsMissing) {
   EXPECT_EQ(validate(a).error().code, "missing_ear");
 }
 
+// Issue 12, item 8: "NR below the audiometer's minimum … refused": "NR@-10" was averaged as
+// −10 dB. A no-response at the lowest level an audiometer presents is not a result.
+TEST(Audiogram, NoResponseAtTheMinimumLevelIsRefused) {
+  for (int level : {-10, -20}) {
+    Audiogram a = both_ears_normal();
+    a.right.air[1000] = at(level, PointStatus::no_response);
+    auto r = validate(a);
+    ASSERT_FALSE(r.ok()) << level;
+    EXPECT_TRUE(r.error().code == "no_response_at_minimum" ||
+                r.error().code == "level_out_of_range")
+        << r.error().code;
+    EXPECT_NE(r.error().message.find("right air 1000 Hz"), std::string::npos) << r.error().message;
+  }
+  Audiogram a = both_ears_normal();
+  a.right.air[1000] = at(-10, PointStatus::no_response);
+  EXPECT_EQ(validate(a).error().code, "no_response_at_minimum");
+  // A device whose range starts at 0 dB HL: NR@0 is refused, NR@-5 is beyond its range.
+  AudiometerRange r0;
+  r0.min_db_hl = 0;
+  a.right.air[1000] = at(0, PointStatus::no_response);
+  EXPECT_EQ(validate(a, r0).error().code, "no_response_at_minimum");
+  a.right.air[1000] = at(100, PointStatus::no_response);
+  EXPECT_TRUE(validate(a, r0).ok());
+}
+
+// Issue 12, item 8: "bone worse than air beyond a configurable margin refused".
+TEST(Audiogram, BoneWorseThanAirBeyondTheMarginIsRefused) {
+  struct Case {
+    int air, bone;
+    std::optional<int> margin;
+    bool ok;
+  };
+  const Case cases[] = {
+      {20, 30, 10, true},            // −10 dB air-bone gap: test-retest
+      {20, 35, 10, false},           // −15 dB: refused
+      {20, 35, 15, true},            // a wider configured margin
+      {20, 21 + 4, 0, false},        // margin 0: any bone above air
+      {20, 80, std::nullopt, true},  // not checked
+      {60, 10, 10, true},            // a conductive loss (air worse than bone) is normal
+  };
+  for (const auto& c : cases) {
+    Audiogram a = both_ears_normal();
+    a.left.air[2000] = at(c.air);
+    a.left.bone[2000] = at(c.bone);
+    auto r = validate(a, {}, {c.margin});
+    EXPECT_EQ(r.ok(), c.ok) << c.air << "/" << c.bone;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, "bone_worse_than_air");
+      EXPECT_NE(r.error().message.find("left 2000 Hz: bone conduction"), std::string::npos)
+          << r.error().message;
+    }
+  }
+  // The default margin is 10 dB; a no-response or untested point is not compared.
+  Audiogram a = both_ears_normal();
+  a.left.air[2000] = at(20);
+  a.left.bone[2000] = at(35);
+  EXPECT_FALSE(validate(a).ok());
+  a.left.air[2000] = at(90, PointStatus::no_response);
+  EXPECT_TRUE(validate(a).ok());
+}
+
 }  // namespace
 }  // namespace odyo::audiometry

@@ -25,9 +25,9 @@ const std::string kRef = std::string(ODYO_SOURCE_DIR) + "/config/reference/";
 const sp::ReferenceTables& tables() {
   static const sp::ReferenceTables t = [] {
     sp::ReferenceTables r;
-    r.gli2012 = *sp::parse_gli_tables(sp::Equation::kGli2012,
-                                      slurp(kRef + "gli2012_coefficients.csv"),
-                                      slurp(kRef + "gli2012_splines.csv"));
+    r.gli2012 =
+        *sp::parse_gli_tables(sp::Equation::kGli2012, slurp(kRef + "gli2012_coefficients.csv"),
+                              slurp(kRef + "gli2012_splines.csv"));
     r.gli_global2022 = *sp::parse_gli_tables(sp::Equation::kGliGlobal2022,
                                              slurp(kRef + "gli_global2022_coefficients.csv"),
                                              slurp(kRef + "gli_global2022_splines.csv"));
@@ -53,7 +53,9 @@ sp::CohortColumns cohort(std::size_t n, double age_lo, double age_hi, double h_l
 }
 
 // Vectorised exp/log against the scalar ones for a single row: a few ulp.
-void expect_close(double a, double b) { EXPECT_NEAR(a, b, 1e-12 * std::max(1.0, std::abs(b))); }
+void expect_close(double a, double b) {
+  EXPECT_NEAR(a, b, 1e-12 * std::max(1.0, std::abs(b)));
+}
 
 void rows_match_single(sp::Equation eq, const sp::CohortColumns& c) {
   std::vector<sp::SubjectProblem> problems;
@@ -64,7 +66,8 @@ void rows_match_single(sp::Equation eq, const sp::CohortColumns& c) {
   std::size_t compared = 0, missing = 0;
   for (std::size_t i = 0; i < c.size(); ++i) {
     const auto r = static_cast<Eigen::Index>(i);
-    auto one = sp::predict(tables(), eq, {c.sex[i], c.age_years[r], c.height_cm[r], c.ethnicity[i]});
+    auto one =
+        sp::predict(tables(), eq, {c.sex[i], c.age_years[r], c.height_cm[r], c.ethnicity[i]});
     ASSERT_TRUE(one.ok()) << one.error().message;
     for (const auto& col : cp->params) {
       const sp::Predicted* p = one->find(col.param);
@@ -79,8 +82,8 @@ void rows_match_single(sp::Equation eq, const sp::CohortColumns& c) {
       const double measured = 0.9 * p->predicted;
       auto s = sp::score(*p, measured);
       ASSERT_TRUE(s.ok());
-      auto sc = sp::score_cohort(col, Eigen::ArrayXd::Constant(c.size(), 0.9).cwiseProduct(
-                                          col.predicted));
+      auto sc = sp::score_cohort(
+          col, Eigen::ArrayXd::Constant(c.size(), 0.9).cwiseProduct(col.predicted));
       expect_close(sc.z[r], s->z);
       expect_close(sc.pct_pred[r], s->pct_pred);
       ++compared;
@@ -120,9 +123,9 @@ TEST(SpiroCohort, NotMeasuredGivesNoScore) {
 
 TEST(SpiroCohort, RefusedRowsAreNamedWithTheSingleSubjectMessage) {
   auto c = cohort(6, 30.0, 40.0, 160.0, 180.0);
-  c.age_years[1] = 2.0;    // below GLI's 3 years
-  c.height_cm[3] = 1.72;   // metres
-  c.ethnicity[4] = 7;      // no such group
+  c.age_years[1] = 2.0;   // below GLI's 3 years
+  c.height_cm[3] = 1.72;  // metres
+  c.ethnicity[4] = 7;     // no such group
   std::vector<sp::SubjectProblem> problems;
   std::size_t count = 0;
   auto cp = sp::predict_cohort(tables(), sp::Equation::kGli2012, c, problems, count);

@@ -26,16 +26,14 @@ namespace gdt = odyo::codec::gdt;
 
 class AudioEnterImportCli : public ::testing::Test {
  protected:
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
+  odyo::test::Station st;
+  const odyo::test::TempDir& dir = st.dir;
 
   odyo::test::CommandResult run(const std::string& args) {
-    return run_command(exe + " --lang en --user tekniker " + args);
+    return run_command(st.as("tekniker") + " --lang en " + args);
   }
   std::string write(const std::string& name, const std::string& bytes) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
+    return dir.write(name, bytes);
   }
   static std::string sha256_of(const std::string& bytes) {
     return odyo::station::sha256_hex(bytes);
@@ -102,7 +100,7 @@ TEST_F(AudioEnterImportCli, BadAudiogramsAreRefusedAndNothingIsStored) {
   r = run("audio enter --worker 4001 --date 2020-02-30 --input " +
           write("ok.json", json{{"right", kRight}, {"left", kLeft}}.dump()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("is not a date"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is not a real calendar date"), std::string::npos) << r.err;
   r = run("audio enter --worker 4001 --date 2999-01-01 --input " + (dir / "ok.json").string());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("in the future"), std::string::npos) << r.err;
@@ -232,9 +230,19 @@ TEST_F(AudioEnterImportCli, BadDeviceFilesAreRefusedAndNothingIsStored) {
           write("gsi2.bin", gsi61_file({{1000, 15}}, {{1000, 10}})));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--ears takes right and left"), std::string::npos) << r.err;
-  // The GDT spec's own example (reference/devices/gdt-2.1.md §7) has 1 and 4 kHz only: the
-  // speech-frequency average cannot be computed, so it is not stored.
+  // The GDT spec's own example (reference/devices/gdt-2.1.md §7) is of another patient (4711
+  // Öztürk, Ali, born 14.03.1978): refused before anything else (issue 12).
   r = run("audio import --worker 4001 --format gdt --input " + std::string(ODYO_TEST_DATA_DIR) +
+          "/devices/gdt-2.1/6310-audiogram-cp437.gdt");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the record is of another patient"), std::string::npos) << r.err;
+  // The same record for its own patient has 1 and 4 kHz only: the speech-frequency average
+  // cannot be computed, so it is not stored.
+  r =
+      run("worker add --registry 4711 --tc 10000000078 --first-name Ali --last-name Öztürk "
+          "--birth-date 1978-03-14 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run("audio import --worker 4711 --format gdt --input " + std::string(ODYO_TEST_DATA_DIR) +
           "/devices/gdt-2.1/6310-audiogram-cp437.gdt");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("500 Hz has no air-conduction threshold"), std::string::npos) << r.err;

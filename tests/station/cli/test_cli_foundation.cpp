@@ -11,8 +11,9 @@ using odyo::test::run_command;
 
 namespace {
 struct Cli : ::testing::Test {
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db");
+  odyo::test::Station st;
+  const odyo::test::TempDir& dir = st.dir;
+  std::string exe = st.as("tekniker");
   odyo::test::CommandResult run(const std::string& args) { return run_command(exe + " " + args); }
 };
 }  // namespace
@@ -83,26 +84,31 @@ TEST_F(Cli, BrokenConfigStopsWithFileAndKey) {
 }
 
 TEST_F(Cli, UsersAndBackupAndVerify) {
-  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe +
-                       " user add hekim --name 'Dr. Hekim' --role physician");
+  auto r = run_command("ODYOSPIRO_NEW_PASSWORD=long-enough-pw " + st.as("admin") +
+                       " user add hekim2 --name 'Dr. Hekim' --role physician");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run("--json user list");
-  EXPECT_EQ(nlohmann::json::parse(r.out)[0]["role"], "physician");
+  r = run_command(st.as("admin") + " --json user list");
+  bool found = false;
+  for (const auto& u : nlohmann::json::parse(r.out)) {
+    if (u["username"] == "hekim2") {
+      found = true;
+      EXPECT_EQ(u["role"], "physician");
+    }
+  }
+  EXPECT_TRUE(found) << r.out;
   EXPECT_EQ(r.out.find("pbkdf2"), std::string::npos);  // hashes never printed
-  r = run("db backup " + (dir / "copy.db").string());
+  r = run_command(st.as("admin") + " db backup " + (dir / "copy.db").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run_command(odyo::test::odyospiro(dir / "copy.db") + " --json db verify");
+  r = run_command(st.as_on("admin", dir / "copy.db") + " --json db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["ok"], true);
-  r = run("db backup " + (dir / "copy.db").string());
+  r = run_command(st.as("admin") + " db backup " + (dir / "copy.db").string());
   EXPECT_NE(r.exit_code, 0);  // never overwrites
 }
 
 TEST_F(Cli, PlainSqliteUpdateBehindTheStationsBackIsReported) {
-  auto r = run_command("ODYOSPIRO_PASSWORD=long-enough-pw " + exe +
-                       " user add hekim --name 'Dr. Hekim' --role physician");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto db = (dir / "s.db").string();
+  odyo::test::CommandResult r;
+  const auto db = st.db_file.string();
   // A plain UPDATE is refused by the append-only trigger…
   r = run_command("sqlite3 " + db + " \"UPDATE audit_log SET actor='mallory' WHERE id=1\"");
   EXPECT_NE(r.exit_code, 0);
@@ -112,14 +118,14 @@ TEST_F(Cli, PlainSqliteUpdateBehindTheStationsBackIsReported) {
       "sqlite3 " + db +
       " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE id=1\"");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run("--lang en db verify");
+  r = run_command(st.as("admin") + " --lang en db verify");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("audit log row 1: content does not match its hash"), std::string::npos)
       << r.err;
 }
 
 TEST_F(Cli, VerifyOnAMissingFileDoesNotCreateIt) {
-  const auto r = run_command(odyo::test::odyospiro(dir / "none.db") + " db verify");
+  const auto r = run_command(st.as_on("admin", dir / "none.db") + " db verify");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
 }

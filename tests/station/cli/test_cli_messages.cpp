@@ -165,8 +165,8 @@ TEST_F(CliMessages, ImpossibleDateAndUnknownJobSayWhatIsWrong) {
   const std::string worker =
       "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya --sex M "
       "--height-cm 175 --weight-kg 80 ";
-  const auto exe = odyo::test::odyospiro(dir / "s.db") + " --lang en ";
-  ASSERT_EQ(run_command(exe + "db migrate").exit_code, 0);
+  const odyo::test::Station st;  // a database with its accounts; the technician registers
+  const auto exe = st.as("tekniker") + " --lang en ";
   // A well-formed date that is not a day of the calendar is not a format problem.
   auto r = run_command(exe + worker + "--birth-date 1990-02-30 --job YA-PANO-01");
   EXPECT_NE(r.exit_code, 0);

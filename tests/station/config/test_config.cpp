@@ -181,3 +181,59 @@ TEST(Config, DataFoldersBesideTheConfigComeFirst) {
   EXPECT_EQ(alone->rules_dir.filename(), "rules");
   EXPECT_EQ(alone->rules_dir.string().find(ODYO_SOURCE_DIR), std::string::npos);
 }
+
+// Issue 12, item 8: "NaN/inf/out-of-range refused in every config value". A NaN compares false
+// with every bound, so `min_sample_rate_hz = nan` used to pass the range check and switch the
+// ATS/ERS sample-rate rule off (`--rate 1` then gave an FVC of 787 L).
+TEST(Config, NanInfinityAndOutOfRangeAreRefusedInEveryNumber) {
+  odyo::test::TempDir dir;
+  struct Case {
+    const char* from;
+    const char* to;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = nan", "min_sample_rate_hz"},
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = -nan", "min_sample_rate_hz"},
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = inf", "min_sample_rate_hz"},
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = -inf", "min_sample_rate_hz"},
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = 1.0", "min_sample_rate_hz"},
+      {"min_sample_rate_hz = 100.0", "min_sample_rate_hz = 1e300", "min_sample_rate_hz"},
+      {"calibration_valid_months = 12", "calibration_valid_months = 4294967308",
+       "calibration_valid_months"},
+      {"max_bone_above_air_db = 10", "max_bone_above_air_db = nan", "max_bone_above_air_db"},
+      {"max_bone_above_air_db = 10", "max_bone_above_air_db = 41", "max_bone_above_air_db"},
+      // 2^32 + 500 must not narrow to 500 Hz.
+      {"speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [4294967796, 1000]",
+       "speech_frequencies_hz"},
+      {"speech_frequencies_hz = [500, 1000, 2000]", "speech_frequencies_hz = [99999999999, 1000]",
+       "speech_frequencies_hz"},
+  };
+  for (const auto& c : cases) {
+    auto e = load_error(replaced(shipped(), c.from, c.to), dir);
+    EXPECT_EQ(e.code, "config_invalid") << c.to;
+    EXPECT_NE(e.message.find(c.expect), std::string::npos) << c.to << ": " << e.message;
+  }
+}
+
+// "free text limited … no control or bidi characters, valid UTF-8" holds for the configured
+// station name and establishments too (they are stored with every worker).
+TEST(Config, TextValuesAreFreeTextChecked) {
+  odyo::test::TempDir dir;
+  auto e = load_error(
+      replaced(shipped(), "name = \"Kozlu İşyeri Sağlık Birimi\"", "name = \"Kozlu\\u001b[2J\""),
+      dir);
+  EXPECT_NE(e.message.find("[station].name"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("control character"), std::string::npos) << e.message;
+  e = load_error(replaced(shipped(), "\"Amasra\"", "\"Ama\\u202Esra\""), dir);
+  EXPECT_NE(e.message.find("establishments"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("bidirectional"), std::string::npos) << e.message;
+}
+
+// "an input size limit on every file read": the configuration goes through the bounded reader.
+TEST(Config, AnEndlessConfigurationFileIsRefused) {
+  auto c = load_config("/dev/zero");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("/dev/zero"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("limit of 64 MiB"), std::string::npos) << c.error().message;
+}

@@ -10,13 +10,18 @@ using odyo::test::run_command;
 
 TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   odyo::test::TempDir dir;
-  const std::string exe = odyo::test::odyospiro(dir / "demo.db");
+  // The demo creates its own accounts in a new database, then they log in like anyone else.
+  const std::string base = odyo::test::odyospiro(dir / "demo.db");
+  const std::string exe = "ODYOSPIRO_PASSWORD=demo-parola-hekim " + base + " --user hekim";
+  const std::string admin = "ODYOSPIRO_PASSWORD=demo-parola-yonetici " + base + " --user yonetici";
   const std::string devsim = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
-  auto r = run_command(exe + " --lang en demo --devsim " + devsim);
+  auto r = run_command(base + " --lang en demo --devsim " + devsim);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("Spirometry exam #1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Audiometry exam #2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("EK-2/15"), std::string::npos) << r.out;  // the hearing clause that fired
+  EXPECT_NE(r.out.find("--user hekim  ODYOSPIRO_PASSWORD=demo-parola-hekim"), std::string::npos)
+      << r.out;  // the demo's logins are printed
 
   r = run_command(exe + " --json exam show 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -57,6 +62,6 @@ TEST(Demo, RunsEndToEndAndLeavesExamsForExamShow) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Exam #2"), std::string::npos) << r.out;
 
-  r = run_command(exe + " db verify");
+  r = run_command(admin + " db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

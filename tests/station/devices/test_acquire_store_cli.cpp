@@ -14,8 +14,9 @@ using odyo::test::run_command;
 namespace {
 
 struct Station {
-  odyo::test::TempDir dir;
-  std::string exe = odyo::test::odyospiro(dir / "s.db") + " --lang en";
+  odyo::test::Station st;
+  const odyo::test::TempDir& dir = st.dir;
+  std::string exe = st.as("tekniker") + " --lang en";
   std::string devsim = std::string(" --devsim ") + ODYO_BINARY_DIR + "/tools/devsim/devsim";
   std::string journal = " --journal " + (dir / "j.db").string();
 

@@ -45,6 +45,12 @@ std::string exe(const fs::path& config, const fs::path& db) {
   return std::string(ODYOSPIRO_EXE) + " --config " + config.string() + " --db " + db.string();
 }
 
+// `command` acting as one of the demo database's own accounts (station/demo/demo.hpp: the
+// password of each is "demo-parola-" and its name).
+std::string as(const std::string& command, const std::string& user) {
+  return "ODYOSPIRO_PASSWORD=demo-parola-" + user + " " + command + " --user " + user;
+}
+
 }  // namespace
 
 // Madde 9(2)(a)(4)(dd) restrictions, the Ek-5 special examination, "every other Ek-2 system" and
@@ -65,7 +71,7 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
     const char* fragment;  // in stdout (JSON) or stderr
   };
   const std::vector<Step> steps{
-      {"teknisyen", "record system --worker '#1' --system vision --column B", 1,
+      {"teknisyen", "record system --worker '#1' --system vision --column B", 5,
        "only a physician may record"},
       {"hekim", "record system --worker '#1' --system elbow --column B", 1,
        "is not an Ek-2 system"},
@@ -88,12 +94,12 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
        "end is before start"},
   };
   for (const auto& s : steps) {
-    r = run_command(base + " --user " + s.user + " --json " + s.args);
+    r = run_command(as(base, s.user) + " --json " + s.args);
     EXPECT_EQ(r.exit_code, s.exit_code) << s.args << "\n" << r.out << r.err;
     EXPECT_NE((r.out + r.err).find(s.fragment), std::string::npos) << s.args << "\n"
                                                                    << r.out << r.err;
   }
-  r = run_command(base + " --json record show --worker '#1'");
+  r = run_command(as(base, "hekim") + " --json record show --worker '#1'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto history = json::parse(r.out);
   int vision_versions = 0;
@@ -104,15 +110,17 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
   // the noise-free restriction, and the records are shown with the result. The ear findings are
   // the examination's (--findings), as in the demo.
   const fs::path findings = dir / "findings.json";
-  std::ofstream(findings) << json{{"otitis", "none"},
-                                  {"vertigo", "none"},
-                                  {"tinnitus", "none"},
-                                  {"presbycusis", false},
-                                  {"acoustic_trauma", false}}
-                                 .dump();
+  std::ofstream(findings) << json{
+      {"otitis", "none"},
+      {"vertigo", "none"},
+      {"tinnitus", "none"},
+      {"presbycusis", false},
+      {"acoustic_trauma", false}}.dump();
   const std::string with_findings = " --findings " + findings.string();
-  r = run_command(base + " --user hekim --json evaluate --worker '#1' --purpose periodic --job "
-                         "YU-KOMP-01 --no-store" + with_findings);
+  r = run_command(as(base, "hekim") +
+                  " --json evaluate --worker '#1' --purpose periodic --job "
+                  "YU-KOMP-01 --no-store" +
+                  with_findings);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   auto e = json::parse(r.out);
   EXPECT_EQ(e["restrictions"], json::array({"noise-free"}));
@@ -126,18 +134,20 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
 
   // Return after the 31-day absence: the article applies, the SGK report and the controlled
   // period are in the trace; the demo's exams are from today, after the absence.
-  r = run_command(base + " --user hekim --json evaluate --worker '#1' --purpose "
-                         "return-after-absence --job YU-BURO-01 --no-store" + with_findings);
+  r = run_command(as(base, "hekim") +
+                  " --json evaluate --worker '#1' --purpose "
+                  "return-after-absence --job YU-BURO-01 --no-store" +
+                  with_findings);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   e = json::parse(r.out);
   bool absence_note = false;
   for (const auto& n : e["notes"])
-    absence_note = absence_note ||
-                   (n["clause"] == "Madde 9(2)(a)(4)" &&
-                    n["en"].get<std::string>().find("Absence of 31 days (more than 20); SGK report "
-                                                    "R-1; controlled period until 2026-12-31, "
-                                                    "temporary surface job YU-BEK-01") !=
-                        std::string::npos);
+    absence_note =
+        absence_note ||
+        (n["clause"] == "Madde 9(2)(a)(4)" &&
+         n["en"].get<std::string>().find("Absence of 31 days (more than 20); SGK report "
+                                         "R-1; controlled period until 2026-12-31, "
+                                         "temporary surface job YU-BEK-01") != std::string::npos);
   EXPECT_TRUE(absence_note) << e["notes"].dump();
 
   // The table refuses edits in place.
@@ -161,7 +171,7 @@ TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirma
   auto r = run_command(old_exe + " --lang en demo --devsim " + devsim);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
 
-  r = run_command(old_exe + " --json exam show 2");
+  r = run_command(as(old_exe, "hekim") + " --json exam show 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto audio = json::parse(r.out);
   ASSERT_EQ(audio["evaluations"].size(), 1u);
@@ -169,12 +179,12 @@ TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirma
   const auto group_before = audio["evaluations"][0]["health_group"];
   ASSERT_FALSE(group_before.is_null());
 
-  r = run_command(old_exe + " --user hekim --json decision confirm " + std::to_string(eval_id));
+  r = run_command(as(old_exe, "hekim") + " --json decision confirm " + std::to_string(eval_id));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto confirmed = json::parse(r.out)["in_force"].get<std::int64_t>();
 
   const std::string now_exe = odyo::test::odyospiro(db);
-  r = run_command(now_exe + " --user hekim --json reevaluate --dry-run");
+  r = run_command(as(now_exe, "hekim") + " --json reevaluate --dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   auto rep = json::parse(r.out);
   EXPECT_EQ(rep["rules_version"], "ttk-2014-odyo-2");
@@ -184,9 +194,9 @@ TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirma
   EXPECT_EQ(rep["changes"][0]["health_group_before"], group_before);
   EXPECT_TRUE(rep["changes"][0]["health_group_after"].is_null());  // not final any more
 
-  r = run_command(now_exe + " --user hekim --json reevaluate");
+  r = run_command(as(now_exe, "hekim") + " --json reevaluate");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  r = run_command(now_exe + " --json decision show " + std::to_string(eval_id));
+  r = run_command(as(now_exe, "hekim") + " --json decision show " + std::to_string(eval_id));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto chain = json::parse(r.out);
   EXPECT_EQ(chain["in_force"], confirmed);  // the physician's confirmation stays in force
@@ -194,6 +204,6 @@ TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirma
   EXPECT_EQ(chain["chain"][1]["kind"], "confirm");
   EXPECT_EQ(chain["chain"][1]["health_group"], group_before);  // untouched
   EXPECT_EQ(chain["chain"][2]["kind"], "reevaluation");
-  r = run_command(now_exe + " db verify");
+  r = run_command(as(now_exe, "yonetici") + " db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -74,11 +74,20 @@ kind = "audiometer"
 driver = "fipp"
 uri = "sim:audiometer"
 )");
+    // The database as a clinic creates it: the first admin, then the technician who tests.
+    const std::string exe = "'" + std::string(ODYOSPIRO_EXE) + "' --config '" + config.string() +
+                            "' --db '" + db.string() + "' ";
+    odyo::test::run_command("ODYOSPIRO_PASSWORD=admin-parola-2026 " + exe +
+                            "db migrate --admin admin");
+    odyo::test::run_command(
+        "ODYOSPIRO_PASSWORD=admin-parola-2026 ODYOSPIRO_NEW_PASSWORD=tekniker-parola-2026 " + exe +
+        "--user admin user add tekniker --name Tekniker --role technician");
   }
 
   [[nodiscard]] std::string odyospiro(const std::string& prefix = "") const {
-    return prefix + "'" + std::string(ODYOSPIRO_EXE) + "' --lang en --config '" + config.string() +
-           "' --db '" + db.string() + "' ";
+    return prefix + "ODYOSPIRO_PASSWORD=tekniker-parola-2026 '" + std::string(ODYOSPIRO_EXE) +
+           "' --lang en --config '" + config.string() + "' --db '" + db.string() +
+           "' --user tekniker ";
   }
 
   odyo::test::CommandResult run(const std::string& args, const std::string& prefix = "") const {

@@ -99,7 +99,7 @@ TEST_F(WorkersTest, BirthDateInTheFuture) {
 TEST_F(WorkersTest, BirthDateNotADate) {
   auto w = good();
   w.birth_date = "1990-02-30";
-  expect_refused(w, "not a date");
+  expect_refused(w, "not a real calendar date");
 }
 
 TEST_F(WorkersTest, HeightAndWeightOutOfHumanRange) {

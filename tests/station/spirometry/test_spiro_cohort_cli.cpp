@@ -88,15 +88,17 @@ void compare_with_pft(const std::string& equation, const std::string& year,
   const fs::path dir = tmp_dir(equation);
   const fs::path out = dir / "out.csv";
   CmdRun r = run("spiro predict --equation " + equation + " --input '" + kData +
-              "sample10k.csv' --output '" + out.string() + "' --json");
+                 "sample10k.csv' --output '" + out.string() + "' --json");
   ASSERT_EQ(r.status, 0) << r.out;
   const Csv ours = read_csv(out);
   const Csv pft = read_csv(kData + "pft_gli" + year + ".csv");
   ASSERT_EQ(ours.rows.size(), 10000u);
   ASSERT_EQ(pft.rows.size(), ours.rows.size());
-  const std::vector<std::pair<std::string, std::string>> kinds = {
-      {"_pred", "_pred_"}, {"_lln", "_lln_"}, {"_uln", "_uln_"},
-      {"_z", "_zscore_"},  {"_pctpred", "_pctpred_"}};
+  const std::vector<std::pair<std::string, std::string>> kinds = {{"_pred", "_pred_"},
+                                                                  {"_lln", "_lln_"},
+                                                                  {"_uln", "_uln_"},
+                                                                  {"_z", "_zscore_"},
+                                                                  {"_pctpred", "_pctpred_"}};
   std::size_t compared = 0, empty = 0;
   double worst = 0;
   std::string worst_at;
@@ -152,11 +154,11 @@ TEST(SpiroCohortCli, RowsEqualTheSingleSubjectCommand) {
           "w3,m,92.1,170,5,,3.1\n";
   }
   CmdRun r = run("spiro predict --equation gli2012 --input '" + (dir / "in.csv").string() +
-              "' --output '" + (dir / "out.csv").string() + "' --decimals 10");
+                 "' --output '" + (dir / "out.csv").string() + "' --decimals 10");
   ASSERT_EQ(r.status, 0) << r.out;
   const Csv out = read_csv(dir / "out.csv");
   ASSERT_EQ(out.rows.size(), 3u);
-  EXPECT_EQ(out.rows[0][0], "w1");  // input columns copied
+  EXPECT_EQ(out.rows[0][0], "w1");    // input columns copied
   EXPECT_EQ(out.col("FEF75_z"), -1);  // scores only for measured columns
   const std::array<std::string, 3> single = {
       "--sex M --age 45.5 --height-cm 178 --ethnicity 1 --measured FEV1=3.6,FVC=4.7",
@@ -191,15 +193,15 @@ TEST(SpiroCohortCli, BadRowsRefuseTheWholeFileWithLineAndColumn) {
     std::ofstream in(dir / "in.csv");
     in << "sex,age,height,FEV1\n"
           "M,40,175,3.5\n"
-          "F,2.5,150,2.1\n"      // line 3: age below GLI's 3 years
-          "M,40,1.75,3.5\n"      // line 4: metres
-          "X,40,175,3.5\n"       // line 5: sex
-          "M,40,175,-1\n"        // line 6: measured not positive
-          "M,forty,175,3.5\n";   // line 7: not a number
+          "F,2.5,150,2.1\n"     // line 3: age below GLI's 3 years
+          "M,40,1.75,3.5\n"     // line 4: metres
+          "X,40,175,3.5\n"      // line 5: sex
+          "M,40,175,-1\n"       // line 6: measured not positive
+          "M,forty,175,3.5\n";  // line 7: not a number
   }
   const fs::path out = dir / "out.csv";
   CmdRun r = run("spiro predict --equation gli2012 --input '" + (dir / "in.csv").string() +
-              "' --output '" + out.string() + "'");
+                 "' --output '" + out.string() + "'");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.out.find("5 rows have a problem"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("line 3, column 2 (age)"), std::string::npos) << r.out;
@@ -224,7 +226,7 @@ TEST(SpiroCohortCli, ExistingOutputIsKeptWhenTheFileIsRefused) {
     old << "previous results\n";
   }
   CmdRun r = run("spiro predict --equation gli-global-2022 --input '" + (dir / "in.csv").string() +
-              "' --output '" + (dir / "out.csv").string() + "'");
+                 "' --output '" + (dir / "out.csv").string() + "'");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.out.find("no column named height"), std::string::npos) << r.out;
   std::ifstream old(dir / "out.csv");

@@ -8,6 +8,7 @@
 #include "station/records/workers.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
+#include "station/storage/users.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
 using namespace odyo::station;
@@ -96,8 +97,11 @@ TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
   ASSERT_TRUE(*au->step());
   EXPECT_EQ(au->int64(0), 20);
 
-  // The command-line verifier agrees.
-  const auto r = odyo::test::run_command(odyo::test::odyospiro(file) + " --lang en db verify");
+  // The command-line verifier agrees (run by an admin, as every database command is).
+  ASSERT_TRUE(add_user(**db, {"admin", "Admin", "admin", "admin-parola-2026"}, 10, 10000, "test").ok());
+  const auto r = odyo::test::run_command("ODYOSPIRO_PASSWORD=admin-parola-2026 " +
+                                         odyo::test::odyospiro(file) +
+                                         " --user admin --lang en db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("no problems"), std::string::npos) << r.out;
 }
