@@ -40,10 +40,18 @@ inline constexpr const char* kAuditGenesisHash =
 // Tables whose every row must be bound by an audit entry. A new table of records belongs here;
 // a later migration that adds a column to one of them changes nothing for rows already bound
 // (a binding names the columns it covered).
-inline constexpr std::string_view kBoundTables[] = {
-    "workers",           "users",   "user_versions", "user_keys",   "exams",
-    "recordings",        "results", "signatures",    "evaluations", "audiometric_baselines",
-    "calibration_checks"};
+inline constexpr std::string_view kBoundTables[] = {"workers",
+                                                    "users",
+                                                    "user_versions",
+                                                    "user_keys",
+                                                    "exams",
+                                                    "recordings",
+                                                    "results",
+                                                    "signatures",
+                                                    "evaluations",
+                                                    "audiometric_baselines",
+                                                    "calibration_checks",
+                                                    "physician_records"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.

@@ -1,5 +1,7 @@
 #include "station/storage/migrations.hpp"
 
+#include <algorithm>
+
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -245,17 +247,49 @@ CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
   BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
 )sql";
 
+// v8: the physician's records an evaluation reads (issue 13): the column of each Ek-2 system the
+// station does not measure, special examination results, restrictions and absences. Versioned and
+// append-only: a correction is a new version superseding the previous one.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE physician_records (
+  id            INTEGER PRIMARY KEY,
+  worker_id     INTEGER NOT NULL REFERENCES workers(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('system','special_exam','restriction','absence')),
+  subject       TEXT NOT NULL,                    -- system | job code | restriction id | absence start
+  version       INTEGER NOT NULL,
+  supersedes_id INTEGER REFERENCES physician_records(id),
+  payload       TEXT NOT NULL,                    -- JSON
+  reason        TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL,
+  UNIQUE (worker_id, kind, subject, version)
+);
+CREATE INDEX physician_records_worker ON physician_records(worker_id, kind, subject);
+CREATE TRIGGER physician_records_no_update BEFORE UPDATE ON physician_records
+  BEGIN SELECT RAISE(ABORT, 'physician records are versioned: add a new version instead'); END;
+CREATE TRIGGER physician_records_no_delete BEFORE DELETE ON physician_records
+  BEGIN SELECT RAISE(ABORT, 'physician records are never deleted'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
-  static const std::vector<Migration> list{
-      {1, "workers, users, audit log", kV1},
-      {2, "exams, recordings, results, evaluations, calibration checks", kV2},
-      {3, "audiometric baselines", kV3},
-      {4, "versioned, append-only audiometric baselines", kV4},
-      {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
-      {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
-  };
+  // Numbers are reserved per change (HELPERS.md), so the list may be appended out of order; it is
+  // applied in order of number.
+  static const std::vector<Migration> list = [] {
+    std::vector<Migration> l{
+        {1, "workers, users, audit log", kV1},
+        {2, "exams, recordings, results, evaluations, calibration checks", kV2},
+        {3, "audiometric baselines", kV3},
+        {4, "versioned, append-only audiometric baselines", kV4},
+        {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
+        {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
+        {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
+    };
+    std::sort(l.begin(), l.end(),
+              [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return l;
+  }();
   return list;
 }
 

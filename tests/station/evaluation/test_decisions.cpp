@@ -92,6 +92,11 @@ struct Station {
                  {"findings.tinnitus", std::string("none")},
                  {"findings.presbycusis", false},
                  {"findings.acoustic_trauma", false}};
+    // Every other Ek-2 system recorded by the physician: nothing found (issue 13).
+    for (const char* s : {"vision", "ent", "skeleton", "surgery", "internal", "cardiology",
+                          "chest", "genitourinary", "gastrointestinal", "neuropsychiatry",
+                          "dermatology"})
+      in.values[std::string("systems.") + s] = std::string("none");
     return in;
   }
 
@@ -115,7 +120,7 @@ struct Station {
     fs::create_directories(d);
     for (const char* f : odyo::station::rules::kRuleFiles) fs::copy_file(kShipped / f, d / f);
     std::string rs = slurp(d / "ruleset.toml");
-    replace_once(rs, "version = \"ttk-2014-odyo-1\"", "version = \"test-2\"");
+    replace_once(rs, "version = \"ttk-2014-odyo-2\"", "version = \"test-2\"");
     std::ofstream(d / "ruleset.toml", std::ios::binary) << rs;
     std::string ek2 = slurp(d / "ek2.toml");
     replace_once(ek2, "citation = \"EK-2/15 C\"\ncolumn = \"C\"",
@@ -139,7 +144,7 @@ TEST(Decisions, ConfirmOverrideReevaluateKeepsEveryVersion) {
   EXPECT_EQ(first->kind, "auto");
   EXPECT_EQ(first->version, 1);
   EXPECT_EQ(first->health_group, "C");
-  EXPECT_EQ(first->rules_version, "ttk-2014-odyo-1");
+  EXPECT_EQ(first->rules_version, "ttk-2014-odyo-2");
   EXPECT_EQ(first->rules_hash, s.rules.hash);
 
   auto confirmed = se::confirm_evaluation(*s.db, auto_id, "hekim");
