@@ -172,15 +172,28 @@ struct DemoRun {
   CommandResult result;
   nlohmann::json report;                                       // the --json output
   std::vector<std::pair<std::string, std::string>> passwords;  // username → password
+
+  [[nodiscard]] std::string password_of(const std::string& user) const {
+    for (const auto& [n, p] : passwords)
+      if (n == user) return p;
+    return "not-the-password-of-" + user;
+  }
+  // `exe` (`<odyospiro> --config … --db …`) acting as `user` with the demo's password.
+  [[nodiscard]] std::string as(const std::string& exe, const std::string& user) const {
+    return "ODYOSPIRO_PASSWORD=" + Station::quote(password_of(user)) + " " + exe + " --user " +
+           Station::quote(user);
+  }
 };
 
 // Runs the demo on `db` (a new file: the demo creates it and its accounts) with the source
 // tree's configuration and the built devsim; `extra` goes before `demo` (e.g. "--lang en").
 // Throws when the demo fails.
-inline DemoRun run_demo(const std::filesystem::path& db, const std::string& extra = "") {
+// `run_demo_with(exe)`: the same with a command prefix of one's own (`<odyospiro> --config …
+// --db …`, e.g. another configuration).
+inline DemoRun run_demo_with(const std::string& exe) {
   DemoRun d;
-  d.result = run_command(odyospiro(db) + " " + extra + " --json demo --devsim '" +
-                         std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim'");
+  d.result = run_command(exe + " --json demo --devsim '" + std::string(ODYO_BINARY_DIR) +
+                         "/tools/devsim/devsim'");
   if (d.result.exit_code != 0)
     throw std::runtime_error("odyospiro demo failed (" + std::to_string(d.result.exit_code) +
                              "): " + d.result.err + d.result.out);
@@ -189,6 +202,9 @@ inline DemoRun run_demo(const std::filesystem::path& db, const std::string& extr
     d.passwords.emplace_back(a.at("username").get<std::string>(),
                              a.at("password").get<std::string>());
   return d;
+}
+inline DemoRun run_demo(const std::filesystem::path& db, const std::string& extra = "") {
+  return run_demo_with(odyospiro(db) + " " + extra);
 }
 
 // A demo database in its own temporary folder, and the command prefixes acting as its accounts
@@ -204,20 +220,15 @@ struct DemoStation {
       : db_file(dir / db_name), run(run_demo(db_file, extra)) {}
 
   [[nodiscard]] std::string password_of(const std::string& user) const {
-    for (const auto& [n, p] : run.passwords)
-      if (n == user) return p;
-    return "not-the-password-of-" + user;
+    return run.password_of(user);
   }
   // `<odyospiro> --config <source config> --db <db>`, no user.
   [[nodiscard]] std::string exe() const { return odyospiro(db_file); }
-  [[nodiscard]] std::string as(const std::string& user) const {
-    return as_on(user, db_file);
-  }
+  [[nodiscard]] std::string as(const std::string& user) const { return as_on(user, db_file); }
   // As `user` (with the password the demo gave them) on another file, e.g. a copy.
   [[nodiscard]] std::string as_on(const std::string& user,
                                   const std::filesystem::path& other_db) const {
-    return "ODYOSPIRO_PASSWORD=" + Station::quote(password_of(user)) + " " + odyospiro(other_db) +
-           " --user " + Station::quote(user);
+    return run.as(odyospiro(other_db), user);
   }
   CommandResult run_as(const std::string& user, const std::string& args) const {
     return run_command(as(user) + " " + args);
