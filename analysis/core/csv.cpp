@@ -9,7 +9,9 @@
 namespace odyo::csv {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -17,7 +19,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // [+-]?(d+(S d*)?|S d+)([eE][+-]?d+)?  with S one of `seps`; sep receives the S used (or 0).
 bool scan_number(std::string_view s, std::string_view seps, char& sep) {
@@ -96,9 +100,9 @@ char detect_delimiter(std::string_view text, const Options& o) {
       // One field on the first line (a header like "akış"): if the next line is one number
       // with a decimal comma ("0,52"), the file is one column with decimal commas.
       const std::size_t nl2 = pos < text.size() ? text.find('\n', pos) : std::string_view::npos;
-      const std::string_view next = trim(text.substr(
-          std::min(pos, text.size()),
-          nl2 == std::string_view::npos ? std::string_view::npos : nl2 - pos));
+      const std::string_view next =
+          trim(text.substr(std::min(pos, text.size()),
+                           nl2 == std::string_view::npos ? std::string_view::npos : nl2 - pos));
       char sep = 0;
       if (scan_number(next, ",", sep) && sep == ',') return ';';
     }
@@ -137,21 +141,21 @@ Result<double> Table::number(const Row& row, std::size_t cell, std::string_view 
       hint = " (the field is empty)";
     else if (s.find('.') != std::string::npos && s.find(',') != std::string::npos)
       hint = " (no thousands separators: write 1234" + std::string(1, decimal) + "5)";
-    return make_error("csv_not_a_number", where(row, cell) + "\"" + s + "\" is not a " +
-                                              std::string(what) + hint);
+    return make_error("csv_not_a_number",
+                      where(row, cell) + "\"" + s + "\" is not a " + std::string(what) + hint);
   }
   if (sep != 0 && sep != decimal)
     return make_error(
         "csv_decimal_separator",
         where(row, cell) + "\"" + s + "\" has '" + std::string(1, sep) +
-            "' but this file was read with " + delimiter_name(delimiter) +
-            " between fields and '" + std::string(1, decimal) +
+            "' but this file was read with " + delimiter_name(delimiter) + " between fields and '" +
+            std::string(1, decimal) +
             "' as the decimal separator; save it with one decimal separator (a decimal comma "
             "needs ';' or tab between fields)");
   double v = 0;
   if (!to_double(s, sep, v))
-    return make_error("csv_out_of_range",
-                      where(row, cell) + "\"" + s + "\" is out of range for a " + std::string(what));
+    return make_error("csv_out_of_range", where(row, cell) + "\"" + s +
+                                              "\" is out of range for a " + std::string(what));
   return v;
 }
 
@@ -166,9 +170,9 @@ Result<long long> Table::integer(const Row& row, std::size_t cell, std::string_v
   if (!s.empty() && s[0] == '+') ++b;
   const auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
   if (s.empty() || ec != std::errc{} || p != s.data() + s.size())
-    return make_error("csv_not_an_integer",
-                      where(row, cell) + "\"" + s + "\" is not a whole number (" +
-                          std::string(what) + ")");
+    return make_error(
+        "csv_not_an_integer",
+        where(row, cell) + "\"" + s + "\" is not a whole number (" + std::string(what) + ")");
   return v;
 }
 
@@ -189,10 +193,9 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
   std::size_t line_start = 0;
   int line = 1;
   auto fail = [&](std::size_t pos, int at_line, std::size_t at_start, const std::string& what) {
-    return make_error("csv_unreadable", t.name + ", line " + std::to_string(at_line) +
-                                            ", column " +
-                                            std::to_string(column_of(text, at_start, pos)) +
-                                            ": " + what);
+    return make_error("csv_unreadable", t.name + ", line " + std::to_string(at_line) + ", column " +
+                                            std::to_string(column_of(text, at_start, pos)) + ": " +
+                                            what);
   };
   while (i < n) {
     const std::size_t nl = text.find('\n', i);
@@ -304,7 +307,8 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
 Result<double> parse_number(std::string_view text, char decimal) {
   const std::string_view s = trim(text);
   char sep = 0;
-  const std::string_view seps = decimal == 0 ? std::string_view(".,") : std::string_view(&decimal, 1);
+  const std::string_view seps =
+      decimal == 0 ? std::string_view(".,") : std::string_view(&decimal, 1);
   if (!scan_number(s, seps, sep))
     return make_error("not_a_number",
                       "\"" + std::string(text) +

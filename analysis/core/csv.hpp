@@ -37,13 +37,13 @@ struct Options {
 };
 
 struct Row {
-  int line = 0;                     // 1-based line where the row starts
-  std::vector<std::string> cells;   // trimmed, quotes removed
-  std::vector<int> columns;         // 1-based column (in characters) where each cell starts
+  int line = 0;                    // 1-based line where the row starts
+  std::vector<std::string> cells;  // trimmed, quotes removed
+  std::vector<int> columns;        // 1-based column (in characters) where each cell starts
 };
 
 struct Table {
-  std::string name;     // the file (or what the text is), for messages
+  std::string name;  // the file (or what the text is), for messages
   char delimiter = ',';
   char decimal = '.';
   std::vector<Row> rows;  // every row that is not blank (nor a comment), header included

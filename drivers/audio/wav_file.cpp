@@ -31,7 +31,9 @@ struct MemoryFile {
   sf_count_t pos = 0;
 };
 
-MemoryFile& mem_of(void* user) { return *static_cast<MemoryFile*>(user); }
+MemoryFile& mem_of(void* user) {
+  return *static_cast<MemoryFile*>(user);
+}
 
 SF_VIRTUAL_IO memory_io() {
   SF_VIRTUAL_IO io{};
@@ -41,7 +43,9 @@ SF_VIRTUAL_IO memory_io() {
   io.seek = [](sf_count_t offset, int whence, void* u) -> sf_count_t {
     MemoryFile& m = mem_of(u);
     const auto size = static_cast<sf_count_t>(m.bytes.size());
-    sf_count_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? m.pos + offset : size + offset;
+    sf_count_t to = whence == SEEK_SET   ? offset
+                    : whence == SEEK_CUR ? m.pos + offset
+                                         : size + offset;
     m.pos = std::clamp<sf_count_t>(to, 0, size);
     return m.pos;
   };
@@ -86,8 +90,8 @@ IoStatus read_wav(const std::filesystem::path& file, WavData& out) {
   SF_INFO info{};
   SndfilePtr f(sf_open_virtual(&vio, SFM_READ, &info, &mem));
   if (!f)
-    return IoError{"bad_wav", "cannot read " + file.string() + " as a sound file: " +
-                                  sf_strerror(nullptr)};
+    return IoError{"bad_wav",
+                   "cannot read " + file.string() + " as a sound file: " + sf_strerror(nullptr)};
   out = WavData{};
   out.sample_rate_hz = info.samplerate;
   out.channels = info.channels;
@@ -139,8 +143,8 @@ IoStatus read_wav(const std::filesystem::path& file, WavData& out) {
 
 IoStatus WavFileSink::open(const SinkFormat& format) {
   if (format.bits != 24 && format.bits != 32)
-    return IoError{"format_refused", "WAV output is 24 or 32 bits, not " +
-                                         std::to_string(format.bits)};
+    return IoError{"format_refused",
+                   "WAV output is 24 or 32 bits, not " + std::to_string(format.bits)};
   close();
   format_ = format;
   SF_INFO info{};
@@ -149,8 +153,7 @@ IoStatus WavFileSink::open(const SinkFormat& format) {
   info.format = SF_FORMAT_WAV | subformat_for_bits(format.bits);
   file_handle_ = sf_open(file_.c_str(), SFM_WRITE, &info);
   if (file_handle_ == nullptr)
-    return IoError{"write_failed", "cannot create " + file_.string() + ": " +
-                                       sf_strerror(nullptr) +
+    return IoError{"write_failed", "cannot create " + file_.string() + ": " + sf_strerror(nullptr) +
                                        " (check the folder exists and is writable)"};
   frames_ = 0;
   return {};
@@ -160,8 +163,8 @@ IoStatus WavFileSink::write(std::span<const std::int32_t> interleaved) {
   if (file_handle_ == nullptr) return IoError{"write_failed", "WAV sink is not open"};
   const auto frames = static_cast<sf_count_t>(interleaved.size()) / format_.channels;
   if (sf_writef_int(file_handle_, interleaved.data(), frames) != frames)
-    return IoError{"write_failed", "writing " + file_.string() + " failed (disk full?): " +
-                                       sf_strerror(file_handle_)};
+    return IoError{"write_failed", "writing " + file_.string() +
+                                       " failed (disk full?): " + sf_strerror(file_handle_)};
   frames_ += frames;
   return {};
 }

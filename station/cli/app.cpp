@@ -1,16 +1,16 @@
 #include "station/cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <sys/stat.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "station/cli/context.hpp"
-#include "station/cli/person_options.hpp"
-#include "station/core/local_time.hpp"
 #include "station/cli/docgen.hpp"
 #include "station/cli/oplog.hpp"
+#include "station/cli/person_options.hpp"
+#include "station/core/local_time.hpp"
 
 namespace odyo::station {
 

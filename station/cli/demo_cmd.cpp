@@ -46,7 +46,8 @@ void register_demo_command(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"spirometry_exam", r->spirometry_exam},
                                   {"audiometry_exam", r->audiometry_exam},
                                   {"evaluations", r->evaluations},
-                                  {"accounts", [&] {
+                                  {"accounts",
+                                   [&] {
                                      nlohmann::json a = nlohmann::json::array();
                                      for (const DemoAccount& acc : r->new_accounts)
                                        a.push_back({{"username", acc.username},

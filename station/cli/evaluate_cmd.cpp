@@ -183,7 +183,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        "Worker registry number, or #<id>: evaluate and store");
   evaluate->add_option("--purpose", eo->purpose, "Why the worker is examined")
       ->check(CLI::IsMember({"new-hire", "re-hire", "job-change", "going-underground",
-                                "return-after-absence", "return", "periodic"}));
+                             "return-after-absence", "return", "periodic"}));
   evaluate->add_option("--job", eo->job, "Proposed (or current) job code from the job catalogue");
   evaluate->add_option("--findings", eo->findings,
                        "Physician's findings and checklist (JSON) for --worker");
@@ -344,7 +344,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     ev::TableInfo info{"work-groups", *version, today_iso(),
                        "imported from " + std::filesystem::path(*csv).filename().string()};
     const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs,
-                                                         current->special_exam_citation);
+                                                     current->special_exam_citation);
     ev::RuleSet parsed_back;
     // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
     if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)

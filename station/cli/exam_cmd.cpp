@@ -184,10 +184,10 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       if (!in) return (void)ctx.fail(in.error());
       std::string state = interruption_tag(ctx, *in);
       state.erase(0, state.find_first_not_of(' '));
-      table.add_row({std::to_string(e.id), e.kind, local_display(e.started_at),
-                     w ? w->registry_no + " " + w->first_name + " " + w->last_name
-                       : std::string("?"),
-                     state});
+      table.add_row(
+          {std::to_string(e.id), e.kind, local_display(e.started_at),
+           w ? w->registry_no + " " + w->first_name + " " + w->last_name : std::string("?"),
+           state});
     }
     ctx.out() << table.render();
     ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
@@ -323,8 +323,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       return;
     }
     auto& o = ctx.out();
-    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — " << local_display(e->started_at)
-      << "\n";
+    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — "
+      << local_display(e->started_at) << "\n";
     o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " "
       << w->last_name << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm
       << " cm)\n";

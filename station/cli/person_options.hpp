@@ -2,7 +2,8 @@
 // Command-line options a person types, read the Turkish way too (station/core/person_input.hpp):
 // numbers with a decimal comma, E/K for sex, GG.AA.YYYY dates, and the options of a table file
 // (delimiter, decimal separator, encoding). A value that cannot be read stops the command with
-// the option's name and what to write (PersonInputError). Single-threaded: the command line's thread.
+// the option's name and what to write (PersonInputError). Single-threaded: the command line's
+// thread.
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -92,8 +93,8 @@ inline void add_table_file_options(CLI::App* app, TableFileOptions& target) {
            if (s == "." || s == ",")
              target.csv.decimal = s[0];
            else
-             throw PersonInputError(
-                 "--decimal", make_error("bad_option", "write . or , not \"" + s + "\""));
+             throw PersonInputError("--decimal",
+                                    make_error("bad_option", "write . or , not \"" + s + "\""));
          },
          "Decimal separator of the file (default: detected)")
       ->type_name(".|,");

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/spirometry/spirometry.hpp"
 #include "analysis/core/csv.hpp"
+#include "analysis/spirometry/spirometry.hpp"
 #include "station/cli/context.hpp"
 #include "station/cli/person_options.hpp"
 #include "station/core/person_input.hpp"
@@ -306,8 +306,7 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
   add_number_option(an, "--btps", aa->btps, "BTPS factor (overrides the file; default 1.0)");
   add_table_file_options(an, aa->table);
   an->add_option("--equation", aa->subject.equation, "Reference equation (default: configuration)");
-  add_sex_option(an, aa->subject.sex,
-                 "E|K or M|F (with --age and --height-cm: reference values)");
+  add_sex_option(an, aa->subject.sex, "E|K or M|F (with --age and --height-cm: reference values)");
   add_number_option(an, "--age", aa->subject.age, "Age in years (decimal)");
   add_number_option(an, "--height-cm", aa->subject.height_cm, "Height in cm");
   an->add_option("--ethnicity", aa->subject.ethnicity, "GLI-2012 group 1-5");

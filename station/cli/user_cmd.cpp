@@ -33,7 +33,7 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     // The new account's password: $ODYOSPIRO_NEW_PASSWORD ($ODYOSPIRO_PASSWORD is the acting
     // admin's), asked twice on a terminal, else a line of stdin.
     const char* var = std::getenv("ODYOSPIRO_NEW_PASSWORD") != nullptr ? "ODYOSPIRO_NEW_PASSWORD"
-                                                                        : "ODYOSPIRO_PASSWORD";
+                                                                       : "ODYOSPIRO_PASSWORD";
     auto pw = read_new_password(var, "odyospiro: password for " + u.username + ": ");
     if (!pw) return (void)ctx.fail(make_error("no_password", "no password for " + u.username));
     u.password = *pw;
@@ -43,8 +43,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     if (u.role == "physician") {  // the physician's signing key, sealed under their password
       auto made = find_user(**db, u.username);
       if (!made) return (void)ctx.fail(made.error(), 2);
-      if (auto k = create_signing_key(**db, *made, u.password, (*cfg)->pbkdf2_iterations,
-                                      ctx.opts.user);
+      if (auto k =
+              create_signing_key(**db, *made, u.password, (*cfg)->pbkdf2_iterations, ctx.opts.user);
           !k)
         return (void)ctx.fail(k.error(), 2);
     }
@@ -77,9 +77,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("Kullanıcı", "User"), ctx.tr("Rol", "Role"),
-                     ctx.tr("Ad Soyad", "Name"), ctx.tr("Eklendi", "Added"),
-                     ctx.tr("Durum", "State")});
+    TextTable table({ctx.tr("Kullanıcı", "User"), ctx.tr("Rol", "Role"), ctx.tr("Ad Soyad", "Name"),
+                     ctx.tr("Eklendi", "Added"), ctx.tr("Durum", "State")});
     for (const auto& u : *us)
       table.add_row({u.username, u.role, u.full_name, local_display(u.created_at),
                      u.active ? ctx.tr("etkin", "active") : ctx.tr("devre dışı", "deactivated")});
@@ -94,8 +93,7 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     auto c = std::make_shared<Change>();
     auto* sub = user->add_subcommand(name, help);
     sub->add_option("username", c->username, "Login name")->required();
-    if (with_role)
-      sub->add_option("role", c->role, "technician | physician | admin")->required();
+    if (with_role) sub->add_option("role", c->role, "technician | physician | admin")->required();
     sub->add_option("--reason", c->reason, "Why (kept with the new version)");
     const std::string kind = name;
     sub->callback([&ctx, c, kind] {
@@ -114,7 +112,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       if (kind == "role") ch.role = c->role;
       if (kind == "deactivate") {
         if (!target->active)
-          return (void)ctx.fail(make_error("user_invalid", c->username + " is already deactivated"));
+          return (void)ctx.fail(
+              make_error("user_invalid", c->username + " is already deactivated"));
         ch.active = false;
       }
       if (kind == "passwd") {
@@ -124,10 +123,10 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
           return (void)ctx.fail(make_error(
               "no_password", "no new password: set $ODYOSPIRO_NEW_PASSWORD or run on a terminal"));
         if (static_cast<int>(new_password->size()) < (*cfg)->password_min_length) {
-          return (void)ctx.fail(make_error(
-              "user_invalid", "password too short: at least " +
-                                  std::to_string((*cfg)->password_min_length) +
-                                  " characters ([security].password_min_length)"));
+          return (void)ctx.fail(
+              make_error("user_invalid", "password too short: at least " +
+                                             std::to_string((*cfg)->password_min_length) +
+                                             " characters ([security].password_min_length)"));
         }
         ch.password_hash = hash_password(*new_password, (*cfg)->pbkdf2_iterations);
       }
@@ -151,15 +150,17 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
                          .dump(2)
                   << "\n";
       } else {
-        ctx.out() << now->username << ": " << ctx.tr("sürüm ", "version ") << now->version
-                  << " (" << now->role << (now->active ? "" : ctx.tr(", devre dışı", ", deactivated"))
+        ctx.out() << now->username << ": " << ctx.tr("sürüm ", "version ") << now->version << " ("
+                  << now->role << (now->active ? "" : ctx.tr(", devre dışı", ", deactivated"))
                   << ")\n";
       }
     });
   };
   change_cmd("role", "Change a user's role (admin only; a new version)", true);
-  change_cmd("passwd", "Reset a user's password (admin only; new password from "
-                       "$ODYOSPIRO_NEW_PASSWORD or asked; ends a lock-out)", false);
+  change_cmd("passwd",
+             "Reset a user's password (admin only; new password from "
+             "$ODYOSPIRO_NEW_PASSWORD or asked; ends a lock-out)",
+             false);
   change_cmd("deactivate", "Deactivate a user (admin only; a new version, never deleted)", false);
 }
 

@@ -76,8 +76,7 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     auto db = ctx.db();
     if (!db) return (void)ctx.fail(db.error(), 2);
     // "KOZLU", "kozlu" and "Kozlu" are one establishment (Turkish case folding).
-    const std::string wanted =
-        match_turkish(*est, (*cfg)->establishments).value_or(*est);
+    const std::string wanted = match_turkish(*est, (*cfg)->establishments).value_or(*est);
     auto ws = list_workers(**db, wanted);
     if (!ws) return (void)ctx.fail(ws.error());
     if (ctx.json()) {
@@ -87,8 +86,8 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       return;
     }
     TextTable table({ctx.tr("Sicil", "Registry"), ctx.tr("Ad Soyad", "Name"),
-                     ctx.tr("Doğum", "Born"), ctx.tr("Cinsiyet", "Sex"),
-                     ctx.tr("İşyeri", "Site"), ctx.tr("İş (grup)", "Job (group)")});
+                     ctx.tr("Doğum", "Born"), ctx.tr("Cinsiyet", "Sex"), ctx.tr("İşyeri", "Site"),
+                     ctx.tr("İş (grup)", "Job (group)")});
     for (const auto& w : *ws) {
       auto born = parse_date(w.birth_date);
       table.add_row({w.registry_no, w.first_name + " " + w.last_name,

@@ -306,10 +306,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     static const std::set<std::string> sections{"station",  "spirometry", "audiometry", "rules",
                                                 "security", "devices",    "acquisition"};
     if (sections.count(std::string(k.str())) == 0) {
-      top.fail(
-          std::string(k.str()), v,
-          "unknown section; allowed: station, spirometry, audiometry, rules, security, "
-          "acquisition, devices");
+      top.fail(std::string(k.str()), v,
+               "unknown section; allowed: station, spirometry, audiometry, rules, security, "
+               "acquisition, devices");
       break;
     }
   }

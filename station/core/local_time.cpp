@@ -23,8 +23,8 @@ Result<void> check_time_zone(std::string_view name) {
   std::error_code ec;
   if (!shaped || !std::filesystem::is_regular_file(zoneinfo_dir() / n, ec))
     return make_error("bad_time_zone",
-                      "time zone \"" + n +
-                          "\" is not in the tz database (" + zoneinfo_dir().string() +
+                      "time zone \"" + n + "\" is not in the tz database (" +
+                          zoneinfo_dir().string() +
                           "); write a name like Europe/Istanbul or UTC (Debian package tzdata)");
   return {};
 }

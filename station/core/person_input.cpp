@@ -56,8 +56,8 @@ Result<std::chrono::year_month_day> parse_date(std::string_view text) {
     const auto p2 = p1 == std::string_view::npos ? p1 : s.find(sep, p1 + 1);
     if (p2 != std::string_view::npos && s.find(sep, p2 + 1) == std::string_view::npos) {
       const auto dd = s.substr(0, p1), mm = s.substr(p1 + 1, p2 - p1 - 1), yy = s.substr(p2 + 1);
-      if (all_digits(dd) && dd.size() <= 2 && all_digits(mm) && mm.size() <= 2 &&
-          all_digits(yy) && yy.size() == 4) {
+      if (all_digits(dd) && dd.size() <= 2 && all_digits(mm) && mm.size() <= 2 && all_digits(yy) &&
+          yy.size() == 4) {
         d = to_int(dd);
         m = to_int(mm);
         y = to_int(yy);
@@ -100,7 +100,9 @@ Result<std::string> parse_date_iso(std::string_view text) {
   return to_iso(*d);
 }
 
-Result<double> parse_person_number(std::string_view text) { return csv::parse_number(text); }
+Result<double> parse_person_number(std::string_view text) {
+  return csv::parse_number(text);
+}
 
 std::string fold_turkish(std::string_view s) {
   std::string o;

@@ -89,11 +89,12 @@ Result<std::string> read_file_bytes(const std::filesystem::path& file, std::stri
 
 Result<std::string> decode_text(std::string_view bytes, const std::string& name,
                                 TextEncoding encoding) {
-  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
-                            (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
+  if (bytes.size() >= 2 &&
+      ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
     return make_error("bad_encoding",
-                      name + " is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or "
-                             "\"CSV (noktalı virgülle ayrılmış)\" instead");
+                      name +
+                          " is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or "
+                          "\"CSV (noktalı virgülle ayrılmış)\" instead");
   const bool bom = bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF";
   if (bom) {
     if (encoding == TextEncoding::windows1254)
@@ -108,15 +109,15 @@ Result<std::string> decode_text(std::string_view bytes, const std::string& name,
   if (encoding != TextEncoding::windows1254) {
     if (convert("UTF-8", bytes, out, bad)) return out;
     if (encoding == TextEncoding::utf8)
-      return make_error("bad_encoding", name + ", " + position(bytes, bad) +
-                                            ": not UTF-8 (byte 0x" +
-                                            [&] {
-                                              static const char* hex = "0123456789ABCDEF";
-                                              const auto b = static_cast<unsigned char>(bytes[bad]);
-                                              return std::string{hex[b >> 4], hex[b & 15]};
-                                            }() +
-                                            "); if the file is from Turkish Excel, give "
-                                            "--encoding windows-1254");
+      return make_error(
+          "bad_encoding", name + ", " + position(bytes, bad) + ": not UTF-8 (byte 0x" +
+                              [&] {
+                                static const char* hex = "0123456789ABCDEF";
+                                const auto b = static_cast<unsigned char>(bytes[bad]);
+                                return std::string{hex[b >> 4], hex[b & 15]};
+                              }() +
+                              "); if the file is from Turkish Excel, give "
+                              "--encoding windows-1254");
   }
   if (convert("WINDOWS-1254", bytes, out, bad)) return out;
   return make_error("bad_encoding",

@@ -24,8 +24,8 @@
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
 #include "station/rules/loader.hpp"
-#include "station/storage/database.hpp"
 #include "station/storage/audit.hpp"
+#include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
 
 namespace odyo::station {
@@ -82,8 +82,8 @@ std::string random_password(std::size_t length) {
 Result<std::string> ensure_user(Database& db, const StationConfig& cfg, NewUser u,
                                 const std::string& actor) {
   if (find_user(db, u.username)) return std::string();
-  u.password = random_password(
-      std::max<std::size_t>(16, static_cast<std::size_t>(cfg.password_min_length)));
+  u.password =
+      random_password(std::max<std::size_t>(16, static_cast<std::size_t>(cfg.password_min_length)));
   auto r = add_user(db, u, cfg.password_min_length, cfg.pbkdf2_iterations, actor);
   if (!r) return r.error();
   return u.password;
@@ -156,9 +156,8 @@ Result<void> claim_demo_database(Database& db, const std::string& actor) {
   if (!*fresh) return {};
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
-  AuditEntry e{
-      actor, kDemoMarkAction, "database", std::nullopt,
-      R"({"note":"created by odyospiro demo: sample data only, not a clinic's records"})"};
+  AuditEntry e{actor, kDemoMarkAction, "database", std::nullopt,
+               R"({"note":"created by odyospiro demo: sample data only, not a clinic's records"})"};
   if (auto r = audit_append(db, e); !r) return r.error();
   return tx->commit();
 }
@@ -327,9 +326,10 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
     out << T("Demo hesaplarının parolaları ilk çalıştırmada bir kez gösterildi.\n",
              "The demo accounts' passwords were shown once, on the first run.\n");
   } else {
-    out << T("Demo girişleri (yalnız bu demo veritabanı için; parolalar yalnız şimdi "
-             "gösterilir):\n",
-             "Demo logins (this demo database only; the passwords are shown only now):\n");
+    out << T(
+        "Demo girişleri (yalnız bu demo veritabanı için; parolalar yalnız şimdi "
+        "gösterilir):\n",
+        "Demo logins (this demo database only; the passwords are shown only now):\n");
     for (const DemoAccount& a : outcome.new_accounts)
       out << "  --user " << a.username << "  ODYOSPIRO_PASSWORD=" << a.password << "  (" << a.role
           << ")\n";

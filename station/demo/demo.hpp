@@ -5,10 +5,10 @@
 // listener, both analysed, evaluated under the rule tables and stored; a readable summary.
 // Idempotent: running it again adds new exams for the same sample workers.
 // Only on its own database: a new one is marked as the demo's (an audit row, action
-// demo.database) and gets the demo's accounts; any other database — a clinic's records, or a demo database someone
-// added real workers or accounts to — is refused untouched. The demo accounts get random
-// passwords, printed once when they are created (DemoOutcome::new_accounts).
-// Thread-safety: the command line's thread.
+// demo.database) and gets the demo's accounts; any other database — a clinic's records, or a demo
+// database someone added real workers or accounts to — is refused untouched. The demo accounts get
+// random passwords, printed once when they are created (DemoOutcome::new_accounts). Thread-safety:
+// the command line's thread.
 
 #include <filesystem>
 #include <functional>

@@ -56,9 +56,9 @@ Result<RetsplTable> RetsplTable::parse(const std::string& text, const std::strin
                         name + " line " + line_no + ": RETSPL \"" + f[3] + "\" is not a number");
     r.retspl_db = *db;
     if (t.lookup(r.transducer, r.coupler, r.frequency_hz))
-      return make_error("retspl_duplicate", name + " line " + line_no +
-                                                ": a second value for " + r.transducer + " on " +
-                                                r.coupler + " at " + f[2] + " Hz");
+      return make_error("retspl_duplicate", name + " line " + line_no + ": a second value for " +
+                                                r.transducer + " on " + r.coupler + " at " + f[2] +
+                                                " Hz");
     t.rows_.push_back(std::move(r));
   }
   if (t.rows_.empty()) return make_error("retspl_empty", name + " has no RETSPL rows");

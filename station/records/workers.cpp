@@ -76,7 +76,9 @@ double age_years(const std::string& birth_date, const std::string& on_date) {
   return static_cast<double>(days) / 365.25;
 }
 
-std::string today_iso() { return local_today_iso(); }  // the station's zone (core/local_time)
+std::string today_iso() {
+  return local_today_iso();
+}  // the station's zone (core/local_time)
 
 Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
                                 const std::vector<std::string>& establishments,

@@ -165,9 +165,9 @@ class Table {
   std::set<std::string> seen_;
 };
 
-const std::vector<std::string> kInputPrefixes{
-    "hearing.", "spirometry.", "findings.",     "checklist.",   "derived.",
-    "systems.", "absence.",    "special_exam.", "restriction."};
+const std::vector<std::string> kInputPrefixes{"hearing.",   "spirometry.",   "findings.",
+                                              "checklist.", "derived.",      "systems.",
+                                              "absence.",   "special_exam.", "restriction."};
 
 void check_input_name(const Table& where, const toml::node& at, const std::string& name) {
   for (const auto& p : kInputPrefixes)
@@ -316,9 +316,8 @@ Result<void> parse_ek1(std::string_view text, const std::string& file, ev::RuleS
       for (const auto& p : tt.strings("applies_to_purposes", true)) {
         auto purpose = ev::parse_purpose(p);
         if (!purpose)
-          tt.error(
-              *tt.get("applies_to_purposes", true), "applies_to_purposes",
-              "\"" + p + "\" is not a purpose; allowed: " + ev::purpose_list());
+          tt.error(*tt.get("applies_to_purposes", true), "applies_to_purposes",
+                   "\"" + p + "\" is not a purpose; allowed: " + ev::purpose_list());
         out.ek1_purposes.push_back(*purpose);
       }
     }
@@ -509,7 +508,8 @@ Result<void> parse_work_groups(std::string_view text, const std::string& file, e
     }
     // Tables written before the [special_exam] table (kept versions) still load; the evaluation
     // then names the table instead of a clause.
-    if (out.special_exam_citation.empty()) out.special_exam_citation = "work-groups.toml [special_exam]";
+    if (out.special_exam_citation.empty())
+      out.special_exam_citation = "work-groups.toml [special_exam]";
     top.finish({"table", "special_exam", "health_groups", "jobs"});
   });
 }
@@ -535,8 +535,9 @@ Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleS
       r.title_en = rt.str("title_en");
       r.excludes = rt.str("excludes");
       if (r.excludes != "noisy" && r.excludes != "dusty" && r.excludes != "heavy_load")
-        rt.error(*rt.get("excludes", true), "excludes",
-                 "\"" + r.excludes + "\" is not a job attribute; allowed: noisy, dusty, heavy_load");
+        rt.error(
+            *rt.get("excludes", true), "excludes",
+            "\"" + r.excludes + "\" is not a job attribute; allowed: noisy, dusty, heavy_load");
       rt.finish({"id", "citation", "title_tr", "title_en", "excludes"});
       out.restrictions.push_back(std::move(r));
     }
@@ -644,19 +645,19 @@ Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::st
 }
 
 Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
-  if (t.rows.empty()) return make_error("jobs_csv", t.name + ": empty; the first line names the columns");
+  if (t.rows.empty())
+    return make_error("jobs_csv", t.name + ": empty; the first line names the columns");
   const csv::Row& header = t.rows.front();
-  const std::vector<std::string> known{"code",         "title_tr", "title_en", "work_group",
-                                       "ek1_required", "noisy",    "dusty",    "special_exam",
-                                       "heavy_load"};
+  const std::vector<std::string> known{"code",       "title_tr",     "title_en",
+                                       "work_group", "ek1_required", "noisy",
+                                       "dusty",      "special_exam", "heavy_load"};
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     const std::string name = fold_turkish(header.cells[i]);
     if (std::find(known.begin(), known.end(), name) == known.end())
-      return make_error("jobs_csv",
-                        t.where(header, i) + "unknown column \"" + header.cells[i] +
-                            "\"; allowed: " + join(known) + " (fields separated by " +
-                            csv::delimiter_name(t.delimiter) + ")");
+      return make_error("jobs_csv", t.where(header, i) + "unknown column \"" + header.cells[i] +
+                                        "\"; allowed: " + join(known) + " (fields separated by " +
+                                        csv::delimiter_name(t.delimiter) + ")");
     if (!col.emplace(name, i).second)
       return make_error("jobs_csv", t.where(header, i) + "column \"" + name + "\" appears twice");
   }
@@ -680,12 +681,12 @@ Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
       const std::string v = fold_turkish(field(name));
       if (v == "yes" || v == "true" || v == "1" || v == "evet" || v == "e")
         out = true;
-      else if (v == "no" || v == "false" || v == "0" || v.empty() || v == "hayır" ||
-               v == "hayir" || v == "h")
+      else if (v == "no" || v == "false" || v == "0" || v.empty() || v == "hayır" || v == "hayir" ||
+               v == "h")
         out = false;
       else
-        return make_error("jobs_csv", at(name) + ": \"" + field(name) +
-                                          "\" is not yes/no (evet/hayır)");
+        return make_error("jobs_csv",
+                          at(name) + ": \"" + field(name) + "\" is not yes/no (evet/hayır)");
       return {};
     };
     ev::Job j;
@@ -720,8 +721,7 @@ std::string work_groups_toml(const ev::TableInfo& info,
   o << "# Work groups (Madde 5, Ek-4) and the work groups each health group may do (Madde 6).\n"
        "# Written by `odyospiro rules import-jobs`.\n\n[table]\n"
     << "name = \"work-groups\"\nversion = " << toml_string(info.version)
-    << "\neffective = " << info.effective << "\nsource = " << toml_string(info.source)
-    << "\n\n";
+    << "\neffective = " << info.effective << "\nsource = " << toml_string(info.source) << "\n\n";
   if (!special_exam_citation.empty())
     o << "[special_exam]\ncitation = " << toml_string(special_exam_citation) << "\n\n";
   o << "[health_groups]\n";

@@ -54,8 +54,8 @@ TEST(Csv, OneColumnWithDecimalCommasIsDetectedAfterAHeader) {
 }
 
 TEST(Csv, QuotedFieldsKeepDelimitersQuotesAndLineBreaks) {
-  auto t = csv::parse("code;title\r\nA;\"Büro; \"\"merkez\"\"\"\r\nB;\"iki\nsatır\"\r\nC;  son  \r\n",
-                      "q.csv");
+  auto t = csv::parse(
+      "code;title\r\nA;\"Büro; \"\"merkez\"\"\"\r\nB;\"iki\nsatır\"\r\nC;  son  \r\n", "q.csv");
   ASSERT_TRUE(t.ok()) << t.error().message;
   ASSERT_EQ(t->rows.size(), 4u);
   EXPECT_EQ(t->rows[1].cells[1], "Büro; \"merkez\"");

@@ -3,8 +3,8 @@
 // a database that is not its own.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "station/core/text_table.hpp"
@@ -37,9 +37,10 @@ TEST_F(TurkishCli, WorkerTypedTheTurkishWay) {
       "--birth-date 01.05.1990 --sex E --height-cm 175,5 --weight-kg 80,2 --job YA-PANO-01 "
       "--establishment ÜZÜLMEZ");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run("--lang tr worker add --registry 2002 --tc 38492017510 --first-name Ayşe --last-name Kaya "
-          "--birth-date 1992-11-20 --sex K --height-cm 163 --weight-kg 60 --job YU-BURO-01 "
-          "--establishment kozlu");
+  r = run(
+      "--lang tr worker add --registry 2002 --tc 38492017510 --first-name Ayşe --last-name Kaya "
+      "--birth-date 1992-11-20 --sex K --height-cm 163 --weight-kg 60 --job YU-BURO-01 "
+      "--establishment kozlu");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("--json worker show 2001");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -70,9 +71,10 @@ TEST_F(TurkishCli, WorkerTypedTheTurkishWay) {
 
 TEST_F(TurkishCli, ImpossibleDatesAndUnknownLettersAreRefusedBeforeAnythingIsWritten) {
   for (const char* date : {"31.02.1990", "1990-02-30", "29.02.1991"}) {
-    auto r = run("--json worker add --registry 2001 --tc 10000000146 --first-name Ali "
-                 "--last-name Kaya --birth-date " + std::string(date) +
-                 " --sex E --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+    auto r =
+        run("--json worker add --registry 2001 --tc 10000000146 --first-name Ali "
+            "--last-name Kaya --birth-date " +
+            std::string(date) + " --sex E --height-cm 175 --weight-kg 80 --job YA-PANO-01");
     EXPECT_EQ(r.exit_code, 1) << date;
     const auto e = nlohmann::json::parse(r.out)["error"];
     EXPECT_EQ(e["code"], "bad_date") << date;
@@ -80,9 +82,10 @@ TEST_F(TurkishCli, ImpossibleDatesAndUnknownLettersAreRefusedBeforeAnythingIsWri
     EXPECT_NE(e["message"].get<std::string>().find("the calendar has no such day"),
               std::string::npos);
   }
-  auto r = run("--json worker add --registry 2001 --tc 10000000146 --first-name Ali "
-               "--last-name Kaya --birth-date 01.05.1990 --sex X --height-cm 175 --weight-kg 80 "
-               "--job YA-PANO-01");
+  auto r =
+      run("--json worker add --registry 2001 --tc 10000000146 --first-name Ali "
+          "--last-name Kaya --birth-date 01.05.1990 --sex X --height-cm 175 --weight-kg 80 "
+          "--job YA-PANO-01");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "bad_sex");
   r = run("--json worker list");
@@ -90,8 +93,9 @@ TEST_F(TurkishCli, ImpossibleDatesAndUnknownLettersAreRefusedBeforeAnythingIsWri
 }
 
 TEST_F(TurkishCli, DemoRefusesADatabaseItDidNotCreate) {
-  auto r = run("worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
-               "--birth-date 01.05.1990 --sex E --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+  auto r =
+      run("worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
+          "--birth-date 01.05.1990 --sex E --height-cm 175 --weight-kg 80 --job YA-PANO-01");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string devsim = std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim";
   r = run("--lang en demo --devsim " + devsim);

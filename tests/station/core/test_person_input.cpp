@@ -6,7 +6,8 @@
 using namespace odyo::station;
 
 TEST(PersonInput, SexTakesEAndKAsWellAsMAndF) {
-  for (const char* m : {"E", "e", "M", "m", "erkek", "ERKEK", "male"}) EXPECT_EQ(*parse_sex(m), "M") << m;
+  for (const char* m : {"E", "e", "M", "m", "erkek", "ERKEK", "male"})
+    EXPECT_EQ(*parse_sex(m), "M") << m;
   for (const char* f : {"K", "k", "F", "f", "kadın", "KADIN", "female"})
     EXPECT_EQ(*parse_sex(f), "F") << f;
   for (const char* bad : {"", "X", "EK", "1"}) {
@@ -26,9 +27,9 @@ TEST(PersonInput, DatesAsGgAaYyyyAndIso) {
 }
 
 TEST(PersonInput, DaysTheCalendarDoesNotHaveAreRefused) {
-  for (const char* bad : {"31.02.1990", "1990-02-30", "29.02.2023", "31.04.2000", "00.01.2000",
-                          "12.13.1984", "1984-3-12", "12.03.84", "12-03-1984", "", "yesterday",
-                          "1984-03-12T00:00"}) {
+  for (const char* bad :
+       {"31.02.1990", "1990-02-30", "29.02.2023", "31.04.2000", "00.01.2000", "12.13.1984",
+        "1984-3-12", "12.03.84", "12-03-1984", "", "yesterday", "1984-03-12T00:00"}) {
     auto r = parse_date(bad);
     EXPECT_FALSE(r.ok()) << bad;
   }

@@ -61,7 +61,10 @@ TEST(TextFile, BomAndWindows1254DecodeToTheSameText) {
 }
 
 TEST(TextFile, WhatCannotBeDecodedIsRefusedWithWhereItIs) {
-  auto utf16 = decode_text(std::string("\xFF\xFE" "a\0b\0", 6), "u16.csv");
+  auto utf16 = decode_text(std::string("\xFF\xFE"
+                                       "a\0b\0",
+                                       6),
+                           "u16.csv");
   ASSERT_FALSE(utf16.ok());
   EXPECT_NE(utf16.error().message.find("UTF-16"), std::string::npos);
   // 0x81 is undefined in Windows-1254 and not UTF-8.

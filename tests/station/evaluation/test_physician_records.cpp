@@ -45,7 +45,6 @@ std::string exe(const fs::path& config, const fs::path& db) {
   return std::string(ODYOSPIRO_EXE) + " --config " + config.string() + " --db " + db.string();
 }
 
-
 }  // namespace
 
 // Madde 9(2)(a)(4)(dd) restrictions, the Ek-5 special examination, "every other Ek-2 system" and
@@ -173,7 +172,8 @@ TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirma
   const auto group_before = audio["evaluations"][0]["health_group"];
   ASSERT_FALSE(group_before.is_null());
 
-  r = run_command(demo.as(old_exe, "hekim") + " --json decision confirm " + std::to_string(eval_id));
+  r = run_command(demo.as(old_exe, "hekim") + " --json decision confirm " +
+                  std::to_string(eval_id));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto confirmed = json::parse(r.out)["in_force"].get<std::int64_t>();
 

@@ -91,8 +91,8 @@ inline bool write_wav_by_hand(const std::filesystem::path& file, const std::vect
       std::memcpy(&w, &f, 4);
       u32(w);
     } else {
-      u16(static_cast<unsigned>(static_cast<std::uint16_t>(
-          static_cast<std::int16_t>(std::lround(v * 32767.0)))));
+      u16(static_cast<unsigned>(
+          static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(v * 32767.0)))));
     }
   }
   std::ofstream out(file, std::ios::binary);

@@ -220,7 +220,8 @@ TEST(JobCatalogueCsv, ImportsQuotedFieldsAndFlags) {
   auto rs = rules::load_ruleset(kShipped);
   ASSERT_TRUE(rs.ok());
   ev::TableInfo info{"work-groups", "imported-1", "2026-11-23", "jobs_good.csv"};
-  const std::string toml = rules::work_groups_toml(info, rs->work_groups_for, *jobs, rs->special_exam_citation);
+  const std::string toml =
+      rules::work_groups_toml(info, rs->work_groups_for, *jobs, rs->special_exam_citation);
   ev::RuleSet back;
   auto r = rules::parse_work_groups(toml, "imported.toml", back);
   ASSERT_TRUE(r.ok()) << r.error().message << "\n" << toml;
@@ -234,8 +235,8 @@ TEST(JobCatalogueCsv, BadRowsNameLineAndColumn) {
   const auto file = (kData / "jobs_bad_work_group.csv").string();
   auto r = rules::parse_jobs_csv(slurp(file), file);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find(
-                "jobs_bad_work_group.csv, line 3, column 62: column work_group: \"6\" is not a work group 1..5"),
+  EXPECT_NE(r.error().message.find("jobs_bad_work_group.csv, line 3, column 62: column work_group: "
+                                   "\"6\" is not a work group 1..5"),
             std::string::npos)
       << r.error().message;
   const std::pair<const char*, const char*> cases[] = {
@@ -243,10 +244,12 @@ TEST(JobCatalogueCsv, BadRowsNameLineAndColumn) {
       {"code,title_tr,title_en,work_group,colour\nA,b,c,1,x\n", "unknown column \"colour\""},
       {"code,title_tr,title_en,work_group\nA,b,c,1\nA,d,e,2\n",
        "line 3, column 1: column code: \"A\" is used twice"},
-      {"code,title_tr,title_en,work_group\nA,b,c\n", "line 2, column 1: 3 fields, the header has 4"},
+      {"code,title_tr,title_en,work_group\nA,b,c\n",
+       "line 2, column 1: 3 fields, the header has 4"},
       {"code,title_tr,title_en,work_group,noisy\nA,b,c,1,maybe\n",
        "column noisy: \"maybe\" is not yes/no"},
-      {"code,title_tr,title_en,work_group\nA,\"b,c,1\n", "line 2, column 3: a quoted field is never closed"},
+      {"code,title_tr,title_en,work_group\nA,\"b,c,1\n",
+       "line 2, column 3: a quoted field is never closed"},
       {"code,title_tr,title_en,work_group\n", "no jobs"},
   };
   for (const auto& [text, expect] : cases) {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "tests/analysis/spirometry/synthetic_blow.hpp"
@@ -249,7 +249,9 @@ TEST(SpiroCli, TurkishFlowFilesReadToTheSameNumbersAsTheirEnglishTwin) {
   const auto cp = tmp_file("tr_cp1254.csv");
   std::ofstream(cp, std::ios::binary) << turkish_twin(english, "Ak\xFD\xFE", false);
   const auto bom = tmp_file("tr_bom.csv");
-  std::ofstream(bom, std::ios::binary) << "\xEF\xBB\xBF" "flow_lps\n" + english;
+  std::ofstream(bom, std::ios::binary) << "\xEF\xBB\xBF"
+                                          "flow_lps\n" +
+                                              english;
   json en = run_json("spiro analyze --input '" + ats_csv(1) + "' --rate 500 --btps 1,0");
   ASSERT_EQ(en["manoeuvres"].size(), 1u);
   for (const auto& file : {semi, cp, bom}) {
@@ -292,15 +294,17 @@ TEST(SpiroCli, AFlowFileThatCannotBeReadExactlyIsRefused) {
 }
 
 TEST(SpiroCli, TurkishTypedValues) {
-  json a = run_json("spiro predict --equation gli2012 --sex E --age 51,8 --height-cm 210 "
-                    "--ethnicity 5");
-  json b = run_json("spiro predict --equation gli2012 --sex M --age 51.8 --height-cm 210 "
-                    "--ethnicity 5");
+  json a = run_json(
+      "spiro predict --equation gli2012 --sex E --age 51,8 --height-cm 210 "
+      "--ethnicity 5");
+  json b = run_json(
+      "spiro predict --equation gli2012 --sex M --age 51.8 --height-cm 210 "
+      "--ethnicity 5");
   EXPECT_EQ(a["FEV1"], b["FEV1"]);
   json k = run_json("spiro predict --equation gli2012 --sex K --age 40 --height-cm 165,5");
   json f = run_json("spiro predict --equation gli2012 --sex F --age 40 --height-cm 165.5");
   EXPECT_EQ(k["FEV1"], f["FEV1"]);
-  EXPECT_EQ(run_json("spiro predict --equation gli2012 --sex M --age 40 --height-cm 1.750,5", 1)
-                ["error"]["code"],
+  EXPECT_EQ(run_json("spiro predict --equation gli2012 --sex M --age 40 --height-cm 1.750,5",
+                     1)["error"]["code"],
             "not_a_number");
 }

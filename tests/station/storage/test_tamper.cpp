@@ -67,8 +67,12 @@ odyo::test::DemoRun* demo_run = nullptr;
 std::string password_env(const std::string& user) {
   return "ODYOSPIRO_PASSWORD=" + odyo::test::Station::quote(demo_run->password_of(user)) + " ";
 }
-std::string env() { return password_env("hekim"); }
-std::string admin() { return password_env("yonetici"); }
+std::string env() {
+  return password_env("hekim");
+}
+std::string admin() {
+  return password_env("yonetici");
+}
 
 class Tamper : public ::testing::Test {
  protected:
