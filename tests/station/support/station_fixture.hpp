@@ -166,6 +166,7 @@ struct Station {
   }
 };
 
+#ifdef ODYO_BINARY_DIR  // the demo helpers need the built devsim (tests/CMakeLists.txt)
 // A demo run: what `odyospiro demo --json` printed, and the accounts it created with their
 // random passwords (printed once, under "accounts"; nowhere else).
 struct DemoRun {
@@ -234,5 +235,7 @@ struct DemoStation {
     return run_command(as(user) + " " + args);
   }
 };
+
+#endif  // ODYO_BINARY_DIR
 
 }  // namespace odyo::test
