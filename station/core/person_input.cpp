@@ -74,9 +74,9 @@ Result<std::chrono::year_month_day> parse_date(std::string_view text) {
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || y < 1900)
     return make_error("bad_date", "\"" + std::string(text) +
-                                      "\" is not a real calendar date (month 1–12, and only "
-                                      "the days that month has in that year): check the day "
-                                      "and the month");
+                                      "\" is not a real calendar date: the calendar has no "
+                                      "such day (month 1–12, and only the days that month has "
+                                      "in that year); check the day and the month");
   return ymd;
 }
 
