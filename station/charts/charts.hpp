@@ -88,8 +88,8 @@ struct HearingBaselineMark {  // a baseline version and the exam it names
   std::string kind;    // initial | persistent_shift | improvement | manual
 };
 struct HearingHistory {
-  std::vector<HearingHistoryExam> exams;         // test order
-  std::vector<HearingBaselineMark> baselines;    // every version, oldest first
+  std::vector<HearingHistoryExam> exams;       // test order
+  std::vector<HearingBaselineMark> baselines;  // every version, oldest first
   std::vector<int> frequencies_hz{500, 1000, 2000, 3000, 4000, 6000, 8000};
 };
 std::string hearing_history_svg(const HearingHistory& history, const ChartText& text);

@@ -50,23 +50,33 @@ void year_ticks(SvgWriter& w, const TimeAxis& a, double top, double h) {
   const int step = span <= 12 ? 1 : span <= 30 ? 2 : 5;
   for (int y = static_cast<int>(a.t0); y <= static_cast<int>(a.t1); y += step) {
     const double x = a.X(y);
-    w.element("line", {{"class", "tick-year"}, {"data-value", std::to_string(y)}, {"x1", num(x)},
-                       {"y1", num(top)}, {"x2", num(x)}, {"y2", num(top + h)},
-                       {"stroke", "#dddddd"}, {"stroke-width", "0.2"}});
-    w.text_element("text", {{"x", num(x)}, {"y", num(top + h + 4)}, {"font-size", "2.6"},
-                            {"text-anchor", "middle"}},
-                   std::to_string(y));
+    w.element("line", {{"class", "tick-year"},
+                       {"data-value", std::to_string(y)},
+                       {"x1", num(x)},
+                       {"y1", num(top)},
+                       {"x2", num(x)},
+                       {"y2", num(top + h)},
+                       {"stroke", "#dddddd"},
+                       {"stroke-width", "0.2"}});
+    w.text_element(
+        "text",
+        {{"x", num(x)}, {"y", num(top + h + 4)}, {"font-size", "2.6"}, {"text-anchor", "middle"}},
+        std::to_string(y));
   }
 }
 
 void title(SvgWriter& w, double width, const std::string& t, const ChartText& text) {
-  w.text_element("text", {{"x", num(width / 2)}, {"y", "6"}, {"font-size", "4.2"},
-                          {"text-anchor", "middle"}, {"font-weight", "bold"}},
+  w.text_element("text",
+                 {{"x", num(width / 2)},
+                  {"y", "6"},
+                  {"font-size", "4.2"},
+                  {"text-anchor", "middle"},
+                  {"font-weight", "bold"}},
                  t);
   if (!text.subtitle.empty()) {
-    w.text_element("text", {{"x", num(width / 2)}, {"y", "11"}, {"font-size", "3"},
-                            {"text-anchor", "middle"}},
-                   text.subtitle);
+    w.text_element(
+        "text", {{"x", num(width / 2)}, {"y", "11"}, {"font-size", "3"}, {"text-anchor", "middle"}},
+        text.subtitle);
   }
 }
 
@@ -96,19 +106,34 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
   w.open("g", {{"class", "grid"}});
   year_ticks(w, ta, kTop, h);
   for (int l = 0; l <= static_cast<int>(vtop); ++l) {
-    w.element("line", {{"class", "tick-volume"}, {"data-value", std::to_string(l)},
-                       {"x1", num(kLeft)}, {"y1", num(Y(l))}, {"x2", num(kLeft + kPlotW)},
-                       {"y2", num(Y(l))}, {"stroke", "#dddddd"}, {"stroke-width", "0.2"}});
-    w.text_element("text", {{"x", num(kLeft - 1.5)}, {"y", num(Y(l) + 1)}, {"font-size", "2.6"},
-                            {"text-anchor", "end"}},
+    w.element("line", {{"class", "tick-volume"},
+                       {"data-value", std::to_string(l)},
+                       {"x1", num(kLeft)},
+                       {"y1", num(Y(l))},
+                       {"x2", num(kLeft + kPlotW)},
+                       {"y2", num(Y(l))},
+                       {"stroke", "#dddddd"},
+                       {"stroke-width", "0.2"}});
+    w.text_element("text",
+                   {{"x", num(kLeft - 1.5)},
+                    {"y", num(Y(l) + 1)},
+                    {"font-size", "2.6"},
+                    {"text-anchor", "end"}},
                    std::to_string(l));
   }
-  w.element("rect", {{"class", "plot-frame"}, {"x", num(kLeft)}, {"y", num(kTop)},
-                     {"width", num(kPlotW)}, {"height", num(h)}, {"fill", "none"},
-                     {"stroke", "black"}, {"stroke-width", "0.35"}});
+  w.element("rect", {{"class", "plot-frame"},
+                     {"x", num(kLeft)},
+                     {"y", num(kTop)},
+                     {"width", num(kPlotW)},
+                     {"height", num(h)},
+                     {"fill", "none"},
+                     {"stroke", "black"},
+                     {"stroke-width", "0.35"}});
   w.close("g");
-  w.text_element("text", {{"transform", "translate(6 " + num(kTop + h / 2) + ") rotate(-90)"},
-                          {"font-size", "3"}, {"text-anchor", "middle"}},
+  w.text_element("text",
+                 {{"transform", "translate(6 " + num(kTop + h / 2) + ") rotate(-90)"},
+                  {"font-size", "3"},
+                  {"text-anchor", "middle"}},
                  tr ? "Litre (BTPS)" : "Litres (BTPS)");
 
   struct Series {
@@ -117,9 +142,9 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
     std::optional<double> LungHistoryPoint::*value;
     std::optional<double> LungHistoryPoint::*lln;
   };
-  const Series series[] = {{"FVC", "#2ca02c", &LungHistoryPoint::fvc_l, &LungHistoryPoint::fvc_lln_l},
-                           {"FEV1", "#1f4fb4", &LungHistoryPoint::fev1_l,
-                            &LungHistoryPoint::fev1_lln_l}};
+  const Series series[] = {
+      {"FVC", "#2ca02c", &LungHistoryPoint::fvc_l, &LungHistoryPoint::fvc_lln_l},
+      {"FEV1", "#1f4fb4", &LungHistoryPoint::fev1_l, &LungHistoryPoint::fev1_lln_l}};
   for (const auto& s : series) {
     // The LLN band: from 0 up to the LLN at each exam (below it is below the normal range).
     std::string lln_pts, band;
@@ -137,42 +162,62 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
       if (n == 1) {  // one exam: a short segment so the LLN is visible
         const double y = Y(*(points.front().*s.lln));
         for (const auto& p : points)
-          if (p.*s.lln) lln_pts = num(first_x - 4) + "," + num(Y(*(p.*s.lln))) + " " +
-                                  num(first_x + 4) + "," + num(Y(*(p.*s.lln)));
+          if (p.*s.lln)
+            lln_pts = num(first_x - 4) + "," + num(Y(*(p.*s.lln))) + " " + num(first_x + 4) + "," +
+                      num(Y(*(p.*s.lln)));
         (void)y;
         first_x -= 4;
         last_x += 4;
       }
       band = num(first_x) + "," + num(Y(0)) + " " + lln_pts + " " + num(last_x) + "," + num(Y(0));
-      w.element("polygon", {{"class", "lln-band"}, {"data-param", s.id}, {"points", band},
-                            {"fill", s.color}, {"fill-opacity", "0.08"}, {"stroke", "none"}});
-      w.element("polyline", {{"class", "lln"}, {"data-param", s.id}, {"points", lln_pts},
-                             {"fill", "none"}, {"stroke", s.color}, {"stroke-width", "0.35"},
+      w.element("polygon", {{"class", "lln-band"},
+                            {"data-param", s.id},
+                            {"points", band},
+                            {"fill", s.color},
+                            {"fill-opacity", "0.08"},
+                            {"stroke", "none"}});
+      w.element("polyline", {{"class", "lln"},
+                             {"data-param", s.id},
+                             {"points", lln_pts},
+                             {"fill", "none"},
+                             {"stroke", s.color},
+                             {"stroke-width", "0.35"},
                              {"stroke-dasharray", "2 1"}});
     }
     std::string pts;
     for (const auto& p : points) {
       if (!(p.*s.value)) continue;
-      pts += (pts.empty() ? "" : " ") + num(ta.X(decimal_year(p.date))) + "," +
-             num(Y(*(p.*s.value)));
+      pts +=
+          (pts.empty() ? "" : " ") + num(ta.X(decimal_year(p.date))) + "," + num(Y(*(p.*s.value)));
     }
     if (!pts.empty()) {
-      w.element("polyline", {{"class", "series"}, {"data-param", s.id}, {"points", pts},
-                             {"fill", "none"}, {"stroke", s.color}, {"stroke-width", "0.5"}});
+      w.element("polyline", {{"class", "series"},
+                             {"data-param", s.id},
+                             {"points", pts},
+                             {"fill", "none"},
+                             {"stroke", s.color},
+                             {"stroke-width", "0.5"}});
     }
     for (const auto& p : points) {
       if (!(p.*s.value)) continue;
       const double x = ta.X(decimal_year(p.date)), y = Y(*(p.*s.value));
       const bool below = p.*s.lln && *(p.*s.value) < *(p.*s.lln);
-      w.open("g", {{"class", "value"}, {"data-param", s.id}, {"data-exam", std::to_string(p.exam_id)},
-                   {"data-date", p.date.substr(0, 10)}, {"data-litres", num(*(p.*s.value))},
+      w.open("g", {{"class", "value"},
+                   {"data-param", s.id},
+                   {"data-exam", std::to_string(p.exam_id)},
+                   {"data-date", p.date.substr(0, 10)},
+                   {"data-litres", num(*(p.*s.value))},
                    {"data-below-lln", below ? "true" : "false"}});
-      w.element("circle", {{"cx", num(x)}, {"cy", num(y)}, {"r", "1.1"},
-                           {"fill", below ? "#d00000" : s.color}, {"stroke", "white"},
+      w.element("circle", {{"cx", num(x)},
+                           {"cy", num(y)},
+                           {"r", "1.1"},
+                           {"fill", below ? "#d00000" : s.color},
+                           {"stroke", "white"},
                            {"stroke-width", "0.2"}});
-      w.text_element("text", {{"x", num(x + 1.6)}, {"y", num(y - 1.4)}, {"font-size", "2.3"},
-                              {"fill", s.color}},
-                     num(*(p.*s.value)));
+      w.text_element(
+          "text",
+          {{"x", num(x + 1.6)}, {"y", num(y - 1.4)}, {"font-size", "2.3"}, {"fill", s.color}},
+          num(*(p.*s.value)));
       w.close("g");
     }
   }
@@ -180,12 +225,20 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
   w.open("g", {{"class", "legend"}});
   double lx = kLeft;
   for (const auto& s : series) {
-    w.element("line", {{"x1", num(lx)}, {"y1", num(legend_top)}, {"x2", num(lx + 7)},
-                       {"y2", num(legend_top)}, {"stroke", s.color}, {"stroke-width", "0.5"}});
+    w.element("line", {{"x1", num(lx)},
+                       {"y1", num(legend_top)},
+                       {"x2", num(lx + 7)},
+                       {"y2", num(legend_top)},
+                       {"stroke", s.color},
+                       {"stroke-width", "0.5"}});
     w.text_element("text", {{"x", num(lx + 8.5)}, {"y", num(legend_top + 1)}, {"font-size", "2.6"}},
                    std::string(s.id) + (tr ? " (ölçülen)" : " (measured)"));
-    w.element("line", {{"x1", num(lx)}, {"y1", num(legend_top + 5)}, {"x2", num(lx + 7)},
-                       {"y2", num(legend_top + 5)}, {"stroke", s.color}, {"stroke-width", "0.35"},
+    w.element("line", {{"x1", num(lx)},
+                       {"y1", num(legend_top + 5)},
+                       {"x2", num(lx + 7)},
+                       {"y2", num(legend_top + 5)},
+                       {"stroke", s.color},
+                       {"stroke-width", "0.35"},
                        {"stroke-dasharray", "2 1"}});
     w.text_element("text", {{"x", num(lx + 8.5)}, {"y", num(legend_top + 6)}, {"font-size", "2.6"}},
                    std::string(s.id) + (tr ? " AYS (alt sınır)" : " LLN"));
@@ -195,12 +248,12 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
   for (const auto& p : points)
     if (!p.equation.empty() && eq.find(p.equation) == std::string::npos)
       eq += (eq.empty() ? "" : ", ") + p.equation;
-  w.text_element("text", {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"},
-                          {"fill", "#444444"}},
-                 (tr ? "Kırmızı nokta: AYS altında. Referans: " : "Red dot: below the LLN. Reference: ") +
-                     (eq.empty() ? std::string("?") : eq) +
-                     (points.empty() ? (tr ? " — spirometri muayenesi yok" : " — no spirometry exam")
-                                     : ""));
+  w.text_element(
+      "text",
+      {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"}, {"fill", "#444444"}},
+      (tr ? "Kırmızı nokta: AYS altında. Referans: " : "Red dot: below the LLN. Reference: ") +
+          (eq.empty() ? std::string("?") : eq) +
+          (points.empty() ? (tr ? " — spirometri muayenesi yok" : " — no spirometry exam") : ""));
   w.close("g");
   return w.finish();
 }
@@ -224,13 +277,14 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
   const double legend_top = kTop + 2 * ph + panel_gap + 12;
   const double height = legend_top + 20;
   static const std::map<int, const char*> kColors = {
-      {250, "#7f7f7f"}, {500, "#8c564b"}, {1000, "#9467bd"}, {2000, "#1f77b4"},
+      {250, "#7f7f7f"},  {500, "#8c564b"},  {1000, "#9467bd"}, {2000, "#1f77b4"},
       {3000, "#2ca02c"}, {4000, "#d62728"}, {6000, "#ff7f0e"}, {8000, "#17becf"}};
   auto color_of = [&](int hz) {
     auto it = kColors.find(hz);
     return it == kColors.end() ? "#444444" : it->second;
   };
-  SvgWriter w(width, height, tr ? "İşitme eşikleri yıllara göre" : "Hearing thresholds over the years",
+  SvgWriter w(width, height,
+              tr ? "İşitme eşikleri yıllara göre" : "Hearing thresholds over the years",
               "Air-conduction thresholds per frequency and ear at every audiometry exam, the "
               "baseline in force (OSHA 1910.95) and the exams with a standard threshold shift.");
   title(w, width, tr ? "İşitme eşikleri yıllara göre" : "Hearing thresholds over the years", text);
@@ -241,24 +295,42 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
     const double top = kTop + (right ? 0.0 : ph + panel_gap);
     auto Y = [&](double db) { return top + (db + 10) * kMmPerDb; };
     w.open("g", {{"class", "panel"}, {"data-ear", ear_id}});
-    w.text_element("text", {{"x", num(kLeft)}, {"y", num(top - 2)}, {"font-size", "3.2"},
-                            {"font-weight", "bold"}, {"fill", right ? "#d00000" : "#0040d0"}},
+    w.text_element("text",
+                   {{"x", num(kLeft)},
+                    {"y", num(top - 2)},
+                    {"font-size", "3.2"},
+                    {"font-weight", "bold"},
+                    {"fill", right ? "#d00000" : "#0040d0"}},
                    right ? (tr ? "Sağ kulak" : "Right ear") : (tr ? "Sol kulak" : "Left ear"));
     year_ticks(w, ta, top, ph);
     for (int db = -10; db <= db_max; db += 10) {
-      w.element("line", {{"class", "tick-y"}, {"data-db-hl", std::to_string(db)},
-                         {"x1", num(kLeft)}, {"y1", num(Y(db))}, {"x2", num(kLeft + kPlotW)},
-                         {"y2", num(Y(db))}, {"stroke", db == 0 ? "#999999" : "#dddddd"},
+      w.element("line", {{"class", "tick-y"},
+                         {"data-db-hl", std::to_string(db)},
+                         {"x1", num(kLeft)},
+                         {"y1", num(Y(db))},
+                         {"x2", num(kLeft + kPlotW)},
+                         {"y2", num(Y(db))},
+                         {"stroke", db == 0 ? "#999999" : "#dddddd"},
                          {"stroke-width", "0.2"}});
-      w.text_element("text", {{"x", num(kLeft - 1.5)}, {"y", num(Y(db) + 1)}, {"font-size", "2.4"},
-                              {"text-anchor", "end"}},
+      w.text_element("text",
+                     {{"x", num(kLeft - 1.5)},
+                      {"y", num(Y(db) + 1)},
+                      {"font-size", "2.4"},
+                      {"text-anchor", "end"}},
                      std::to_string(db));
     }
-    w.element("rect", {{"class", "plot-frame"}, {"x", num(kLeft)}, {"y", num(top)},
-                       {"width", num(kPlotW)}, {"height", num(ph)}, {"fill", "none"},
-                       {"stroke", "black"}, {"stroke-width", "0.35"}});
-    w.text_element("text", {{"transform", "translate(6 " + num(top + ph / 2) + ") rotate(-90)"},
-                            {"font-size", "2.8"}, {"text-anchor", "middle"}},
+    w.element("rect", {{"class", "plot-frame"},
+                       {"x", num(kLeft)},
+                       {"y", num(top)},
+                       {"width", num(kPlotW)},
+                       {"height", num(ph)},
+                       {"fill", "none"},
+                       {"stroke", "black"},
+                       {"stroke-width", "0.35"}});
+    w.text_element("text",
+                   {{"transform", "translate(6 " + num(top + ph / 2) + ") rotate(-90)"},
+                    {"font-size", "2.8"},
+                    {"text-anchor", "middle"}},
                    "dB HL");
 
     // Baseline in force: from each baseline version's exam date on, its 2/3/4 kHz thresholds
@@ -279,21 +351,36 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
         for (const auto& e : hist.exams)
           if (e.exam_id == marks[i + 1]->exam_id) x1 = std::max(x0, ta.X(decimal_year(e.date)));
       }
-      w.open("g", {{"class", "baseline"}, {"data-ear", ear_id}, {"data-version", std::to_string(b->version)},
+      w.open("g", {{"class", "baseline"},
+                   {"data-ear", ear_id},
+                   {"data-version", std::to_string(b->version)},
                    {"data-exam", std::to_string(b->exam_id)}});
-      w.element("line", {{"x1", num(x0)}, {"y1", num(top)}, {"x2", num(x0)}, {"y2", num(top + ph)},
-                         {"stroke", "#555555"}, {"stroke-width", "0.3"}, {"stroke-dasharray", "0.8 0.8"}});
-      w.text_element("text", {{"x", num(x0 + 0.8)}, {"y", num(top + ph - 1.2)}, {"font-size", "2.2"},
-                              {"fill", "#555555"}},
+      w.element("line", {{"x1", num(x0)},
+                         {"y1", num(top)},
+                         {"x2", num(x0)},
+                         {"y2", num(top + ph)},
+                         {"stroke", "#555555"},
+                         {"stroke-width", "0.3"},
+                         {"stroke-dasharray", "0.8 0.8"}});
+      w.text_element("text",
+                     {{"x", num(x0 + 0.8)},
+                      {"y", num(top + ph - 1.2)},
+                      {"font-size", "2.2"},
+                      {"fill", "#555555"}},
                      (tr ? "referans v" : "baseline v") + std::to_string(b->version));
       for (int hz : {2000, 3000, 4000}) {
         auto it = be->audiogram.ear(ear).air.find(hz);
         if (it == be->audiogram.ear(ear).air.end() || !it->second.tested()) continue;
-        w.element("line", {{"class", "baseline-level"}, {"data-hz", std::to_string(hz)},
+        w.element("line", {{"class", "baseline-level"},
+                           {"data-hz", std::to_string(hz)},
                            {"data-db-hl", std::to_string(it->second.level_db_hl)},
-                           {"x1", num(x0)}, {"y1", num(Y(it->second.level_db_hl))}, {"x2", num(x1)},
-                           {"y2", num(Y(it->second.level_db_hl))}, {"stroke", color_of(hz)},
-                           {"stroke-width", "0.3"}, {"stroke-dasharray", "2.5 1.2"}});
+                           {"x1", num(x0)},
+                           {"y1", num(Y(it->second.level_db_hl))},
+                           {"x2", num(x1)},
+                           {"y2", num(Y(it->second.level_db_hl))},
+                           {"stroke", color_of(hz)},
+                           {"stroke-width", "0.3"},
+                           {"stroke-dasharray", "2.5 1.2"}});
       }
       w.close("g");
     }
@@ -307,31 +394,45 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
                num(Y(it->second.level_db_hl));
       }
       if (pts.empty()) continue;
-      w.element("polyline", {{"class", "threshold-series"}, {"data-ear", ear_id},
-                             {"data-hz", std::to_string(hz)}, {"points", pts}, {"fill", "none"},
-                             {"stroke", color_of(hz)}, {"stroke-width", "0.45"}});
+      w.element("polyline", {{"class", "threshold-series"},
+                             {"data-ear", ear_id},
+                             {"data-hz", std::to_string(hz)},
+                             {"points", pts},
+                             {"fill", "none"},
+                             {"stroke", color_of(hz)},
+                             {"stroke-width", "0.45"}});
       for (const auto& e : hist.exams) {
         auto it = e.audiogram.ear(ear).air.find(hz);
         if (it == e.audiogram.ear(ear).air.end() || !it->second.tested()) continue;
-        w.element("circle", {{"class", "threshold"}, {"data-hz", std::to_string(hz)},
+        w.element("circle", {{"class", "threshold"},
+                             {"data-hz", std::to_string(hz)},
                              {"data-exam", std::to_string(e.exam_id)},
                              {"data-db-hl", std::to_string(it->second.level_db_hl)},
                              {"data-nr", it->second.no_response() ? "true" : "false"},
                              {"cx", num(ta.X(decimal_year(e.date)))},
-                             {"cy", num(Y(it->second.level_db_hl))}, {"r", "0.8"},
+                             {"cy", num(Y(it->second.level_db_hl))},
+                             {"r", "0.8"},
                              {"fill", it->second.no_response() ? "white" : color_of(hz)},
-                             {"stroke", color_of(hz)}, {"stroke-width", "0.25"}});
+                             {"stroke", color_of(hz)},
+                             {"stroke-width", "0.25"}});
       }
     }
     for (const auto& e : hist.exams) {
       if (!(right ? e.sts_right : e.sts_left)) continue;
       const double x = ta.X(decimal_year(e.date));
-      w.open("g", {{"class", "sts-mark"}, {"data-ear", ear_id}, {"data-exam", std::to_string(e.exam_id)}});
-      w.element("polygon", {{"points", num(x - 1.6) + "," + num(top + 1) + " " + num(x + 1.6) + "," +
-                                           num(top + 1) + " " + num(x) + "," + num(top + 3.6)},
-                            {"fill", "#d00000"}});
-      w.text_element("text", {{"x", num(x + 2)}, {"y", num(top + 3.4)}, {"font-size", "2.4"},
-                              {"fill", "#d00000"}, {"font-weight", "bold"}},
+      w.open(
+          "g",
+          {{"class", "sts-mark"}, {"data-ear", ear_id}, {"data-exam", std::to_string(e.exam_id)}});
+      w.element("polygon",
+                {{"points", num(x - 1.6) + "," + num(top + 1) + " " + num(x + 1.6) + "," +
+                                num(top + 1) + " " + num(x) + "," + num(top + 3.6)},
+                 {"fill", "#d00000"}});
+      w.text_element("text",
+                     {{"x", num(x + 2)},
+                      {"y", num(top + 3.4)},
+                      {"font-size", "2.4"},
+                      {"fill", "#d00000"},
+                      {"font-weight", "bold"}},
                      "STS");
       w.close("g");
     }
@@ -343,17 +444,22 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
     const int hz = hist.frequencies_hz[i];
     const double lx = kLeft + static_cast<double>(i % 4) * 38.0;
     const double ly = legend_top + static_cast<double>(i / 4) * 4.5;
-    w.element("line", {{"x1", num(lx)}, {"y1", num(ly)}, {"x2", num(lx + 6)}, {"y2", num(ly)},
-                       {"stroke", color_of(hz)}, {"stroke-width", "0.6"}});
+    w.element("line", {{"x1", num(lx)},
+                       {"y1", num(ly)},
+                       {"x2", num(lx + 6)},
+                       {"y2", num(ly)},
+                       {"stroke", color_of(hz)},
+                       {"stroke-width", "0.6"}});
     w.text_element("text", {{"x", num(lx + 7.5)}, {"y", num(ly + 1)}, {"font-size", "2.6"}},
                    std::to_string(hz) + " Hz");
   }
-  w.text_element("text", {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"},
-                          {"fill", "#444444"}},
-                 tr ? "Kesikli: yürürlükteki referansın 2/3/4 kHz eşikleri; ▼ STS: standart eşik "
-                      "kayması (OSHA 1910.95); içi boş nokta: yanıt yok."
-                    : "Dashed: the 2/3/4 kHz thresholds of the baseline in force; ▼ STS: standard "
-                      "threshold shift (OSHA 1910.95); open dot: no response.");
+  w.text_element(
+      "text",
+      {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"}, {"fill", "#444444"}},
+      tr ? "Kesikli: yürürlükteki referansın 2/3/4 kHz eşikleri; ▼ STS: standart eşik "
+           "kayması (OSHA 1910.95); içi boş nokta: yanıt yok."
+         : "Dashed: the 2/3/4 kHz thresholds of the baseline in force; ▼ STS: standard "
+           "threshold shift (OSHA 1910.95); open dot: no response.");
   if (hist.exams.empty()) {
     w.text_element("text", {{"x", num(kLeft)}, {"y", num(legend_top + 15)}, {"font-size", "2.4"}},
                    tr ? "Odyometri muayenesi yok" : "No audiometry exam");

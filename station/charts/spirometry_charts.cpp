@@ -16,7 +16,9 @@ constexpr double kLeft = 22.0, kTop = 20.0, kRightPad = 10.0;
 constexpr const char* kBlowColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd",
                                        "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
 
-const char* blow_color(std::size_t i) { return kBlowColors[i % std::size(kBlowColors)]; }
+const char* blow_color(std::size_t i) {
+  return kBlowColors[i % std::size(kBlowColors)];
+}
 
 bool is_reported(const SpirometryCurves& c, const BlowCurve& b) {
   return c.reported_number && *c.reported_number == b.number;
@@ -38,44 +40,70 @@ void draw_axes(SvgWriter& w, const Axes& a, double x_step, double y_step, const 
   w.open("g", {{"class", "grid"}});
   for (double v = std::ceil(a.x0 / x_step) * x_step; v <= a.x1 + 1e-9; v += x_step) {
     const double x = a.X(v);
-    w.element("line", {{"class", x_cls}, {"data-value", num(v)}, {"x1", num(x)}, {"y1", num(a.top)},
-                       {"x2", num(x)}, {"y2", num(a.top + a.h())},
+    w.element("line", {{"class", x_cls},
+                       {"data-value", num(v)},
+                       {"x1", num(x)},
+                       {"y1", num(a.top)},
+                       {"x2", num(x)},
+                       {"y2", num(a.top + a.h())},
                        {"stroke", std::abs(v) < 1e-9 ? "#444444" : "#cccccc"},
                        {"stroke-width", std::abs(v) < 1e-9 ? "0.4" : "0.2"}});
-    w.text_element("text", {{"x", num(x)}, {"y", num(a.top + a.h() + 4)}, {"font-size", "2.6"},
-                            {"text-anchor", "middle"}},
+    w.text_element("text",
+                   {{"x", num(x)},
+                    {"y", num(a.top + a.h() + 4)},
+                    {"font-size", "2.6"},
+                    {"text-anchor", "middle"}},
                    num(v));
   }
   for (double v = std::ceil(a.y0 / y_step) * y_step; v <= a.y1 + 1e-9; v += y_step) {
     const double y = a.Y(v);
-    w.element("line", {{"class", y_cls}, {"data-value", num(v)}, {"x1", num(a.left)}, {"y1", num(y)},
-                       {"x2", num(a.left + a.w())}, {"y2", num(y)},
+    w.element("line", {{"class", y_cls},
+                       {"data-value", num(v)},
+                       {"x1", num(a.left)},
+                       {"y1", num(y)},
+                       {"x2", num(a.left + a.w())},
+                       {"y2", num(y)},
                        {"stroke", std::abs(v) < 1e-9 ? "#444444" : "#cccccc"},
                        {"stroke-width", std::abs(v) < 1e-9 ? "0.4" : "0.2"}});
-    w.text_element("text", {{"x", num(a.left - 1.5)}, {"y", num(y + 1)}, {"font-size", "2.6"},
-                            {"text-anchor", "end"}},
-                   num(v));
+    w.text_element(
+        "text",
+        {{"x", num(a.left - 1.5)}, {"y", num(y + 1)}, {"font-size", "2.6"}, {"text-anchor", "end"}},
+        num(v));
   }
-  w.element("rect", {{"class", "plot-frame"}, {"x", num(a.left)}, {"y", num(a.top)},
-                     {"width", num(a.w())}, {"height", num(a.h())}, {"fill", "none"},
-                     {"stroke", "black"}, {"stroke-width", "0.35"}});
+  w.element("rect", {{"class", "plot-frame"},
+                     {"x", num(a.left)},
+                     {"y", num(a.top)},
+                     {"width", num(a.w())},
+                     {"height", num(a.h())},
+                     {"fill", "none"},
+                     {"stroke", "black"},
+                     {"stroke-width", "0.35"}});
   w.close("g");
-  w.text_element("text", {{"x", num(a.left + a.w() / 2)}, {"y", num(a.top + a.h() + 9)},
-                          {"font-size", "3"}, {"text-anchor", "middle"}},
+  w.text_element("text",
+                 {{"x", num(a.left + a.w() / 2)},
+                  {"y", num(a.top + a.h() + 9)},
+                  {"font-size", "3"},
+                  {"text-anchor", "middle"}},
                  x_label);
-  w.text_element("text", {{"transform", "translate(6 " + num(a.top + a.h() / 2) + ") rotate(-90)"},
-                          {"font-size", "3"}, {"text-anchor", "middle"}},
+  w.text_element("text",
+                 {{"transform", "translate(6 " + num(a.top + a.h() / 2) + ") rotate(-90)"},
+                  {"font-size", "3"},
+                  {"text-anchor", "middle"}},
                  y_label);
 }
 
 void draw_title(SvgWriter& w, double width, const std::string& title, const ChartText& text) {
-  w.text_element("text", {{"x", num(width / 2)}, {"y", "6"}, {"font-size", "4.2"},
-                          {"text-anchor", "middle"}, {"font-weight", "bold"}},
+  w.text_element("text",
+                 {{"x", num(width / 2)},
+                  {"y", "6"},
+                  {"font-size", "4.2"},
+                  {"text-anchor", "middle"},
+                  {"font-weight", "bold"}},
                  title);
   if (!text.subtitle.empty()) {
-    w.text_element("text", {{"x", num(width / 2)}, {"y", "11"}, {"font-size", "3"},
-                            {"text-anchor", "middle"}},
-                   text.subtitle);
+    w.text_element(
+        "text", {{"x", num(width / 2)}, {"y", "11"}, {"font-size", "3"}, {"text-anchor", "middle"}},
+        text.subtitle);
   }
 }
 
@@ -86,7 +114,10 @@ void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bo
     const auto& b = c.blows[i];
     const bool rep = is_reported(c, b);
     const double ly = y + static_cast<double>(i) * 4.5;
-    w.element("line", {{"x1", num(x)}, {"y1", num(ly)}, {"x2", num(x + 8)}, {"y2", num(ly)},
+    w.element("line", {{"x1", num(x)},
+                       {"y1", num(ly)},
+                       {"x2", num(x + 8)},
+                       {"y2", num(ly)},
                        {"stroke", rep ? "black" : blow_color(i)},
                        {"stroke-width", rep ? "0.9" : "0.35"}});
     std::string t = (tr ? "Manevra " : "Blow ") + std::to_string(b.number) + ": FVC " +
@@ -95,8 +126,11 @@ void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bo
                     (b.acceptable ? (tr ? ", kabul edilebilir" : ", acceptable")
                                   : (tr ? ", kabul edilemez" : ", not acceptable"));
     if (rep) t += tr ? " — RAPORLANAN" : " — REPORTED";
-    w.text_element("text", {{"x", num(x + 10)}, {"y", num(ly + 1)}, {"font-size", "2.6"},
-                            {"font-weight", rep ? "bold" : "normal"}},
+    w.text_element("text",
+                   {{"x", num(x + 10)},
+                    {"y", num(ly + 1)},
+                    {"font-size", "2.6"},
+                    {"font-weight", rep ? "bold" : "normal"}},
                    t);
   }
   if (c.blows.empty()) {
@@ -129,14 +163,17 @@ void draw_blows(SvgWriter& w, const SpirometryCurves& c, const Axes& a, XY xy) {
                            {"data-blow", std::to_string(b.number)},
                            {"data-reported", rep ? "true" : "false"},
                            {"data-acceptable", b.acceptable ? "true" : "false"},
-                           {"points", pts}, {"fill", "none"},
+                           {"points", pts},
+                           {"fill", "none"},
                            {"stroke", rep ? "black" : blow_color(i)},
                            {"stroke-width", rep ? "0.9" : "0.35"},
                            {"stroke-linejoin", "round"}});
   }
 }
 
-double nice_ceil(double v, double step) { return std::ceil(v / step - 1e-9) * step; }
+double nice_ceil(double v, double step) {
+  return std::ceil(v / step - 1e-9) * step;
+}
 
 }  // namespace
 
@@ -152,9 +189,14 @@ std::string flow_volume_svg(const SpirometryCurves& c, const ChartText& text) {
   }
   // At least 0–6 L and 0–10 L/s so that a small blow still looks small; whole litres and even
   // L/s so the 1 L and 2 L/s grid squares are equal.
-  Axes a{0.0, std::max(6.0, nice_ceil(vmax + 0.25, 1.0)),
-         std::min(0.0, -nice_ceil(-fmin, 2.0)), std::max(10.0, nice_ceil(fmax + 0.5, 2.0)),
-         kFlowVolumeMm_per_l, kFlowVolumeMm_per_lps, kLeft, kTop};
+  Axes a{0.0,
+         std::max(6.0, nice_ceil(vmax + 0.25, 1.0)),
+         std::min(0.0, -nice_ceil(-fmin, 2.0)),
+         std::max(10.0, nice_ceil(fmax + 0.5, 2.0)),
+         kFlowVolumeMm_per_l,
+         kFlowVolumeMm_per_lps,
+         kLeft,
+         kTop};
   const double width = kLeft + a.w() + kRightPad;
   const double legend_top = kTop + a.h() + 15;
   const double height = legend_top + std::max<double>(1, c.blows.size()) * 4.5 + 4;
@@ -182,17 +224,22 @@ std::string volume_time_svg(const SpirometryCurves& c, const ChartText& text) {
     for (double v : b.volume_l) vmax = std::max(vmax, v);
   }
   // From 1 s before time zero to at least 15 s, longer when a blow lasted longer.
-  Axes a{-1.0, std::max(kVolumeTimeMinAxis_s, nice_ceil(tmax, 1.0)), 0.0,
-         std::max(6.0, nice_ceil(vmax + 0.25, 1.0)), kVolumeTimeMm_per_s, kVolumeTimeMm_per_l,
-         kLeft, kTop};
+  Axes a{-1.0,
+         std::max(kVolumeTimeMinAxis_s, nice_ceil(tmax, 1.0)),
+         0.0,
+         std::max(6.0, nice_ceil(vmax + 0.25, 1.0)),
+         kVolumeTimeMm_per_s,
+         kVolumeTimeMm_per_l,
+         kLeft,
+         kTop};
   const double width = kLeft + a.w() + kRightPad;
   const double legend_top = kTop + a.h() + 15;
   const double height = legend_top + std::max<double>(1, c.blows.size()) * 4.5 + 4;
   SvgWriter w(width, height, tr ? "Hacim-zaman eğrisi" : "Volume-time curve",
               "Volume-time curves of every blow from 1 s before time zero, the reported one "
               "emphasised; time axis at least 15 s (ATS/ERS 2019).");
-  w.comment("Volume-time: " + num(kVolumeTimeMm_per_s) + " mm per s, " +
-            num(kVolumeTimeMm_per_l) + " mm per L; time axis at least 15 s.");
+  w.comment("Volume-time: " + num(kVolumeTimeMm_per_s) + " mm per s, " + num(kVolumeTimeMm_per_l) +
+            " mm per L; time axis at least 15 s.");
   draw_title(w, width, tr ? "Hacim-zaman eğrisi" : "Volume-time curve", text);
   draw_axes(w, a, 1.0, 1.0, "tick-time", "tick-volume",
             tr ? "Zaman (s, sıfır zamanından)" : "Time (s, from time zero)",

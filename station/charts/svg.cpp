@@ -10,12 +10,23 @@ std::string xml_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -42,7 +53,10 @@ SvgWriter::SvgWriter(double width_mm, double height_mm, std::string_view title,
           num(height_mm) + "\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n";
   text_element("title", {}, title);
   text_element("desc", {}, desc);
-  element("rect", {{"x", "0"}, {"y", "0"}, {"width", num(width_mm)}, {"height", num(height_mm)},
+  element("rect", {{"x", "0"},
+                   {"y", "0"},
+                   {"width", num(width_mm)},
+                   {"height", num(height_mm)},
                    {"fill", "white"}});
 }
 

@@ -21,8 +21,9 @@ Result<void> write_file(const std::string& path, const std::string& content) {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!(f << content) || !f.flush()) {
       std::remove(tmp.c_str());
-      return make_error("file_unwritable", path + ": cannot write the file (check the folder "
-                                                  "exists and is writable)");
+      return make_error("file_unwritable", path +
+                                               ": cannot write the file (check the folder "
+                                               "exists and is writable)");
     }
   }
   std::error_code ec;

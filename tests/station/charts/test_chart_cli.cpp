@@ -42,24 +42,26 @@ class ChartCli : public ::testing::Test {
     return json::parse(r.out)["exam_id"].get<std::int64_t>();
   }
   void SetUp() override {
-    auto r = run("worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
-                 "--birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 "
-                 "--job YA-PANO-01");
+    auto r =
+        run("worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
+            "--birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 "
+            "--job YA-PANO-01");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 };
 
-const json kRight = {{"250", 10}, {"500", 10}, {"1000", 15}, {"2000", 20}, {"3000", 30},
-                     {"4000", 45}, {"6000", 35}, {"8000", 20}};
-const json kLeft = {{"250", 10}, {"500", 10}, {"1000", 10}, {"2000", 15}, {"3000", 20},
-                    {"4000", 25}, {"6000", 20}, {"8000", 15}};
+const json kRight = {{"250", 10},  {"500", 10},  {"1000", 15}, {"2000", 20},
+                     {"3000", 30}, {"4000", 45}, {"6000", 35}, {"8000", 20}};
+const json kLeft = {{"250", 10},  {"500", 10},  {"1000", 10}, {"2000", 15},
+                    {"3000", 20}, {"4000", 25}, {"6000", 20}, {"8000", 15}};
 
 TEST_F(ChartCli, AudiogramOfAStoredExamWithBoneMaskedAndNoResponse) {
   json later = {{"right", kRight}, {"left", kLeft}};
   later["right"]["4000"] = {{"level_db_hl", 60}, {"masking_db_hl", 80}};
   later["right"]["8000"] = "NR@100";
-  later["bone"] = {{"right", {{"1000", 10}, {"2000", {{"level_db_hl", 15}, {"masking_db_hl", 60}}}}},
-                   {"left", {{"1000", 5}}}};
+  later["bone"] = {
+      {"right", {{"1000", 10}, {"2000", {{"level_db_hl", 15}, {"masking_db_hl", 60}}}}},
+      {"left", {{"1000", 5}}}};
   enter("2016-03-01", {{"right", kRight}, {"left", kLeft}});
   const auto id = enter("2024-03-01", later);
   const auto out = dir / "audiogram.svg";
@@ -171,7 +173,8 @@ TEST_F(ChartCli, FlowVolumeAndVolumeTimeOfASimulatedSessionMarkTheReportedBlow) 
       EXPECT_GE(pef, 0.95 * stored_pef);
     } else {
       double tmax = 0;
-      for (const auto* t : root.with_class("tick-time")) tmax = std::max(tmax, t->num("data-value"));
+      for (const auto* t : root.with_class("tick-time"))
+        tmax = std::max(tmax, t->num("data-value"));
       EXPECT_GE(tmax, 15.0);
     }
   }

@@ -90,20 +90,20 @@ class AudiogramChart : public ::testing::Test {
     au::Audiogram a;
     a.right.air[250] = pt(10);
     a.right.air[500] = pt(15);
-    a.right.air[1000] = pt(20);             // O
+    a.right.air[1000] = pt(20);  // O
     a.right.air[2000] = pt(25);
-    a.right.air[4000] = pt(50, true);       // triangle
+    a.right.air[4000] = pt(50, true);          // triangle
     a.right.air[8000] = pt(100, false, true);  // O + arrow, no line to it
     a.left.air[500] = pt(10);
     a.left.air[1000] = pt(15);
-    a.left.air[2000] = pt(35);              // X
-    a.left.air[4000] = pt(60, true);        // square
+    a.left.air[2000] = pt(35);               // X
+    a.left.air[4000] = pt(60, true);         // square
     a.left.air[6000] = pt(90, false, true);  // X + arrow: the line breaks here
     a.left.air[8000] = pt(70);
-    a.right.bone[1000] = pt(15);            // <
-    a.right.bone[2000] = pt(25, true);      // [
-    a.left.bone[2000] = pt(30);             // >
-    a.left.bone[1000] = pt(10, true);       // ]
+    a.right.bone[1000] = pt(15);        // <
+    a.right.bone[2000] = pt(25, true);  // [
+    a.left.bone[2000] = pt(30);         // >
+    a.left.bone[1000] = pt(10, true);   // ]
     doc = ch::audiogram_svg(a, {false, "4001 Ali Kaya <test> & co"});
     root = parse_svg(doc);
   }

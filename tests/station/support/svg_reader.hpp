@@ -66,12 +66,18 @@ inline std::string unescape(const std::string& s) {
     const auto semi = s.find(';', i);
     if (semi == std::string::npos) throw std::runtime_error("bad entity");
     const std::string e = s.substr(i + 1, semi - i - 1);
-    if (e == "amp") out += '&';
-    else if (e == "lt") out += '<';
-    else if (e == "gt") out += '>';
-    else if (e == "quot") out += '"';
-    else if (e == "apos") out += '\'';
-    else throw std::runtime_error("unknown entity &" + e + ";");
+    if (e == "amp")
+      out += '&';
+    else if (e == "lt")
+      out += '<';
+    else if (e == "gt")
+      out += '>';
+    else if (e == "quot")
+      out += '"';
+    else if (e == "apos")
+      out += '\'';
+    else
+      throw std::runtime_error("unknown entity &" + e + ";");
     i = semi;
   }
   return out;
@@ -164,7 +170,8 @@ inline std::string xmllint_errors(const std::string& doc) {
   const auto f = d.write("chart.svg", doc);
   const auto r = run_command("xmllint --noout '" + f + "'");
   if (r.exit_code == 127) return "xmllint is not installed (Debian package libxml2-utils)";
-  return r.exit_code == 0 ? std::string() : "xmllint exit " + std::to_string(r.exit_code) + ": " + r.err;
+  return r.exit_code == 0 ? std::string()
+                          : "xmllint exit " + std::to_string(r.exit_code) + ": " + r.err;
 }
 
 // Numbers of a points/d attribute, in order.
