@@ -110,8 +110,8 @@ Result<SpirometryCurves> load_spirometry_curves(Database& db, std::int64_t exam_
     b.pef_lps = m->pef_lps;
     const auto idx = static_cast<std::size_t>(r.seq - 1);
     if (ms.is_array() && idx < ms.size() && ms[idx].is_object()) {
-      b.acceptable =
-          ms[idx].value("acceptable_fev1", false) || ms[idx].value("acceptable_fvc", false);
+      b.acceptable_fev1 = ms[idx].value("acceptable_fev1", false);
+      b.acceptable_fvc = ms[idx].value("acceptable_fvc", false);
     }
     out.blows.push_back(std::move(b));
   }

@@ -46,7 +46,8 @@ struct BlowCurve {
   std::vector<double> time_s;    // from time zero (back-extrapolated), BTPS
   std::vector<double> volume_l;  // 0 at the start of the forced expiration
   std::vector<double> flow_lps;  // expiration positive
-  bool acceptable = false;       // acceptable for FEV1 or FVC (ATS/ERS 2019)
+  bool acceptable_fev1 = false;  // acceptable for FEV1 (ATS/ERS 2019)
+  bool acceptable_fvc = false;   // acceptable for FVC
   double fvc_l = 0.0, fev1_l = 0.0, pef_lps = 0.0;
 };
 struct SpirometryCurves {

@@ -107,6 +107,15 @@ void draw_title(SvgWriter& w, double width, const std::string& title, const Char
   }
 }
 
+// ATS/ERS 2019 judges a blow's FEV1 and its FVC separately.
+std::string acceptability(const BlowCurve& b, bool tr) {
+  if (b.acceptable_fev1 && b.acceptable_fvc) return tr ? ", kabul edilebilir" : ", acceptable";
+  if (b.acceptable_fev1)
+    return tr ? ", yalnız FEV1 kabul edilebilir" : ", acceptable for FEV1 only";
+  if (b.acceptable_fvc) return tr ? ", yalnız FVC kabul edilebilir" : ", acceptable for FVC only";
+  return tr ? ", kabul edilemez" : ", not acceptable";
+}
+
 // Legend under the plot: one row per blow, the reported one named.
 void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bool tr) {
   w.open("g", {{"class", "legend"}});
@@ -122,9 +131,7 @@ void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bo
                        {"stroke-width", rep ? "0.9" : "0.35"}});
     std::string t = (tr ? "Manevra " : "Blow ") + std::to_string(b.number) + ": FVC " +
                     num(b.fvc_l) + " L, FEV1 " + num(b.fev1_l) + " L, PEF " + num(b.pef_lps) +
-                    " L/s" +
-                    (b.acceptable ? (tr ? ", kabul edilebilir" : ", acceptable")
-                                  : (tr ? ", kabul edilemez" : ", not acceptable"));
+                    " L/s" + acceptability(b, tr);
     if (rep) t += tr ? " — RAPORLANAN" : " — REPORTED";
     w.text_element("text",
                    {{"x", num(x + 10)},
@@ -162,7 +169,8 @@ void draw_blows(SvgWriter& w, const SpirometryCurves& c, const Axes& a, XY xy) {
     w.element("polyline", {{"class", rep ? "blow reported" : "blow"},
                            {"data-blow", std::to_string(b.number)},
                            {"data-reported", rep ? "true" : "false"},
-                           {"data-acceptable", b.acceptable ? "true" : "false"},
+                           {"data-acceptable-fev1", b.acceptable_fev1 ? "true" : "false"},
+                           {"data-acceptable-fvc", b.acceptable_fvc ? "true" : "false"},
                            {"points", pts},
                            {"fill", "none"},
                            {"stroke", rep ? "black" : blow_color(i)},

@@ -273,7 +273,8 @@ TEST(AudiogramChartText, TurkishLabels) {
 ch::BlowCurve blow(int number, double fvc_l, double pef_lps, bool acceptable, double fet_s = 0) {
   ch::BlowCurve b;
   b.number = number;
-  b.acceptable = acceptable;
+  b.acceptable_fev1 = acceptable;
+  b.acceptable_fvc = acceptable;
   b.fvc_l = fvc_l;
   b.pef_lps = pef_lps;
   double t = 0;
