@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "station/charts/chart_data.hpp"
 #include "station/cli/context.hpp"
@@ -35,6 +36,15 @@ Result<void> write_file(const std::string& path, const std::string& content) {
   return {};
 }
 
+void report_written(CliContext& ctx, const std::string& path, const std::string& kind,
+                    std::size_t bytes) {
+  if (ctx.json()) {
+    ctx.out() << nlohmann::json{{"output", path}, {"kind", kind}, {"bytes", bytes}}.dump(2) << "\n";
+  } else {
+    ctx.out() << ctx.tr("Yazıldı: ", "Written: ") << path << "\n";
+  }
+}
+
 struct ChartOptions {
   std::int64_t exam_id = 0;
   std::string registry;
@@ -63,7 +73,7 @@ void register_chart_commands(CLI::App& app, CliContext& ctx) {
     auto svg = charts::exam_chart_svg(**db, eo->exam_id, *kind, ctx.turkish());
     if (!svg) return (void)ctx.fail(svg.error());
     if (auto w = write_file(eo->output, *svg); !w) return (void)ctx.fail(w.error());
-    ctx.out() << ctx.tr("Yazıldı: ", "Written: ") << eo->output << "\n";
+    report_written(ctx, eo->output, eo->kind, svg->size());
   });
 
   auto* worker = app.get_subcommand("worker");
@@ -86,7 +96,7 @@ void register_chart_commands(CLI::App& app, CliContext& ctx) {
     auto svg = charts::worker_chart_svg(**db, *w, *kind, ctx.turkish());
     if (!svg) return (void)ctx.fail(svg.error());
     if (auto r = write_file(wo->output, *svg); !r) return (void)ctx.fail(r.error());
-    ctx.out() << ctx.tr("Yazıldı: ", "Written: ") << wo->output << "\n";
+    report_written(ctx, wo->output, wo->kind, svg->size());
   });
 }
 

@@ -178,6 +178,13 @@ TEST_F(ChartCli, FlowVolumeAndVolumeTimeOfASimulatedSessionMarkTheReportedBlow) 
       EXPECT_GE(tmax, 15.0);
     }
   }
+  // --json says what was written.
+  r = run("--json exam chart " + std::to_string(id) + " --kind volume-time --output " +
+          (dir / "vt2.svg").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json written = json::parse(r.out);
+  EXPECT_EQ(written["kind"], "volume-time");
+  EXPECT_EQ(written["bytes"].get<std::size_t>(), std::filesystem::file_size(dir / "vt2.svg"));
   // Lung history: one exam, FEV1 and FVC with their LLN from the stored reference.
   const auto lung = dir / "lung.svg";
   r = run("worker chart 2001 --kind lung --output " + lung.string(), "hekim");
