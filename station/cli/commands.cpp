@@ -16,6 +16,7 @@ void register_pcaudio_commands(CLI::App& app, CliContext& ctx);
 void register_ambient_commands(CLI::App& app, CliContext& ctx);
 void register_evaluate_commands(CLI::App& app, CliContext& ctx);
 void register_devices_commands(CLI::App& app, CliContext& ctx);
+void register_export_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -30,6 +31,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_pcaudio_commands(app, ctx);  // after the `audio` group, which it extends
   register_ambient_commands(app, ctx);  // likewise
   register_devices_commands(app, ctx);
+  register_export_commands(app, ctx);
 }
 
 }  // namespace odyo::station

@@ -79,6 +79,8 @@ const Row kRows[] = {
     {"decision override 1 --column A --group A --reason x", "hekim", false, false},
     {"reevaluate --dry-run", "hekim", false, true},
     {"exam sign 1", "hekim", false, true},
+    {"export fhir 1", "hekim", false, true},
+    {"export hl7 1", "admin", false, true},
     {"user list", "admin", true, true},
     {"user add yeni --name 'Yeni Kişi' --role technician", "admin", false, true},
     {"user role yeni physician --reason 'qualified'", "admin", false, true},
