@@ -243,4 +243,65 @@ Result<std::vector<std::int64_t>> journal_sessions(const std::filesystem::path& 
   return ids;
 }
 
+Result<std::vector<JournalSessionInfo>> journal_session_infos(const std::filesystem::path& file) {
+  auto db = open_ro(file);
+  if (!db) return db.error();
+  const auto fail = [&] {
+    return make_error("journal_read_failed",
+                      std::string("raw journal ") + file.string() + ": " + sqlite3_errmsg(db->get()));
+  };
+  std::vector<JournalSessionInfo> out;
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db->get(),
+                         "SELECT s.session_id,s.device_id,s.driver,s.uri,s.profile,s.worker_id,"
+                         "s.started_utc_ns,(SELECT count(*) FROM raw_chunks c WHERE "
+                         "c.session_id=s.session_id),(SELECT coalesce(sum(length(c.bytes)),0) FROM "
+                         "raw_chunks c WHERE c.session_id=s.session_id) FROM journal_sessions s "
+                         "ORDER BY s.session_id",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return fail();
+  std::unique_ptr<sqlite3_stmt, StmtCloser> st(raw);
+  const auto text = [](sqlite3_stmt* s, int col) {
+    const auto* p = sqlite3_column_text(s, col);
+    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+  };
+  while (sqlite3_step(raw) == SQLITE_ROW) {
+    JournalSessionInfo i;
+    i.session_id = sqlite3_column_int64(raw, 0);
+    i.meta = {text(raw, 1), text(raw, 2), text(raw, 3), text(raw, 4), text(raw, 5)};
+    i.started_utc_ns = sqlite3_column_int64(raw, 6);
+    i.chunks = static_cast<std::uint64_t>(sqlite3_column_int64(raw, 7));
+    i.bytes = static_cast<std::uint64_t>(sqlite3_column_int64(raw, 8));
+    out.push_back(std::move(i));
+  }
+  raw = nullptr;
+  if (sqlite3_prepare_v2(db->get(),
+                         "SELECT session_id,after_seq,utc_ns,kind,detail FROM journal_events "
+                         "ORDER BY rowid",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return fail();
+  std::unique_ptr<sqlite3_stmt, StmtCloser> st2(raw);
+  while (sqlite3_step(raw) == SQLITE_ROW) {
+    JournalEvent e;
+    e.session_id = sqlite3_column_int64(raw, 0);
+    e.after_sequence = static_cast<std::uint64_t>(sqlite3_column_int64(raw, 1));
+    e.utc_ns = sqlite3_column_int64(raw, 2);
+    e.kind = text(raw, 3);
+    e.detail = text(raw, 4);
+    for (auto& i : out)
+      if (i.session_id == e.session_id) i.events.push_back(e);
+  }
+  return out;
+}
+
+Result<void> append_session_event(const std::filesystem::path& file, const JournalEvent& event) {
+  auto j = SqliteJournal::open(file);
+  if (!j) return j.error();
+  if (auto r = (*j)->append_event(event); !r) {
+    (*j)->rollback();
+    return r;
+  }
+  return (*j)->commit();
+}
+
 }  // namespace odyo::acquisition

@@ -54,4 +54,20 @@ Result<JournalReadback> read_journal(const std::filesystem::path& file, std::int
 // Session ids in the file, oldest first.
 Result<std::vector<std::int64_t>> journal_sessions(const std::filesystem::path& file);
 
+// One session as `acquire recover` lists it: what it was, how many bytes it kept and its events
+// (oldest first), without the bytes.
+struct JournalSessionInfo {
+  std::int64_t session_id = 0;
+  SessionMeta meta;
+  std::int64_t started_utc_ns = 0;
+  std::uint64_t chunks = 0;
+  std::uint64_t bytes = 0;
+  std::vector<JournalEvent> events;
+};
+Result<std::vector<JournalSessionInfo>> journal_session_infos(const std::filesystem::path& file);
+
+// Appends one event to a session after it was recorded (e.g. "pending" when the exam could not
+// be stored), durably, through its own handle. Errors: journal_open_failed, journal_write_failed.
+Result<void> append_session_event(const std::filesystem::path& file, const JournalEvent& event);
+
 }  // namespace odyo::acquisition

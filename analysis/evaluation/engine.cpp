@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 namespace odyo::evaluation {
 namespace {
@@ -10,7 +11,20 @@ namespace {
 struct Reason {
   std::string tr, en;
 };
-using Unusable = std::map<std::string, Reason, std::less<>>;
+// Inputs that are present but must not be used, with the reason: by exact name, or every input
+// under a prefix ("hearing." when the audiogram is too old).
+struct Unusable {
+  std::map<std::string, Reason, std::less<>> names;
+  std::vector<std::pair<std::string, Reason>> prefixes;
+
+  Reason& operator[](const std::string& name) { return names[name]; }
+  [[nodiscard]] const Reason* find(std::string_view name) const {
+    if (auto it = names.find(name); it != names.end()) return &it->second;
+    for (const auto& [p, r] : prefixes)
+      if (name.rfind(p, 0) == 0) return &r;
+    return nullptr;
+  }
+};
 
 std::string value_text(const Value& v, bool turkish) {
   if (const auto* b = std::get_if<bool>(&v))
@@ -37,9 +51,41 @@ bool is_true(const Inputs& in, std::string_view name) {
   return b != nullptr && *b;
 }
 
+// Exams too old to use, or made before the absence the worker returns from.
+void add_stale_exams(const RuleSet& rules, Purpose purpose, const Inputs& in, Unusable& u) {
+  const auto started = number(in, "absence.started_days_ago");
+  for (const auto& [prefix, tr_name, en_name] :
+       {std::tuple<std::string, std::string, std::string>{"hearing.", "odyogram", "audiogram"},
+        {"spirometry.", "spirometri", "spirometry"}}) {
+    const auto age = number(in, prefix + "exam_age_days");
+    if (!age) continue;
+    const std::string days = format_number(*age);
+    if (rules.max_exam_age_days && *age > *rules.max_exam_age_days) {
+      const std::string lim = format_number(*rules.max_exam_age_days);
+      u.prefixes.emplace_back(
+          prefix, Reason{"en son " + tr_name + " " + days + " gün önce yapılmış; " + lim +
+                             " günden eski muayene kullanılmaz, testi yenileyin",
+                         "the latest " + en_name + " is " + days + " days old; an exam older than " +
+                             lim + " days is not used, repeat the test"});
+      continue;
+    }
+    if (purpose == Purpose::ReturnAfterAbsence && started && *age > *started)
+      u.prefixes.emplace_back(
+          prefix,
+          Reason{"en son " + tr_name + " " + days + " gün önce, devamsızlık (" +
+                     format_number(*started) +
+                     " gün önce başladı) öncesinde yapılmış; işe dönüşte kullanılmaz, testi "
+                     "yenileyin",
+                 "the latest " + en_name + " (" + days + " days old) was made before the absence (" +
+                     "began " + format_number(*started) +
+                     " days ago); it is not used for the return to work, repeat the test"});
+  }
+}
+
 // Inputs that are present but must not be used, with the reason.
-Unusable find_unusable(const Inputs& in) {
+Unusable find_unusable(const RuleSet& rules, Purpose purpose, const Inputs& in) {
   Unusable u;
+  add_stale_exams(rules, purpose, in, u);
   for (const char* ear : {"right", "left"}) {
     const std::string flag = std::string("hearing.") + ear + "_pta_no_response";
     if (is_true(in, flag)) {
@@ -102,6 +148,11 @@ Reason missing_reason(std::string_view input) {
   if (input.rfind("checklist.", 0) == 0)
     return {"hekim kontrol listesinde " + name + " yanıtlanmamış",
             "the physician's checklist item " + name + " is not answered"};
+  if (input.rfind("systems.", 0) == 0)
+    return {"hekim bu sistem için sütun ya da 'bulgu yok' kaydetmemiş (" + name +
+                "); sağlık grubu bu sistem değerlendirilmeden kesin değil",
+            "the physician has not recorded a column or 'nothing found' for this system (" + name +
+                "); the health group is not final until it is assessed"};
   if (input.rfind("derived.", 0) == 0)
     return {name + " hesaplanamadı (gereken ölçümler eksik)",
             name + " could not be computed (its measurements are missing)"};
@@ -111,12 +162,15 @@ Reason missing_reason(std::string_view input) {
 // Checks that an input can be read: present, usable, of the right type, inside the domain.
 std::optional<Reason> input_problem(const std::string& name, const Inputs& in,
                                     const Unusable& unusable, const std::vector<Domain>& domain) {
-  if (auto it = unusable.find(name); it != unusable.end()) return it->second;
+  if (const Reason* r = unusable.find(name)) return *r;
   const Value* v = find(in, name);
   if (v == nullptr) return missing_reason(name);
   for (const auto& d : domain) {
     if (d.input != name) continue;
-    if (!d.values.empty()) {
+    if (d.yes_no) {
+      if (!std::holds_alternative<bool>(*v))
+        return Reason{name + " evet/hayır olmalı", name + " must be yes or no"};
+    } else if (!d.values.empty()) {
       const auto* s = std::get_if<std::string>(v);
       if (s == nullptr || std::find(d.values.begin(), d.values.end(), *s) == d.values.end()) {
         std::string allowed;
@@ -233,7 +287,16 @@ void evaluate_ek2(const RuleSet& rules, const Inputs& in, const Unusable& unusab
         ok = false;
       }
     }
-    if (!ok) continue;
+    if (!ok) {
+      e.not_assessed.push_back(rule.citation);
+      continue;
+    }
+    // A maximum that was a no-response point is a lower bound of the true threshold.
+    std::vector<std::string> lower_bounds;
+    for (const auto& name : rule.inputs)
+      if (name.size() > 3 && name.compare(name.size() - 3, 3, "_db") == 0 &&
+          is_true(in, name.substr(0, name.size() - 3) + "_no_response"))
+        lower_bounds.push_back(name);
 
     std::vector<const Row*> hits;
     for (const auto& row : rule.rows) {
@@ -264,8 +327,13 @@ void evaluate_ek2(const RuleSet& rules, const Inputs& in, const Unusable& unusab
       h.label_en = r->label_en;
       h.inputs = values;
       h.provisional = r->provisional || rule.provisional;
-      const std::string prov_tr = h.provisional ? " (geçici kural)" : "";
-      const std::string prov_en = h.provisional ? " (provisional rule)" : "";
+      h.lower_bound = !lower_bounds.empty() && r->column.has_value();
+      std::string prov_tr = h.provisional ? " (geçici kural)" : "";
+      std::string prov_en = h.provisional ? " (provisional rule)" : "";
+      if (h.lower_bound) {
+        prov_tr += " (alt sınır: yanıt alınamayan nokta)";
+        prov_en += " (lower bound: a no-response point)";
+      }
       if (r->column) {
         h.explain_tr = head_tr + " → " + rule.citation + " " + column_name(*r->column) + " sütunu" +
                        prov_tr + " [" + r->label_tr + "]";
@@ -277,6 +345,14 @@ void evaluate_ek2(const RuleSet& rules, const Inputs& in, const Unusable& unusab
             head_en + " → " + rule.citation + ": finding absent, places no column" + prov_en;
       }
       if (h.provisional) add_provisional(e, r->citation);
+      if (h.lower_bound && *r->column != Column::D)
+        for (const auto& name : lower_bounds)
+          e.incomplete.push_back(
+              {rule.citation, name,
+               name + " yanıt alınamayan bir noktadır: gerçek eşik daha yüksek, " + r->citation +
+                   " yalnız bir alt sınırdır; daha yüksek seviyelerle testi tekrarlayın",
+               name + " is a no-response point: the true threshold is higher, so " +
+                   r->citation + " is only a lower bound; retest at higher levels"});
       e.rules.push_back(std::move(h));
     }
   }
@@ -284,8 +360,11 @@ void evaluate_ek2(const RuleSet& rules, const Inputs& in, const Unusable& unusab
 
 void evaluate_ek1(const RuleSet& rules, const EvaluationInput& input, const Inputs& in,
                   const Unusable& unusable, Evaluation& e) {
+  // Ek-1 holds for its purposes only, and only when the job requires it.
+  const Job* job = input.job_code ? rules.job(*input.job_code) : nullptr;
   e.ek1_applies = std::find(rules.ek1_purposes.begin(), rules.ek1_purposes.end(), input.purpose) !=
-                  rules.ek1_purposes.end();
+                      rules.ek1_purposes.end() &&
+                  job != nullptr && job->ek1_required;
   if (!e.ek1_applies) {
     e.ek1_status = Status::NotApplicable;
     return;
@@ -313,8 +392,18 @@ void evaluate_ek1(const RuleSet& rules, const EvaluationInput& input, const Inpu
       e.ek1_items.push_back(std::move(r));
       continue;
     }
+    // An alternative that holds on usable values decides the item even when another
+    // alternative's values are missing ("… ya da …").
+    Inputs usable;
+    for (const auto& name : item.inputs)
+      if (unusable.find(name) == nullptr)
+        if (const Value* v = find(in, name)) usable[name] = *v;
+    const std::optional<bool> early = applies && *applies ? holds(item.require, usable)
+                                                          : std::optional<bool>();
     bool ok = true;
-    if (!applies) {
+    if (early && *early) {
+      // passes below
+    } else if (!applies) {
       for (const auto& cl : item.applies_if)
         if (find(in, cl.input) == nullptr) {
           Reason m = missing_reason(cl.input);
@@ -322,13 +411,18 @@ void evaluate_ek1(const RuleSet& rules, const EvaluationInput& input, const Inpu
         }
       ok = false;
     }
-    for (const auto& name : item.inputs) {
-      if (auto p = input_problem(name, in, unusable, {})) {
-        e.incomplete.push_back({item.citation, name, p->tr, p->en});
-        ok = false;
+    if (!(early && *early))
+      for (const auto& name : item.inputs) {
+        if (auto p = input_problem(name, in, unusable, {})) {
+          e.incomplete.push_back({item.citation, name, p->tr, p->en});
+          ok = false;
+        }
       }
-    }
-    std::optional<bool> pass = ok ? holds(item.require, in) : std::nullopt;
+    std::optional<bool> pass;
+    if (early && *early)
+      pass = true;
+    else if (ok)
+      pass = holds(item.require, in);
     if (ok && !pass) {  // an input the item did not list: still never a silent pass
       e.incomplete.push_back({item.citation, "", "koşul eksik veri nedeniyle değerlendirilemedi",
                               "the condition could not be decided: a value is missing"});
@@ -358,7 +452,39 @@ void evaluate_ek1(const RuleSet& rules, const EvaluationInput& input, const Inpu
   e.ek1_status = any_fail ? Status::Fail : any_incomplete ? Status::Incomplete : Status::Pass;
 }
 
-void evaluate_job(const RuleSet& rules, const EvaluationInput& input, Evaluation& e) {
+// The restrictions in force (restriction.<id> = yes); an unknown id is an incomplete reason.
+std::vector<const Restriction*> restrictions_in_force(const RuleSet& rules, const Inputs& in,
+                                                      Evaluation& e) {
+  std::vector<const Restriction*> out;
+  for (auto it = in.lower_bound("restriction."); it != in.end(); ++it) {
+    if (it->first.rfind("restriction.", 0) != 0) break;
+    const auto* b = std::get_if<bool>(&it->second);
+    if (b == nullptr || !*b) continue;
+    const std::string id = it->first.substr(std::string("restriction.").size());
+    const Restriction* r = rules.restriction(id);
+    if (r == nullptr) {
+      e.incomplete.push_back({"ek3.toml", it->first,
+                              "kısıtlama \"" + id + "\" kural tablolarında yok; kaydı düzeltin",
+                              "restriction \"" + id +
+                                  "\" is not in the rule tables (ek3.toml); correct the record"});
+      continue;
+    }
+    out.push_back(r);
+    e.restrictions.push_back(r->id);
+    e.notes.push_back({r->citation, "Kısıtlama: " + r->title_tr, "Restriction: " + r->title_en});
+  }
+  return out;
+}
+
+// The first restriction the job violates, if any.
+const Restriction* violated(const Job& job, const std::vector<const Restriction*>& rs) {
+  for (const Restriction* r : rs)
+    if (job.attribute(r->excludes)) return r;
+  return nullptr;
+}
+
+void evaluate_job(const RuleSet& rules, const EvaluationInput& input, const Inputs& in,
+                  const std::vector<const Restriction*>& restrictions, Evaluation& e) {
   JobFit& f = e.job_fit;
   const Job* job = nullptr;
   if (input.job_code) {
@@ -415,6 +541,41 @@ void evaluate_job(const RuleSet& rules, const EvaluationInput& input, Evaluation
     f.reason_en = "the health group cannot be decided: data are missing";
     return;
   }
+  if (job != nullptr) {
+    if (const Restriction* r = violated(*job, restrictions)) {
+      f.status = Fit::Unfit;
+      f.reason_tr = "iş (" + job->code + ") kısıtlamaya aykırı: " + r->title_tr + " (" +
+                    r->citation + ")";
+      f.reason_en = "the job (" + job->code + ") conflicts with a restriction: " + r->title_en +
+                    " (" + r->citation + ")";
+      return;
+    }
+  }
+  if (job != nullptr && job->special_exam) {
+    const Value* v = find(in, "special_exam.result");
+    const auto* res = v ? std::get_if<std::string>(v) : nullptr;
+    const std::string& cit = rules.special_exam_citation;
+    if (res == nullptr || (*res != "fit" && *res != "unfit")) {
+      f.status = Fit::Incomplete;
+      f.reason_tr = "iş özel muayene gerektiriyor (" + cit + "); sonucu kaydedilmemiş";
+      f.reason_en = "the job needs a special examination (" + cit + "); its result is not recorded";
+      e.incomplete.push_back(
+          {cit, "special_exam.result",
+           "iş (" + job->code + ") özel muayene gerektiriyor; hekim özel muayenenin sonucunu "
+           "(uygun / uygun değil) kaydetmeden değerlendirme tamamlanmaz",
+           "the job (" + job->code + ") needs a special examination; the evaluation is incomplete "
+           "until the physician records its result (fit / unfit)"});
+      return;
+    }
+    e.notes.push_back({cit, "Özel muayene sonucu: " + std::string(*res == "fit" ? "uygun" : "uygun değil"),
+                       "Special examination result: " + *res});
+    if (*res == "unfit") {
+      f.status = Fit::Unfit;
+      f.reason_tr = "özel muayene sonucu uygun değil (" + cit + ")";
+      f.reason_en = "the special examination found the worker unfit (" + cit + ")";
+      return;
+    }
+  }
   if (job != nullptr && job->ek1_required && e.ek1_applies) {
     if (e.ek1_status == Status::Fail) {
       f.status = Fit::Unfit;
@@ -433,6 +594,63 @@ void evaluate_job(const RuleSet& rules, const EvaluationInput& input, Evaluation
   f.reason_tr =
       wg_s + ". grup iş, " + std::string(column_name(*e.health_group)) + " sağlık grubuna açık";
   f.reason_en = "work group " + wg_s + " is open to health group " + column_name(*e.health_group);
+}
+
+// The return after an absence: the absence must be recorded; longer than the article's limit it
+// needs the SGK report; a controlled period and its temporary job are shown.
+void evaluate_return(const RuleSet& rules, const Inputs& in,
+                     const std::vector<const Restriction*>& restrictions, Evaluation& e) {
+  const ReturnRule& rr = rules.return_rule;
+  const std::string cit = rr.citation.empty() ? std::string("return") : rr.citation;
+  const auto days = number(in, "absence.days");
+  if (!days) {
+    e.incomplete.push_back(
+        {cit, "absence.days",
+         "işe dönüş: devamsızlık (başlangıç ve bitiş tarihleri) kaydedilmemiş; hekim kaydetmeli",
+         "return to work: the absence (its start and end dates) is not recorded; the physician "
+         "records it"});
+    return;
+  }
+  const std::string d = format_number(*days), lim = format_number(rr.more_than_days);
+  if (*days <= rr.more_than_days) {
+    e.notes.push_back({cit,
+                       "Devamsızlık " + d + " gün; " + lim +
+                           " günü aşmadığı için madde bu değerlendirmeyi gerektirmiyor",
+                       "Absence of " + d + " days; not more than " + lim +
+                           ", so the article does not require this evaluation"});
+    return;
+  }
+  std::string tr = "Devamsızlık " + d + " gün (" + lim + " günden fazla)";
+  std::string en = "Absence of " + d + " days (more than " + lim + ")";
+  const Value* rep = find(in, "absence.sgk_report");
+  const auto* has_report = rep ? std::get_if<bool>(rep) : nullptr;
+  if (rr.sgk_report_required && (has_report == nullptr || !*has_report)) {
+    e.incomplete.push_back({cit, "absence.sgk_report",
+                            "işe dönüş: " + d + " günlük devamsızlığın SGK raporu kaydedilmemiş",
+                            "return to work: the SGK report of the " + d +
+                                "-day absence is not recorded"});
+  } else if (has_report != nullptr && *has_report) {
+    const Value* no = find(in, "absence.sgk_report_no");
+    tr += "; SGK raporu " + (no ? format_value(*no) : std::string("var"));
+    en += "; SGK report " + (no ? format_value(*no) : std::string("recorded"));
+  }
+  if (const Value* tj = find(in, "absence.temporary_job")) {
+    const std::string code = format_value(*tj);
+    const Value* until = find(in, "absence.controlled_until");
+    const std::string u = until ? format_value(*until) : std::string("?");
+    tr += "; kontrollü dönem " + u + " tarihine kadar, geçici yerüstü işi " + code;
+    en += "; controlled period until " + u + ", temporary surface job " + code;
+    const Job* j = rules.job(code);
+    if (j == nullptr) {
+      e.incomplete.push_back({cit, "absence.temporary_job",
+                              "geçici iş " + code + " iş kataloğunda yok",
+                              "the temporary job " + code + " is not in the job catalogue"});
+    } else if (const Restriction* r = violated(*j, restrictions)) {
+      tr += " (kısıtlamaya aykırı: " + r->title_tr + ")";
+      en += " (conflicts with a restriction: " + r->title_en + ")";
+    }
+  }
+  e.notes.push_back({cit, tr, en});
 }
 
 }  // namespace
@@ -484,7 +702,9 @@ Evaluation evaluate(const RuleSet& rules, const EvaluationInput& input) {
   e.purpose = input.purpose;
   Inputs in = input.values;
   add_derived(in);
-  const Unusable unusable = find_unusable(in);
+  const Unusable unusable = find_unusable(rules, input.purpose, in);
+  for (const auto& [prefix, why] : unusable.prefixes)
+    e.notes.push_back({"exams", "Kullanılmayan muayene: " + why.tr, "Exam not used: " + why.en});
 
   evaluate_ek2(rules, in, unusable, e);
 
@@ -504,17 +724,33 @@ Evaluation evaluate(const RuleSet& rules, const EvaluationInput& input) {
     if (it != rules.work_groups_for.end()) e.allowed_work_groups = it->second;
   }
 
-  evaluate_ek1(rules, input, in, unusable, e);
-  evaluate_job(rules, input, e);
+  for (const auto& h : e.rules)
+    if (h.column && h.column == worst &&
+        std::find(e.decided_by.begin(), e.decided_by.end(), h.rule_citation) == e.decided_by.end())
+      e.decided_by.push_back(h.rule_citation);
 
-  if (input.purpose == Purpose::Return && e.job_fit.status == Fit::Unfit && e.health_group) {
+  evaluate_ek1(rules, input, in, unusable, e);
+  const auto restrictions = restrictions_in_force(rules, in, e);
+  evaluate_job(rules, input, in, restrictions, e);
+  if (input.purpose == Purpose::ReturnAfterAbsence) evaluate_return(rules, in, restrictions, e);
+  // Never "fit" while anything is missing: the decision waits for it.
+  if (e.job_fit.status == Fit::Fit && !e.complete()) {
+    e.job_fit.status = Fit::Incomplete;
+    e.job_fit.reason_tr += "; ancak değerlendirme eksik (" + e.incomplete.front().citation + ")";
+    e.job_fit.reason_en += "; but the evaluation is incomplete (" + e.incomplete.front().citation + ")";
+  }
+
+  if (input.purpose == Purpose::ReturnAfterAbsence && e.job_fit.status == Fit::Unfit &&
+      e.health_group) {
     auto it = rules.ek3_moves.find(*e.health_group);
     if (it != rules.ek3_moves.end()) {
       std::vector<const Job*> jobs;
       for (const auto& code : it->second)
         if (const Job* j = rules.job(code);
-            j != nullptr && std::find(e.allowed_work_groups.begin(), e.allowed_work_groups.end(),
-                                      j->work_group) != e.allowed_work_groups.end())
+            j != nullptr &&
+            std::find(e.allowed_work_groups.begin(), e.allowed_work_groups.end(),
+                      j->work_group) != e.allowed_work_groups.end() &&
+            violated(*j, restrictions) == nullptr)
           jobs.push_back(j);
       std::stable_sort(jobs.begin(), jobs.end(),
                        [](const Job* a, const Job* b) { return a->work_group < b->work_group; });
@@ -541,6 +777,21 @@ Evaluation evaluate(const RuleSet& rules, const EvaluationInput& input) {
         " → sağlık grubu belirlenemedi (eksik: " + std::to_string(e.incomplete.size()) + " neden)";
     en += " → health group undecided (incomplete: " + std::to_string(e.incomplete.size()) +
           " reasons)";
+  }
+  if (!e.complete() && e.column_at_least && !e.health_group) {
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      return s;
+    };
+    tr += std::string("; en iyi ihtimalle ") + column_name(*e.column_at_least) +
+          ", kesin değil (karar veren: " + join(e.decided_by) + ")";
+    en += std::string("; at best ") + column_name(*e.column_at_least) +
+          ", not final (decided by: " + join(e.decided_by) + ")";
+    if (!e.not_assessed.empty()) {
+      tr += "; değerlendirilmeyen: " + join(e.not_assessed);
+      en += "; not assessed: " + join(e.not_assessed);
+    }
   }
   e.summary_tr = std::move(tr);
   e.summary_en = std::move(en);

@@ -35,7 +35,17 @@ struct RowHit {
   std::string label_tr, label_en;
   std::vector<std::pair<std::string, Value>> inputs;  // the values the rule read
   bool provisional = false;
+  // A value the rule read is a lower bound (a no-response point at a maximum): the true column
+  // may be worse, so unless it is D the evaluation is not final.
+  bool lower_bound = false;
   std::string explain_tr, explain_en;  // "Sağ kulak 45 dB, … → EK-2/15 C sütunu (geçici kural)"
+};
+
+// A line of the trace that is not an Ek-2 row: the special examination, restrictions, the
+// absence, exams not used. Every note names the clause it rests on.
+struct Note {
+  std::string citation;
+  std::string tr, en;
 };
 
 enum class Status { Pass, Fail, Incomplete, NotApplicable };
@@ -83,6 +93,12 @@ struct Evaluation {
   std::vector<std::string> ek3_moves;  // job codes (Ek-3, marked +) for a return when unfit
   std::vector<Missing> incomplete;
   std::vector<std::string> provisional_used;  // citations of provisional rules that took part
+  // The Ek-2 rules whose column decided column_at_least, and those that could not be assessed
+  // (their inputs are missing or unusable): the health group is only as whole as what was
+  // assessed.
+  std::vector<std::string> decided_by, not_assessed;
+  std::vector<std::string> restrictions;  // restriction ids in force
+  std::vector<Note> notes;
   std::string summary_tr, summary_en;
 
   [[nodiscard]] bool complete() const { return incomplete.empty(); }
@@ -98,6 +114,16 @@ inline constexpr double kMonauralPercentPerDb = 1.5;
 // D, E, U and F are not, so a spirometric rule reading them is incomplete.
 inline constexpr const char* kUsableSpirometryGrades[] = {"A", "B", "C"};
 
+// Input names the engine reads besides the rules' own (all optional):
+//   hearing.exam_age_days, spirometry.exam_age_days — age of the exam the values came from; an
+//     exam older than RuleSet::max_exam_age_days is not used;
+//   hearing.<ear>_max_hf_no_response, hearing.<ear>_max_any_no_response — the maximum was a
+//     no-response point (any input X_db with X_no_response true is a lower bound);
+//   special_exam.result (fit | unfit) — for a job that needs a special examination;
+//   restriction.<id> (yes) — a restriction in force (RuleSet::restrictions);
+//   absence.days, absence.started_days_ago, absence.sgk_report (yes/no), absence.sgk_report_no,
+//   absence.temporary_job, absence.controlled_until — for a return after absence.
+//
 // The derived inputs the engine adds: derived.bmi_kg_m2, derived.right_hearing_loss_pct,
 // derived.left_hearing_loss_pct. Exposed for tests.
 void add_derived(Inputs& values);

@@ -29,20 +29,30 @@ const char* column_name(Column c) {
 
 std::optional<Purpose> parse_purpose(std::string_view text) {
   if (text == "new-hire") return Purpose::NewHire;
+  if (text == "re-hire") return Purpose::ReHire;
   if (text == "job-change") return Purpose::JobChange;
-  if (text == "return") return Purpose::Return;
+  if (text == "going-underground") return Purpose::GoingUnderground;
+  if (text == "return-after-absence" || text == "return") return Purpose::ReturnAfterAbsence;
   if (text == "periodic") return Purpose::Periodic;
   return std::nullopt;
+}
+
+const char* purpose_list() {
+  return "new-hire, re-hire, job-change, going-underground, return-after-absence, periodic";
 }
 
 const char* purpose_name(Purpose p) {
   switch (p) {
     case Purpose::NewHire:
       return "new-hire";
+    case Purpose::ReHire:
+      return "re-hire";
     case Purpose::JobChange:
       return "job-change";
-    case Purpose::Return:
-      return "return";
+    case Purpose::GoingUnderground:
+      return "going-underground";
+    case Purpose::ReturnAfterAbsence:
+      return "return-after-absence";
     case Purpose::Periodic:
       return "periodic";
   }
@@ -124,6 +134,19 @@ std::optional<bool> holds(const Condition& c, const Inputs& in) {
   }
   if (unknown) return std::nullopt;
   return false;
+}
+
+bool Job::attribute(std::string_view name) const {
+  if (name == "noisy") return noisy;
+  if (name == "dusty") return dusty;
+  if (name == "heavy_load") return heavy_load;
+  return false;
+}
+
+const Restriction* RuleSet::restriction(std::string_view id) const {
+  for (const auto& r : restrictions)
+    if (r.id == id) return &r;
+  return nullptr;
 }
 
 const Job* RuleSet::job(std::string_view code) const {

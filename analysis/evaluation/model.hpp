@@ -23,10 +23,21 @@ inline Column worse(Column a, Column b) {
   return a > b ? a : b;
 }
 
-// The purpose of the examination (Madde 9).
-enum class Purpose : std::uint8_t { NewHire, JobChange, Return, Periodic };
-std::optional<Purpose> parse_purpose(std::string_view text);  // new-hire|job-change|return|periodic
+// The purpose of the examination (the directive's article on when each table applies).
+enum class Purpose : std::uint8_t {
+  NewHire,
+  ReHire,
+  JobChange,
+  GoingUnderground,
+  ReturnAfterAbsence,
+  Periodic
+};
+// new-hire | re-hire | job-change | going-underground | return-after-absence | periodic
+// ("return", the earlier name, is read as return-after-absence).
+std::optional<Purpose> parse_purpose(std::string_view text);
 const char* purpose_name(Purpose p);
+// "new-hire, re-hire, …" for messages.
+const char* purpose_list();
 
 // One input value given to the engine: missing, a number, a yes/no or a word.
 using Value = std::variant<std::monostate, double, bool, std::string>;
@@ -82,6 +93,7 @@ struct Domain {
   std::optional<double> min, max;
   std::vector<std::string> values;  // for word-valued inputs
   std::string unit;
+  bool yes_no = false;  // a yes/no input (values = [false, true] in the table)
 };
 
 struct Ek2Rule {
@@ -118,6 +130,25 @@ struct Job {
   bool noisy = false;
   bool dusty = false;
   bool special_exam = false;
+  bool heavy_load = false;  // carrying loads (a restriction may exclude it)
+  // The job attribute a restriction names: "noisy", "dusty", "heavy_load"; false for others.
+  [[nodiscard]] bool attribute(std::string_view name) const;
+};
+
+// A restriction the physician may record for a worker (e.g. "noise-free"): a job with the
+// attribute `excludes` is neither fit nor proposed as a move while it stands.
+struct Restriction {
+  std::string id;
+  std::string citation;
+  std::string title_tr, title_en;
+  std::string excludes;  // job attribute: noisy | dusty | heavy_load
+};
+
+// The conditions of an evaluation on return after an absence.
+struct ReturnRule {
+  std::string citation;
+  double more_than_days = 0;  // the article applies to absences longer than this
+  bool sgk_report_required = false;
 };
 
 struct TableInfo {
@@ -139,8 +170,13 @@ struct RuleSet {
   std::map<Column, std::vector<int>> work_groups_for;  // health group → allowed work groups
   std::vector<Job> jobs;
   std::map<Column, std::vector<std::string>> ek3_moves;  // health group → job codes marked (+)
+  std::string special_exam_citation;  // jobs with special_exam need its recorded result
+  std::vector<Restriction> restrictions;
+  ReturnRule return_rule;
+  std::optional<double> max_exam_age_days;  // older exams are not used
 
   [[nodiscard]] const Job* job(std::string_view code) const;
+  [[nodiscard]] const Restriction* restriction(std::string_view id) const;
 };
 
 // Formats a number for people: at most two decimals, no trailing zeros ("45", "31.67", "0.7").

@@ -21,6 +21,7 @@ std::string column_text(const std::optional<Column>& c) {
 
 std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
   std::vector<Candidate> out;
+  if (d.yes_no) return {{Value{false}, "no"}, {Value{true}, "yes"}};
   if (!d.values.empty()) {
     for (const auto& w : d.values) out.push_back({Value{w}, "\"" + w + "\""});
     return out;
@@ -57,7 +58,7 @@ Result<void> check_partition(const Ek2Rule& rule) {
   std::set<std::string> in_domain;
   for (const auto& d : rule.domain) {
     in_domain.insert(d.input);
-    if (d.values.empty() && (!d.min || !d.max || !(*d.min < *d.max))) {
+    if (d.values.empty() && !d.yes_no && (!d.min || !d.max || !(*d.min < *d.max))) {
       return make_error("rule_domain",
                         head + "domain of " + d.input + " needs min < max (or a list of values)");
     }

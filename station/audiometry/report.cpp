@@ -33,6 +33,7 @@ json ear_json(const au::EarNumbers& e) {
           {"max_below_3k_db", peak(e.hf.max_below_3k)},
           {"max_any_db", peak(e.hf.max_any)},
           {"max_any_hz", e.hf.max_any ? json(e.hf.max_any->frequency_hz) : json(nullptr)},
+          {"max_any_no_response", e.hf.max_any ? json(e.hf.max_any->no_response) : json(nullptr)},
           {"avg_2k3k4k_db", e.avg_2k3k4k ? json(e.avg_2k3k4k->value_db) : json(nullptr)},
           {"avg_3k4k6k_db", e.avg_3k4k6k ? json(e.avg_3k4k6k->value_db) : json(nullptr)},
           {"aao1979_pta_db", e.aao1979 ? json(e.aao1979->value_db) : json(nullptr)},

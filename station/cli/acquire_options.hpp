@@ -3,6 +3,7 @@
 // audiometer (`--device pc:…`).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct AcquireOptions {
   double temp_c = 20.0, pressure_kpa = 101.3, humidity_pct = 50.0;  // ambient, for BTPS
   bool ambient_given = false;  // false: the defaults above were assumed (said in the output)
   bool no_store = false;       // capture and journal only, store no exam
+  // acquire spiro / recover: override [acquisition] of station.toml (< 0: the configured value).
+  double store_retry_limit_s = -1;
+  double device_return_timeout_s = -1;
+  std::int64_t session = 0;  // acquire recover --session: the journal session to store
   // pcaudio_cmd.cpp (`acquire audio --device pc:…`): the ambient-noise check before the first
   // tone (station/pcaudio/ambient.hpp). Empty ambient_noise: no check.
   std::string ambient_noise;      // --ambient FILE.wav | pc:CAPTURE

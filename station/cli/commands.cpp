@@ -16,6 +16,7 @@ void register_pcaudio_commands(CLI::App& app, CliContext& ctx);
 void register_ambient_commands(CLI::App& app, CliContext& ctx);
 void register_evaluate_commands(CLI::App& app, CliContext& ctx);
 void register_devices_commands(CLI::App& app, CliContext& ctx);
+void register_record_commands(CLI::App& app, CliContext& ctx);
 void register_export_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
@@ -31,6 +32,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_pcaudio_commands(app, ctx);  // after the `audio` group, which it extends
   register_ambient_commands(app, ctx);  // likewise
   register_devices_commands(app, ctx);
+  register_record_commands(app, ctx);
   register_export_commands(app, ctx);
 }
 

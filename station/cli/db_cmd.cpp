@@ -3,9 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "station/cli/context.hpp"
 #include "station/auth/password_input.hpp"
 #include "station/auth/signing.hpp"
+#include "station/cli/context.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/file_modes.hpp"
@@ -75,22 +75,23 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       auto n = count_users(**db);
       if (!n) return (void)ctx.fail(n.error(), 2);
       if (*n > 0) {
-        return (void)ctx.fail(make_error("db_has_users",
-                                         (*db)->file().string() +
-                                             " already has users: the first admin is created only "
-                                             "with a new database; an admin adds more with "
-                                             "`odyospiro user add`"));
+        return (void)ctx.fail(
+            make_error("db_has_users", (*db)->file().string() +
+                                           " already has users: the first admin is created only "
+                                           "with a new database; an admin adds more with "
+                                           "`odyospiro user add`"));
       }
       auto pw = read_new_password("ODYOSPIRO_PASSWORD",
                                   "odyospiro: password for the new admin " + *admin + ": ");
       if (!pw) {
-        return (void)ctx.fail(make_error(
-            "no_password", "no password for the first admin: set $ODYOSPIRO_PASSWORD or run on a "
-                           "terminal to be asked"));
+        return (void)ctx.fail(
+            make_error("no_password",
+                       "no password for the first admin: set $ODYOSPIRO_PASSWORD or run on a "
+                       "terminal to be asked"));
       }
-      auto id = add_user(**db,
-                         NewUser{*admin, admin_name->empty() ? *admin : *admin_name, "admin", *pw},
-                         (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
+      auto id =
+          add_user(**db, NewUser{*admin, admin_name->empty() ? *admin : *admin_name, "admin", *pw},
+                   (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
       if (!id) return (void)ctx.fail(id.error());
     } else {
       db = ctx.db_as({"admin"}, "migrate the database");  // opening migrates
@@ -107,20 +108,80 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     }
   });
 
-  auto target = std::make_shared<std::string>();
-  auto* bk = dbc->add_subcommand("backup", "Consistent copy through SQLite's online backup API");
-  bk->add_option("file", *target, "Backup file to create")->required();
-  bk->callback([&ctx, target] {
+  struct BackupArgs {
+    std::string target;
+    bool with_key = false;
+  };
+  auto bargs = std::make_shared<BackupArgs>();
+  auto* bk = dbc->add_subcommand(
+      "backup",
+      "Consistent copy through SQLite's online backup API, with the audit head of the copy "
+      "(FILE.head); the station key is NOT copied unless --with-key (docs/security.md)");
+  bk->add_option("file", bargs->target, "Backup file to create")->required();
+  bk->add_flag("--with-key", bargs->with_key,
+               "Also copy the station key to FILE.key (mode 0600): then whoever holds the backup "
+               "can extend the audit chain; keep such a backup as safe as the station itself");
+  bk->callback([&ctx, bargs] {
     (void)ctx.config();
     auto db = ctx.db_as({"admin"}, "back up the database");
     if (!db) return (void)ctx.fail(db.error(), 2);
-    if (auto r = backup_to(**db, *target); !r) return (void)ctx.fail(r.error());
-    ctx.out() << ctx.tr("Yedek alındı: ", "Backup written: ") << *target << "\n";
+    const std::filesystem::path target = bargs->target;
+    if (auto r = backup_to(**db, target); !r) return (void)ctx.fail(r.error());
+    // The copy's own head, so `db verify` can check its end (with the station key).
+    OpenOptions o;
+    o.create = false;
+    o.migrate = false;
+    o.key_file = (*db)->key_file();
+    o.head_file = target.string() + ".head";
+    auto copy = Database::open(target, o);
+    if (!copy) return (void)ctx.fail(copy.error(), 2);
+    if ((*copy)->station_key()) {
+      if (auto r = write_audit_head(**copy); !r) return (void)ctx.fail(r.error(), 2);
+    }
+    ctx.out() << ctx.tr("Yedek alındı: ", "Backup written: ") << target.string() << " (+ "
+              << o.head_file.string() << ")\n";
+    const auto& key = (*db)->key_file();
+    if (bargs->with_key && (*db)->station_key()) {
+      std::error_code ec;
+      const std::filesystem::path key_copy = target.string() + ".key";
+      std::filesystem::copy_file(key, key_copy, ec);
+      if (!ec) {
+        std::filesystem::permissions(
+            key_copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+      }
+      if (ec) {
+        return (void)ctx.fail(make_error(
+            "backup_failed",
+            "cannot copy the station key to " + key_copy.string() + ": " + ec.message()));
+      }
+      ctx.out() << ctx.tr("İstasyon anahtarı kopyalandı: ", "Station key copied: ")
+                << key_copy.string() << "\n";
+    } else {
+      ctx.out() << ctx.tr(
+                       "İstasyon anahtarı yedeğe KONMADI. Bir kez, ayrı bir ortama (ör. "
+                       "kilitli dolaptaki USB bellek) kopyalayın: ",
+                       "The station key is NOT in the backup. Copy it once to separate media "
+                       "(e.g. a USB stick kept locked away): ")
+                << "install -m 600 " << key.string() << " /media/<usb>/" << key.filename().string()
+                << ctx.tr("  (docs/security.md, \"Station key\"; ya da --with-key)\n",
+                          "  (docs/security.md, \"Station key\"; or --with-key)\n");
+    }
   });
 
-  auto* ver =
-      dbc->add_subcommand("verify", "integrity_check, foreign keys, audit chain, result hashes");
-  ver->callback([&ctx] {
+  struct VerifyArgs {
+    std::string key_file;
+    std::string head_file;
+  };
+  auto vargs = std::make_shared<VerifyArgs>();
+  auto* ver = dbc->add_subcommand(
+      "verify",
+      "integrity_check, foreign keys, the keyed audit chain and its head, every record's binding, "
+      "raw recording hashes, result hashes and signatures; exit 3 on a problem");
+  ver->add_option("--key", vargs->key_file,
+                  "Station key file (default: DB.key next to the database)");
+  ver->add_option("--head", vargs->head_file,
+                  "Audit head file (default: DB.head next to the database)");
+  ver->callback([&ctx, vargs] {
     (void)ctx.config();
     std::filesystem::path file = ctx.opts.db_path;
     if (file.empty()) {
@@ -130,7 +191,12 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     }
     // Verify never creates or migrates what it checks.
     if (auto r = refuse_world_readable(file); !r) return (void)ctx.fail(r.error(), 2);
-    auto db = Database::open(file, OpenOptions{.create = false, .migrate = false});
+    OpenOptions o;
+    o.create = false;
+    o.migrate = false;
+    o.key_file = vargs->key_file;
+    o.head_file = vargs->head_file;
+    auto db = Database::open(file, o);
     if (!db) return (void)ctx.fail(db.error(), 2);
     if (auto who = ctx.prove_on(**db, {"admin"}, "verify the database");
         !who && who.error().message != "not enforced")

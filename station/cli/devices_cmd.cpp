@@ -30,7 +30,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -66,6 +68,7 @@
 #include "station/exams/audiometry_exam.hpp"
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
+#include "station/storage/busy_retry.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
@@ -358,6 +361,252 @@ std::string technician(CliContext& ctx) {
   return ctx.opts.user;
 }
 
+// One spirometry session from capture to stored exam. `acquire spiro` (a device) and `acquire
+// recover` (a raw-journal session replayed through the same transport → driver → session →
+// segmenter path) both run this one function; only where the bytes come from differs.
+struct SpiroJob {
+  ResolvedDevice dev;
+  std::string prof_name;  // the profile as the command named it (journaled for recover)
+  profile::FlowStreamProfile flow;
+  fs::path jfile;
+  std::string worker;
+  Storage storage;
+  const spirometry::ReferenceTables* tables = nullptr;
+  bool no_store = false;
+  double seconds = 0;
+  int want_manoeuvres = 0;
+  double temp_c = 20.0, pressure_kpa = 101.3, humidity_pct = 50.0;
+  bool ambient_given = false;
+  std::string technician;
+  double store_retry_limit_s = 60;
+  double device_return_timeout_s = 10;
+  std::optional<std::int64_t> replay_session;
+  // Replays: how the original session ended (its "ended" journal event); nullopt: it never
+  // ended (the station was killed or crashed during the capture).
+  std::optional<CaptureEnd> original_end;
+  std::string started_at;  // replays: when the original session started
+};
+
+// A session that did not end as planned is stored as interrupted, with its reason.
+std::optional<CaptureEnd> interruption_of(const CaptureEnd& e) {
+  if (e.reason == "time_limit") return CaptureEnd{"time_limit", e.detail};
+  if (e.reason == "stopped") return CaptureEnd{"sigint", e.detail};
+  if (e.reason == "device_lost") return CaptureEnd{"unplugged", e.detail};
+  return std::nullopt;
+}
+
+void mark_journal(std::ostream& log, const fs::path& jfile, std::int64_t session, const char* kind,
+                  const json& detail) {
+  acquisition::JournalEvent e;
+  e.session_id = session;
+  e.utc_ns = acquisition::utc_now_ns();
+  e.kind = kind;
+  e.detail = detail.dump();
+  if (auto r = acquisition::append_session_event(jfile, e); !r)
+    log << "! " << r.error().message << std::endl;
+}
+
+int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
+  const auto& dev = job.dev;
+  const auto& flow = job.flow;
+  const auto& jfile = job.jfile;
+  std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
+  SpirometryCaptureOptions co;
+  co.uri = dev.uri;
+  co.device_profile = flow;
+  co.journal_file = jfile;
+  co.meta = acquisition::SessionMeta{dev.id, "flowstream", dev.uri, flow.device.id, job.worker};
+  co.seconds = job.seconds;
+  co.device_return_timeout_s = job.device_return_timeout_s;
+  co.replay_session = job.replay_session;
+  co.started_at = job.started_at;
+  co.journal_note = json{
+      {"profile", job.prof_name},
+      {"temp_c", job.temp_c},
+      {"pressure_kpa", job.pressure_kpa},
+      {"humidity_pct", job.humidity_pct},
+      {"ambient_given", job.ambient_given},
+      {"technician", job.technician},
+      {"no_store",
+       job.no_store}}.dump();
+  co.log = [&](const std::string& line) { log << line << std::endl; };
+  if (job.want_manoeuvres > 0)
+    co.enough = [&](std::size_t n) { return n >= static_cast<std::size_t>(job.want_manoeuvres); };
+  co.stop = [] { return g_interrupted != 0; };
+  co.on_manoeuvre = [&](const acquisition::Manoeuvre& m, std::size_t k) {
+    double peak = 0, vol = 0;
+    for (std::size_t i = 1; i < m.samples.size(); ++i) {
+      peak = std::max(peak, m.samples[i].flow_lps);
+      if (m.samples[i].flow_lps > 0)
+        vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
+    }
+    log << ctx.tr("manevra ", "manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
+        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("tepe akım ", "peak flow ")
+        << peak << " L/s, " << ctx.tr("ekspirasyon hacmi ", "expired volume ") << vol
+        << ctx.tr(" L (sensör koşulları)", " L (sensor conditions)") << std::endl;
+  };
+  std::optional<Result<SpirometryCaptureOutcome>> cap;
+  {
+    InterruptScope interrupts;
+    cap.emplace(capture_spirometry(co));
+  }
+  if (!*cap) return ctx.fail((*cap).error(), 2);
+  const auto& out = **cap;
+  const auto& c = out.counters;
+  // How the session ended, and whether that makes it interrupted.
+  CaptureEnd ended = out.ended;
+  std::optional<CaptureEnd> interrupted;
+  if (job.replay_session) {
+    if (job.original_end) {
+      ended = *job.original_end;
+      interrupted = interruption_of(ended);
+    } else {
+      ended = {"killed",
+               "the station stopped before the session ended (killed or crashed); recovered from "
+               "the raw journal"};
+      interrupted = ended;
+    }
+  } else {
+    interrupted = interruption_of(ended);
+  }
+  json j{{"device", dev.id},
+         {"uri", dev.uri},
+         {"worker", job.worker},
+         {"profile", flow.device.id},
+         {"journal", jfile.string()},
+         {"journal_session", out.journal_session},
+         {"bytes", c.bytes},
+         {"samples", out.samples},
+         {"gap_samples", c.driver.gap_samples},
+         {"word_crc_errors", c.driver.word_crc_errors},
+         {"frame_errors", c.driver.frame_errors},
+         {"garbage_bytes", c.driver.garbage_bytes},
+         {"unplugs", c.unplugs},
+         {"replugs", c.replugs},
+         {"reordered", c.reordered},
+         {"live_dropped", c.live_dropped},
+         {"ended", {{"reason", ended.reason}, {"detail", ended.detail}}}};
+  j["interrupted"] = interrupted
+                         ? json{{"reason", interrupted->reason}, {"detail", interrupted->detail}}
+                         : json(nullptr);
+  if (job.replay_session) j["recovered"] = true;
+  j["manoeuvres"] = json::array();
+  for (const auto& m : out.manoeuvres)
+    j["manoeuvres"].push_back({{"first_index", m.first_index},
+                               {"last_index", m.last_index},
+                               {"start_s", m.start_s},
+                               {"end_s", m.end_s},
+                               {"end", std::string(acquisition::to_string(m.end))}});
+  std::optional<RecordedExam> exam;
+  std::optional<Error> store_error;
+  int store_exit = 1;
+  if (job.no_store) {
+    mark_journal(log, jfile, out.journal_session, "no_store", json::object());
+  } else {
+    SpirometryStoreOptions so;
+    so.device_id = dev.id;
+    so.journal_file = jfile;
+    so.ambient_temp_c = job.temp_c;
+    so.ambient_pressure_kpa = job.pressure_kpa;
+    so.ambient_humidity_pct = job.humidity_pct;
+    so.technician = job.technician;
+    if (interrupted) {
+      so.interrupted_reason = interrupted->reason;
+      so.interrupted_detail = interrupted->detail;
+    }
+    Database& db = *job.storage.db;
+    const auto on_wait = [&](double waited_s, const Error&) {
+      log << ctx.tr("Veritabanı başka bir program tarafından kilitli; yeniden deneniyor (",
+                    "The database is locked by another program; retrying (")
+          << static_cast<int>(waited_s) << " / " << job.store_retry_limit_s
+          << ctx.tr(" s). Muayene ham kayıtta güvende.",
+                    " s). The exam is safe in the raw journal.")
+          << std::endl;
+    };
+    auto r = retry_while_locked<RecordedExam>(
+        db, std::chrono::duration<double>(job.store_retry_limit_s), on_wait, [&] {
+          return store_spirometry_capture(db, *job.storage.cfg, *job.tables, *job.storage.worker,
+                                          out, flow, so, ctx.opts.user);
+        });
+    if (r) {
+      exam = std::move(*r);
+      j["exam"] = exam->exam_id;
+      mark_journal(log, jfile, out.journal_session, "stored", json{{"exam", exam->exam_id}});
+    } else if (is_transient_lock(r.error())) {
+      std::ostringstream os;
+      os << "the database stayed locked for " << job.store_retry_limit_s
+         << " s, so the exam was not stored (" << r.error().message
+         << "); nothing is lost: the session is kept in the raw journal " << jfile.string()
+         << " as pending; once the lock is gone store it with `odyospiro acquire recover "
+            "--session "
+         << out.journal_session << "`";
+      store_error = make_error("store_pending", os.str());
+      store_exit = 2;
+      mark_journal(log, jfile, out.journal_session, "pending", json{{"error", r.error().message}});
+    } else {
+      store_error = r.error();
+      mark_journal(log, jfile, out.journal_session, "store_failed",
+                   json{{"error", r.error().message}});
+    }
+    j["ambient"] = {{"temp_c", job.temp_c},
+                    {"pressure_kpa", job.pressure_kpa},
+                    {"humidity_pct", job.humidity_pct},
+                    {"assumed", !job.ambient_given}};
+  }
+  // The device did not come back: the session ends with a non-zero exit, after what was recorded
+  // is stored (as interrupted) or kept pending.
+  const auto lost = [&]() -> int {
+    std::string m = ended.detail + "; the session ended";
+    if (exam)
+      m += " and what was recorded is stored as interrupted exam #" + std::to_string(exam->exam_id);
+    m += ": check the cable and repeat the test";
+    return ctx.fail(make_error("device_lost", m), 6);
+  };
+  if (ctx.json()) {
+    if (store_error) {
+      if (ended.reason == "device_lost") ctx.err() << ended.detail << "\n";
+      return ctx.fail(*store_error, store_exit);
+    }
+    if (ended.reason == "device_lost" && !job.replay_session) {
+      ctx.err() << j.dump(2) << "\n";
+      return lost();
+    }
+    ctx.out() << j.dump(2) << "\n";
+    return 0;
+  }
+  ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c.bytes << ", " << ctx.tr("örnek: ", "samples: ")
+            << out.samples << ", " << ctx.tr("boşluk: ", "gaps: ") << c.driver.gap_samples
+            << ", CRC: " << c.driver.word_crc_errors << ", "
+            << ctx.tr("çerçeve hatası: ", "frame errors: ") << c.driver.frame_errors << ", "
+            << ctx.tr("çöp bayt: ", "garbage bytes: ") << c.driver.garbage_bytes << ", "
+            << ctx.tr("çıkarma: ", "unplugs: ") << c.unplugs << ", "
+            << ctx.tr("yeniden takma: ", "replugs: ") << c.replugs << "\n"
+            << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
+            << out.journal_session << ")\n";
+  if (interrupted)
+    ctx.out() << ctx.tr("Oturum YARIDA KESİLDİ (", "Session INTERRUPTED (") << interrupted->reason
+              << "): " << interrupted->detail << "\n";
+  if (store_error) return ctx.fail(*store_error, store_exit);
+  if (exam) {
+    if (!job.ambient_given)
+      ctx.out() << ctx.tr("Ortam koşulları varsayıldı (", "Ambient conditions assumed (")
+                << job.temp_c << " °C, " << job.pressure_kpa << " kPa, "
+                << (ctx.turkish() ? "%" + fmt_number(job.humidity_pct)
+                                  : fmt_number(job.humidity_pct) + " %")
+                << ctx.tr("): --temp-c/--pressure-kpa/--humidity-pct ile verin\n",
+                          "): give --temp-c/--pressure-kpa/--humidity-pct\n");
+    ctx.out() << ctx.tr("Spirometri muayenesi #", "Spirometry exam #") << exam->exam_id << "\n";
+    for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
+      ctx.out() << "  " << line.get<std::string>() << "\n";
+  }
+  if (ended.reason == "device_lost" && !job.replay_session) return lost();
+  return 0;
+}
+
+double configured(double given, double from_config) {
+  return given >= 0 ? given : from_config;
+}
+
 int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
   ResolvedDevice dev = resolve_device(ctx, o);
   if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
@@ -382,121 +631,222 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
     if (!t) return ctx.fail(t.error(), 2);
     tables = std::move(*t);
   }
+  StationConfig defaults;
+  const StationConfig* cfg = &defaults;
+  if (auto c = ctx.config(); c) cfg = *c;
 
-  const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
-  const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
+  const fs::path jfile =
+      fs::absolute(o.journal.empty() ? default_journal(ctx) : fs::path(o.journal));
+  const fs::path work_dir = jfile.parent_path();
   auto sim =
       start_sim_if_needed(ctx, o, dev, profile_path(ctx, prof_name), work_dir,
                           {"--script", "quiet:1,normal,quiet:2,normal,quiet:2,normal,quiet:2"});
   if (!sim) return ctx.fail(sim.error(), 2);
-  const int want_manoeuvres =
-      o.manoeuvres > 0 ? o.manoeuvres : (simulated && o.seconds <= 0 ? 3 : 0);
 
-  std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
-  SpirometryCaptureOptions co;
-  co.uri = dev.uri;
-  co.device_profile = *flow;
-  co.journal_file = jfile;
-  co.meta = acquisition::SessionMeta{dev.id, "flowstream", dev.uri, flow->device.id, o.worker};
-  co.seconds = o.seconds;
-  co.log = [&](const std::string& line) { log << line << std::endl; };
-  if (want_manoeuvres > 0)
-    co.enough = [&](std::size_t n) { return n >= static_cast<std::size_t>(want_manoeuvres); };
-  co.stop = [] { return g_interrupted != 0; };
-  co.on_manoeuvre = [&](const acquisition::Manoeuvre& m, std::size_t k) {
-    double peak = 0, vol = 0;
-    for (std::size_t i = 1; i < m.samples.size(); ++i) {
-      peak = std::max(peak, m.samples[i].flow_lps);
-      if (m.samples[i].flow_lps > 0)
-        vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
+  SpiroJob job;
+  job.dev = dev;
+  job.prof_name = prof_name;
+  job.flow = *flow;
+  job.jfile = jfile;
+  job.worker = o.worker;
+  job.storage = *storage;
+  job.tables = tables ? &*tables : nullptr;
+  job.no_store = o.no_store;
+  job.seconds = o.seconds;
+  job.want_manoeuvres = o.manoeuvres > 0 ? o.manoeuvres : (simulated && o.seconds <= 0 ? 3 : 0);
+  job.temp_c = o.temp_c;
+  job.pressure_kpa = o.pressure_kpa;
+  job.humidity_pct = o.humidity_pct;
+  job.ambient_given = o.ambient_given;
+  job.technician = technician(ctx);
+  job.store_retry_limit_s = configured(o.store_retry_limit_s, cfg->store_retry_limit_s);
+  job.device_return_timeout_s = configured(o.device_return_timeout_s, cfg->device_return_timeout_s);
+  return run_spiro_job(ctx, job);
+}
+
+// --- acquire recover -------------------------------------------------------------------------
+
+// The journal sessions some stored exam names as its raw source ("journal:FILE#ID"), by id.
+Result<std::map<std::int64_t, std::int64_t>> stored_sessions(Database& db, const fs::path& jfile) {
+  std::error_code ec;
+  const fs::path want = fs::weakly_canonical(jfile, ec);
+  auto st = db.prepare(
+      "SELECT r.exam_id, r.payload FROM results r JOIN exams e ON e.id = r.exam_id WHERE "
+      "e.kind = 'spirometry' AND r.payload LIKE '%\"raw\":\"journal:%'");
+  if (!st) return st.error();
+  std::map<std::int64_t, std::int64_t> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    const auto p = json::parse(st->text(1), nullptr, false);
+    if (!p.is_object() || !p.contains("device") || !p["device"].contains("raw")) continue;
+    const std::string raw = p["device"]["raw"].get<std::string>();
+    const auto hash = raw.rfind('#');
+    if (raw.rfind("journal:", 0) != 0 || hash == std::string::npos) continue;
+    const fs::path file = raw.substr(8, hash - 8);
+    if (fs::weakly_canonical(file, ec) != want) continue;
+    try {
+      out.emplace(std::stoll(raw.substr(hash + 1)), st->int64(0));
+    } catch (const std::exception&) {
     }
-    log << ctx.tr("manevra ", "manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
-        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("tepe akım ", "peak flow ")
-        << peak << " L/s, " << ctx.tr("ekspirasyon hacmi ", "expired volume ") << vol
-        << ctx.tr(" L (sensör koşulları)", " L (sensor conditions)") << std::endl;
-  };
-  std::optional<Result<SpirometryCaptureOutcome>> cap;
-  {
-    InterruptScope interrupts;
-    cap.emplace(capture_spirometry(co));
   }
-  if (!*cap) return ctx.fail((*cap).error(), 2);
-  const auto& out = **cap;
-  const auto& c = out.counters;
-  json j{{"device", dev.id},
-         {"uri", dev.uri},
-         {"worker", o.worker},
-         {"profile", flow->device.id},
-         {"journal", jfile.string()},
-         {"journal_session", out.journal_session},
-         {"bytes", c.bytes},
-         {"samples", out.samples},
-         {"gap_samples", c.driver.gap_samples},
-         {"word_crc_errors", c.driver.word_crc_errors},
-         {"frame_errors", c.driver.frame_errors},
-         {"garbage_bytes", c.driver.garbage_bytes},
-         {"unplugs", c.unplugs},
-         {"replugs", c.replugs},
-         {"reordered", c.reordered},
-         {"live_dropped", c.live_dropped}};
-  j["manoeuvres"] = json::array();
-  for (const auto& m : out.manoeuvres)
-    j["manoeuvres"].push_back({{"first_index", m.first_index},
-                               {"last_index", m.last_index},
-                               {"start_s", m.start_s},
-                               {"end_s", m.end_s},
-                               {"end", std::string(acquisition::to_string(m.end))}});
-  std::optional<RecordedExam> exam;
-  std::optional<Error> store_error;
-  if (!o.no_store) {
-    SpirometryStoreOptions so;
-    so.device_id = dev.id;
-    so.journal_file = jfile;
-    so.ambient_temp_c = o.temp_c;
-    so.ambient_pressure_kpa = o.pressure_kpa;
-    so.ambient_humidity_pct = o.humidity_pct;
-    so.technician = technician(ctx);
-    auto r = store_spirometry_capture(*storage->db, *storage->cfg, *tables, *storage->worker, out,
-                                      *flow, so, ctx.opts.user);
-    if (r) {
-      exam = std::move(*r);
-      j["exam"] = exam->exam_id;
-    } else {
-      store_error = r.error();
+  return out;
+}
+
+const acquisition::JournalEvent* last_event(const acquisition::JournalSessionInfo& s,
+                                            const std::string& kind) {
+  const acquisition::JournalEvent* e = nullptr;
+  for (const auto& ev : s.events)
+    if (ev.kind == kind) e = &ev;
+  return e;
+}
+
+json event_json(const acquisition::JournalEvent* e) {
+  if (e == nullptr) return json(nullptr);
+  auto j = json::parse(e->detail, nullptr, false);
+  return j.is_discarded() ? json(e->detail) : j;
+}
+
+// Why a session that is not stored was never stored.
+std::string unstored_status(const acquisition::JournalSessionInfo& s) {
+  if (last_event(s, "pending")) return "pending";
+  if (last_event(s, "store_failed")) return "failed";
+  if (!last_event(s, "ended")) return "killed";
+  return "not stored";
+}
+
+std::string utc_text(std::int64_t ns) {
+  const std::time_t t = static_cast<std::time_t>(ns / 1000000000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  auto db = ctx.db_as({"technician", "physician"}, "recover and store an interrupted exam");
+  if (!db) return ctx.fail(db.error(), 2);
+  const fs::path jfile =
+      fs::absolute(o.journal.empty() ? default_journal(ctx) : fs::path(o.journal));
+  std::error_code ec;
+  std::vector<acquisition::JournalSessionInfo> sessions;
+  if (fs::exists(jfile, ec)) {
+    auto s = acquisition::journal_session_infos(jfile);
+    if (!s) return ctx.fail(s.error(), 2);
+    sessions = std::move(*s);
+  }
+  auto stored = stored_sessions(**db, jfile);
+  if (!stored) return ctx.fail(stored.error(), 2);
+
+  if (o.session == 0) {  // the list
+    json arr = json::array();
+    for (const auto& s : sessions) {
+      if (s.meta.driver != "flowstream") continue;  // replay stores spirometry sessions
+      if (stored->count(s.session_id) || last_event(s, "no_store")) continue;
+      json e{{"session", s.session_id},
+             {"status", unstored_status(s)},
+             {"worker", s.meta.worker_id},
+             {"device", s.meta.device_id},
+             {"uri", s.meta.uri},
+             {"profile", s.meta.profile},
+             {"started_at", utc_text(s.started_utc_ns)},
+             {"chunks", s.chunks},
+             {"bytes", s.bytes},
+             {"ended", event_json(last_event(s, "ended"))}};
+      if (const auto* f = last_event(s, "pending")) e["error"] = event_json(f)["error"];
+      if (const auto* f = last_event(s, "store_failed")) e["error"] = event_json(f)["error"];
+      arr.push_back(std::move(e));
     }
-    j["ambient"] = {{"temp_c", o.temp_c},
-                    {"pressure_kpa", o.pressure_kpa},
-                    {"humidity_pct", o.humidity_pct},
-                    {"assumed", !o.ambient_given}};
-  }
-  if (ctx.json()) {
-    if (store_error) return ctx.fail(*store_error);
-    ctx.out() << j.dump(2) << "\n";
+    if (ctx.json()) {
+      ctx.out() << json{{"journal", jfile.string()}, {"sessions", arr}}.dump(2) << "\n";
+      return 0;
+    }
+    ctx.out() << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << "\n";
+    for (const auto& e : arr) {
+      ctx.out() << "  " << ctx.tr("oturum ", "session ") << e["session"].get<std::int64_t>() << "  "
+                << e["status"].get<std::string>() << "  " << e["started_at"].get<std::string>()
+                << "  " << ctx.tr("çalışan ", "worker ") << e["worker"].get<std::string>() << "  "
+                << e["device"].get<std::string>() << "  " << e["bytes"].get<std::uint64_t>()
+                << ctx.tr(" bayt", " bytes");
+      if (e.contains("error")) ctx.out() << "  (" << e["error"].get<std::string>() << ")";
+      ctx.out() << "\n";
+    }
+    ctx.out() << arr.size()
+              << ctx.tr(
+                     " kaydedilmemiş oturum; kaydetmek için: odyospiro acquire recover "
+                     "--session ID\n",
+                     " session(s) never stored; store one with: odyospiro acquire recover "
+                     "--session ID\n");
     return 0;
   }
-  ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c.bytes << ", " << ctx.tr("örnek: ", "samples: ")
-            << out.samples << ", " << ctx.tr("boşluk: ", "gaps: ") << c.driver.gap_samples
-            << ", CRC: " << c.driver.word_crc_errors << ", "
-            << ctx.tr("çerçeve hatası: ", "frame errors: ") << c.driver.frame_errors << ", "
-            << ctx.tr("çöp bayt: ", "garbage bytes: ") << c.driver.garbage_bytes << ", "
-            << ctx.tr("çıkarma: ", "unplugs: ") << c.unplugs << ", "
-            << ctx.tr("yeniden takma: ", "replugs: ") << c.replugs << "\n"
-            << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
-            << out.journal_session << ")\n";
-  if (store_error) return ctx.fail(*store_error);
-  if (exam) {
-    if (!o.ambient_given)
-      ctx.out() << ctx.tr("Ortam koşulları varsayıldı (", "Ambient conditions assumed (")
-                << o.temp_c << " °C, " << o.pressure_kpa << " kPa, "
-                << (ctx.turkish() ? "%" + fmt_number(o.humidity_pct)
-                                  : fmt_number(o.humidity_pct) + " %")
-                << ctx.tr("): --temp-c/--pressure-kpa/--humidity-pct ile verin\n",
-                          "): give --temp-c/--pressure-kpa/--humidity-pct\n");
-    ctx.out() << ctx.tr("Spirometri muayenesi #", "Spirometry exam #") << exam->exam_id << "\n";
-    for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
-      ctx.out() << "  " << line.get<std::string>() << "\n";
+
+  const acquisition::JournalSessionInfo* s = nullptr;
+  for (const auto& x : sessions)
+    if (x.session_id == o.session) s = &x;
+  if (s == nullptr)
+    return ctx.fail(make_error("journal_session_unknown",
+                               "raw journal " + jfile.string() + " has no session " +
+                                   std::to_string(o.session) +
+                                   ": list the sessions with `odyospiro acquire recover`"));
+  if (s->meta.driver != "flowstream")
+    return ctx.fail(make_error("journal_session_not_spirometry",
+                               "session " + std::to_string(o.session) + " is a " + s->meta.driver +
+                                   " session; only spirometry sessions can be recovered"));
+  if (auto it = stored->find(o.session); it != stored->end())
+    return ctx.fail(make_error("journal_session_stored", "session " + std::to_string(o.session) +
+                                                             " is already stored as exam #" +
+                                                             std::to_string(it->second)));
+  if (!o.worker.empty() && o.worker != s->meta.worker_id)
+    return ctx.fail(make_error(
+        "worker_mismatch", "session " + std::to_string(o.session) + " was recorded for worker " +
+                               s->meta.worker_id + ", not " + o.worker +
+                               ": a recovered session is stored for the worker it was "
+                               "recorded for"));
+  AcquireOptions wo = o;
+  wo.worker = s->meta.worker_id;
+  wo.no_store = false;
+  auto storage = open_storage(ctx, wo);
+  if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+  auto tables = load_reference_tables(storage->cfg->reference_dir);
+  if (!tables) return ctx.fail(tables.error(), 2);
+
+  // What the capture noted when it started (profile, ambient, technician).
+  json note = event_json(last_event(*s, "capture_options"));
+  if (!note.is_object()) note = json::object();
+  const std::string prof_name = note.value("profile", s->meta.profile);
+  auto prof = load_profile(ctx, prof_name);
+  if (!prof) return ctx.fail(prof.error());
+  auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
+  if (!flow)
+    return ctx.fail(
+        make_error("profile_wrong_family", prof_name + " is not a flow-stream profile"));
+
+  SpiroJob job;
+  job.dev = {s->meta.device_id, s->meta.uri, "flowstream", prof_name};
+  job.prof_name = prof_name;
+  job.flow = *flow;
+  job.jfile = jfile;
+  job.worker = s->meta.worker_id;
+  job.storage = *storage;
+  job.tables = &*tables;
+  job.temp_c = note.value("temp_c", o.temp_c);
+  job.pressure_kpa = note.value("pressure_kpa", o.pressure_kpa);
+  job.humidity_pct = note.value("humidity_pct", o.humidity_pct);
+  job.ambient_given = note.value("ambient_given", false);
+  job.technician = note.value("technician", technician(ctx));
+  job.store_retry_limit_s = configured(o.store_retry_limit_s, (*cfg)->store_retry_limit_s);
+  job.replay_session = o.session;
+  job.started_at = utc_text(s->started_utc_ns);
+  if (const auto* e = last_event(*s, "ended")) {
+    const json ej = event_json(e);
+    job.original_end =
+        CaptureEnd{ej.value("reason", std::string("?")), ej.value("detail", std::string())};
   }
-  return 0;
+  return run_spiro_job(ctx, job);
 }
 
 int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
@@ -861,6 +1211,24 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
 }  // namespace
 
 void register_devices_commands(CLI::App& app, CliContext& ctx) {
+  // Registered below beside spiro/audio/results.
+  const auto add_recover = [&ctx](CLI::App* acq) {
+    auto o = std::make_shared<AcquireOptions>();
+    o->kind = "recover";
+    auto* sub = acq->add_subcommand(
+        "recover",
+        "List the raw-journal sessions never stored (killed, failed, pending), or store one "
+        "through the normal spirometry path (--session ID)");
+    sub->add_option("--session", o->session, "the journal session to store");
+    sub->add_option("--worker", o->worker,
+                    "must be the worker the session was recorded for (a check)");
+    sub->add_option("--journal", o->journal,
+                    "raw journal file (default: raw-journal.db next to the database)");
+    sub->add_option("--store-retry-s", o->store_retry_limit_s,
+                    "keep retrying a locked database this long (default: "
+                    "[acquisition].store_retry_limit_s)");
+    sub->callback([&ctx, o] { ctx.exit_code = run_acquire_recover(ctx, *o); });
+  };
   auto* dev = app.add_subcommand(
       "devices", "Drivers, device profiles, configured devices, and the devices plugged in");
   dev->callback([&ctx] { ctx.exit_code = run_devices(ctx); });
@@ -895,6 +1263,12 @@ void register_devices_commands(CLI::App& app, CliContext& ctx) {
       auto* t = sub->add_option("--temp-c", o->temp_c, "room temperature, °C (BTPS)");
       auto* p = sub->add_option("--pressure-kpa", o->pressure_kpa, "barometric pressure, kPa");
       auto* h = sub->add_option("--humidity-pct", o->humidity_pct, "relative humidity, %");
+      sub->add_option("--store-retry-s", o->store_retry_limit_s,
+                      "keep retrying a locked database this long before the session is left "
+                      "pending (default: [acquisition].store_retry_limit_s, 60)");
+      sub->add_option("--device-timeout-s", o->device_return_timeout_s,
+                      "end the session when the device is gone this long (default: "
+                      "[acquisition].device_return_timeout_s, 10)");
       sub->callback([&ctx, o, t, p, h] {
         o->ambient_given = t->count() + p->count() + h->count() > 0;
         ctx.exit_code = run_acquire_spiro(ctx, *o);
@@ -927,6 +1301,7 @@ void register_devices_commands(CLI::App& app, CliContext& ctx) {
       sub->callback([&ctx, o] { ctx.exit_code = run_acquire_results(ctx, *o); });
     }
   }
+  add_recover(acq);
 }
 
 }  // namespace odyo::station

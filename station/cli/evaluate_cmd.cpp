@@ -93,6 +93,7 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
 
   ev::EvaluationInput in;
   std::optional<std::int64_t> worker_id, exam_id;
+  std::vector<se::PhysicianRecord> records;
   if (!o.input.empty()) {
     auto j = read_json(o.input);
     if (!j) return ctx.fail(j.error());
@@ -121,10 +122,21 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     in.job_code = o.job;
     in.job_work_group.reset();
   }
+  if (worker_id) {
+    auto db = ctx.db();
+    auto used = se::add_physician_records(**db, *worker_id, in);
+    if (!used) return ctx.fail(used.error(), 2);
+    records = std::move(*used);
+  }
   se::add_speech_frequencies(in, **cfg);
 
   const ev::Evaluation e = ev::evaluate(*rules, in);
   json out = se::result_to_json(e, *rules);
+  if (worker_id) {
+    json recs = json::array();
+    for (const auto& r : records) recs.push_back(se::record_json(r));
+    out["records"] = recs;
+  }
   if (worker_id && !o.no_store) {
     auto db = ctx.db();
     auto id = se::store_evaluation(**db, *worker_id, exam_id, in, e, *rules, ctx.opts.user);
@@ -135,6 +147,12 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     ctx.out() << out.dump(2) << "\n";
   } else {
     ctx.out() << se::result_text(e, *rules, ctx.turkish());
+    if (!records.empty()) {
+      ctx.out() << ctx.tr("Hekim kayıtları:\n", "Physician's records:\n");
+      for (const auto& r : records)
+        ctx.out() << "  - " << r.kind << " " << r.subject << " v" << r.version << ": "
+                  << r.payload.dump() << " (" << r.created_by << ", " << r.created_at << ")\n";
+    }
     if (out.contains("evaluation_id"))
       ctx.out() << ctx.tr("Kaydedildi: değerlendirme ", "Stored: evaluation ")
                 << out["evaluation_id"].get<std::int64_t>()
@@ -194,7 +212,8 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   evaluate->add_option("--worker", eo->worker,
                        "Worker registry number, or #<id>: evaluate and store");
   evaluate->add_option("--purpose", eo->purpose, "Why the worker is examined")
-      ->check(CLI::IsMember({"new-hire", "job-change", "return", "periodic"}));
+      ->check(CLI::IsMember({"new-hire", "re-hire", "job-change", "going-underground",
+                                "return-after-absence", "return", "periodic"}));
   evaluate->add_option("--job", eo->job, "Proposed (or current) job code from the job catalogue");
   evaluate->add_option("--findings", eo->findings,
                        "Physician's findings and checklist (JSON) for --worker");
@@ -357,7 +376,8 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     if (!current) return (void)ctx.fail(current.error(), 2);
     ev::TableInfo info{"work-groups", *version, today_iso(),
                        "imported from " + std::filesystem::path(*csv).filename().string()};
-    const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs);
+    const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs,
+                                                         current->special_exam_citation);
     ev::RuleSet parsed_back;
     // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
     if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)

@@ -9,6 +9,7 @@
 #include "station/auth/signing.hpp"
 #include "station/cli/context.hpp"
 #include "station/exams/exam_record.hpp"
+#include "station/exams/interruption.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
@@ -106,6 +107,14 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   }
 }
 
+// " INTERRUPTED (reason)" after an exam in `exam list`, "" for a normal exam.
+std::string interruption_tag(CliContext& ctx, const nlohmann::json& in) {
+  if (!in.is_object()) return "";
+  return std::string(ctx.tr("  YARIDA KESİLDİ (", "  INTERRUPTED (")) +
+         in.value("reason", std::string("?")) +
+         (in.contains("accepted") ? std::string(ctx.tr(", kabul edildi)", ", accepted)")) : ")");
+}
+
 }  // namespace
 
 void register_exam_commands(CLI::App& app, CliContext& ctx) {
@@ -129,17 +138,25 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (!exams) return (void)ctx.fail(exams.error());
     if (ctx.json()) {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& e : *exams) arr.push_back(exam_json(e));
+      for (const auto& e : *exams) {
+        auto j = exam_json(e);
+        auto in = exam_interruption(**db, e.id);
+        if (!in) return (void)ctx.fail(in.error());
+        j["interrupted"] = *in;
+        arr.push_back(std::move(j));
+      }
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
     for (const auto& e : *exams) {
       auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
+      auto in = exam_interruption(**db, e.id);
+      if (!in) return (void)ctx.fail(in.error());
       ctx.out() << std::left << std::setw(6) << e.id << std::setw(12) << e.kind << std::setw(26)
                 << e.started_at
                 << (w ? w->registry_no + " " + w->first_name + " " + w->last_name
                       : std::string("?"))
-                << "\n";
+                << interruption_tag(ctx, *in) << "\n";
     }
     ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
   });
@@ -158,14 +175,16 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (!me) return (void)ctx.fail(me.error(), 2);
     // The signature is a second, deliberate proof: the password again (from the environment a
     // script read it from, or typed again at the terminal).
-    auto pw = read_password(std::string(ctx.tr("odyospiro: imza için parola (", "odyospiro: "
-                                                                               "password to sign (")) +
+    auto pw = read_password(std::string(ctx.tr("odyospiro: imza için parola (",
+                                               "odyospiro: "
+                                               "password to sign (")) +
                             (*me)->username + "): ");
     if (!pw || !check_password(*pw, (*me)->password_hash)) {
       (void)audit_refusal(**db, (*me)->username, pw ? "wrong_password" : "no_password", "cli-sign",
                           (*me)->id);
-      return (void)ctx.fail(make_error(kAuthFailed, "signature refused: the password given again "
-                                                    "does not match"));
+      return (void)ctx.fail(make_error(kAuthFailed,
+                                       "signature refused: the password given again "
+                                       "does not match"));
     }
     auto s = sign_exam_result(**db, **me, *pw, *sign_id, (*cfg)->pbkdf2_iterations);
     if (!s) return (void)ctx.fail(s.error());
@@ -210,8 +229,11 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     const auto* evals = &rec->evaluations;
     const auto* baseline_rows = &rec->baselines;
 
+    auto interruption = exam_interruption(**db, exam_id);
+    if (!interruption) return (void)ctx.fail(interruption.error());
     if (ctx.json()) {
       nlohmann::json j = exam_json(*e);
+      j["interrupted"] = *interruption;
       j["worker"] = {{"registry_no", w->registry_no}, {"name", w->first_name + " " + w->last_name}};
       j["recordings"] = nlohmann::json::array();
       for (const auto& r : *recs) {
@@ -277,6 +299,22 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       if (e->ambient_pressure_kpa) o << ", " << *e->ambient_pressure_kpa << " kPa";
       o << "\n";
     }
+    if (interruption->is_object()) {
+      o << ctx.tr("Durum     : YARIDA KESİLDİ (", "Status    : INTERRUPTED (")
+        << interruption->value("reason", std::string("?"))
+        << "): " << interruption->value("detail", std::string()) << "\n";
+      if (interruption->contains("accepted"))
+        o << ctx.tr("            hekim kabul etti: ", "            accepted by physician ")
+          << (*interruption)["accepted"].value("by", std::string("?")) << " ("
+          << (*interruption)["accepted"].value("at", std::string("?"))
+          << "): " << (*interruption)["accepted"].value("reason", std::string()) << "\n";
+      else
+        o << ctx.tr(
+            "            hekim kabul etmedikçe değerlendirmede kullanılmaz "
+            "(exam accept-interrupted)\n",
+            "            not used by an evaluation unless a physician accepts it "
+            "(exam accept-interrupted)\n");
+    }
     o << ctx.tr("Ham kayıt : ", "Raw data  : ") << recs->size() << ctx.tr(" kayıt", " recording(s)")
       << "\n";
     for (const auto& r : *results) {
@@ -326,6 +364,32 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
           }
         }
       }
+    }
+  });
+
+  auto acc_id = std::make_shared<std::int64_t>(0);
+  auto acc_reason = std::make_shared<std::string>();
+  auto* acc = exam->add_subcommand(
+      "accept-interrupted",
+      "Accept an interrupted session for evaluation, with a reason (physician only; a new "
+      "result version)");
+  acc->add_option("id", *acc_id, "Exam id")->required();
+  acc->add_option("--reason", *acc_reason, "Why the interrupted session may be used")->required();
+  acc->callback([&ctx, acc_id, acc_reason] {
+    if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db_as({"physician"}, "accept an interrupted session");
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto r = accept_interrupted(**db, *acc_id, *acc_reason, ctx.opts.user);
+    if (!r) return (void)ctx.fail(r.error());
+    if (ctx.json()) {
+      ctx.out() << nlohmann::json{{"exam", *acc_id}, {"result", *r}, {"accepted_by", ctx.opts.user}}
+                       .dump(2)
+                << "\n";
+    } else {
+      ctx.out() << ctx.tr("Muayene #", "Exam #") << *acc_id
+                << ctx.tr(": yarıda kesilen oturum kabul edildi (yeni sonuç sürümü ",
+                          ": interrupted session accepted (new result version ")
+                << *r << ")\n";
     }
   });
 }

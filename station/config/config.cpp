@@ -209,7 +209,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
 
   Reader top(&root, "", fname, err);
   for (const char* section :
-       {"station", "spirometry", "audiometry", "rules", "security", "export"}) {
+       {"station", "spirometry", "audiometry", "rules", "security", "acquisition", "export"}) {
     const toml::node* n = root.get(section);
     if (n != nullptr && !n->is_table())
       top.fail(section, *n, "must be a table [" + std::string(section) + "]");
@@ -252,6 +252,11 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   Reader ru(root["rules"].as_table(), "[rules]", fname, err);
   c.rules_dir = resolve(ru.str("dir", "rules"));
   ru.finish();
+
+  Reader aq(root["acquisition"].as_table(), "[acquisition]", fname, err);
+  c.store_retry_limit_s = aq.real("store_retry_limit_s", 60.0, 0.0, 3600.0);
+  c.device_return_timeout_s = aq.real("device_return_timeout_s", 10.0, 0.5, 600.0);
+  aq.finish();
 
   Reader se(root["security"].as_table(), "[security]", fname, err);
   c.password_min_length = se.integer("password_min_length", 10, 8, 128);
@@ -311,12 +316,13 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   }
   for (const auto& [k, v] : root) {
     static const std::set<std::string> sections{"station",  "spirometry", "audiometry", "rules",
-                                                "security", "export",     "devices"};
+                                                "security", "devices",    "acquisition",
+                                                "export"};
     if (sections.count(std::string(k.str())) == 0) {
       top.fail(
           std::string(k.str()), v,
-          "unknown section; allowed: station, spirometry, audiometry, rules, security, export, "
-          "devices");
+          "unknown section; allowed: station, spirometry, audiometry, rules, security, "
+          "acquisition, export, devices");
       break;
     }
   }

@@ -72,6 +72,13 @@ struct StationConfig {
   // [rules]
   std::filesystem::path rules_dir;
 
+  // [acquisition]
+  // How long storing an exam keeps retrying while another program holds the database's write
+  // lock; past it the session stays in the raw journal as "pending" (`acquire recover`).
+  double store_retry_limit_s = 60.0;
+  // How long a session waits for an unplugged device to come back before it ends, interrupted.
+  double device_return_timeout_s = 10.0;
+
   // [security]
   int password_min_length = 10;
   int pbkdf2_iterations = 200000;

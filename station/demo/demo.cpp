@@ -1,5 +1,7 @@
 #include "station/demo/demo.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <iomanip>
 #include <ostream>
@@ -12,6 +14,7 @@
 #include "station/devices/profiles.hpp"
 #include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
+#include "station/evaluation/physician_records.hpp"
 #include "station/evaluation/worker_evaluation.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/exams/spirometry_exam.hpp"
@@ -190,6 +193,21 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
 
   // 4. The physician's examination (the Ek-1 items no device measures) and the evaluation of
   //    this new hire for the face job, stored as the automatic evaluation awaiting sign-off.
+  //    The other Ek-2 systems are the physician's records (nothing found), kept once per worker.
+  {
+    auto current = evaluation::current_physician_records(db, spiro_worker.id);
+    if (!current) return current.error();
+    for (const auto& sys : evaluation::system_names(*rules)) {
+      const bool recorded = std::any_of(current->begin(), current->end(), [&](const auto& r) {
+        return r.kind == "system" && r.subject == sys;
+      });
+      if (recorded) continue;
+      if (auto r = evaluation::add_physician_record(db, *rules, spiro_worker.id, "system", sys,
+                                                    {{"column", "none"}}, "", "hekim");
+          !r)
+        return r.error();
+    }
+  }
   auto e =
       evaluation::evaluate_stored_worker(db, cfg, *rules, spiro_worker, "new-hire",
                                          nlohmann::json::parse(kDemoFindings), "hekim", o.turkish);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -66,6 +67,29 @@ const std::vector<std::string>& simulator_names() {
   return n;
 }
 
+std::size_t remove_stale_links(const fs::path& work_dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(work_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("sim-", 0) != 0 || !e.is_symlink(ec)) continue;
+    // sim-<name>-<pid>-<n>: stale when <pid> is gone (a station killed with SIGKILL).
+    const auto last = name.rfind('-');
+    const auto before = last == std::string::npos ? last : name.rfind('-', last - 1);
+    if (before == std::string::npos) continue;
+    pid_t pid = 0;
+    try {
+      pid = static_cast<pid_t>(std::stol(name.substr(before + 1, last - before - 1)));
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) {
+      if (fs::remove(e.path(), ec)) ++removed;
+    }
+  }
+  return removed;
+}
+
 Result<RunningSimulator> start_simulator(const SimulatorRequest& r) {
   std::vector<std::string> argv{r.devsim.empty() ? default_devsim().string() : r.devsim.string()};
   if (r.name == "spirometer") {
@@ -82,10 +106,11 @@ Result<RunningSimulator> start_simulator(const SimulatorRequest& r) {
   }
   std::error_code ec;
   fs::create_directories(r.work_dir, ec);
+  remove_stale_links(r.work_dir);
   static std::atomic<int> counter{0};
   const fs::path link = r.work_dir / ("sim-" + r.name + "-" + std::to_string(::getpid()) + "-" +
                                       std::to_string(counter++));
-  argv.insert(argv.end(), {"--link", link.string()});
+  argv.insert(argv.end(), {"--link", link.string(), "--exit-with-parent"});
   argv.insert(argv.end(), r.extra_args.begin(), r.extra_args.end());
   auto child = ChildProcess::spawn(argv, r.work_dir / "devsim.log");
   if (!child) return child.error();

@@ -59,6 +59,12 @@ struct RunningSimulator {
 // ("sim_unknown", lists the names), program missing or port not opened ("sim_failed").
 Result<RunningSimulator> start_simulator(const SimulatorRequest& r);
 
+// Removes the pty links `sim-NAME-PID-N` in `work_dir` whose station process PID is gone (a
+// station killed with SIGKILL cannot remove its own); start_simulator() does this first, and the
+// simulator itself is started with --exit-with-parent, so it ends with its station.
+// Returns how many links were removed.
+std::size_t remove_stale_links(const std::filesystem::path& work_dir);
+
 // The simulator names `sim:` URIs take.
 const std::vector<std::string>& simulator_names();
 

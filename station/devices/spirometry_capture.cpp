@@ -6,8 +6,11 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
+#include "acquisition/journal/journal_replay.hpp"
 #include "acquisition/journal/journal_writer.hpp"
 #include "acquisition/journal/sqlite_journal.hpp"
 #include "station/devices/device_transport.hpp"
@@ -18,17 +21,36 @@ namespace odyo::station {
 Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptions& o) {
   boost::asio::io_context io;
   std::unique_ptr<drivers::UsbContext> usb;
-  TransportOptions to;
-  to.flow = &o.device_profile;
-  auto transport = make_transport(o.uri, io, to, usb);
-  if (!transport) return transport.error();
-
-  std::error_code ec;
-  if (o.journal_file.has_parent_path())
-    std::filesystem::create_directories(o.journal_file.parent_path(), ec);
-  auto sink = acquisition::SqliteJournal::open(o.journal_file);
-  if (!sink) return sink.error();
-  acquisition::JournalWriter writer(**sink);
+  std::unique_ptr<drivers::ByteTransport> transport;
+  acquisition::JournalReplayTransport* replay = nullptr;
+  std::unique_ptr<acquisition::JournalSink> sink;
+  if (o.replay_session) {
+    auto data = acquisition::read_journal(o.journal_file, *o.replay_session);
+    if (!data) return data.error();
+    if (data->chunks.empty())
+      return make_error("journal_session_empty",
+                        "raw journal " + o.journal_file.string() + " session " +
+                            std::to_string(*o.replay_session) + " holds no bytes: nothing to store");
+    auto t = std::make_unique<acquisition::JournalReplayTransport>(
+        io, std::move(*data),
+        "journal:" + o.journal_file.string() + "#" + std::to_string(*o.replay_session));
+    replay = t.get();
+    transport = std::move(t);
+    sink = std::make_unique<acquisition::ReplayJournalSink>(*o.replay_session);
+  } else {
+    TransportOptions to;
+    to.flow = &o.device_profile;
+    auto t = make_transport(o.uri, io, to, usb);
+    if (!t) return t.error();
+    transport = std::move(*t);
+    std::error_code ec;
+    if (o.journal_file.has_parent_path())
+      std::filesystem::create_directories(o.journal_file.parent_path(), ec);
+    auto j = acquisition::SqliteJournal::open(o.journal_file);
+    if (!j) return j.error();
+    sink = std::move(*j);
+  }
+  acquisition::JournalWriter writer(*sink);
   writer.start();
 
   auto guard = boost::asio::make_work_guard(io);
@@ -40,8 +62,8 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
   };
 
   SpirometryCaptureOutcome out;
-  out.started_at = utc_now_iso();
-  acquisition::FlowSession session(io, std::move(*transport),
+  out.started_at = o.started_at.empty() ? utc_now_iso() : o.started_at;
+  acquisition::FlowSession session(io, std::move(transport),
                                    drivers::FlowStreamDriver(o.device_profile), writer, o.meta);
   std::mutex log_mu;
   session.set_status_callback([&](const acquisition::SessionStatus& s) {
@@ -54,6 +76,15 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     writer.stop();
     return st.error();
   }
+  const auto journal_event = [&](const char* kind, std::string detail) {
+    acquisition::JournalEvent e;
+    e.session_id = session.journal_session_id();
+    e.utc_ns = acquisition::utc_now_ns();
+    e.kind = kind;
+    e.detail = std::move(detail);
+    writer.submit_event(std::move(e));
+  };
+  if (!o.journal_note.empty()) journal_event("capture_options", o.journal_note);
 
   acquisition::ManoeuvreSegmenter segmenter;
   auto last_data = std::chrono::steady_clock::now();
@@ -76,17 +107,68 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
       segmenter.end_of_stream(out.manoeuvres);
     report();
   };
+  const bool timed = o.seconds > 0 && !replay;
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.seconds);
-  while (o.seconds <= 0 || std::chrono::steady_clock::now() < until) {
+  bool gone = false;
+  auto gone_since = std::chrono::steady_clock::now();
+  for (;;) {
     drain();
-    if (o.enough && o.enough(out.manoeuvres.size())) break;
-    if (o.stop && o.stop()) break;
+    if (replay) {
+      if (replay->finished()) {
+        out.ended = {"replayed", "every journaled byte was replayed"};
+        break;
+      }
+    } else {
+      if (o.enough && o.enough(out.manoeuvres.size())) {
+        out.ended = {"complete", "the planned manoeuvres were recorded"};
+        break;
+      }
+      if (o.stop && o.stop()) {
+        out.ended = {"stopped", "stopped by the technician (Ctrl-C)"};
+        break;
+      }
+      if (timed && std::chrono::steady_clock::now() >= until) {
+        std::ostringstream os;
+        os << "the time limit of " << o.seconds << " s ran out";
+        out.ended = {"time_limit", os.str()};
+        break;
+      }
+      const auto st = session.status();
+      if (st.state == acquisition::SessionState::unplugged) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!gone) {
+          gone = true;
+          gone_since = now;
+          if (o.log && o.device_return_timeout_s > 0) {
+            std::ostringstream os;
+            os << "the device is gone; waiting up to " << o.device_return_timeout_s
+               << " s for it to come back";
+            std::lock_guard lock(log_mu);
+            o.log(os.str());
+          }
+        } else if (o.device_return_timeout_s > 0 &&
+                   now - gone_since >
+                       std::chrono::duration<double>(o.device_return_timeout_s)) {
+          std::ostringstream os;
+          os << "the device (" << o.uri << ") was unplugged and did not come back within "
+             << o.device_return_timeout_s << " s (" << st.message << ")";
+          out.ended = {"device_lost", os.str()};
+          break;
+        }
+      } else {
+        gone = false;
+      }
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   session.stop();
   drain();
   segmenter.end_of_stream(out.manoeuvres);
   report();
+  if (!replay) {
+    nlohmann::json ended{{"reason", out.ended.reason}, {"detail", out.ended.detail}};
+    journal_event("ended", ended.dump());
+  }
   writer.flush();
   out.counters = session.counters();
   out.journal_session = session.journal_session_id();
@@ -125,6 +207,8 @@ Result<RecordedExam> store_spirometry_capture(Database& db, const StationConfig&
       "journal:" + o.journal_file.string() + "#" + std::to_string(cap.journal_session);
   capture.started_at = cap.started_at;
   capture.technician = o.technician;
+  capture.interrupted_reason = o.interrupted_reason;
+  capture.interrupted_detail = o.interrupted_detail;
   return record_spirometry_exam(db, cfg, tables, worker, capture, actor);
 }
 

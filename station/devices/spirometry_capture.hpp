@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,27 @@ struct SpirometryCaptureOptions {
   std::function<bool()> stop;                          // optional: e.g. Ctrl-C
   // Optional: each manoeuvre as soon as it is closed (number from 0).
   std::function<void(const acquisition::Manoeuvre&, std::size_t)> on_manoeuvre;
+  // A device unplugged for longer than this ends the session ("device_lost"); <= 0: wait forever.
+  double device_return_timeout_s = 0;
+  // Journaled as a "capture_options" event when the session starts (what `acquire recover`
+  // needs to store the session later: profile, ambient conditions, technician).
+  std::string journal_note;
+  // Set: no device is opened; the bytes of this session of `journal_file` are replayed through
+  // the same transport → driver → session → segmenter path (acquisition/journal/journal_replay),
+  // and nothing is journaled again.
+  std::optional<std::int64_t> replay_session;
+  std::string started_at;  // ISO 8601 UTC of the session (replays: the original's); empty: now
+};
+
+// Why a capture ended (journaled as the "ended" event, detail {"reason","detail"}):
+//   complete     the wanted number of manoeuvres was reached
+//   time_limit   `seconds` ran out
+//   stopped      `stop` returned true (e.g. Ctrl-C)
+//   device_lost  the device was unplugged and not back within device_return_timeout_s
+//   replayed     a replay delivered every journaled byte
+struct CaptureEnd {
+  std::string reason;
+  std::string detail;  // for the technician
 };
 
 struct SpirometryCaptureOutcome {
@@ -40,10 +62,12 @@ struct SpirometryCaptureOutcome {
   std::int64_t journal_session = 0;
   std::uint64_t samples = 0;
   std::string started_at;  // ISO 8601 UTC, when the session started
+  CaptureEnd ended;
 };
 
 // A device that stops sending (or is unplugged) in the middle of a blow: after 1 s of silence the
-// open manoeuvre is closed as "signal_lost", so the technician sees it at once.
+// open manoeuvre is closed as "signal_lost", so the technician sees it at once. A device gone for
+// longer than device_return_timeout_s ends the capture (ended.reason "device_lost").
 Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptions& o);
 
 struct SpirometryStoreOptions {
@@ -51,6 +75,8 @@ struct SpirometryStoreOptions {
   std::filesystem::path journal_file;
   double ambient_temp_c = 20.0, ambient_pressure_kpa = 101.3, ambient_humidity_pct = 50.0;
   std::string technician;
+  std::optional<std::string> interrupted_reason;  // see SpirometryCapture
+  std::string interrupted_detail;
 };
 
 // The captured manoeuvres as a spirometry exam (raw source: the journal session). Error

@@ -17,12 +17,21 @@ Error bad(const std::string& key, const std::string& what) {
   return make_error("evaluation_input", "input key '" + key + "': " + what);
 }
 
-const std::vector<std::string> kHearingNumbers{"right_pta_db", "left_pta_db", "right_max_hf_db",
-                                               "left_max_hf_db"};
-const std::vector<std::string> kHearingFlags{"right_pta_no_response", "left_pta_no_response"};
+const std::vector<std::string> kHearingNumbers{"right_pta_db",     "left_pta_db",
+                                               "right_max_hf_db",  "left_max_hf_db",
+                                               "right_max_any_db", "left_max_any_db",
+                                               "exam_age_days"};
+const std::vector<std::string> kHearingFlags{
+    "right_pta_no_response",    "left_pta_no_response",     "right_max_hf_no_response",
+    "left_max_hf_no_response",  "right_max_any_no_response", "left_max_any_no_response",
+    "spreads_below_3k"};
 const std::vector<std::string> kSpiroNumbers{"fvc_pctpred", "fev1_pctpred",    "fev1_fvc",
                                              "fef2575_lps", "fef2575_pctpred", "fvc_z",
-                                             "fev1_z",      "fev1_fvc_z"};
+                                             "fev1_z",      "fev1_fvc_z",      "exam_age_days"};
+const std::vector<std::string> kSystemValues{"none", "A", "B", "C", "D"};
+const std::vector<std::string> kAbsenceNumbers{"days", "started_days_ago"};
+const std::vector<std::string> kAbsenceWords{"sgk_report_no", "temporary_job", "controlled_until",
+                                             "start", "end"};
 const std::vector<std::string> kGrades{"A", "B", "C", "D", "E", "U", "F"};
 
 bool among(const std::vector<std::string>& v, const std::string& s) {
@@ -63,7 +72,7 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       auto p = ev::parse_purpose(v.get<std::string>());
       if (!p)
         return bad(key, "\"" + v.get<std::string>() +
-                            "\" is not a purpose; use new-hire, job-change, return or periodic");
+                            "\" is not a purpose; use " + ev::purpose_list());
       in.purpose = *p;
     } else if (key == "job") {
       if (v.is_null()) continue;
@@ -168,9 +177,62 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
           return bad(name, "must be a number, true/false or a word");
         }
       }
+    } else if (key == "systems") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object of system: column");
+      for (const auto& [k, x] : v.items()) {
+        if (x.is_null()) continue;
+        if (!x.is_string() || !among(kSystemValues, x.get<std::string>()))
+          return bad("systems." + k, "must be one of " + list(kSystemValues));
+        in.values["systems." + k] = x.get<std::string>();
+      }
+    } else if (key == "special_exam") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object {\"result\": \"fit\" | \"unfit\"}");
+      for (const auto& [k, x] : v.items()) {
+        if (k == "result") {
+          if (!x.is_string() || (x != "fit" && x != "unfit"))
+            return bad("special_exam.result", "must be \"fit\" or \"unfit\"");
+          in.values["special_exam.result"] = x.get<std::string>();
+        } else if (k == "note") {
+          if (!x.is_string()) return bad("special_exam.note", "must be a string");
+          if (!x.get<std::string>().empty()) in.notes["special_exam.result"] = x.get<std::string>();
+        } else {
+          return bad("special_exam." + k, "unknown key; allowed: result, note");
+        }
+      }
+    } else if (key == "restrictions") {
+      if (v.is_null()) continue;
+      if (!v.is_array()) return bad(key, "must be a list of restriction ids");
+      for (const auto& x : v) {
+        if (!x.is_string() || x.get<std::string>().empty())
+          return bad(key, "must be a list of restriction ids (e.g. \"noise-free\")");
+        in.values["restriction." + x.get<std::string>()] = true;
+      }
+    } else if (key == "absence") {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad(key, "must be an object");
+      for (const auto& [k, x] : v.items()) {
+        const std::string name = "absence." + k;
+        if (x.is_null()) continue;
+        if (among(kAbsenceNumbers, k)) {
+          if (!x.is_number()) return bad(name, "must be a number of days");
+          in.values[name] = x.get<double>();
+        } else if (among(kAbsenceWords, k)) {
+          if (!x.is_string()) return bad(name, "must be a string");
+          in.values[name] = x.get<std::string>();
+        } else if (k == "sgk_report") {
+          if (!x.is_boolean()) return bad(name, "must be true or false");
+          in.values[name] = x.get<bool>();
+        } else {
+          return bad(name, "unknown key; allowed: " + list(kAbsenceNumbers) + ", " +
+                               list(kAbsenceWords) + ", sgk_report");
+        }
+      }
     } else {
-      return bad(
-          key, "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, findings");
+      return bad(key,
+                 "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, "
+                 "findings, systems, special_exam, restrictions, absence");
     }
   }
   return in;
@@ -195,8 +257,15 @@ json input_to_json(const ev::EvaluationInput& in) {
       json item{{"ok", value_json(v)}};
       if (auto it = in.notes.find(name); it != in.notes.end()) item["note"] = it->second;
       j["findings"]["checklist"][key] = item;
-    } else if (group == "hearing" || group == "spirometry" || group == "findings") {
+    } else if (group == "hearing" || group == "spirometry" || group == "findings" ||
+               group == "systems" || group == "absence") {
       j[group][key] = value_json(v);
+    } else if (group == "special_exam") {
+      j["special_exam"][key] = value_json(v);
+      if (auto it = in.notes.find(name); it != in.notes.end()) j["special_exam"]["note"] = it->second;
+    } else if (group == "restriction") {
+      if (const auto* b = std::get_if<bool>(&v); b != nullptr && *b)
+        j["restrictions"].push_back(key);
     }
   }
   return j;
@@ -215,6 +284,7 @@ json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
                     {"label", {{"tr", h.label_tr}, {"en", h.label_en}}},
                     {"inputs", inputs_json(h.inputs)},
                     {"provisional", h.provisional},
+                    {"lower_bound", h.lower_bound},
                     {"explanation", {{"tr", h.explain_tr}, {"en", h.explain_en}}}});
   }
   j["ek2"] = {{"column", column_json(e.column)},
@@ -258,6 +328,12 @@ json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
   j["incomplete"] = inc;
   j["complete"] = e.complete();
   j["provisional_used"] = e.provisional_used;
+  j["decided_by"] = e.decided_by;
+  j["not_assessed"] = e.not_assessed;
+  j["restrictions"] = e.restrictions;
+  json notes = json::array();
+  for (const auto& n : e.notes) notes.push_back({{"clause", n.citation}, {"tr", n.tr}, {"en", n.en}});
+  j["notes"] = notes;
   j["summary"] = {{"tr", e.summary_tr}, {"en", e.summary_en}};
   return j;
 }
@@ -275,6 +351,14 @@ std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool 
       if (i.status != ev::Status::Pass)
         o << "  - " << ev::status_name(i.status) << ": " << (tr ? i.explain_tr : i.explain_en)
           << "\n";
+  }
+  for (const auto& n : e.notes)
+    o << "  * " << n.citation << ": " << (tr ? n.tr : n.en) << "\n";
+  if (!e.not_assessed.empty()) {
+    o << (tr ? "Değerlendirilmeyen EK-2 sistemleri: " : "Ek-2 systems not assessed: ");
+    for (std::size_t i = 0; i < e.not_assessed.size(); ++i)
+      o << (i ? ", " : "") << e.not_assessed[i];
+    o << "\n";
   }
   if (e.job_fit.status != ev::Fit::NotAsked)
     o << (tr ? "İşe uygunluk: " : "Job fitness: ") << ev::fit_name(e.job_fit.status) << " — "

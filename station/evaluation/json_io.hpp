@@ -6,7 +6,12 @@
 //            left_pta_no_response, speech_frequencies_hz},
 //   spirometry {fvc_pctpred, fev1_pctpred, fev1_fvc, fef2575_lps, fef2575_pctpred, grade_fev1,
 //               grade_fvc, fvc_z, fev1_z, fev1_fvc_z},
-//   findings {<name>: number|yes/no|word, checklist: {<item>: {ok, note} | yes/no}}.
+//   findings {<name>: number|yes/no|word, checklist: {<item>: {ok, note} | yes/no}},
+//   systems {<system>: none|A|B|C|D}, special_exam {result: fit|unfit, note},
+//   restrictions [<id>…], absence {days, started_days_ago, sgk_report, sgk_report_no,
+//   temporary_job, controlled_until, start, end}
+//   (hearing also: right/left_max_any_db, *_max_hf/any_no_response, spreads_below_3k,
+//   exam_age_days; spirometry also exam_age_days).
 // Unknown keys and wrong types are errors naming the key. Thread-safety: free functions.
 
 #include <nlohmann/json.hpp>

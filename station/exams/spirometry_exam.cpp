@@ -163,6 +163,16 @@ Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& c
       en.push_back("Another blow needed: " + r.text_en);
     }
   }
+  if (capture.interrupted_reason) {
+    payload["interrupted"] = {{"reason", *capture.interrupted_reason},
+                              {"detail", capture.interrupted_detail}};
+    tr.insert(tr.begin(), "YARIDA KESİLDİ (" + *capture.interrupted_reason + "): " +
+                              capture.interrupted_detail +
+                              " — hekim kabul etmedikçe değerlendirmede kullanılmaz");
+    en.insert(en.begin(), "INTERRUPTED (" + *capture.interrupted_reason + "): " +
+                              capture.interrupted_detail +
+                              " — not used by an evaluation unless a physician accepts it");
+  }
   payload["summary"] = {{"tr", tr}, {"en", en}};
 
   auto tx = Transaction::begin(db);

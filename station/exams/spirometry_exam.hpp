@@ -32,6 +32,11 @@ struct SpirometryCapture {
   std::string raw_source;  // where the raw bytes are kept (e.g. "journal:var/raw-journal.db#3")
   std::string started_at;  // ISO 8601
   std::string technician;
+  // Set when the session did not end as planned (unplug not back in time, Ctrl-C, time limit,
+  // station killed): stored as payload "interrupted" {reason, detail}; such an exam is not used
+  // by an evaluation until a physician accepts it (station/exams/interruption.hpp).
+  std::optional<std::string> interrupted_reason;
+  std::string interrupted_detail;
 };
 
 struct RecordedExam {

@@ -85,9 +85,23 @@ Result<std::int64_t> add_recording(Database& db, std::int64_t exam_id, const New
   ins->bind(6, r.conversion_factor)
       .bind(7, r.btps_factor)
       .bind_blob(8, r.bytes.data(), r.bytes.size());
-  ins->bind(9, sha256_hex(r.bytes.data(), r.bytes.size())).bind(10, utc_now_iso());
+  const std::string sha = sha256_hex(r.bytes.data(), r.bytes.size());
+  ins->bind(9, sha).bind(10, utc_now_iso());
+  auto tx = Transaction::begin(db);
+  if (!tx) return tx.error();
   if (auto res = ins->run(); !res) return res.error();
-  return db.last_insert_id();
+  const auto id = db.last_insert_id();
+  // The raw bytes are bound into the audit chain with the exam's technician as the actor.
+  auto ex = get_exam(db, exam_id);
+  if (!ex) return ex.error();
+  nlohmann::json details{{"exam_id", exam_id}, {"seq", r.seq}, {"sha256", sha}};
+  if (auto res = audit_append(db, {ex->technician, "recording.add", "recordings", id,
+                                   details.dump()});
+      !res) {
+    return res.error();
+  }
+  if (auto res = tx->commit(); !res) return res.error();
+  return id;
 }
 
 Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::string& payload_json,

@@ -163,8 +163,9 @@ class Table {
   std::set<std::string> seen_;
 };
 
-const std::vector<std::string> kInputPrefixes{"hearing.", "spirometry.", "findings.", "checklist.",
-                                              "derived."};
+const std::vector<std::string> kInputPrefixes{
+    "hearing.", "spirometry.", "findings.",     "checklist.",   "derived.",
+    "systems.", "absence.",    "special_exam.", "restriction."};
 
 void check_input_name(const Table& where, const toml::node& at, const std::string& name) {
   for (const auto& p : kInputPrefixes)
@@ -291,7 +292,16 @@ Result<void> parse_ruleset_header(std::string_view text, const std::string& file
     out.effective = rt.date("effective");
     rt.str("description", false);
     rt.finish({"version", "effective", "description"});
-    top.finish({"ruleset"});
+    if (const toml::table* ex = top.table("exams", false)) {
+      Table et(*ex, file, "exams");
+      const toml::node* n = et.get("max_age_days", true);
+      auto d = n->value<double>();
+      if (!d || !n->is_number() || *d <= 0)
+        et.error(*n, "max_age_days", "must be a positive number of days");
+      out.max_exam_age_days = *d;
+      et.finish({"max_age_days"});
+    }
+    top.finish({"ruleset", "exams"});
   });
 }
 
@@ -306,7 +316,7 @@ Result<void> parse_ek1(std::string_view text, const std::string& file, ev::RuleS
         if (!purpose)
           tt.error(
               *tt.get("applies_to_purposes", true), "applies_to_purposes",
-              "\"" + p + "\" is not a purpose; allowed: new-hire, job-change, return, periodic");
+              "\"" + p + "\" is not a purpose; allowed: " + ev::purpose_list());
         out.ek1_purposes.push_back(*purpose);
       }
     }
@@ -386,12 +396,24 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
         };
         dom.min = num("min");
         dom.max = num("max");
-        dom.values = dt.strings("values", false);
+        if (const toml::node* vals = dt.get("values", false); vals != nullptr) {
+          const auto* a = vals->as_array();
+          const bool yes_no = a != nullptr && a->size() == 2 && (*a)[0].is_boolean() &&
+                              (*a)[1].is_boolean() && (*a)[0].value_exact<bool>() == false &&
+                              (*a)[1].value_exact<bool>() == true;
+          if (yes_no)
+            dom.yes_no = true;
+          else
+            dom.values = dt.strings("values", false);
+        }
         dom.unit = dt.str("unit", false);
         dt.finish({"input", "min", "max", "values", "unit"});
-        if (dom.values.empty() && (!dom.min || !dom.max || !(*dom.min < *dom.max)))
-          dt.error_here("give min < max for a numeric input, or values = [...] for a word input");
-        if (!dom.values.empty() && (dom.min || dom.max))
+        const bool listed = !dom.values.empty() || dom.yes_no;
+        if (!listed && (!dom.min || !dom.max || !(*dom.min < *dom.max)))
+          dt.error_here(
+              "give min < max for a numeric input, values = [...] for a word input, or values = "
+              "[false, true] for a yes/no input");
+        if (listed && (dom.min || dom.max))
           dt.error_here("give either min/max or values, not both");
         rule.domain.push_back(std::move(dom));
       }
@@ -457,6 +479,11 @@ Result<void> parse_work_groups(std::string_view text, const std::string& file, e
       out.work_groups_for[*ev::parse_column(g)] = wgs;
     }
     hg.finish({"A", "B", "C", "D"});
+    if (const toml::table* se = top.table("special_exam", false)) {
+      Table st(*se, file, "special_exam");
+      out.special_exam_citation = st.str("citation");
+      st.finish({"citation"});
+    }
     const auto jobs = top.tables("jobs", false);
     std::set<std::string> codes;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -473,11 +500,15 @@ Result<void> parse_work_groups(std::string_view text, const std::string& file, e
       j.noisy = jt.boolean("noisy", false);
       j.dusty = jt.boolean("dusty", false);
       j.special_exam = jt.boolean("special_exam", false);
+      j.heavy_load = jt.boolean("heavy_load", false);
       jt.finish({"code", "title_tr", "title_en", "work_group", "ek1_required", "noisy", "dusty",
-                 "special_exam"});
+                 "special_exam", "heavy_load"});
       out.jobs.push_back(std::move(j));
     }
-    top.finish({"table", "health_groups", "jobs"});
+    // Tables written before the [special_exam] table (kept versions) still load; the evaluation
+    // then names the table instead of a clause.
+    if (out.special_exam_citation.empty()) out.special_exam_citation = "work-groups.toml [special_exam]";
+    top.finish({"table", "special_exam", "health_groups", "jobs"});
   });
 }
 
@@ -489,7 +520,36 @@ Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleS
     for (const char* g : {"A", "B", "C", "D"})
       out.ek3_moves[*ev::parse_column(g)] = mt.strings(g, false);
     mt.finish({"A", "B", "C", "D"});
-    top.finish({"table", "moves"});
+    const auto restrictions = top.tables("restrictions", false);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < restrictions.size(); ++i) {
+      Table rt(*restrictions[i], file, "restrictions[" + std::to_string(i) + "]");
+      ev::Restriction r;
+      r.id = rt.str("id");
+      if (r.id.empty() || !ids.insert(r.id).second)
+        rt.error(*rt.get("id", true), "id", "\"" + r.id + "\" is empty or used twice");
+      r.citation = rt.str("citation");
+      r.title_tr = rt.str("title_tr");
+      r.title_en = rt.str("title_en");
+      r.excludes = rt.str("excludes");
+      if (r.excludes != "noisy" && r.excludes != "dusty" && r.excludes != "heavy_load")
+        rt.error(*rt.get("excludes", true), "excludes",
+                 "\"" + r.excludes + "\" is not a job attribute; allowed: noisy, dusty, heavy_load");
+      rt.finish({"id", "citation", "title_tr", "title_en", "excludes"});
+      out.restrictions.push_back(std::move(r));
+    }
+    if (const toml::table* ra = top.table("return_after_absence", false)) {
+      Table rt(*ra, file, "return_after_absence");
+      out.return_rule.citation = rt.str("citation");
+      const toml::node* n = rt.get("more_than_days", true);
+      auto d = n->value<double>();
+      if (!d || !n->is_number() || *d < 0)
+        rt.error(*n, "more_than_days", "must be a number of days (0 or more)");
+      out.return_rule.more_than_days = *d;
+      out.return_rule.sgk_report_required = rt.boolean("sgk_report_required", false);
+      rt.finish({"citation", "more_than_days", "sgk_report_required"});
+    }
+    top.finish({"table", "moves", "restrictions", "return_after_absence"});
   });
 }
 
@@ -634,7 +694,8 @@ Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::st
   auto header = csv_record(text, pos, err);
   if (!header) return make_error("jobs_csv", file + ":1: " + err);
   const std::vector<std::string> known{"code",         "title_tr", "title_en", "work_group",
-                                       "ek1_required", "noisy",    "dusty",    "special_exam"};
+                                       "ek1_required", "noisy",    "dusty",    "special_exam",
+                                       "heavy_load"};
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header->size(); ++i) {
     const std::string name = trim((*header)[i]);
@@ -690,7 +751,8 @@ Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::st
     for (auto [name, ref] : {std::pair<const char*, bool*>{"ek1_required", &j.ek1_required},
                              {"noisy", &j.noisy},
                              {"dusty", &j.dusty},
-                             {"special_exam", &j.special_exam}})
+                             {"special_exam", &j.special_exam},
+                             {"heavy_load", &j.heavy_load}})
       if (auto r = flag(name, *ref); !r) return r.error();
     jobs.push_back(std::move(j));
   }
@@ -700,13 +762,17 @@ Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::st
 
 std::string work_groups_toml(const ev::TableInfo& info,
                              const std::map<ev::Column, std::vector<int>>& health_groups,
-                             const std::vector<ev::Job>& jobs) {
+                             const std::vector<ev::Job>& jobs,
+                             const std::string& special_exam_citation) {
   std::ostringstream o;
   o << "# Work groups (Madde 5, Ek-4) and the work groups each health group may do (Madde 6).\n"
        "# Written by `odyospiro rules import-jobs`.\n\n[table]\n"
     << "name = \"work-groups\"\nversion = " << toml_string(info.version)
     << "\neffective = " << info.effective << "\nsource = " << toml_string(info.source)
-    << "\n\n[health_groups]\n";
+    << "\n\n";
+  if (!special_exam_citation.empty())
+    o << "[special_exam]\ncitation = " << toml_string(special_exam_citation) << "\n\n";
+  o << "[health_groups]\n";
   for (const auto& [g, wgs] : health_groups) {
     o << ev::column_name(g) << " = [";
     for (std::size_t i = 0; i < wgs.size(); ++i) o << (i ? ", " : "") << wgs[i];
@@ -717,7 +783,8 @@ std::string work_groups_toml(const ev::TableInfo& info,
     o << "\n[[jobs]]\ncode = " << toml_string(j.code) << "\ntitle_tr = " << toml_string(j.title_tr)
       << "\ntitle_en = " << toml_string(j.title_en) << "\nwork_group = " << j.work_group
       << "\nek1_required = " << b(j.ek1_required) << "\nnoisy = " << b(j.noisy)
-      << "\ndusty = " << b(j.dusty) << "\nspecial_exam = " << b(j.special_exam) << "\n";
+      << "\ndusty = " << b(j.dusty) << "\nspecial_exam = " << b(j.special_exam)
+      << "\nheavy_load = " << b(j.heavy_load) << "\n";
   }
   return o.str();
 }

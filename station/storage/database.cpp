@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "station/storage/audit.hpp"
 #include "station/storage/file_modes.hpp"
 #include "station/storage/migrations.hpp"
 
@@ -107,6 +108,24 @@ std::vector<unsigned char> Statement::blob(int col) const {
   return p == nullptr ? std::vector<unsigned char>{} : std::vector<unsigned char>(p, p + n);
 }
 
+int Statement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
+std::string Statement::column_name(int col) const {
+  const char* n = sqlite3_column_name(stmt_, col);
+  return n == nullptr ? std::string() : std::string(n);
+}
+int Statement::column_type(int col) const {
+  return sqlite3_column_type(stmt_, col);
+}
+std::string_view Statement::raw_bytes(int col) const {
+  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB
+                      ? sqlite3_column_blob(stmt_, col)
+                      : static_cast<const void*>(sqlite3_column_text(stmt_, col));
+  const int n = sqlite3_column_bytes(stmt_, col);
+  return p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), n);
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
                                                  const OpenOptions& options) {
   std::error_code ec;
@@ -131,6 +150,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   std::unique_ptr<Database> db(new Database(raw, file));
   if (created) {
     if (auto r = make_private_file(file, options.data_group); !r) return r.error();
+  }
+  db->key_file_ =
+      options.key_file.empty() ? std::filesystem::path(file.string() + ".key") : options.key_file;
+  db->head_file_ = options.head_file.empty() ? std::filesystem::path(file.string() + ".head")
+                                             : options.head_file;
+  if (std::filesystem::exists(db->key_file_, ec)) {
+    auto key = load_station_key(db->key_file_);
+    if (!key) return key.error();
+    db->key_ = std::move(key.value());
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
@@ -201,6 +229,17 @@ Result<int> Database::schema_version() {
   return static_cast<int>(st->int64(0));
 }
 
+void Database::after_commit() {
+  if (!audit_head_stale_ || sqlite3_get_autocommit(db_) == 0) return;
+  // The commit is done and cannot be undone: a head that cannot be written is a warning (verify
+  // then reports the head behind the log), never a failed store.
+  if (auto r = write_audit_head(*this); !r) {
+    std::fprintf(stderr, "odyospiro: warning: %s\n", r.error().message.c_str());
+    return;
+  }
+  audit_head_stale_ = false;
+}
+
 Result<Transaction> Transaction::begin(Database& db) {
   const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
   if (auto r = db.exec(nested ? "SAVEPOINT odyo_nested" : "BEGIN IMMEDIATE"); !r) return r.error();
@@ -217,6 +256,7 @@ Transaction::~Transaction() {
 Result<void> Transaction::commit() {
   if (auto r = db_->exec(nested_ ? "RELEASE odyo_nested" : "COMMIT"); !r) return r.error();
   done_ = true;
+  if (!nested_) db_->after_commit();
   return {};
 }
 

@@ -59,6 +59,12 @@ class Statement {
   [[nodiscard]] std::optional<double> opt_real(int col) const;
   [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
   [[nodiscard]] std::vector<unsigned char> blob(int col) const;
+  // Column count, name and SQLite storage class (SQLITE_INTEGER … SQLITE_NULL) of the current row.
+  [[nodiscard]] int column_count() const;
+  [[nodiscard]] std::string column_name(int col) const;
+  [[nodiscard]] int column_type(int col) const;
+  // The raw bytes of a TEXT or BLOB column, valid until the next step/reset.
+  [[nodiscard]] std::string_view raw_bytes(int col) const;
 
  private:
   sqlite3* db_;
@@ -69,6 +75,10 @@ struct OpenOptions {
   bool create = true;   // create the file if missing
   bool migrate = true;  // apply pending migrations
   int busy_timeout_ms = 5000;
+  // The station key (HMAC key of the audit chain) and the chain's head file live outside the
+  // database; empty = next to it (`<db>.key`, `<db>.head`). See docs/security.md.
+  std::filesystem::path key_file{};
+  std::filesystem::path head_file{};
   // A new file (and a new folder) is created 0600 (0700), or 0640 (0750) for this Unix group
   // ([station].data_group); see station/storage/file_modes.hpp.
   std::string data_group{};
@@ -92,10 +102,25 @@ class Database {
   // Schema version: the highest migration recorded in schema_migrations (0 for an empty file).
   Result<int> schema_version();
 
+  // The station key (loaded at open when its file exists; created by migration 5) and where the
+  // audit chain's head is written after every commit that appended to the audit log.
+  [[nodiscard]] const std::filesystem::path& key_file() const { return key_file_; }
+  [[nodiscard]] const std::filesystem::path& head_file() const { return head_file_; }
+  [[nodiscard]] const std::optional<std::string>& station_key() const { return key_; }
+  void set_station_key(std::string key) { key_ = std::move(key); }
+  // audit_append marks the head stale; the outermost commit (or audit_append itself outside a
+  // transaction) then rewrites the head file.
+  void mark_audit_head_stale() { audit_head_stale_ = true; }
+  void after_commit();
+
  private:
   Database(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
   sqlite3* db_;
   std::filesystem::path file_;
+  std::filesystem::path key_file_;
+  std::filesystem::path head_file_;
+  std::optional<std::string> key_;
+  bool audit_head_stale_ = false;
 };
 
 // BEGIN IMMEDIATE on construction (a SAVEPOINT when a transaction is already open, so the

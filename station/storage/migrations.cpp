@@ -1,5 +1,8 @@
 #include "station/storage/migrations.hpp"
 
+#include <algorithm>
+
+#include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
 
@@ -176,6 +179,25 @@ CREATE TRIGGER audiometric_baselines_no_delete BEFORE DELETE ON audiometric_base
   BEGIN SELECT RAISE(ABORT, 'baselines are never deleted'); END;
 )sql";
 
+// v5: the keyed audit chain (station/storage/audit.hpp, docs/security.md). Each audit row may bind
+// one record: the columns it covered and the SHA-256 of the record's canonical content. After the
+// SQL, the station key is created (if there is none) outside the database, the `audit.keyed`
+// anchor row is appended, and every record already stored is bound by a `record.bind` row.
+// Calibration checks become append-only; records are never deleted.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE audit_log ADD COLUMN row_columns TEXT;
+ALTER TABLE audit_log ADD COLUMN row_sha256 TEXT;
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE TRIGGER calibration_checks_no_update BEFORE UPDATE ON calibration_checks
+  BEGIN SELECT RAISE(ABORT, 'calibration checks are never edited'); END;
+CREATE TRIGGER calibration_checks_no_delete BEFORE DELETE ON calibration_checks
+  BEGIN SELECT RAISE(ABORT, 'calibration checks are never deleted'); END;
+CREATE TRIGGER exams_no_delete BEFORE DELETE ON exams
+  BEGIN SELECT RAISE(ABORT, 'exams are never deleted'); END;
+CREATE TRIGGER workers_no_delete BEFORE DELETE ON workers
+  BEGIN SELECT RAISE(ABORT, 'workers are never deleted'); END;
+)sql";
+
 // v6: accounts and signatures. A user's name, role, password and state are versions in
 // user_versions (the users row is the identity and never changes); each physician's Ed25519
 // signing keys are in user_keys (public key, private key encrypted under the password); a
@@ -225,16 +247,49 @@ CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
   BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
 )sql";
 
+// v8: the physician's records an evaluation reads (issue 13): the column of each Ek-2 system the
+// station does not measure, special examination results, restrictions and absences. Versioned and
+// append-only: a correction is a new version superseding the previous one.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE physician_records (
+  id            INTEGER PRIMARY KEY,
+  worker_id     INTEGER NOT NULL REFERENCES workers(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('system','special_exam','restriction','absence')),
+  subject       TEXT NOT NULL,                    -- system | job code | restriction id | absence start
+  version       INTEGER NOT NULL,
+  supersedes_id INTEGER REFERENCES physician_records(id),
+  payload       TEXT NOT NULL,                    -- JSON
+  reason        TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL,
+  UNIQUE (worker_id, kind, subject, version)
+);
+CREATE INDEX physician_records_worker ON physician_records(worker_id, kind, subject);
+CREATE TRIGGER physician_records_no_update BEFORE UPDATE ON physician_records
+  BEGIN SELECT RAISE(ABORT, 'physician records are versioned: add a new version instead'); END;
+CREATE TRIGGER physician_records_no_delete BEFORE DELETE ON physician_records
+  BEGIN SELECT RAISE(ABORT, 'physician records are never deleted'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
-  static const std::vector<Migration> list{
-      {1, "workers, users, audit log", kV1},
-      {2, "exams, recordings, results, evaluations, calibration checks", kV2},
-      {3, "audiometric baselines", kV3},
-      {4, "versioned, append-only audiometric baselines", kV4},
-      {6, "user versions, signing keys, cryptographic signatures", kV6},
-  };
+  // Numbers are reserved per change (HELPERS.md), so the list may be appended out of order; it is
+  // applied in order of number.
+  static const std::vector<Migration> list = [] {
+    std::vector<Migration> l{
+        {1, "workers, users, audit log", kV1},
+        {2, "exams, recordings, results, evaluations, calibration checks", kV2},
+        {3, "audiometric baselines", kV3},
+        {4, "versioned, append-only audiometric baselines", kV4},
+        {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
+        {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
+        {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
+    };
+    std::sort(l.begin(), l.end(),
+              [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return l;
+  }();
   return list;
 }
 
@@ -266,6 +321,13 @@ Result<void> migrate(Database& db, int target) {
     if (auto r = db.exec(m.sql); !r) {
       return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
                                             std::string(m.name) + ") failed: " + r.error().message);
+    }
+    if (m.after != nullptr) {
+      if (auto r = m.after(db); !r) {
+        return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
+                                              std::string(m.name) +
+                                              ") failed: " + r.error().message);
+      }
     }
     auto ins = db.prepare(
         "INSERT INTO schema_migrations(version,name,sql_sha256,applied_at) VALUES (?,?,?,?)");

@@ -16,6 +16,8 @@ struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  // Runs after the SQL, in the same transaction (e.g. migration 5 keys the audit chain).
+  Result<void> (*after)(Database&) = nullptr;
 };
 
 const std::vector<Migration>& all_migrations();

@@ -105,8 +105,15 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
   if (!ver) return ver.error();
   ver->bind(1, id).bind(2, u.full_name).bind(3, u.role).bind(4, hash).bind(5, now).bind(6, actor);
   if (auto r = ver->run(); !r) return r.error();
+  const auto version_id = db.last_insert_id();
   nlohmann::json details{{"username", u.username}, {"role", u.role}};
   if (auto r = audit_append(db, {actor, "user.add", "users", id, details.dump()}); !r)
+    return r.error();
+  // The account's first version is a record of its own (bound into the audit chain).
+  details["version"] = 1;
+  if (auto r =
+          audit_append(db, {actor, "user.create", "user_versions", version_id, details.dump()});
+      !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;

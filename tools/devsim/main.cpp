@@ -8,6 +8,8 @@
 //     sends the device's result records once (the demo audiogram, or one good Vitalograph blow).
 // Prints the port to give the station (serial:<link>) and runs until interrupted.
 // `odyospiro acquire … --device sim:NAME` and `odyospiro demo` start it themselves.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -24,9 +26,13 @@ volatile std::sig_atomic_t g_stop = 0;  // set by the signal handler only
 void on_signal(int) {
   g_stop = 1;
 }
+// --exit-with-parent: the parent's pid at start (0: off). A station that starts devsim passes it,
+// so a station killed with SIGKILL leaves no simulator (and no pty link) behind.
+pid_t g_parent = 0;
 
 int usage() {
   std::cerr << "usage: devsim spiro --profile FILE --link PATH [--script STEPS] [--loop]\n"
+               "       (every mode: [--exit-with-parent] stop when the starting process dies)\n"
                "       devsim audio --profile FILE --link PATH [--thresholds "
                "right:1000=25,left:4000=55,...] [--reaction-ms MS]\n"
                "       devsim results --driver tm262|gsi61|vitalograph --link PATH "
@@ -37,7 +43,8 @@ int usage() {
 void wait_for_signal() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!g_stop && (g_parent == 0 || ::getppid() == g_parent))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 // "right:1000=25,left:4000=55" → the listener's true thresholds.
@@ -162,6 +169,8 @@ int main(int argc, char** argv) {
         profile_path = next();
       else if (a == "--link")
         link = next();
+      else if (a == "--exit-with-parent")
+        g_parent = ::getppid();
       else if (a == "--script" && mode == "spiro")
         script = next();
       else if (a == "--loop" && mode == "spiro")

@@ -251,6 +251,7 @@ TEST(EvaluationEngine, Ek1PerItemAndOnlyForItsPurposes) {
   const auto rs = small_rules();
   ev::EvaluationInput in = input(35, 20, 90);
   in.purpose = ev::Purpose::NewHire;
+  in.job_code = "FACE";  // Ek-1 applies only when the job requires it (issue 13)
   in.values["checklist.heart"] = true;
   in.notes["checklist.heart"] = "EKG normal";
   auto e = ev::evaluate(rs, in);
@@ -276,6 +277,9 @@ TEST(EvaluationEngine, Ek1PerItemAndOnlyForItsPurposes) {
   auto p = ev::evaluate(rs, in);
   EXPECT_FALSE(p.ek1_applies);
   EXPECT_EQ(p.ek1_status, ev::Status::NotApplicable);
+  in.purpose = ev::Purpose::NewHire;
+  in.job_code = "OFFICE";  // a new hire into a job without ek1_required: Ek-2 only
+  EXPECT_FALSE(ev::evaluate(rs, in).ek1_applies);
 }
 
 TEST(EvaluationEngine, JobFitByWorkGroupAndEk1) {
@@ -322,7 +326,7 @@ TEST(EvaluationEngine, IncompleteButAlreadyTooWeakForTheJobIsUnfit) {
 TEST(EvaluationEngine, ReturnWhenUnfitListsEk3MovesHighestFirst) {
   const auto rs = small_rules();
   ev::EvaluationInput in = input(45, 20, 90);  // group C
-  in.purpose = ev::Purpose::Return;
+  in.purpose = ev::Purpose::ReturnAfterAbsence;
   in.job_code = "FACE";
   auto e = ev::evaluate(rs, in);
   EXPECT_EQ(e.job_fit.status, ev::Fit::Unfit);

@@ -97,12 +97,28 @@ TEST_F(Cli, UsersAndBackupAndVerify) {
   }
   EXPECT_TRUE(found) << r.out;
   EXPECT_EQ(r.out.find("pbkdf2"), std::string::npos);  // hashes never printed
-  r = run_command(st.as("admin") + " db backup " + (dir / "copy.db").string());
+  r = run_command(st.as("admin") + " --lang en db backup " + (st.dir / "copy.db").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run_command(st.as_on("admin", dir / "copy.db") + " --json db verify");
+  // The key stays out of the backup unless asked for; the output says how to keep it.
+  EXPECT_NE(r.out.find("station key is NOT in the backup"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(st.dir / "copy.db.key"));
+  EXPECT_TRUE(std::filesystem::exists(st.dir / "copy.db.head"));
+  r = run_command(st.as_on("admin", st.dir / "copy.db") + " --json db verify --key " +
+                  st.db_file.string() + ".key");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["ok"], true);
-  r = run_command(st.as("admin") + " db backup " + (dir / "copy.db").string());
+  // Without the key the copy cannot be checked: verify says so (exit 3), never "no problems".
+  r = run_command(st.as_on("admin", st.dir / "copy.db") + " --lang en db verify");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("station key is missing"), std::string::npos) << r.err;
+  // --with-key puts a private copy of the key beside it.
+  r = run_command(st.as("admin") + " db backup --with-key " + (st.dir / "copy2.db").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::filesystem::status(st.dir / "copy2.db.key").permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  r = run_command(st.as_on("admin", st.dir / "copy2.db") + " db verify");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run_command(st.as("admin") + " db backup " + (st.dir / "copy.db").string());
   EXPECT_NE(r.exit_code, 0);  // never overwrites
 }
 
@@ -120,7 +136,8 @@ TEST_F(Cli, PlainSqliteUpdateBehindTheStationsBackIsReported) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_command(st.as("admin") + " --lang en db verify");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("audit log row 1: content does not match its hash"), std::string::npos)
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("audit log row 1: its keyed hash (HMAC) does not match"), std::string::npos)
       << r.err;
 }
 

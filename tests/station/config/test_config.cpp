@@ -182,6 +182,25 @@ TEST(Config, DataFoldersBesideTheConfigComeFirst) {
   EXPECT_EQ(alone->rules_dir.string().find(ODYO_SOURCE_DIR), std::string::npos);
 }
 
+// [acquisition]: the store retry limit (default 60 s) and the device-return timeout (default
+// 10 s) are read and range-checked like every other key.
+TEST(Config, AcquisitionLimits) {
+  auto c = load_config(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_DOUBLE_EQ(c->store_retry_limit_s, 60.0);
+  EXPECT_DOUBLE_EQ(c->device_return_timeout_s, 10.0);
+  odyo::test::TempDir dir;
+  auto e = load_error(
+      replaced(shipped(), "store_retry_limit_s = 60.0", "store_retry_limit_s = -5"), dir);
+  EXPECT_NE(e.message.find("[acquisition].store_retry_limit_s"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("out of range"), std::string::npos) << e.message;
+  e = load_error(
+      replaced(shipped(), "device_return_timeout_s = 10.0", "device_return_timeout_s = \"10\""),
+      dir);
+  EXPECT_NE(e.message.find("[acquisition].device_return_timeout_s"), std::string::npos)
+      << e.message;
+}
+
 // Issue 12, item 8: "NaN/inf/out-of-range refused in every config value". A NaN compares false
 // with every bound, so `min_sample_rate_hz = nan` used to pass the range check and switch the
 // ATS/ERS sample-rate rule off (`--rate 1` then gave an FVC of 787 L).

@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
 #include <sstream>
+#include "station/evaluation/physician_records.hpp"
 
 #include "station/evaluation/decisions.hpp"
 #include "station/records/exams.hpp"
@@ -54,6 +56,17 @@ struct Clinic {
         "'1980-01-01', 'M', 176, 78, 'Kozlu', 'YU-KOMP-01', 3, '2026-01-01', 'test')");
     EXPECT_TRUE(w->run().ok());
     const auto worker_id = db->last_insert_id();
+    // Stored the way the station stores records: bound into the audit chain.
+    EXPECT_TRUE(
+        odyo::station::audit_append(*db, {"test", "worker.add", "workers", worker_id, "{}"}).ok());
+    // Issue 13: the physician has recorded every other Ek-2 system (nothing found), so the
+    // health group from hearing and lungs is final.
+    const auto rules = std::move(
+        odyo::station::rules::load_ruleset(fs::path(ODYO_SOURCE_DIR) / "config" / "rules").value());
+    for (const auto& sys : odyo::station::evaluation::system_names(rules))
+      EXPECT_TRUE(odyo::station::evaluation::add_physician_record(
+                      *db, rules, worker_id, "system", sys, json{{"column", "none"}}, "", "hekim")
+                      .ok());
     // Stored results carry their engine inputs under "evaluation_inputs" (the --input format).
     const std::pair<const char*, json> results[] = {
         {"audiometry",
@@ -96,20 +109,19 @@ struct Clinic {
       t.replace(t.find(from), from.size(), to);
       std::ofstream(v2 / f) << t;
     };
-    edit("ruleset.toml", "version = \"ttk-2014-odyo-1\"", "version = \"test-2\"");
+    edit("ruleset.toml", "version = \"ttk-2014-odyo-2\"", "version = \"test-2\"");
     edit("ek2.toml", "citation = \"EK-2/15 C\"\ncolumn = \"C\"",
          "citation = \"EK-2/15 C\"\ncolumn = \"B\"");
   }
   ~Clinic() { fs::remove_all(dir); }
 
   Run odyospiro(const std::string& user, const std::string& args) const {
-    const std::string pw = user == "hekim"   ? "correct-horse"
+    const std::string pw = user == "hekim"    ? "correct-horse"
                            : user == "teknik" ? "another-pass"
                                               : "buro-password";
     const std::string cmd = "ODYOSPIRO_PASSWORD=" + pw + " " + ODYOSPIRO_EXE + " --config " +
-                            ODYO_SOURCE_DIR +
-                            "/config/station.toml --db " + db_file.string() + " --user " + user +
-                            " --json " + args + " 2>/dev/null";
+                            ODYO_SOURCE_DIR + "/config/station.toml --db " + db_file.string() +
+                            " --user " + user + " --json " + args + " 2>/dev/null";
     Run r;
     FILE* p = popen(cmd.c_str(), "r");
     if (p == nullptr) return r;

@@ -71,7 +71,10 @@ struct Station {
     st->bind(1, registry)
         .bind(2, std::string("1") + std::string(10 - registry.size(), '0') + registry);
     EXPECT_TRUE(st->run().ok());
-    return db->last_insert_id();
+    const auto id = db->last_insert_id();
+    // Stored the way the station stores records: bound into the audit chain.
+    EXPECT_TRUE(odyo::station::audit_append(*db, {"test", "worker.add", "workers", id, "{}"}).ok());
+    return id;
   }
 
   // A complete periodic input with the given per-ear averages.
@@ -89,6 +92,11 @@ struct Station {
                  {"findings.tinnitus", std::string("none")},
                  {"findings.presbycusis", false},
                  {"findings.acoustic_trauma", false}};
+    // Every other Ek-2 system recorded by the physician: nothing found (issue 13).
+    for (const char* s : {"vision", "ent", "skeleton", "surgery", "internal", "cardiology",
+                          "chest", "genitourinary", "gastrointestinal", "neuropsychiatry",
+                          "dermatology"})
+      in.values[std::string("systems.") + s] = std::string("none");
     return in;
   }
 
@@ -112,7 +120,7 @@ struct Station {
     fs::create_directories(d);
     for (const char* f : odyo::station::rules::kRuleFiles) fs::copy_file(kShipped / f, d / f);
     std::string rs = slurp(d / "ruleset.toml");
-    replace_once(rs, "version = \"ttk-2014-odyo-1\"", "version = \"test-2\"");
+    replace_once(rs, "version = \"ttk-2014-odyo-2\"", "version = \"test-2\"");
     std::ofstream(d / "ruleset.toml", std::ios::binary) << rs;
     std::string ek2 = slurp(d / "ek2.toml");
     replace_once(ek2, "citation = \"EK-2/15 C\"\ncolumn = \"C\"",
@@ -136,7 +144,7 @@ TEST(Decisions, ConfirmOverrideReevaluateKeepsEveryVersion) {
   EXPECT_EQ(first->kind, "auto");
   EXPECT_EQ(first->version, 1);
   EXPECT_EQ(first->health_group, "C");
-  EXPECT_EQ(first->rules_version, "ttk-2014-odyo-1");
+  EXPECT_EQ(first->rules_version, "ttk-2014-odyo-2");
   EXPECT_EQ(first->rules_hash, s.rules.hash);
 
   auto confirmed = se::confirm_evaluation(*s.db, auto_id, "hekim");
@@ -193,7 +201,8 @@ TEST(Decisions, ConfirmOverrideReevaluateKeepsEveryVersion) {
   EXPECT_EQ(again.version, confirmed_row.version);
 
   // The audit chain is intact and holds every step.
-  EXPECT_TRUE(odyo::station::verify_database(*s.db).empty());
+  const auto problems = odyo::station::verify_database(*s.db);
+  EXPECT_TRUE(problems.empty()) << problems.front();
   auto st = s.db->prepare("SELECT action FROM audit_log WHERE entity = 'evaluations' ORDER BY id");
   std::vector<std::string> actions;
   while (st->step().value()) actions.push_back(st->text(0));

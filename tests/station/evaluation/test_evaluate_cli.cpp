@@ -47,7 +47,7 @@ TEST(EvaluateCli, NewHireWithModerateLossInOneEar) {
   EXPECT_EQ(j["job_fit"]["status"], "unfit");
   EXPECT_TRUE(j["incomplete"].empty());
   EXPECT_EQ(j["complete"], true);
-  EXPECT_EQ(j["rules_version"], "ttk-2014-odyo-1");
+  EXPECT_EQ(j["rules_version"], "ttk-2014-odyo-2");
   EXPECT_EQ(j["rules_hash"].get<std::string>().size(), 64u);
   bool c_listed = false;
   for (const auto& p : j["provisional_used"]) c_listed = c_listed || p == "EK-2/15 C";
@@ -91,7 +91,7 @@ TEST(EvaluateCli, RulesCheckProvesTheShippedTables) {
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["ok"], true);
-  EXPECT_EQ(j["version"], "ttk-2014-odyo-1");
+  EXPECT_EQ(j["version"], "ttk-2014-odyo-2");
   auto bad = odyospiro("rules check --rules " + std::string(ODYO_TEST_DATA_DIR) + "/rules --json");
   EXPECT_EQ(bad.code, 2);  // the broken-tables folder is not a rule set
 }

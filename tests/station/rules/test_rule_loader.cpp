@@ -47,7 +47,7 @@ struct TempRules {
 TEST(RuleLoader, ShippedTablesLoadAndPartition) {
   auto rs = rules::load_ruleset(kShipped);
   ASSERT_TRUE(rs.ok()) << rs.error().message;
-  EXPECT_EQ(rs->version, "ttk-2014-odyo-1");
+  EXPECT_EQ(rs->version, "ttk-2014-odyo-2");
   EXPECT_EQ(rs->effective, "2014-08-19");
   EXPECT_EQ(rs->hash.size(), 64u);
   ASSERT_EQ(rs->tables.size(), 4u);
@@ -55,12 +55,13 @@ TEST(RuleLoader, ShippedTablesLoadAndPartition) {
     EXPECT_FALSE(t.version.empty()) << t.name;
     EXPECT_EQ(t.effective, "2014-08-19") << t.name;
   }
-  EXPECT_EQ(rs->ek2.size(), 9u);
+  // 9 hearing/respiratory rules and the 11 other Ek-2 systems the physician records (issue 13).
+  EXPECT_EQ(rs->ek2.size(), 20u);
   EXPECT_FALSE(rs->ek1.empty());
   EXPECT_EQ(rs->work_groups_for.at(ev::Column::C), (std::vector<int>{3, 4, 5}));
   // Every Ek-2 row carries a citation.
   for (const auto& r : rs->ek2)
-    for (const auto& row : r.rows) EXPECT_EQ(row.citation.rfind("EK-2/", 0), 0u) << row.citation;
+    for (const auto& row : r.rows) EXPECT_EQ(row.citation.rfind("EK-2", 0), 0u) << row.citation;
 }
 
 TEST(RuleLoader, HashChangesWithAnyByteOfTheTables) {
@@ -219,7 +220,7 @@ TEST(JobCatalogueCsv, ImportsQuotedFieldsAndFlags) {
   auto rs = rules::load_ruleset(kShipped);
   ASSERT_TRUE(rs.ok());
   ev::TableInfo info{"work-groups", "imported-1", "2026-11-23", "jobs_good.csv"};
-  const std::string toml = rules::work_groups_toml(info, rs->work_groups_for, *jobs);
+  const std::string toml = rules::work_groups_toml(info, rs->work_groups_for, *jobs, rs->special_exam_citation);
   ev::RuleSet back;
   auto r = rules::parse_work_groups(toml, "imported.toml", back);
   ASSERT_TRUE(r.ok()) << r.error().message << "\n" << toml;

@@ -7,6 +7,7 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
+#include "station/storage/migrations.hpp"
 #include "station/storage/users.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
@@ -51,7 +52,8 @@ TEST(AuditLog, ChainIsIntactAfterNormalUse) {
   EXPECT_TRUE(verify_database(*s->db).empty());
   auto st = s->db->prepare("SELECT count(*) FROM audit_log");
   ASSERT_TRUE(*st->step());
-  EXPECT_EQ(st->int64(0), 5);  // user.add, worker.add, exam.add, result.add, result.sign
+  // audit.keyed (migration 5), user.add, worker.add, exam.add, result.add, result.sign
+  EXPECT_EQ(st->int64(0), 6);
 }
 
 TEST(AuditLog, RowHashCoversEveryField) {
@@ -112,22 +114,122 @@ TEST(AuditLog, RemovedRowBreaksTheChain) {
 
 TEST(AuditLog, ChangedSignedResultIsFound) {
   auto s = seed();
+  const auto has = [](const std::vector<std::string>& problems, const std::string& text) {
+    for (const auto& p : problems)
+      if (p.find(text) != std::string::npos) return true;
+    return false;
+  };
   ASSERT_TRUE(s->db->exec("DROP TRIGGER results_no_update").ok());
   ASSERT_TRUE(s->db->exec("UPDATE results SET payload='{\"fev1_l\":3.9,\"fvc_l\":4.0}'").ok());
   auto problems = verify_database(*s->db);
-  ASSERT_FALSE(problems.empty());
-  EXPECT_NE(problems[0].find("content does not match its stored hash"), std::string::npos);
+  EXPECT_TRUE(has(problems, "results row 1: content does not match its stored hash"));
+  EXPECT_TRUE(has(problems, "results row 1: its content differs from what audit log row"));
 
-  // A careful forger also rewrites the stored hash: the signature and the audit log still know.
+  // A careful forger also rewrites the stored hash: the binding, the signature and the audit
+  // log's details still know.
   const std::string forged =
       odyo::station::sha256_hex(std::string("{\"fev1_l\":3.9,\"fvc_l\":4.0}"));
   ASSERT_TRUE(s->db->exec("UPDATE results SET content_sha256='" + forged + "'").ok());
   problems = verify_database(*s->db);
-  ASSERT_EQ(problems.size(), 2u);
-  EXPECT_NE(problems[0].find("no longer what the physician signed"), std::string::npos)
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_TRUE(has(problems, "results row 1: its content differs from what audit log row"));
+  EXPECT_TRUE(has(problems, "no longer what the physician signed"));
+  EXPECT_TRUE(has(problems, "differs from the one the audit log recorded"));
+}
+
+TEST(AuditLog, KeyAndHeadLiveOutsideTheDatabaseAndArePrivate) {
+  auto s = seed();
+  namespace fs = std::filesystem;
+  for (const char* f : {"a.db.key", "a.db.head"}) {
+    ASSERT_TRUE(fs::exists(s->dir / f)) << f;
+    EXPECT_EQ(fs::status(s->dir / f).permissions(), fs::perms::owner_read | fs::perms::owner_write)
+        << f;
+  }
+  auto head = read_audit_head(s->dir / "a.db.head");
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ((*head)->rows, 6);  // updated by the last commit
+  auto st = s->db->prepare("SELECT hash FROM audit_log WHERE id = 6");
+  ASSERT_TRUE(*st->step());
+  EXPECT_EQ((*head)->last_hash, st->text(0));
+}
+
+TEST(AuditLog, AKeyOthersCanReadIsRefused) {
+  odyo::test::TempDir dir;
+  { ASSERT_TRUE(Database::open(dir / "k.db").ok()); }
+  std::filesystem::permissions(dir / "k.db.key", std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  auto db = Database::open(dir / "k.db");
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("chmod 600"), std::string::npos) << db.error().message;
+}
+
+TEST(AuditLog, AMissingOrWrongKeyIsReported) {
+  auto s = seed();
+  namespace fs = std::filesystem;
+  s->db.reset();
+  fs::rename(s->dir / "a.db.key", s->dir / "saved.key");
+  {
+    auto db = Database::open(s->dir / "a.db");
+    ASSERT_TRUE(db.ok());
+    const auto problems = verify_database(**db);
+    ASSERT_FALSE(problems.empty());
+    EXPECT_NE(problems[0].find("station key is missing"), std::string::npos) << problems[0];
+    // Nothing can be appended without it.
+    auto r = add_user(**db, {"yeni", "Yeni Teknisyen", "technician", "long-enough-pw"}, 10, 10000, "admin");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "station_key_missing");
+  }
+  ASSERT_TRUE(create_station_key(s->dir / "a.db.key").ok());  // a different key
+  auto db = Database::open(s->dir / "a.db");
+  ASSERT_TRUE(db.ok());
+  const auto problems = verify_database(**db);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("is not the key the audit chain was made with"), std::string::npos)
       << problems[0];
-  EXPECT_NE(problems[1].find("differs from the one the audit log recorded"), std::string::npos)
-      << problems[1];
+}
+
+// A database made before migration 5 (plain SHA-256 chain, no key) is keyed when migrated: the
+// key is created, an anchor row says so, every stored record is bound, and verify is clean.
+TEST(AuditLog, OlderDatabaseIsKeyedAndItsRecordsBoundByTheMigration) {
+  odyo::test::TempDir dir;
+  const auto file = dir / "old.db";
+  {
+    auto db = Database::open(file, OpenOptions{.create = true, .migrate = false});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(**db, 4).ok());
+    // What the v4 station wrote: a worker and its plain-SHA-256 audit row.
+    ASSERT_TRUE((*db)->exec("INSERT INTO workers VALUES (1,'1001','10000000146','Ali','Yılmaz',"
+                            "'1990-05-01','M',175,80,'Kozlu','K-101',1,'2026-01-01','tech')")
+                    .ok());
+    AuditEntry e{"tech", "worker.add", "workers", 1, "{}"};
+    const std::string at = "2026-01-01T00:00:00.000Z";
+    auto ins = (*db)->prepare(
+        "INSERT INTO audit_log(at,actor,action,entity,entity_id,details,prev_hash,hash) VALUES "
+        "(?,?,?,?,?,?,?,?)");
+    ins->bind(1, at).bind(2, e.actor).bind(3, e.action).bind(4, e.entity).bind(5, e.entity_id);
+    ins->bind(6, e.details_json)
+        .bind(7, kAuditGenesisHash)
+        .bind(8, audit_row_hash(kAuditGenesisHash, at, e));
+    ASSERT_TRUE(ins->run().ok());
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "old.db.key"));
+  auto db = Database::open(file);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_TRUE(std::filesystem::exists(dir / "old.db.key"));
+  EXPECT_TRUE(verify_database(**db).empty());
+  auto st = (*db)->prepare("SELECT action, entity, entity_id FROM audit_log ORDER BY id");
+  std::vector<std::string> rows;
+  while (*st->step()) rows.push_back(st->text(0) + " " + st->text(1) + " " + st->text(2));
+  EXPECT_EQ(rows, (std::vector<std::string>{"worker.add workers 1", "audit.keyed audit_log ",
+                                            "record.bind workers 1"}));
+  // The legacy row is still checked with plain SHA-256, and the anchor covers it.
+  ASSERT_TRUE((*db)->exec("DROP TRIGGER audit_log_no_update").ok());
+  ASSERT_TRUE((*db)->exec("UPDATE audit_log SET actor='mallory' WHERE id=1").ok());
+  const auto problems = verify_database(**db);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("audit log row 1: content does not match its hash"),
+            std::string::npos)
+      << problems[0];
 }
 
 TEST(Results, CorrectionIsANewVersionWithAReason) {

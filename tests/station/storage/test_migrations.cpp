@@ -37,9 +37,9 @@ TEST(Migrations, FromEmptyToLatest) {
   ASSERT_TRUE(db.ok()) << db.error().message;
   EXPECT_EQ(*(*db)->schema_version(), latest_schema_version());
   const auto t = tables(**db);
-  for (const char* name :
-       {"workers", "users", "audit_log", "exams", "recordings", "results", "signatures",
-        "evaluations", "calibration_checks", "audiometric_baselines", "schema_migrations"}) {
+  for (const char* name : {"workers", "users", "audit_log", "exams", "recordings", "results",
+                           "signatures", "evaluations", "calibration_checks",
+                           "audiometric_baselines", "physician_records", "schema_migrations"}) {
     EXPECT_NE(std::find(t.begin(), t.end(), name), t.end()) << name;
   }
 }
