@@ -9,6 +9,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "drivers/codec/gdt.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
 using nlohmann::json;
@@ -21,21 +22,39 @@ namespace {
 struct Clinic {
   Station st;
   std::string audiogram;
+  std::string gdt_file;
 
   Clinic() {
     st.add_user("eski", "physician", "eski-parola-2026");
     auto r = st.run_as("admin", "user deactivate eski --reason 'left the clinic'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = st.run_as("tekniker",
-                  "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
-                  "--birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
+    r = st.run_as(
+        "tekniker",
+        "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name Kaya "
+        "--birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 --job YA-PANO-01");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const json ear = {{"500", 10},  {"1000", 10}, {"2000", 15}, {"3000", 20},
                       {"4000", 25}, {"6000", 20}, {"8000", 20}};
     audiogram = (st.dir / "a.json").string();
     std::ofstream(audiogram) << json{{"right", ear}, {"left", ear}}.dump();
-    r = st.run_as("tekniker", "audio enter --worker 2001 --input " + audiogram + " --date 2026-11-02");
+    r = st.run_as("tekniker",
+                  "audio enter --worker 2001 --input " + audiogram + " --date 2026-11-02");
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    // A GDT 6310 audiogram of worker 2001, as an audiometer's PC software sends it.
+    namespace gdt = odyo::codec::gdt;
+    std::vector<gdt::FieldOut> fields = {{8315, "ODYOSPIR"}, {8316, "AUDIO001"}, {9218, "02.10"},
+                                         {3000, "2001"},     {3101, "Kaya"},     {3102, "Ali"},
+                                         {3103, "15061980"}, {6200, "02112026"}, {8402, "AUDI01"}};
+    for (const char* side : {"R", "L"}) {
+      for (int hz : {500, 1000, 2000, 3000, 4000, 6000, 8000}) {
+        fields.push_back({8410, std::string(side) + "_AC_" + std::to_string(hz)});
+        fields.push_back({8420, "20"});
+        fields.push_back({8421, "dB HL"});
+      }
+    }
+    auto bytes = gdt::write(6310, fields);
+    EXPECT_TRUE(bytes.ok());
+    if (bytes.ok()) gdt_file = st.dir.write("a.gdt", std::string(bytes->begin(), bytes->end()));
   }
   // A new account, for one wrong-password attempt.
   std::string fresh_user() {
@@ -54,9 +73,9 @@ struct Clinic {
 
 struct Row {
   const char* args;
-  const char* who;       // the right user for it
-  bool technician_may;   // false: a technician is refused (physician or admin needed)
-  bool run_success;      // also run it as `who` and expect success
+  const char* who;      // the right user for it
+  bool technician_may;  // false: a technician is refused (physician or admin needed)
+  bool run_success;     // also run it as `who` and expect success
 };
 
 // Every acting command. Rows run in this order on one station.
@@ -69,15 +88,25 @@ const Row kRows[] = {
     {"exam list", "tekniker", true, true},
     {"exam show 1", "tekniker", true, true},
     {"audio enter --worker 2001 --input AUDIOGRAM --date 2026-11-03", "tekniker", true, true},
-    {"audio import --worker 2001 --format gdt --input /nonexistent.gdt", "tekniker", true, false},
+    {"audio import --worker 2001 --format gdt --input GDT", "tekniker", true, true},
     {"audio baseline show --worker 2001", "tekniker", true, true},
     {"audio baseline set --worker 2001 --exam 2 --reason 'checked by the physician'", "hekim",
      false, true},
-    {"acquire spiro --device sim:spirometer --worker 2001 --seconds 1", "tekniker", true, false},
-    {"evaluate --worker 2001 --purpose periodic", "tekniker", true, false},
-    {"decision confirm 1", "hekim", false, false},
-    {"decision override 1 --column A --group A --reason x", "hekim", false, false},
+    {"acquire spiro --device sim:spirometer --worker 2001 --manoeuvres 3 --devsim DEVSIM "
+     "--journal JOURNAL",
+     "tekniker", true, true},
+    {"acquire recover --journal JOURNAL", "tekniker", true, true},
+    {"evaluate --worker 2001 --purpose periodic", "tekniker", true, true},
+    // The evaluation is incomplete (the other Ek-2 systems are not recorded): the physician
+    // overrides it (#2), then confirms the override (#3).
+    {"decision override 1 --column A --group A --reason x", "hekim", false, true},
+    {"decision confirm 2", "hekim", false, true},
+    {"decision show 1", "tekniker", true, true},
+    {"record system --worker 2001 --system vision --column none", "hekim", false, true},
+    {"record show --worker 2001", "tekniker", true, true},
     {"reevaluate --dry-run", "hekim", false, true},
+    // Exam 1 was not interrupted: the physician is let in and the command says so.
+    {"exam accept-interrupted 1 --reason 'enough blows'", "hekim", false, false},
     {"exam sign 1", "hekim", false, true},
     {"export fhir 1", "hekim", false, true},
     {"export hl7 1", "admin", false, true},
@@ -92,9 +121,11 @@ const Row kRows[] = {
 };
 
 std::string with_files(std::string args, const Clinic& c) {
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"AUDIOGRAM", c.audiogram},
-        {"BACKUP", (c.st.dir / "backup.db").string()}}) {
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"AUDIOGRAM", c.audiogram},
+                                 {"GDT", c.gdt_file},
+                                 {"DEVSIM", std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim"},
+                                 {"JOURNAL", (c.st.dir / "journal.db").string()},
+                                 {"BACKUP", (c.st.dir / "backup.db").string()}}) {
     if (auto p = args.find(from); p != std::string::npos) args.replace(p, from.size(), to);
   }
   return args;
@@ -121,7 +152,8 @@ TEST(LoginCli, EveryActingCommandRefusesAndAuditsThenWorksForTheRightRole) {
         {"not a user", c.st.as("nobody"), "unknown user"},
         {"no --user", c.st.as("", Station::kAdminPassword), "--user NAME"},
     };
-    if (!row.technician_may) attempts.push_back({"technician", c.st.as("tekniker"), "is technician"});
+    if (!row.technician_may)
+      attempts.push_back({"technician", c.st.as("tekniker"), "is technician"});
     for (const auto& a : attempts) {
       const int before = c.refusals();
       const auto r = run_command(a.cmd + args);
@@ -130,11 +162,10 @@ TEST(LoginCli, EveryActingCommandRefusesAndAuditsThenWorksForTheRightRole) {
       EXPECT_EQ(c.refusals(), before + 1) << a.what << ": not audited";
     }
     if (row.run_success) {
-      const std::string env =
-          std::string(row.args).rfind("user passwd", 0) == 0 ||
-                  std::string(row.args).rfind("user add", 0) == 0
-              ? "ODYOSPIRO_NEW_PASSWORD=yeni-parola-2026 "
-              : "";
+      const std::string env = std::string(row.args).rfind("user passwd", 0) == 0 ||
+                                      std::string(row.args).rfind("user add", 0) == 0
+                                  ? "ODYOSPIRO_NEW_PASSWORD=yeni-parola-2026 "
+                                  : "";
       const auto r = run_command(env + c.st.as(row.who) + args);
       EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
     }
@@ -161,16 +192,18 @@ TEST(LoginCli, EveryActingCommandRefusesAndAuditsThenWorksForTheRightRole) {
 }
 
 TEST(LoginCli, PureAnalysisNeedsNoLogin) {
-  const auto r = run_command(std::string("'") + ODYOSPIRO_EXE + "' --config '" + ODYO_SOURCE_DIR +
-                             "/config/station.toml' --lang en spiro predict --equation gli2012 --sex M --age 40 "
-                             "--height-cm 175 --json </dev/null");
+  const auto r = run_command(
+      std::string("'") + ODYOSPIRO_EXE + "' --config '" + ODYO_SOURCE_DIR +
+      "/config/station.toml' --lang en spiro predict --equation gli2012 --sex M --age 40 "
+      "--height-cm 175 --json </dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST(LoginCli, RepeatedWrongPasswordsLockTheAccountUntilAnAdminResetsIt) {
   Station st;
   for (int i = 0; i < 5; ++i) {  // [security].max_failed_logins = 5 in the shipped config
-    const auto r = run_command(st.as("hekim", "guess-" + std::to_string(i)) + " --lang en exam list");
+    const auto r =
+        run_command(st.as("hekim", "guess-" + std::to_string(i)) + " --lang en exam list");
     EXPECT_EQ(r.exit_code, 5);
   }
   auto r = run_command(st.as("hekim") + " --lang en exam list");
@@ -189,8 +222,9 @@ TEST(LoginCli, RepeatedWrongPasswordsLockTheAccountUntilAnAdminResetsIt) {
 
 TEST(LoginCli, NoDatabaseIsCreatedWithoutItsFirstAdmin) {
   odyo::test::TempDir dir;
-  const auto r = run_command("ODYOSPIRO_PASSWORD=whatever-long " + odyo::test::odyospiro(dir / "n.db") +
-                             " --user admin --lang en worker list");
+  const auto r =
+      run_command("ODYOSPIRO_PASSWORD=whatever-long " + odyo::test::odyospiro(dir / "n.db") +
+                  " --user admin --lang en worker list");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("db migrate --admin"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "n.db"));
