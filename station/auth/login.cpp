@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "station/config/config.hpp"
 #include "station/storage/audit.hpp"
@@ -112,8 +113,13 @@ Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& 
 
 Result<void> require_role(Database& db, const User& user,
                           std::initializer_list<std::string_view> roles, std::string_view what) {
+  return require_role(db, user, std::vector<std::string>(roles.begin(), roles.end()), what);
+}
+
+Result<void> require_role(Database& db, const User& user, const std::vector<std::string>& roles,
+                          std::string_view what) {
   std::string allowed;
-  for (auto r : roles) {
+  for (const auto& r : roles) {
     if (user.role == r) return {};
     allowed += (allowed.empty() ? "" : " or ") + std::string(r);
   }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/core/result.hpp"
 #include "station/storage/users.hpp"
@@ -44,6 +45,8 @@ Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& 
 // The proven user may do `what` only with one of `roles`; a refusal is audited.
 Result<void> require_role(Database& db, const User& user,
                           std::initializer_list<std::string_view> roles, std::string_view what);
+Result<void> require_role(Database& db, const User& user, const std::vector<std::string>& roles,
+                          std::string_view what);
 
 // Audits a refused attempt (used by log_in; public for callers that refuse before it, e.g. a
 // password that could not be read).

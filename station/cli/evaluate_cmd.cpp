@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/evaluation/engine.hpp"
+#include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
@@ -162,35 +163,18 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
   return 0;
 }
 
-json stored_json(const se::StoredEvaluation& r) {
-  return {{"id", r.id},
-          {"worker_id", r.worker_id},
-          {"exam_id", r.exam_id ? json(*r.exam_id) : json(nullptr)},
-          {"version", r.version},
-          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
-          {"kind", r.kind},
-          {"rules_version", r.rules_version},
-          {"rules_hash", r.rules_hash},
-          {"purpose", r.purpose},
-          {"health_group", r.health_group ? json(*r.health_group) : json(nullptr)},
-          {"ek2_column", r.ek2_column ? json(*r.ek2_column) : json(nullptr)},
-          {"reason", r.reason},
-          {"created_at", r.created_at},
-          {"created_by", r.created_by}};
-}
-
 void print_chain(CliContext& ctx, std::int64_t id) {
   auto db = ctx.db();
   if (!db) return (void)ctx.fail(db.error(), 2);
+  if (ctx.json()) {
+    auto j = decision_chain_json(**db, id);
+    if (!j) return (void)ctx.fail(j.error());
+    ctx.out() << j->dump(2) << "\n";
+    return;
+  }
   auto chain = se::evaluation_chain(**db, id);
   if (!chain) return (void)ctx.fail(chain.error());
   const auto& in_force = se::decision_in_force(*chain);
-  if (ctx.json()) {
-    json arr = json::array();
-    for (const auto& r : *chain) arr.push_back(stored_json(r));
-    ctx.out() << json{{"chain", arr}, {"in_force", in_force.id}}.dump(2) << "\n";
-    return;
-  }
   for (const auto& r : *chain) {
     ctx.out() << (r.id == in_force.id ? "* " : "  ") << "#" << r.id << " v" << r.version << " "
               << r.kind << " " << ctx.tr("grup ", "group ") << r.health_group.value_or("-")
@@ -213,7 +197,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        "Worker registry number, or #<id>: evaluate and store");
   evaluate->add_option("--purpose", eo->purpose, "Why the worker is examined")
       ->check(CLI::IsMember({"new-hire", "re-hire", "job-change", "going-underground",
-                                "return-after-absence", "return", "periodic"}));
+                             "return-after-absence", "return", "periodic"}));
   evaluate->add_option("--job", eo->job, "Proposed (or current) job code from the job catalogue");
   evaluate->add_option("--findings", eo->findings,
                        "Physician's findings and checklist (JSON) for --worker");
@@ -377,7 +361,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     ev::TableInfo info{"work-groups", *version, today_iso(),
                        "imported from " + std::filesystem::path(*csv).filename().string()};
     const std::string toml = rules::work_groups_toml(info, current->work_groups_for, *jobs,
-                                                         current->special_exam_citation);
+                                                     current->special_exam_citation);
     ev::RuleSet parsed_back;
     // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
     if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)

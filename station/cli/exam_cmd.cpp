@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "station/app/views.hpp"
 #include "station/audiometry/worker_baseline.hpp"
 #include "station/auth/login.hpp"
 #include "station/auth/password_input.hpp"
@@ -16,23 +17,6 @@
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
-
-nlohmann::json exam_json(const Exam& e) {
-  nlohmann::json j{{"id", e.id},
-                   {"worker_id", e.worker_id},
-                   {"kind", e.kind},
-                   {"started_at", e.started_at},
-                   {"technician", e.technician},
-                   {"device_id", e.device_id},
-                   {"notes", e.notes}};
-  j["ambient_temp_c"] =
-      e.ambient_temp_c ? nlohmann::json(*e.ambient_temp_c) : nlohmann::json(nullptr);
-  j["ambient_pressure_kpa"] =
-      e.ambient_pressure_kpa ? nlohmann::json(*e.ambient_pressure_kpa) : nlohmann::json(nullptr);
-  j["ambient_humidity_pct"] =
-      e.ambient_humidity_pct ? nlohmann::json(*e.ambient_humidity_pct) : nlohmann::json(nullptr);
-  return j;
-}
 
 namespace {
 

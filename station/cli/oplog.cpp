@@ -47,4 +47,8 @@ void error(const std::string& code, const std::string& message) {
   if (logger()) logger()->error("error {}: {}", code, message);
 }
 
+void info(const std::string& message) {
+  if (logger()) logger()->info("{}", message);
+}
+
 }  // namespace odyo::station::oplog

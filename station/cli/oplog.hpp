@@ -13,5 +13,7 @@ void verbose();  // add a stderr sink (--verbose)
 void started(const std::string& command_line);
 void finished(const std::string& user, int exit_code);
 void error(const std::string& code, const std::string& message);
+// One web request: method, path (never the query or the body) and the acting user.
+void info(const std::string& message);
 
 }  // namespace odyo::station::oplog

@@ -2,28 +2,13 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 
+#include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/records/workers.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
-
-nlohmann::json worker_json(const Worker& w) {
-  return {{"id", w.id},
-          {"registry_no", w.registry_no},
-          {"tc_kimlik", w.tc_kimlik},
-          {"first_name", w.first_name},
-          {"last_name", w.last_name},
-          {"birth_date", w.birth_date},
-          {"sex", w.sex},
-          {"height_cm", w.height_cm},
-          {"weight_kg", w.weight_kg},
-          {"establishment", w.establishment},
-          {"job_code", w.job_code},
-          {"work_group", w.work_group},
-          {"created_at", w.created_at}};
-}
 
 void register_worker_commands(CLI::App& app, CliContext& ctx) {
   auto* worker = app.add_subcommand("worker", "Workers: add, list, show / Çalışanlar");

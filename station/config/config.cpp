@@ -263,6 +263,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.pbkdf2_iterations = se.integer("pbkdf2_iterations", 200000, 10000, 10000000);
   c.max_failed_logins = se.integer("max_failed_logins", 5, 1, 100);
   c.lockout_minutes = se.integer("lockout_minutes", 15, 1, 1440);
+  c.session_idle_minutes = se.real("session_idle_minutes", 15.0, 0.01, 1440.0);
   se.finish();
 
   if (root.get("export") != nullptr && root["export"].as_table() != nullptr) {
@@ -319,10 +320,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
                                                 "security", "devices",    "acquisition",
                                                 "export"};
     if (sections.count(std::string(k.str())) == 0) {
-      top.fail(
-          std::string(k.str()), v,
-          "unknown section; allowed: station, spirometry, audiometry, rules, security, "
-          "acquisition, export, devices");
+      top.fail(std::string(k.str()), v,
+               "unknown section; allowed: station, spirometry, audiometry, rules, security, "
+               "acquisition, export, devices");
       break;
     }
   }

@@ -84,6 +84,7 @@ struct StationConfig {
   int pbkdf2_iterations = 200000;
   int max_failed_logins = 5;  // wrong passwords within lockout_minutes that lock the account
   int lockout_minutes = 15;   // how long a lock lasts (an admin's password reset ends it)
+  double session_idle_minutes = 15.0;  // a web session unused this long is ended (log in again)
 
   // [export]; empty when the section is absent (exports then refuse, naming the section)
   std::optional<ExportConfig> exports;

@@ -1,0 +1,67 @@
+#include "station/app/views.hpp"
+
+#include "station/storage/database.hpp"
+
+namespace odyo::station {
+
+using nlohmann::json;
+
+nlohmann::json worker_json(const Worker& w) {
+  return {{"id", w.id},
+          {"registry_no", w.registry_no},
+          {"tc_kimlik", w.tc_kimlik},
+          {"first_name", w.first_name},
+          {"last_name", w.last_name},
+          {"birth_date", w.birth_date},
+          {"sex", w.sex},
+          {"height_cm", w.height_cm},
+          {"weight_kg", w.weight_kg},
+          {"establishment", w.establishment},
+          {"job_code", w.job_code},
+          {"work_group", w.work_group},
+          {"created_at", w.created_at}};
+}
+
+nlohmann::json exam_json(const Exam& e) {
+  nlohmann::json j{{"id", e.id},
+                   {"worker_id", e.worker_id},
+                   {"kind", e.kind},
+                   {"started_at", e.started_at},
+                   {"technician", e.technician},
+                   {"device_id", e.device_id},
+                   {"notes", e.notes}};
+  j["ambient_temp_c"] =
+      e.ambient_temp_c ? nlohmann::json(*e.ambient_temp_c) : nlohmann::json(nullptr);
+  j["ambient_pressure_kpa"] =
+      e.ambient_pressure_kpa ? nlohmann::json(*e.ambient_pressure_kpa) : nlohmann::json(nullptr);
+  j["ambient_humidity_pct"] =
+      e.ambient_humidity_pct ? nlohmann::json(*e.ambient_humidity_pct) : nlohmann::json(nullptr);
+  return j;
+}
+
+json evaluation_json(const evaluation::StoredEvaluation& r) {
+  return {{"id", r.id},
+          {"worker_id", r.worker_id},
+          {"exam_id", r.exam_id ? json(*r.exam_id) : json(nullptr)},
+          {"version", r.version},
+          {"supersedes_id", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
+          {"kind", r.kind},
+          {"rules_version", r.rules_version},
+          {"rules_hash", r.rules_hash},
+          {"purpose", r.purpose},
+          {"health_group", r.health_group ? json(*r.health_group) : json(nullptr)},
+          {"ek2_column", r.ek2_column ? json(*r.ek2_column) : json(nullptr)},
+          {"reason", r.reason},
+          {"created_at", r.created_at},
+          {"created_by", r.created_by}};
+}
+
+Result<json> decision_chain_json(Database& db, std::int64_t id) {
+  auto chain = evaluation::evaluation_chain(db, id);
+  if (!chain) return chain.error();
+  json arr = json::array();
+  for (const auto& r : *chain) arr.push_back(evaluation_json(r));
+  return json{{"chain", arr}, {"in_force", evaluation::decision_in_force(*chain).id}};
+}
+
+}  // namespace odyo::station

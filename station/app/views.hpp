@@ -1,0 +1,22 @@
+#pragma once
+// What the station shows of its records, as JSON: one shape for the command line's --json output
+// and the web pages' API (station/web), so a use case is written once (docs/ARCHITECTURE.md).
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "analysis/core/result.hpp"
+#include "station/evaluation/decisions.hpp"
+#include "station/records/exams.hpp"
+#include "station/records/workers.hpp"
+
+namespace odyo::station {
+
+class Database;
+
+nlohmann::json worker_json(const Worker& w);
+nlohmann::json exam_json(const Exam& e);
+nlohmann::json evaluation_json(const evaluation::StoredEvaluation& r);
+// The decision chain that evaluation `id` belongs to: {"chain": [...], "in_force": id}.
+Result<nlohmann::json> decision_chain_json(Database& db, std::int64_t id);
+
+}  // namespace odyo::station

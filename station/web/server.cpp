@@ -1,0 +1,139 @@
+#include "station/web/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "station/web/web_app.hpp"
+
+namespace odyo::station::web {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+http::response<http::string_body> to_http(const Reply& reply, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(reply.status), version};
+  res.set(http::field::server, "odyospiro");
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Content-Security-Policy", "default-src 'self'");
+  for (const auto& c : reply.set_cookies) res.insert(http::field::set_cookie, c);
+  // JSON escapes '<' nowhere by itself: a name with <script> stays text in a JSON string, and
+  // the content type says it is not HTML.
+  res.body() = reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, WebApp& app, std::size_t max_body)
+      : stream_(std::move(socket)), app_(app), max_body_(max_body) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(max_body_);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream) return close();
+    if (ec == http::error::body_limit) {
+      return write(to_http(
+          Reply{413,
+                {{"error",
+                  {{"code", "too_large"}, {"message", "the request body is larger than allowed"}}}},
+                {}},
+          11, false));
+    }
+    if (ec) return;  // timeout or broken connection: nothing to answer
+    const auto& req = parser_->get();
+    Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    if (auto it = req.find(http::field::cookie); it != req.end())
+      r.cookie = std::string(it->value());
+    if (auto it = req.find("X-CSRF-Token"); it != req.end()) r.csrf = std::string(it->value());
+    r.body = req.body();
+    write(to_http(app_.handle(r), req.version(), req.keep_alive()));
+  }
+
+  void write(http::response<http::string_body> res) {
+    auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
+    http::async_write(stream_, *sp,
+                      [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        if (!sp->keep_alive()) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  WebApp& app_;
+  std::size_t max_body_;
+};
+
+void accept(tcp::acceptor& acceptor, WebApp& app, std::size_t max_body) {
+  acceptor.async_accept([&acceptor, &app, max_body](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<Connection>(std::move(socket), app, max_body)->start();
+    accept(acceptor, app, max_body);
+  });
+}
+
+}  // namespace
+
+Result<void> serve(WebApp& app, const ServerOptions& options,
+                   const std::function<void(std::uint16_t)>& on_listening) {
+  asio::io_context io{1};
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options.bind, ec);
+  if (ec) {
+    return make_error("bad_bind",
+                      "--bind " + options.bind + " is not an IP address (e.g. 127.0.0.1)");
+  }
+  tcp::acceptor acceptor(io);
+  const tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error("listen_failed", "cannot listen on " + options.bind + ":" +
+                                           std::to_string(options.port) + ": " + ec.message());
+  }
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) {
+    acceptor.close();
+    io.stop();
+  });
+  accept(acceptor, app, options.max_body_bytes);
+  on_listening(acceptor.local_endpoint().port());
+  io.run();
+  return {};
+}
+
+}  // namespace odyo::station::web

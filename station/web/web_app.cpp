@@ -1,0 +1,437 @@
+#include "station/web/web_app.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+#include "analysis/evaluation/model.hpp"
+#include "station/app/views.hpp"
+#include "station/auth/login.hpp"
+#include "station/cli/oplog.hpp"
+#include "station/config/config.hpp"
+#include "station/evaluation/decisions.hpp"
+#include "station/records/exams.hpp"
+#include "station/records/workers.hpp"
+#include "station/storage/audit.hpp"
+#include "station/storage/database.hpp"
+#include "station/storage/users.hpp"
+
+namespace odyo::station::web {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kCookie = "odyo_session";
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> b(bytes);
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
+    throw std::runtime_error(
+        "OpenSSL RAND_bytes failed");  // no entropy: a programming/system error
+  static constexpr std::array<char, 16> hex = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                               '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  std::string s;
+  for (unsigned char c : b) {
+    s += hex[c >> 4U];
+    s += hex[c & 15U];
+  }
+  return s;
+}
+
+Reply error(int status, const std::string& code, const std::string& message) {
+  Reply r;
+  r.status = status;
+  r.body = json{{"error", {{"code", code}, {"message", message}}}};
+  return r;
+}
+
+Reply from_error(const Error& e) {
+  if (e.code == kAuthRole) return error(403, e.code, e.message);
+  if (is_auth_error(e)) return error(401, e.code, e.message);
+  return error(400, e.code, e.message);
+}
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2").
+std::string cookie_value(std::string_view header, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    auto part = header.substr(pos, end - pos);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+    pos = end + 1;
+  }
+  return {};
+}
+
+// Constant-time comparison of two tokens.
+bool same_token(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Matches `path` against a route pattern; fills the {name} segments.
+bool match(const std::string& pattern, const std::vector<std::string>& segments,
+           std::map<std::string, std::string>& params) {
+  const auto want = split_path(pattern);
+  if (want.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
+      if (segments[i].empty()) return false;
+      params[want[i].substr(1, want[i].size() - 2)] = segments[i];
+    } else if (want[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::int64_t> to_id(const std::string& s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// ASCII case folding for the search; Turkish letters compare as written.
+std::string lower_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+bool worker_matches(const Worker& w, const std::string& q) {
+  if (q.empty()) return true;
+  const std::string needle = lower_ascii(q);
+  for (const std::string* field : {&w.registry_no, &w.tc_kimlik, &w.first_name, &w.last_name}) {
+    if (lower_ascii(*field).find(needle) != std::string::npos) return true;
+  }
+  return lower_ascii(w.first_name + " " + w.last_name).find(needle) != std::string::npos;
+}
+
+std::string user_json_name(const User& u) {
+  return u.full_name.empty() ? u.username : u.full_name;
+}
+
+// ---- the routes --------------------------------------------------------------------------
+
+Reply me(WebApp&, const Call& c) {
+  const User& u = c.session->user;
+  return Reply{200,
+               json{{"username", u.username},
+                    {"full_name", user_json_name(u)},
+                    {"role", u.role},
+                    {"csrf_token", c.session->csrf_token}},
+               {}};
+}
+
+Reply workers(WebApp& app, const Call& c) {
+  auto ws = list_workers(
+      app.db(), c.query.count("establishment") ? c.query.at("establishment") : std::string());
+  if (!ws) return from_error(ws.error());
+  const std::string q = c.query.count("q") ? c.query.at("q") : std::string();
+  json arr = json::array();
+  for (const auto& w : *ws)
+    if (worker_matches(w, q)) arr.push_back(worker_json(w));
+  return Reply{200, json{{"workers", arr}}, {}};
+}
+
+Reply worker(WebApp& app, const Call& c) {
+  auto w = find_worker(app.db(), c.path.at("registry"));
+  if (!w) return error(404, w.error().code, w.error().message);
+  return Reply{200, worker_json(*w), {}};
+}
+
+Reply exams(WebApp& app, const Call& c) {
+  std::optional<std::int64_t> worker_id;
+  if (c.query.count("worker")) {
+    auto w = find_worker(app.db(), c.query.at("worker"));
+    if (!w) return error(404, w.error().code, w.error().message);
+    worker_id = w->id;
+  }
+  auto list = list_exams(app.db(), worker_id);
+  if (!list) return from_error(list.error());
+  const std::string kind = c.query.count("kind") ? c.query.at("kind") : std::string();
+  json arr = json::array();
+  for (const auto& e : *list)
+    if (kind.empty() || e.kind == kind) arr.push_back(exam_json(e));
+  return Reply{200, json{{"exams", arr}}, {}};
+}
+
+Reply exam(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, "bad_id", "exam id must be a number");
+  auto e = get_exam(app.db(), *id);
+  if (!e) return error(404, e.error().code, e.error().message);
+  json j = exam_json(*e);
+  auto results = list_results(app.db(), *id);
+  if (!results) return from_error(results.error());
+  j["results"] = json::array();
+  for (const auto& r : *results) {
+    j["results"].push_back({{"id", r.id},
+                            {"version", r.version},
+                            {"kind", r.kind},
+                            {"created_at", r.created_at},
+                            {"created_by", r.created_by},
+                            {"reason", r.reason},
+                            {"signed_by", r.signed_by},
+                            {"payload", json::parse(r.payload_json, nullptr, false)}});
+  }
+  return Reply{200, j, {}};
+}
+
+Reply decision(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  auto j = decision_chain_json(app.db(), *id);
+  if (!j) return error(404, j.error().code, j.error().message);
+  return Reply{200, *j, {}};
+}
+
+Reply confirm(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  auto r = evaluation::confirm_evaluation(app.db(), *id, c.session->user.username);
+  if (!r) return from_error(r.error());
+  auto j = decision_chain_json(app.db(), *id);
+  if (!j) return from_error(j.error());
+  return Reply{200, *j, {}};
+}
+
+Reply override_decision(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  if (!c.body.is_object())
+    return error(400, "bad_body", "send a JSON object: column, group, reason");
+  const auto text = [&](const char* key) {
+    return c.body.contains(key) && c.body[key].is_string() ? c.body[key].get<std::string>()
+                                                           : std::string();
+  };
+  const auto column = odyo::evaluation::parse_column(text("column"));
+  const auto group = odyo::evaluation::parse_column(text("group"));
+  if (!text("column").empty() && !column)
+    return error(400, "bad_column", "column must be A, B, C or D");
+  if (!text("group").empty() && !group)
+    return error(400, "bad_group", "health group must be A, B, C or D");
+  auto r = evaluation::override_evaluation(app.db(), *id, column, group, text("reason"),
+                                           c.session->user.username);
+  if (!r) return from_error(r.error());
+  auto j = decision_chain_json(app.db(), *id);
+  if (!j) return from_error(j.error());
+  return Reply{200, *j, {}};
+}
+
+Reply users(WebApp& app, const Call&) {
+  auto list = list_users(app.db());
+  if (!list) return from_error(list.error());
+  json arr = json::array();
+  for (const auto& u : *list) {
+    arr.push_back({{"username", u.username},
+                   {"full_name", u.full_name},
+                   {"role", u.role},
+                   {"active", u.active},
+                   {"version", u.version}});
+  }
+  return Reply{200, json{{"users", arr}}, {}};
+}
+
+}  // namespace
+
+std::optional<std::string> url_decode(std::string_view s, bool query) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+        return std::nullopt;
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else if (c == '+' && query) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_(cfg), tls_(tls) {
+  const std::vector<std::string> anyone = {"technician", "physician", "admin"};
+  routes_ = {
+      {"GET",
+       "/api/health",
+       {},
+       "check the server",
+       [](WebApp&, const Call&) {
+         return Reply{200, json{{"ok", true}}, {}};
+       }},
+      {"POST",
+       "/api/login",
+       {},
+       "log in",
+       [](WebApp& app, const Call& c) {
+         if (!c.body.is_object()) return error(400, "bad_body", "send {username, password}");
+         std::optional<std::string> pw;
+         if (c.body.contains("password") && c.body["password"].is_string())
+           pw = c.body["password"].get<std::string>();
+         const std::string user = c.body.contains("username") && c.body["username"].is_string()
+                                      ? c.body["username"].get<std::string>()
+                                      : std::string();
+         return app.log_in(user, pw);
+       }},
+      {"POST", "/api/logout", anyone, "log out",
+       [](WebApp& app, const Call& c) { return app.log_out(*c.session); }},
+      {"GET", "/api/me", anyone, "see who is logged in", me},
+      {"GET", "/api/workers", anyone, "look up workers", workers},
+      {"GET", "/api/workers/{registry}", anyone, "look up a worker", worker},
+      {"GET", "/api/exams", anyone, "list exams", exams},
+      {"GET", "/api/exams/{id}", anyone, "read an exam", exam},
+      {"GET", "/api/decisions/{id}", anyone, "read a decision", decision},
+      {"POST", "/api/decisions/{id}/confirm", {"physician"}, "confirm decisions", confirm},
+      {"POST",
+       "/api/decisions/{id}/override",
+       {"physician"},
+       "override decisions",
+       override_decision},
+      {"GET", "/api/users", {"admin"}, "manage users", users},
+  };
+}
+
+Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password) {
+  auto u = station::log_in(db_, LoginPolicy::from(cfg_), username, password, "web");
+  if (!u) return from_error(u.error());
+  const std::string token = random_hex(32);
+  Session s{*u, random_hex(32), std::chrono::steady_clock::now()};
+  // Every login is audited (the command line's successful logins are in the operations log).
+  nlohmann::json details{{"username", u->username}, {"channel", "web"}};
+  if (auto a = audit_append(db_, {u->username, "auth.login", "users", u->id, details.dump()}); !a)
+    return from_error(a.error());
+  Reply r{200,
+          json{{"username", u->username},
+               {"full_name", user_json_name(*u)},
+               {"role", u->role},
+               {"csrf_token", s.csrf_token}},
+          {}};
+  r.set_cookies.push_back(std::string(kCookie) + "=" + token +
+                          "; Path=/; HttpOnly; SameSite=Strict" + (tls_ ? "; Secure" : ""));
+  sessions_.emplace(token, std::move(s));
+  return r;
+}
+
+Reply WebApp::log_out(const Session& s) {
+  const std::string name = s.user.username;
+  const auto id = s.user.id;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (&it->second == &s) {
+      sessions_.erase(it);
+      break;
+    }
+  }
+  nlohmann::json details{{"username", name}, {"channel", "web"}};
+  if (auto a = audit_append(db_, {name, "auth.logout", "users", id, details.dump()}); !a)
+    return from_error(a.error());
+  Reply r{200, json{{"ok", true}}, {}};
+  r.set_cookies.push_back(std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                          (tls_ ? "; Secure" : ""));
+  return r;
+}
+
+Session* WebApp::session_of(const Request& request, Reply& refusal) {
+  const std::string token = cookie_value(request.cookie, kCookie);
+  auto it = token.empty() ? sessions_.end() : sessions_.find(token);
+  if (it == sessions_.end()) {
+    refusal = error(401, kAuthFailed, "log in first (no session, or it has ended)");
+    return nullptr;
+  }
+  const auto idle = std::chrono::duration<double, std::ratio<60>>(cfg_.session_idle_minutes);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - it->second.last_seen > idle) {
+    (void)audit_refusal(db_, it->second.user.username, "session_idle", "web", it->second.user.id);
+    sessions_.erase(it);
+    refusal = error(401, kAuthFailed, "the session ended after being idle; log in again");
+    return nullptr;
+  }
+  it->second.last_seen = now;
+  return &it->second;
+}
+
+Reply WebApp::handle(const Request& request) {
+  const auto qpos = request.target.find('?');
+  const std::string raw_path = request.target.substr(0, qpos);
+  const auto path = url_decode(raw_path, false);
+  if (!path || path->empty() || path->front() != '/') return error(400, "bad_path", "bad path");
+  std::map<std::string, std::string> query;
+  if (qpos != std::string::npos) {
+    std::string_view q(request.target);
+    q.remove_prefix(qpos + 1);
+    std::size_t pos = 0;
+    while (pos <= q.size()) {
+      auto end = q.find('&', pos);
+      if (end == std::string_view::npos) end = q.size();
+      const auto part = q.substr(pos, end - pos);
+      const auto eq = part.find('=');
+      auto key = url_decode(part.substr(0, eq), true);
+      auto value = eq == std::string_view::npos ? std::optional<std::string>("")
+                                                : url_decode(part.substr(eq + 1), true);
+      if (!key || !value) return error(400, "bad_query", "malformed query string");
+      if (!key->empty()) query[*key] = *value;
+      pos = end + 1;
+    }
+  }
+  const auto segments = split_path(*path);
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (!match(route.pattern, segments, params)) continue;
+    path_known = true;
+    if (route.method != request.method) continue;
+    Call call{request, std::move(params), std::move(query), json(nullptr), nullptr};
+    if (!request.body.empty()) {
+      call.body = json::parse(request.body, nullptr, false);
+      if (call.body.is_discarded()) return error(400, "bad_body", "the body is not JSON");
+    }
+    if (!route.roles.empty()) {
+      Reply refusal;
+      Session* s = session_of(request, refusal);
+      if (s == nullptr) return refusal;
+      if (request.method != "GET" && !same_token(request.csrf, s->csrf_token)) {
+        (void)audit_refusal(db_, s->user.username, "csrf", "web", s->user.id);
+        return error(403, "csrf", "the request lacks the page's CSRF token (X-CSRF-Token)");
+      }
+      if (auto r = require_role(db_, s->user, route.roles, route.what); !r)
+        return from_error(r.error());
+      call.session = s;
+    }
+    oplog::info("web " + request.method + " " + raw_path + " by " +
+                (call.session != nullptr ? call.session->user.username : std::string("-")));
+    return route.handler(*this, call);
+  }
+  if (path_known) return error(405, "method", request.method + " is not allowed here");
+  return error(404, "not_found", "no such page: " + *path);
+}
+
+}  // namespace odyo::station::web

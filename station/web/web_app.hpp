@@ -1,0 +1,103 @@
+#pragma once
+// The station's web API: the routes, who may use each, and the sessions of logged-in users.
+// Transport-free (station/web/server.hpp carries it over HTTP): a request in, a reply out, so the
+// access rules are tested on every route without a socket too.
+//
+// Access (issue 15, "Access"; docs/security.md section 6):
+// - login through the same check as the command line (station/auth/login.hpp: lock-out, audit);
+// - a session is a random 256-bit token in a cookie `odyo_session` (HttpOnly, SameSite=Strict,
+//   Secure under TLS), ended after `[security].session_idle_minutes` without a request;
+// - every state-changing request carries the session's CSRF token in `X-CSRF-Token`;
+// - each route names the roles that may use it; the server checks it on every request
+//   (refusals audited as on the command line: auth.failed / auth.denied, channel "web").
+// Thread-safety: one thread (the server's io_context), like the Database it uses.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "station/storage/users.hpp"
+
+namespace odyo::station {
+
+class Database;
+struct StationConfig;
+
+namespace web {
+
+struct Request {
+  std::string method;  // GET, POST, …
+  std::string target;  // path and query as sent, e.g. /api/workers?q=kaya
+  std::string cookie;  // the Cookie header
+  std::string csrf;    // the X-CSRF-Token header
+  std::string body;    // JSON for POST
+};
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::vector<std::string> set_cookies;  // Set-Cookie header values
+};
+
+struct Session {
+  User user;
+  std::string csrf_token;
+  std::chrono::steady_clock::time_point last_seen;
+};
+
+// The parts of a matched request a handler reads.
+struct Call {
+  const Request& request;
+  std::map<std::string, std::string> path;   // {name} segments of the route's pattern
+  std::map<std::string, std::string> query;  // ?a=b&c=d, percent-decoded
+  nlohmann::json body;                       // parsed JSON body (null if none)
+  const Session* session = nullptr;          // null only on public routes
+};
+
+class WebApp;
+using Handler = std::function<Reply(WebApp&, const Call&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;             // /api/exams/{id}: a {name} matches one path segment
+  std::vector<std::string> roles;  // who may call it; empty = public (login, health)
+  std::string what;                // for the refusal message and the audit row
+  Handler handler;
+};
+
+class WebApp {
+ public:
+  // `tls`: the server speaks HTTPS (the cookie gets Secure).
+  WebApp(Database& db, const StationConfig& cfg, bool tls);
+
+  Reply handle(const Request& request);
+
+  // Every route of the API (for the access tests and the documentation).
+  [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }
+
+  Database& db() { return db_; }
+  const StationConfig& config() const { return cfg_; }
+  // Logs in and opens a session (the login route; public for tests of the session rules).
+  Reply log_in(const std::string& username, const std::optional<std::string>& password);
+  Reply log_out(const Session& s);
+
+ private:
+  Session* session_of(const Request& request, Reply& refusal);
+
+  Database& db_;
+  const StationConfig& cfg_;
+  bool tls_ = false;
+  std::vector<Route> routes_;
+  std::map<std::string, Session> sessions_;  // token → session
+};
+
+// Percent-decodes a URL component ('+' is a space in a query); nullopt when malformed.
+std::optional<std::string> url_decode(std::string_view s, bool query);
+
+}  // namespace web
+}  // namespace odyo::station

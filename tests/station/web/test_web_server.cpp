@@ -1,0 +1,356 @@
+// The web pages' server (issue 15, "Access"), end to end: `odyospiro serve` on a real SQLite
+// station database, spoken to over real HTTP with Boost.Beast. Each test quotes what it proves:
+// "a test enumerates the router's routes and proves each refuses a request without a session";
+// "a technician cannot sign or manage users"; "a state change without the CSRF token is
+// refused"; "an injection and script-injection corpus on every input leaves the database intact";
+// login "against the users table (the same check as the command line), session cookie HttpOnly
+// and SameSite=Strict …, lock-out, idle time-out …, every action audited".
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "station/config/config.hpp"
+#include "station/storage/database.hpp"
+#include "station/web/web_app.hpp"
+#include "tests/station/devices/acquire_process.hpp"
+#include "tests/station/support/station_fixture.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using nlohmann::json;
+using odyo::test::run_command;
+namespace fs = std::filesystem;
+
+struct Response {
+  int status = 0;
+  json body;
+  std::vector<std::string> cookies;  // Set-Cookie values
+  std::string content_type;
+};
+
+struct Client {
+  std::uint16_t port = 0;
+  std::string cookie;  // "odyo_session=…" once logged in
+  std::string csrf;
+
+  Response send(const std::string& method, const std::string& target, const std::string& body = "",
+                bool with_csrf = true) const {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (!cookie.empty()) req.set(http::field::cookie, cookie);
+    if (with_csrf && !csrf.empty()) req.set("X-CSRF-Token", csrf);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res);
+    Response out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = json::parse(res.body(), nullptr, false);
+    for (const auto& f : res)
+      if (f.name() == http::field::set_cookie) out.cookies.emplace_back(f.value());
+    out.content_type = std::string(res[http::field::content_type]);
+    return out;
+  }
+  // Sends `head` as written (no body follows) and reads the answer.
+  Response send_raw(const std::string& head) const {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    asio::write(stream, asio::buffer(head));
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res);
+    return Response{static_cast<int>(res.result_int()),
+                    json::parse(res.body(), nullptr, false),
+                    {},
+                    std::string(res[http::field::content_type])};
+  }
+  Response log_in(const std::string& user, const std::string& password) {
+    auto r = send("POST", "/api/login", json{{"username", user}, {"password", password}}.dump());
+    if (r.status == 200 && !r.cookies.empty()) {
+      cookie = r.cookies[0].substr(0, r.cookies[0].find(';'));
+      csrf = r.body.value("csrf_token", "");
+    }
+    return r;
+  }
+};
+
+// A station database with its accounts, one worker and one stored evaluation, served by
+// `odyospiro serve --port 0` in the background.
+class WebServer : public ::testing::Test {
+ protected:
+  odyo::test::Station st;
+  std::unique_ptr<odyo::test::BackgroundCommand> server;
+  std::uint16_t port = 0;
+
+  void start(const fs::path& config) {
+    server = std::make_unique<odyo::test::BackgroundCommand>(
+        "'" + std::string(ODYOSPIRO_EXE) + "' --lang en --config '" + config.string() + "' --db '" +
+            st.db_file.string() + "' serve --port 0",
+        st.dir / "serve.out", st.dir / "serve.err");
+    ASSERT_TRUE(server->wait_for_output("Listening on http://127.0.0.1:", std::chrono::seconds(20)))
+        << server->err();
+    std::smatch m;
+    const std::string out = server->out();
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(127\.0\.0\.1:(\d+)/)"))) << out;
+    port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+  void SetUp() override {
+    auto r = st.run_as("tekniker",
+                       "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name "
+                       "Kaya --birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 "
+                       "--job YA-PANO-01");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json ear = {{"500", 10}, {"1000", 10}, {"2000", 15}, {"4000", 25}};
+    r = st.run_as("tekniker",
+                  "audio enter --worker 2001 --date 2026-11-02 --input " +
+                      st.dir.write("a.json", json{{"right", ear}, {"left", ear}}.dump()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = st.run_as("tekniker", "evaluate --worker 2001 --purpose periodic");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  void TearDown() override {
+    if (server) server->signal(SIGTERM);
+  }
+  Client client() const { return Client{port, "", ""}; }
+  int audit_count(const std::string& where) const {
+    const auto r = run_command("sqlite3 '" + st.db_file.string() +
+                               "' \"SELECT count(*) FROM audit_log WHERE " + where + "\"");
+    return std::atoi(r.out.c_str());
+  }
+  // The routes as the server has them (the same WebApp class the server runs).
+  std::vector<odyo::station::web::Route> routes() const {
+    auto cfg = odyo::station::load_config(st.config);
+    EXPECT_TRUE(cfg.ok());
+    auto db = odyo::station::Database::open(st.db_file);
+    EXPECT_TRUE(db.ok());
+    odyo::station::web::WebApp app(**db, *cfg, false);
+    return app.routes();
+  }
+};
+
+// A target for a route pattern: {…} segments filled with a plausible value.
+std::string target_of(const std::string& pattern) {
+  return std::regex_replace(pattern, std::regex(R"(\{[a-z_]+\})"), "1");
+}
+
+TEST_F(WebServer, EveryRouteRefusesARequestWithoutASession) {
+  start(st.config);
+  const auto all = routes();
+  ASSERT_GE(all.size(), 10u);
+  int closed = 0;
+  for (const auto& route : all) {
+    SCOPED_TRACE(route.method + " " + route.pattern);
+    if (route.roles.empty()) {  // public: only the login and the health check
+      EXPECT_TRUE(route.pattern == "/api/login" || route.pattern == "/api/health");
+      continue;
+    }
+    ++closed;
+    Client none = client();
+    auto r = none.send(route.method, target_of(route.pattern), route.method == "GET" ? "" : "{}");
+    EXPECT_EQ(r.status, 401) << r.body.dump();
+    // A made-up session cookie is no session either.
+    none.cookie = "odyo_session=" + std::string(64, 'a');
+    r = none.send(route.method, target_of(route.pattern), route.method == "GET" ? "" : "{}");
+    EXPECT_EQ(r.status, 401) << r.body.dump();
+  }
+  EXPECT_GE(closed, 9);
+}
+
+TEST_F(WebServer, LoginIsTheCommandLinesCheckWithAStrictCookieAndAudited) {
+  start(st.config);
+  Client c = client();
+  const int failed_before = audit_count("action='auth.failed'");
+  auto r = c.log_in("hekim", "not-the-password");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_TRUE(r.cookies.empty());
+  EXPECT_EQ(audit_count("action='auth.failed' AND json_extract(details,'$.channel')='web'"),
+            failed_before + 1);
+  r = c.log_in("nobody", "whatever-long");
+  EXPECT_EQ(r.status, 401);
+
+  r = c.log_in("hekim", odyo::test::Station::kPhysicianPassword);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_EQ(r.cookies.size(), 1u);
+  const std::string& cookie = r.cookies[0];
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_EQ(r.body["role"], "physician");
+  EXPECT_EQ(r.body["csrf_token"].get<std::string>().size(), 64u);
+  // The token is 256 random bits, not derived from the user.
+  EXPECT_TRUE(std::regex_search(cookie, std::regex("odyo_session=[0-9a-f]{64};"))) << cookie;
+  EXPECT_EQ(audit_count("action='auth.login'"), 1);
+  r = c.send("GET", "/api/me");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["username"], "hekim");
+  EXPECT_NE(r.content_type.find("application/json"), std::string::npos);
+
+  // Logging out ends the session on the server (the old cookie is refused).
+  r = c.send("POST", "/api/logout");
+  EXPECT_EQ(r.status, 200);
+  r = c.send("GET", "/api/me");
+  EXPECT_EQ(r.status, 401);
+}
+
+TEST_F(WebServer, RepeatedWrongPasswordsLockTheAccountAsOnTheCommandLine) {
+  start(st.config);
+  Client c = client();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(c.log_in("hekim", "guess-" + std::to_string(i)).status, 401);
+  auto r = c.log_in("hekim", odyo::test::Station::kPhysicianPassword);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("locked"), std::string::npos)
+      << r.body.dump();
+  // The command line sees the same lock: one account table, one check.
+  const auto cli = st.run_as("hekim", "--lang en exam list");
+  EXPECT_EQ(cli.exit_code, 5);
+}
+
+TEST_F(WebServer, ATechnicianCannotConfirmOrManageUsersAndThePhysicianCan) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  const int denied_before = audit_count("action='auth.denied'");
+  auto r = tech.send("GET", "/api/users");
+  EXPECT_EQ(r.status, 403) << r.body.dump();
+  r = tech.send("POST", "/api/decisions/1/override",
+                json{{"column", "A"}, {"group", "A"}, {"reason", "x"}}.dump());
+  EXPECT_EQ(r.status, 403) << r.body.dump();
+  EXPECT_EQ(audit_count("action='auth.denied'"), denied_before + 2);
+  r = tech.send("GET", "/api/decisions/1");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["chain"].size(), 1u);  // nothing was written
+
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  r = doc.send("POST", "/api/decisions/1/override",
+               json{{"column", "B"}, {"group", "B"}, {"reason", "audiogram reviewed"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["chain"].size(), 2u);
+  EXPECT_EQ(r.body["chain"][1]["kind"], "override");
+  EXPECT_EQ(r.body["chain"][1]["created_by"], "hekim");
+  // The override is the command line's too: one decision chain, audited, verify clean.
+  const auto cli = st.run_as("hekim", "--json decision show 1");
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(json::parse(cli.out)["chain"].size(), 2u);
+  EXPECT_EQ(st.run_as("admin", "db verify").exit_code, 0);
+}
+
+TEST_F(WebServer, AStateChangeWithoutTheCsrfTokenIsRefused) {
+  start(st.config);
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  const std::string body = json{{"column", "B"}, {"reason", "reviewed"}}.dump();
+  auto r = doc.send("POST", "/api/decisions/1/override", body, /*with_csrf=*/false);
+  EXPECT_EQ(r.status, 403) << r.body.dump();
+  EXPECT_EQ(r.body["error"]["code"], "csrf");
+  Client forged = doc;
+  forged.csrf = std::string(64, '0');
+  r = forged.send("POST", "/api/decisions/1/override", body);
+  EXPECT_EQ(r.status, 403);
+  r = doc.send("POST", "/api/logout", "", /*with_csrf=*/false);
+  EXPECT_EQ(r.status, 403);  // logging someone out is a state change too
+  r = doc.send("GET", "/api/decisions/1");
+  EXPECT_EQ(r.body["chain"].size(), 1u) << "nothing was written";
+  EXPECT_EQ(audit_count("action='auth.failed' AND json_extract(details,'$.reason')='csrf'"), 3);
+}
+
+TEST_F(WebServer, AnIdleSessionEnds) {
+  // A configuration whose sessions end after 1.2 s without a request.
+  std::ifstream in(st.config);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string toml = s.str();
+  const std::string key = "session_idle_minutes = 15";
+  ASSERT_NE(toml.find(key), std::string::npos);
+  toml.replace(toml.find(key), key.size(), "session_idle_minutes = 0.02");
+  const fs::path cfg_dir = st.dir / "config";
+  fs::create_directories(cfg_dir);
+  for (const auto& e : fs::directory_iterator(st.config.parent_path()))
+    if (e.is_directory()) fs::create_directory_symlink(e.path(), cfg_dir / e.path().filename());
+  std::ofstream(cfg_dir / "station.toml") << toml;
+  start(cfg_dir / "station.toml");
+  Client c = client();
+  ASSERT_EQ(c.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  EXPECT_EQ(c.send("GET", "/api/me").status, 200);  // in use: still open
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  auto r = c.send("GET", "/api/me");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("idle"), std::string::npos);
+  EXPECT_EQ(c.send("GET", "/api/me").status, 401);  // ended, not just refused once
+}
+
+TEST_F(WebServer, InjectionCorpusLeavesTheDatabaseIntactAndComesBackAsText) {
+  // A name the free-text check allows (printable) but that is HTML and SQL.
+  auto r0 =
+      st.run_as("tekniker",
+                "worker add --registry 2002 --tc 38492017510 --first-name "
+                "'<script>alert(1)</script>' --last-name \"O'Brien\\\"; DROP TABLE workers;--\" "
+                "--birth-date 1984-03-12 --sex M --height-cm 174 --weight-kg 78 --job "
+                "YA-PANO-01");
+  ASSERT_EQ(r0.exit_code, 0) << r0.err;
+  start(st.config);
+  Client c = client();
+  ASSERT_EQ(c.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  const std::vector<std::string> corpus = {
+      "%27%20OR%201%3D1%20--",                           // ' OR 1=1 --
+      "%27%3B%20DROP%20TABLE%20workers%3B--",            // '; DROP TABLE workers;--
+      "%3Cscript%3Ealert(1)%3C%2Fscript%3E",             // <script>alert(1)</script>
+      "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",  // "><img src=x onerror=alert(1)>
+      "%00",
+      "%25",
+      "..%2F..%2Fetc%2Fpasswd",
+      "%E2%80%AE"};
+  for (const auto& q : corpus) {
+    SCOPED_TRACE(q);
+    for (const std::string& target :
+         {"/api/workers?q=" + q, "/api/workers/" + q, "/api/exams?worker=" + q,
+          "/api/exams?kind=" + q, "/api/decisions/" + q, "/api/exams/" + q}) {
+      auto r = c.send("GET", target);
+      EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << target << r.status;
+      EXPECT_FALSE(r.body.is_discarded()) << target;  // always JSON, never HTML
+    }
+  }
+  // ' OR 1=1 matches nobody (a parameter, not SQL); the HTML comes back as the text it is.
+  auto r = c.send("GET", "/api/workers?q=%27%20OR%201%3D1%20--");
+  EXPECT_EQ(r.body["workers"].size(), 0u);
+  r = c.send("GET", "/api/workers?q=script");
+  ASSERT_EQ(r.body["workers"].size(), 1u);
+  EXPECT_EQ(r.body["workers"][0]["first_name"], "<script>alert(1)</script>");
+  EXPECT_NE(r.content_type.find("application/json"), std::string::npos);
+  // The POST bodies too.
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  for (const char* bad : {"{", "[]", "\"x\"", "{\"column\": \"A'--\"}", "{\"column\": 7}"}) {
+    r = doc.send("POST", "/api/decisions/1/override", bad);
+    EXPECT_EQ(r.status, 400) << bad << r.body.dump();
+  }
+  // A body announced larger than the server takes is refused before it is read.
+  r = doc.send_raw(
+      "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2097152\r\n\r\n");
+  EXPECT_EQ(r.status, 413);
+  // Both workers are still there and the database verifies.
+  r = c.send("GET", "/api/workers");
+  EXPECT_EQ(r.body["workers"].size(), 2u);
+  EXPECT_EQ(st.run_as("admin", "db verify").exit_code, 0);
+}
+
+}  // namespace
