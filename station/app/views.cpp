@@ -56,6 +56,18 @@ json evaluation_json(const evaluation::StoredEvaluation& r) {
           {"created_by", r.created_by}};
 }
 
+json result_json(const StoredResult& r) {
+  return {{"id", r.id},
+          {"version", r.version},
+          {"kind", r.kind},
+          {"created_at", r.created_at},
+          {"created_by", r.created_by},
+          {"reason", r.reason},
+          {"software", r.software},
+          {"signed_by", r.signed_by},
+          {"payload", json::parse(r.payload_json, nullptr, false)}};
+}
+
 Result<json> decision_chain_json(Database& db, std::int64_t id) {
   auto chain = evaluation::evaluation_chain(db, id);
   if (!chain) return chain.error();

@@ -15,6 +15,8 @@ class Database;
 
 nlohmann::json worker_json(const Worker& w);
 nlohmann::json exam_json(const Exam& e);
+// One result version: who, when, why, the signatures that verify and the payload.
+nlohmann::json result_json(const StoredResult& r);
 nlohmann::json evaluation_json(const evaluation::StoredEvaluation& r);
 // The decision chain that evaluation `id` belongs to: {"chain": [...], "in_force": id}.
 Result<nlohmann::json> decision_chain_json(Database& db, std::int64_t id);

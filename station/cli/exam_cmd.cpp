@@ -229,16 +229,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                                    {"conversion_factor", r.conversion_factor}});
       }
       j["results"] = nlohmann::json::array();
-      for (const auto& r : *results) {
-        j["results"].push_back({{"id", r.id},
-                                {"version", r.version},
-                                {"created_at", r.created_at},
-                                {"created_by", r.created_by},
-                                {"reason", r.reason},
-                                {"software", r.software},
-                                {"signed_by", r.signed_by},
-                                {"payload", nlohmann::json::parse(r.payload_json)}});
-      }
+      for (const auto& r : *results) j["results"].push_back(result_json(r));
       if (e->kind == "audiometry") {
         // The baseline versions that name this exam; the baseline it was compared with and the
         // STS per ear are in results[].payload.baseline / .sts.

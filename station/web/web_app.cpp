@@ -190,16 +190,7 @@ Reply exam(WebApp& app, const Call& c) {
   auto results = list_results(app.db(), *id);
   if (!results) return from_error(results.error());
   j["results"] = json::array();
-  for (const auto& r : *results) {
-    j["results"].push_back({{"id", r.id},
-                            {"version", r.version},
-                            {"kind", r.kind},
-                            {"created_at", r.created_at},
-                            {"created_by", r.created_by},
-                            {"reason", r.reason},
-                            {"signed_by", r.signed_by},
-                            {"payload", json::parse(r.payload_json, nullptr, false)}});
-  }
+  for (const auto& r : *results) j["results"].push_back(result_json(r));
   return Reply{200, j, {}};
 }
 
