@@ -17,6 +17,7 @@ void register_ambient_commands(CLI::App& app, CliContext& ctx);
 void register_evaluate_commands(CLI::App& app, CliContext& ctx);
 void register_devices_commands(CLI::App& app, CliContext& ctx);
 void register_record_commands(CLI::App& app, CliContext& ctx);
+void register_chart_commands(CLI::App& app, CliContext& ctx);
 void register_serve_command(CLI::App& app, CliContext& ctx);
 void register_export_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
@@ -34,6 +35,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_ambient_commands(app, ctx);  // likewise
   register_devices_commands(app, ctx);
   register_record_commands(app, ctx);
+  register_chart_commands(app, ctx);  // after `exam` and `worker`, which it extends
   register_serve_command(app, ctx);
   register_export_commands(app, ctx);
 }
