@@ -19,6 +19,7 @@ void register_devices_commands(CLI::App& app, CliContext& ctx);
 void register_record_commands(CLI::App& app, CliContext& ctx);
 void register_chart_commands(CLI::App& app, CliContext& ctx);
 void register_serve_command(CLI::App& app, CliContext& ctx);
+void register_export_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -36,6 +37,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_record_commands(app, ctx);
   register_chart_commands(app, ctx);  // after `exam` and `worker`, which it extends
   register_serve_command(app, ctx);
+  register_export_commands(app, ctx);
 }
 
 }  // namespace odyo::station

@@ -11,6 +11,7 @@
 #include "station/cli/context.hpp"
 #include "station/core/local_time.hpp"
 #include "station/core/text_table.hpp"
+#include "station/exams/exam_record.hpp"
 #include "station/exams/interruption.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
@@ -20,33 +21,6 @@
 namespace odyo::station {
 
 namespace {
-
-struct EvaluationRow {
-  std::int64_t id;
-  int version;
-  std::string kind, rules_version, purpose, health_group, ek2_column, reason, created_at,
-      created_by, result_json;
-};
-
-Result<std::vector<EvaluationRow>> exam_evaluations(Database& db, std::int64_t exam_id) {
-  auto st = db.prepare(
-      "SELECT id, version, kind, rules_version, purpose, coalesce(health_group,''), "
-      "coalesce(ek2_column,''), reason, "
-      "created_at, created_by, result_json FROM evaluations WHERE exam_id = ? ORDER BY version, "
-      "id");
-  if (!st) return st.error();
-  st->bind(1, exam_id);
-  std::vector<EvaluationRow> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3),
-                   st->text(4), st->text(5), st->text(6), st->text(7), st->text(8), st->text(9),
-                   st->text(10)});
-  }
-  return out;
-}
 
 std::string dec1(const nlohmann::json& v) {
   if (!v.is_number()) return "?";
@@ -236,18 +210,14 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
             make_error("exam_unknown", "there are no exams yet (run `odyospiro demo`)"));
       exam_id = all->back().id;
     }
-    auto e = get_exam(**db, exam_id);
-    if (!e) return (void)ctx.fail(e.error());
-    auto w = find_worker(**db, "#" + std::to_string(e->worker_id));
-    if (!w) return (void)ctx.fail(w.error());
-    auto recs = list_recordings(**db, exam_id);
-    if (!recs) return (void)ctx.fail(recs.error());
-    auto results = list_results(**db, exam_id);
-    if (!results) return (void)ctx.fail(results.error());
-    auto evals = exam_evaluations(**db, exam_id);
-    if (!evals) return (void)ctx.fail(evals.error());
-    auto baseline_rows = baselines_of_exam(**db, exam_id);
-    if (!baseline_rows) return (void)ctx.fail(baseline_rows.error());
+    auto rec = load_exam_record(**db, exam_id);
+    if (!rec) return (void)ctx.fail(rec.error());
+    const Exam* e = &rec->exam;
+    const Worker* w = &rec->worker;
+    const auto* recs = &rec->recordings;
+    const auto* results = &rec->results;
+    const auto* evals = &rec->evaluations;
+    const auto* baseline_rows = &rec->baselines;
 
     auto interruption = exam_interruption(**db, exam_id);
     if (!interruption) return (void)ctx.fail(interruption.error());
@@ -287,8 +257,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
              {"kind", v.kind},
              {"rules_version", v.rules_version},
              {"purpose", v.purpose},
-             {"health_group", v.health_group},
-             {"ek2_column", v.ek2_column},
+             {"health_group", v.health_group.value_or("")},
+             {"ek2_column", v.ek2_column.value_or("")},
              {"reason", v.reason},
              {"created_at", v.created_at},
              {"created_by", v.created_by},
@@ -349,7 +319,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     for (const auto& v : *evals) {
       o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind
         << "] " << ctx.tr("sağlık grubu ", "health group ")
-        << (v.health_group.empty() ? "?" : v.health_group) << ctx.tr(", kurallar ", ", rules ")
+        << v.health_group.value_or("?") << ctx.tr(", kurallar ", ", rules ")
         << v.rules_version << " (" << v.created_by << ")"
         << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
       // Stored as {"input": …, "result": …} by station/evaluation: print the summary and, clause

@@ -210,7 +210,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
 
   Reader top(&root, "", fname, err);
   for (const char* section :
-       {"station", "spirometry", "audiometry", "rules", "security", "acquisition"}) {
+       {"station", "spirometry", "audiometry", "rules", "security", "acquisition", "export"}) {
     const toml::node* n = root.get(section);
     if (n != nullptr && !n->is_table())
       top.fail(section, *n, "must be a table [" + std::string(section) + "]");
@@ -273,6 +273,25 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   c.session_idle_minutes = se.real("session_idle_minutes", 15.0, 0.01, 1440.0);
   se.finish();
 
+  if (root.get("export") != nullptr && root["export"].as_table() != nullptr) {
+    Reader ex(root["export"].as_table(), "[export]", fname, err);
+    ExportConfig x;
+    x.station_id = ex.str("station_id", "", {}, true);
+    x.identifier_system = ex.str("identifier_system", "", {}, true);
+    x.patient_identifier_system = ex.str("patient_identifier_system", "", {}, true);
+    x.registry_identifier_system = ex.str("registry_identifier_system", "", {}, true);
+    x.practitioner_identifier_system = ex.str("practitioner_identifier_system", "", {}, true);
+    x.code_system = ex.str("code_system", "", {}, true);
+    x.hl7_sending_application = ex.str("hl7_sending_application", "", {}, true);
+    x.hl7_sending_facility = ex.str("hl7_sending_facility", "", {}, true);
+    x.hl7_receiving_application = ex.str("hl7_receiving_application", "", {}, true);
+    x.hl7_receiving_facility = ex.str("hl7_receiving_facility", "", {}, true);
+    x.hl7_local_coding_system = ex.str("hl7_local_coding_system", "", {}, true);
+    x.hl7_patient_id_authority = ex.str("hl7_patient_id_authority", "", {}, true);
+    ex.finish();
+    c.exports = std::move(x);
+  }
+
   if (const toml::node* devs = root.get("devices"); devs != nullptr) {
     const auto* arr = devs->as_array();
     if (arr == nullptr) {
@@ -305,11 +324,12 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   }
   for (const auto& [k, v] : root) {
     static const std::set<std::string> sections{"station",  "spirometry", "audiometry", "rules",
-                                                "security", "devices",    "acquisition"};
+                                                "security", "devices",    "acquisition",
+                                                "export"};
     if (sections.count(std::string(k.str())) == 0) {
       top.fail(std::string(k.str()), v,
                "unknown section; allowed: station, spirometry, audiometry, rules, security, "
-               "acquisition, devices");
+               "acquisition, export, devices");
       break;
     }
   }

@@ -4,6 +4,7 @@
 // Error naming the file, the key and what is allowed. Thread-safety: immutable after load.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,22 @@ struct DeviceConfig {
   std::string driver;   // driver name in the registry
   std::string uri;      // serial:/dev/ttyUSB0, usb:VID:PID[:serial], gdt:/path, pc:hw:1, sim:...
   std::string profile;  // device profile under config/devices/ (optional)
+};
+
+// [export]: the identifiers and code systems of exports to central records (station/export).
+// Every system is configuration: no official OID/URI for T.C. kimlik or TTK is known, the shipped
+// values are placeholders (config/station.toml says so) to be replaced with the central office's.
+struct ExportConfig {
+  std::string station_id;                 // prefix of every identifier this station mints
+  std::string identifier_system;          // system of the station-minted business identifiers
+  std::string patient_identifier_system;  // system of the T.C. kimlik no
+  std::string registry_identifier_system;      // system of the TTK registry (sicil) number
+  std::string practitioner_identifier_system;  // system of the station's user accounts
+  std::string code_system;                // the station's own codes (z-scores, bone, Ek-2 …)
+  std::string hl7_sending_application, hl7_sending_facility, hl7_receiving_application,
+      hl7_receiving_facility;
+  std::string hl7_local_coding_system;    // HL7 v2 name of the station's code system (99…)
+  std::string hl7_patient_id_authority;   // PID-3.4 assigning authority of the T.C. kimlik no
 };
 
 struct StationConfig {
@@ -68,6 +85,9 @@ struct StationConfig {
   int max_failed_logins = 5;  // wrong passwords within lockout_minutes that lock the account
   int lockout_minutes = 15;   // how long a lock lasts (an admin's password reset ends it)
   double session_idle_minutes = 15.0;  // a web session unused this long is ended (log in again)
+
+  // [export]; empty when the section is absent (exports then refuse, naming the section)
+  std::optional<ExportConfig> exports;
 
   std::vector<DeviceConfig> devices;
 };

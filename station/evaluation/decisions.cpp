@@ -131,6 +131,21 @@ Result<StoredEvaluation> get_evaluation(Database& db, std::int64_t id) {
   return read_row(*st);
 }
 
+Result<std::vector<StoredEvaluation>> evaluations_of_exam(Database& db, std::int64_t exam_id) {
+  auto st = db.prepare(std::string("SELECT ") + kCols +
+                       " FROM evaluations WHERE exam_id = ? ORDER BY version, id");
+  if (!st) return st.error();
+  st->bind(1, exam_id);
+  std::vector<StoredEvaluation> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.push_back(read_row(*st));
+  }
+  return out;
+}
+
 Result<std::vector<StoredEvaluation>> evaluation_chain(Database& db, std::int64_t id) {
   auto row = get_evaluation(db, id);
   if (!row) return row.error();

@@ -59,6 +59,8 @@ Result<std::int64_t> override_evaluation(Database& db, std::int64_t evaluation_i
                                          const std::string& reason, const std::string& actor);
 
 Result<StoredEvaluation> get_evaluation(Database& db, std::int64_t id);
+// Every row stored with exam `exam_id` (all chains), in version order then id.
+Result<std::vector<StoredEvaluation>> evaluations_of_exam(Database& db, std::int64_t exam_id);
 // Every row of the chain that `id` belongs to, version 1 first.
 Result<std::vector<StoredEvaluation>> evaluation_chain(Database& db, std::int64_t id);
 // The row in force for a chain (see the header comment).

@@ -268,11 +268,13 @@ Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_i
                                st->text(8),
                                st->text(9),
                                st->text(10),
+                               {},
                                {}});
   }
   for (auto& res : out) {
     auto sg = db.prepare(
-        "SELECT signer, signed_at, id FROM signatures WHERE result_id = ? ORDER BY id");
+        "SELECT signer, signed_at, id, coalesce(key_id, 0), coalesce(signature, '') FROM "
+        "signatures WHERE result_id = ? ORDER BY id");
     if (!sg) return sg.error();
     sg->bind(1, res.id);
     for (;;) {
@@ -280,7 +282,11 @@ Result<std::vector<StoredResult>> list_results(Database& db, std::int64_t exam_i
       if (!r) return r.error();
       if (!*r) break;
       // Only signatures that verify against the signer's key (station/auth/signing.hpp).
-      if (verify_signature(db, sg->int64(2))) res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
+      if (verify_signature(db, sg->int64(2))) {
+        res.signed_by.push_back(sg->text(0) + " " + sg->text(1));
+        res.signatures.push_back(
+            ResultSignature{sg->int64(2), sg->text(0), sg->text(1), sg->int64(3), sg->text(4)});
+      }
     }
   }
   return out;

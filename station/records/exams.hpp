@@ -54,6 +54,14 @@ struct Recording {
   std::string sha256;
 };
 
+// A physician's signature on a result version that verifies (station/auth/signing.hpp).
+struct ResultSignature {
+  std::int64_t id = 0;
+  std::string signer, signed_at;
+  std::int64_t key_id = 0;
+  std::string signature_b64;  // the 64-byte Ed25519 signature, base64
+};
+
 struct StoredResult {
   std::int64_t id = 0;
   std::int64_t exam_id = 0;
@@ -61,6 +69,7 @@ struct StoredResult {
   std::optional<std::int64_t> supersedes_id;
   std::string kind, payload_json, content_sha256, software, created_at, created_by, reason;
   std::vector<std::string> signed_by;  // "user at time", only signatures that verify
+  std::vector<ResultSignature> signatures;  // the same signatures, with their bytes
 };
 
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor);

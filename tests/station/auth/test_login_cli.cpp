@@ -108,6 +108,8 @@ const Row kRows[] = {
     // Exam 1 was not interrupted: the physician is let in and the command says so.
     {"exam accept-interrupted 1 --reason 'enough blows'", "hekim", false, false},
     {"exam sign 1", "hekim", false, true},
+    {"export fhir 1", "hekim", false, true},
+    {"export hl7 1", "admin", false, true},
     {"user list", "admin", true, true},
     {"user add yeni --name 'Yeni Kişi' --role technician", "admin", false, true},
     {"user role yeni physician --reason 'qualified'", "admin", false, true},

@@ -256,3 +256,25 @@ TEST(Config, AnEndlessConfigurationFileIsRefused) {
   EXPECT_NE(c.error().message.find("/dev/zero"), std::string::npos) << c.error().message;
   EXPECT_NE(c.error().message.find("limit of 64 MiB"), std::string::npos) << c.error().message;
 }
+
+// [export]: the identifier systems are configuration; the shipped (placeholder) values load,
+// a missing key is named, and a file without the section loads with no export settings.
+TEST(Config, ExportSection) {
+  auto c = load_config(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->exports.has_value());
+  EXPECT_EQ(c->exports->station_id, "ST01");
+  EXPECT_EQ(c->exports->hl7_local_coding_system, "99TTK");
+  odyo::test::TempDir dir;
+  auto e = load_error(replaced(shipped(), "station_id = \"ST01\"\n", ""), dir);
+  EXPECT_NE(e.message.find("[export].station_id: missing"), std::string::npos) << e.message;
+  const auto s = shipped();
+  const auto from = s.find("[export]");
+  const auto to = s.find("[[devices]]");
+  ASSERT_NE(from, std::string::npos);
+  const auto file = dir / "no-export.toml";
+  std::ofstream(file) << s.substr(0, from) + s.substr(to);
+  auto without = load_config(file);
+  ASSERT_TRUE(without.ok()) << without.error().message;
+  EXPECT_FALSE(without->exports.has_value());
+}

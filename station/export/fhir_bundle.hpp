@@ -1,0 +1,20 @@
+#pragma once
+// A signed exam as a FHIR R4 transaction Bundle (JSON): Patient, Practitioner (the signing
+// physician), one Observation per exported item (LOINC/UCUM; z-scores, bone, masked thresholds,
+// averages and the Ek-2 decision under the station's code system), the DiagnosticReport and the
+// Provenance carrying the physician's Ed25519 signature. Every entry is a conditional create
+// (`request.ifNoneExist`) on a station-minted identifier, and every fullUrl is a UUID derived
+// from that identifier: the same exam version gives byte-identical text on every run, a
+// corrected version new identifiers. Codes and identifiers: docs/export.md.
+// Thread-safety: pure function.
+
+#include <string>
+
+#include "station/config/config.hpp"
+#include "station/export/exam_export.hpp"
+
+namespace odyo::station {
+
+std::string fhir_bundle(const ExportedExam& exam, const ExportConfig& cfg);
+
+}  // namespace odyo::station
