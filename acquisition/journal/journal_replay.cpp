@@ -6,8 +6,8 @@
 
 namespace odyo::acquisition {
 
-JournalReplayTransport::JournalReplayTransport(boost::asio::io_context& io,
-                                               JournalReadback session, std::string uri,
+JournalReplayTransport::JournalReplayTransport(boost::asio::io_context& io, JournalReadback session,
+                                               std::string uri,
                                                std::chrono::milliseconds unplug_pause)
     : io_(io), data_(std::move(session)), uri_(std::move(uri)), unplug_pause_(unplug_pause) {
   for (const auto& e : data_.events)

@@ -247,8 +247,8 @@ Result<std::vector<JournalSessionInfo>> journal_session_infos(const std::filesys
   auto db = open_ro(file);
   if (!db) return db.error();
   const auto fail = [&] {
-    return make_error("journal_read_failed",
-                      std::string("raw journal ") + file.string() + ": " + sqlite3_errmsg(db->get()));
+    return make_error("journal_read_failed", std::string("raw journal ") + file.string() + ": " +
+                                                 sqlite3_errmsg(db->get()));
   };
   std::vector<JournalSessionInfo> out;
   sqlite3_stmt* raw = nullptr;

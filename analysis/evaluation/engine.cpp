@@ -63,10 +63,11 @@ void add_stale_exams(const RuleSet& rules, Purpose purpose, const Inputs& in, Un
     if (rules.max_exam_age_days && *age > *rules.max_exam_age_days) {
       const std::string lim = format_number(*rules.max_exam_age_days);
       u.prefixes.emplace_back(
-          prefix, Reason{"en son " + tr_name + " " + days + " gün önce yapılmış; " + lim +
-                             " günden eski muayene kullanılmaz, testi yenileyin",
-                         "the latest " + en_name + " is " + days + " days old; an exam older than " +
-                             lim + " days is not used, repeat the test"});
+          prefix,
+          Reason{"en son " + tr_name + " " + days + " gün önce yapılmış; " + lim +
+                     " günden eski muayene kullanılmaz, testi yenileyin",
+                 "the latest " + en_name + " is " + days + " days old; an exam older than " + lim +
+                     " days is not used, repeat the test"});
       continue;
     }
     if (purpose == Purpose::ReturnAfterAbsence && started && *age > *started)
@@ -76,8 +77,9 @@ void add_stale_exams(const RuleSet& rules, Purpose purpose, const Inputs& in, Un
                      format_number(*started) +
                      " gün önce başladı) öncesinde yapılmış; işe dönüşte kullanılmaz, testi "
                      "yenileyin",
-                 "the latest " + en_name + " (" + days + " days old) was made before the absence (" +
-                     "began " + format_number(*started) +
+                 "the latest " + en_name + " (" + days +
+                     " days old) was made before the absence (" + "began " +
+                     format_number(*started) +
                      " days ago); it is not used for the return to work, repeat the test"});
   }
 }
@@ -351,8 +353,8 @@ void evaluate_ek2(const RuleSet& rules, const Inputs& in, const Unusable& unusab
               {rule.citation, name,
                name + " yanıt alınamayan bir noktadır: gerçek eşik daha yüksek, " + r->citation +
                    " yalnız bir alt sınırdır; daha yüksek seviyelerle testi tekrarlayın",
-               name + " is a no-response point: the true threshold is higher, so " +
-                   r->citation + " is only a lower bound; retest at higher levels"});
+               name + " is a no-response point: the true threshold is higher, so " + r->citation +
+                   " is only a lower bound; retest at higher levels"});
       e.rules.push_back(std::move(h));
     }
   }
@@ -398,8 +400,8 @@ void evaluate_ek1(const RuleSet& rules, const EvaluationInput& input, const Inpu
     for (const auto& name : item.inputs)
       if (unusable.find(name) == nullptr)
         if (const Value* v = find(in, name)) usable[name] = *v;
-    const std::optional<bool> early = applies && *applies ? holds(item.require, usable)
-                                                          : std::optional<bool>();
+    const std::optional<bool> early =
+        applies && *applies ? holds(item.require, usable) : std::optional<bool>();
     bool ok = true;
     if (early && *early) {
       // passes below
@@ -463,10 +465,9 @@ std::vector<const Restriction*> restrictions_in_force(const RuleSet& rules, cons
     const std::string id = it->first.substr(std::string("restriction.").size());
     const Restriction* r = rules.restriction(id);
     if (r == nullptr) {
-      e.incomplete.push_back({"ek3.toml", it->first,
-                              "kısıtlama \"" + id + "\" kural tablolarında yok; kaydı düzeltin",
-                              "restriction \"" + id +
-                                  "\" is not in the rule tables (ek3.toml); correct the record"});
+      e.incomplete.push_back(
+          {"ek3.toml", it->first, "kısıtlama \"" + id + "\" kural tablolarında yok; kaydı düzeltin",
+           "restriction \"" + id + "\" is not in the rule tables (ek3.toml); correct the record"});
       continue;
     }
     out.push_back(r);
@@ -544,8 +545,8 @@ void evaluate_job(const RuleSet& rules, const EvaluationInput& input, const Inpu
   if (job != nullptr) {
     if (const Restriction* r = violated(*job, restrictions)) {
       f.status = Fit::Unfit;
-      f.reason_tr = "iş (" + job->code + ") kısıtlamaya aykırı: " + r->title_tr + " (" +
-                    r->citation + ")";
+      f.reason_tr =
+          "iş (" + job->code + ") kısıtlamaya aykırı: " + r->title_tr + " (" + r->citation + ")";
       f.reason_en = "the job (" + job->code + ") conflicts with a restriction: " + r->title_en +
                     " (" + r->citation + ")";
       return;
@@ -559,16 +560,18 @@ void evaluate_job(const RuleSet& rules, const EvaluationInput& input, const Inpu
       f.status = Fit::Incomplete;
       f.reason_tr = "iş özel muayene gerektiriyor (" + cit + "); sonucu kaydedilmemiş";
       f.reason_en = "the job needs a special examination (" + cit + "); its result is not recorded";
-      e.incomplete.push_back(
-          {cit, "special_exam.result",
-           "iş (" + job->code + ") özel muayene gerektiriyor; hekim özel muayenenin sonucunu "
-           "(uygun / uygun değil) kaydetmeden değerlendirme tamamlanmaz",
-           "the job (" + job->code + ") needs a special examination; the evaluation is incomplete "
-           "until the physician records its result (fit / unfit)"});
+      e.incomplete.push_back({cit, "special_exam.result",
+                              "iş (" + job->code +
+                                  ") özel muayene gerektiriyor; hekim özel muayenenin sonucunu "
+                                  "(uygun / uygun değil) kaydetmeden değerlendirme tamamlanmaz",
+                              "the job (" + job->code +
+                                  ") needs a special examination; the evaluation is incomplete "
+                                  "until the physician records its result (fit / unfit)"});
       return;
     }
-    e.notes.push_back({cit, "Özel muayene sonucu: " + std::string(*res == "fit" ? "uygun" : "uygun değil"),
-                       "Special examination result: " + *res});
+    e.notes.push_back(
+        {cit, "Özel muayene sonucu: " + std::string(*res == "fit" ? "uygun" : "uygun değil"),
+         "Special examination result: " + *res});
     if (*res == "unfit") {
       f.status = Fit::Unfit;
       f.reason_tr = "özel muayene sonucu uygun değil (" + cit + ")";
@@ -625,10 +628,10 @@ void evaluate_return(const RuleSet& rules, const Inputs& in,
   const Value* rep = find(in, "absence.sgk_report");
   const auto* has_report = rep ? std::get_if<bool>(rep) : nullptr;
   if (rr.sgk_report_required && (has_report == nullptr || !*has_report)) {
-    e.incomplete.push_back({cit, "absence.sgk_report",
-                            "işe dönüş: " + d + " günlük devamsızlığın SGK raporu kaydedilmemiş",
-                            "return to work: the SGK report of the " + d +
-                                "-day absence is not recorded"});
+    e.incomplete.push_back(
+        {cit, "absence.sgk_report",
+         "işe dönüş: " + d + " günlük devamsızlığın SGK raporu kaydedilmemiş",
+         "return to work: the SGK report of the " + d + "-day absence is not recorded"});
   } else if (has_report != nullptr && *has_report) {
     const Value* no = find(in, "absence.sgk_report_no");
     tr += "; SGK raporu " + (no ? format_value(*no) : std::string("var"));
@@ -737,7 +740,8 @@ Evaluation evaluate(const RuleSet& rules, const EvaluationInput& input) {
   if (e.job_fit.status == Fit::Fit && !e.complete()) {
     e.job_fit.status = Fit::Incomplete;
     e.job_fit.reason_tr += "; ancak değerlendirme eksik (" + e.incomplete.front().citation + ")";
-    e.job_fit.reason_en += "; but the evaluation is incomplete (" + e.incomplete.front().citation + ")";
+    e.job_fit.reason_en +=
+        "; but the evaluation is incomplete (" + e.incomplete.front().citation + ")";
   }
 
   if (input.purpose == Purpose::ReturnAfterAbsence && e.job_fit.status == Fit::Unfit &&
@@ -748,8 +752,8 @@ Evaluation evaluate(const RuleSet& rules, const EvaluationInput& input) {
       for (const auto& code : it->second)
         if (const Job* j = rules.job(code);
             j != nullptr &&
-            std::find(e.allowed_work_groups.begin(), e.allowed_work_groups.end(),
-                      j->work_group) != e.allowed_work_groups.end() &&
+            std::find(e.allowed_work_groups.begin(), e.allowed_work_groups.end(), j->work_group) !=
+                e.allowed_work_groups.end() &&
             violated(*j, restrictions) == nullptr)
           jobs.push_back(j);
       std::stable_sort(jobs.begin(), jobs.end(),

@@ -140,8 +140,8 @@ Result<Bytes> ed25519_sign(const Bytes& private_raw, const std::string& message)
 
 bool ed25519_verify(const Bytes& public_raw, const Bytes& sig, const std::string& message) {
   if (public_raw.size() != 32 || sig.size() != 64) return false;
-  Pkey k(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_raw.data(),
-                                     public_raw.size()));
+  Pkey k(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_raw.data(), public_raw.size()));
   if (!k) return false;
   std::unique_ptr<EVP_MD_CTX, MdFree> md(EVP_MD_CTX_new());
   return md && EVP_DigestVerifyInit(md.get(), nullptr, nullptr, nullptr, k.get()) == 1 &&
@@ -207,7 +207,8 @@ Result<std::int64_t> create_signing_key(Database& db, const User& user, const st
       EVP_PKEY_get_raw_public_key(k.get(), pub.data(), &nu) != 1)
     return crypto_error("Ed25519 key export");
   const std::string pub_b64 = base64_encode(pub);
-  const std::string sealed = seal(priv, password, aad_for(user.username, pub_b64), pbkdf2_iterations);
+  const std::string sealed =
+      seal(priv, password, aad_for(user.username, pub_b64), pbkdf2_iterations);
   OPENSSL_cleanse(priv.data(), priv.size());
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -218,8 +219,8 @@ Result<std::int64_t> create_signing_key(Database& db, const User& user, const st
   ins->bind(1, user.id).bind(2, pub_b64).bind(3, sealed).bind(4, utc_now_iso()).bind(5, actor);
   if (auto r = ins->run(); !r) return r.error();
   const auto id = db.last_insert_id();
-  nlohmann::json details{{"username", user.username}, {"algorithm", "ed25519"},
-                         {"public_key", pub_b64}};
+  nlohmann::json details{
+      {"username", user.username}, {"algorithm", "ed25519"}, {"public_key", pub_b64}};
   if (auto r = audit_append(db, {actor, "user.key", "user_keys", id, details.dump()}); !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
@@ -273,7 +274,8 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
   SignOutcome out;
   out.result_id = res->id;
   out.result_version = res->version;
-  // The newest key the password opens; none (first signature, or the password was reset): a new one.
+  // The newest key the password opens; none (first signature, or the password was reset): a new
+  // one.
   auto keys = db.prepare("SELECT id FROM user_keys WHERE user_id = ? ORDER BY id DESC");
   if (!keys) return keys.error();
   keys->bind(1, signer.id);
@@ -315,8 +317,8 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
                          {"version", res->version},
                          {"content_sha256", res->content_sha256},
                          {"key_id", out.key_id}};
-  if (auto r = audit_append(db, {signer.username, "result.sign", "signatures", out.signature_id,
-                                 details.dump()});
+  if (auto r = audit_append(
+          db, {signer.username, "result.sign", "signatures", out.signature_id, details.dump()});
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
@@ -340,7 +342,9 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   const auto key_id = st->opt_int64(4);
   const auto sig_b64 = st->opt_text(5);
   const std::string on = row + " on result " + std::to_string(result_id) + " (by " + signer + ")";
-  const auto bad = [&](const std::string& what) { return make_error("signature_invalid", on + ": " + what); };
+  const auto bad = [&](const std::string& what) {
+    return make_error("signature_invalid", on + ": " + what);
+  };
   if (!key_id || !sig_b64)
     return bad("carries no cryptographic signature: not made by the station's `exam sign`");
   auto key = db.prepare(

@@ -4,12 +4,12 @@
 // Single-threaded: used only by the command line's thread.
 
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <initializer_list>
 
 #include "analysis/core/result.hpp"
 #include "station/config/config.hpp"

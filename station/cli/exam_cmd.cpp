@@ -318,9 +318,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     }
     for (const auto& v : *evals) {
       o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind
-        << "] " << ctx.tr("sağlık grubu ", "health group ")
-        << v.health_group.value_or("?") << ctx.tr(", kurallar ", ", rules ")
-        << v.rules_version << " (" << v.created_by << ")"
+        << "] " << ctx.tr("sağlık grubu ", "health group ") << v.health_group.value_or("?")
+        << ctx.tr(", kurallar ", ", rules ") << v.rules_version << " (" << v.created_by << ")"
         << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
       // Stored as {"input": …, "result": …} by station/evaluation: print the summary and, clause
       // by clause, why (the explanation in the output language).

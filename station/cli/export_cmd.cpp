@@ -59,8 +59,7 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     std::error_code ec_rename;
     std::filesystem::rename(tmp, o.output, ec_rename);
     if (ec_rename) {
-      return (void)ctx.fail(
-          make_error("output_unwritable", o.output + ": " + ec_rename.message()));
+      return (void)ctx.fail(make_error("output_unwritable", o.output + ": " + ec_rename.message()));
     }
   }
   // Who exported what, when: an audit row (the text's hash, not the text).
@@ -69,14 +68,15 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     auto tx = Transaction::begin(**db);
     if (!tx) return (void)ctx.fail(tx.error(), 2);
     const auto& res = rec->results.back();
-    nlohmann::json details{{"exam_id", o.exam_id},
-                           {"result_version", res.version},
-                           {"format", format == "fhir" ? "fhir-r4-transaction" : "hl7-v2.5.1-oru-r01"},
-                           {"identifier", x->id_prefix},
-                           {"sha256", sha},
-                           {"output", o.output.empty() ? std::string("stdout") : o.output}};
-    if (auto r = audit_append(**db, {(*me)->username, "exam.export", "results", res.id,
-                                     details.dump()});
+    nlohmann::json details{
+        {"exam_id", o.exam_id},
+        {"result_version", res.version},
+        {"format", format == "fhir" ? "fhir-r4-transaction" : "hl7-v2.5.1-oru-r01"},
+        {"identifier", x->id_prefix},
+        {"sha256", sha},
+        {"output", o.output.empty() ? std::string("stdout") : o.output}};
+    if (auto r =
+            audit_append(**db, {(*me)->username, "exam.export", "results", res.id, details.dump()});
         !r)
       return (void)ctx.fail(r.error(), 2);
     if (auto r = tx->commit(); !r) return (void)ctx.fail(r.error(), 2);
@@ -86,12 +86,9 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     return;
   }
   if (ctx.json()) {
-    ctx.out() << nlohmann::json{{"exam", o.exam_id},
-                                {"result_version", x->result_version},
-                                {"format", format},
-                                {"identifier", x->id_prefix},
-                                {"output", o.output},
-                                {"sha256", sha}}
+    ctx.out() << nlohmann::json{{"exam", o.exam_id},  {"result_version", x->result_version},
+                                {"format", format},   {"identifier", x->id_prefix},
+                                {"output", o.output}, {"sha256", sha}}
                      .dump(2)
               << "\n";
   } else {

@@ -323,9 +323,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     }
   }
   for (const auto& [k, v] : root) {
-    static const std::set<std::string> sections{"station",  "spirometry", "audiometry", "rules",
-                                                "security", "devices",    "acquisition",
-                                                "export"};
+    static const std::set<std::string> sections{"station",  "spirometry", "audiometry",  "rules",
+                                                "security", "devices",    "acquisition", "export"};
     if (sections.count(std::string(k.str())) == 0) {
       top.fail(std::string(k.str()), v,
                "unknown section; allowed: station, spirometry, audiometry, rules, security, "

@@ -24,16 +24,16 @@ struct DeviceConfig {
 // Every system is configuration: no official OID/URI for T.C. kimlik or TTK is known, the shipped
 // values are placeholders (config/station.toml says so) to be replaced with the central office's.
 struct ExportConfig {
-  std::string station_id;                 // prefix of every identifier this station mints
-  std::string identifier_system;          // system of the station-minted business identifiers
-  std::string patient_identifier_system;  // system of the T.C. kimlik no
+  std::string station_id;                      // prefix of every identifier this station mints
+  std::string identifier_system;               // system of the station-minted business identifiers
+  std::string patient_identifier_system;       // system of the T.C. kimlik no
   std::string registry_identifier_system;      // system of the TTK registry (sicil) number
   std::string practitioner_identifier_system;  // system of the station's user accounts
-  std::string code_system;                // the station's own codes (z-scores, bone, Ek-2 …)
+  std::string code_system;                     // the station's own codes (z-scores, bone, Ek-2 …)
   std::string hl7_sending_application, hl7_sending_facility, hl7_receiving_application,
       hl7_receiving_facility;
-  std::string hl7_local_coding_system;    // HL7 v2 name of the station's code system (99…)
-  std::string hl7_patient_id_authority;   // PID-3.4 assigning authority of the T.C. kimlik no
+  std::string hl7_local_coding_system;   // HL7 v2 name of the station's code system (99…)
+  std::string hl7_patient_id_authority;  // PID-3.4 assigning authority of the T.C. kimlik no
 };
 
 struct StationConfig {

@@ -28,9 +28,10 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     auto data = acquisition::read_journal(o.journal_file, *o.replay_session);
     if (!data) return data.error();
     if (data->chunks.empty())
-      return make_error("journal_session_empty",
-                        "raw journal " + o.journal_file.string() + " session " +
-                            std::to_string(*o.replay_session) + " holds no bytes: nothing to store");
+      return make_error("journal_session_empty", "raw journal " + o.journal_file.string() +
+                                                     " session " +
+                                                     std::to_string(*o.replay_session) +
+                                                     " holds no bytes: nothing to store");
     auto t = std::make_unique<acquisition::JournalReplayTransport>(
         io, std::move(*data),
         "journal:" + o.journal_file.string() + "#" + std::to_string(*o.replay_session));
@@ -147,8 +148,7 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
             o.log(os.str());
           }
         } else if (o.device_return_timeout_s > 0 &&
-                   now - gone_since >
-                       std::chrono::duration<double>(o.device_return_timeout_s)) {
+                   now - gone_since > std::chrono::duration<double>(o.device_return_timeout_s)) {
           std::ostringstream os;
           os << "the device (" << o.uri << ") was unplugged and did not come back within "
              << o.device_return_timeout_s << " s (" << st.message << ")";

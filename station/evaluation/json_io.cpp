@@ -17,13 +17,12 @@ Error bad(const std::string& key, const std::string& what) {
   return make_error("evaluation_input", "input key '" + key + "': " + what);
 }
 
-const std::vector<std::string> kHearingNumbers{"right_pta_db",     "left_pta_db",
-                                               "right_max_hf_db",  "left_max_hf_db",
-                                               "right_max_any_db", "left_max_any_db",
-                                               "exam_age_days"};
+const std::vector<std::string> kHearingNumbers{
+    "right_pta_db",     "left_pta_db",     "right_max_hf_db", "left_max_hf_db",
+    "right_max_any_db", "left_max_any_db", "exam_age_days"};
 const std::vector<std::string> kHearingFlags{
-    "right_pta_no_response",    "left_pta_no_response",     "right_max_hf_no_response",
-    "left_max_hf_no_response",  "right_max_any_no_response", "left_max_any_no_response",
+    "right_pta_no_response",   "left_pta_no_response",      "right_max_hf_no_response",
+    "left_max_hf_no_response", "right_max_any_no_response", "left_max_any_no_response",
     "spreads_below_3k"};
 const std::vector<std::string> kSpiroNumbers{"fvc_pctpred", "fev1_pctpred",    "fev1_fvc",
                                              "fef2575_lps", "fef2575_pctpred", "fvc_z",
@@ -71,8 +70,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       if (!v.is_string()) return bad(key, "must be a string");
       auto p = ev::parse_purpose(v.get<std::string>());
       if (!p)
-        return bad(key, "\"" + v.get<std::string>() +
-                            "\" is not a purpose; use " + ev::purpose_list());
+        return bad(key,
+                   "\"" + v.get<std::string>() + "\" is not a purpose; use " + ev::purpose_list());
       in.purpose = *p;
     } else if (key == "job") {
       if (v.is_null()) continue;
@@ -262,7 +261,8 @@ json input_to_json(const ev::EvaluationInput& in) {
       j[group][key] = value_json(v);
     } else if (group == "special_exam") {
       j["special_exam"][key] = value_json(v);
-      if (auto it = in.notes.find(name); it != in.notes.end()) j["special_exam"]["note"] = it->second;
+      if (auto it = in.notes.find(name); it != in.notes.end())
+        j["special_exam"]["note"] = it->second;
     } else if (group == "restriction") {
       if (const auto* b = std::get_if<bool>(&v); b != nullptr && *b)
         j["restrictions"].push_back(key);
@@ -332,7 +332,8 @@ json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
   j["not_assessed"] = e.not_assessed;
   j["restrictions"] = e.restrictions;
   json notes = json::array();
-  for (const auto& n : e.notes) notes.push_back({{"clause", n.citation}, {"tr", n.tr}, {"en", n.en}});
+  for (const auto& n : e.notes)
+    notes.push_back({{"clause", n.citation}, {"tr", n.tr}, {"en", n.en}});
   j["notes"] = notes;
   j["summary"] = {{"tr", e.summary_tr}, {"en", e.summary_en}};
   return j;
@@ -352,8 +353,7 @@ std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool 
         o << "  - " << ev::status_name(i.status) << ": " << (tr ? i.explain_tr : i.explain_en)
           << "\n";
   }
-  for (const auto& n : e.notes)
-    o << "  * " << n.citation << ": " << (tr ? n.tr : n.en) << "\n";
+  for (const auto& n : e.notes) o << "  * " << n.citation << ": " << (tr ? n.tr : n.en) << "\n";
   if (!e.not_assessed.empty()) {
     o << (tr ? "Değerlendirilmeyen EK-2 sistemleri: " : "Ek-2 systems not assessed: ");
     for (std::size_t i = 0; i < e.not_assessed.size(); ++i)

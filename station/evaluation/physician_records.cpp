@@ -62,7 +62,8 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     if (std::find(names.begin(), names.end(), subject) == names.end()) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      return bad("\"" + subject + "\" is not an Ek-2 system of the rule tables; use one of: " + list);
+      return bad("\"" + subject +
+                 "\" is not an Ek-2 system of the rule tables; use one of: " + list);
     }
     if (auto a = allow({"column", "note"}); !a) return a.error();
     const json& c = p.value("column", json());
@@ -86,7 +87,8 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     if (rules.restriction(subject) == nullptr) {
       std::string list;
       for (const auto& r : rules.restrictions) list += (list.empty() ? "" : ", ") + r.id;
-      return bad("\"" + subject + "\" is not a restriction of the rule tables; use one of: " + list);
+      return bad("\"" + subject +
+                 "\" is not a restriction of the rule tables; use one of: " + list);
     }
     if (auto a = allow({"active", "note"}); !a) return a.error();
     if (!p.value("active", json()).is_boolean())
@@ -114,14 +116,17 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     if (p.contains("controlled_until") && !is_date(p["controlled_until"]))
       return bad("absence: controlled_until must be a date YYYY-MM-DD");
     if (p.contains("temporary_job")) {
-      if (!p["temporary_job"].is_string() || rules.job(p["temporary_job"].get<std::string>()) == nullptr)
+      if (!p["temporary_job"].is_string() ||
+          rules.job(p["temporary_job"].get<std::string>()) == nullptr)
         return bad("absence: temporary_job must be a job code of the catalogue");
       if (!p.contains("controlled_until"))
-        return bad("absence: a temporary job needs the end of the controlled period (controlled_until)");
+        return bad(
+            "absence: a temporary job needs the end of the controlled period (controlled_until)");
     }
     return p;
   }
-  return bad("\"" + kind + "\" is not a record kind; use system, special_exam, restriction or absence");
+  return bad("\"" + kind +
+             "\" is not a record kind; use system, special_exam, restriction or absence");
 }
 
 }  // namespace
@@ -211,15 +216,15 @@ Result<PhysicianRecord> add_physician_record(Database& db, const ev::RuleSet& ru
       .bind(9, actor);
   if (auto x = ins->run(); !x) return x.error();
   r.id = db.last_insert_id();
-  auto a = audit_append(db, AuditEntry{actor, "record." + kind, "physician_records", r.id,
-                                       json{{"worker_id", worker_id},
-                                            {"subject", subject},
-                                            {"version", r.version},
-                                            {"supersedes", r.supersedes_id ? json(*r.supersedes_id)
-                                                                           : json(nullptr)},
-                                            {"payload", r.payload},
-                                            {"reason", reason}}
-                                           .dump()});
+  auto a = audit_append(
+      db, AuditEntry{actor, "record." + kind, "physician_records", r.id,
+                     json{{"worker_id", worker_id},
+                          {"subject", subject},
+                          {"version", r.version},
+                          {"supersedes", r.supersedes_id ? json(*r.supersedes_id) : json(nullptr)},
+                          {"payload", r.payload},
+                          {"reason", reason}}
+                         .dump()});
   if (!a) return a.error();
   if (auto c = tx->commit(); !c) return c.error();
   return r;
@@ -294,7 +299,8 @@ std::vector<PhysicianRecord> apply_physician_records(const std::vector<Physician
     in.values["absence.end"] = end;
     in.values["absence.sgk_report"] = p.value("sgk_report", false);
     for (const char* k : {"sgk_report_no", "controlled_until", "temporary_job"})
-      if (p.contains(k) && p[k].is_string()) in.values[std::string("absence.") + k] = p[k].get<std::string>();
+      if (p.contains(k) && p[k].is_string())
+        in.values[std::string("absence.") + k] = p[k].get<std::string>();
     used.push_back(*absence);
   }
   return used;

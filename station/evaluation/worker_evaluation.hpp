@@ -41,7 +41,7 @@ struct WorkerEvaluation {
   std::optional<std::int64_t> exam_id;
   odyo::evaluation::Evaluation result;
   std::vector<PhysicianRecord> records;  // the physician's records the evaluation read
-  std::string text;  // readable, in the language asked for
+  std::string text;                      // readable, in the language asked for
 };
 
 // Gathers (with the physician's records), evaluates for `purpose` (see parse_purpose) and stores.

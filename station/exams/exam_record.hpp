@@ -26,7 +26,7 @@ struct ExamRecord {
   Exam exam;
   Worker worker;
   std::vector<Recording> recordings;
-  std::vector<StoredResult> results;  // all versions, oldest first
+  std::vector<StoredResult> results;                      // all versions, oldest first
   std::vector<evaluation::StoredEvaluation> evaluations;  // stored with this exam, in order
   // The decision in force (physician's latest confirm/override, else the automatic one) of the
   // newest decision chain stored with this exam; empty when the exam was never evaluated.

@@ -58,8 +58,8 @@ Result<std::int64_t> accept_interrupted(Database& db, std::int64_t exam_id,
       next["summary"]["tr"].push_back("Yarıda kesilen oturum hekim " + actor +
                                       " tarafından kabul edildi: " + reason);
     if (next["summary"].contains("en") && next["summary"]["en"].is_array())
-      next["summary"]["en"].push_back("Interrupted session accepted by physician " + actor +
-                                      ": " + reason);
+      next["summary"]["en"].push_back("Interrupted session accepted by physician " + actor + ": " +
+                                      reason);
   }
   return add_result(db, exam_id, next.dump(), actor, "interrupted session accepted: " + reason);
 }

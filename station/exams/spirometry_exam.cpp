@@ -166,11 +166,11 @@ Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& c
   if (capture.interrupted_reason) {
     payload["interrupted"] = {{"reason", *capture.interrupted_reason},
                               {"detail", capture.interrupted_detail}};
-    tr.insert(tr.begin(), "YARIDA KESİLDİ (" + *capture.interrupted_reason + "): " +
-                              capture.interrupted_detail +
+    tr.insert(tr.begin(), "YARIDA KESİLDİ (" + *capture.interrupted_reason +
+                              "): " + capture.interrupted_detail +
                               " — hekim kabul etmedikçe değerlendirmede kullanılmaz");
-    en.insert(en.begin(), "INTERRUPTED (" + *capture.interrupted_reason + "): " +
-                              capture.interrupted_detail +
+    en.insert(en.begin(), "INTERRUPTED (" + *capture.interrupted_reason +
+                              "): " + capture.interrupted_detail +
                               " — not used by an evaluation unless a physician accepts it");
   }
   payload["summary"] = {{"tr", tr}, {"en", en}};

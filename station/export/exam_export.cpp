@@ -22,7 +22,9 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-ExportCode loinc(const char* code, const char* display) { return {"loinc", code, display}; }
+ExportCode loinc(const char* code, const char* display) {
+  return {"loinc", code, display};
+}
 ExportCode local(const std::string& code, const std::string& display) {
   return {"local", code, display};
 }
@@ -69,7 +71,9 @@ ExportQuantity qty(double v, int decimals, const std::string& ucum, const std::s
   return {fixed(v, decimals), ucum, text, ""};
 }
 
-bool num(const json& o, const char* k) { return o.is_object() && o.contains(k) && o[k].is_number(); }
+bool num(const json& o, const char* k) {
+  return o.is_object() && o.contains(k) && o[k].is_number();
+}
 
 void spirometry_items(const json& p, ExportedExam& x) {
   const json ref = p.value("reference", json::object());
@@ -104,8 +108,8 @@ void spirometry_items(const json& p, ExportedExam& x) {
       if (*c.pctpred != '\0') {
         codes.push_back(loinc(c.pctpred, c.pctpred_display));
       } else {
-        codes.push_back(local(std::string(c.param) + "-PCTPRED",
-                              std::string(c.name) + " measured/predicted"));
+        codes.push_back(
+            local(std::string(c.param) + "-PCTPRED", std::string(c.name) + " measured/predicted"));
       }
       it.components.push_back({std::string(c.param) + "-PCTPRED", codes,
                                qty(pr["pctpred"].get<double>(), 1, "%", "percent")});
@@ -151,12 +155,11 @@ struct AirCode {
   const char* right;
   const char* left;
 };
-constexpr AirCode kAir[] = {{250, "91374-9", "91375-6"},  {500, "89025-1", "89024-4"},
-                            {750, "91378-0", "91379-8"},  {1000, "89017-8", "89016-0"},
-                            {1500, "91372-3", "91373-1"}, {2000, "89019-4", "89018-6"},
-                            {3000, "89021-0", "89020-2"}, {4000, "89023-6", "89022-8"},
-                            {5000, "91376-4", "91377-2"}, {6000, "89027-7", "89026-9"},
-                            {8000, "89029-3", "89028-5"}};
+constexpr AirCode kAir[] = {
+    {250, "91374-9", "91375-6"},  {500, "89025-1", "89024-4"},  {750, "91378-0", "91379-8"},
+    {1000, "89017-8", "89016-0"}, {1500, "91372-3", "91373-1"}, {2000, "89019-4", "89018-6"},
+    {3000, "89021-0", "89020-2"}, {4000, "89023-6", "89022-8"}, {5000, "91376-4", "91377-2"},
+    {6000, "89027-7", "89026-9"}, {8000, "89029-3", "89028-5"}};
 
 const char* air_loinc(int hz, bool right) {
   for (const auto& a : kAir)
@@ -176,9 +179,9 @@ void threshold_items(const audiometry::ThresholdCurve& curve, bool right, bool b
     const std::string kind = bone ? "BC" : "AC";
     const std::string m = pt.masked() ? "M-" : "";
     it.key = kind + "-" + m + ear + "-" + f;
-    const std::string display = std::string(bone ? "Bone" : "Air") + "-conduction hearing threshold" +
-                                (pt.masked() ? ", masked," : "") + " Ear - " + ear_name + " --" +
-                                f + " Hz";
+    const std::string display = std::string(bone ? "Bone" : "Air") +
+                                "-conduction hearing threshold" + (pt.masked() ? ", masked," : "") +
+                                " Ear - " + ear_name + " --" + f + " Hz";
     if (ln != nullptr) {
       it.codes = {loinc(ln, ("Hearing threshold Ear - " + ear_name + " --" + f + " Hz").c_str())};
     } else {
@@ -217,7 +220,8 @@ Result<void> audiometry_items(const json& p, const std::vector<int>& speech_hz, 
     if (num(e, "pta_db")) {
       ExportItem it;
       it.key = "PTA-" + E;
-      it.codes = {local(it.key, std::string("Pure-tone average (speech frequencies) Ear - ") + ear)};
+      it.codes = {
+          local(it.key, std::string("Pure-tone average (speech frequencies) Ear - ") + ear)};
       it.quantity = ExportQuantity{fixed(e["pta_db"].get<double>(), 1), "dB", "dB HL", ""};
       it.method = "mean of the air-conduction thresholds at " + freqs + " Hz";
       x.items.push_back(std::move(it));
@@ -325,8 +329,8 @@ Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg
   x.signature = res.signatures.back();
   x.physician_username = x.signature.signer;
   const auto u = r.users.find(x.signature.signer);
-  x.physician_name = u != r.users.end() && !u->second.full_name.empty() ? u->second.full_name
-                                                                        : x.signature.signer;
+  x.physician_name =
+      u != r.users.end() && !u->second.full_name.empty() ? u->second.full_name : x.signature.signer;
   x.effective = r.exam.started_at;
   x.issued = x.signature.signed_at;
   x.worker = r.worker;

@@ -35,8 +35,8 @@ struct ExportQuantity {
 };
 
 struct ExportComponent {
-  std::string key;                 // identifier suffix, e.g. "FEV1-PRED"
-  std::vector<ExportCode> codes;   // first = primary
+  std::string key;                // identifier suffix, e.g. "FEV1-PRED"
+  std::vector<ExportCode> codes;  // first = primary
   ExportQuantity value;
 };
 
@@ -44,20 +44,20 @@ struct ExportItem {
   std::string key;                // identifier suffix, unique in the exam, e.g. "FEV1"
   std::vector<ExportCode> codes;  // first = primary (LOINC where one exists, else local)
   std::optional<ExportQuantity> quantity;
-  std::optional<ExportCode> coded;       // a coded value (health group, equation)
-  std::optional<std::string> text;       // a string value (quality grade)
-  std::optional<ExportQuantity> low;     // reference range low (LLN)
-  std::string range_text;                // e.g. "LLN (GLI Global 2022)"
-  std::string interpretation;            // "L" below the LLN, "N" not, "" unknown
-  std::string method;                    // how it was obtained
+  std::optional<ExportCode> coded;    // a coded value (health group, equation)
+  std::optional<std::string> text;    // a string value (quality grade)
+  std::optional<ExportQuantity> low;  // reference range low (LLN)
+  std::string range_text;             // e.g. "LLN (GLI Global 2022)"
+  std::string interpretation;         // "L" below the LLN, "N" not, "" unknown
+  std::string method;                 // how it was obtained
   std::vector<ExportComponent> components;
-  bool preliminary = false;              // e.g. an Ek-2 decision no physician confirmed yet
+  bool preliminary = false;  // e.g. an Ek-2 decision no physician confirmed yet
 };
 
 struct ExportedExam {
-  std::string kind;        // spirometry | audiometry
-  std::string id_prefix;   // "<station_id>-E<exam id>-V<result version>": every identifier starts so
-  std::string order_id;    // "<station_id>-E<exam id>": the exam, the same for every version
+  std::string kind;       // spirometry | audiometry
+  std::string id_prefix;  // "<station_id>-E<exam id>-V<result version>": every identifier starts so
+  std::string order_id;   // "<station_id>-E<exam id>": the exam, the same for every version
   std::int64_t exam_id = 0;
   int result_version = 0;
   bool corrected = false;  // result version > 1 (FHIR "amended", HL7 "C")

@@ -32,8 +32,8 @@ std::string query_escape(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-        c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '/' || c == '|') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == ':' || c == '/' || c == '|') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -75,7 +75,9 @@ struct Entry {
   std::string if_none_exist;
 };
 
-ojson reference(const std::string& full_url) { return ojson{{"reference", full_url}}; }
+ojson reference(const std::string& full_url) {
+  return ojson{{"reference", full_url}};
+}
 
 }  // namespace
 
@@ -89,20 +91,19 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
   {
     ojson p;
     p["resourceType"] = "Patient";
-    p["identifier"] = ojson::array(
-        {{{"use", "official"},
-          {"system", cfg.patient_identifier_system},
-          {"value", x.worker.tc_kimlik}},
-         {{"use", "secondary"},
-          {"system", cfg.registry_identifier_system},
-          {"value", x.worker.registry_no}}});
+    p["identifier"] = ojson::array({{{"use", "official"},
+                                     {"system", cfg.patient_identifier_system},
+                                     {"value", x.worker.tc_kimlik}},
+                                    {{"use", "secondary"},
+                                     {"system", cfg.registry_identifier_system},
+                                     {"value", x.worker.registry_no}}});
     p["name"] = ojson::array(
         {{{"family", x.worker.last_name}, {"given", ojson::array({x.worker.first_name})}}});
     p["gender"] = x.worker.sex == "F" ? "female" : "male";
     p["birthDate"] = x.worker.birth_date;
-    entries.push_back({patient_url, p,
-                       "identifier=" + query_escape(cfg.patient_identifier_system + "|" +
-                                                    x.worker.tc_kimlik)});
+    entries.push_back(
+        {patient_url, p,
+         "identifier=" + query_escape(cfg.patient_identifier_system + "|" + x.worker.tc_kimlik)});
   }
   // Practitioner: the physician who signed.
   const std::string practitioner_value = cfg.station_id + "-" + x.physician_username;
@@ -114,10 +115,9 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
     p["identifier"] = ojson::array(
         {{{"system", cfg.practitioner_identifier_system}, {"value", practitioner_value}}});
     p["name"] = ojson::array({{{"text", x.physician_name}}});
-    entries.push_back(
-        {practitioner_url, p,
-         "identifier=" + query_escape(cfg.practitioner_identifier_system + "|" +
-                                      practitioner_value)});
+    entries.push_back({practitioner_url, p,
+                       "identifier=" + query_escape(cfg.practitioner_identifier_system + "|" +
+                                                    practitioner_value)});
   }
   // One Observation per item.
   std::vector<std::string> result_urls;
@@ -129,10 +129,10 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
     o["identifier"] = ojson::array({{{"system", cfg.identifier_system}, {"value", value}}});
     o["status"] = it.preliminary ? "preliminary" : status;
     o["category"] = ojson::array(
-        {{{"coding", ojson::array({{{"system",
-                                     "http://terminology.hl7.org/CodeSystem/observation-category"},
-                                    {"code", "exam"},
-                                    {"display", "Exam"}}})}}});
+        {{{"coding",
+           ojson::array({{{"system", "http://terminology.hl7.org/CodeSystem/observation-category"},
+                          {"code", "exam"},
+                          {"display", "Exam"}}})}}});
     o["code"] = concept_of(it.codes, cfg);
     o["subject"] = reference(patient_url);
     o["effectiveDateTime"] = fhir_datetime(x.effective);
@@ -162,8 +162,7 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
       }
     }
     result_urls.push_back(url);
-    entries.push_back({url, o,
-                       "identifier=" + query_escape(cfg.identifier_system + "|" + value)});
+    entries.push_back({url, o, "identifier=" + query_escape(cfg.identifier_system + "|" + value)});
   }
   // The report.
   const std::string report_value = ident("REPORT");
@@ -185,8 +184,8 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
     d["result"] = ojson::array();
     for (const auto& u : result_urls) d["result"].push_back(reference(u));
     if (!x.conclusion.empty()) d["conclusion"] = x.conclusion;
-    entries.push_back({report_url, d,
-                       "identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
+    entries.push_back(
+        {report_url, d, "identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
   }
   // Provenance: the physician's signature over the result (R4 Provenance has no identifier:
   // it is found again by its target's identifier).
@@ -195,9 +194,9 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
     ojson p;
     p["resourceType"] = "Provenance";
     p["target"] = ojson::array();
-    p["target"].push_back(ojson{{"reference", report_url},
-                                {"identifier", {{"system", cfg.identifier_system},
-                                                {"value", report_value}}}});
+    p["target"].push_back(
+        ojson{{"reference", report_url},
+              {"identifier", {{"system", cfg.identifier_system}, {"value", report_value}}}});
     for (const auto& u : result_urls) p["target"].push_back(reference(u));
     p["recorded"] = fhir_datetime(x.issued);
     p["agent"] = ojson::array(
@@ -208,17 +207,17 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
                    {"code", "verifier"},
                    {"display", "Verifier"}}})}}},
           {"who", reference(practitioner_url)}}});
-    p["signature"] = ojson::array(
-        {{{"type", ojson::array({{{"system", "urn:iso-astm:E1762-95:2013"},
-                                  {"code", "1.2.840.10065.1.12.1.5"},
-                                  {"display", "Verification Signature"}}})},
-          {"when", fhir_datetime(x.signature.signed_at)},
-          {"who", reference(practitioner_url)},
-          {"sigFormat", "application/octet-stream"},
-          {"data", x.signature.signature_b64}}});
-    entries.push_back({uuid_for(cfg.identifier_system, prov_value), p,
-                       "target:identifier=" +
-                           query_escape(cfg.identifier_system + "|" + report_value)});
+    p["signature"] =
+        ojson::array({{{"type", ojson::array({{{"system", "urn:iso-astm:E1762-95:2013"},
+                                               {"code", "1.2.840.10065.1.12.1.5"},
+                                               {"display", "Verification Signature"}}})},
+                       {"when", fhir_datetime(x.signature.signed_at)},
+                       {"who", reference(practitioner_url)},
+                       {"sigFormat", "application/octet-stream"},
+                       {"data", x.signature.signature_b64}}});
+    entries.push_back(
+        {uuid_for(cfg.identifier_system, prov_value), p,
+         "target:identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
   }
 
   ojson b;
@@ -229,11 +228,10 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
   b["entry"] = ojson::array();
   for (auto& e : entries) {
     const std::string type = e.resource["resourceType"].get<std::string>();
-    b["entry"].push_back(ojson{{"fullUrl", e.full_url},
-                               {"resource", std::move(e.resource)},
-                               {"request", {{"method", "POST"},
-                                            {"url", type},
-                                            {"ifNoneExist", e.if_none_exist}}}});
+    b["entry"].push_back(
+        ojson{{"fullUrl", e.full_url},
+              {"resource", std::move(e.resource)},
+              {"request", {{"method", "POST"}, {"url", type}, {"ifNoneExist", e.if_none_exist}}}});
   }
   return b.dump(2) + "\n";
 }

@@ -50,14 +50,29 @@ std::string hl7_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\': out += "\\E\\"; break;
-      case '|': out += "\\F\\"; break;
-      case '^': out += "\\S\\"; break;
-      case '&': out += "\\T\\"; break;
-      case '~': out += "\\R\\"; break;
-      case '\r': out += "\\X0D\\"; break;
-      case '\n': out += "\\X0A\\"; break;
-      default: out += c;
+      case '\\':
+        out += "\\E\\";
+        break;
+      case '|':
+        out += "\\F\\";
+        break;
+      case '^':
+        out += "\\S\\";
+        break;
+      case '&':
+        out += "\\T\\";
+        break;
+      case '~':
+        out += "\\R\\";
+        break;
+      case '\r':
+        out += "\\X0D\\";
+        break;
+      case '\n':
+        out += "\\X0A\\";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -122,11 +137,10 @@ std::string hl7_oru_r01(const ExportedExam& x, const ExportConfig& cfg) {
   int n = 0;
   int group = 0;
   const auto obx = [&](const std::string& type, const std::string& code, int sub,
-                       const std::string& value, const std::string& units,
-                       const std::string& range, const std::string& flag, const std::string& st,
-                       const std::string& method) {
-    std::vector<std::string> f{"OBX", std::to_string(++n), type, code, std::to_string(sub), value,
-                               units, range, flag};
+                       const std::string& value, const std::string& units, const std::string& range,
+                       const std::string& flag, const std::string& st, const std::string& method) {
+    std::vector<std::string> f{
+        "OBX", std::to_string(++n), type, code, std::to_string(sub), value, units, range, flag};
     set(f, 11, st);
     set(f, 14, effective);
     if (!method.empty()) set(f, 17, "^" + hl7_escape(method));

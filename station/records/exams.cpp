@@ -95,8 +95,8 @@ Result<std::int64_t> add_recording(Database& db, std::int64_t exam_id, const New
   auto ex = get_exam(db, exam_id);
   if (!ex) return ex.error();
   nlohmann::json details{{"exam_id", exam_id}, {"seq", r.seq}, {"sha256", sha}};
-  if (auto res = audit_append(db, {ex->technician, "recording.add", "recordings", id,
-                                   details.dump()});
+  if (auto res =
+          audit_append(db, {ex->technician, "recording.add", "recordings", id, details.dump()});
       !res) {
     return res.error();
   }

@@ -68,7 +68,7 @@ struct StoredResult {
   int version = 0;
   std::optional<std::int64_t> supersedes_id;
   std::string kind, payload_json, content_sha256, software, created_at, created_by, reason;
-  std::vector<std::string> signed_by;  // "user at time", only signatures that verify
+  std::vector<std::string> signed_by;       // "user at time", only signatures that verify
   std::vector<ResultSignature> signatures;  // the same signatures, with their bytes
 };
 

@@ -41,8 +41,8 @@ Result<void> parse_ek3(std::string_view text, const std::string& file,
 Result<void> check_references(const odyo::evaluation::RuleSet& rs);
 
 // The job catalogue (Ek-4) from CSV with a header row naming the columns code, title_tr,
-// title_en, work_group and optionally ek1_required, noisy, dusty, special_exam, heavy_load (yes/no, true/false,
-// 1/0, evet/hayır). Fields may be double-quoted. Errors name the file, line and column.
+// title_en, work_group and optionally ek1_required, noisy, dusty, special_exam, heavy_load (yes/no,
+// true/false, 1/0, evet/hayır). Fields may be double-quoted. Errors name the file, line and column.
 Result<std::vector<odyo::evaluation::Job>> parse_jobs_csv(std::string_view text,
                                                           const std::string& file);
 // A complete work-groups.toml with the given table header, health groups and jobs, and the
@@ -50,7 +50,6 @@ Result<std::vector<odyo::evaluation::Job>> parse_jobs_csv(std::string_view text,
 std::string work_groups_toml(
     const odyo::evaluation::TableInfo& info,
     const std::map<odyo::evaluation::Column, std::vector<int>>& health_groups,
-    const std::vector<odyo::evaluation::Job>& jobs,
-    const std::string& special_exam_citation = {});
+    const std::vector<odyo::evaluation::Job>& jobs, const std::string& special_exam_citation = {});
 
 }  // namespace odyo::station::rules

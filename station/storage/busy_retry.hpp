@@ -32,7 +32,8 @@ Result<T> retry_while_locked(Database& db, std::chrono::duration<double> limit,
   for (;;) {
     // Each attempt waits inside SQLite for at most the time left (and at most 1 s), so a short
     // limit is kept and the message repeats while waiting.
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     sqlite3_busy_timeout(db.handle(),
                          static_cast<int>(std::clamp<long long>(left.count(), 0, 1000)));
     auto r = store();

@@ -45,8 +45,8 @@ Result<void> make_private_dir(const std::filesystem::path& dir, const std::strin
   if (std::filesystem::exists(dir, ec)) return {};
   if (auto r = make_private_dir(dir.parent_path(), group); !r) return r;
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return make_error("file_mode", dir.string() + ": cannot create the folder: " +
-                                       std::strerror(errno));
+    return make_error("file_mode",
+                      dir.string() + ": cannot create the folder: " + std::strerror(errno));
   }
   return apply(dir, 0700, 0750, group);
 }
@@ -65,7 +65,8 @@ Result<void> refuse_world_readable(const std::filesystem::path& file) {
   return make_error("db_world_readable",
                     f + " can be read by every user of this computer (mode " + mode +
                         "): it holds T.C. numbers, health data and password hashes. The station "
-                        "does not open it. Fix: chmod 600 '" + f + "' '" + f + "-wal' '" + f +
+                        "does not open it. Fix: chmod 600 '" +
+                        f + "' '" + f + "-wal' '" + f +
                         "-shm' (or chmod 640 with [station].data_group) and chmod 700 '" +
                         (file.has_parent_path() ? file.parent_path().string() : std::string(".")) +
                         "'");

@@ -142,7 +142,8 @@ void BM_Reevaluate100k(benchmark::State& state) {
       odyo::station::rules::load_ruleset(fs::path(ODYO_SOURCE_DIR) / "config" / "rules").value();
   const auto v2 = revised(rules);
   const auto path = db_path();
-  for (const char* suffix : {"", "-wal", "-shm", ".key", ".head"}) fs::remove(path.string() + suffix);
+  for (const char* suffix : {"", "-wal", "-shm", ".key", ".head"})
+    fs::remove(path.string() + suffix);
   {
     // Generated as rows of a schema-4 database, then opened as the station opens it: migration 5
     // keys the audit chain and binds every row, so the database verifies like a real one
@@ -178,10 +179,10 @@ void BM_Reevaluate100k(benchmark::State& state) {
 // tables. The counters say how many decisions the corrections change (stored as proposals; the
 // confirmed ones stay in force). docs/directive-corrections.md records a run.
 void BM_DirectiveCorrections100k(benchmark::State& state) {
-  const auto old_rules = odyo::station::rules::load_ruleset(fs::path(ODYO_SOURCE_DIR) / "config" /
-                                                            "rules" / "versions" /
-                                                            "ttk-2014-odyo-1")
-                             .value();
+  const auto old_rules =
+      odyo::station::rules::load_ruleset(fs::path(ODYO_SOURCE_DIR) / "config" / "rules" /
+                                         "versions" / "ttk-2014-odyo-1")
+          .value();
   const auto now =
       odyo::station::rules::load_ruleset(fs::path(ODYO_SOURCE_DIR) / "config" / "rules").value();
   const auto path = fs::path(db_path().string() + "-directive");
@@ -208,10 +209,7 @@ void BM_DirectiveCorrections100k(benchmark::State& state) {
   state.counters["changed_to_not_final"] = static_cast<double>(to_undecided);
   state.counters["unreadable"] = static_cast<double>(report.unreadable);
 }
-BENCHMARK(BM_DirectiveCorrections100k)
-    ->Iterations(1)
-    ->Unit(benchmark::kSecond)
-    ->UseRealTime();
+BENCHMARK(BM_DirectiveCorrections100k)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 BENCHMARK(BM_Reevaluate100k)
     ->Arg(1)

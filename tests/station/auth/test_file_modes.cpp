@@ -53,8 +53,7 @@ TEST(FileModes, AWorldReadableDatabaseIsRefusedWithTheFix) {
   ASSERT_EQ(::chmod(st.db_file.c_str(), 0644), 0);
   auto r = st.run_as("tekniker", "--lang en worker list");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("can be read by every user of this computer (mode 0644)"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("can be read by every user of this computer (mode 0644)"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("chmod 600 '" + st.db_file.string() + "'"), std::string::npos) << r.err;
   r = st.run_as("admin", "--lang en db verify");

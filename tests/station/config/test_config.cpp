@@ -190,8 +190,8 @@ TEST(Config, AcquisitionLimits) {
   EXPECT_DOUBLE_EQ(c->store_retry_limit_s, 60.0);
   EXPECT_DOUBLE_EQ(c->device_return_timeout_s, 10.0);
   odyo::test::TempDir dir;
-  auto e = load_error(
-      replaced(shipped(), "store_retry_limit_s = 60.0", "store_retry_limit_s = -5"), dir);
+  auto e = load_error(replaced(shipped(), "store_retry_limit_s = 60.0", "store_retry_limit_s = -5"),
+                      dir);
   EXPECT_NE(e.message.find("[acquisition].store_retry_limit_s"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("out of range"), std::string::npos) << e.message;
   e = load_error(

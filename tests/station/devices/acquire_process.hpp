@@ -21,12 +21,13 @@ namespace odyo::test {
 
 class BackgroundCommand {
  public:
-  // `sh -c "exec env CMDLINE"` (CMDLINE may start with VAR=value): the pid is the command's own, stdout/stderr go to files.
+  // `sh -c "exec env CMDLINE"` (CMDLINE may start with VAR=value): the pid is the command's own,
+  // stdout/stderr go to files.
   BackgroundCommand(const std::string& cmdline, const std::filesystem::path& out_file,
                     const std::filesystem::path& err_file)
       : out_(out_file), err_(err_file) {
-    const std::string full = "exec env " + cmdline + " >" + out_file.string() + " 2>" +
-                             err_file.string();
+    const std::string full =
+        "exec env " + cmdline + " >" + out_file.string() + " 2>" + err_file.string();
     const char* argv[] = {"/bin/sh", "-c", full.c_str(), nullptr};
     if (posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
       pid_ = -1;

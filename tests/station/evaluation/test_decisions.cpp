@@ -93,9 +93,8 @@ struct Station {
                  {"findings.presbycusis", false},
                  {"findings.acoustic_trauma", false}};
     // Every other Ek-2 system recorded by the physician: nothing found (issue 13).
-    for (const char* s : {"vision", "ent", "skeleton", "surgery", "internal", "cardiology",
-                          "chest", "genitourinary", "gastrointestinal", "neuropsychiatry",
-                          "dermatology"})
+    for (const char* s : {"vision", "ent", "skeleton", "surgery", "internal", "cardiology", "chest",
+                          "genitourinary", "gastrointestinal", "neuropsychiatry", "dermatology"})
       in.values[std::string("systems.") + s] = std::string("none");
     return in;
   }

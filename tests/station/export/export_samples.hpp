@@ -46,8 +46,9 @@ inline station::ExamRecord base_record(const std::string& kind, const nlohmann::
   res.version = 1;
   res.kind = kind;
   res.payload_json = payload.dump();
-  res.signatures.push_back({7, "hekim", "2026-11-20T10:15:00.000Z", 2,
-                            "c2lnbmF0dXJlLWJ5dGVzLW9mLWVkMjU1MTktNjQtYnl0ZXMtbG9uZy0uLi4uLi4uLi4uLi4uLi4uLg=="});
+  res.signatures.push_back(
+      {7, "hekim", "2026-11-20T10:15:00.000Z", 2,
+       "c2lnbmF0dXJlLWJ5dGVzLW9mLWVkMjU1MTktNjQtYnl0ZXMtbG9uZy0uLi4uLi4uLi4uLi4uLi4uLg=="});
   res.signed_by.push_back("hekim 2026-11-20T10:15:00.000Z");
   r.results.push_back(res);
   station::User u;
@@ -73,7 +74,7 @@ inline station::ExamRecord base_record(const std::string& kind, const nlohmann::
 inline nlohmann::json spiro_payload() {
   using nlohmann::json;
   const auto p = [](double meas, double pred, double lln, double z, double pct, bool below) {
-    return json{{"measured", meas}, {"predicted", pred}, {"lln", lln}, {"uln", pred + 1},
+    return json{{"measured", meas}, {"predicted", pred}, {"lln", lln},         {"uln", pred + 1},
                 {"z", z},           {"pctpred", pct},    {"below_lln", below}, {"unit", "L"}};
   };
   json params = {{"FEV1", p(3.1234, 3.85, 3.101, -1.4249, 81.12, false)},
@@ -82,10 +83,11 @@ inline nlohmann::json spiro_payload() {
                  {"FEF2575", p(2.0, 3.5, 2.2, -1.9, 57.1, true)}};
   params["FEV1FVC"]["unit"] = "";
   params["FEF2575"]["unit"] = "L/s";
-  return {{"reference",
-           {{"equation", "gli-global-2022"}, {"age_years", 42.7}, {"sex", "M"}, {"params", params}}},
-          {"interpretation", {{"pattern", "normal"}, {"tr", "Normal spirometri"}, {"en", "Normal"}}},
-          {"evaluation_inputs", {{"spirometry", {{"grade_fev1", "A"}, {"grade_fvc", "B"}}}}}};
+  return {
+      {"reference",
+       {{"equation", "gli-global-2022"}, {"age_years", 42.7}, {"sex", "M"}, {"params", params}}},
+      {"interpretation", {{"pattern", "normal"}, {"tr", "Normal spirometri"}, {"en", "Normal"}}},
+      {"evaluation_inputs", {{"spirometry", {{"grade_fev1", "A"}, {"grade_fvc", "B"}}}}}};
 }
 
 inline nlohmann::json audio_payload() {
@@ -96,8 +98,11 @@ inline nlohmann::json audio_payload() {
   json right = {{"500", pt(15)}, {"1000", pt(20)}, {"2000", pt(25)}, {"4000", pt(40)}};
   json left = {{"500", pt(10)}, {"1000", pt(15)}, {"2000", pt(20)}, {"4000", pt(35)}};
   left["8000"] = {{"status", "no_response"}, {"level_db_hl", 100}, {"provenance", "manual"}};
-  right["3000"] = {{"status", "measured"}, {"level_db_hl", 45}, {"provenance", "manual"},
-                   {"masking_db_hl", 60}, {"masked", true}};
+  right["3000"] = {{"status", "measured"},
+                   {"level_db_hl", 45},
+                   {"provenance", "manual"},
+                   {"masking_db_hl", 60},
+                   {"masked", true}};
   json bone = {{"right", {{"1000", pt(15)}}}, {"left", {{"1000", pt(10)}}}};
   return {{"speech_frequencies_hz", {500, 1000, 2000}},
           {"audiogram", {{"right", right}, {"left", left}, {"bone", bone}}},

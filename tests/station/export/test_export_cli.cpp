@@ -33,10 +33,11 @@ struct Exported {
                        "--last-name 'Işıkoğlu' --birth-date 1984-03-12 --sex M --height-cm 174 "
                        "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = st.run_as("tekniker", "--json acquire spiro --device spiro-sim --worker D-1001 --temp-c 22 "
-                              "--pressure-kpa 100.8 --humidity-pct 45 --devsim " +
-                                  std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim --journal " +
-                                  (st.dir / "j.db").string());
+    r = st.run_as("tekniker",
+                  "--json acquire spiro --device spiro-sim --worker D-1001 --temp-c 22 "
+                  "--pressure-kpa 100.8 --humidity-pct 45 --devsim " +
+                      std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim --journal " +
+                      (st.dir / "j.db").string());
     EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
     exam = json::parse(r.out, nullptr, false).value("exam", std::int64_t{0});
     r = st.run_as("tekniker", "evaluate --worker D-1001 --purpose periodic");
@@ -83,7 +84,7 @@ TEST(ExportCli, FhirBundleOfTheStoredExamValidatesAndIsStable) {
   EXPECT_EQ(json::parse(r.out)["identifier"], "ST01-E" + id + "-V1");
   ASSERT_EQ(x.st.run_as("hekim", "export fhir " + id + " --output " + f2).exit_code, 0);
   const auto text = slurp(f1);
-  EXPECT_EQ(text, slurp(f2));  // byte-identical on every run
+  EXPECT_EQ(text, slurp(f2));                     // byte-identical on every run
   r = x.st.run_as("hekim", "export fhir " + id);  // standard output: the same text
   EXPECT_EQ(r.out, text);
 
@@ -111,8 +112,7 @@ TEST(ExportCli, FhirBundleOfTheStoredExamValidatesAndIsStable) {
   const auto sig = x.sql("SELECT signature FROM signatures").out;
   std::string data;
   for (const auto& e : b["entry"])
-    if (e["resource"]["resourceType"] == "Provenance")
-      data = e["resource"]["signature"][0]["data"];
+    if (e["resource"]["resourceType"] == "Provenance") data = e["resource"]["signature"][0]["data"];
   EXPECT_EQ(data + "\n", sig);
   EXPECT_EQ(x.sql("SELECT count(*) FROM audit_log WHERE action='exam.export'").out, "3\n");
   EXPECT_EQ(x.st.run_as("admin", "db verify").exit_code, 0);

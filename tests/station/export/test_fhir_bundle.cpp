@@ -179,10 +179,8 @@ TEST(FhirBundle, TheSignatureIsInTheProvenance) {
   EXPECT_EQ(s["who"]["reference"], practitioner_url);
   EXPECT_EQ(s["when"], "2026-11-20T10:15:00.000Z");
   EXPECT_EQ(s["sigFormat"], "application/octet-stream");
-  EXPECT_EQ(s["data"], odyo::test::base_record("spirometry", {})
-                           .results[0]
-                           .signatures[0]
-                           .signature_b64);
+  EXPECT_EQ(s["data"],
+            odyo::test::base_record("spirometry", {}).results[0].signatures[0].signature_b64);
 }
 
 TEST(FhirBundle, SameVersionSameBytesACorrectionNewIdentifiers) {

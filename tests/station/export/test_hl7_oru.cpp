@@ -156,8 +156,9 @@ TEST(Hl7Oru, AudiometryNoResponseIsStructuredNumeric) {
   const auto nr = obx(m, "89028-5");
   EXPECT_EQ(nr[2], "SN");
   EXPECT_EQ(nr[5], ">^100");
-  EXPECT_EQ(obx(m, "BC-R-1000")[3], "BC-R-1000^Bone-conduction hearing threshold Ear - right --1000 "
-                                    "Hz^99TTK");
+  EXPECT_EQ(obx(m, "BC-R-1000")[3],
+            "BC-R-1000^Bone-conduction hearing threshold Ear - right --1000 "
+            "Hz^99TTK");
   EXPECT_EQ(obx(m, "AC-M-R-3000")[5], "45");
   EXPECT_EQ(obx(m, "MASKING-LEVEL")[5], "60");
   EXPECT_EQ(obx(m, "PTA-L")[5], "15.0");
@@ -166,9 +167,9 @@ TEST(Hl7Oru, AudiometryNoResponseIsStructuredNumeric) {
 TEST(Hl7Oru, PythonHl7ParsesEveryMessage) {
   odyo::test::TempDir dir;
   for (const char* kind : {"spirometry", "audiometry"}) {
-    const auto m = message_of(odyo::test::base_record(
-        kind, std::string(kind) == "spirometry" ? odyo::test::spiro_payload()
-                                                : odyo::test::audio_payload()));
+    const auto m = message_of(odyo::test::base_record(kind, std::string(kind) == "spirometry"
+                                                                ? odyo::test::spiro_payload()
+                                                                : odyo::test::audio_payload()));
     const auto p = parse_with_python_hl7(dir, m);
     ASSERT_FALSE(p.is_discarded()) << kind;
     const auto segs = split(m, '\r');

@@ -25,9 +25,9 @@ const ev::RuleSet& shipped() {
   return rs;
 }
 
-const char* const kSystems[] = {"vision",   "ent",        "skeleton",      "surgery",
-                                "internal", "cardiology", "chest",         "genitourinary",
-                                "gastrointestinal",       "neuropsychiatry", "dermatology"};
+const char* const kSystems[] = {
+    "vision", "ent",           "skeleton",         "surgery",         "internal",   "cardiology",
+    "chest",  "genitourinary", "gastrointestinal", "neuropsychiatry", "dermatology"};
 
 // A complete, unremarkable worker: every Ek-2 system recorded as "nothing found", hearing and lungs
 // in column A, every Ek-1 item met.
@@ -67,9 +67,9 @@ ev::EvaluationInput healthy() {
   v["findings.pulse_per_min"] = 70.0;
   v["findings.systolic_mmhg"] = 120.0;
   v["findings.diastolic_mmhg"] = 80.0;
-  for (const char* c : {"respiratory", "rhythm", "eyes", "heart", "digestive", "limbs", "endocrine",
-                        "skin", "nervous", "psychiatry", "urogenital", "chronic_disease",
-                        "malignancy"})
+  for (const char* c :
+       {"respiratory", "rhythm", "eyes", "heart", "digestive", "limbs", "endocrine", "skin",
+        "nervous", "psychiatry", "urogenital", "chronic_disease", "malignancy"})
     v[std::string("checklist.") + c] = true;
   return in;
 }
@@ -117,8 +117,8 @@ TEST(DirectiveCorrections, Madde9_2_a_1_Ek1OnlyForNewHiresIntoFaceProduction) {
       {"going-underground", "YA-PANO-01", false, ev::Fit::Fit},
       {"return-after-absence", "YA-PANO-01", false, ev::Fit::Incomplete},  // absence unrecorded
       {"periodic", "YA-PANO-01", false, ev::Fit::Fit},
-      {"new-hire", "YA-PANO-01", true, ev::Fit::Unfit},   // Ek-1/3 both ears ≤ 30 dB: 35 fails
-      {"new-hire", "YU-BURO-01", false, ev::Fit::Fit},    // the job does not require Ek-1
+      {"new-hire", "YA-PANO-01", true, ev::Fit::Unfit},  // Ek-1/3 both ears ≤ 30 dB: 35 fails
+      {"new-hire", "YU-BURO-01", false, ev::Fit::Fit},   // the job does not require Ek-1
   };
   for (const auto& c : cases) {
     ev::EvaluationInput in = healthy();
@@ -190,8 +190,7 @@ TEST(DirectiveCorrections, Ek1_4_ConditionalOnThePaFilm) {
     ASSERT_NE(i, nullptr) << c.what;
     EXPECT_EQ(i->status, c.status) << c.what << ": " << i->explain_en;
     // The other branch does not apply.
-    const auto* other =
-        item(e, c.film_normal ? "ek1-4-nonspecific-lesions" : "ek1-4-film-normal");
+    const auto* other = item(e, c.film_normal ? "ek1-4-nonspecific-lesions" : "ek1-4-film-normal");
     ASSERT_NE(other, nullptr);
     EXPECT_EQ(other->status, ev::Status::NotApplicable) << c.what;
   }
@@ -256,11 +255,11 @@ TEST(DirectiveCorrections, Ek2_19_AcousticTraumaAsWritten) {
       {40, 40, 40, 40, false, "none", false, "A"},
       {45, 20, 45, 20, false, "none", false, "B"},
       {60, 60, 60, 60, false, "cured", false, "B"},
-      {40, 40, 40, 40, true, "none", false, "C"},             // spread below 3 kHz
-      {55, 40, 55, 40, true, "none", false, "C"},             // spread, even with B's band
+      {40, 40, 40, 40, true, "none", false, "C"},                // spread below 3 kHz
+      {55, 40, 55, 40, true, "none", false, "C"},                // spread, even with B's band
       {30, 30, 30, 30, false, "little_impairment", false, "C"},  // with tinnitus
-      {30, 30, 30, 30, false, "none", true, "C"},             // with hypertension
-      {40, 40, 65, 20, false, "none", false, "D"},            // > 60 dB below 3 kHz: any frequency
+      {30, 30, 30, 30, false, "none", true, "C"},                // with hypertension
+      {40, 40, 65, 20, false, "none", false, "D"},  // > 60 dB below 3 kHz: any frequency
       {61, 20, 61, 20, false, "none", false, "D"},
       {20, 20, 20, 70, true, "chronic_severe", true, "D"},
   };
@@ -308,7 +307,8 @@ TEST(DirectiveCorrections, Madde6_HealthGroupOnlyAsWholeAsWhatWasAssessed) {
   for (const auto& c : cases) {
     ev::EvaluationInput in = healthy();
     in.job_code = "YA-PANO-01";
-    for (const auto& [s, col] : c.systems) in.values[std::string("systems.") + s] = std::string(col);
+    for (const auto& [s, col] : c.systems)
+      in.values[std::string("systems.") + s] = std::string(col);
     for (const char* s : c.unrecorded) in.values.erase(std::string("systems.") + s);
     const auto e = ev::evaluate(shipped(), in);
     EXPECT_EQ(e.health_group, c.group) << c.unrecorded.size();
@@ -411,8 +411,8 @@ TEST(DirectiveCorrections, Madde9_2_a_4_ReturnAfterMoreThanTwentyDays) {
   };
   const std::vector<Case> cases{
       {std::nullopt, std::nullopt, nullptr, false, nullptr},  // absence not recorded
-      {20, std::nullopt, nullptr, true, "not more than 20"},   // the article does not apply
-      {21, std::nullopt, nullptr, false, nullptr},              // SGK report needed
+      {20, std::nullopt, nullptr, true, "not more than 20"},  // the article does not apply
+      {21, std::nullopt, nullptr, false, nullptr},            // SGK report needed
       {21, true, nullptr, true, "Absence of 21 days (more than 20); SGK report"},
       {45, true, "YU-BEK-01", true, "temporary surface job YU-BEK-01"},
       {45, true, "NOPE", false, nullptr},
@@ -482,8 +482,8 @@ TEST(DirectiveCorrections, ProvisionalChoicesAndLowerBoundsAreFlagged) {
       ASSERT_NE(h, nullptr) << rule;
       EXPECT_EQ(h->lower_bound, b.no_response) << rule << " " << b.max_hf;
       if (b.no_response) {
-      EXPECT_NE(h->explain_en.find("lower bound"), std::string::npos);
-    }
+        EXPECT_NE(h->explain_en.find("lower bound"), std::string::npos);
+      }
     }
     EXPECT_EQ(e.health_group.has_value(), b.final_group) << b.max_hf << " " << b.no_response;
   }

@@ -98,10 +98,11 @@ TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
   EXPECT_EQ(au->int64(0), 21);  // the keyed anchor (migration 5) and one row per worker
 
   // The command-line verifier agrees (run by an admin, as every database command is).
-  ASSERT_TRUE(add_user(**db, {"admin", "Admin", "admin", "admin-parola-2026"}, 10, 10000, "test").ok());
-  const auto r = odyo::test::run_command("ODYOSPIRO_PASSWORD=admin-parola-2026 " +
-                                         odyo::test::odyospiro(file) +
-                                         " --user admin --lang en db verify");
+  ASSERT_TRUE(
+      add_user(**db, {"admin", "Admin", "admin", "admin-parola-2026"}, 10, 10000, "test").ok());
+  const auto r =
+      odyo::test::run_command("ODYOSPIRO_PASSWORD=admin-parola-2026 " +
+                              odyo::test::odyospiro(file) + " --user admin --lang en db verify");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("no problems"), std::string::npos) << r.out;
 }
