@@ -11,6 +11,7 @@
 #include "station/auth/login.hpp"
 #include "station/cli/oplog.hpp"
 #include "station/config/config.hpp"
+#include "station/core/person_input.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
@@ -116,20 +117,14 @@ std::optional<std::int64_t> to_id(const std::string& s) {
   return v;
 }
 
-// ASCII case folding for the search; Turkish letters compare as written.
-std::string lower_ascii(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
+// Registry number, T.C. kimlik or name, compared after Turkish case folding (İ/i, I/ı).
 bool worker_matches(const Worker& w, const std::string& q) {
   if (q.empty()) return true;
-  const std::string needle = lower_ascii(q);
+  const std::string needle = fold_turkish(q);
   for (const std::string* field : {&w.registry_no, &w.tc_kimlik, &w.first_name, &w.last_name}) {
-    if (lower_ascii(*field).find(needle) != std::string::npos) return true;
+    if (fold_turkish(*field).find(needle) != std::string::npos) return true;
   }
-  return lower_ascii(w.first_name + " " + w.last_name).find(needle) != std::string::npos;
+  return fold_turkish(w.first_name + " " + w.last_name).find(needle) != std::string::npos;
 }
 
 std::string user_json_name(const User& u) {

@@ -331,6 +331,20 @@ TEST_F(WebServer, InjectionCorpusLeavesTheDatabaseIntactAndComesBackAsText) {
   // ' OR 1=1 matches nobody (a parameter, not SQL); the HTML comes back as the text it is.
   auto r = c.send("GET", "/api/workers?q=%27%20OR%201%3D1%20--");
   EXPECT_EQ(r.body["workers"].size(), 0u);
+  // Turkish case folding: "IŞIK" finds "Işık", "i" does not find "I" (ı).
+  ASSERT_EQ(st.run_as("tekniker",
+                      "worker add --registry 2003 --tc 10000000078 --first-name İsmail "
+                      "--last-name Işık --birth-date 1984-03-12 --sex M --height-cm 174 "
+                      "--weight-kg 78 --job YA-PANO-01")
+                .exit_code,
+            0);
+  r = c.send("GET", "/api/workers?q=I%C5%9EIK");  // IŞIK
+  ASSERT_EQ(r.body["workers"].size(), 1u) << r.body.dump();
+  EXPECT_EQ(r.body["workers"][0]["registry_no"], "2003");
+  r = c.send("GET", "/api/workers?q=ismail");  // İsmail
+  EXPECT_EQ(r.body["workers"].size(), 1u) << r.body.dump();
+  r = c.send("GET", "/api/workers?q=isik");  // ı is not i
+  EXPECT_EQ(r.body["workers"].size(), 0u) << r.body.dump();
   r = c.send("GET", "/api/workers?q=script");
   ASSERT_EQ(r.body["workers"].size(), 1u);
   EXPECT_EQ(r.body["workers"][0]["first_name"], "<script>alert(1)</script>");
@@ -349,7 +363,7 @@ TEST_F(WebServer, InjectionCorpusLeavesTheDatabaseIntactAndComesBackAsText) {
   EXPECT_EQ(r.status, 413);
   // Both workers are still there and the database verifies.
   r = c.send("GET", "/api/workers");
-  EXPECT_EQ(r.body["workers"].size(), 2u);
+  EXPECT_EQ(r.body["workers"].size(), 3u);
   EXPECT_EQ(st.run_as("admin", "db verify").exit_code, 0);
 }
 
