@@ -7,12 +7,22 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace odyo {
 
+// A message is written in English and translated where it is shown (station/core/i18n.hpp), so
+// that this layer needs no language: `msgid` is the English template the translation catalogues
+// (config/locale/) are keyed by, `args` fill its `{}` in order and are themselves texts (a plain
+// value, or a nested message that is translated too). `message` is the English text, complete.
+// make_error(code, text) for a fixed text, make_errorf (analysis/core/error_text.hpp) for one with
+// values in it. A message edited after it was made (message no longer msgid+args) is shown as it
+// is, untranslated, rather than losing what was added.
 struct Error {
-  std::string code;     // stable, machine-readable (e.g. "age_out_of_range")
-  std::string message;  // what was wrong and what to do, for the person reading it
+  std::string code;          // stable, machine-readable (e.g. "age_out_of_range")
+  std::string message;       // what was wrong and what to do, for the person reading it (English)
+  std::string msgid{};       // the catalogue key: the English template; empty = not translatable
+  std::vector<Error> args{};  // the values of msgid's {} in order (a value: code and msgid empty)
 };
 
 template <typename T>
@@ -69,8 +79,10 @@ class [[nodiscard]] Result<void> {
   bool failed_ = false;
 };
 
+// A fixed message: its text is also its catalogue key.
 inline Error make_error(std::string code, std::string message) {
-  return Error{std::move(code), std::move(message)};
+  std::string key = message;
+  return Error{std::move(code), std::move(message), std::move(key)};
 }
 
 }  // namespace odyo

@@ -50,32 +50,29 @@ int run_ambient(CliContext& ctx, const AmbientOptions& o) {
   if (ctx.json()) {
     ctx.out() << pcaudio::ambient_json(c).dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Ortam gürültüsü: ", "Ambient noise: ") << c.source << " ("
+    ctx.out() << ctx.tr("Ambient noise: ") << c.source << " ("
               << c.frames / c.sample_rate_hz << " s, " << c.sample_rate_hz << " Hz), "
-              << ctx.tr("sınırlar ", "limits ") << c.limits.name() << "\n";
+              << ctx.tr("limits ") << c.limits.name() << "\n";
     ctx.out() << std::fixed << std::setprecision(1);
     for (const auto& b : c.verdict.bands) {
       ctx.out() << "  " << std::setw(5) << b.centre_hz << " Hz  " << std::setw(6) << b.level_db_spl
                 << " dB SPL";
       if (b.limit_db_spl)
-        ctx.out() << ctx.tr("  sınır ", "  limit ") << std::setw(5) << *b.limit_db_spl
-                  << ctx.tr("  pay ", "  margin ") << std::setw(6) << *b.margin_db << "  "
-                  << (b.pass ? "ok" : ctx.tr("AŞILDI", "EXCEEDED"));
+        ctx.out() << ctx.tr("  limit ") << std::setw(5) << *b.limit_db_spl
+                  << ctx.tr("  margin ") << std::setw(6) << *b.margin_db << "  "
+                  << (b.pass ? "ok" : ctx.tr("EXCEEDED"));
       else
-        ctx.out() << ctx.tr("  (tabloda sınır yok)", "  (no limit in the table)");
+        ctx.out() << ctx.tr("  (no limit in the table)");
       ctx.out() << "\n";
     }
     if (!c.verdict.not_compared_hz.empty()) {
-      ctx.out() << ctx.tr("  karşılaştırılmadı (oktav merkezi değil): ",
-                          "  not compared (not an octave centre measured): ");
+      ctx.out() << ctx.tr("  not compared (not an octave centre measured): ");
       for (std::size_t i = 0; i < c.verdict.not_compared_hz.size(); ++i)
         ctx.out() << (i ? ", " : "") << c.verdict.not_compared_hz[i] << " Hz";
       ctx.out() << "\n";
     }
-    ctx.out() << (c.verdict.pass ? ctx.tr("Sonuç: ortam yeterince sessiz\n",
-                                          "Verdict: quiet enough for testing\n")
-                                 : ctx.tr("Sonuç: ortam çok gürültülü — ",
-                                          "Verdict: too loud for testing — "));
+    ctx.out() << (c.verdict.pass ? ctx.tr("Verdict: quiet enough for testing\n")
+                                 : ctx.tr("Verdict: too loud for testing — "));
     if (!c.verdict.pass) ctx.out() << pcaudio::describe_exceeded(c) << "\n";
   }
   return c.verdict.pass ? 0 : kExitTooLoud;

@@ -14,6 +14,31 @@
 
 namespace odyo::station {
 
+namespace {
+
+// The language of the help screens and parse errors, known before the command line is parsed:
+// --lang, else $ODYOSPIRO_LANG, else the configuration's [station].language (--config, else the
+// default), else Turkish.
+std::string help_language(int argc, char** argv) {
+  std::string lang;
+  std::string config;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto value = [&](const std::string& name, std::string& into) {
+      if (a == name && i + 1 < argc) into = argv[i + 1];
+      if (a.rfind(name + "=", 0) == 0) into = a.substr(name.size() + 1);
+    };
+    value("--lang", lang);
+    value("--config", config);
+  }
+  if (!lang.empty()) return lang;
+  if (const char* env = std::getenv("ODYOSPIRO_LANG"); env != nullptr && *env != '\0') return env;
+  if (auto c = load_config(resolve_config_path(config))) return c->language;
+  return std::string(i18n::kLanguages[0]);
+}
+
+}  // namespace
+
 int run_cli(int argc, char** argv) {
   CliContext ctx;
   CLI::App app{
@@ -25,7 +50,8 @@ int run_cli(int argc, char** argv) {
       "Configuration file (else $ODYOSPIRO_CONFIG, else " + default_config_path().string() + ")");
   app.add_option("--db", ctx.opts.db_path, "SQLite database file (overrides [station].database)");
   app.add_option("--lang", ctx.opts.language, "Output language")
-      ->check(CLI::IsMember({"tr", "en"}));
+      ->check(CLI::IsMember({"tr", "en"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--user", ctx.opts.user,
                  "Who is acting; proven by the password in $ODYOSPIRO_PASSWORD or typed at the "
                  "prompt (every command that reads or writes the database)");
@@ -38,6 +64,15 @@ int run_cli(int argc, char** argv) {
   register_all_commands(app, ctx);
   register_generate_command(app);
   tidy_option_defaults(app);
+  const i18n::Catalog& help_catalog = i18n::catalog(help_language(argc, argv));
+  translate_help(app, help_catalog);
+  app.failure_message([&help_catalog](const CLI::App* failed, const CLI::Error& e) {
+    std::string m = "odyospiro: " + std::string(help_catalog.tr("error")) + ": " +
+                    parse_error_message(e, help_catalog) + "\n";
+    if (failed->get_help_ptr() != nullptr)
+      m += help_catalog.trf("Run with {} for more information.", "--help") + "\n";
+    return m;
+  });
   // Europe/Istanbul until the configuration says otherwise ([station].timezone), also for the
   // commands that read no configuration; without the tz database TZ stays as it was.
   (void)set_station_time_zone(kDefaultTimeZone);

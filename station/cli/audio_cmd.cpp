@@ -216,24 +216,24 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
     return 0;
   }
   auto& os = ctx.out();
-  os << ctx.tr("Konuşma frekansları", "Speech frequencies") << ":";
+  os << ctx.tr("Speech frequencies") << ":";
   for (int hz : speech) os << " " << hz;
   os << " Hz\n";
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     const au::EarNumbers& n = numbers->ear(e);
-    os << (e == au::Ear::right ? ctx.tr("Sağ", "Right") : ctx.tr("Sol", "Left")) << ": "
-       << ctx.tr("ortalama", "average") << " " << fmt1(n.speech.value_db) << " dB"
-       << (n.speech.includes_no_response ? " (NR ≥)" : "") << ", " << ctx.tr("kayıp", "loss")
+    os << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left")) << ": "
+       << ctx.tr("average") << " " << fmt1(n.speech.value_db) << " dB"
+       << (n.speech.includes_no_response ? " (NR ≥)" : "") << ", " << ctx.tr("loss")
        << " %" << fmt1(n.percent_loss);
     if (n.hf.max_hf) os << ", max ≥3 kHz " << n.hf.max_hf->level_db_hl << " dB";
-    os << ", " << ctx.tr("3 kHz altına yayılım", "spreads below 3 kHz") << ": "
-       << (n.hf.spreads_below_3k ? ctx.tr("evet", "yes") : ctx.tr("hayır", "no"));
-    os << ", " << ctx.tr("çentik", "notch") << ": "
+    os << ", " << ctx.tr("spreads below 3 kHz") << ": "
+       << (n.hf.spreads_below_3k ? ctx.tr("yes") : ctx.tr("no"));
+    os << ", " << ctx.tr("notch") << ": "
        << (n.notch.present ? std::to_string(n.notch.frequency_hz) + " Hz"
-                           : std::string(ctx.tr("yok", "none")))
+                           : std::string(ctx.tr("none")))
        << "\n";
   }
-  os << ctx.tr("İki kulak", "Binaural") << " %" << fmt1(numbers->binaural_percent);
+  os << ctx.tr("Binaural") << " %" << fmt1(numbers->binaural_percent);
   if (numbers->aao1979_binaural_percent) {
     os << ", AAO-1979 %" << fmt1(*numbers->aao1979_binaural_percent);
   }
@@ -241,16 +241,16 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   if (shift) {
     for (au::Ear e : {au::Ear::right, au::Ear::left}) {
       const au::EarShift& s = e == au::Ear::right ? shift->right : shift->left;
-      os << "STS " << (e == au::Ear::right ? ctx.tr("sağ", "right") : ctx.tr("sol", "left")) << ": "
+      os << "STS " << (e == au::Ear::right ? ctx.tr("right") : ctx.tr("left")) << ": "
          << fmt1(s.mean_shift_db) << " dB " << (s.sts ? "STS" : "-");
       if (s.mean_shift_corrected_db) {
-        os << "; " << ctx.tr("yaşa göre düzeltilmiş", "age-corrected") << " (" << table_name << ") "
+        os << "; " << ctx.tr("age-corrected") << " (" << table_name << ") "
            << fmt1(*s.mean_shift_corrected_db) << " dB " << (*s.sts_corrected ? "STS" : "-");
       }
       os << "\n";
     }
-    os << ctx.tr("Kaydedilecek vaka (OSHA 1904.10)", "Recordable (OSHA 1904.10)") << ": "
-       << (shift->recordable() ? ctx.tr("evet", "yes") : ctx.tr("hayır", "no")) << "\n";
+    os << ctx.tr("Recordable (OSHA 1904.10)") << ": "
+       << (shift->recordable() ? ctx.tr("yes") : ctx.tr("no")) << "\n";
   }
   return 0;
 }
@@ -290,26 +290,26 @@ int run_simulate(CliContext& ctx, std::uint64_t seed) {
     return 0;
   }
   auto& os = ctx.out();
-  os << ctx.tr("Benzetilmiş dinleyici, otomatik eşik arama", "Simulated listener, automated search")
+  os << ctx.tr("Simulated listener, automated search")
      << " (seed " << seed << "): " << s->result.presentations << " "
-     << ctx.tr("sunum", "presentations") << ", " << fmt1(s->minutes) << " " << ctx.tr("dk", "min")
+     << ctx.tr("presentations") << ", " << fmt1(s->minutes) << " " << ctx.tr("min")
      << "\n";
   os << "Hz      ";
   for (const auto& [hz, p] : s->result.audiogram.right.air) os << std::setw(6) << hz;
   os << "\n";
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     os << std::left << std::setw(8)
-       << (e == au::Ear::right ? ctx.tr("Sağ", "Right") : ctx.tr("Sol", "Left")) << std::right;
+       << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left")) << std::right;
     for (const auto& [hz, p] : s->result.audiogram.ear(e).air) {
       os << std::setw(6) << (p.no_response() ? "NR" : std::to_string(p.level_db_hl));
     }
-    os << "  (" << ctx.tr("ortalama", "average") << " " << fmt1(numbers->ear(e).speech.value_db)
+    os << "  (" << ctx.tr("average") << " " << fmt1(numbers->ear(e).speech.value_db)
        << " dB, %" << fmt1(numbers->ear(e).percent_loss) << ")\n";
   }
-  os << ctx.tr("Güvenilirlik", "Reliability") << ": "
+  os << ctx.tr("Reliability") << ": "
      << (s->result.any_unreliable()
-             ? ctx.tr("güvenilmez (yanlış alarm)", "unreliable (false alarms)")
-             : ctx.tr("iyi", "good"))
+             ? ctx.tr("unreliable (false alarms)")
+             : ctx.tr("good"))
      << "\n";
   return 0;
 }
@@ -371,8 +371,8 @@ int print_recorded(CliContext& ctx, const RecordedExam& r) {
         << "\n";
     return 0;
   }
-  ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << r.exam_id
-            << ctx.tr(" kaydedildi:\n", " stored:\n");
+  ctx.out() << ctx.tr("Audiometry exam #") << r.exam_id
+            << ctx.tr(" stored:\n");
   for (const auto& line : r.payload["summary"][ctx.turkish() ? "tr" : "en"]) {
     ctx.out() << "  " << line.get<std::string>() << "\n";
   }
@@ -544,32 +544,31 @@ int run_baseline_show(CliContext& ctx, const std::string& worker_key) {
     return 0;
   }
   auto& os = ctx.out();
-  os << ctx.tr("Referans odyogram (baseline): ", "Audiometric baseline: ") << w->registry_no << " "
+  os << ctx.tr("Audiometric baseline: ") << w->registry_no << " "
      << w->first_name << " " << w->last_name << "\n";
   if (history->empty()) {
-    os << ctx.tr("  henüz yok (ilk kabul edilen odyometri muayenesi referans olur)\n",
-                 "  none yet (the first accepted audiometry exam becomes the baseline)\n");
+    os << ctx.tr("  none yet (the first accepted audiometry exam becomes the baseline)\n");
     return 0;
   }
   for (const char* ear : {"right", "left"}) {
     const json& c = current[ear];
-    os << "  " << (std::string(ear) == "right" ? ctx.tr("Sağ", "Right") : ctx.tr("Sol", "Left"))
+    os << "  " << (std::string(ear) == "right" ? ctx.tr("Right") : ctx.tr("Left"))
        << ": ";
     if (c.is_null()) {
       os << "-\n";
       continue;
     }
-    os << ctx.tr("sürüm ", "version ") << c["version"].get<int>() << ", "
-       << ctx.tr("muayene #", "exam #") << c["exam_id"].get<std::int64_t>() << " ("
-       << c["exam_started_at"].get<std::string>().substr(0, 10) << ", " << ctx.tr("yaş ", "age ")
+    os << ctx.tr("version ") << c["version"].get<int>() << ", "
+       << ctx.tr("exam #") << c["exam_id"].get<std::int64_t>() << " ("
+       << c["exam_started_at"].get<std::string>().substr(0, 10) << ", " << ctx.tr("age ")
        << c["age_at_test_years"].dump() << "), 2/3/4 kHz";
     for (const auto& [hz, v] : c["thresholds_2k3k4k_db_hl"].items()) os << " " << v.dump();
     os << " dB HL\n";
   }
-  os << ctx.tr("Geçmiş:\n", "History:\n");
+  os << ctx.tr("History:\n");
   for (const auto& r : *history) {
     os << "  v" << r.version << "  " << std::left << std::setw(6) << r.ear << std::setw(17)
-       << r.kind << std::right << ctx.tr("muayene #", "exam #") << r.exam_id << "  " << r.set_at
+       << r.kind << std::right << ctx.tr("exam #") << r.exam_id << "  " << r.set_at
        << "  " << r.set_by << "  " << r.reason << "\n";
   }
   return 0;

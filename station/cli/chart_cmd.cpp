@@ -41,7 +41,7 @@ void report_written(CliContext& ctx, const std::string& path, const std::string&
   if (ctx.json()) {
     ctx.out() << nlohmann::json{{"output", path}, {"kind", kind}, {"bytes", bytes}}.dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Yazıldı: ", "Written: ") << path << "\n";
+    ctx.out() << ctx.tr("Written: ") << path << "\n";
   }
 }
 

@@ -1,5 +1,6 @@
 #include "station/cli/context.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -100,12 +101,20 @@ Result<Database*> CliContext::db_as(std::initializer_list<std::string_view> role
 }
 
 bool CliContext::turkish() const {
-  if (!opts.language.empty()) return opts.language == "tr";
-  return !config_ || config_->language == "tr";
+  return catalog().turkish();
 }
 
-const char* CliContext::tr(const char* turkish_text, const char* english_text) const {
-  return turkish() ? turkish_text : english_text;
+namespace {
+std::string output_language(const std::string& option, const StationConfig* config) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("ODYOSPIRO_LANG"); env != nullptr && *env != '\0')
+    return env;
+  return config != nullptr ? config->language : std::string(i18n::kLanguages[0]);
+}
+}  // namespace
+
+const i18n::Catalog& CliContext::catalog() const {
+  return i18n::catalog(output_language(opts.language, config_ ? &*config_ : nullptr));
 }
 
 std::ostream& CliContext::out() {
@@ -118,11 +127,11 @@ std::ostream& CliContext::err() {
 int CliContext::fail(const Error& e, int code) {
   oplog::error(e.code, e.message);
   if (opts.json) {
-    std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump(2)
+    std::cout << nlohmann::json{{"error", {{"code", e.code}, {"message", message(e)}}}}.dump(2)
               << "\n";
   }
   if (is_auth_error(e)) code = kAuthExitCode;
-  std::cerr << "odyospiro: " << tr("hata", "error") << ": " << e.message << "\n";
+  std::cerr << "odyospiro: " << tr("error") << ": " << message(e) << "\n";
   exit_code = code;
   return code;
 }

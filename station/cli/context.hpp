@@ -13,6 +13,7 @@
 
 #include "analysis/core/result.hpp"
 #include "station/config/config.hpp"
+#include "station/core/i18n.hpp"
 #include "station/storage/users.hpp"
 
 namespace odyo::station {
@@ -22,7 +23,7 @@ class Database;
 struct GlobalOptions {
   std::string config_path;  // --config (else $ODYOSPIRO_CONFIG, else config/station.toml)
   std::string db_path;      // --db overrides [station].database
-  std::string language;     // --lang tr|en overrides [station].language
+  std::string language;     // --lang tr|en overrides $ODYOSPIRO_LANG and [station].language
   std::string user;         // --user: who is acting, proven by a password (station/auth/)
   bool json = false;        // --json: machine-readable output on stdout
 };
@@ -55,8 +56,18 @@ class CliContext {
 
   [[nodiscard]] bool json() const { return opts.json; }
   [[nodiscard]] bool turkish() const;  // output language
-  // Pick the text for the configured language.
-  [[nodiscard]] const char* tr(const char* turkish, const char* english) const;
+  // The output language's catalogue: --lang, else $ODYOSPIRO_LANG, else [station].language
+  // (Turkish until the configuration is read).
+  [[nodiscard]] const i18n::Catalog& catalog() const;
+  // An English text (a literal: the catalogue test extracts it) in the output language.
+  [[nodiscard]] const char* tr(const char* english) const { return catalog().tr(english); }
+  // An English template with {} filled by `args`, in the output language.
+  template <typename... Args>
+  [[nodiscard]] std::string trf(const char* english, const Args&... args) const {
+    return catalog().trf(english, args...);
+  }
+  // An error's message in the output language.
+  [[nodiscard]] std::string message(const Error& e) const { return catalog().localize(e); }
 
   std::ostream& out();  // stdout
   std::ostream& err();  // stderr

@@ -103,7 +103,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"schema_version", *v}, {"file", (*db)->file().string()}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Şema sürümü ", "Schema version ") << *v << " (" << (*db)->file().string()
+      ctx.out() << ctx.tr("Schema version ") << *v << " (" << (*db)->file().string()
                 << ")\n";
     }
   });
@@ -138,7 +138,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     if ((*copy)->station_key()) {
       if (auto r = write_audit_head(**copy); !r) return (void)ctx.fail(r.error(), 2);
     }
-    ctx.out() << ctx.tr("Yedek alındı: ", "Backup written: ") << target.string() << " (+ "
+    ctx.out() << ctx.tr("Backup written: ") << target.string() << " (+ "
               << o.head_file.string() << ")\n";
     const auto& key = (*db)->key_file();
     if (bargs->with_key && (*db)->station_key()) {
@@ -154,17 +154,13 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
             "backup_failed",
             "cannot copy the station key to " + key_copy.string() + ": " + ec.message()));
       }
-      ctx.out() << ctx.tr("İstasyon anahtarı kopyalandı: ", "Station key copied: ")
+      ctx.out() << ctx.tr("Station key copied: ")
                 << key_copy.string() << "\n";
     } else {
-      ctx.out() << ctx.tr(
-                       "İstasyon anahtarı yedeğe KONMADI. Bir kez, ayrı bir ortama (ör. "
-                       "kilitli dolaptaki USB bellek) kopyalayın: ",
-                       "The station key is NOT in the backup. Copy it once to separate media "
+      ctx.out() << ctx.tr("The station key is NOT in the backup. Copy it once to separate media "
                        "(e.g. a USB stick kept locked away): ")
                 << "install -m 600 " << key.string() << " /media/<usb>/" << key.filename().string()
-                << ctx.tr("  (docs/security.md, \"Station key\"; ya da --with-key)\n",
-                          "  (docs/security.md, \"Station key\"; or --with-key)\n");
+                << ctx.tr("  (docs/security.md, \"Station key\"; or --with-key)\n");
     }
   });
 
@@ -207,7 +203,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"ok", problems.empty()}, {"problems", problems}}.dump(2) << "\n";
     } else if (problems.empty()) {
-      ctx.out() << ctx.tr("Veritabanı doğrulandı: sorun yok\n", "Database verified: no problems\n");
+      ctx.out() << ctx.tr("Database verified: no problems\n");
     } else {
       for (const auto& p : problems) ctx.err() << "odyospiro: verify: " << p << "\n";
     }

@@ -222,45 +222,42 @@ int run_devices(CliContext& ctx) {
     return 0;
   }
   auto& o = ctx.out();
-  o << ctx.tr("Sürücüler:", "Drivers:") << "\n";
+  o << ctx.tr("Drivers:") << "\n";
   for (const auto& d : drivers::driver_registry())
     o << "  " << d.name << " — " << drivers::capabilities_text(d.capabilities)
-      << (d.session_available ? "" : ctx.tr(" (yalnız kodek)", " (codec only)")) << "\n    "
+      << (d.session_available ? "" : ctx.tr(" (codec only)")) << "\n    "
       << d.description << "\n";
-  o << ctx.tr("Cihaz profilleri:", "Device profiles:") << "\n";
+  o << ctx.tr("Device profiles:") << "\n";
   for (const auto& pj : j["profiles"]) {
     o << "  " << pj["id"].get<std::string>() << " (" << pj["family"].get<std::string>() << ") — "
       << (pj["verified"].get<bool>()
-              ? ctx.tr("gerçek cihazda doğrulandı", "verified on a real device")
-              : ctx.tr("DOĞRULANMADI", "NOT VERIFIED"))
+              ? ctx.tr("verified on a real device")
+              : ctx.tr("NOT VERIFIED"))
       << "\n";
     if (!pj["unverified"].empty())
-      o << "    " << ctx.tr("doğrulanmamış değerler: ", "unverified values: ")
+      o << "    " << ctx.tr("unverified values: ")
         << joined(pj["unverified"].get<std::vector<std::string>>()) << "\n";
     if (pj.contains("register_words") && !pj["register_words"]["verified"].get<bool>()) {
       std::string words;
       for (const auto& [role, w] : pj["register_words"]["words"].items())
         words += (words.empty() ? "" : ", ") + role + "=" + std::to_string(w.get<int>());
       o << "    "
-        << ctx.tr(
-               "kayıt haritası YER TUTUCU (spesifikasyonda bilinmiyor, gerçek cihaz "
-               "yanıt vermeyebilir): ",
-               "register map is a PLACEHOLDER (unknown in the spec; a real device may not "
+        << ctx.tr("register map is a PLACEHOLDER (unknown in the spec; a real device may not "
                "answer): ")
         << words << "\n";
     }
   }
   for (const auto& e : profile_errors) o << "  ! " << e << "\n";
-  o << ctx.tr("Yapılandırılmış cihazlar:", "Configured devices:") << "\n";
+  o << ctx.tr("Configured devices:") << "\n";
   for (const auto& d : j["configured"])
     o << "  " << d["id"].get<std::string>() << "  " << d["driver"].get<std::string>() << "  "
       << d["uri"].get<std::string>()
       << (d.contains("profile_verified") && !d["profile_verified"].get<bool>()
-              ? ctx.tr("  (profil doğrulanmadı)", "  (profile not verified)")
+              ? ctx.tr("  (profile not verified)")
               : "")
       << "\n";
-  o << ctx.tr("Bulunan cihazlar:", "Devices found:") << "\n";
-  if (found.empty()) o << ctx.tr("  (yok)\n", "  (none)\n");
+  o << ctx.tr("Devices found:") << "\n";
+  if (found.empty()) o << ctx.tr("  (none)\n");
   for (const auto& d : found)
     o << "  " << d.uri << "  " << d.description
       << (d.profile.empty() ? "" : "  → " + d.driver + " / " + d.profile) << "\n";
@@ -312,7 +309,7 @@ Result<std::optional<RunningSimulator>> start_sim_if_needed(
   auto sim = start_simulator({*name, o.devsim, profile_file, work_dir, std::move(extra)});
   if (!sim) return sim.error();
   (ctx.json() ? ctx.err() : ctx.out())
-      << ctx.tr("Simülatör: ", "Simulator: ") << "devsim " << *name << " → " << sim->uri << "\n";
+      << ctx.tr("Simulator: ") << "devsim " << *name << " → " << sim->uri << "\n";
   dev.uri = sim->uri;
   return std::optional<RunningSimulator>(std::move(*sim));
 }
@@ -440,10 +437,10 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
       if (m.samples[i].flow_lps > 0)
         vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
     }
-    log << ctx.tr("manevra ", "manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
-        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("tepe akım ", "peak flow ")
-        << peak << " L/s, " << ctx.tr("ekspirasyon hacmi ", "expired volume ") << vol
-        << ctx.tr(" L (sensör koşulları)", " L (sensor conditions)") << std::endl;
+    log << ctx.tr("manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
+        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("peak flow ")
+        << peak << " L/s, " << ctx.tr("expired volume ") << vol
+        << ctx.tr(" L (sensor conditions)") << std::endl;
   };
   std::optional<Result<SpirometryCaptureOutcome>> cap;
   {
@@ -516,11 +513,9 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
     }
     Database& db = *job.storage.db;
     const auto on_wait = [&](double waited_s, const Error&) {
-      log << ctx.tr("Veritabanı başka bir program tarafından kilitli; yeniden deneniyor (",
-                    "The database is locked by another program; retrying (")
+      log << ctx.tr("The database is locked by another program; retrying (")
           << static_cast<int>(waited_s) << " / " << job.store_retry_limit_s
-          << ctx.tr(" s). Muayene ham kayıtta güvende.",
-                    " s). The exam is safe in the raw journal.")
+          << ctx.tr(" s). The exam is safe in the raw journal.")
           << std::endl;
     };
     auto r = retry_while_locked<RecordedExam>(
@@ -574,28 +569,27 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
     ctx.out() << j.dump(2) << "\n";
     return 0;
   }
-  ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c.bytes << ", " << ctx.tr("örnek: ", "samples: ")
-            << out.samples << ", " << ctx.tr("boşluk: ", "gaps: ") << c.driver.gap_samples
+  ctx.out() << ctx.tr("Bytes: ") << c.bytes << ", " << ctx.tr("samples: ")
+            << out.samples << ", " << ctx.tr("gaps: ") << c.driver.gap_samples
             << ", CRC: " << c.driver.word_crc_errors << ", "
-            << ctx.tr("çerçeve hatası: ", "frame errors: ") << c.driver.frame_errors << ", "
-            << ctx.tr("çöp bayt: ", "garbage bytes: ") << c.driver.garbage_bytes << ", "
-            << ctx.tr("çıkarma: ", "unplugs: ") << c.unplugs << ", "
-            << ctx.tr("yeniden takma: ", "replugs: ") << c.replugs << "\n"
-            << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
+            << ctx.tr("frame errors: ") << c.driver.frame_errors << ", "
+            << ctx.tr("garbage bytes: ") << c.driver.garbage_bytes << ", "
+            << ctx.tr("unplugs: ") << c.unplugs << ", "
+            << ctx.tr("replugs: ") << c.replugs << "\n"
+            << ctx.tr("Raw journal: ") << jfile.string() << " (session "
             << out.journal_session << ")\n";
   if (interrupted)
-    ctx.out() << ctx.tr("Oturum YARIDA KESİLDİ (", "Session INTERRUPTED (") << interrupted->reason
+    ctx.out() << ctx.tr("Session INTERRUPTED (") << interrupted->reason
               << "): " << interrupted->detail << "\n";
   if (store_error) return ctx.fail(*store_error, store_exit);
   if (exam) {
     if (!job.ambient_given)
-      ctx.out() << ctx.tr("Ortam koşulları varsayıldı (", "Ambient conditions assumed (")
+      ctx.out() << ctx.tr("Ambient conditions assumed (")
                 << job.temp_c << " °C, " << job.pressure_kpa << " kPa, "
                 << (ctx.turkish() ? "%" + fmt_number(job.humidity_pct)
                                   : fmt_number(job.humidity_pct) + " %")
-                << ctx.tr("): --temp-c/--pressure-kpa/--humidity-pct ile verin\n",
-                          "): give --temp-c/--pressure-kpa/--humidity-pct\n");
-    ctx.out() << ctx.tr("Spirometri muayenesi #", "Spirometry exam #") << exam->exam_id << "\n";
+                << ctx.tr("): give --temp-c/--pressure-kpa/--humidity-pct\n");
+    ctx.out() << ctx.tr("Spirometry exam #") << exam->exam_id << "\n";
     for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
       ctx.out() << "  " << line.get<std::string>() << "\n";
   }
@@ -765,21 +759,18 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
       ctx.out() << json{{"journal", jfile.string()}, {"sessions", arr}}.dump(2) << "\n";
       return 0;
     }
-    ctx.out() << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << "\n";
+    ctx.out() << ctx.tr("Raw journal: ") << jfile.string() << "\n";
     for (const auto& e : arr) {
-      ctx.out() << "  " << ctx.tr("oturum ", "session ") << e["session"].get<std::int64_t>() << "  "
+      ctx.out() << "  " << ctx.tr("session ") << e["session"].get<std::int64_t>() << "  "
                 << e["status"].get<std::string>() << "  " << e["started_at"].get<std::string>()
-                << "  " << ctx.tr("çalışan ", "worker ") << e["worker"].get<std::string>() << "  "
+                << "  " << ctx.tr("worker ") << e["worker"].get<std::string>() << "  "
                 << e["device"].get<std::string>() << "  " << e["bytes"].get<std::uint64_t>()
-                << ctx.tr(" bayt", " bytes");
+                << ctx.tr(" bytes");
       if (e.contains("error")) ctx.out() << "  (" << e["error"].get<std::string>() << ")";
       ctx.out() << "\n";
     }
     ctx.out() << arr.size()
-              << ctx.tr(
-                     " kaydedilmemiş oturum; kaydetmek için: odyospiro acquire recover "
-                     "--session ID\n",
-                     " session(s) never stored; store one with: odyospiro acquire recover "
+              << ctx.tr(" session(s) never stored; store one with: odyospiro acquire recover "
                      "--session ID\n");
     return 0;
   }
@@ -869,11 +860,10 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
   if (!fipp->device.verified)
-    log << ctx.tr("UYARI: profil ", "WARNING: profile ") << fipp->device.id
-        << ctx.tr(" gerçek cihazda doğrulanmadı (", " is not verified on a real device (")
+    log << ctx.tr("WARNING: profile ") << fipp->device.id
+        << ctx.tr(" is not verified on a real device (")
         << joined(fipp->device.unverified)
-        << ctx.tr("): gerçek bir odyometre yanıt vermeyebilir\n",
-                  "): a real audiometer may not answer\n");
+        << ctx.tr("): a real audiometer may not answer\n");
 
   const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
   const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
@@ -967,7 +957,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
                 << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
                 << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
     if (exam) {
-      ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << exam->exam_id << "\n";
+      ctx.out() << ctx.tr("Audiometry exam #") << exam->exam_id << "\n";
       for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
         ctx.out() << "  " << line.get<std::string>() << "\n";
     }
@@ -1095,8 +1085,8 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   if (!sim) return ctx.fail(sim.error(), 2);
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
   if (!res->device.verified)
-    log << ctx.tr("Not: profil ", "Note: profile ") << res->device.id
-        << ctx.tr(" doğrulanmadı (", " is not verified (") << joined(res->device.unverified)
+    log << ctx.tr("Note: profile ") << res->device.id
+        << ctx.tr(" is not verified (") << joined(res->device.unverified)
         << ")\n";
 
   json j{{"device", dev.id},          {"uri", dev.uri},
@@ -1179,15 +1169,15 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   j["notes"] = notes;
   const auto& c = j["counters"];
   if (!ctx.json()) {
-    ctx.out() << ctx.tr("Bayt: ", "Bytes: ") << c["bytes"].get<std::uint64_t>() << ", "
-              << ctx.tr("kayıt: ", "records: ") << c["records"].get<std::uint64_t>() << ", "
-              << ctx.tr("çözme hatası: ", "decode errors: ")
-              << c["decode_errors"].get<std::uint64_t>() << ", " << ctx.tr("şüpheli: ", "flagged: ")
-              << c["flagged"].get<std::uint64_t>() << ", " << ctx.tr("çıkarma: ", "unplugs: ")
+    ctx.out() << ctx.tr("Bytes: ") << c["bytes"].get<std::uint64_t>() << ", "
+              << ctx.tr("records: ") << c["records"].get<std::uint64_t>() << ", "
+              << ctx.tr("decode errors: ")
+              << c["decode_errors"].get<std::uint64_t>() << ", " << ctx.tr("flagged: ")
+              << c["flagged"].get<std::uint64_t>() << ", " << ctx.tr("unplugs: ")
               << c["unplugs"].get<std::uint64_t>() << "\n";
     for (const auto& e : c["errors"]) ctx.out() << "  ! " << e.get<std::string>() << "\n";
     for (const auto& n : notes) ctx.out() << "  - " << n << "\n";
-    ctx.out() << ctx.tr("Ham kayıt: ", "Raw journal: ") << jfile.string() << " (session "
+    ctx.out() << ctx.tr("Raw journal: ") << jfile.string() << " (session "
               << j["journal_session"].get<std::int64_t>() << ")\n";
   }
   if (!have_result)
@@ -1199,7 +1189,7 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
     if (!*stored) return ctx.fail((*stored).error());
     j["exam"] = (**stored).exam_id;
     if (!ctx.json()) {
-      ctx.out() << ctx.tr("Muayene #", "Exam #") << (**stored).exam_id << "\n";
+      ctx.out() << ctx.tr("Exam #") << (**stored).exam_id << "\n";
       for (const auto& line : (**stored).payload["summary"][ctx.turkish() ? "tr" : "en"])
         ctx.out() << "  " << line.get<std::string>() << "\n";
     }

@@ -196,6 +196,8 @@ void register_generate_command(CLI::App& app) {
   gen->add_subcommand("cli-tree", "The command tree as JSON")->callback([&app] {
     std::cout << cli_tree_json(app) << "\n";
   });
+  gen->add_subcommand("pot", "The texts of the help screens as a gettext template (.pot)")
+      ->callback([&app] { std::cout << help_pot(app); });
 }
 
 void tidy_option_defaults(CLI::App& app) {

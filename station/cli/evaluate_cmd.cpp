@@ -119,15 +119,15 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
   } else {
     ctx.out() << se::result_text(e, *rules, ctx.turkish());
     if (!records.empty()) {
-      ctx.out() << ctx.tr("Hekim kayıtları:\n", "Physician's records:\n");
+      ctx.out() << ctx.tr("Physician's records:\n");
       for (const auto& r : records)
         ctx.out() << "  - " << r.kind << " " << r.subject << " v" << r.version << ": "
                   << r.payload.dump() << " (" << r.created_by << ", " << r.created_at << ")\n";
     }
     if (out.contains("evaluation_id"))
-      ctx.out() << ctx.tr("Kaydedildi: değerlendirme ", "Stored: evaluation ")
+      ctx.out() << ctx.tr("Stored: evaluation ")
                 << out["evaluation_id"].get<std::int64_t>()
-                << ctx.tr(" (hekim onayı bekliyor)", " (awaiting the physician's decision)")
+                << ctx.tr(" (awaiting the physician's decision)")
                 << "\n";
   }
   return 0;
@@ -147,8 +147,8 @@ void print_chain(CliContext& ctx, std::int64_t id) {
   const auto& in_force = se::decision_in_force(*chain);
   for (const auto& r : *chain) {
     ctx.out() << (r.id == in_force.id ? "* " : "  ") << "#" << r.id << " v" << r.version << " "
-              << r.kind << " " << ctx.tr("grup ", "group ") << r.health_group.value_or("-")
-              << ctx.tr(", sütun ", ", column ") << r.ek2_column.value_or("-") << " ("
+              << r.kind << " " << ctx.tr("group ") << r.health_group.value_or("-")
+              << ctx.tr(", column ") << r.ek2_column.value_or("-") << " ("
               << r.rules_version << ", " << r.created_by << ", " << r.created_at << ")";
     if (!r.reason.empty()) ctx.out() << " — " << r.reason;
     ctx.out() << "\n";
@@ -191,7 +191,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto report = se::reevaluate_all(
         **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
-          ctx.err() << "\r" << ctx.tr("yeniden değerlendirme ", "re-evaluating ") << done << "/"
+          ctx.err() << "\r" << ctx.tr("re-evaluating ") << done << "/"
                     << total << std::flush;
           if (done == total) ctx.err() << "\n";
         });
@@ -219,15 +219,15 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Kurallar ", "Rules ") << rules->version << ": " << report->chains
-                << ctx.tr(" karar incelendi, ", " decisions checked, ") << report->changed
-                << ctx.tr(" değişir", " would change")
-                << (*dry ? ctx.tr(" (deneme, kaydedilmedi)", " (dry run, nothing stored)") : "")
+      ctx.out() << ctx.tr("Rules ") << rules->version << ": " << report->chains
+                << ctx.tr(" decisions checked, ") << report->changed
+                << ctx.tr(" would change")
+                << (*dry ? ctx.tr(" (dry run, nothing stored)") : "")
                 << "\n";
       for (const auto& c : report->changes)
-        ctx.out() << "  #" << c.chain_latest_id << ctx.tr(" çalışan ", " worker ") << c.worker_id
+        ctx.out() << "  #" << c.chain_latest_id << ctx.tr(" worker ") << c.worker_id
                   << ": " << c.group_before.value_or("-") << " → " << c.group_after.value_or("-")
-                  << " (" << ctx.tr("yürürlükteki: ", "in force: ") << c.kind_in_force << ")\n";
+                  << " (" << ctx.tr("in force: ") << c.kind_in_force << ")\n";
       for (const auto& e : report->errors) ctx.out() << "  ! " << e << "\n";
     }
   });
@@ -297,12 +297,12 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Kural tabloları geçerli: ", "Rule tables valid: ") << rules->version
+      ctx.out() << ctx.tr("Rule tables valid: ") << rules->version
                 << " (" << rules->hash << ")\n";
       for (const auto& t : rules->tables)
         ctx.out() << "  " << t.name << " " << t.version << " " << t.effective << "\n";
-      ctx.out() << "  EK-2: " << rows << ctx.tr(" satır, ", " rows, ") << prov
-                << ctx.tr(" geçici", " provisional") << "\n";
+      ctx.out() << "  EK-2: " << rows << ctx.tr(" rows, ") << prov
+                << ctx.tr(" provisional") << "\n";
     }
   });
 
@@ -337,8 +337,8 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     std::ofstream f(*out, std::ios::binary);
     if (!(f << toml))
       return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));
-    ctx.out() << jobs->size() << ctx.tr(" iş yazıldı: ", " jobs written: ") << *out
-              << ctx.tr(" (ruleset.toml sürümünü artırın)", " (raise the version in ruleset.toml)")
+    ctx.out() << jobs->size() << ctx.tr(" jobs written: ") << *out
+              << ctx.tr(" (raise the version in ruleset.toml)")
               << "\n";
   });
 }

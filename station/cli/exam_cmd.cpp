@@ -36,8 +36,7 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   auto& o = ctx.out();
   const bool tr = ctx.turkish();
   for (const auto& r : rows) {
-    o << ctx.tr("Referans  : bu muayene referans sürüm ",
-                "Baseline  : this exam is baseline version ")
+    o << ctx.tr("Baseline  : this exam is baseline version ")
       << r.version << " (" << r.ear << ", " << r.kind << ", " << r.set_by << ", " << r.set_at
       << ")\n";
   }
@@ -45,8 +44,7 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   const auto& b = payload["baseline"];
   if (!b.value("accepted", true) && b.contains("not_accepted_because") &&
       b["not_accepted_because"].is_string()) {
-    o << ctx.tr("Referans  : bu muayene referans olamaz: ",
-                "Baseline  : this exam cannot be a baseline: ")
+    o << ctx.tr("Baseline  : this exam cannot be a baseline: ")
       << b["not_accepted_because"].get<std::string>() << "\n";
   }
   const auto& sts = payload.contains("sts") ? payload["sts"] : nlohmann::json();
@@ -55,39 +53,38 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
     const char* name = right ? (tr ? "Sağ" : "Right") : (tr ? "Sol" : "Left");
     if (!b.contains(ear) || b[ear].is_null()) continue;
     const auto& row = b[ear];
-    o << ctx.tr("Referans  : ", "Baseline  : ") << name << " v" << row.value("version", 0) << ", "
-      << ctx.tr("muayene #", "exam #") << row.value("exam_id", std::int64_t{0}) << " ("
+    o << ctx.tr("Baseline  : ") << name << " v" << row.value("version", 0) << ", "
+      << ctx.tr("exam #") << row.value("exam_id", std::int64_t{0}) << " ("
       << row.value("exam_started_at", std::string("?")).substr(0, 10) << ", "
-      << ctx.tr("yaş ", "age ") << row["age_at_test_years"].dump() << ")\n";
+      << ctx.tr("age ") << row["age_at_test_years"].dump() << ")\n";
     if (!sts.is_object() || !sts.contains(ear) || sts[ear].is_null()) continue;
     const auto& s = sts[ear];
     o << "STS       : " << name << " ";
     if (s.contains("not_computed")) {
-      o << ctx.tr("hesaplanamadı: ", "not computed: ") << s["not_computed"].get<std::string>()
+      o << ctx.tr("not computed: ") << s["not_computed"].get<std::string>()
         << "\n";
       continue;
     }
-    o << ctx.tr("2/3/4 kHz kayma ", "2/3/4 kHz shift ") << dec1(s["mean_shift_db"]) << " dB "
-      << (s.value("sts", false) ? "STS" : ctx.tr("STS yok", "no STS")) << "; "
-      << ctx.tr("yaşa göre düzeltilmiş", "age-corrected") << " ("
+    o << ctx.tr("2/3/4 kHz shift ") << dec1(s["mean_shift_db"]) << " dB "
+      << (s.value("sts", false) ? "STS" : ctx.tr("no STS")) << "; "
+      << ctx.tr("age-corrected") << " ("
       << sts.value("age_correction_table", std::string("?")) << ") "
       << dec1(s["mean_shift_age_corrected_db"]) << " dB "
       << (s["sts_age_corrected"].is_boolean() && s["sts_age_corrected"].get<bool>()
               ? "STS"
-              : ctx.tr("STS yok", "no STS"))
-      << "; " << ctx.tr("kaydedilecek: ", "recordable: ")
-      << (s.value("recordable", false) ? ctx.tr("evet", "yes") : ctx.tr("hayır", "no")) << "\n";
+              : ctx.tr("no STS"))
+      << "; " << ctx.tr("recordable: ")
+      << (s.value("recordable", false) ? ctx.tr("yes") : ctx.tr("no")) << "\n";
   }
   if (payload.contains("baseline_revision") && payload["baseline_revision"].is_object()) {
     for (const auto& [ear, rv] : payload["baseline_revision"].items()) {
       if (rv.value("reason", std::string("none")) == "none") continue;
-      o << ctx.tr("Referans yenileme önerisi (hekim kararı): ",
-                  "Baseline revision proposed (physician decides): ")
+      o << ctx.tr("Baseline revision proposed (physician decides): ")
         << ear << " (" << rv["reason"].get<std::string>() << ") → ";
       if (rv.contains("new_baseline_exam_id") && rv["new_baseline_exam_id"].is_number()) {
-        o << ctx.tr("muayene #", "exam #") << rv["new_baseline_exam_id"].dump() << "\n";
+        o << ctx.tr("exam #") << rv["new_baseline_exam_id"].dump() << "\n";
       } else {
-        o << ctx.tr("bu muayene", "this exam") << "\n";
+        o << ctx.tr("this exam") << "\n";
       }
     }
   }
@@ -96,9 +93,9 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
 // " INTERRUPTED (reason)" after an exam in `exam list`, "" for a normal exam.
 std::string interruption_tag(CliContext& ctx, const nlohmann::json& in) {
   if (!in.is_object()) return "";
-  return std::string(ctx.tr("  YARIDA KESİLDİ (", "  INTERRUPTED (")) +
+  return std::string(ctx.tr("  INTERRUPTED (")) +
          in.value("reason", std::string("?")) +
-         (in.contains("accepted") ? std::string(ctx.tr(", kabul edildi)", ", accepted)")) : ")");
+         (in.contains("accepted") ? std::string(ctx.tr(", accepted)")) : ")");
 }
 
 }  // namespace
@@ -134,8 +131,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({"#", ctx.tr("Tür", "Kind"), ctx.tr("Başlangıç", "Started"),
-                     ctx.tr("Çalışan", "Worker"), ctx.tr("Durum", "State")});
+    TextTable table({"#", ctx.tr("Kind"), ctx.tr("Started"),
+                     ctx.tr("Worker"), ctx.tr("State")});
     for (const auto& e : *exams) {
       auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
       auto in = exam_interruption(**db, e.id);
@@ -148,7 +145,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
            state});
     }
     ctx.out() << table.render();
-    ctx.out() << exams->size() << ctx.tr(" muayene\n", " exam(s)\n");
+    ctx.out() << exams->size() << ctx.tr(" exam(s)\n");
   });
 
   auto sign_id = std::make_shared<std::int64_t>(0);
@@ -165,8 +162,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (!me) return (void)ctx.fail(me.error(), 2);
     // The signature is a second, deliberate proof: the password again (from the environment a
     // script read it from, or typed again at the terminal).
-    auto pw = read_password(std::string(ctx.tr("odyospiro: imza için parola (",
-                                               "odyospiro: "
+    auto pw = read_password(std::string(ctx.tr("odyospiro: "
                                                "password to sign (")) +
                             (*me)->username + "): ");
     if (!pw || !check_password(*pw, (*me)->password_hash)) {
@@ -187,9 +183,9 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("İmzalandı: muayene ", "Signed: exam ") << *sign_id
-                << ctx.tr(", sonuç #", ", result #") << s->result_id << " (v" << s->result_version
-                << ")" << ctx.tr(", imza #", ", signature #") << s->signature_id << "\n";
+      ctx.out() << ctx.tr("Signed: exam ") << *sign_id
+                << ctx.tr(", result #") << s->result_id << " (v" << s->result_version
+                << ")" << ctx.tr(", signature #") << s->signature_id << "\n";
     }
   });
 
@@ -268,42 +264,39 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       return;
     }
     auto& o = ctx.out();
-    o << ctx.tr("Muayene #", "Exam #") << e->id << " — " << e->kind << " — "
+    o << ctx.tr("Exam #") << e->id << " — " << e->kind << " — "
       << local_display(e->started_at) << "\n";
-    o << ctx.tr("Çalışan   : ", "Worker    : ") << w->registry_no << " " << w->first_name << " "
+    o << ctx.tr("Worker    : ") << w->registry_no << " " << w->first_name << " "
       << w->last_name << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm
       << " cm)\n";
-    o << ctx.tr("Teknisyen : ", "Technician: ") << e->technician
-      << ctx.tr("   Cihaz: ", "   Device: ") << e->device_id << "\n";
+    o << ctx.tr("Technician: ") << e->technician
+      << ctx.tr("   Device: ") << e->device_id << "\n";
     if (e->ambient_temp_c) {
-      o << ctx.tr("Ortam     : ", "Ambient   : ") << *e->ambient_temp_c << " °C";
+      o << ctx.tr("Ambient   : ") << *e->ambient_temp_c << " °C";
       if (e->ambient_pressure_kpa) o << ", " << *e->ambient_pressure_kpa << " kPa";
       o << "\n";
     }
     if (interruption->is_object()) {
-      o << ctx.tr("Durum     : YARIDA KESİLDİ (", "Status    : INTERRUPTED (")
+      o << ctx.tr("Status    : INTERRUPTED (")
         << interruption->value("reason", std::string("?"))
         << "): " << interruption->value("detail", std::string()) << "\n";
       if (interruption->contains("accepted"))
-        o << ctx.tr("            hekim kabul etti: ", "            accepted by physician ")
+        o << ctx.tr("            accepted by physician ")
           << (*interruption)["accepted"].value("by", std::string("?")) << " ("
           << (*interruption)["accepted"].value("at", std::string("?"))
           << "): " << (*interruption)["accepted"].value("reason", std::string()) << "\n";
       else
-        o << ctx.tr(
-            "            hekim kabul etmedikçe değerlendirmede kullanılmaz "
-            "(exam accept-interrupted)\n",
-            "            not used by an evaluation unless a physician accepts it "
+        o << ctx.tr("            not used by an evaluation unless a physician accepts it "
             "(exam accept-interrupted)\n");
     }
-    o << ctx.tr("Ham kayıt : ", "Raw data  : ") << recs->size() << ctx.tr(" kayıt", " recording(s)")
+    o << ctx.tr("Raw data  : ") << recs->size() << ctx.tr(" recording(s)")
       << "\n";
     for (const auto& r : *results) {
-      o << ctx.tr("Sonuç sürüm ", "Result version ") << r.version << " (" << r.created_by << ", "
+      o << ctx.tr("Result version ") << r.version << " (" << r.created_by << ", "
         << local_display(r.created_at) << (r.reason.empty() ? "" : ", " + r.reason) << ")"
         << (r.signed_by.empty()
-                ? std::string(ctx.tr(" — imzasız", " — unsigned"))
-                : std::string(ctx.tr(" — imzalayan: ", " — signed by ")) + r.signed_by.front())
+                ? std::string(ctx.tr(" — unsigned"))
+                : std::string(ctx.tr(" — signed by ")) + r.signed_by.front())
         << "\n";
       const auto payload = nlohmann::json::parse(r.payload_json, nullptr, false);
       const char* lang = ctx.turkish() ? "tr" : "en";
@@ -317,9 +310,9 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
           ctx, nlohmann::json::parse(results->back().payload_json, nullptr, false), *baseline_rows);
     }
     for (const auto& v : *evals) {
-      o << ctx.tr("Değerlendirme sürüm ", "Evaluation version ") << v.version << " [" << v.kind
-        << "] " << ctx.tr("sağlık grubu ", "health group ") << v.health_group.value_or("?")
-        << ctx.tr(", kurallar ", ", rules ") << v.rules_version << " (" << v.created_by << ")"
+      o << ctx.tr("Evaluation version ") << v.version << " [" << v.kind
+        << "] " << ctx.tr("health group ") << v.health_group.value_or("?")
+        << ctx.tr(", rules ") << v.rules_version << " (" << v.created_by << ")"
         << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
       // Stored as {"input": …, "result": …} by station/evaluation: print the summary and, clause
       // by clause, why (the explanation in the output language).
@@ -366,9 +359,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Muayene #", "Exam #") << *acc_id
-                << ctx.tr(": yarıda kesilen oturum kabul edildi (yeni sonuç sürümü ",
-                          ": interrupted session accepted (new result version ")
+      ctx.out() << ctx.tr("Exam #") << *acc_id
+                << ctx.tr(": interrupted session accepted (new result version ")
                 << *r << ")\n";
     }
   });

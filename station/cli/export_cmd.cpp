@@ -92,7 +92,7 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
                      .dump(2)
               << "\n";
   } else {
-    ctx.out() << ctx.tr("Dışa aktarıldı: muayene ", "Exported: exam ") << o.exam_id << " (v"
+    ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v"
               << x->result_version << ") → " << o.output << "\n";
   }
 }

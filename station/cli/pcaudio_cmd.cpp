@@ -98,16 +98,15 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
   auto cal = load_named_calibration(ctx, o.calibration, *today);
   if (!cal) return ctx.fail(cal.error(), 2);
   if (cal->example)
-    ctx.err() << ctx.tr("not: örnek kalibrasyon dosyası (gerçek ölçüm değil): ",
-                        "note: example calibration (not a measurement): ")
+    ctx.err() << ctx.tr("note: example calibration (not a measurement): ")
               << cal->file.string() << "\n";
   if (auto ex = pcaudio::check_expiry(*cal, *today, valid_months(ctx)); !ex)
-    ctx.err() << ctx.tr("uyarı: ", "warning: ") << ex.error().message << "\n";
+    ctx.err() << ctx.tr("warning: ") << ex.error().message << "\n";
   const auto table = cal->levels();
   auto plan = tone::plan_tone(table, *ear, o.frequency_hz, o.level_db_hl);
   if (!plan) return ctx.fail(plan.error());
   if (plan->needs_warning)
-    ctx.err() << ctx.tr("UYARI: 100 dB HL üzerinde ton (", "WARNING: tone above 100 dB HL (")
+    ctx.err() << ctx.tr("WARNING: tone above 100 dB HL (")
               << o.level_db_hl << " dB HL)\n";
   tone::ToneSpec spec;
   spec.ear = *ear;
@@ -233,7 +232,7 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     if (!words) return ctx.fail(words.error());
     ctx.err() << audiometry::to_string(p.channel) << " " << p.frequency_hz << " Hz at "
               << o.level_dbfs << " dBFS: "
-              << ctx.tr("ses seviyesi ölçerde okunan dB SPL? ", "dB SPL read on the meter? ")
+              << ctx.tr("dB SPL read on the meter? ")
               << std::flush;
     if (auto st = sink.write(*words); !st)
       return ctx.fail(make_error(st.error().code, st.error().message), 2);
@@ -333,8 +332,7 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
   auto rig = pcaudio::PcRig::open(ro, **button);
   if (!rig) return ctx.fail(rig.error(), 2);
   if ((*rig)->calibration().example)
-    ctx.err() << ctx.tr("UYARI: örnek kalibrasyon — işçi testi için geçersiz\n",
-                        "WARNING: example calibration — not valid for testing workers\n");
+    ctx.err() << ctx.tr("WARNING: example calibration — not valid for testing workers\n");
   auto planned = search_params_from(o.ears, o.frequencies);
   if (!planned) return ctx.fail(planned.error());
   audiometry::SearchParams params = *planned;
@@ -506,10 +504,9 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                            "talk) and measure again, or give --ambient-override REASON to test "
                            "anyway (the reason is stored with the exam)"),
             4);
-      ctx.err() << ctx.tr("UYARI: ortam gürültüsü sınırın üstünde (",
-                          "WARNING: ambient noise "
+      ctx.err() << ctx.tr("WARNING: ambient noise "
                           "above the limit (")
-                << what << ctx.tr("); gerekçeyle test ediliyor: ", "); testing anyway, reason: ")
+                << what << ctx.tr("); testing anyway, reason: ")
                 << o.ambient_override << "\n";
       ambient["override_reason"] = o.ambient_override;
     }
@@ -522,8 +519,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   if (auto r = audiometry::apply_device_limits(params, audiometer); !r) return ctx.fail(r.error());
   for (const auto& [hz, range] : params.range_at_hz) {
     if (range.max_db_hl > tone::kWarnAboveDbHl) {  // warn the operator before > 100 dB HL
-      ctx.err() << ctx.tr("UYARI: arama 100 dB HL üzerinde ton verebilir (",
-                          "WARNING: the search may present tones above 100 dB HL (up to ")
+      ctx.err() << ctx.tr("WARNING: the search may present tones above 100 dB HL (up to ")
                 << range.max_db_hl << " dB HL, " << hz << " Hz)\n";
       break;
     }
@@ -544,8 +540,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   j["thresholds"] = search_outcomes_json(search.result());
   if (!r) {
     // Paused (device gone, underrun, bad report): nothing is stored; the journal keeps the tones.
-    ctx.err() << ctx.tr("test duraklatıldı, kaydedilmedi; sunulan tonlar: ",
-                        "test paused, not stored; tones presented so far: ")
+    ctx.err() << ctx.tr("test paused, not stored; tones presented so far: ")
               << ro.tone_journal.string() << "\n";
     return ctx.fail(r.error(), 2);
   }
@@ -553,8 +548,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
     if (ctx.json())
       ctx.out() << j.dump(2) << "\n";
     else
-      ctx.out() << ctx.tr("kaydedilmedi (--no-store); ton günlüğü: ",
-                          "not stored (--no-store); tone journal: ")
+      ctx.out() << ctx.tr("not stored (--no-store); tone journal: ")
                 << ro.tone_journal.string() << "\n";
     return 0;
   }
@@ -571,7 +565,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   if (ctx.json()) {
     ctx.out() << j.dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Odyometri muayenesi #", "Audiometry exam #") << exam->exam_id << " ("
+    ctx.out() << ctx.tr("Audiometry exam #") << exam->exam_id << " ("
               << worker->registry_no << ", " << dev->id << ")\n";
     for (const auto& t : j["thresholds"])
       ctx.out() << "  " << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()

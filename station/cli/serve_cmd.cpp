@@ -23,7 +23,7 @@ void register_serve_command(CLI::App& app, CliContext& ctx) {
     if (!db) return (void)ctx.fail(db.error(), 2);
     web::WebApp webapp(**db, **cfg, false);
     auto r = web::serve(webapp, *o, [&](std::uint16_t port) {
-      ctx.out() << ctx.tr("Dinleniyor: ", "Listening on ") << "http://" << o->bind << ":" << port
+      ctx.out() << ctx.tr("Listening on ") << "http://" << o->bind << ":" << port
                 << "/" << std::endl;
     });
     if (!r) return (void)ctx.fail(r.error(), 2);

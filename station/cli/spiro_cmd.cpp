@@ -231,7 +231,7 @@ void print_session_text(CliContext& ctx, const sp::SessionResult& s) {
     for (const auto& r : q.reasons) o << "    - " << (tr ? r.text_tr : r.text_en) << "\n";
   }
   const auto& r = s.reported;
-  o << ctx.tr("Derece", "Grade") << ": FEV1 " << sp::grade_name(s.grade_fev1) << ", FVC "
+  o << ctx.tr("Grade") << ": FEV1 " << sp::grade_name(s.grade_fev1) << ", FVC "
     << sp::grade_name(s.grade_fvc) << "\n";
   if (r.fev1_l) o << "FEV1 " << *r.fev1_l << " L";
   if (r.fvc_l) o << "  FVC " << *r.fvc_l << " L";
@@ -239,7 +239,7 @@ void print_session_text(CliContext& ctx, const sp::SessionResult& s) {
   if (r.fef2575_lps) o << "  FEF25-75 " << *r.fef2575_lps << " L/s";
   o << "\n";
   if (s.guidance.another_blow_needed)
-    o << ctx.tr("Bir üfleme daha gerekli, çünkü:", "Another blow needed, because:") << "\n";
+    o << ctx.tr("Another blow needed, because:") << "\n";
   for (const auto& b : s.guidance.because) o << "  - " << (tr ? b.text_tr : b.text_en) << "\n";
 }
 
@@ -257,8 +257,8 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
   const bool show = a.progress || ::isatty(STDERR_FILENO) == 1;
   if (show)
     o.progress = [&ctx](std::size_t rows, double fraction) {
-      ctx.err() << "\r" << ctx.tr("spiro predict: ", "spiro predict: ") << rows
-                << ctx.tr(" satır, %", " rows, ") << static_cast<int>(100.0 * fraction)
+      ctx.err() << "\r" << ctx.tr("spiro predict: ") << rows
+                << ctx.tr(" rows, ") << static_cast<int>(100.0 * fraction)
                 << (ctx.turkish() ? "" : " %") << std::flush;
     };
   const auto t0 = std::chrono::steady_clock::now();
@@ -280,7 +280,7 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
               << "\n";
     return;
   }
-  ctx.out() << r->rows << ctx.tr(" satır → ", " rows → ") << a.output << " (" << sp::equation_id(eq)
+  ctx.out() << r->rows << ctx.tr(" rows → ") << a.output << " (" << sp::equation_id(eq)
             << ", " << std::fixed << std::setprecision(2) << secs << " s)\n";
 }
 
@@ -431,14 +431,14 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     o << sp::equation_id(*eq) << "\n" << std::fixed << std::setprecision(3);
     for (const auto& p : pred->params) {
       o << std::left << std::setw(9) << sp::param_id(p.param) << " "
-        << ctx.tr("beklenen", "predicted") << " " << p.predicted << "  LLN " << p.lln << "  ULN "
+        << ctx.tr("predicted") << " " << p.predicted << "  LLN " << p.lln << "  ULN "
         << p.uln;
       const auto& pj = j[sp::param_id(p.param)];
       if (pj.contains("z"))
         o << "  z " << std::setprecision(2) << pj["z"].get<double>() << "  %"
           << std::setprecision(1) << pj["pctpred"].get<double>() << std::setprecision(3);
       if (p.provisional)
-        o << ctx.tr("  (geçici: RSD doğrulanmadı)", "  (provisional: RSD unverified)");
+        o << ctx.tr("  (provisional: RSD unverified)");
       o << "\n";
     }
   });

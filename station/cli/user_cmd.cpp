@@ -52,7 +52,7 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"id", *id}, {"username", u.username}, {"role", u.role}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Kullanıcı eklendi: ", "User added: ") << u.username << " (" << u.role
+      ctx.out() << ctx.tr("User added: ") << u.username << " (" << u.role
                 << ")\n";
     }
   });
@@ -77,11 +77,11 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("Kullanıcı", "User"), ctx.tr("Rol", "Role"), ctx.tr("Ad Soyad", "Name"),
-                     ctx.tr("Eklendi", "Added"), ctx.tr("Durum", "State")});
+    TextTable table({ctx.tr("User"), ctx.tr("Role"), ctx.tr("Name"),
+                     ctx.tr("Added"), ctx.tr("State")});
     for (const auto& u : *us)
       table.add_row({u.username, u.role, u.full_name, local_display(u.created_at),
-                     u.active ? ctx.tr("etkin", "active") : ctx.tr("devre dışı", "deactivated")});
+                     u.active ? ctx.tr("active") : ctx.tr("deactivated")});
     ctx.out() << table.render();
   });
 
@@ -150,8 +150,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
                          .dump(2)
                   << "\n";
       } else {
-        ctx.out() << now->username << ": " << ctx.tr("sürüm ", "version ") << now->version << " ("
-                  << now->role << (now->active ? "" : ctx.tr(", devre dışı", ", deactivated"))
+        ctx.out() << now->username << ": " << ctx.tr("version ") << now->version << " ("
+                  << now->role << (now->active ? "" : ctx.tr(", deactivated"))
                   << ")\n";
       }
     });

@@ -47,7 +47,7 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       auto got = find_worker(**db, w.registry_no);
       ctx.out() << worker_json(*got).dump(2) << "\n";
     } else {
-      ctx.out() << ctx.tr("Çalışan kaydedildi: ", "Worker registered: ") << w.registry_no << " "
+      ctx.out() << ctx.tr("Worker registered: ") << w.registry_no << " "
                 << w.first_name << " " << w.last_name << "\n";
     }
   });
@@ -70,9 +70,9 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("Sicil", "Registry"), ctx.tr("Ad Soyad", "Name"),
-                     ctx.tr("Doğum", "Born"), ctx.tr("Cinsiyet", "Sex"), ctx.tr("İşyeri", "Site"),
-                     ctx.tr("İş (grup)", "Job (group)")});
+    TextTable table({ctx.tr("Registry"), ctx.tr("Name"),
+                     ctx.tr("Born"), ctx.tr("Sex"), ctx.tr("Site"),
+                     ctx.tr("Job (group)")});
     for (const auto& w : *ws) {
       auto born = parse_date(w.birth_date);
       table.add_row({w.registry_no, w.first_name + " " + w.last_name,
@@ -81,7 +81,7 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
                      w.job_code + " (" + std::to_string(w.work_group) + ")"});
     }
     ctx.out() << table.render();
-    ctx.out() << ws->size() << ctx.tr(" çalışan\n", " worker(s)\n");
+    ctx.out() << ws->size() << ctx.tr(" worker(s)\n");
   });
 
   auto key = std::make_shared<std::string>();
@@ -97,21 +97,21 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << worker_json(*w).dump(2) << "\n";
       return;
     }
-    ctx.out() << ctx.tr("Sicil no      : ", "Registry no   : ") << w->registry_no << "\n"
-              << ctx.tr("T.C. kimlik   : ", "T.C. kimlik   : ") << w->tc_kimlik << "\n"
-              << ctx.tr("Ad Soyad      : ", "Name          : ") << w->first_name << " "
+    ctx.out() << ctx.tr("Registry no   : ") << w->registry_no << "\n"
+              << ctx.tr("T.C. kimlik   : ") << w->tc_kimlik << "\n"
+              << ctx.tr("Name          : ") << w->first_name << " "
               << w->last_name << "\n"
-              << ctx.tr("Doğum tarihi  : ", "Birth date    : ")
+              << ctx.tr("Birth date    : ")
               << (ctx.turkish() && parse_date(w->birth_date)
                       ? to_turkish_date(*parse_date(w->birth_date))
                       : w->birth_date)
               << "\n"
-              << ctx.tr("Cinsiyet      : ", "Sex           : ")
+              << ctx.tr("Sex           : ")
               << (ctx.turkish() ? (w->sex == "F" ? "K (kadın)" : "E (erkek)") : w->sex) << "\n"
-              << ctx.tr("Boy / kilo    : ", "Height/weight : ") << w->height_cm << " cm / "
+              << ctx.tr("Height/weight : ") << w->height_cm << " cm / "
               << w->weight_kg << " kg\n"
-              << ctx.tr("İşyeri        : ", "Establishment : ") << w->establishment << "\n"
-              << ctx.tr("İş / iş grubu : ", "Job / group   : ") << w->job_code << " / "
+              << ctx.tr("Establishment : ") << w->establishment << "\n"
+              << ctx.tr("Job / group   : ") << w->job_code << " / "
               << w->work_group << "\n";
   });
 }
