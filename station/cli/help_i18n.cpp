@@ -34,15 +34,18 @@ void collect(const CLI::App& app, std::set<std::string>& texts) {
     collect(*s, texts);
 }
 
-void translate(CLI::App& app, const i18n::Catalog& c) {
+void translate(CLI::App& app, const i18n::Catalog& c, CLI::Formatter& formatter) {
   app.description(c.tr(app.get_description()));
   if (!app.get_footer().empty()) app.footer(c.tr(app.get_footer()));
   if (!app.get_group().empty()) app.group(c.tr(app.get_group()));
   for (CLI::Option* o : app.get_options()) {
     o->description(c.tr(o->get_description()));
     if (!o->get_group().empty()) o->group(c.tr(o->get_group()));
+    // The formatter prints an option's type name through its labels (FILE, YYYY-MM-DD, …).
+    if (!o->get_type_name().empty()) formatter.label(o->get_type_name(), c.tr(o->get_type_name()));
   }
-  for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) translate(*s, c);
+  for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
+    translate(*s, c, formatter);
 }
 
 // po string escaping for a msgid.
@@ -96,7 +99,7 @@ constexpr ParseMessage kParseMessages[] = {
 }  // namespace
 
 void translate_help(CLI::App& app, const i18n::Catalog& c) {
-  translate(app, c);
+  translate(app, c, *app.get_formatter());
   for (const char* label : kHelpLabels) app.get_formatter()->label(label, c.tr(label));
 }
 
