@@ -99,9 +99,7 @@ Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRe
   c.frames = samples.size();
   auto bands = amb::octave_band_levels(samples, c.sample_rate_hz, rq.mic_calibration_db);
   if (!bands) {
-    Error e = bands.error();
-    e.message = c.source + ": " + e.message;
-    return e;
+    return make_errorf(bands.error().code, "{}: {}", c.source, bands.error());
   }
   c.limits = std::move(*limits);
   c.verdict = amb::compare_with_limits(*bands, c.limits);
@@ -134,17 +132,20 @@ nlohmann::json ambient_json(const AmbientCheck& c) {
   return j;
 }
 
-std::string describe_exceeded(const AmbientCheck& c) {
+Error describe_exceeded(const AmbientCheck& c) {
   const auto* b = c.verdict.first_exceeded();
   if (b == nullptr) return {};
-  std::string s = std::to_string(b->centre_hz) + " Hz band: " + fixed1(b->level_db_spl) +
-                  " dB SPL, limit " + fixed1(*b->limit_db_spl) + " dB SPL (" + c.limits.name() +
-                  ")";
   int more = 0;
   for (const auto& x : c.verdict.bands)
     if (!x.pass && &x != b) ++more;
-  if (more > 0) s += " and " + std::to_string(more) + " more band(s) over the limit";
-  return s;
+  if (more > 0)
+    return make_errorf("",
+                       "{} Hz band: {} dB SPL, limit {} dB SPL ({}) and {} more band(s) over the "
+                       "limit",
+                       b->centre_hz, fixed1(b->level_db_spl), fixed1(*b->limit_db_spl),
+                       c.limits.name(), more);
+  return make_errorf("", "{} Hz band: {} dB SPL, limit {} dB SPL ({})", b->centre_hz,
+                     fixed1(b->level_db_spl), fixed1(*b->limit_db_spl), c.limits.name());
 }
 
 }  // namespace odyo::station::pcaudio
