@@ -440,7 +440,7 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
   auto bytes = read_bytes(o.input);
   if (!bytes) return ctx.fail(bytes.error(), 1);
-  Result<au::ImportedAudiogram> imported = make_error("format", "");
+  Result<au::ImportedAudiogram> imported = Error{"format", ""};
   if (o.format == "tm262") {
     imported = au::import_tm262_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
   } else if (o.format == "gdt") {
