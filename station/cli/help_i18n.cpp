@@ -15,9 +15,10 @@ namespace {
 
 // The labels CLI11's help formatter prints (Formatter::get_label), and its option type names.
 constexpr const char* kHelpLabels[] = {
-    N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
-    N_("REQUIRED"), N_("Env"), N_("Excludes"), N_("Needs"), N_("TEXT"), N_("INT"),
-    N_("UINT"), N_("FLOAT"), N_("BOOLEAN"), N_("FILE"), N_("DIR"), N_("PATH")};
+    N_("Usage"),    N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
+    N_("REQUIRED"), N_("Env"),     N_("Excludes"),   N_("Needs"),       N_("TEXT"),
+    N_("INT"),      N_("UINT"),    N_("FLOAT"),      N_("BOOLEAN"),     N_("FILE"),
+    N_("DIR"),      N_("PATH")};
 // The default group names of options and subcommands.
 constexpr const char* kGroups[] = {N_("Options"), N_("Subcommands")};
 
@@ -72,8 +73,7 @@ struct ParseMessage {
 constexpr ParseMessage kParseMessages[] = {
     {R"(^A subcommand is required$)", N_("A subcommand is required")},
     {R"(^(.+) is required$)", N_("{} is required")},
-    {R"(^The following arguments? (?:was|were) not expected: (.*)$)",
-     N_("Not expected here: {}")},
+    {R"(^The following arguments? (?:was|were) not expected: (.*)$)", N_("Not expected here: {}")},
     {R"(^Could not convert: (.*) = (.*)$)", N_("Could not read {} = {}")},
     {R"(^The value (.*) is not an allowed value for (.*)$)",
      N_("The value {} is not allowed for {}")},
@@ -88,8 +88,7 @@ constexpr ParseMessage kParseMessages[] = {
      N_("{}: value {} is outside the range {} to {}")},
     {R"(^(.*): File does not exist: (.*)$)", N_("{}: no such file: {}")},
     {R"(^(.*): Directory does not exist: (.*)$)", N_("{}: no such folder: {}")},
-    {R"(^(.*): (.*) only allows (\d+) but (\d+) were given$)",
-     N_("{}: {} may be given once only")},
+    {R"(^(.*): (.*) only allows (\d+) but (\d+) were given$)", N_("{}: {} may be given once only")},
     {R"(^(.*): At Most (\d+) required but received (\d+)$)",
      N_("{}: at most {} values, received {}")},
     {R"(^(.*): At least (\d+) required but received (\d+)$)",
@@ -110,7 +109,8 @@ std::string help_pot(const CLI::App& app) {
   for (const char* group : kGroups) texts.insert(group);
   for (const auto& m : kParseMessages) texts.insert(m.msgid);
   std::ostringstream pot;
-  pot << "# The texts of odyospiro's help screens (odyospiro generate pot).\nmsgid \"\"\nmsgstr \"\"\n"
+  pot << "# The texts of odyospiro's help screens (odyospiro generate pot).\nmsgid \"\"\nmsgstr "
+         "\"\"\n"
          "\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
   for (const auto& t : texts) pot << "msgid " << po_quote(t) << "\nmsgstr \"\"\n\n";
   return pot.str();
