@@ -10,6 +10,7 @@
 // string_view, const char*), a number (integral or floating point, shortest exact form), or an
 // Error, whose message is nested and translated with it. Pure; thread-safe.
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include <concepts>

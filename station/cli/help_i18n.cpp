@@ -69,19 +69,18 @@ void use_formatter(CLI::App& app, const std::shared_ptr<CLI::FormatterBase>& f) 
   for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) use_formatter(*s, f);
 }
 
-void translate(CLI::App& app, const i18n::Catalog& c) {
+void translate(CLI::App& app, const i18n::Catalog& c, CLI::FormatterBase& formatter) {
   app.description(c.tr(app.get_description()));
   if (!app.get_footer().empty()) app.footer(c.tr(app.get_footer()));
   if (!app.get_group().empty()) app.group(c.tr(app.get_group()));
   for (CLI::Option* o : app.get_options()) {
     o->description(c.tr(o->get_description()));
     if (!o->get_group().empty()) o->group(c.tr(o->get_group()));
-    // The help formatter prints an option's type name through its labels ("TEXT:{tr,en}",
-    // "INT in [..]"); a label per type name translates it without touching the option's validators.
-    const std::string type = o->get_type_name();
-    if (!type.empty()) app.get_formatter()->label(type, c.tr(type));
+    // The formatter prints an option's type name through its labels (FILE, YYYY-MM-DD, …).
+    if (!o->get_type_name().empty()) formatter.label(o->get_type_name(), c.tr(o->get_type_name()));
   }
-  for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) translate(*s, c);
+  for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
+    translate(*s, c, formatter);
 }
 
 // po string escaping for a msgid.
@@ -139,7 +138,7 @@ constexpr ParseMessage kParseMessages[] = {
 void translate_help(CLI::App& app, const i18n::Catalog& c) {
   const auto base = std::dynamic_pointer_cast<CLI::Formatter>(app.get_formatter());
   use_formatter(app, std::make_shared<Utf8Formatter>(base ? *base : CLI::Formatter{}));
-  translate(app, c);
+  translate(app, c, *app.get_formatter());
   for (const char* label : kHelpLabels) app.get_formatter()->label(label, c.tr(label));
 }
 

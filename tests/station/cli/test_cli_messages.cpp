@@ -5,15 +5,18 @@
 // placeholder default ("FLOAT=nan").
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "tests/station/support/english_words.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
 using json = nlohmann::json;
+using odyo::test::english_words;
 using odyo::test::run_command;
 
 namespace {
@@ -92,18 +95,47 @@ struct CliMessages : ::testing::Test {
   json root;
   std::vector<Command> commands;
   std::set<std::string> flags;
+  std::set<std::string> names;  // command names: English words a Turkish text may quote
   void SetUp() override {
     const auto r = run_command(std::string(ODYOSPIRO_EXE) + " generate cli-tree");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     root = json::parse(r.out);
     collect(root, {}, commands, flags);
     flags.insert("--no-such-option");  // the probe itself
+    for (const auto& c : commands) names.insert(c.path.back());
   }
   // The command with the source tree's config and a database that does not exist yet.
-  odyo::test::CommandResult run(const std::string& args) {
+  odyo::test::CommandResult run(const std::string& args, const std::string& lang = "en") {
     return run_command("cd '" + dir.path().string() + "' && timeout 30 " +
-                       odyo::test::odyospiro(dir / "absent.db") + " --lang en " + args +
+                       odyo::test::odyospiro(dir / "absent.db") + " --lang " + lang + " " + args +
                        " </dev/null");
+  }
+  // Each error path of `c` a test reaches without devices: no options, an unknown option, the
+  // help, and a bad value for each option (with the required ones given).
+  std::vector<std::string> probes(const Command& c) const {
+    if (c.path.front() == "generate" || c.path.front() == "demo") return {};  // demo: runs for real
+    const std::string cmd = joined(c.path);
+    std::string required;
+    for (const auto& o : (*c.node)["options"])
+      if (o["required"].get<bool>()) {
+        if (o["positional"].get<bool>())
+          required += " x-bad";
+        else if (!o["flags"].empty())
+          required +=
+              " " + o["flags"].back().get<std::string>() + (o["takes_value"] ? " x-bad" : "");
+      }
+    std::vector<std::string> out{cmd + " --no-such-option", cmd + " --help"};
+    if (cmd != "serve") out.insert(out.begin(), cmd);  // a server: runs until stopped
+    if (!(*c.node)["requires_subcommand"].get<bool>()) {
+      for (const auto& o : (*c.node)["options"]) {
+        if (!o["takes_value"].get<bool>() || o["positional"].get<bool>() || o["flags"].empty())
+          continue;
+        const std::string f = o["flags"].back();
+        if (f == "--help" || f == "--config" || f == "--db") continue;
+        out.push_back(cmd + required + " " + f + " x-bad");
+      }
+    }
+    return out;
   }
 };
 
@@ -121,29 +153,7 @@ TEST_F(CliMessages, TreeHasTheCommands) {
 TEST_F(CliMessages, EveryErrorNamesRealCommandsAndOptions) {
   std::size_t runs = 0;
   for (const auto& c : commands) {
-    if (c.path.front() == "generate" || c.path.front() == "demo") continue;  // demo: runs for real
-    const std::string cmd = joined(c.path);
-    std::string required;
-    for (const auto& o : (*c.node)["options"])
-      if (o["required"].get<bool>()) {
-        if (o["positional"].get<bool>())
-          required += " x-bad";
-        else if (!o["flags"].empty())
-          required +=
-              " " + o["flags"].back().get<std::string>() + (o["takes_value"] ? " x-bad" : "");
-      }
-    std::vector<std::string> probes{cmd, cmd + " --no-such-option", cmd + " --help"};
-    if (!(*c.node)["requires_subcommand"].get<bool>()) {
-      for (const auto& o : (*c.node)["options"]) {
-        if (!o["takes_value"].get<bool>() || o["positional"].get<bool>() || o["flags"].empty())
-          continue;
-        const std::string f = o["flags"].back();
-        if (f == "--help" || f == "--config" || f == "--db") continue;
-        probes.push_back(cmd + required + " " + f + " x-bad");
-      }
-    }
-    for (const auto& p : probes) {
-      if (p == "serve") continue;  // a server: runs until stopped (tests/station/web)
+    for (const auto& p : probes(c)) {
       const auto r = run(p);
       ++runs;
       const std::string text = r.out + r.err;
@@ -153,9 +163,29 @@ TEST_F(CliMessages, EveryErrorNamesRealCommandsAndOptions) {
       if (p.size() > 7 && p.compare(p.size() - 7, 7, " --help") == 0) {
         EXPECT_EQ(r.exit_code, 0) << p;
         EXPECT_EQ(text.find("=nan"), std::string::npos) << "odyospiro " << p << "\n" << text;
-      } else if (p == cmd + " --no-such-option") {
+      } else if (p == joined(c.path) + " --no-such-option") {
         EXPECT_NE(r.exit_code, 0) << "odyospiro " << p << " did not fail\n" << text;
       }
+    }
+  }
+  EXPECT_GT(runs, 100u);
+}
+
+// Issue 14, must show: the same walk in Turkish (help, every error path) shows no English word
+// of the list; the catalogue test (tests/station/i18n) proves every marked text is translated,
+// this proves the texts a person meets are marked.
+TEST_F(CliMessages, TurkishOutputHasNoEnglishWords) {
+  ASSERT_FALSE(english_words("the file was not found", names).empty());  // the probe can fail
+  ASSERT_TRUE(english_words("dosya bulunamadı: --file", names).empty());
+  std::size_t runs = 0;
+  for (const auto& c : commands) {
+    for (const auto& p : probes(c)) {
+      const auto r = run(p, "tr");
+      ++runs;
+      const auto found = english_words(r.out + r.err, names);
+      if (!found.empty())
+        ADD_FAILURE() << "odyospiro --lang tr " << p << "\n  English: " << found
+                      << "\n  output: " << r.out + r.err;
     }
   }
   EXPECT_GT(runs, 100u);
