@@ -60,11 +60,13 @@ class CliContext {
   // (Turkish until the configuration is read).
   [[nodiscard]] const i18n::Catalog& catalog() const;
   // An English text (a literal: the catalogue test extracts it) in the output language.
-  [[nodiscard]] const char* tr(const char* english) const { return catalog().tr(english); }
+  [[nodiscard]] const char* tr(const char* english) const {
+    return catalog().tr(english);  // i18n: the caller's literal
+  }
   // An English template with {} filled by `args`, in the output language.
   template <typename... Args>
   [[nodiscard]] std::string trf(const char* english, const Args&... args) const {
-    return catalog().trf(english, args...);
+    return catalog().trf(english, args...);  // i18n: the caller's literal
   }
   // An error's message in the output language.
   [[nodiscard]] std::string message(const Error& e) const { return catalog().localize(e); }

@@ -70,14 +70,15 @@ void use_formatter(CLI::App& app, const std::shared_ptr<CLI::FormatterBase>& f) 
 }
 
 void translate(CLI::App& app, const i18n::Catalog& c, CLI::FormatterBase& formatter) {
-  app.description(c.tr(app.get_description()));
-  if (!app.get_footer().empty()) app.footer(c.tr(app.get_footer()));
-  if (!app.get_group().empty()) app.group(c.tr(app.get_group()));
+  app.description(c.tr(app.get_description()));                       // i18n: texts of the tree
+  if (!app.get_footer().empty()) app.footer(c.tr(app.get_footer()));  // i18n: the tree
+  if (!app.get_group().empty()) app.group(c.tr(app.get_group()));     // i18n: the tree
   for (CLI::Option* o : app.get_options()) {
-    o->description(c.tr(o->get_description()));
-    if (!o->get_group().empty()) o->group(c.tr(o->get_group()));
+    o->description(c.tr(o->get_description()));                   // i18n: the tree
+    if (!o->get_group().empty()) o->group(c.tr(o->get_group()));  // i18n: the tree
     // The formatter prints an option's type name through its labels (FILE, YYYY-MM-DD, …).
-    if (!o->get_type_name().empty()) formatter.label(o->get_type_name(), c.tr(o->get_type_name()));
+    const std::string& type = o->get_type_name();
+    if (!type.empty()) formatter.label(type, c.tr(type));  // i18n: the tree
   }
   for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
     translate(*s, c, formatter);
@@ -139,7 +140,8 @@ void translate_help(CLI::App& app, const i18n::Catalog& c) {
   const auto base = std::dynamic_pointer_cast<CLI::Formatter>(app.get_formatter());
   use_formatter(app, std::make_shared<Utf8Formatter>(base ? *base : CLI::Formatter{}));
   translate(app, c, *app.get_formatter());
-  for (const char* label : kHelpLabels) app.get_formatter()->label(label, c.tr(label));
+  for (const char* label : kHelpLabels)
+    app.get_formatter()->label(label, c.tr(label));  // i18n: marked N_ above
 }
 
 std::string help_pot(const CLI::App& app) {
@@ -164,7 +166,7 @@ std::string parse_error_message(const CLI::Error& e, const i18n::Catalog& c) {
     std::vector<Error> values;
     for (std::size_t i = 1; i < match.size(); ++i)
       values.push_back(error_text::arg(match[static_cast<int>(i)].str()));
-    Error text = make_errorf("usage", m.msgid);
+    Error text = make_errorf("usage", m.msgid);  // i18n: marked N_ above
     text.args = values;
     std::vector<std::string> english;
     for (const auto& v : values) english.push_back(v.message);

@@ -54,7 +54,7 @@ const char* Catalog::tr(const char* msgid) const {
 
 std::string Catalog::tr(std::string_view msgid) const {
   const std::string key(msgid);
-  return tr(key.c_str());
+  return tr(key.c_str());  // i18n: the catalogue itself
 }
 
 bool Catalog::has_translation(std::string_view msgid) const {
@@ -81,11 +81,11 @@ std::string Catalog::localize(const Error& e) const {
   if (e.msgid.empty() || !has_facet_) return e.message;
   // Edited after it was made ("context: " + message): the English text keeps everything.
   if (english(e) != e.message) return e.message;
-  if (e.args.empty()) return tr(e.msgid);
+  if (e.args.empty()) return tr(e.msgid);  // i18n: the catalogue itself
   std::vector<std::string> values;
   values.reserve(e.args.size());
   for (const auto& a : e.args) values.push_back(localize(a));
-  return error_text::fill(tr(e.msgid), values);
+  return error_text::fill(tr(e.msgid), values);  // i18n: the catalogue itself
 }
 
 const Catalog& catalog(std::string_view language) {

@@ -54,7 +54,7 @@ class Catalog {
   // The translated template filled with `args` (texts, numbers or nested Errors).
   template <typename... Args>
   [[nodiscard]] std::string trf(const char* msgid, const Args&... args) const {
-    return localize(make_errorf({}, msgid, args...));
+    return localize(make_errorf({}, msgid, args...));  // i18n: the caller's literal
   }
 
   // An error's message in this language: its template translated and its values (nested
