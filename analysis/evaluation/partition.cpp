@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::evaluation {
 namespace {
 
@@ -15,8 +17,9 @@ std::string where(const Source& s) {
   return s.file + ":" + std::to_string(s.line);
 }
 
-std::string column_text(const std::optional<Column>& c) {
-  return c ? std::string("column ") + column_name(*c) : std::string("no column (finding absent)");
+Error column_text(const std::optional<Column>& c) {
+  return c ? make_errorf({}, "column {}", column_name(*c))
+           : make_error({}, "no column (finding absent)");
 }
 
 std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
@@ -49,27 +52,31 @@ std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
 }  // namespace
 
 Result<void> check_partition(const Ek2Rule& rule) {
-  const std::string head = where(rule.source) + ": rule " + rule.citation + " (" + rule.id + "): ";
+  // "FILE:LINE: rule CITATION (ID)", the start of every message about the rule.
+  const Error head =
+      make_errorf({}, "{}: rule {} ({})", where(rule.source), rule.citation, rule.id);
   if (rule.domain.empty()) {
-    return make_error("rule_domain", head +
-                                         "no [domain] given, so the rows cannot be checked; add "
-                                         "the range of every input the rows read");
+    return make_errorf("rule_domain",
+                       "{}: no [domain] given, so the rows cannot be checked; add the range of "
+                       "every input the rows read",
+                       head);
   }
   std::set<std::string> in_domain;
   for (const auto& d : rule.domain) {
     in_domain.insert(d.input);
     if (d.values.empty() && !d.yes_no && (!d.min || !d.max || !(*d.min < *d.max))) {
-      return make_error("rule_domain",
-                        head + "domain of " + d.input + " needs min < max (or a list of values)");
+      return make_errorf("rule_domain", "{}: domain of {} needs min < max (or a list of values)",
+                         head, d.input);
     }
   }
   for (const auto& row : rule.rows)
     for (const auto& conj : row.when)
       for (const auto& cl : conj)
         if (in_domain.count(cl.input) == 0) {
-          return make_error("rule_domain",
-                            where(row.source) + ": row " + row.citation + " reads " + cl.input +
-                                ", which has no range in the rule's [domain]; add it");
+          return make_errorf("rule_domain",
+                             "{}: row {} reads {}, which has no range in the rule's [domain]; "
+                             "add it",
+                             where(row.source), row.citation, cl.input);
         }
 
   std::vector<std::vector<Candidate>> axes;
@@ -78,8 +85,8 @@ Result<void> check_partition(const Ek2Rule& rule) {
     axes.push_back(candidates_for(d, rule));
     total *= axes.back().size();
     if (total > 2'000'000) {
-      return make_error("rule_domain",
-                        head + "too many cells to check (> 2 000 000); split the rule");
+      return make_errorf("rule_domain", "{}: too many cells to check (> 2 000 000); split the rule",
+                         head);
     }
   }
 
@@ -100,21 +107,21 @@ Result<void> check_partition(const Ek2Rule& rule) {
         std::string ex;
         for (std::size_t a = 0; a < axes.size(); ++a)
           ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
-        return make_error("rule_overlap",
-                          head + "overlap: rows " + first->citation + " (line " +
-                              std::to_string(first->source.line) + ", " +
-                              column_text(first->column) + ") and " + row.citation + " (line " +
-                              std::to_string(row.source.line) + ", " + column_text(row.column) +
-                              ") both cover " + ex +
-                              "; narrow one of them so each point falls in exactly one column");
+        return make_errorf("rule_overlap",
+                           "{}: overlap: rows {} (line {}, {}) and {} (line {}, {}) both cover {}; "
+                           "narrow one of them so each point falls in exactly one column",
+                           head, first->citation, first->source.line, column_text(first->column),
+                           row.citation, row.source.line, column_text(row.column), ex);
       }
     }
     if (first == nullptr) {
       std::string ex;
       for (std::size_t a = 0; a < axes.size(); ++a)
         ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
-      return make_error("rule_hole", head + "hole: no row covers " + ex +
-                                         "; widen a row or add one so every point has a column");
+      return make_errorf("rule_hole",
+                         "{}: hole: no row covers {}; widen a row or add one so every point has a "
+                         "column",
+                         head, ex);
     }
 
     for (std::size_t a = axes.size(); a-- > 0;) {  // odometer
