@@ -1,6 +1,7 @@
 #include "analysis/evaluation/partition.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "analysis/core/error_text.hpp"
@@ -10,7 +11,7 @@ namespace {
 
 struct Candidate {
   Value value;
-  std::string text;  // "91 (between 90 and 92)"
+  Error text;  // "91 (any value between 90 and 92)", a message (translated where shown)
 };
 
 std::string where(const Source& s) {
@@ -24,9 +25,9 @@ Error column_text(const std::optional<Column>& c) {
 
 std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
   std::vector<Candidate> out;
-  if (d.yes_no) return {{Value{false}, "no"}, {Value{true}, "yes"}};
+  if (d.yes_no) return {{Value{false}, make_error({}, "no")}, {Value{true}, make_error({}, "yes")}};
   if (!d.values.empty()) {
-    for (const auto& w : d.values) out.push_back({Value{w}, "\"" + w + "\""});
+    for (const auto& w : d.values) out.push_back({Value{w}, make_errorf({}, "\"{}\"", w)});
     return out;
   }
   std::set<double> points{*d.min, *d.max};
@@ -39,14 +40,26 @@ std::vector<Candidate> candidates_for(const Domain& d, const Ek2Rule& rule) {
       }
   std::vector<double> p(points.begin(), points.end());
   for (std::size_t i = 0; i < p.size(); ++i) {
-    out.push_back({Value{p[i]}, format_number(p[i])});
+    out.push_back({Value{p[i]}, error_text::arg(format_number(p[i]))});
     if (i + 1 < p.size()) {
       const double mid = (p[i] + p[i + 1]) / 2.0;
-      out.push_back({Value{mid}, format_number(mid) + " (any value between " + format_number(p[i]) +
-                                     " and " + format_number(p[i + 1]) + ")"});
+      out.push_back(
+          {Value{mid}, make_errorf({}, "{} (any value between {} and {})", format_number(mid),
+                                   format_number(p[i]), format_number(p[i + 1]))});
     }
   }
   return out;
+}
+
+// "input = value, input = value" of one point of the rule's domain, as a message.
+Error point_text(const Ek2Rule& rule, const std::vector<std::vector<Candidate>>& axes,
+                 const std::vector<std::size_t>& idx) {
+  std::optional<Error> ex;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const Error one = make_errorf({}, "{} = {}", rule.domain[a].input, axes[a][idx[a]].text);
+    ex = ex ? make_errorf({}, "{}, {}", *ex, one) : one;
+  }
+  return ex ? *ex : error_text::arg("");
 }
 
 }  // namespace
@@ -104,9 +117,7 @@ Result<void> check_partition(const Ek2Rule& rule) {
       if (first == nullptr) {
         first = &row;
       } else if (row.column != first->column) {
-        std::string ex;
-        for (std::size_t a = 0; a < axes.size(); ++a)
-          ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
+        const Error ex = point_text(rule, axes, idx);
         return make_errorf("rule_overlap",
                            "{}: overlap: rows {} (line {}, {}) and {} (line {}, {}) both cover {}; "
                            "narrow one of them so each point falls in exactly one column",
@@ -115,9 +126,7 @@ Result<void> check_partition(const Ek2Rule& rule) {
       }
     }
     if (first == nullptr) {
-      std::string ex;
-      for (std::size_t a = 0; a < axes.size(); ++a)
-        ex += (a ? ", " : "") + rule.domain[a].input + " = " + axes[a][idx[a]].text;
+      const Error ex = point_text(rule, axes, idx);
       return make_errorf("rule_hole",
                          "{}: hole: no row covers {}; widen a row or add one so every point has a "
                          "column",
