@@ -40,9 +40,24 @@ inline std::string english_words(std::string text, const std::set<std::string>& 
   static const std::regex quoted(R"(`[^`]*`|--?[A-Za-z][A-Za-z0-9-]*|/[^\s:;,)]+|x-bad)");
   text = std::regex_replace(text, quoted, " ");
   std::string found;
-  static const std::regex word(R"([A-Za-z]+)");
-  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
-    std::string w = it->str();
+  // A word is a run of letters, where any byte of a multi-byte UTF-8 character counts as a
+  // letter, so that "çok" is one (Turkish) word and not "ok".
+  const auto letter = [](unsigned char ch) { return std::isalpha(ch) != 0 || ch >= 0x80; };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!letter(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool ascii = true;
+    while (j < text.size() && letter(static_cast<unsigned char>(text[j]))) {
+      ascii = ascii && static_cast<unsigned char>(text[j]) < 0x80;
+      ++j;
+    }
+    std::string w = text.substr(i, j - i);
+    i = j;
+    if (!ascii) continue;
     for (auto& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (english_word_list().count(w) != 0 && command_names.count(w) == 0)
       found += (found.empty() ? "" : ", ") + w;
