@@ -273,24 +273,24 @@ std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
   struct Row {
     const char* name;
     bool right;
-    const char* en;  // translated when drawn
+    const char* label;  // in the chart's language
   };
   const Row rows[] = {
-      {"O", true, N_("right air")},
-      {"X", false, N_("left air")},
-      {"triangle", true, N_("right air, masked")},
-      {"square", false, N_("left air, masked")},
-      {"<", true, N_("right bone")},
-      {">", false, N_("left bone")},
-      {"[", true, N_("right bone, masked")},
-      {"]", false, N_("left bone, masked")},
+      {"O", true, lang.tr("right air")},
+      {"X", false, lang.tr("left air")},
+      {"triangle", true, lang.tr("right air, masked")},
+      {"square", false, lang.tr("left air, masked")},
+      {"<", true, lang.tr("right bone")},
+      {">", false, lang.tr("left bone")},
+      {"[", true, lang.tr("right bone, masked")},
+      {"]", false, lang.tr("left bone, masked")},
   };
   for (std::size_t i = 0; i < std::size(rows); ++i) {
     const double lx = kLeft + static_cast<double>(i % 2) * 60.0;
     const double ly = legend_top + static_cast<double>(i / 2) * 5.5;
     draw_symbol(w, rows[i].name, lx + 3, ly, rows[i].right ? kRed : kBlue, rows[i].right, false);
     w.text_element("text", {{"x", num(lx + 8)}, {"y", num(ly + 1)}, {"font-size", "2.6"}},
-                   lang.tr(rows[i].en));
+                   rows[i].label);
   }
   const double ny = legend_top + 4 * 5.5;
   draw_symbol(w, "O", kLeft + 3, ny, kRed, true, true);

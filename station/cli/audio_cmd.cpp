@@ -106,7 +106,7 @@ struct AnalyzeOptions {
 };
 
 int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
-  auto cur = read_audiogram(o.input, "input");
+  auto cur = read_audiogram(o.input, ctx.tr("input"));
   if (!cur) return ctx.fail(cur.error(), 1);
   {
     auto c = ctx.config();
@@ -142,7 +142,7 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   std::optional<au::ShiftReport> shift;
   std::string table_name;
   if (!o.baseline.empty()) {
-    auto base = read_audiogram(o.baseline, "baseline");
+    auto base = read_audiogram(o.baseline, ctx.tr("baseline"));
     if (!base) return ctx.fail(base.error(), 1);
     std::string which = o.age_table;
     if (which.empty()) {
@@ -183,7 +183,7 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
     std::vector<std::string> files = o.history;
     std::vector<AudiogramInput> later;
     for (const std::string& f : files) {
-      auto h = read_audiogram(f, "history");
+      auto h = read_audiogram(f, ctx.tr("history"));
       if (!h) return ctx.fail(h.error(), 1);
       later.push_back(std::move(*h));
     }
@@ -399,7 +399,7 @@ int run_enter(CliContext& ctx, const StoreOptions& o) {
   if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
   auto w = worker_of(ctx, o.worker);
   if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
-  auto in = read_audiogram(o.input, "input");
+  auto in = read_audiogram(o.input, ctx.tr("input"));
   if (!in) return ctx.fail(in.error(), 1);
   auto started = test_started_at(o, *w);
   if (!started) return ctx.fail(started.error(), 1);
