@@ -4,32 +4,47 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "acquisition/devices/result_records.hpp"
+#include "analysis/core/error_text.hpp"
 #include "analysis/core/text.hpp"
 #include "drivers/codec/gdt.hpp"
 #include "drivers/codec/gsi61.hpp"
 #include "drivers/codec/tm262.hpp"
 
 namespace odyo::audiometry {
+namespace {
+
+// The device's ear and transducer as words of a message, translated with it.
+Error word_of(codec::Ear e) {
+  return word(e == codec::Ear::right ? Ear::right : Ear::left);
+}
+Error word_of(codec::Transducer t) {
+  if (t == codec::Transducer::air) return word(Transducer::air);
+  if (t == codec::Transducer::bone) return word(Transducer::bone);
+  return error_text::arg(codec::to_string(t));
+}
+
+}  // namespace
 
 Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
                                            const AudiometerRange& range) {
   ImportedAudiogram out;
   out.source = in.source;
-  const std::string from = in.source.empty() ? std::string("imported audiogram") : in.source;
+  const Error from =
+      in.source.empty() ? make_error({}, "imported audiogram") : error_text::arg(in.source);
   for (const codec::AudiogramPoint& p : in.points) {
     const Ear ear = p.ear == codec::Ear::right ? Ear::right : Ear::left;
-    const std::string where = from + ": " + std::string(to_string(ear)) + " " +
-                              std::string(codec::to_string(p.transducer)) + " " +
-                              std::to_string(p.frequency_hz) + " Hz";
+    const Error where =
+        make_errorf({}, "{}: {} {} {} Hz", from, word(ear), word_of(p.transducer), p.frequency_hz);
     if (p.transducer == codec::Transducer::unknown) {
-      return make_error("unknown_transducer",
-                        where +
-                            ": the record does not say air or bone conduction; map the "
-                            "partner's test idents in the device profile");
+      return make_errorf("unknown_transducer",
+                         "{}: the record does not say air or bone conduction; map the partner's "
+                         "test idents in the device profile",
+                         where);
     }
     const Transducer t =
         p.transducer == codec::Transducer::air ? Transducer::air : Transducer::bone;
@@ -48,31 +63,31 @@ Result<ImportedAudiogram> import_audiogram(const codec::Audiogram& in,
         break;
     }
     if (tp.status == PointStatus::measured && !p.threshold_db_hl) {
-      return make_error("bad_input", where + ": a measured point without a level");
+      return make_errorf("bad_input", "{}: a measured point without a level", where);
     }
     if (tp.status == PointStatus::no_response && !p.threshold_db_hl) {
       tp.level_db_hl = range.max_at(p.frequency_hz);
     } else if (p.threshold_db_hl) {
       const double v = *p.threshold_db_hl;
       if (std::floor(v) != v || std::abs(v) > 1000.0) {
-        return make_error("level_off_step",
-                          where + ": " + std::to_string(v) +
-                              " dB HL is not a whole level on the audiometer's 5 dB step");
+        return make_errorf("level_off_step",
+                           "{}: {} dB HL is not a whole level on the audiometer's 5 dB step", where,
+                           std::to_string(v));
       }
       tp.level_db_hl = static_cast<int>(v);
     }
     ThresholdCurve& curve = out.audiogram.ear(ear).curve(t);
     if (curve.count(p.frequency_hz) != 0) {
-      return make_error("duplicate_point",
-                        where +
-                            " appears twice in the record; the station keeps one value per "
-                            "ear, transducer and frequency");
+      return make_errorf("duplicate_point",
+                         "{} appears twice in the record; the station keeps one value per ear, "
+                         "transducer and frequency",
+                         where);
     }
     curve[p.frequency_hz] = tp;
   }
   // Bone versus air (a configured margin) is checked where the station stores it.
   if (auto v = validate(out.audiogram, range, {std::nullopt}); !v) {
-    return make_error(v.error().code, from + ": " + v.error().message);
+    return make_errorf(v.error().code, "{}: {}", from, v.error());
   }
   return out;
 }
@@ -90,9 +105,9 @@ Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& by
   decoder.finish(batch);
   if (!batch.errors.empty()) {
     const auto& e = batch.errors.front();
-    return make_error("bad_record", "TM262 data, byte " + std::to_string(e.offset) + ": " +
-                                        e.message + " (" + std::to_string(batch.errors.size()) +
-                                        " problem(s) in the file; nothing imported)");
+    return make_errorf("bad_record",
+                       "TM262 data, byte {}: {} ({} problem(s) in the file; nothing imported)",
+                       e.offset, e.message, batch.errors.size());
   }
   codec::Audiogram merged;
   std::map<codec::Ear, std::string> seen;  // ear → record text
@@ -102,10 +117,10 @@ Result<ImportedAudiogram> import_tm262_bytes(const std::vector<std::uint8_t>& by
     const codec::Ear ear = *rec.ear;
     if (auto it = seen.find(ear); it != seen.end()) {
       if (it->second == rec.text) continue;
-      return make_error("duplicate_point",
-                        std::string("TM262 data holds two different audiometry records for the ") +
-                            std::string(codec::to_string(ear)) +
-                            " ear; export one test (one record per ear)");
+      return make_errorf("duplicate_point",
+                         "TM262 data holds two different audiometry records for the {} ear; "
+                         "export one test (one record per ear)",
+                         word_of(ear));
     }
     seen[ear] = rec.text;
     merged.points.insert(merged.points.end(), rec.audiogram.points.begin(),
@@ -129,9 +144,9 @@ Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& by
   decoder.finish(batch);
   if (!batch.errors.empty()) {
     const auto& e = batch.errors.front();
-    return make_error("bad_record", "GSI 61 data, byte " + std::to_string(e.offset) + ": " +
-                                        e.message + " (" + std::to_string(batch.errors.size()) +
-                                        " problem(s) in the file; nothing imported)");
+    return make_errorf("bad_record",
+                       "GSI 61 data, byte {}: {} ({} problem(s) in the file; nothing imported)",
+                       e.offset, e.message, batch.errors.size());
   }
   std::vector<codec::Ear> order;
   for (Ear e : ear_order) order.push_back(e == Ear::right ? codec::Ear::right : codec::Ear::left);
@@ -150,7 +165,7 @@ Result<ImportedAudiogram> import_gsi61_bytes(const std::vector<std::uint8_t>& by
 namespace {
 
 // GDT dates are TTMMJJJJ (GDT 2.1 §4, fields 3103 and 6200) → YYYY-MM-DD; "" for "".
-Result<std::string> gdt_date(const codec::gdt::Record& r, int field, const char* what) {
+Result<std::string> gdt_date(const codec::gdt::Record& r, int field, const Error& what) {
   std::string s = r.get(field);
   while (!s.empty() && s.back() == ' ') s.pop_back();
   if (s.empty()) return std::string();
@@ -164,8 +179,8 @@ Result<std::string> gdt_date(const codec::gdt::Record& r, int field, const char*
                                           std::chrono::day(static_cast<unsigned>(d))};
     if (ymd.ok() && y >= 1900) return s.substr(4, 4) + "-" + s.substr(2, 2) + "-" + s.substr(0, 2);
   }
-  return make_error("bad_record", "GDT file: field " + std::to_string(field) + " (" + what +
-                                      ") must be a date TTMMJJJJ, not \"" + s + "\"");
+  return make_errorf("bad_record", "GDT file: field {} ({}) must be a date TTMMJJJJ, not \"{}\"",
+                     field, what, s);
 }
 
 std::string trimmed(std::string s) {
@@ -175,14 +190,20 @@ std::string trimmed(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
-std::string describe(const std::string& id, const std::string& surname, const std::string& first,
-                     const std::string& birth) {
-  std::string s;
-  if (!id.empty()) s += "number " + id;
+// "A, B" of two parts of a message (an empty first part: the second alone).
+Error joined(const std::optional<Error>& a, const Error& b) {
+  return a ? make_errorf({}, "{}, {}", *a, b) : b;
+}
+
+// "number 1234, SURNAME, First, born 1980-01-31" (the fields there are), as a message.
+Error describe(const std::string& id, const std::string& surname, const std::string& first,
+               const std::string& birth) {
+  std::optional<Error> s;
+  if (!id.empty()) s = make_errorf({}, "number {}", id);
   if (!surname.empty() || !first.empty())
-    s += (s.empty() ? "" : ", ") + surname + (first.empty() ? "" : ", " + first);
-  if (!birth.empty()) s += (s.empty() ? "born " : ", born ") + birth;
-  return s.empty() ? std::string("(no patient fields)") : s;
+    s = joined(s, error_text::arg(surname + (first.empty() ? "" : ", " + first)));
+  if (!birth.empty()) s = joined(s, make_errorf({}, "born {}", birth));
+  return s ? *s : make_error({}, "(no patient fields)");
 }
 
 }  // namespace
@@ -222,18 +243,18 @@ std::string identity_fold(std::string_view name) {
 }
 
 Result<void> check_record_patient(const RecordPatient& record, const WorkerIdentity& worker) {
-  for (const auto& [value, what] : {std::pair{&record.surname, "field 3101 (surname)"},
-                                    std::pair{&record.first_name, "field 3102 (first name)"},
-                                    std::pair{&record.patient_id, "field 3000 (patient number)"}}) {
-    if (auto t = text::check_free_text(*value, std::string("the record's ") + what,
-                                       {text::kMaxNameChars, false});
-        !t) {
+  for (const auto& [value, what] :
+       {std::pair{&record.surname, make_error({}, "the record's field 3101 (surname)")},
+        std::pair{&record.first_name, make_error({}, "the record's field 3102 (first name)")},
+        std::pair{&record.patient_id,
+                  make_error({}, "the record's field 3000 (patient number)")}}) {
+    if (auto t = text::check_free_text(*value, what.message, {text::kMaxNameChars, false}); !t) {
       return t.error();
     }
   }
-  const std::string theirs =
+  const Error theirs =
       describe(record.patient_id, record.surname, record.first_name, record.birth_date);
-  const std::string ours =
+  const Error ours =
       describe(worker.registry_no, worker.last_name, worker.first_name, worker.birth_date);
   if (record.patient_id.empty() && record.surname.empty() && record.birth_date.empty()) {
     return make_error("patient_unknown",
@@ -241,37 +262,37 @@ Result<void> check_record_patient(const RecordPatient& record, const WorkerIdent
                       "date), so it cannot be told apart from another patient's; export it again "
                       "with the patient fields, or enter the audiogram by hand");
   }
-  std::string differ;
-  auto add = [&](const char* what) { differ += (differ.empty() ? "" : ", ") + std::string(what); };
+  std::optional<Error> differ;
+  auto add = [&](const Error& what) { differ = joined(differ, what); };
   if (!record.patient_id.empty() && record.patient_id != worker.registry_no &&
       record.patient_id != worker.tc_kimlik) {
-    add("patient number (3000)");
+    add(make_error({}, "patient number (3000)"));
   }
   if (!record.surname.empty() && identity_fold(record.surname) != identity_fold(worker.last_name))
-    add("surname (3101)");
+    add(make_error({}, "surname (3101)"));
   if (!record.first_name.empty() &&
       identity_fold(record.first_name) != identity_fold(worker.first_name)) {
-    add("first name (3102)");
+    add(make_error({}, "first name (3102)"));
   }
   if (!record.birth_date.empty() && record.birth_date != worker.birth_date)
-    add("birth date (3103)");
-  if (!differ.empty()) {
-    return make_error("patient_mismatch", "the record is of another patient — record: " + theirs +
-                                              "; worker " + worker.registry_no + ": " + ours +
-                                              " (differs in " + differ +
-                                              "); nothing was stored: check --worker, or the file");
+    add(make_error({}, "birth date (3103)"));
+  if (differ) {
+    return make_errorf("patient_mismatch",
+                       "the record is of another patient — record: {}; worker {}: {} (differs in "
+                       "{}); nothing was stored: check --worker, or the file",
+                       theirs, worker.registry_no, ours, *differ);
   }
   return {};
 }
 
 Result<ImportedAudiogram> import_gdt_bytes(const std::vector<std::uint8_t>& bytes) {
   auto rec = codec::gdt::parse(codec::ByteSpan(bytes.data(), bytes.size()));
-  if (!rec) return make_error("bad_record", "GDT file: " + rec.error().message);
+  if (!rec) return make_errorf("bad_record", "GDT file: {}", rec.error().message);
   auto dev = codec::gdt::audiogram(rec.value());
-  if (!dev) return make_error("no_audiogram", "GDT file: " + dev.error().message);
-  auto birth = gdt_date(rec.value(), 3103, "birth date");
+  if (!dev) return make_errorf("no_audiogram", "GDT file: {}", dev.error().message);
+  auto birth = gdt_date(rec.value(), 3103, make_error({}, "birth date"));
   if (!birth) return birth.error();
-  auto tested = gdt_date(rec.value(), 6200, "date of the examination");
+  auto tested = gdt_date(rec.value(), 6200, make_error({}, "date of the examination"));
   if (!tested) return tested.error();
   auto out = import_audiogram(dev.value());
   if (!out) return out;

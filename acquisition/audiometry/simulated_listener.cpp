@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry {
 
 namespace {
@@ -67,8 +69,8 @@ Result<void> SimulatedAudiometer::set_ear(Ear ear) {
 Result<void> SimulatedAudiometer::set_frequency(int frequency_hz) {
   if (auto c = check_connected(); !c) return c;
   if (frequency_hz < 125 || frequency_hz > 16000) {
-    return make_error("unsupported_frequency", "the simulated audiometer plays 125–16000 Hz, not " +
-                                                   std::to_string(frequency_hz) + " Hz");
+    return make_errorf("unsupported_frequency",
+                       "the simulated audiometer plays 125–16000 Hz, not {} Hz", frequency_hz);
   }
   frequency_hz_ = frequency_hz;
   return {};
@@ -79,8 +81,8 @@ Result<LevelRange> SimulatedAudiometer::level_range(int frequency_hz, Transducer
     return make_error("unsupported", "the simulated audiometer has air conduction only");
   }
   if (frequency_hz < 125 || frequency_hz > 16000) {
-    return make_error("unsupported_frequency", "the simulated audiometer plays 125–16000 Hz, not " +
-                                                   std::to_string(frequency_hz) + " Hz");
+    return make_errorf("unsupported_frequency",
+                       "the simulated audiometer plays 125–16000 Hz, not {} Hz", frequency_hz);
   }
   LevelRange r = range_;
   if (auto it = max_at_.find(frequency_hz); it != max_at_.end()) {
@@ -94,10 +96,8 @@ Result<void> SimulatedAudiometer::set_level(int level_db_hl) {
   auto r = level_range(frequency_hz_, Transducer::air);
   if (!r) return r.error();
   if (level_db_hl < r->min_db_hl || level_db_hl > r->max_db_hl) {
-    return make_error("level_out_of_range", std::to_string(level_db_hl) + " dB HL is beyond " +
-                                                std::to_string(r->min_db_hl) + "…" +
-                                                std::to_string(r->max_db_hl) + " dB HL at " +
-                                                std::to_string(frequency_hz_) + " Hz");
+    return make_errorf("level_out_of_range", "{} dB HL is beyond {}…{} dB HL at {} Hz", level_db_hl,
+                       r->min_db_hl, r->max_db_hl, frequency_hz_);
   }
   level_db_hl_ = level_db_hl;
   return {};

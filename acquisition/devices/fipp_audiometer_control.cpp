@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::acquisition {
 
 namespace {
@@ -14,8 +16,8 @@ constexpr int kMinLevelDbHl = -10;
 
 Error FippAudiometerControl::translate(const drivers::IoError& e) {
   if (e.code == "device_disconnected" || e.code == "unplugged")
-    return make_error("device_disconnected", e.message);
-  return make_error("device_error", e.message);
+    return make_errorf("device_disconnected", "{}", e.message);
+  return make_errorf("device_error", "{}", e.message);
 }
 
 Result<std::unique_ptr<FippAudiometerControl>> FippAudiometerControl::connect(
@@ -33,8 +35,10 @@ Result<std::unique_ptr<FippAudiometerControl>> FippAudiometerControl::connect(
        {"computer_control", "frequency_right_hz", "level_right_db_x10", "tone_right",
         "frequency_left_hz", "level_left_db_x10", "tone_left", "response_switch"})
     if (driver.word(name) < 0)
-      return make_error("device_error", std::string("the FIPP profile has no register '") + name +
-                                            "': add it under [registers] in the device profile");
+      return make_errorf("device_error",
+                         "the FIPP profile has no register '{}': add it under [registers] in the "
+                         "device profile",
+                         name);
   return c;
 }
 
@@ -46,19 +50,16 @@ Result<void> FippAudiometerControl::set_ear(audiometry::Ear ear) {
 Result<void> FippAudiometerControl::set_frequency(int frequency_hz) {
   if (std::find(std::begin(kFrequencies), std::end(kFrequencies), frequency_hz) ==
       std::end(kFrequencies))
-    return make_error("unsupported_frequency", "the " + model_ + " cannot play " +
-                                                   std::to_string(frequency_hz) +
-                                                   " Hz: use 125 to 8000 Hz");
+    return make_errorf("unsupported_frequency", "the {} cannot play {} Hz: use 125 to 8000 Hz",
+                       model_, frequency_hz);
   frequency_hz_ = frequency_hz;
   return {};
 }
 
 Result<void> FippAudiometerControl::set_level(int level_db_hl) {
   if (level_db_hl < kMinLevelDbHl || level_db_hl > max_level_db_hl_)
-    return make_error("level_out_of_range", std::to_string(level_db_hl) + " dB HL is outside the " +
-                                                model_ + " range (" +
-                                                std::to_string(kMinLevelDbHl) + " to " +
-                                                std::to_string(max_level_db_hl_) + " dB HL)");
+    return make_errorf("level_out_of_range", "{} dB HL is outside the {} range ({} to {} dB HL)",
+                       level_db_hl, model_, kMinLevelDbHl, max_level_db_hl_);
   level_db_hl_ = level_db_hl;
   return {};
 }
@@ -70,9 +71,8 @@ Result<audiometry::LevelRange> FippAudiometerControl::level_range(
                       "bone conduction through FIPP is not mapped yet (register map unknown)");
   if (std::find(std::begin(kFrequencies), std::end(kFrequencies), frequency_hz) ==
       std::end(kFrequencies))
-    return make_error(
-        "unsupported_frequency",
-        std::to_string(frequency_hz) + " Hz is not an audiometric frequency of the " + model_);
+    return make_errorf("unsupported_frequency", "{} Hz is not an audiometric frequency of the {}",
+                       frequency_hz, model_);
   return audiometry::LevelRange{kMinLevelDbHl, max_level_db_hl_, 5};
 }
 

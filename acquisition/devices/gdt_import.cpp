@@ -1,5 +1,7 @@
 #include "acquisition/devices/gdt_import.hpp"
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::acquisition {
 
 GdtImporter::GdtImporter(JournalWriter& journal, SessionMeta meta, GdtImportOptions options)
@@ -21,7 +23,7 @@ Result<void> GdtImporter::start(OnRecord on_record) {
   auto st = watcher_->start([this](const std::filesystem::path& f, std::vector<std::uint8_t> b) {
     return handle(f, std::move(b));
   });
-  if (!st) return make_error(st.error().code, st.error().message);
+  if (!st) return make_errorf(st.error().code, "{}", st.error().message);
   return {};
 }
 

@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::acquisition {
 
 namespace {
@@ -41,19 +43,19 @@ std::int64_t now_utc_ns() {
 
 }  // namespace
 
-Error SqliteJournal::sql_error(const char* what) const {
-  return make_error("journal_write_failed",
-                    std::string(what) + " in raw journal " + file_.string() + ": " +
-                        sqlite3_errmsg(db_) +
-                        " (check free disk space and that the folder is writable)");
+Error SqliteJournal::sql_error(const Error& what) const {
+  return make_errorf("journal_write_failed",
+                     "{} in raw journal {}: {} (check free disk space and that the folder is "
+                     "writable)",
+                     what, file_.string(), sqlite3_errmsg(db_));
 }
 
 Result<void> SqliteJournal::exec(const char* sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    std::string m = msg ? msg : "unknown error";
+    const Error m = msg ? error_text::arg(msg) : make_error({}, "unknown error");
     sqlite3_free(msg);
-    return make_error("journal_write_failed", "raw journal " + file_.string() + ": " + m);
+    return make_errorf("journal_write_failed", "raw journal {}: {}", file_.string(), m);
   }
   return {};
 }
@@ -66,10 +68,10 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::filesystem
   if (sqlite3_open_v2(file.c_str(), &j->db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
-    return make_error("journal_open_failed",
-                      "cannot open raw journal " + file.string() + ": " +
-                          (j->db_ ? sqlite3_errmsg(j->db_) : "out of memory") +
-                          " (check the folder exists and is writable)");
+    return make_errorf(
+        "journal_open_failed",
+        "cannot open raw journal {}: {} (check the folder exists and is writable)", file.string(),
+        j->db_ ? error_text::arg(sqlite3_errmsg(j->db_)) : make_error({}, "out of memory"));
   }
   // The raw bytes are health data: readable by the station's account only (its -wal/-shm take
   // the file's mode from SQLite).
@@ -89,7 +91,7 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::filesystem
           j->db_,
           "INSERT INTO journal_events(session_id,after_seq,utc_ns,kind,detail) VALUES(?,?,?,?,?)",
           -1, SQLITE_PREPARE_PERSISTENT, &j->insert_event_, nullptr) != SQLITE_OK) {
-    return j->sql_error("preparing statements");
+    return j->sql_error(make_error({}, "preparing statements"));
   }
   return j;
 }
@@ -117,7 +119,7 @@ Result<std::int64_t> SqliteJournal::begin_session(const SessionMeta& meta) {
           "INSERT INTO journal_sessions(device_id,driver,uri,profile,worker_id,started_utc_ns) "
           "VALUES(?,?,?,?,?,?)",
           -1, &raw, nullptr) != SQLITE_OK)
-    return sql_error("preparing session insert");
+    return sql_error(make_error({}, "preparing session insert"));
   st.reset(raw);
   sqlite3_bind_text(raw, 1, meta.device_id.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(raw, 2, meta.driver.c_str(), -1, SQLITE_TRANSIENT);
@@ -125,7 +127,7 @@ Result<std::int64_t> SqliteJournal::begin_session(const SessionMeta& meta) {
   sqlite3_bind_text(raw, 4, meta.profile.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(raw, 5, meta.worker_id.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(raw, 6, now_utc_ns());
-  if (sqlite3_step(raw) != SQLITE_DONE) return sql_error("starting a session");
+  if (sqlite3_step(raw) != SQLITE_DONE) return sql_error(make_error({}, "starting a session"));
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
@@ -140,7 +142,7 @@ Result<void> SqliteJournal::append(const RawChunk& c) {
   sqlite3_bind_blob(s, 5, c.bytes.data(), static_cast<int>(c.bytes.size()), SQLITE_STATIC);
   const int rc = sqlite3_step(s);
   sqlite3_clear_bindings(s);
-  if (rc != SQLITE_DONE) return sql_error("writing raw bytes");
+  if (rc != SQLITE_DONE) return sql_error(make_error({}, "writing raw bytes"));
   return {};
 }
 
@@ -155,7 +157,7 @@ Result<void> SqliteJournal::append_event(const JournalEvent& e) {
   sqlite3_bind_text(s, 5, e.detail.c_str(), -1, SQLITE_TRANSIENT);
   const int rc = sqlite3_step(s);
   sqlite3_clear_bindings(s);
-  if (rc != SQLITE_DONE) return sql_error("writing a session event");
+  if (rc != SQLITE_DONE) return sql_error(make_error({}, "writing a session event"));
   return {};
 }
 
@@ -178,8 +180,9 @@ Result<std::unique_ptr<sqlite3, DbCloser>> open_ro(const std::filesystem::path& 
   const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   std::unique_ptr<sqlite3, DbCloser> db(raw);
   if (rc != SQLITE_OK)
-    return make_error("journal_open_failed", "cannot read raw journal " + file.string() + ": " +
-                                                 (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    return make_errorf(
+        "journal_open_failed", "cannot read raw journal {}: {}", file.string(),
+        raw ? error_text::arg(sqlite3_errmsg(raw)) : make_error({}, "out of memory"));
   sqlite3_busy_timeout(raw, 5000);
   return db;
 }
@@ -194,8 +197,8 @@ Result<JournalReadback> read_journal(const std::filesystem::path& file, std::int
                          "SELECT seq,arrival_steady_ns,arrival_utc_ns,bytes FROM raw_chunks WHERE "
                          "session_id=? ORDER BY seq",
                          -1, &raw, nullptr) != SQLITE_OK)
-    return make_error("journal_read_failed", std::string("raw journal ") + file.string() + ": " +
-                                                 sqlite3_errmsg(db->get()));
+    return make_errorf("journal_read_failed", "raw journal {}: {}", file.string(),
+                       sqlite3_errmsg(db->get()));
   std::unique_ptr<sqlite3_stmt, StmtCloser> st(raw);
   sqlite3_bind_int64(raw, 1, session_id);
   while (sqlite3_step(raw) == SQLITE_ROW) {
@@ -213,8 +216,8 @@ Result<JournalReadback> read_journal(const std::filesystem::path& file, std::int
                          "SELECT after_seq,utc_ns,kind,detail FROM journal_events WHERE "
                          "session_id=? ORDER BY rowid",
                          -1, &raw, nullptr) != SQLITE_OK)
-    return make_error("journal_read_failed", std::string("raw journal ") + file.string() + ": " +
-                                                 sqlite3_errmsg(db->get()));
+    return make_errorf("journal_read_failed", "raw journal {}: {}", file.string(),
+                       sqlite3_errmsg(db->get()));
   std::unique_ptr<sqlite3_stmt, StmtCloser> st2(raw);
   sqlite3_bind_int64(raw, 1, session_id);
   while (sqlite3_step(raw) == SQLITE_ROW) {
@@ -235,8 +238,8 @@ Result<std::vector<std::int64_t>> journal_sessions(const std::filesystem::path& 
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db->get(), "SELECT session_id FROM journal_sessions ORDER BY session_id",
                          -1, &raw, nullptr) != SQLITE_OK)
-    return make_error("journal_read_failed", std::string("raw journal ") + file.string() + ": " +
-                                                 sqlite3_errmsg(db->get()));
+    return make_errorf("journal_read_failed", "raw journal {}: {}", file.string(),
+                       sqlite3_errmsg(db->get()));
   std::unique_ptr<sqlite3_stmt, StmtCloser> st(raw);
   std::vector<std::int64_t> ids;
   while (sqlite3_step(raw) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(raw, 0));
@@ -247,8 +250,8 @@ Result<std::vector<JournalSessionInfo>> journal_session_infos(const std::filesys
   auto db = open_ro(file);
   if (!db) return db.error();
   const auto fail = [&] {
-    return make_error("journal_read_failed", std::string("raw journal ") + file.string() + ": " +
-                                                 sqlite3_errmsg(db->get()));
+    return make_errorf("journal_read_failed", "raw journal {}: {}", file.string(),
+                       sqlite3_errmsg(db->get()));
   };
   std::vector<JournalSessionInfo> out;
   sqlite3_stmt* raw = nullptr;

@@ -36,7 +36,7 @@ class SqliteJournal final : public JournalSink {
   SqliteJournal() = default;
   Result<void> exec(const char* sql);
   Result<void> ensure_transaction();
-  Error sql_error(const char* what) const;
+  Error sql_error(const Error& what) const;  // what: "writing raw bytes", translatable
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_chunk_ = nullptr;

@@ -4,14 +4,16 @@
 #include <string>
 #include <thread>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry {
 namespace {
 
 Error device_error(const drivers::IoError& e) {
   if (e.code == "device_gone" || e.code == "underrun" || e.code == "device_missing" ||
       e.code == "device_busy" || e.code == "format_refused")
-    return make_error("device_disconnected", e.message);
-  return make_error("device_error", e.message);
+    return make_errorf("device_disconnected", "{}", e.message);
+  return make_errorf("device_error", "{}", e.message);
 }
 
 }  // namespace
@@ -61,10 +63,10 @@ Result<void> PcAudiometer::set_ear(Ear ear) {
 Result<void> PcAudiometer::set_frequency(int frequency_hz) {
   if (tone::find_calibrated(config_.levels, ear_, frequency_hz) == nullptr &&
       tone::find_calibrated(config_.levels, other(ear_), frequency_hz) == nullptr)
-    return make_error("unsupported_frequency",
-                      std::to_string(frequency_hz) +
-                          " Hz is not calibrated on this audio interface; choose a calibrated "
-                          "frequency or recalibrate");
+    return make_errorf("unsupported_frequency",
+                       "{} Hz is not calibrated on this audio interface; choose a calibrated "
+                       "frequency or recalibrate",
+                       frequency_hz);
   frequency_hz_ = frequency_hz;
   return {};
 }
@@ -107,8 +109,8 @@ Result<void> PcAudiometer::write_chunked(std::span<const std::int32_t> words) {
     if (auto r = write(words.subspan(at, std::min(chunk_words, words.size() - at))); !r) return r;
     if (auto st = button_.poll_events(edges_); !st) {
       if (st.error().code == "device_gone")
-        return make_error("device_disconnected", st.error().message);
-      return make_error("device_error", st.error().message);
+        return make_errorf("device_disconnected", "{}", st.error().message);
+      return make_errorf("device_error", "{}", st.error().message);
     }
   }
   return {};
@@ -165,8 +167,8 @@ Result<std::vector<ResponseEvent>> PcAudiometer::collect_responses(AudioTime unt
   if (auto r = fill_silence_until(frame); !r) return r.error();
   if (auto st = button_.events_until(until, edges_); !st) {
     if (st.error().code == "device_gone")
-      return make_error("device_disconnected", st.error().message);
-    return make_error("device_error", st.error().message);
+      return make_errorf("device_disconnected", "{}", st.error().message);
+    return make_errorf("device_error", "{}", st.error().message);
   }
   // Edges up to `until`, oldest first; later ones wait for the next call.
   std::stable_sort(edges_.begin(), edges_.end(),

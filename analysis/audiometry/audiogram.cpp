@@ -4,6 +4,8 @@
 #include <array>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry {
 
 namespace {
@@ -75,46 +77,41 @@ int AudiometerRange::max_at(int frequency_hz) const {
 }
 
 Result<void> validate_point(int frequency_hz, Transducer t, const ThresholdPoint& p,
-                            const AudiometerRange& range, std::string_view where) {
-  const std::string at(where);
+                            const AudiometerRange& range, const Error& where) {
+  const Error& at = where;
   if (!is_standard_frequency(frequency_hz, t)) {
-    return make_error(
+    return make_errorf(
         "unknown_frequency",
-        at + ": " + std::to_string(frequency_hz) + " Hz is not a standard " +
-            std::string(to_string(t)) + "-conduction frequency; use one of " +
-            (t == Transducer::air ? list(kAirHz) + ", " + list(kExtendedHz) : list(kBoneHz)) +
-            " Hz");
+        "{}: {} Hz is not a standard {}-conduction frequency; use one of {} Hz", at, frequency_hz,
+        word(t), t == Transducer::air ? list(kAirHz) + ", " + list(kExtendedHz) : list(kBoneHz));
   }
   if (!p.tested()) return {};
   const int max = range.max_at(frequency_hz);
-  auto check_level = [&](int level, const std::string& what) -> Result<void> {
+  auto check_level = [&](int level, const Error& what) -> Result<void> {
     if (level < range.min_db_hl || level > max) {
-      return make_error("level_out_of_range",
-                        at + ": " + what + " " + std::to_string(level) +
-                            " dB HL is beyond the device range " + std::to_string(range.min_db_hl) +
-                            "…" + std::to_string(max) + " dB HL at " +
-                            std::to_string(frequency_hz) +
-                            " Hz; check the value (a no-response is written \"NR\")");
+      return make_errorf("level_out_of_range",
+                         "{}: {} {} dB HL is beyond the device range {}…{} dB HL at {} Hz; check "
+                         "the value (a no-response is written \"NR\")",
+                         at, what, level, range.min_db_hl, max, frequency_hz);
     }
     if (!on_step(level, range.min_db_hl, range.step_db)) {
-      return make_error("level_off_step", at + ": " + what + " " + std::to_string(level) +
-                                              " dB HL is not on the " +
-                                              std::to_string(range.step_db) +
-                                              " dB step; audiometers present levels in " +
-                                              std::to_string(range.step_db) + " dB steps");
+      return make_errorf("level_off_step",
+                         "{}: {} {} dB HL is not on the {} dB step; audiometers present levels in "
+                         "{} dB steps",
+                         at, what, level, range.step_db, range.step_db);
     }
     return {};
   };
-  if (auto r = check_level(p.level_db_hl, "threshold"); !r) return r;
+  if (auto r = check_level(p.level_db_hl, make_error({}, "threshold")); !r) return r;
   if (p.no_response() && p.level_db_hl <= range.min_db_hl) {
-    return make_error("no_response_at_minimum",
-                      at + ": \"no response\" at " + std::to_string(p.level_db_hl) +
-                          " dB HL, the audiometer's lowest level, is not a result (a no-response "
-                          "is recorded at the highest level presented, e.g. \"NR@100\"); check "
-                          "the value");
+    return make_errorf("no_response_at_minimum",
+                       "{}: \"no response\" at {} dB HL, the audiometer's lowest level, is not a "
+                       "result (a no-response is recorded at the highest level presented, e.g. "
+                       "\"NR@100\"); check the value",
+                       at, p.level_db_hl);
   }
   if (p.masking_db_hl) {
-    if (auto r = check_level(*p.masking_db_hl, "masking level"); !r) return r;
+    if (auto r = check_level(*p.masking_db_hl, make_error({}, "masking level")); !r) return r;
   }
   return {};
 }
@@ -122,24 +119,22 @@ Result<void> validate_point(int frequency_hz, Transducer t, const ThresholdPoint
 Result<void> validate(const Audiogram& a, const AudiometerRange& range,
                       const AudiogramChecks& checks) {
   if (range.step_db <= 0 || range.min_db_hl > range.max_db_hl) {
-    return make_error("bad_range", "the audiometer range is inconsistent (min " +
-                                       std::to_string(range.min_db_hl) + ", max " +
-                                       std::to_string(range.max_db_hl) + ", step " +
-                                       std::to_string(range.step_db) + ")");
+    return make_errorf("bad_range",
+                       "the audiometer range is inconsistent (min {}, max {}, step {})",
+                       range.min_db_hl, range.max_db_hl, range.step_db);
   }
   for (Ear e : {Ear::right, Ear::left}) {
     const EarAudiogram& ear = a.ear(e);
     const bool any_air = std::any_of(ear.air.begin(), ear.air.end(),
                                      [](const auto& kv) { return kv.second.tested(); });
     if (!any_air) {
-      return make_error("missing_ear", std::string("the ") + std::string(to_string(e)) +
-                                           " ear has no air-conduction threshold; test or "
-                                           "enter both ears");
+      return make_errorf("missing_ear",
+                         "the {} ear has no air-conduction threshold; test or enter both ears",
+                         word(e));
     }
     for (Transducer t : {Transducer::air, Transducer::bone}) {
       for (const auto& [hz, p] : ear.curve(t)) {
-        const std::string where = std::string(to_string(e)) + " " + std::string(to_string(t)) +
-                                  " " + std::to_string(hz) + " Hz";
+        const Error where = make_errorf({}, "{} {} {} Hz", word(e), word(t), hz);
         if (auto r = validate_point(hz, t, p, range, where); !r) return r;
       }
     }
@@ -156,14 +151,12 @@ Result<void> validate(const Audiogram& a, const AudiometerRange& range,
       }
       const int gap = bone.level_db_hl - air->second.level_db_hl;
       if (gap > margin) {
-        return make_error(
+        return make_errorf(
             "bone_worse_than_air",
-            std::string(to_string(e)) + " " + std::to_string(hz) + " Hz: bone conduction " +
-                std::to_string(bone.level_db_hl) + " dB HL is " + std::to_string(gap) +
-                " dB worse than air conduction " + std::to_string(air->second.level_db_hl) +
-                " dB HL; bone is never worse than air by more than " + std::to_string(margin) +
-                " dB (test-retest), so check the entry or the bone vibrator's placement and "
-                "re-test");
+            "{} {} Hz: bone conduction {} dB HL is {} dB worse than air conduction {} dB HL; bone "
+            "is never worse than air by more than {} dB (test-retest), so check the entry or the "
+            "bone vibrator's placement and re-test",
+            word(e), hz, bone.level_db_hl, gap, air->second.level_db_hl, margin);
       }
     }
   }

@@ -95,9 +95,10 @@ struct AudiogramChecks {
 // Checks one point: standard frequency for the transducer, level within the range and on the
 // step (masking level too); a no-response must be above the range's minimum (no response at the
 // lowest level an audiometer presents says nothing: "NR@-10" is refused, never averaged as
-// −10 dB). `where` names the point in the message (e.g. "right air 1000 Hz").
+// −10 dB). `where` names the point in the message (e.g. "right air 1000 Hz", a message itself
+// so that it is translated with it).
 Result<void> validate_point(int frequency_hz, Transducer t, const ThresholdPoint& p,
-                            const AudiometerRange& range, std::string_view where);
+                            const AudiometerRange& range, const Error& where);
 
 // Checks every point of both ears; each ear must have at least one tested air-conduction point
 // ("missing ear" otherwise); then `checks` (bone not worse than air beyond the margin). The first

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry {
 
 namespace {
@@ -47,10 +49,10 @@ Result<AverageDb> air_average(const ThresholdCurve& air, std::span<const int> fr
   for (int hz : frequencies_hz) {
     const ThresholdPoint* p = tested_at(air, hz);
     if (!p) {
-      return make_error("frequency_not_tested",
-                        std::to_string(hz) +
-                            " Hz has no air-conduction threshold, so the average cannot be "
-                            "computed; test or enter that frequency");
+      return make_errorf("frequency_not_tested",
+                         "{} Hz has no air-conduction threshold, so the average cannot be "
+                         "computed; test or enter that frequency",
+                         hz);
     }
     sum += p->level_db_hl;
     avg.includes_no_response = avg.includes_no_response || p->no_response();
@@ -160,13 +162,13 @@ Result<void> validate_speech_frequencies(std::span<const int> frequencies_hz) {
   std::set<int> seen;
   for (int hz : frequencies_hz) {
     if (!is_standard_frequency(hz, Transducer::air) || hz > 8000) {
-      return make_error("bad_speech_frequencies",
-                        "speech frequency " + std::to_string(hz) +
-                            " Hz is not a standard audiometric frequency (125–8000 Hz)");
+      return make_errorf("bad_speech_frequencies",
+                         "speech frequency {} Hz is not a standard audiometric frequency "
+                         "(125–8000 Hz)",
+                         hz);
     }
     if (!seen.insert(hz).second) {
-      return make_error("bad_speech_frequencies",
-                        "speech frequency " + std::to_string(hz) + " Hz is listed twice");
+      return make_errorf("bad_speech_frequencies", "speech frequency {} Hz is listed twice", hz);
     }
   }
   return {};
@@ -177,7 +179,7 @@ Result<EarNumbers> ear_numbers(const ThresholdCurve& air, std::span<const int> s
   if (auto v = validate_speech_frequencies(speech_hz); !v) return v.error();
   auto speech = air_average(air, speech_hz);
   if (!speech) {
-    return make_error(speech.error().code, "speech-frequency average: " + speech.error().message);
+    return make_errorf(speech.error().code, "speech-frequency average: {}", speech.error());
   }
   EarNumbers n;
   n.speech = std::move(speech).value();
@@ -201,7 +203,7 @@ Result<HearingNumbers> hearing_numbers(const Audiogram& a, std::span<const int> 
   for (Ear e : {Ear::right, Ear::left}) {
     auto n = ear_numbers(a.ear(e).air, speech_hz, coles, niskar);
     if (!n) {
-      return make_error(n.error().code, std::string(to_string(e)) + " ear: " + n.error().message);
+      return make_errorf(n.error().code, "{} ear: {}", word(e), n.error());
     }
     (e == Ear::right ? h.right : h.left) = std::move(n).value();
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/core/csv.hpp"
+#include "analysis/core/error_text.hpp"
 
 namespace odyo::audiometry {
 
@@ -20,13 +21,13 @@ std::optional<int> to_int(std::string_view s) {
   return v;
 }
 
-Result<const ThresholdPoint*> sts_point(const ThresholdCurve& c, int hz, const char* which) {
+Result<const ThresholdPoint*> sts_point(const ThresholdCurve& c, int hz, const Error& which) {
   auto it = c.find(hz);
   if (it == c.end() || !it->second.tested()) {
-    return make_error("frequency_not_tested",
-                      std::string("the ") + which +
-                          " audiogram has no air-conduction threshold at " + std::to_string(hz) +
-                          " Hz; a threshold shift needs 2000, 3000 and 4000 Hz in both");
+    return make_errorf("frequency_not_tested",
+                       "the {} audiogram has no air-conduction threshold at {} Hz; a threshold "
+                       "shift needs 2000, 3000 and 4000 Hz in both",
+                       which, hz);
   }
   return &it->second;
 }
@@ -52,9 +53,9 @@ std::string_view to_string(RevisionReason r) {
 Result<AgeCorrectionTable> AgeCorrectionTable::parse_csv(std::string_view text, std::string name) {
   AgeCorrectionTable t;
   t.name_ = std::move(name);
-  auto bad = [&](std::size_t line_no, const std::string& what) {
-    return make_error("bad_age_table", "age-correction table " + t.name_ + ", line " +
-                                           std::to_string(line_no) + ": " + what);
+  auto bad = [&](std::size_t line_no, const Error& what) {
+    return make_errorf("bad_age_table", "age-correction table {}, line {}: {}", t.name_, line_no,
+                       what);
   };
   std::vector<int> columns_hz;
   std::size_t line_no = 0;
@@ -65,31 +66,36 @@ Result<AgeCorrectionTable> AgeCorrectionTable::parse_csv(std::string_view text, 
   o.decimal = '.';
   o.comments = true;
   auto parsed = csv::parse(text, "age-correction table " + t.name_, o);
-  if (!parsed) return make_error("bad_age_table", parsed.error().message);
+  if (!parsed) {
+    Error e = parsed.error();
+    e.code = "bad_age_table";
+    return e;
+  }
   for (const auto& csv_row : parsed->rows) {
     line_no = static_cast<std::size_t>(csv_row.line);
     const std::vector<std::string>& cells = csv_row.cells;
     if (!header_seen) {
       if (cells.size() < 3 || cells[0] != "sex" || cells[1] != "age") {
-        return bad(line_no, "the header must start with sex,age,hz<frequency>");
+        return bad(line_no, make_error({}, "the header must start with sex,age,hz<frequency>"));
       }
       for (std::size_t i = 2; i < cells.size(); ++i) {
         const std::string_view c = cells[i];
         auto hz = c.substr(0, 2) == "hz" ? to_int(c.substr(2)) : std::nullopt;
-        if (!hz) return bad(line_no, "column \"" + cells[i] + "\" is not hz<frequency>");
+        if (!hz)
+          return bad(line_no, make_errorf({}, "column \"{}\" is not hz<frequency>", cells[i]));
         columns_hz.push_back(*hz);
       }
       for (int need : kStsFrequenciesHz) {
         if (std::find(columns_hz.begin(), columns_hz.end(), need) == columns_hz.end()) {
-          return bad(line_no, "no column for " + std::to_string(need) + " Hz");
+          return bad(line_no, make_errorf({}, "no column for {} Hz", need));
         }
       }
       header_seen = true;
       continue;
     }
     if (cells.size() != columns_hz.size() + 2) {
-      return bad(line_no, "expected " + std::to_string(columns_hz.size() + 2) + " cells, found " +
-                              std::to_string(cells.size()));
+      return bad(line_no, make_errorf({}, "expected {} cells, found {}", columns_hz.size() + 2,
+                                      cells.size()));
     }
     Sex sex;
     if (cells[0] == "M") {
@@ -97,25 +103,27 @@ Result<AgeCorrectionTable> AgeCorrectionTable::parse_csv(std::string_view text, 
     } else if (cells[0] == "F") {
       sex = Sex::female;
     } else {
-      return bad(line_no, "sex must be M or F");
+      return bad(line_no, make_error({}, "sex must be M or F"));
     }
     const auto age = to_int(cells[1]);
-    if (!age || *age < 0 || *age > 120) return bad(line_no, "age is not a whole number of years");
+    if (!age || *age < 0 || *age > 120)
+      return bad(line_no, make_error({}, "age is not a whole number of years"));
     std::map<int, int> row;
     for (std::size_t i = 0; i < columns_hz.size(); ++i) {
       const auto v = to_int(cells[i + 2]);
-      if (!v || *v < 0 || *v > 100) return bad(line_no, "value is not a whole number of dB");
+      if (!v || *v < 0 || *v > 100)
+        return bad(line_no, make_error({}, "value is not a whole number of dB"));
       row[columns_hz[i]] = *v;
     }
     auto& seen = ages[sex];
     if (!seen.empty() && *age != seen.back() + 1) {
-      return bad(line_no, "ages must be consecutive (after " + std::to_string(seen.back()) + ")");
+      return bad(line_no, make_errorf({}, "ages must be consecutive (after {})", seen.back()));
     }
     if (!seen.empty()) {
       const auto& prev = t.rows_.at({sex, seen.back()});
       for (const auto& [hz, v] : row) {
         if (v < prev.at(hz)) {
-          return bad(line_no, "the " + std::to_string(hz) + " Hz allowance falls with age");
+          return bad(line_no, make_errorf({}, "the {} Hz allowance falls with age", hz));
         }
       }
     }
@@ -123,11 +131,11 @@ Result<AgeCorrectionTable> AgeCorrectionTable::parse_csv(std::string_view text, 
     t.rows_[{sex, *age}] = std::move(row);
   }
   if (!header_seen || ages[Sex::male].empty() || ages[Sex::female].empty()) {
-    return bad(line_no, "the table needs rows for both M and F");
+    return bad(line_no, make_error({}, "the table needs rows for both M and F"));
   }
   if (ages[Sex::male].front() != ages[Sex::female].front() ||
       ages[Sex::male].back() != ages[Sex::female].back()) {
-    return bad(line_no, "M and F rows must cover the same ages");
+    return bad(line_no, make_error({}, "M and F rows must cover the same ages"));
   }
   t.min_age_ = ages[Sex::male].front();
   t.max_age_ = ages[Sex::male].back();
@@ -139,8 +147,8 @@ Result<int> AgeCorrectionTable::value_db(Sex sex, int age_years, int frequency_h
   const auto& row = rows_.at({sex, age});
   auto it = row.find(frequency_hz);
   if (it == row.end()) {
-    return make_error("bad_age_table", "age-correction table " + name_ + " has no " +
-                                           std::to_string(frequency_hz) + " Hz column");
+    return make_errorf("bad_age_table", "age-correction table {} has no {} Hz column", name_,
+                       frequency_hz);
   }
   return it->second;
 }
@@ -153,15 +161,15 @@ Result<EarShift> threshold_shift(const ThresholdCurve& baseline_air,
   std::array<int, 3> allowance{};
   for (std::size_t i = 0; i < kStsFrequenciesHz.size(); ++i) {
     const int hz = kStsFrequenciesHz[i];
-    auto b = sts_point(baseline_air, hz, "baseline");
+    auto b = sts_point(baseline_air, hz, make_error({}, "baseline"));
     if (!b) return b.error();
-    auto c = sts_point(current_air, hz, "current");
+    auto c = sts_point(current_air, hz, make_error({}, "current"));
     if (!c) return c.error();
     if ((*b)->no_response()) {
-      return make_error("baseline_no_response",
-                        "the baseline has no response at " + std::to_string(hz) +
-                            " Hz, so a shift from it is unknown; choose a baseline with a "
-                            "measured threshold there");
+      return make_errorf("baseline_no_response",
+                         "the baseline has no response at {} Hz, so a shift from it is unknown; "
+                         "choose a baseline with a measured threshold there",
+                         hz);
     }
     s.includes_no_response = s.includes_no_response || (*c)->no_response();
     s.shift_db[i] = (*c)->level_db_hl - (*b)->level_db_hl;
@@ -183,10 +191,11 @@ Result<EarShift> threshold_shift(const ThresholdCurve& baseline_air,
   s.recordable_uncorrected = s.sts && loud_enough;
   if (age) {
     if (age->current_age_years < age->baseline_age_years) {
-      return make_error("bad_age", "the current age (" + std::to_string(age->current_age_years) +
-                                       ") is below the age at baseline (" +
-                                       std::to_string(age->baseline_age_years) +
-                                       "); check both tests' dates of birth and dates");
+      return make_errorf("bad_age",
+                         "the current age ({}) is below the age at baseline ({}); check both "
+                         "tests' dates of birth and dates",
+                         std::to_string(age->current_age_years),
+                         std::to_string(age->baseline_age_years));
     }
     s.allowance_db = allowance;
     s.mean_shift_corrected_db =
@@ -204,7 +213,7 @@ Result<ShiftReport> threshold_shift(const Audiogram& baseline, const Audiogram& 
   for (Ear e : {Ear::right, Ear::left}) {
     auto s = threshold_shift(baseline.ear(e).air, current.ear(e).air, age);
     if (!s) {
-      return make_error(s.error().code, std::string(to_string(e)) + " ear: " + s.error().message);
+      return make_errorf(s.error().code, "{} ear: {}", word(e), s.error());
     }
     (e == Ear::right ? r.right : r.left) = std::move(s).value();
   }

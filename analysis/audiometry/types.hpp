@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "analysis/core/result.hpp"
+
 namespace odyo::audiometry {
 
 enum class Ear { right, left };
@@ -15,6 +17,13 @@ constexpr std::string_view to_string(Ear e) {
 }
 constexpr std::string_view to_string(Transducer t) {
   return t == Transducer::air ? "air" : "bone";
+}
+// The ear or transducer as a word of a message (a make_errorf argument), translated with it.
+inline Error word(Ear e) {
+  return e == Ear::right ? make_error({}, "right") : make_error({}, "left");
+}
+inline Error word(Transducer t) {
+  return t == Transducer::air ? make_error({}, "air") : make_error({}, "bone");
 }
 constexpr Ear other(Ear e) {
   return e == Ear::right ? Ear::left : Ear::right;

@@ -6,8 +6,21 @@
 #include <limits>
 #include <system_error>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::csv {
 namespace {
+
+// A text given by the caller (marked N_ there), translated with the message it goes into.
+Error caller_text(std::string_view w) {
+  return Error{{}, std::string(w), std::string(w)};
+}
+
+// delimiter_name as a message value: "tab" is a word, translated.
+Error delimiter_value(char d) {
+  if (d == '\t') return make_error({}, "tab");
+  return error_text::arg(delimiter_name(d));
+}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t';
@@ -123,12 +136,15 @@ std::string Table::where(const Row& row, std::size_t cell) const {
   return name + ", line " + std::to_string(row.line) + ", column " + std::to_string(col) + ": ";
 }
 
+Error Table::at(const Row& row, std::size_t cell) const {
+  const int col = cell < row.columns.size() ? row.columns[cell] : 1;
+  return make_errorf({}, "{}, line {}, column {}", name, row.line, col);
+}
+
 Result<double> Table::number(const Row& row, std::size_t cell, std::string_view what) const {
   if (cell >= row.cells.size())
-    return make_error("csv_missing_cell", where(row, cell) + "no field " +
-                                              std::to_string(cell + 1) + " for the " +
-                                              std::string(what) + " (the row has " +
-                                              std::to_string(row.cells.size()) + ")");
+    return make_errorf("csv_missing_cell", "{}: no field {} for the {} (the row has {})",
+                       at(row, cell), cell + 1, caller_text(what), row.cells.size());
   const std::string& s = row.cells[cell];
   const std::string l = lower_ascii(s);
   if (l == "nan" || l == "-nan" || l == "+nan") return std::numeric_limits<double>::quiet_NaN();
@@ -136,43 +152,42 @@ Result<double> Table::number(const Row& row, std::size_t cell, std::string_view 
   if (l == "-inf" || l == "-infinity") return -std::numeric_limits<double>::infinity();
   char sep = 0;
   if (!scan_number(s, ".,", sep)) {
-    std::string hint;
     if (s.empty())
-      hint = " (the field is empty)";
-    else if (s.find('.') != std::string::npos && s.find(',') != std::string::npos)
-      hint = " (no thousands separators: write 1234" + std::string(1, decimal) + "5)";
-    return make_error("csv_not_a_number",
-                      where(row, cell) + "\"" + s + "\" is not a " + std::string(what) + hint);
+      return make_errorf("csv_not_a_number", "{}: \"{}\" is not a {} (the field is empty)",
+                         at(row, cell), s, caller_text(what));
+    if (s.find('.') != std::string::npos && s.find(',') != std::string::npos)
+      return make_errorf("csv_not_a_number",
+                         "{}: \"{}\" is not a {} (no thousands separators: write 1234{}5)",
+                         at(row, cell), s, caller_text(what), std::string(1, decimal));
+    return make_errorf("csv_not_a_number", "{}: \"{}\" is not a {}", at(row, cell), s,
+                       caller_text(what));
   }
   if (sep != 0 && sep != decimal)
-    return make_error(
-        "csv_decimal_separator",
-        where(row, cell) + "\"" + s + "\" has '" + std::string(1, sep) +
-            "' but this file was read with " + delimiter_name(delimiter) + " between fields and '" +
-            std::string(1, decimal) +
-            "' as the decimal separator; save it with one decimal separator (a decimal comma "
-            "needs ';' or tab between fields)");
+    return make_errorf("csv_decimal_separator",
+                       "{}: \"{}\" has '{}' but this file was read with {} between fields and "
+                       "'{}' as the decimal separator; save it with one decimal separator (a "
+                       "decimal comma needs ';' or tab between fields)",
+                       at(row, cell), s, std::string(1, sep), delimiter_value(delimiter),
+                       std::string(1, decimal));
   double v = 0;
   if (!to_double(s, sep, v))
-    return make_error("csv_out_of_range", where(row, cell) + "\"" + s +
-                                              "\" is out of range for a " + std::string(what));
+    return make_errorf("csv_out_of_range", "{}: \"{}\" is out of range for a {}", at(row, cell), s,
+                       caller_text(what));
   return v;
 }
 
 Result<long long> Table::integer(const Row& row, std::size_t cell, std::string_view what) const {
   if (cell >= row.cells.size())
-    return make_error("csv_missing_cell", where(row, cell) + "no field " +
-                                              std::to_string(cell + 1) + " for the " +
-                                              std::string(what));
+    return make_errorf("csv_missing_cell", "{}: no field {} for the {}", at(row, cell), cell + 1,
+                       caller_text(what));
   const std::string& s = row.cells[cell];
   long long v = 0;
   const char* b = s.data();
   if (!s.empty() && s[0] == '+') ++b;
   const auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
   if (s.empty() || ec != std::errc{} || p != s.data() + s.size())
-    return make_error(
-        "csv_not_an_integer",
-        where(row, cell) + "\"" + s + "\" is not a whole number (" + std::string(what) + ")");
+    return make_errorf("csv_not_an_integer", "{}: \"{}\" is not a whole number ({})", at(row, cell),
+                       s, caller_text(what));
   return v;
 }
 
@@ -182,8 +197,8 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
   if (o.decimal != 0 && o.decimal != '.' && o.decimal != ',')
     return make_error("csv_bad_options", "the decimal separator must be '.' or ','");
   if (o.delimiter == ',' && o.decimal == ',')
-    return make_error("csv_bad_options",
-                      name + ": ',' cannot be both the delimiter and the decimal separator");
+    return make_errorf("csv_bad_options",
+                       "{}: ',' cannot be both the delimiter and the decimal separator", name);
   Table t;
   t.name = std::move(name);
   t.delimiter = o.delimiter != 0 ? o.delimiter : detect_delimiter(text, o);
@@ -192,10 +207,9 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
   std::size_t i = 0;
   std::size_t line_start = 0;
   int line = 1;
-  auto fail = [&](std::size_t pos, int at_line, std::size_t at_start, const std::string& what) {
-    return make_error("csv_unreadable", t.name + ", line " + std::to_string(at_line) + ", column " +
-                                            std::to_string(column_of(text, at_start, pos)) + ": " +
-                                            what);
+  auto fail = [&](std::size_t pos, int at_line, std::size_t at_start, const Error& what) {
+    return make_errorf("csv_unreadable", "{}, line {}, column {}: {}", t.name, at_line,
+                       column_of(text, at_start, pos), what);
   };
   while (i < n) {
     const std::size_t nl = text.find('\n', i);
@@ -220,8 +234,9 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
         for (;;) {
           if (i >= n)
             return fail(q, q_line, q_start,
-                        "a quoted field is never closed (a '\"' is missing before the end of "
-                        "the file)");
+                        make_error({},
+                                   "a quoted field is never closed (a '\"' is missing before "
+                                   "the end of the file)"));
           const char c = text[i];
           if (c == '"') {
             if (i + 1 < n && text[i + 1] == '"') {
@@ -246,14 +261,17 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
         while (i < n && text[i] != delim && is_space(text[i])) ++i;
         if (i < n && text[i] != delim && text[i] != '\n' && text[i] != '\r')
           return fail(i, line, line_start,
-                      "text after a closing quote; a field in quotes ends at the quote");
+                      make_error({},
+                                 "text after a closing quote; a field in quotes ends at the "
+                                 "quote"));
       } else {
         const std::size_t s = i;
         while (i < n && text[i] != delim && text[i] != '\n' && text[i] != '\r') {
           if (text[i] == '"')
             return fail(i, line, line_start,
-                        "a '\"' inside a field that does not start with one; put the whole "
-                        "field in quotes and double the quote (\"\")");
+                        make_error({},
+                                   "a '\"' inside a field that does not start with one; put "
+                                   "the whole field in quotes and double the quote (\"\")"));
           ++i;
         }
         cell = std::string(trim(text.substr(s, i - s)));
@@ -293,11 +311,11 @@ Result<Table> parse(std::string_view text, std::string name, const Options& o) {
       }
     if (comma_row != nullptr && dot_row != nullptr) {
       t.decimal = ',';
-      return make_error("csv_mixed_decimal",
-                        t.where(*comma_row, comma_cell) + "\"" + comma_row->cells[comma_cell] +
-                            "\" has a decimal comma but line " + std::to_string(dot_row->line) +
-                            " has \"" + dot_row->cells[dot_cell] +
-                            "\" with a decimal point; save the file with one decimal separator");
+      return make_errorf("csv_mixed_decimal",
+                         "{}: \"{}\" has a decimal comma but line {} has \"{}\" with a decimal "
+                         "point; save the file with one decimal separator",
+                         t.at(*comma_row, comma_cell), comma_row->cells[comma_cell], dot_row->line,
+                         dot_row->cells[dot_cell]);
     }
     t.decimal = comma_row != nullptr ? ',' : '.';
   }
@@ -310,12 +328,12 @@ Result<double> parse_number(std::string_view text, char decimal) {
   const std::string_view seps =
       decimal == 0 ? std::string_view(".,") : std::string_view(&decimal, 1);
   if (!scan_number(s, seps, sep))
-    return make_error("not_a_number",
-                      "\"" + std::string(text) +
-                          "\" is not a number (write 1.75 or 1,75; no thousands separators)");
+    return make_errorf("not_a_number",
+                       "\"{}\" is not a number (write 1.75 or 1,75; no thousands separators)",
+                       text);
   double v = 0;
   if (!to_double(s, sep, v) || !std::isfinite(v))
-    return make_error("not_a_number", "\"" + std::string(text) + "\" is out of range");
+    return make_errorf("not_a_number", "\"{}\" is out of range", text);
   return v;
 }
 

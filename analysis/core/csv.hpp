@@ -50,8 +50,12 @@ struct Table {
 
   // "FILE, line L, column C: " for a cell (column of the row's start when cell is past the end).
   [[nodiscard]] std::string where(const Row& row, std::size_t cell) const;
+  // The same place as a translatable message, "FILE, line L, column C" (no colon), to go into a
+  // make_errorf template: make_errorf(code, "{}: column \"{}\" appears twice", t.at(row, i), n).
+  [[nodiscard]] Error at(const Row& row, std::size_t cell) const;
   // The cell as a number, read exactly with this table's decimal separator, else an error
-  // naming the file, line and column. `what` names the quantity for the message ("flow (L/s)").
+  // naming the file, line and column. `what` names the quantity for the message ("flow (L/s)");
+  // mark it N_("…") at the caller so that it is translated with the message.
   [[nodiscard]] Result<double> number(const Row& row, std::size_t cell,
                                       std::string_view what) const;
   // The cell as an integer (no decimal part, no exponent).

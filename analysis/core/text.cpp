@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::text {
 namespace {
 
@@ -66,7 +68,7 @@ std::size_t utf8_length(std::string_view value) {
 }
 
 Result<void> check_free_text(std::string_view value, std::string_view what, TextRule rule) {
-  const std::string w(what);
+  const Error w{{}, std::string(what), std::string(what)};  // translated with the message
   std::size_t chars = 0;
   bool blank = true;
   for (std::size_t i = 0; i < value.size();) {
@@ -74,34 +76,46 @@ Result<void> check_free_text(std::string_view value, std::string_view what, Text
     const auto cp = next_code_point(value, i);
     ++chars;
     if (!cp) {
-      return make_error("text_invalid", w + ": byte " + std::to_string(at + 1) +
-                                            " is not valid UTF-8; type the text again (the "
-                                            "station stores UTF-8 only)");
+      return make_errorf("text_invalid",
+                         "{}: byte {} is not valid UTF-8; type the text again (the station "
+                         "stores UTF-8 only)",
+                         w, at + 1);
     }
     if (is_control(*cp)) {
-      return make_error("text_invalid",
-                        w + ": character " + std::to_string(chars) + " is the control character " +
-                            u_plus(*cp) +
-                            (*cp == 0x0A || *cp == 0x0D ? " (a line break)"
-                             : *cp == 0x1B              ? " (ESC, a terminal escape)"
-                             : *cp == 0x09              ? " (a tab)"
-                                                        : "") +
-                            "; write it on one line with printable characters only");
+      if (*cp == 0x0A || *cp == 0x0D)
+        return make_errorf("text_invalid",
+                           "{}: character {} is the control character {} (a line break); write "
+                           "it on one line with printable characters only",
+                           w, chars, u_plus(*cp));
+      if (*cp == 0x1B)
+        return make_errorf("text_invalid",
+                           "{}: character {} is the control character {} (ESC, a terminal "
+                           "escape); write it on one line with printable characters only",
+                           w, chars, u_plus(*cp));
+      if (*cp == 0x09)
+        return make_errorf("text_invalid",
+                           "{}: character {} is the control character {} (a tab); write it on "
+                           "one line with printable characters only",
+                           w, chars, u_plus(*cp));
+      return make_errorf("text_invalid",
+                         "{}: character {} is the control character {}; write it on one line "
+                         "with printable characters only",
+                         w, chars, u_plus(*cp));
     }
     if (is_bidi_control(*cp)) {
-      return make_error("text_invalid", w + ": character " + std::to_string(chars) + " is " +
-                                            u_plus(*cp) +
-                                            ", a bidirectional override that changes the order "
-                                            "a reader sees; remove it");
+      return make_errorf("text_invalid",
+                         "{}: character {} is {}, a bidirectional override that changes the "
+                         "order a reader sees; remove it",
+                         w, chars, u_plus(*cp));
     }
     if (!is_space(*cp)) blank = false;
     if (chars > rule.max_chars) {
-      return make_error("text_invalid", w + " is longer than " + std::to_string(rule.max_chars) +
-                                            " characters; shorten it");
+      return make_errorf("text_invalid", "{} is longer than {} characters; shorten it", w,
+                         rule.max_chars);
     }
   }
   if (rule.required && blank) {
-    return make_error("text_invalid", w + " is empty; it is required");
+    return make_errorf("text_invalid", "{} is empty; it is required", w);
   }
   return {};
 }

@@ -27,7 +27,8 @@ struct TextRule {
   bool required = true;  // empty or only spaces is refused
 };
 
-// Checks `value`; `what` names the field in the message (e.g. "first name", "--reason").
+// Checks `value`; `what` names the field in the message (e.g. "first name", "--reason"; mark a
+// word with N_("…") at the caller so that it is translated with the message).
 // Error code "text_invalid"; the message says which character (by position and code point) and
 // what to do, never echoing the raw bytes back to the terminal.
 Result<void> check_free_text(std::string_view value, std::string_view what, TextRule rule = {});

@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::spirometry {
 namespace {
 
@@ -34,16 +38,6 @@ constexpr double kStopWindow_s = 0.05;
 constexpr double kMinPreInspiration_l = 0.25;
 constexpr double kMinFivc_l = 0.05;
 
-Error err(const char* code, const std::string& msg) {
-  return make_error(code, msg);
-}
-
-std::string fmt(const char* f, double a, double b = 0.0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, f, a, b);
-  return buf;
-}
-
 // Saturated water vapour pressure (kPa), Buck (1981) equation; 20 °C → 2.338 kPa.
 double saturated_vapour_kpa(double t_c) {
   return 0.61121 * std::exp((18.678 - t_c / 234.5) * (t_c / (257.14 + t_c)));
@@ -54,19 +48,20 @@ double saturated_vapour_kpa(double t_c) {
 Result<double> btps_factor(BtpsStrategy strategy, const Ambient& a) {
   if (strategy == BtpsStrategy::kDeviceReportsBtps) return 1.0;
   if (!std::isfinite(a.temperature_c) || a.temperature_c < 0.0 || a.temperature_c > 40.0)
-    return err("ambient_out_of_range",
-               fmt("Ambient temperature %.1f °C is outside 0–40 °C: check the room thermometer "
-                   "entry.",
-                   a.temperature_c));
+    return make_errorf("ambient_out_of_range",
+                       "Ambient temperature {} °C is outside 0–40 °C: check the room thermometer "
+                       "entry.",
+                       fmt::format("{:.1f}", a.temperature_c));
   if (!std::isfinite(a.pressure_kpa) || a.pressure_kpa < 60.0 || a.pressure_kpa > 110.0)
-    return err("ambient_out_of_range",
-               fmt("Barometric pressure %.1f kPa is outside 60–110 kPa: enter it in kPa "
-                   "(1013 hPa = 101.3 kPa).",
-                   a.pressure_kpa));
+    return make_errorf("ambient_out_of_range",
+                       "Barometric pressure {} kPa is outside 60–110 kPa: enter it in kPa "
+                       "(1013 hPa = 101.3 kPa).",
+                       fmt::format("{:.1f}", a.pressure_kpa));
   double rh = strategy == BtpsStrategy::kAmbientSaturated ? 1.0 : a.relative_humidity;
   if (!std::isfinite(rh) || rh < 0.0 || rh > 1.0)
-    return err("ambient_out_of_range",
-               fmt("Relative humidity %.2f is outside 0–1: enter a fraction (45 %% = 0.45).", rh));
+    return make_errorf("ambient_out_of_range",
+                       "Relative humidity {} is outside 0–1: enter a fraction (45 % = 0.45).",
+                       fmt::format("{:.2f}", rh));
   const double ph2o = rh * saturated_vapour_kpa(a.temperature_c);
   return (a.pressure_kpa - ph2o) / (a.pressure_kpa - kPh2oBody_kpa) * kBodyTemperature_k /
          (kCelsiusToKelvin + a.temperature_c);
@@ -75,17 +70,18 @@ Result<double> btps_factor(BtpsStrategy strategy, const Ambient& a) {
 Result<Eigen::VectorXd> flow_from_volume(const Eigen::Ref<const Eigen::VectorXd>& v, double rate,
                                          double min_rate) {
   if (v.size() == 0)
-    return err("empty_signal",
-               "The manoeuvre has no volume samples: record the blow again or check the file.");
+    return make_error("empty_signal",
+                      "The manoeuvre has no volume samples: record the blow again or check the "
+                      "file.");
   if (!std::isfinite(rate) || rate < min_rate)
-    return err("sample_rate_too_low",
-               fmt("Sample rate %.1f Hz is below %.0f Hz, the minimum of ATS/ERS 2019: set the "
-                   "device's real rate or use a spirometer that samples faster.",
-                   rate, min_rate));
+    return make_errorf("sample_rate_too_low",
+                       "Sample rate {} Hz is below {} Hz, the minimum of ATS/ERS 2019: set the "
+                       "device's real rate or use a spirometer that samples faster.",
+                       fmt::format("{:.1f}", rate), fmt::format("{:.0f}", min_rate));
   if (!v.allFinite())
-    return err("not_finite",
-               "A volume sample is not a number (NaN or infinite): the recording "
-               "is damaged; record the blow again.");
+    return make_error("not_finite",
+                      "A volume sample is not a number (NaN or infinite): the recording "
+                      "is damaged; record the blow again.");
   Eigen::VectorXd f(v.size());
   f[0] = 0.0;
   const auto n = v.size();
@@ -97,26 +93,29 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
                                            const SignalSpec& spec, bool keep_curves) {
   const auto n = static_cast<std::size_t>(flow_raw.size());
   if (n == 0)
-    return err("empty_signal",
-               "The manoeuvre has no flow samples: record the blow again or check the file.");
+    return make_error("empty_signal",
+                      "The manoeuvre has no flow samples: record the blow again or check the "
+                      "file.");
   if (!std::isfinite(spec.sample_rate_hz) || spec.sample_rate_hz < spec.min_sample_rate_hz)
-    return err("sample_rate_too_low",
-               fmt("Sample rate %.1f Hz is below %.0f Hz, the minimum of ATS/ERS 2019: set the "
-                   "device's real rate (--rate) or use a spirometer that samples faster.",
-                   spec.sample_rate_hz, spec.min_sample_rate_hz));
+    return make_errorf("sample_rate_too_low",
+                       "Sample rate {} Hz is below {} Hz, the minimum of ATS/ERS 2019: set the "
+                       "device's real rate (--rate) or use a spirometer that samples faster.",
+                       fmt::format("{:.1f}", spec.sample_rate_hz),
+                       fmt::format("{:.0f}", spec.min_sample_rate_hz));
   if (!std::isfinite(spec.btps_factor) || spec.btps_factor < kMinBtpsFactor ||
       spec.btps_factor > kMaxBtpsFactor)
-    return err("btps_out_of_range",
-               fmt("BTPS factor %.3f is outside %.1f–1.2: use 1.0 for devices that report BTPS, "
-                   "or the factor from ambient temperature and pressure (about 1.10).",
-                   spec.btps_factor, kMinBtpsFactor));
+    return make_errorf("btps_out_of_range",
+                       "BTPS factor {} is outside {}–1.2: use 1.0 for devices that report BTPS, "
+                       "or the factor from ambient temperature and pressure (about 1.10).",
+                       fmt::format("{:.3f}", spec.btps_factor),
+                       fmt::format("{:.1f}", kMinBtpsFactor));
   const double rate = spec.sample_rate_hz;
   const double dt = 1.0 / rate;
   if (static_cast<double>(n) * dt < kMinRecordDuration_s)
-    return err("signal_too_short",
-               fmt("The manoeuvre lasts %.3f s (%.0f samples); at least 1 s is needed to measure "
-                   "FEV1: record the whole blow.",
-                   static_cast<double>(n) * dt, static_cast<double>(n)));
+    return make_errorf("signal_too_short",
+                       "The manoeuvre lasts {} s ({} samples); at least 1 s is needed to measure "
+                       "FEV1: record the whole blow.",
+                       fmt::format("{:.3f}", static_cast<double>(n) * dt), n);
   const double btps = spec.btps_factor;
   auto f = [&](std::size_t k) { return btps * flow_raw[static_cast<Eigen::Index>(k)]; };
 
@@ -159,9 +158,10 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
     if (!std::isfinite(carry)) {
       std::size_t bad = 0;
       while (bad < n && std::isfinite(x[bad])) ++bad;
-      return err("not_finite", fmt("Flow sample %.0f is not a number (NaN or infinite): the "
-                                   "recording is damaged; record the blow again.",
-                                   static_cast<double>(bad)));
+      return make_errorf("not_finite",
+                         "Flow sample {} is not a number (NaN or infinite): the recording is "
+                         "damaged; record the blow again.",
+                         bad);
     }
     raw_max = std::max(mx0, mx1);
     raw_min = std::min(mn0, mn1);
@@ -174,28 +174,28 @@ Result<ManoeuvreIndices> analyse_manoeuvre(const Eigen::Ref<const Eigen::VectorX
     const double worst = fmax >= -fmin ? raw_max : raw_min;
     Eigen::Index bad = 0;
     while (flow_raw[bad] != worst) ++bad;
-    char what[128];
-    std::snprintf(what, sizeof what, "Flow sample %td is %.4g L/s, beyond the %.0f L/s", bad,
-                  btps * worst, spec.max_abs_flow_lps);
-    return err("flow_out_of_range",
-               std::string(what) +
-                   " no person reaches (ATS/ERS 2019 and ISO 26782 spirometers measure ±14 L/s): "
-                   "the values are not flows in L/s (mL/s? raw sensor words?) or the device is "
-                   "faulty; check the file's unit or the device.");
+    return make_errorf("flow_out_of_range",
+                       "Flow sample {} is {} L/s, beyond the {} L/s no person reaches (ATS/ERS "
+                       "2019 and ISO 26782 spirometers measure ±14 L/s): the values are not flows "
+                       "in L/s (mL/s? raw sensor words?) or the device is faulty; check the "
+                       "file's unit or the device.",
+                       bad, fmt::format("{:.4g}", btps * worst),
+                       fmt::format("{:.0f}", spec.max_abs_flow_lps));
   }
   Eigen::Index imax = 0;
   while (flow_raw[imax] != raw_max) ++imax;
   if (-fmin > 2.0 * std::max(fmax, 0.0) && -fmin >= kMinPef_lps)
-    return err("wrong_sign",
-               fmt("The largest flow is inspiratory (%.2f L/s) and the largest expiratory flow is "
-                   "only %.2f L/s: the signal looks inverted. Expiration must be positive; "
-                   "check the device's sign setting.",
-                   fmin, fmax));
+    return make_errorf("wrong_sign",
+                       "The largest flow is inspiratory ({} L/s) and the largest expiratory flow "
+                       "is only {} L/s: the signal looks inverted. Expiration must be positive; "
+                       "check the device's sign setting.",
+                       fmt::format("{:.2f}", fmin), fmt::format("{:.2f}", fmax));
   if (fmax < kMinPef_lps)
-    return err("no_expiration",
-               fmt("No forced expiration found: the highest flow is %.3f L/s (at least 0.3 L/s "
-                   "expected). Check that the file holds flow in L/s and that the worker blew.",
-                   fmax));
+    return make_errorf("no_expiration",
+                       "No forced expiration found: the highest flow is {} L/s (at least 0.3 L/s "
+                       "expected). Check that the file holds flow in L/s and that the worker "
+                       "blew.",
+                       fmt::format("{:.3f}", fmax));
 
   ManoeuvreIndices r;
   r.sample_rate_hz = rate;

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
+
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::spirometry {
 namespace {
 template <typename... A>
@@ -119,11 +123,12 @@ Result<ChangeScore> conditional_change_score(double z1, double z2, double years,
   ChangeScore c;
   c.r = 0.642 - 0.04 * years + 0.020 * age1;
   if (!(c.r > 0.0 && c.r < 1.0))
-    return make_error("change_score_not_applicable",
-                      fmt("The conditional change score does not apply here (r = %.3f for age "
-                          "%.1f and %.1f years between tests; it must lie between 0 and 1): use "
-                          "the yearly FEV1 decline for adults.",
-                          c.r, age1, years));
+    return make_errorf("change_score_not_applicable",
+                       "The conditional change score does not apply here (r = {} for age {} and "
+                       "{} years between tests; it must lie between 0 and 1): use the yearly "
+                       "FEV1 decline for adults.",
+                       fmt::format("{:.3f}", c.r), fmt::format("{:.1f}", age1),
+                       fmt::format("{:.1f}", years));
   c.score = (z2 - c.r * z1) / std::sqrt(1.0 - c.r * c.r);
   c.significant_decline = c.score < -kChangeScoreLimit;
   c.significant_increase = c.score > kChangeScoreLimit;

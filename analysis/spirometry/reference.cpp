@@ -8,17 +8,13 @@
 #include <limits>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "analysis/core/csv.hpp"
+#include "analysis/core/error_text.hpp"
 
 namespace odyo::spirometry {
 namespace {
-
-template <typename... A>
-std::string fmt(const char* f, A... a) {
-  char buf[400];
-  std::snprintf(buf, sizeof buf, f, a...);
-  return buf;
-}
 
 constexpr double kKnotStep_years = 0.25;
 
@@ -30,7 +26,11 @@ Result<std::vector<std::vector<std::string>>> split_csv(std::string_view text,
   o.delimiter = ',';
   o.decimal = '.';
   auto t = csv::parse(text, file, o);
-  if (!t) return make_error("bad_reference_table", t.error().message);
+  if (!t) {
+    Error e = t.error();
+    e.code = "bad_reference_table";
+    return e;
+  }
   std::vector<std::vector<std::string>> rows;
   rows.reserve(t->rows.size());
   for (auto& r : t->rows) rows.push_back(std::move(r.cells));
@@ -49,14 +49,14 @@ bool to_double(std::string_view sv, double& out) {
 Result<Sex> parse_sex(std::string_view s) {
   if (s == "M") return Sex::kMale;
   if (s == "F") return Sex::kFemale;
-  return make_error("bad_sex", "sex must be M or F, got '" + std::string(s) + "'");
+  return make_errorf("bad_sex", "sex must be M or F, got '{}'", s);
 }
 
-Error table_error(std::string_view what, std::size_t line, const std::string& msg) {
-  return make_error("bad_reference_table",
-                    fmt("Reference table %s, line %d: %s. Restore the file from "
-                        "config/reference/ (see its README.md).",
-                        std::string(what).c_str(), static_cast<int>(line), msg.c_str()));
+Error table_error(std::string_view what, std::size_t line, const Error& msg) {
+  return make_errorf("bad_reference_table",
+                     "Reference table {}, line {}: {}. Restore the file from "
+                     "config/reference/ (see its README.md).",
+                     what, line, msg);
 }
 
 // ECCS names → ATS parameters (naming trap: ECCS MEF25 is ATS FEF75).
@@ -70,11 +70,12 @@ Result<Param> eccs_param(std::string_view id) {
   if (id == "MEF75") return Param::kFef25;
   if (id == "MEF50") return Param::kFef50;
   if (id == "MEF25") return Param::kFef75;
-  return make_error("bad_param", "unknown ECCS parameter '" + std::string(id) + "'");
+  return make_errorf("bad_param", "unknown ECCS parameter '{}'", id);
 }
 
-const char* sex_word(Sex s) {
-  return s == Sex::kMale ? "men" : "women";
+// "men" or "women", translated with the message it goes into.
+Error sex_word(Sex s) {
+  return s == Sex::kMale ? make_error({}, "men") : make_error({}, "women");
 }
 
 }  // namespace
@@ -95,8 +96,9 @@ Result<Equation> parse_equation(std::string_view id) {
   if (id == "gli2012") return Equation::kGli2012;
   if (id == "gli-global-2022") return Equation::kGliGlobal2022;
   if (id == "eccs1993") return Equation::kEccs1993;
-  return make_error("bad_equation", "Unknown reference equation '" + std::string(id) +
-                                        "': use gli2012, gli-global-2022 or eccs1993.");
+  return make_errorf("bad_equation",
+                     "Unknown reference equation '{}': use gli2012, gli-global-2022 or eccs1993.",
+                     id);
 }
 
 const char* param_id(Param p) {
@@ -129,8 +131,9 @@ Result<Param> parse_param(std::string_view id) {
   for (Param p : {Param::kFev1, Param::kFvc, Param::kFev1Fvc, Param::kFef2575, Param::kFef75,
                   Param::kFef25, Param::kFef50, Param::kPef, Param::kIvc, Param::kFev1Ivc})
     if (id == param_id(p)) return p;
-  return make_error("bad_param", "Unknown spirometry parameter '" + std::string(id) +
-                                     "': use FEV1, FVC, FEV1FVC, FEF2575 or FEF75.");
+  return make_errorf("bad_param",
+                     "Unknown spirometry parameter '{}': use FEV1, FVC, FEV1FVC, FEF2575 or FEF75.",
+                     id);
 }
 
 const char* param_unit(Param p) {
@@ -169,20 +172,18 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
   if (!crow_read) return crow_read.error();
   const auto& crow = *crow_read;
   const std::size_t ncols = g2012 ? 17 : 9;
-  if (crow.size() < 2) return table_error(cfile, 1, "no rows");
+  if (crow.size() < 2) return table_error(cfile, 1, make_error({}, "no rows"));
   for (std::size_t i = 1; i < crow.size(); ++i) {
     const auto& r = crow[i];
     if (r.size() != ncols)
-      return table_error(
-          cfile, i + 1,
-          fmt("%d fields, %d expected", static_cast<int>(r.size()), static_cast<int>(ncols)));
+      return table_error(cfile, i + 1, make_errorf({}, "{} fields, {} expected", r.size(), ncols));
     auto p = parse_param(r[0]);
     auto sx = parse_sex(r[1]);
-    if (!p || !sx) return table_error(cfile, i + 1, !p ? p.error().message : sx.error().message);
+    if (!p || !sx) return table_error(cfile, i + 1, !p ? p.error() : sx.error());
     std::vector<double> v(ncols - 2);
     for (std::size_t k = 2; k < ncols; ++k)
       if (!to_double(r[k], v[k - 2]))
-        return table_error(cfile, i + 1, "field " + std::to_string(k + 1) + " is not a number");
+        return table_error(cfile, i + 1, make_errorf({}, "field {} is not a number", k + 1));
     GliEquation e;
     if (g2012) {
       std::copy(v.begin(), v.begin() + 7, e.a.begin());
@@ -198,31 +199,31 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
   const auto srow_read = split_csv(spline_csv, sfile);
   if (!srow_read) return srow_read.error();
   const auto& srow = *srow_read;
-  if (srow.size() < 2) return table_error(sfile, 1, "no rows");
+  if (srow.size() < 2) return table_error(sfile, 1, make_error({}, "no rows"));
   for (std::size_t i = 1; i < srow.size(); ++i) {
     const auto& r = srow[i];
     if (r.size() != 6)
-      return table_error(sfile, i + 1, fmt("%d fields, 6 expected", static_cast<int>(r.size())));
+      return table_error(sfile, i + 1, make_errorf({}, "{} fields, 6 expected", r.size()));
     auto p = parse_param(r[0]);
     auto sx = parse_sex(r[1]);
-    if (!p || !sx) return table_error(sfile, i + 1, !p ? p.error().message : sx.error().message);
+    if (!p || !sx) return table_error(sfile, i + 1, !p ? p.error() : sx.error());
     auto it = t.eq.find({*p, *sx});
     if (it == t.eq.end())
-      return table_error(sfile, i + 1, std::string("no coefficients for ") + param_id(*p));
+      return table_error(sfile, i + 1, make_errorf({}, "no coefficients for {}", param_id(*p)));
     double age = 0;
     GliKnot k;
     if (!to_double(r[2], age) || !to_double(r[3], k.m) || !to_double(r[4], k.s) ||
         !to_double(r[5], k.l))
-      return table_error(sfile, i + 1, "a field is not a number");
+      return table_error(sfile, i + 1, make_error({}, "a field is not a number"));
     GliEquation& e = it->second;
     if (e.knots.empty()) {
       e.age_min = age;
     } else {
       const double expect = e.age_min + kKnotStep_years * static_cast<double>(e.knots.size());
       if (std::abs(age - expect) > 1e-9)
-        return table_error(
-            sfile, i + 1,
-            fmt("age %.2f where %.2f was expected (0.25-year knots, sorted)", age, expect));
+        return table_error(sfile, i + 1,
+                           make_errorf({}, "age {} where {} was expected (0.25-year knots, sorted)",
+                                       fmt::format("{:.2f}", age), fmt::format("{:.2f}", expect)));
     }
     e.knots.push_back(k);
     e.age_max = age;
@@ -230,7 +231,7 @@ Result<GliTables> parse_gli_tables(Equation which, std::string_view coef_csv,
   for (const auto& [key, e] : t.eq)
     if (e.knots.size() < 2)
       return table_error(sfile, srow.size(),
-                         std::string("no spline knots for ") + param_id(key.first));
+                         make_errorf({}, "no spline knots for {}", param_id(key.first)));
   return t;
 }
 
@@ -240,21 +241,22 @@ Result<EccsTables> parse_eccs_tables(std::string_view csv, std::string_view what
   const auto rows_read = split_csv(csv, label);
   if (!rows_read) return rows_read.error();
   const auto& rows = *rows_read;
-  if (rows.size() < 2) return table_error(label, 1, "no rows");
+  if (rows.size() < 2) return table_error(label, 1, make_error({}, "no rows"));
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (r.size() != 8)
-      return table_error(label, i + 1, fmt("%d fields, 8 expected", static_cast<int>(r.size())));
+      return table_error(label, i + 1, make_errorf({}, "{} fields, 8 expected", r.size()));
     auto p = eccs_param(r[0]);
     auto sx = parse_sex(r[1]);
-    if (!p || !sx) return table_error(label, i + 1, !p ? p.error().message : sx.error().message);
+    if (!p || !sx) return table_error(label, i + 1, !p ? p.error() : sx.error());
     EccsEquation e;
     e.unit = std::string(r[2]);
     if (!to_double(r[3], e.b_height_m) || !to_double(r[4], e.b_age) ||
         !to_double(r[5], e.intercept) || !to_double(r[6], e.rsd) || e.rsd <= 0.0)
-      return table_error(label, i + 1, "a coefficient is not a number (or RSD ≤ 0)");
+      return table_error(label, i + 1,
+                         make_error({}, "a coefficient is not a number (or RSD ≤ 0)"));
     if (r[7] != "yes" && r[7] != "no")
-      return table_error(label, i + 1, "rsd_verified must be yes or no");
+      return table_error(label, i + 1, make_error({}, "rsd_verified must be yes or no"));
     e.rsd_verified = r[7] == "yes";
     t.eq[{*p, *sx}] = e;
   }
@@ -283,22 +285,22 @@ struct RowCheck {
 std::optional<RowCheck> check_gli(const GliTables& t, const GliEquation& e, Param param,
                                   const Subject& s) {
   if (!std::isfinite(s.age_years) || s.age_years < e.age_min || s.age_years > e.age_max)
-    return RowCheck{
-        "age", make_error("age_out_of_range",
-                          fmt("Age %.2f years is outside %s's range for %s (%.0f–%.0f years): "
-                              "no predicted value is given outside the equation's data; check the "
-                              "date of birth or choose another equation.",
-                              s.age_years, equation_id(t.equation), param_id(param), e.age_min,
-                              e.age_max))};
+    return RowCheck{"age", make_errorf("age_out_of_range",
+                                       "Age {} years is outside {}'s range for {} ({}–{} years): "
+                                       "no predicted value is given outside the equation's data; "
+                                       "check the date of birth or choose another equation.",
+                                       fmt::format("{:.2f}", s.age_years), equation_id(t.equation),
+                                       param_id(param), fmt::format("{:.0f}", e.age_min),
+                                       fmt::format("{:.0f}", e.age_max))};
   if (!std::isfinite(s.height_cm) || s.height_cm <= 0.0)
     return RowCheck{"height", make_error("height_out_of_range",
                                          "Height must be a positive number of centimetres.")};
   if (s.ethnicity < 1 || s.ethnicity > 5)
-    return RowCheck{"ethnicity",
-                    make_error("bad_ethnicity",
-                               fmt("Ethnic group %d is not a GLI-2012 group: use 1 Caucasian, 2 "
-                                   "African-American, 3 NE Asian, 4 SE Asian or 5 Other/mixed.",
-                                   s.ethnicity))};
+    return RowCheck{"ethnicity", make_errorf("bad_ethnicity",
+                                             "Ethnic group {} is not a GLI-2012 group: use 1 "
+                                             "Caucasian, 2 African-American, 3 NE Asian, 4 SE "
+                                             "Asian or 5 Other/mixed.",
+                                             s.ethnicity)};
   return std::nullopt;
 }
 
@@ -428,8 +430,8 @@ const PredictedColumn* CohortPrediction::find(Param p) const {
 Result<Predicted> gli_lms(const GliTables& t, Param param, const Subject& s) {
   const GliEquation* e = find_gli(t, param, s.sex);
   if (e == nullptr)
-    return make_error("missing_table", fmt("%s has no %s equation for %s.", equation_id(t.equation),
-                                           param_id(param), sex_word(s.sex)));
+    return make_errorf("missing_table", "{} has no {} equation for {}.", equation_id(t.equation),
+                       param_id(param), sex_word(s.sex));
   if (auto bad = check_gli(t, *e, param, s)) return bad->error;
   const GliEquation* eq[2] = {s.sex == Sex::kMale ? e : nullptr,
                               s.sex == Sex::kFemale ? e : nullptr};
@@ -453,9 +455,12 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
     if (problems.size() < max_problems) problems.push_back({row, field, std::move(e)});
   };
   auto refuse = [&]() -> Error {
-    return make_error("bad_subjects", problems.empty() ? fmt("%d subjects have no prediction.",
-                                                             static_cast<int>(problem_count))
-                                                       : problems.front().error.message);
+    if (!problems.empty()) {
+      Error e = problems.front().error;
+      e.code = "bad_subjects";
+      return e;
+    }
+    return make_errorf("bad_subjects", "{} subjects have no prediction.", problem_count);
   };
   CohortPrediction out;
   out.equation = equation;
@@ -469,16 +474,18 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
             make_error("height_out_of_range", "Height is not a number: enter it in centimetres."));
       else if (!std::isfinite(s.age_years) || s.age_years < 18.0 || s.age_years > 70.0)
         add(i, "age",
-            make_error("age_out_of_range",
-                       fmt("Age %.1f years is outside ECCS/ERS 1993 (18–70 years): no predicted "
-                           "value is given outside the equation's data; use GLI (3–95 years).",
-                           s.age_years)));
+            make_errorf("age_out_of_range",
+                        "Age {} years is outside ECCS/ERS 1993 (18–70 years): no "
+                        "predicted value is given outside the equation's data; use "
+                        "GLI (3–95 years).",
+                        fmt::format("{:.1f}", s.age_years)));
       else if (s.height_cm < hmin || s.height_cm > hmax)
         add(i, "height",
-            make_error("height_out_of_range",
-                       fmt("Height %.1f cm is outside ECCS/ERS 1993 for %s (%.0f–%.0f cm): use "
-                           "GLI, or check that the height is in centimetres.",
-                           s.height_cm, sex_word(s.sex), hmin, hmax)));
+            make_errorf("height_out_of_range",
+                        "Height {} cm is outside ECCS/ERS 1993 for {} ({}–{} cm): use "
+                        "GLI, or check that the height is in centimetres.",
+                        fmt::format("{:.1f}", s.height_cm), sex_word(s.sex),
+                        fmt::format("{:.0f}", hmin), fmt::format("{:.0f}", hmax)));
     }
     if (problem_count > 0) return refuse();
     const auto rows = static_cast<Eigen::Index>(n);
@@ -535,10 +542,11 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
     }
     if (s.height_cm < kGliMinHeight_cm || s.height_cm > kGliMaxHeight_cm) {
       add(i, "height",
-          make_error("height_out_of_range",
-                     fmt("Height %.1f cm is outside %.0f–%.0f cm: enter the height in "
-                         "centimetres (1.72 m = 172 cm).",
-                         s.height_cm, kGliMinHeight_cm, kGliMaxHeight_cm)));
+          make_errorf("height_out_of_range",
+                      "Height {} cm is outside {}–{} cm: enter the height in "
+                      "centimetres (1.72 m = 172 cm).",
+                      fmt::format("{:.1f}", s.height_cm), fmt::format("{:.0f}", kGliMinHeight_cm),
+                      fmt::format("{:.0f}", kGliMaxHeight_cm)));
       continue;
     }
     if (t.eq.empty()) break;
@@ -564,8 +572,8 @@ Result<CohortPrediction> predict_cohort(const ReferenceTables& tables, Equation 
   }
   if (problem_count > 0) return refuse();
   if (t.eq.empty())
-    return make_error("missing_table", std::string("The ") + equation_id(equation) +
-                                           " tables are not loaded: check config/reference/.");
+    return make_errorf("missing_table", "The {} tables are not loaded: check config/reference/.",
+                       equation_id(equation));
   const Eigen::ArrayXd log_age = c.age_years.log();
   const Eigen::ArrayXd log_height = c.height_cm.log();
   for (std::size_t j = 0; j < kGliParams.size(); ++j) {
@@ -607,8 +615,8 @@ ScoreColumns score_cohort(const PredictedColumn& p, const Eigen::ArrayXd& measur
 
 Result<Score> score(const Predicted& p, double measured) {
   if (!std::isfinite(measured) || measured <= 0.0)
-    return make_error("bad_measured", fmt("Measured %s = %g is not a positive number.",
-                                          param_id(p.param), measured));
+    return make_errorf("bad_measured", "Measured {} = {} is not a positive number.",
+                       param_id(p.param), fmt::format("{:g}", measured));
   const ScoreColumns c = score_cohort(column_of(p), Eigen::ArrayXd::Constant(1, measured));
   Score s;
   s.z = c.z[0];

@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <functional>
 
+#include <fmt/format.h>
+
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::spirometry {
 namespace {
 
@@ -64,15 +68,15 @@ Result<SessionResult> assess_session(std::vector<ManoeuvreIndices> ms, const Ses
   if (ms.empty())
     return make_error("no_manoeuvres", "The session has no manoeuvres: record at least one blow.");
   if (ms.size() > static_cast<std::size_t>(kMaxManoeuvres))
-    return make_error("too_many_manoeuvres",
-                      fmt("The session has %d manoeuvres; ATS/ERS 2019 allows at most %d: keep "
-                          "the first 8 and end the session.",
-                          static_cast<int>(ms.size()), kMaxManoeuvres));
+    return make_errorf("too_many_manoeuvres",
+                       "The session has {} manoeuvres; ATS/ERS 2019 allows at most {}: keep the "
+                       "first 8 and end the session.",
+                       ms.size(), kMaxManoeuvres);
   if (!std::isfinite(opt.age_years) || opt.age_years < 3.0 || opt.age_years > 120.0)
-    return make_error("age_out_of_range",
-                      fmt("Age %.1f years is not valid for a spirometry session (3 years or "
-                          "more): check the worker's date of birth.",
-                          opt.age_years));
+    return make_errorf("age_out_of_range",
+                       "Age {} years is not valid for a spirometry session (3 years or more): "
+                       "check the worker's date of birth.",
+                       fmt::format("{:.1f}", opt.age_years));
   SessionResult s;
   std::optional<double> prior_max_fvc;
   for (auto& m : ms) {
@@ -205,11 +209,7 @@ Result<SessionResult> analyse_session(std::span<const Eigen::Map<const Eigen::Ve
   ms.reserve(flows.size());
   for (std::size_t i = 0; i < flows.size(); ++i) {
     auto m = analyse_manoeuvre(flows[i], spec, keep_curves);
-    if (!m) {
-      Error e = m.error();
-      e.message = fmt("Manoeuvre %d: ", static_cast<int>(i + 1)) + e.message;
-      return e;
-    }
+    if (!m) return make_errorf(m.error().code, "Manoeuvre {}: {}", i + 1, m.error());
     ms.push_back(std::move(*m));
   }
   return assess_session(std::move(ms), options);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analysis/core/csv.hpp"
+#include "analysis/core/error_text.hpp"
 
 namespace odyo::audiometry::ambient {
 namespace {
@@ -24,9 +25,8 @@ std::optional<T> parse_number(std::string_view s) {
 Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std::string& table) {
   AmbientLimits t;
   t.name_ = table;
-  auto bad = [](std::size_t line_no, const std::string& what) {
-    return make_error("bad_ambient_table",
-                      "ambient-noise limits, line " + std::to_string(line_no) + ": " + what);
+  auto bad = [](std::size_t line_no, const Error& what) {
+    return make_errorf("bad_ambient_table", "ambient-noise limits, line {}: {}", line_no, what);
   };
   std::set<std::string> tables;
   csv::Options o;
@@ -34,7 +34,11 @@ Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std:
   o.decimal = '.';
   o.comments = true;
   auto parsed = csv::parse(text, "ambient-noise limits", o);
-  if (!parsed) return make_error("bad_ambient_table", parsed.error().message);
+  if (!parsed) {
+    Error e = parsed.error();
+    e.code = "bad_ambient_table";
+    return e;
+  }
   std::size_t line_no = 0;
   bool header_seen = false;
   for (const auto& row : parsed->rows) {
@@ -43,30 +47,33 @@ Result<AmbientLimits> AmbientLimits::parse_csv(std::string_view text, const std:
     if (!header_seen) {
       if (cells.size() != 5 || cells[0] != "table" || cells[1] != "band_hz" ||
           cells[2] != "max_db_spl" || cells[3] != "citation" || cells[4] != "url")
-        return bad(line_no, "the header must be table,band_hz,max_db_spl,citation,url");
+        return bad(line_no,
+                   make_error({}, "the header must be table,band_hz,max_db_spl,citation,url"));
       header_seen = true;
       continue;
     }
     if (cells.size() != 5)
-      return bad(line_no, "expected 5 cells, found " + std::to_string(cells.size()));
+      return bad(line_no, make_errorf({}, "expected 5 cells, found {}", cells.size()));
     tables.insert(cells[0]);
     const auto hz = parse_number<int>(cells[1]);
-    if (!hz || *hz <= 0) return bad(line_no, "band_hz \"" + cells[1] + "\" is not a frequency");
+    if (!hz || *hz <= 0)
+      return bad(line_no, make_errorf({}, "band_hz \"{}\" is not a frequency", cells[1]));
     const auto limit = parse_number<double>(cells[2]);
     if (!limit || !std::isfinite(*limit))
-      return bad(line_no, "max_db_spl \"" + cells[2] + "\" is not a number");
+      return bad(line_no, make_errorf({}, "max_db_spl \"{}\" is not a number", cells[2]));
     if (cells[3].empty() || cells[4].empty())
-      return bad(line_no, "every limit needs its citation and URL");
+      return bad(line_no, make_error({}, "every limit needs its citation and URL"));
     if (cells[0] != table) continue;
-    if (t.limit_at(*hz)) return bad(line_no, std::to_string(*hz) + " Hz appears twice in " + table);
+    if (t.limit_at(*hz))
+      return bad(line_no, make_errorf({}, "{} Hz appears twice in {}", *hz, table));
     t.rows_.push_back({*hz, *limit, cells[3], cells[4]});
   }
-  if (!header_seen) return bad(line_no, "no header; the file is empty");
+  if (!header_seen) return bad(line_no, make_error({}, "no header; the file is empty"));
   if (t.rows_.empty()) {
     std::string known;
     for (const auto& n : tables) known += (known.empty() ? "" : ", ") + n;
-    return make_error("ambient_table_unknown",
-                      "ambient-noise limits table \"" + table + "\" is unknown; allowed: " + known);
+    return make_errorf("ambient_table_unknown",
+                       "ambient-noise limits table \"{}\" is unknown; allowed: {}", table, known);
   }
   return t;
 }

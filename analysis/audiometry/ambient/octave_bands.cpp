@@ -7,6 +7,8 @@
 #include <string>
 #include <unsupported/Eigen/FFT>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry::ambient {
 namespace {
 
@@ -15,6 +17,13 @@ double lower_edge_hz(int centre_hz) {
 }
 double upper_edge_hz(int centre_hz) {
   return centre_hz * std::numbers::sqrt2;
+}
+
+// A number as a stream writes it (6 significant digits), for messages.
+std::string stream_number(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
 }
 
 }  // namespace
@@ -32,12 +41,11 @@ Result<std::vector<BandLevel>> octave_band_levels(const Eigen::Ref<const Eigen::
                                                   double full_scale_sine_db_spl) {
   const double top_hz = upper_edge_hz(kOctaveCentresHz.back());
   if (!std::isfinite(sample_rate_hz) || sample_rate_hz <= 2.0 * top_hz) {
-    std::ostringstream m;
-    m << "sample rate " << sample_rate_hz << " Hz is too low: the " << kOctaveCentresHz.back()
-      << " Hz octave band reaches " << std::lround(top_hz)
-      << " Hz, so the microphone must be sampled above " << std::lround(2.0 * top_hz)
-      << " Hz (use 44.1 or 48 kHz)";
-    return make_error("ambient_rate", m.str());
+    return make_errorf("ambient_rate",
+                       "sample rate {} Hz is too low: the {} Hz octave band reaches {} Hz, so the "
+                       "microphone must be sampled above {} Hz (use 44.1 or 48 kHz)",
+                       stream_number(sample_rate_hz), kOctaveCentresHz.back(), std::lround(top_hz),
+                       std::lround(2.0 * top_hz));
   }
   if (!std::isfinite(full_scale_sine_db_spl))
     return make_error("ambient_not_finite",
@@ -45,19 +53,19 @@ Result<std::vector<BandLevel>> octave_band_levels(const Eigen::Ref<const Eigen::
   const std::int64_t seg = segment_frames(sample_rate_hz);
   const auto n = static_cast<std::int64_t>(samples.size());
   if (n < seg) {
-    std::ostringstream m;
-    m << "the recording has " << n << " samples; the " << kOctaveCentresHz.front()
-      << " Hz octave band needs at least " << seg << " ("
-      << static_cast<double>(seg) / sample_rate_hz << " s at " << sample_rate_hz
-      << " Hz); record longer (a few seconds)";
-    return make_error("ambient_too_short", m.str());
+    return make_errorf("ambient_too_short",
+                       "the recording has {} samples; the {} Hz octave band needs at least {} ({} "
+                       "s at {} Hz); record longer (a few seconds)",
+                       n, kOctaveCentresHz.front(), seg,
+                       stream_number(static_cast<double>(seg) / sample_rate_hz),
+                       stream_number(sample_rate_hz));
   }
   for (std::int64_t i = 0; i < n; ++i) {
     if (!std::isfinite(samples[i]))
-      return make_error("ambient_not_finite",
-                        "sample " + std::to_string(i) +
-                            " is not a finite number (NaN or infinite): the recording is "
-                            "corrupt; record again");
+      return make_errorf("ambient_not_finite",
+                         "sample {} is not a finite number (NaN or infinite): the recording is "
+                         "corrupt; record again",
+                         i);
   }
 
   // A microphone always hears something (at least its own noise): exact digital silence means it

@@ -4,6 +4,8 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry::tone {
 namespace {
 
@@ -47,11 +49,10 @@ Result<LevelLimits> level_limits(std::span<const CalibratedFrequency> table, Ear
                                  int frequency_hz) {
   const CalibratedFrequency* p = find_calibrated(table, ear, frequency_hz);
   if (p == nullptr)
-    return make_error("unsupported_frequency",
-                      std::to_string(frequency_hz) + " Hz is not calibrated on the " +
-                          std::string(to_string(ear)) +
-                          " earphone (calibrated: " + hz_list(calibrated_frequencies(table, ear)) +
-                          " Hz); choose one of those or calibrate it");
+    return make_errorf("unsupported_frequency",
+                       "{} Hz is not calibrated on the {} earphone (calibrated: {} Hz); choose one "
+                       "of those or calibrate it",
+                       frequency_hz, word(ear), hz_list(calibrated_frequencies(table, ear)));
   // L = D − RETSPL + S
   const double hi = p->max_undistorted_dbfs - p->retspl_db + p->sensitivity_db;
   const double lo = kMinDigitalLevelDbfs - p->retspl_db + p->sensitivity_db;
@@ -65,23 +66,22 @@ Result<TonePlan> plan_tone(std::span<const CalibratedFrequency> table, Ear ear, 
                            double level_db_hl) {
   auto lim = level_limits(table, ear, frequency_hz);
   if (!lim) return lim.error();
-  const std::string where =
-      std::to_string(frequency_hz) + " Hz, " + std::string(to_string(ear)) + " ear";
+  const Error where = make_errorf({}, "{} Hz, {} ear", frequency_hz, word(ear));
   if (!(level_db_hl >= kMinLevelDbHl))
-    return make_error("level_out_of_range", num(level_db_hl) +
-                                                " dB HL is below −10 dB HL, the lowest audiometric "
-                                                "level; use −10 dB HL or more");
+    return make_errorf("level_out_of_range",
+                       "{} dB HL is below −10 dB HL, the lowest audiometric level; use −10 dB HL "
+                       "or more",
+                       num(level_db_hl));
   if (level_db_hl < lim->min_db_hl)
-    return make_error("level_out_of_range",
-                      num(level_db_hl) + " dB HL at " + where +
-                          " is below this interface's lowest calibrated level of " +
-                          num(lim->min_db_hl) +
-                          " dB HL (digital floor); raise the analogue gain and recalibrate");
+    return make_errorf("level_out_of_range",
+                       "{} dB HL at {} is below this interface's lowest calibrated level of {} dB "
+                       "HL (digital floor); raise the analogue gain and recalibrate",
+                       num(level_db_hl), where, num(lim->min_db_hl));
   if (!(level_db_hl <= lim->max_db_hl))
-    return make_error("level_out_of_range", num(level_db_hl) + " dB HL at " + where +
-                                                " is above the calibrated maximum of " +
-                                                num(lim->max_db_hl) +
-                                                " dB HL; present a lower level");
+    return make_errorf("level_out_of_range",
+                       "{} dB HL at {} is above the calibrated maximum of {} dB HL; present a "
+                       "lower level",
+                       num(level_db_hl), where, num(lim->max_db_hl));
   const CalibratedFrequency* p = find_calibrated(table, ear, frequency_hz);
   TonePlan t;
   t.level_db_hl = level_db_hl;

@@ -4,6 +4,8 @@
 #include <numbers>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::audiometry::tone {
 namespace {
 
@@ -66,23 +68,25 @@ std::int64_t frames_for_ms(double ms, double sample_rate_hz) {
 
 Result<void> validate(const ToneSpec& s) {
   if (!(s.sample_rate_hz >= 8000.0 && s.sample_rate_hz <= 384000.0))
-    return make_error("bad_sample_rate", "sample rate " + std::to_string(s.sample_rate_hz) +
-                                             " Hz is outside 8000–384000 Hz; use 48000 Hz");
+    return make_errorf("bad_sample_rate",
+                       "sample rate {} Hz is outside 8000–384000 Hz; use 48000 Hz",
+                       std::to_string(s.sample_rate_hz));
   if (!(s.frequency_hz >= kMinFrequencyHz && s.frequency_hz <= kMaxFrequencyHz) ||
       s.frequency_hz >= s.sample_rate_hz / 2.0)
-    return make_error("unsupported_frequency",
-                      "frequency " + std::to_string(s.frequency_hz) +
-                          " Hz is outside the generator's 125–16000 Hz range (and must be below "
-                          "half the sample rate); choose an audiometric frequency");
+    return make_errorf("unsupported_frequency",
+                       "frequency {} Hz is outside the generator's 125–16000 Hz range (and must be "
+                       "below half the sample rate); choose an audiometric frequency",
+                       std::to_string(s.frequency_hz));
   if (!(s.peak_amplitude >= 0.0 && s.peak_amplitude <= 1.0))
-    return make_error("level_out_of_range",
-                      "peak amplitude " + std::to_string(s.peak_amplitude) +
-                          " is outside 0…1 of digital full scale; the level is above what this "
-                          "interface can produce without clipping");
+    return make_errorf("level_out_of_range",
+                       "peak amplitude {} is outside 0…1 of digital full scale; the level is above "
+                       "what this interface can produce without clipping",
+                       std::to_string(s.peak_amplitude));
   if (!(s.shape.ramp_ms >= kMinRampMs && s.shape.ramp_ms <= kMaxRampMs))
-    return make_error("bad_ramp",
-                      "raised-cosine ramp " + std::to_string(s.shape.ramp_ms) +
-                          " ms gives a −20→−1 dB rise outside 20–50 ms; use 34.5–86 ms");
+    return make_errorf("bad_ramp",
+                       "raised-cosine ramp {} ms gives a −20→−1 dB rise outside 20–50 ms; use "
+                       "34.5–86 ms",
+                       std::to_string(s.shape.ramp_ms));
   if (s.kind == ToneKind::warble &&
       !(s.shape.warble_deviation > 0.0 && s.shape.warble_deviation <= 0.10 &&
         s.shape.warble_rate_hz >= 2.0 && s.shape.warble_rate_hz <= 20.0))
@@ -94,15 +98,15 @@ Result<void> validate(const ToneSpec& s) {
     return make_error("bad_pulse", "pulse plateau and gap must not be negative");
   const Layout l = layout_of(s);
   if (s.frames < 2 * l.ramp + 1)
-    return make_error("duration_too_short", "a tone of " + std::to_string(s.frames) +
-                                                " frames cannot hold its rise and "
-                                                "fall (" +
-                                                std::to_string(2 * l.ramp) +
-                                                " frames); present it for longer");
+    return make_errorf("duration_too_short",
+                       "a tone of {} frames cannot hold its rise and fall ({} frames); present it "
+                       "for longer",
+                       s.frames, 2 * l.ramp);
   if (s.kind == ToneKind::pulsed && l.count < 1)
-    return make_error("duration_too_short", "a pulsed tone needs at least one whole pulse (" +
-                                                std::to_string(l.pulse) +
-                                                " frames); present it for longer");
+    return make_errorf("duration_too_short",
+                       "a pulsed tone needs at least one whole pulse ({} frames); present it for "
+                       "longer",
+                       l.pulse);
   return {};
 }
 
@@ -118,9 +122,8 @@ double envelope_at(const ToneSpec& s, std::int64_t n) {
 Result<void> render_tone(const ToneSpec& s, StereoView out) {
   if (auto v = validate(s); !v) return v;
   if (out.rows() < s.frames)
-    return make_error("buffer_too_small", "output buffer has " + std::to_string(out.rows()) +
-                                              " frames, the tone needs " +
-                                              std::to_string(s.frames));
+    return make_errorf("buffer_too_small", "output buffer has {} frames, the tone needs {}",
+                       out.rows(), s.frames);
   const Eigen::Index tone_ch = channel_of(s.ear);
   const Eigen::Index quiet_ch = 1 - tone_ch;
   const Layout l = layout_of(s);
@@ -142,9 +145,10 @@ Result<void> render_tone(const ToneSpec& s, StereoView out) {
 
 Result<void> quantize(ConstStereoView in, int bits, std::span<std::int32_t> out) {
   if (bits != 24 && bits != 32)
-    return make_error("bad_sample_format",
-                      "sample depth " + std::to_string(bits) +
-                          " bits is not allowed: 16 bits is too coarse near 0 dB HL; use 24 or 32");
+    return make_errorf("bad_sample_format",
+                       "sample depth {} bits is not allowed: 16 bits is too coarse near 0 dB HL; "
+                       "use 24 or 32",
+                       bits);
   if (out.size() != static_cast<std::size_t>(in.rows()) * 2)
     return make_error("buffer_too_small", "quantize: output must hold 2 samples per frame");
   const double full = std::ldexp(1.0, bits - 1);  // 2^(bits−1)
@@ -154,9 +158,9 @@ Result<void> quantize(ConstStereoView in, int bits, std::span<std::int32_t> out)
     for (Eigen::Index c = 0; c < 2; ++c) {
       const double x = in(r, c);
       if (!(x >= -1.0 && x <= 1.0))
-        return make_error("clipping", "sample " + std::to_string(x) + " at frame " +
-                                          std::to_string(r) +
-                                          " is outside full scale; lower the level");
+        return make_errorf("clipping",
+                           "sample {} at frame {} is outside full scale; lower the level",
+                           std::to_string(x), r);
       const double q = std::min(std::nearbyint(x * full), full - 1.0);
       // Left-justify: multiply instead of shifting a negative value.
       out[i++] =
