@@ -10,6 +10,7 @@
 #include "station/storage/users.hpp"
 
 #include "analysis/core/text.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station::evaluation {
 namespace ev = odyo::evaluation;
@@ -44,7 +45,7 @@ StoredEvaluation read_row(const Statement& s) {
 
 Result<std::int64_t> insert_row(Database& db, const StoredEvaluation& r) {
   if (auto t = text::check_free_text(r.reason, "the reason", {text::kMaxReasonChars, false}); !t)
-    return make_error("reason_invalid", t.error().message);
+    return with_code(t.error(), "reason_invalid");
   auto st = db.prepare(
       "INSERT INTO evaluations(exam_id, worker_id, version, supersedes_id, kind, rules_version, "
       "rules_hash, purpose, "

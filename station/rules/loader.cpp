@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "analysis/evaluation/partition.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station::rules {
 namespace ev = odyo::evaluation;
@@ -640,7 +641,7 @@ std::string toml_string(const std::string& s) {
 
 Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file) {
   auto t = csv::parse(text, file);
-  if (!t) return make_error("jobs_csv", t.error().message);
+  if (!t) return with_code(t.error(), "jobs_csv");
   return parse_jobs_table(*t);
 }
 

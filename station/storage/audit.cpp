@@ -1,3 +1,4 @@
+#include "analysis/core/error_text.hpp"
 #include "station/storage/audit.hpp"
 
 #include <fcntl.h>
@@ -49,7 +50,7 @@ Result<void> write_private_file(const std::filesystem::path& file, std::string_v
                                 bool exclusive) {
   const int fd =
       ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
-  if (fd < 0) return make_error("file_write", file.string() + ": cannot create: " + errno_text());
+  if (fd < 0) return make_errorf("file_write", "{}: cannot create: {}", file.string(), errno_text());
   (void)::fchmod(fd, 0600);
   std::size_t done = 0;
   while (done < content.size()) {
@@ -58,14 +59,14 @@ Result<void> write_private_file(const std::filesystem::path& file, std::string_v
       if (errno == EINTR) continue;
       const std::string m = errno_text();
       ::close(fd);
-      return make_error("file_write", file.string() + ": cannot write: " + m);
+      return make_errorf("file_write", "{}: cannot write: {}", file.string(), m);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
     const std::string m = errno_text();
     ::close(fd);
-    return make_error("file_write", file.string() + ": cannot sync: " + m);
+    return make_errorf("file_write", "{}: cannot sync: {}", file.string(), m);
   }
   ::close(fd);
   return {};
@@ -152,11 +153,11 @@ std::string head_mac(std::string_view key, std::int64_t rows, const std::string&
 }
 
 Error key_missing(const Database& db) {
-  return make_error("station_key_missing",
-                    db.key_file().string() +
-                        ": the station key is missing, so the audit log can be neither extended "
-                        "nor checked. Restore the key file from its backup (docs/security.md, "
-                        "\"Station key\") next to the database, mode 0600");
+  return make_errorf("station_key_missing",
+                     "{}: the station key is missing, so the audit log can be neither extended "
+                     "nor checked. Restore the key file from its backup (docs/security.md, "
+                     "\"Station key\") next to the database, mode 0600",
+                     db.key_file().string());
 }
 
 bool has_column(Database& db, const char* table, const char* column) {
@@ -208,7 +209,7 @@ std::string audit_row_mac(std::string_view key, const std::string& prev_hash, co
 
 Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table, std::int64_t id) {
   if (!is_bound_table(table)) {
-    return make_error("audit_table", std::string(table) + " is not a bound table");
+    return make_errorf("audit_table", "{} is not a bound table", std::string(table));
   }
   auto st = db.prepare("SELECT * FROM " + std::string(table) + " WHERE id = ?");
   if (!st) return st.error();
@@ -269,23 +270,23 @@ Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry) {
 Result<std::string> load_station_key(const std::filesystem::path& file) {
   struct stat sb {};
   if (::stat(file.c_str(), &sb) != 0) {
-    return make_error("station_key",
-                      file.string() + ": cannot read the station key: " + errno_text());
+    return make_errorf("station_key", "{}: cannot read the station key: {}", file.string(),
+                       errno_text());
   }
   if ((sb.st_mode & 077) != 0) {
-    return make_error("station_key",
-                      file.string() +
-                          ": the station key is readable by other users; make it private "
-                          "with `chmod 600 " +
-                          file.string() + "` (and consider it disclosed: docs/security.md)");
+    return make_errorf("station_key",
+                       "{}: the station key is readable by other users; make it private with "
+                       "`chmod 600 {}` (and consider it disclosed: docs/security.md)",
+                       file.string(), file.string());
   }
   std::ifstream in(file);
   std::string hex;
   in >> hex;
   if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return make_error("station_key", file.string() +
-                                         ": not a station key (64 lowercase hex digits "
-                                         "expected); restore it from its backup");
+    return make_errorf("station_key",
+                       "{}: not a station key (64 lowercase hex digits expected); restore it "
+                       "from its backup",
+                       file.string());
   }
   std::string key;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
@@ -336,12 +337,12 @@ Result<void> write_audit_head_to(Database& db, const std::filesystem::path& head
   const auto tmp = std::filesystem::path(head_file.string() + ".tmp");
   auto w = write_private_file(tmp, o.str(), /*exclusive=*/false);
   if (w && ::rename(tmp.c_str(), head_file.c_str()) != 0) {
-    w = make_error("file_write", head_file.string() + ": cannot replace: " + errno_text());
+    w = make_errorf("file_write", "{}: cannot replace: {}", head_file.string(), errno_text());
   }
   if (w) fsync_dir(head_file);
   unlock();
   if (!w) {
-    return make_error("audit_head", "cannot update the audit head file: " + w.error().message);
+    return make_errorf("audit_head", "cannot update the audit head file: {}", w.error());
   }
   return {};
 }
@@ -354,7 +355,7 @@ Result<std::optional<AuditHead>> read_audit_head(const std::filesystem::path& fi
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return std::optional<AuditHead>{};
   std::ifstream in(file);
-  if (!in) return make_error("audit_head", file.string() + ": cannot read the audit head file");
+  if (!in) return make_errorf("audit_head", "{}: cannot read the audit head file", file.string());
   std::string line;
   AuditHead h;
   bool magic = false;
@@ -376,7 +377,7 @@ Result<std::optional<AuditHead>> read_audit_head(const std::filesystem::path& fi
     }
   }
   if (!magic || !rows || h.last_hash.empty() || h.mac.empty()) {
-    return make_error("audit_head", file.string() + ": not an odyospiro audit head file");
+    return make_errorf("audit_head", "{}: not an odyospiro audit head file", file.string());
   }
   return std::optional<AuditHead>{h};
 }
