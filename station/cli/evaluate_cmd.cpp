@@ -44,9 +44,9 @@ Result<ev::RuleSet> load_rules(CliContext& ctx, const std::string& arg) {
   if (current && current->version == arg) return current;
   const auto dir = base / "versions" / arg;
   if (std::filesystem::is_directory(dir)) return rules::load_ruleset(dir);
-  return make_error("rules_version_unknown", "no rule tables for \"" + arg +
-                                                 "\": give a directory or a version kept in " +
-                                                 (base / "versions").string() + "/<version>/");
+  return make_errorf("rules_version_unknown",
+                     "no rule tables for \"{}\": give a directory or a version kept in {}/<version>/",
+                     arg, (base / "versions").string());
 }
 
 struct EvaluateOptions {
@@ -70,10 +70,10 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     if (!j) return ctx.fail(j.error());
     auto parsed = se::input_from_json(*j);
     if (!parsed)
-      return ctx.fail(make_error(parsed.error().code, o.input + ": " + parsed.error().message));
+      return ctx.fail(make_errorf(parsed.error().code, "{}: {}", o.input, parsed.error()));
     in = std::move(*parsed);
   } else {
-    auto db = ctx.db_as({"technician", "physician"}, "evaluate a worker");
+    auto db = ctx.db_as({"technician", "physician"}, N_("evaluate a worker"));
     if (!db) return ctx.fail(db.error(), 2);
     auto w = find_worker(**db, o.worker);
     if (!w) return ctx.fail(w.error());
@@ -187,7 +187,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   re->callback([&ctx, rules_arg, dry] {
     auto rules = load_rules(ctx, *rules_arg);
     if (!rules) return (void)ctx.fail(rules.error(), 2);
-    auto db = ctx.db_as({"physician", "admin"}, "re-evaluate stored exams");
+    auto db = ctx.db_as({"physician", "admin"}, N_("re-evaluate stored exams"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto report = se::reevaluate_all(
         **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
@@ -244,7 +244,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   auto* confirm = decision->add_subcommand("confirm", "Confirm an evaluation (physician only)");
   confirm->add_option("id", *id, "Evaluation id (the newest version)")->required();
   confirm->callback([&ctx, id] {
-    auto db = ctx.db_as({"physician"}, "confirm a decision");
+    auto db = ctx.db_as({"physician"}, N_("confirm a decision"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::confirm_evaluation(**db, *id, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
@@ -262,7 +262,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"A", "B", "C", "D"}));
   ovr->add_option("--reason", *reason, "Why (required)")->required();
   ovr->callback([&ctx, id, col, grp, reason] {
-    auto db = ctx.db_as({"physician"}, "override a decision");
+    auto db = ctx.db_as({"physician"}, N_("override a decision"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::override_evaluation(**db, *id, ev::parse_column(*col), ev::parse_column(*grp),
                                      *reason, ctx.opts.user);
@@ -332,11 +332,11 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     ev::RuleSet parsed_back;
     // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
     if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)
-      return (void)ctx.fail(make_error(r.error().code, r.error().message + "; nothing written to " +
-                                                           *out + ": correct the CSV"));
+      return (void)ctx.fail(make_errorf(r.error().code, "{}; nothing written to {}: correct the CSV",
+                                        r.error(), *out));
     std::ofstream f(*out, std::ios::binary);
     if (!(f << toml))
-      return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));
+      return (void)ctx.fail(make_errorf("file_unwritable", "{}: cannot write the file", *out));
     ctx.out() << jobs->size() << ctx.tr(" jobs written: ") << *out
               << ctx.tr(" (raise the version in ruleset.toml)")
               << "\n";

@@ -156,7 +156,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
   sign->callback([&ctx, sign_id] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db_as({"physician"}, "sign results");
+    auto db = ctx.db_as({"physician"}, N_("sign results"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto me = ctx.actor();
     if (!me) return (void)ctx.fail(me.error(), 2);
@@ -350,7 +350,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
   acc->add_option("--reason", *acc_reason, "Why the interrupted session may be used")->required();
   acc->callback([&ctx, acc_id, acc_reason] {
     if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db_as({"physician"}, "accept an interrupted session");
+    auto db = ctx.db_as({"physician"}, N_("accept an interrupted session"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = accept_interrupted(**db, *acc_id, *acc_reason, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
