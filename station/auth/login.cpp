@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/auth/login.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -84,8 +84,9 @@ Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& 
   };
   if (username.empty()) {
     return refuse("no_user", std::nullopt, kAuthNoUser,
-                  make_error({}, "say who is acting: --user NAME, with the password in "
-                                 "$ODYOSPIRO_PASSWORD or typed at the prompt"));
+                  make_error({},
+                             "say who is acting: --user NAME, with the password in "
+                             "$ODYOSPIRO_PASSWORD or typed at the prompt"));
   }
   const Error wrong = make_errorf({},
                                   "login refused for \"{}\": unknown user or wrong password (an "
@@ -106,13 +107,13 @@ Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& 
   auto failures = recent_failures(db, *u, policy);
   if (!failures) return failures.error();
   if (failures->first >= policy.max_failed_logins) {
-    return refuse("locked", u->id, kAuthLocked,
-                  make_errorf({},
-                              "user \"{}\" is locked after {} wrong passwords (last at {}); try "
-                              "again {} minutes after it, or ask an admin to reset the password "
-                              "(`odyospiro user passwd {}`)",
-                              username, failures->first, failures->second, policy.lockout_minutes,
-                              username));
+    return refuse(
+        "locked", u->id, kAuthLocked,
+        make_errorf({},
+                    "user \"{}\" is locked after {} wrong passwords (last at {}); try "
+                    "again {} minutes after it, or ask an admin to reset the password "
+                    "(`odyospiro user passwd {}`)",
+                    username, failures->first, failures->second, policy.lockout_minutes, username));
   }
   if (!check_password(*password, u->password_hash)) {
     return refuse("wrong_password", u->id, kAuthFailed, wrong);
@@ -136,8 +137,8 @@ Result<void> require_role(Database& db, const User& user, const std::vector<std:
   for (const auto& r : roles) {
     if (user.role == r) return {};
     allowed += (allowed.empty() ? "" : " or ") + std::string(r);
-    allowed_text = allowed_text ? make_errorf({}, "{} or {}", *allowed_text, role_name(r))
-                                : role_name(r);
+    allowed_text =
+        allowed_text ? make_errorf({}, "{} or {}", *allowed_text, role_name(r)) : role_name(r);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();

@@ -5,8 +5,8 @@
 
 #include <optional>
 
-#include "station/core/i18n.hpp"
 #include <string>
+#include "station/core/i18n.hpp"
 
 namespace odyo::station {
 

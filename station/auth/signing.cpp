@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/auth/signing.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -334,8 +334,7 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   st->bind(1, signature_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r)
-    return make_errorf("signature_unknown", "signature {}: no such signature", signature_id);
+  if (!*r) return make_errorf("signature_unknown", "signature {}: no such signature", signature_id);
   const std::int64_t result_id = st->int64(0);
   const std::string signer = st->text(1);
   const std::string at = st->text(2);

@@ -108,8 +108,7 @@ bool CliContext::turkish() const {
 namespace {
 std::string output_language(const std::string& option, const StationConfig* config) {
   if (!option.empty()) return option;
-  if (const char* env = std::getenv("ODYOSPIRO_LANG"); env != nullptr && *env != '\0')
-    return env;
+  if (const char* env = std::getenv("ODYOSPIRO_LANG"); env != nullptr && *env != '\0') return env;
   return config != nullptr ? config->language : std::string(i18n::kLanguages[0]);
 }
 }  // namespace

@@ -105,8 +105,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"schema_version", *v}, {"file", (*db)->file().string()}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Schema version ") << *v << " (" << (*db)->file().string()
-                << ")\n";
+      ctx.out() << ctx.tr("Schema version ") << *v << " (" << (*db)->file().string() << ")\n";
     }
   });
 
@@ -140,8 +139,8 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     if ((*copy)->station_key()) {
       if (auto r = write_audit_head(**copy); !r) return (void)ctx.fail(r.error(), 2);
     }
-    ctx.out() << ctx.tr("Backup written: ") << target.string() << " (+ "
-              << o.head_file.string() << ")\n";
+    ctx.out() << ctx.tr("Backup written: ") << target.string() << " (+ " << o.head_file.string()
+              << ")\n";
     const auto& key = (*db)->key_file();
     if (bargs->with_key && (*db)->station_key()) {
       std::error_code ec;
@@ -155,10 +154,10 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
         return (void)ctx.fail(make_errorf("backup_failed", "cannot copy the station key to {}: {}",
                                           key_copy.string(), ec.message()));
       }
-      ctx.out() << ctx.tr("Station key copied: ")
-                << key_copy.string() << "\n";
+      ctx.out() << ctx.tr("Station key copied: ") << key_copy.string() << "\n";
     } else {
-      ctx.out() << ctx.tr("The station key is NOT in the backup. Copy it once to separate media "
+      ctx.out() << ctx.tr(
+                       "The station key is NOT in the backup. Copy it once to separate media "
                        "(e.g. a USB stick kept locked away): ")
                 << "install -m 600 " << key.string() << " /media/<usb>/" << key.filename().string()
                 << ctx.tr("  (docs/security.md, \"Station key\"; or --with-key)\n");

@@ -60,7 +60,8 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     std::error_code ec_rename;
     std::filesystem::rename(tmp, o.output, ec_rename);
     if (ec_rename) {
-      return (void)ctx.fail(make_errorf("output_unwritable", "{}: {}", o.output, ec_rename.message()));
+      return (void)ctx.fail(
+          make_errorf("output_unwritable", "{}: {}", o.output, ec_rename.message()));
     }
   }
   // Who exported what, when: an audit row (the text's hash, not the text).
@@ -93,8 +94,8 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
                      .dump(2)
               << "\n";
   } else {
-    ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v"
-              << x->result_version << ") → " << o.output << "\n";
+    ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v" << x->result_version << ") → "
+              << o.output << "\n";
   }
 }
 

@@ -40,8 +40,8 @@ int record(CliContext& ctx, const RecordOptions& o, const std::string& kind,
   if (ctx.json()) {
     ctx.out() << se::record_json(*r).dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Recorded: ") << kind << " " << subject << " v"
-              << r->version << " " << r->payload.dump() << "\n";
+    ctx.out() << ctx.tr("Recorded: ") << kind << " " << subject << " v" << r->version << " "
+              << r->payload.dump() << "\n";
   }
   return 0;
 }

@@ -4,9 +4,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "station/auth/login.hpp"
 #include "station/auth/password_input.hpp"
 #include "station/auth/signing.hpp"
-#include "station/auth/login.hpp"
 #include "station/cli/context.hpp"
 #include "station/core/local_time.hpp"
 #include "station/core/text_table.hpp"
@@ -35,8 +35,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     // admin's), asked twice on a terminal, else a line of stdin.
     const char* var = std::getenv("ODYOSPIRO_NEW_PASSWORD") != nullptr ? "ODYOSPIRO_NEW_PASSWORD"
                                                                        : "ODYOSPIRO_PASSWORD";
-    auto pw = read_new_password(var, ctx.trf("odyospiro: password for {}: ", u.username),
-                                ctx.catalog());
+    auto pw =
+        read_new_password(var, ctx.trf("odyospiro: password for {}: ", u.username), ctx.catalog());
     if (!pw) return (void)ctx.fail(make_errorf("no_password", "no password for {}", u.username));
     u.password = *pw;
     auto id =
@@ -54,8 +54,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"id", *id}, {"username", u.username}, {"role", u.role}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("User added: ") << u.username << " ("
-                << ctx.message(role_name(u.role)) << ")\n";
+      ctx.out() << ctx.tr("User added: ") << u.username << " (" << ctx.message(role_name(u.role))
+                << ")\n";
     }
   });
   auto* list = user->add_subcommand("list", "List users");
@@ -79,10 +79,11 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("User"), ctx.tr("Role"), ctx.tr("Name"),
-                     ctx.tr("Added"), ctx.tr("State")});
+    TextTable table(
+        {ctx.tr("User"), ctx.tr("Role"), ctx.tr("Name"), ctx.tr("Added"), ctx.tr("State")});
     for (const auto& u : *us)
-      table.add_row({u.username, ctx.message(role_name(u.role)), u.full_name, local_display(u.created_at),
+      table.add_row({u.username, ctx.message(role_name(u.role)), u.full_name,
+                     local_display(u.created_at),
                      u.active ? ctx.tr("active") : ctx.tr("deactivated")});
     ctx.out() << table.render();
   });
@@ -126,11 +127,10 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
           return (void)ctx.fail(make_error(
               "no_password", "no new password: set $ODYOSPIRO_NEW_PASSWORD or run on a terminal"));
         if (static_cast<int>(new_password->size()) < (*cfg)->password_min_length) {
-          return (void)ctx.fail(
-              make_errorf("user_invalid",
-                          "password too short: at least {} characters "
-                          "([security].password_min_length)",
-                          (*cfg)->password_min_length));
+          return (void)ctx.fail(make_errorf("user_invalid",
+                                            "password too short: at least {} characters "
+                                            "([security].password_min_length)",
+                                            (*cfg)->password_min_length));
         }
         ch.password_hash = hash_password(*new_password, (*cfg)->pbkdf2_iterations);
       }
@@ -155,8 +155,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
                   << "\n";
       } else {
         ctx.out() << now->username << ": " << ctx.tr("version ") << now->version << " ("
-                  << ctx.message(role_name(now->role)) << (now->active ? "" : ctx.tr(", deactivated"))
-                  << ")\n";
+                  << ctx.message(role_name(now->role))
+                  << (now->active ? "" : ctx.tr(", deactivated")) << ")\n";
       }
     });
   };

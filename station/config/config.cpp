@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/config/config.hpp"
+#include "analysis/core/error_text.hpp"
 #include "station/core/local_time.hpp"
 
 #include "analysis/core/text.hpp"
@@ -319,8 +319,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
         dc.profile = d.str("profile", "");
         d.finish();
         if (!err && !ids.insert(dc.id).second) {
-          d.fail("id", *t->get("id"),
-                 make_errorf({}, "duplicate device id \"{}\"; each device needs its own id", dc.id));
+          d.fail(
+              "id", *t->get("id"),
+              make_errorf({}, "duplicate device id \"{}\"; each device needs its own id", dc.id));
         }
         c.devices.push_back(std::move(dc));
       }
@@ -331,8 +332,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
                                                 "security", "devices",    "acquisition", "export"};
     if (sections.count(std::string(k.str())) == 0) {
       top.fail(std::string(k.str()), v,
-               make_error({}, "unknown section; allowed: station, spirometry, audiometry, rules, "
-                              "security, acquisition, export, devices"));
+               make_error({},
+                          "unknown section; allowed: station, spirometry, audiometry, rules, "
+                          "security, acquisition, export, devices"));
       break;
     }
   }

@@ -64,8 +64,9 @@ Result<nlohmann::json> parse_json_strict(std::string_view text, const std::strin
     return make_errorf("json_invalid", "{}: not valid JSON (at byte {}); check the file's syntax",
                        name, e.byte);
   } catch (const json::exception& e) {  // e.g. out_of_range 406: a number like 1e400
-    return make_errorf("json_invalid", "{}: not valid JSON ({}); check the file's numbers and syntax",
-                       name, e.what());
+    return make_errorf("json_invalid",
+                       "{}: not valid JSON ({}); check the file's numbers and syntax", name,
+                       e.what());
   }
   if (duplicate) {
     return make_errorf("json_duplicate_key",

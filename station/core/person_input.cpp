@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "analysis/core/error_text.hpp"
 #include "analysis/core/csv.hpp"
+#include "analysis/core/error_text.hpp"
 
 namespace odyo::station {
 namespace {

@@ -73,7 +73,8 @@ Result<TextEncoding> parse_text_encoding(std::string_view name) {
   if (n.empty() || n == "auto") return TextEncoding::automatic;
   if (n == "utf-8" || n == "utf8") return TextEncoding::utf8;
   if (n == "windows-1254" || n == "cp1254" || n == "windows1254") return TextEncoding::windows1254;
-  return make_errorf("bad_encoding", "encoding \"{}\" is not known; use auto, utf-8 or windows-1254",
+  return make_errorf("bad_encoding",
+                     "encoding \"{}\" is not known; use auto, utf-8 or windows-1254",
                      std::string(name));
 }
 

@@ -147,7 +147,8 @@ Result<bool> check_demo_database(Database& db) {
   for (const auto& u : *users) {
     const bool ours = std::any_of(demo_users().begin(), demo_users().end(),
                                   [&](const NewUser& d) { return d.username == u; });
-    if (!ours) return refuse(make_errorf({}, "holds the account \"{}\", which the demo did not create", u));
+    if (!ours)
+      return refuse(make_errorf({}, "holds the account \"{}\", which the demo did not create", u));
   }
   return false;
 }
@@ -310,8 +311,7 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
       << spiro_worker.registry_no << " " << spiro_worker.first_name << " " << spiro_worker.last_name
       << " — " << spiro_worker.job_code << c.tr(" (new hire)") << "\n"
       << e->text;
-  out << "\n"
-      << c.tr("Spirometry exam #") << outcome.spirometry_exam << ":\n";
+  out << "\n" << c.tr("Spirometry exam #") << outcome.spirometry_exam << ":\n";
   for (const auto& line : spiro->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
   out << c.tr("Audiometry exam #") << outcome.audiometry_exam << ":\n";

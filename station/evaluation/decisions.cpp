@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "station/evaluation/json_io.hpp"
 #include "analysis/core/error_text.hpp"
 #include "station/auth/login.hpp"
+#include "station/evaluation/json_io.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"

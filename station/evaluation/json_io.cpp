@@ -71,9 +71,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       if (!v.is_string()) return bad(key, make_error({}, "must be a string"));
       auto p = ev::parse_purpose(v.get<std::string>());
       if (!p)
-        return bad(key,
-                   make_errorf({}, "\"{}\" is not a purpose; use {}", v.get<std::string>(),
-                               ev::purpose_list()));
+        return bad(key, make_errorf({}, "\"{}\" is not a purpose; use {}", v.get<std::string>(),
+                                    ev::purpose_list()));
       in.purpose = *p;
     } else if (key == "job") {
       if (v.is_null()) continue;
@@ -99,7 +98,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
           in.values[name] = x.get<bool>();
         } else if (k == "speech_frequencies_hz") {
           if (!x.is_array() || x.empty())
-            return bad(name, make_error({}, "must be a list of frequencies, e.g. [500, 1000, 2000]"));
+            return bad(name,
+                       make_error({}, "must be a list of frequencies, e.g. [500, 1000, 2000]"));
           std::string s;
           for (const auto& f : x) {
             const auto hz = json_int_in(f, 1, 100000);
@@ -129,12 +129,13 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
         } else if (k == "grade_fev1" || k == "grade_fvc") {
           if (x.is_null()) continue;
           if (!x.is_string() || !among(kGrades, x.get<std::string>()))
-            return bad(name, make_error({}, "must be a session grade: A, B, C, D, E, U or F (ATS/ERS 2019)"));
+            return bad(
+                name,
+                make_error({}, "must be a session grade: A, B, C, D, E, U or F (ATS/ERS 2019)"));
           in.values[name] = x.get<std::string>();
         } else {
-          return bad(name,
-                     make_errorf({}, "unknown key; allowed: {}, grade_fev1, grade_fvc",
-                                 list(kSpiroNumbers)));
+          return bad(name, make_errorf({}, "unknown key; allowed: {}, grade_fev1, grade_fvc",
+                                       list(kSpiroNumbers)));
         }
       }
     } else if (key == "findings") {
@@ -142,7 +143,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       if (!v.is_object()) return bad(key, make_error({}, "must be an object"));
       for (const auto& [k, x] : v.items()) {
         if (k == "checklist") {
-          if (!x.is_object()) return bad("findings.checklist", make_error({}, "must be an object of items"));
+          if (!x.is_object())
+            return bad("findings.checklist", make_error({}, "must be an object of items"));
           for (const auto& [item, a] : x.items()) {
             const std::string name = "checklist." + item;
             if (a.is_boolean()) {
@@ -151,11 +153,13 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
               for (const auto& [ak, av] : a.items()) {
                 if (ak == "ok") {
                   if (!av.is_boolean())
-                    return bad("findings.checklist." + item + ".ok", make_error({}, "must be true or false"));
+                    return bad("findings.checklist." + item + ".ok",
+                               make_error({}, "must be true or false"));
                   in.values[name] = av.get<bool>();
                 } else if (ak == "note") {
                   if (!av.is_string())
-                    return bad("findings.checklist." + item + ".note", make_error({}, "must be a string"));
+                    return bad("findings.checklist." + item + ".note",
+                               make_error({}, "must be a string"));
                   if (!av.get<std::string>().empty()) in.notes[name] = av.get<std::string>();
                 } else {
                   return bad("findings.checklist." + item + "." + ak,
@@ -163,8 +167,9 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
                 }
               }
             } else if (!a.is_null()) {
-              return bad("findings.checklist." + item,
-                         make_error({}, "must be true/false or {\"ok\": true/false, \"note\": \"…\"}"));
+              return bad(
+                  "findings.checklist." + item,
+                  make_error({}, "must be true/false or {\"ok\": true/false, \"note\": \"…\"}"));
             }
           }
           continue;
@@ -192,7 +197,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       }
     } else if (key == "special_exam") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, make_error({}, "must be an object {\"result\": \"fit\" | \"unfit\"}"));
+      if (!v.is_object())
+        return bad(key, make_error({}, "must be an object {\"result\": \"fit\" | \"unfit\"}"));
       for (const auto& [k, x] : v.items()) {
         if (k == "result") {
           if (!x.is_string() || (x != "fit" && x != "unfit"))
@@ -210,7 +216,8 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
       if (!v.is_array()) return bad(key, make_error({}, "must be a list of restriction ids"));
       for (const auto& x : v) {
         if (!x.is_string() || x.get<std::string>().empty())
-          return bad(key, make_error({}, "must be a list of restriction ids (e.g. \"noise-free\")"));
+          return bad(key,
+                     make_error({}, "must be a list of restriction ids (e.g. \"noise-free\")"));
         in.values["restriction." + x.get<std::string>()] = true;
       }
     } else if (key == "absence") {
@@ -234,9 +241,11 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
         }
       }
     } else {
-      return bad(key,
-                 make_error({}, "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, "
-                 "findings, systems, special_exam, restrictions, absence"));
+      return bad(
+          key,
+          make_error({},
+                     "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, "
+                     "findings, systems, special_exam, restrictions, absence"));
     }
   }
   return in;
@@ -346,8 +355,8 @@ json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
 
 // The words of ev::status_name and ev::fit_name, for the catalogue.
 [[maybe_unused]] constexpr const char* kResultWords[] = {
-    N_("pass"), N_("fail"), N_("incomplete"), N_("not-applicable"), N_("not-asked"), N_("fit"),
-    N_("unfit")};
+    N_("pass"),      N_("fail"), N_("incomplete"), N_("not-applicable"),
+    N_("not-asked"), N_("fit"),  N_("unfit")};
 
 std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool tr) {
   const i18n::Catalog& c = i18n::catalog(tr ? "tr" : "en");

@@ -59,7 +59,8 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     }
     return {};
   };
-  if (p.contains("note") && !p["note"].is_string()) return bad(make_errorf({}, "{} record: note must be text", kind));
+  if (p.contains("note") && !p["note"].is_string())
+    return bad(make_errorf({}, "{} record: note must be text", kind));
   if (kind == "system") {
     const auto names = system_names(rules);
     if (std::find(names.begin(), names.end(), subject) == names.end()) {
@@ -71,17 +72,21 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     if (auto a = allow({"column", "note"}); !a) return a.error();
     const json& c = p.value("column", json());
     if (!c.is_string() || (c != "none" && !ev::parse_column(c.get<std::string>())))
-      return bad(make_error({}, "system record: column must be A, B, C, D or none (nothing found)"));
+      return bad(
+          make_error({}, "system record: column must be A, B, C, D or none (nothing found)"));
     return p;
   }
   if (kind == "special_exam") {
     const ev::Job* job = rules.job(subject);
-    if (job == nullptr) return bad(make_errorf({}, "job \"{}\" is not in the job catalogue", subject));
+    if (job == nullptr)
+      return bad(make_errorf({}, "job \"{}\" is not in the job catalogue", subject));
     if (!job->special_exam)
-      return bad(make_errorf({}, "job {} does not need a special examination (work-groups.toml)", subject));
+      return bad(make_errorf({}, "job {} does not need a special examination (work-groups.toml)",
+                             subject));
     if (auto a = allow({"result", "date", "note"}); !a) return a.error();
     const json& r = p.value("result", json());
-    if (r != "fit" && r != "unfit") return bad(make_error({}, "special examination: result must be fit or unfit"));
+    if (r != "fit" && r != "unfit")
+      return bad(make_error({}, "special examination: result must be fit or unfit"));
     if (p.contains("date") && !is_date(p["date"]))
       return bad(make_error({}, "special examination: date must be YYYY-MM-DD"));
     return p;
@@ -95,7 +100,8 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
     }
     if (auto a = allow({"active", "note"}); !a) return a.error();
     if (!p.value("active", json()).is_boolean())
-      return bad(make_error({}, "restriction record: active must be true (in force) or false (lifted)"));
+      return bad(
+          make_error({}, "restriction record: active must be true (in force) or false (lifted)"));
     return p;
   }
   if (kind == "absence") {
@@ -123,12 +129,14 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
           rules.job(p["temporary_job"].get<std::string>()) == nullptr)
         return bad(make_error({}, "absence: temporary_job must be a job code of the catalogue"));
       if (!p.contains("controlled_until"))
-        return bad(make_error({}, "absence: a temporary job needs the end of the controlled period (controlled_until)"));
+        return bad(make_error(
+            {},
+            "absence: a temporary job needs the end of the controlled period (controlled_until)"));
     }
     return p;
   }
-  return bad(make_errorf({}, "\"{}\" is not a record kind; use system, special_exam, restriction or absence",
-                         kind));
+  return bad(make_errorf(
+      {}, "\"{}\" is not a record kind; use system, special_exam, restriction or absence", kind));
 }
 
 }  // namespace

@@ -317,7 +317,8 @@ Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg
     return make_errorf("export_kind", "exam {} is a {} exam; not exported", which, r.exam.kind);
   const json p = json::parse(res.payload_json, nullptr, false);
   if (!p.is_object())
-    return make_errorf("export_unreadable", "exam {}: the stored result is not a JSON object", which);
+    return make_errorf("export_unreadable", "exam {}: the stored result is not a JSON object",
+                       which);
 
   ExportedExam x;
   x.kind = r.exam.kind;
@@ -351,7 +352,8 @@ Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg
   }
   decision_items(r, x);
   if (x.items.empty())
-    return make_errorf("export_unreadable", "exam {}: the stored result has no value to export", which);
+    return make_errorf("export_unreadable", "exam {}: the stored result has no value to export",
+                       which);
   return x;
 }
 

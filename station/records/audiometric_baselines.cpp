@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/records/audiometric_baselines.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/records/exams.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -215,8 +215,7 @@ Result<Exam> get_exam(Database& db, std::int64_t exam_id) {
   st->bind(1, exam_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r)
-    return make_errorf("exam_unknown", "no exam {} (see `odyospiro exam list`)", exam_id);
+  if (!*r) return make_errorf("exam_unknown", "no exam {} (see `odyospiro exam list`)", exam_id);
   return read_exam(*st);
 }
 

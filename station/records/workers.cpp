@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/records/workers.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -124,8 +124,9 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   }
   const double age = age_years(w.birth_date, today);
   if (age < kMinWorkingAge || age > kMaxWorkingAge) {
-    return make_errorf("worker_invalid", "birth date {} gives an age of {} years; a worker is {}-{}",
-                       w.birth_date, static_cast<int>(age), kMinWorkingAge, kMaxWorkingAge);
+    return make_errorf("worker_invalid",
+                       "birth date {} gives an age of {} years; a worker is {}-{}", w.birth_date,
+                       static_cast<int>(age), kMinWorkingAge, kMaxWorkingAge);
   }
   if (w.sex != "M" && w.sex != "F") {
     Error e = parse_sex(w.sex).error();

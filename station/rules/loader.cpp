@@ -50,7 +50,8 @@ class Table {
       : t_(t), file_(std::move(file)), path_(std::move(path)) {}
 
   [[noreturn]] void error(const toml::node& at, const std::string& field, const Error& what) const {
-    fail("rules_schema", make_errorf({}, "{}:{}: {}: {}", file_, line_of(at), qualify(field), what));
+    fail("rules_schema",
+         make_errorf({}, "{}:{}: {}: {}", file_, line_of(at), qualify(field), what));
   }
   [[noreturn]] void error_here(const Error& what) const {
     fail("rules_schema", make_errorf({}, "{}:{}: {}: {}", file_, line_of(t_),
@@ -145,7 +146,8 @@ class Table {
   void finish(const std::vector<std::string>& allowed) const {
     for (auto&& [k, v] : t_) {
       const std::string key(k.str());
-      if (seen_.count(key) == 0) error(v, key, make_errorf({}, "unknown key; allowed here: {}", join(allowed)));
+      if (seen_.count(key) == 0)
+        error(v, key, make_errorf({}, "unknown key; allowed here: {}", join(allowed)));
     }
   }
 
@@ -170,15 +172,16 @@ const std::vector<std::string> kInputPrefixes{"hearing.",   "spirometry.",   "fi
 void check_input_name(const Table& where, const toml::node& at, const std::string& name) {
   for (const auto& p : kInputPrefixes)
     if (name.rfind(p, 0) == 0 && name.size() > p.size()) return;
-  where.error(at, "\"" + name + "\"",
-              make_errorf({}, "unknown input name; an input starts with one of: {}",
-                          join(kInputPrefixes)));
+  where.error(
+      at, "\"" + name + "\"",
+      make_errorf({}, "unknown input name; an input starts with one of: {}", join(kInputPrefixes)));
 }
 
 ev::Test parse_test(const toml::node& n, const Table& parent, const std::string& input) {
   const auto* t = n.as_table();
   if (t == nullptr)
-    parent.error(n, "\"" + input + "\"", make_error({}, "must be a test table such as { ge = 80 }"));
+    parent.error(n, "\"" + input + "\"",
+                 make_error({}, "must be a test table such as { ge = 80 }"));
   Table tt(*t, parent.file(), parent.qualify("\"" + input + "\""));
   ev::Test test;
   auto num = [&](const char* key) -> std::optional<double> {
@@ -186,7 +189,8 @@ ev::Test parse_test(const toml::node& n, const Table& parent, const std::string&
     if (v == nullptr) return std::nullopt;
     auto d = v->value<double>();
     if (!d || !v->is_number()) tt.error(*v, key, make_error({}, "must be a number"));
-    if (!std::isfinite(*d)) tt.error(*v, key, make_error({}, "must be a finite number, not nan or inf"));
+    if (!std::isfinite(*d))
+      tt.error(*v, key, make_error({}, "must be a finite number, not nan or inf"));
     return *d;
   };
   test.gt = num("gt");
@@ -202,14 +206,18 @@ ev::Test parse_test(const toml::node& n, const Table& parent, const std::string&
   tt.finish({"gt", "ge", "lt", "le", "eq", "in"});
   const int kinds = (test.numeric() ? 1 : 0) + (test.eq_bool ? 1 : 0) + (test.in.empty() ? 0 : 1);
   if (kinds == 0) tt.error_here(make_error({}, "empty test; give gt/ge/lt/le, eq or in"));
-  if (kinds > 1) tt.error_here(make_error({}, "mixes number bounds, eq and in; use one kind per input"));
-  if (test.gt && test.ge) tt.error_here(make_error({}, "gives both gt and ge; keep one lower bound"));
-  if (test.lt && test.le) tt.error_here(make_error({}, "gives both lt and le; keep one upper bound"));
+  if (kinds > 1)
+    tt.error_here(make_error({}, "mixes number bounds, eq and in; use one kind per input"));
+  if (test.gt && test.ge)
+    tt.error_here(make_error({}, "gives both gt and ge; keep one lower bound"));
+  if (test.lt && test.le)
+    tt.error_here(make_error({}, "gives both lt and le; keep one upper bound"));
   const auto lo = test.gt ? test.gt : test.ge;
   const auto hi = test.lt ? test.lt : test.le;
   if (lo && hi && (*lo > *hi || (*lo == *hi && (test.gt || test.lt))))
-    tt.error_here(make_errorf({}, "the bounds leave no value (lower {}, upper {}); this test never holds",
-                              ev::format_number(*lo), ev::format_number(*hi)));
+    tt.error_here(
+        make_errorf({}, "the bounds leave no value (lower {}, upper {}); this test never holds",
+                    ev::format_number(*lo), ev::format_number(*hi)));
   return test;
 }
 
@@ -230,7 +238,8 @@ ev::Conjunction parse_conjunction(const toml::table& t, const Table& parent,
 ev::Condition parse_condition(Table& t, const std::string& key) {
   ev::Condition cond;
   const auto parts = t.tables(key, true);
-  if (parts.empty()) t.error_here(make_errorf({}, "'{}' is empty; give at least one alternative", key));
+  if (parts.empty())
+    t.error_here(make_errorf({}, "'{}' is empty; give at least one alternative", key));
   for (std::size_t i = 0; i < parts.size(); ++i)
     cond.push_back(parse_conjunction(*parts[i], t, t.qualify(key + "[" + std::to_string(i) + "]")));
   return cond;
@@ -241,9 +250,10 @@ void check_reads(const Table& t, const toml::node& at, const ev::Condition& cond
   for (const auto& conj : cond)
     for (const auto& cl : conj)
       if (std::find(inputs.begin(), inputs.end(), cl.input) == inputs.end())
-        t.error(at, field,
-                make_errorf({}, "reads {}, which is not listed in the rule's 'inputs'; add it there",
-                            cl.input));
+        t.error(
+            at, field,
+            make_errorf({}, "reads {}, which is not listed in the rule's 'inputs'; add it there",
+                        cl.input));
 }
 
 ev::TableInfo parse_table_info(Table& top, const std::string& expected_name,
@@ -370,7 +380,8 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
       rule.title_en = rt.str("title_en");
       rule.provisional = rt.boolean("provisional", false);
       rule.inputs = rt.strings("inputs", true);
-      if (rule.inputs.empty()) rt.error_here(make_error({}, "'inputs' is empty; list the inputs the rows read"));
+      if (rule.inputs.empty())
+        rt.error_here(make_error({}, "'inputs' is empty; list the inputs the rows read"));
       for (const auto& in : rule.inputs) check_input_name(rt, *rt.get("inputs", true), in);
       if (const toml::table* a = rt.table("applies_if", false))
         rule.applies_if = parse_conjunction(*a, rt, rt.qualify("applies_if"));
@@ -387,7 +398,8 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
                    make_errorf({}, "{} is not listed in the rule's 'inputs'", dom.input));
         for (const auto& prev : rule.domain)
           if (prev.input == dom.input)
-            dt.error(*dt.get("input", true), "input", make_errorf({}, "{} has two domains", dom.input));
+            dt.error(*dt.get("input", true), "input",
+                     make_errorf({}, "{} has two domains", dom.input));
         auto num = [&](const char* key) -> std::optional<double> {
           const toml::node* v = dt.get(key, false);
           if (v == nullptr) return std::nullopt;
@@ -412,8 +424,9 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
         dt.finish({"input", "min", "max", "values", "unit"});
         const bool listed = !dom.values.empty() || dom.yes_no;
         if (!listed && (!dom.min || !dom.max || !(*dom.min < *dom.max)))
-          dt.error_here(
-              make_error({}, "give min < max for a numeric input, values = [...] for a word input, or values = "
+          dt.error_here(make_error(
+              {},
+              "give min < max for a numeric input, values = [...] for a word input, or values = "
               "[false, true] for a yes/no input"));
         if (listed && (dom.min || dom.max))
           dt.error_here(make_error({}, "give either min/max or values, not both"));
@@ -537,10 +550,9 @@ Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleS
       r.title_en = rt.str("title_en");
       r.excludes = rt.str("excludes");
       if (r.excludes != "noisy" && r.excludes != "dusty" && r.excludes != "heavy_load")
-        rt.error(
-            *rt.get("excludes", true), "excludes",
-            make_errorf({}, "\"{}\" is not a job attribute; allowed: noisy, dusty, heavy_load",
-                        r.excludes));
+        rt.error(*rt.get("excludes", true), "excludes",
+                 make_errorf({}, "\"{}\" is not a job attribute; allowed: noisy, dusty, heavy_load",
+                             r.excludes));
       rt.finish({"id", "citation", "title_tr", "title_en", "excludes"});
       out.restrictions.push_back(std::move(r));
     }
@@ -658,9 +670,9 @@ Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     const std::string name = fold_turkish(header.cells[i]);
     if (std::find(known.begin(), known.end(), name) == known.end())
-      return make_errorf("jobs_csv", "{}unknown column \"{}\"; allowed: {} (fields separated by {})",
-                         t.where(header, i), header.cells[i], join(known),
-                         csv::delimiter_name(t.delimiter));
+      return make_errorf(
+          "jobs_csv", "{}unknown column \"{}\"; allowed: {} (fields separated by {})",
+          t.where(header, i), header.cells[i], join(known), csv::delimiter_name(t.delimiter));
     if (!col.emplace(name, i).second)
       return make_errorf("jobs_csv", "{}column \"{}\" appears twice", t.where(header, i), name);
   }

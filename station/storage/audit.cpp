@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/storage/audit.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -50,7 +50,8 @@ Result<void> write_private_file(const std::filesystem::path& file, std::string_v
                                 bool exclusive) {
   const int fd =
       ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
-  if (fd < 0) return make_errorf("file_write", "{}: cannot create: {}", file.string(), errno_text());
+  if (fd < 0)
+    return make_errorf("file_write", "{}: cannot create: {}", file.string(), errno_text());
   (void)::fchmod(fd, 0600);
   std::size_t done = 0;
   while (done < content.size()) {

@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/storage/database.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <sqlite3.h>
 
@@ -143,7 +143,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   const int flags =
       SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(file.string().c_str(), &raw, flags, nullptr) != SQLITE_OK) {
-    Error e = make_errorf("db_open", "{}: cannot open database: {}", file.string(), sqlite_text(raw));
+    Error e =
+        make_errorf("db_open", "{}: cannot open database: {}", file.string(), sqlite_text(raw));
     sqlite3_close(raw);
     return e;
   }

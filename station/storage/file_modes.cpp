@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/storage/file_modes.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <grp.h>
 #include <sys/stat.h>
@@ -34,7 +34,8 @@ Result<void> apply(const std::filesystem::path& p, mode_t owner_only, mode_t wit
     }
   }
   if (::chmod(p.c_str(), group.empty() ? owner_only : with_group) != 0) {
-    return make_errorf("file_mode", "{}: cannot set its mode: {}", p.string(), std::strerror(errno));
+    return make_errorf("file_mode", "{}: cannot set its mode: {}", p.string(),
+                       std::strerror(errno));
   }
   return {};
 }

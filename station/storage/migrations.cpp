@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/storage/migrations.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/storage/users.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -80,9 +80,10 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
     return e;
   }
   if (static_cast<int>(u.password.size()) < min_password_length) {
-    return make_errorf("user_invalid",
-                       "password too short: at least {} characters ([security].password_min_length)",
-                       min_password_length);
+    return make_errorf(
+        "user_invalid",
+        "password too short: at least {} characters ([security].password_min_length)",
+        min_password_length);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();

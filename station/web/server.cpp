@@ -1,5 +1,5 @@
-#include "analysis/core/error_text.hpp"
 #include "station/web/server.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

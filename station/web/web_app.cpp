@@ -287,7 +287,8 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_
        {},
        "log in",
        [](WebApp& app, const Call& c) {
-         if (!c.body.is_object()) return error(400, make_error("bad_body", "send {username, password}"));
+         if (!c.body.is_object())
+           return error(400, make_error("bad_body", "send {username, password}"));
          std::optional<std::string> pw;
          if (c.body.contains("password") && c.body["password"].is_string())
            pw = c.body["password"].get<std::string>();
@@ -365,7 +366,8 @@ Session* WebApp::session_of(const Request& request, Reply& refusal) {
   if (now - it->second.last_seen > idle) {
     (void)audit_refusal(db_, it->second.user.username, "session_idle", "web", it->second.user.id);
     sessions_.erase(it);
-    refusal = error(401, make_error(kAuthFailed, "the session ended after being idle; log in again"));
+    refusal =
+        error(401, make_error(kAuthFailed, "the session ended after being idle; log in again"));
     return nullptr;
   }
   it->second.last_seen = now;
@@ -376,7 +378,8 @@ Reply WebApp::handle(const Request& request) {
   const auto qpos = request.target.find('?');
   const std::string raw_path = request.target.substr(0, qpos);
   const auto path = url_decode(raw_path, false);
-  if (!path || path->empty() || path->front() != '/') return error(400, make_error("bad_path", "bad path"));
+  if (!path || path->empty() || path->front() != '/')
+    return error(400, make_error("bad_path", "bad path"));
   std::map<std::string, std::string> query;
   if (qpos != std::string::npos) {
     std::string_view q(request.target);
@@ -405,7 +408,8 @@ Reply WebApp::handle(const Request& request) {
     Call call{request, std::move(params), std::move(query), json(nullptr), nullptr};
     if (!request.body.empty()) {
       call.body = json::parse(request.body, nullptr, false);
-      if (call.body.is_discarded()) return error(400, make_error("bad_body", "the body is not JSON"));
+      if (call.body.is_discarded())
+        return error(400, make_error("bad_body", "the body is not JSON"));
     }
     if (!route.roles.empty()) {
       Reply refusal;
@@ -413,7 +417,8 @@ Reply WebApp::handle(const Request& request) {
       if (s == nullptr) return refusal;
       if (request.method != "GET" && !same_token(request.csrf, s->csrf_token)) {
         (void)audit_refusal(db_, s->user.username, "csrf", "web", s->user.id);
-        return error(403, make_error("csrf", "the request lacks the page's CSRF token (X-CSRF-Token)"));
+        return error(403,
+                     make_error("csrf", "the request lacks the page's CSRF token (X-CSRF-Token)"));
       }
       if (auto r = require_role(db_, s->user, route.roles, route.what); !r)
         return from_error(r.error());
@@ -423,7 +428,8 @@ Reply WebApp::handle(const Request& request) {
                 (call.session != nullptr ? call.session->user.username : std::string("-")));
     return route.handler(*this, call);
   }
-  if (path_known) return error(405, make_errorf("method", "{} is not allowed here", request.method));
+  if (path_known)
+    return error(405, make_errorf("method", "{} is not allowed here", request.method));
   return error(404, make_errorf("not_found", "no such page: {}", *path));
 }
 
