@@ -14,23 +14,17 @@ namespace odyo::test {
 // "[auto]", "ok", and the words every English message is made of.
 inline const std::set<std::string>& english_word_list() {
   static const std::set<std::string> words{
-      "the",        "is",          "are",         "was",        "were",        "not",
-      "must",       "should",      "cannot",      "could",      "would",       "error",
-      "required",   "invalid",     "unknown",     "missing",    "found",       "expected",
-      "allowed",    "use",         "using",       "with",       "without",     "and",
-      "for",        "from",        "this",        "that",       "which",       "pass",
-      "passed",     "fail",        "failed",      "none",       "yes",         "ok",
-      "unfit",      "incomplete",  "auto",        "another",    "because",     "value",
-      "values",     "file",        "folder",      "need",       "needed",      "needs",
-      "only",       "given",       "exists",      "print",      "options",     "usage",
-      "subcommand", "subcommands", "written",     "signed",     "password",    "right",
-      "left",       "ear",         "male",        "female",     "result",      "results",
-      "grade",      "blow",        "blows",       "margin",     "exceeded",    "predicted",
-      "measured",   "baseline",    "shift",       "recordable", "provisional", "unverified",
-      "rows",       "more",        "information", "every",      "has",         "have",
-      "does",       "did",         "there",       "here",       "into",        "than",
-      "after",      "before",      "when",        "where",      "number",      "name",
-      "date",       "role",        "user",        "text",       "positionals", "env"};
+      "the", "is", "are", "was", "were", "not", "must", "should", "cannot", "could", "would",
+      "error", "required", "invalid", "unknown", "missing", "found", "expected", "allowed",
+      "use", "using", "with", "without", "and", "for", "from", "this", "that", "which", "pass",
+      "passed", "fail", "failed", "none", "yes", "ok", "unfit", "incomplete", "auto", "another",
+      "because", "value", "values", "file", "folder", "need", "needed", "needs", "only", "given",
+      "exists", "print", "options", "usage", "subcommand", "subcommands", "written", "signed",
+      "password", "right", "left", "ear", "male", "female", "result", "results", "grade",
+      "blow", "blows", "margin", "exceeded", "predicted", "measured", "baseline", "shift",
+      "recordable", "provisional", "unverified", "rows", "more", "information", "every", "has",
+      "have", "does", "did", "there", "here", "into", "than", "after", "before", "when",
+      "where", "number", "name", "date", "role", "user", "text", "positionals", "env"};
   return words;
 }
 
