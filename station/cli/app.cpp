@@ -41,13 +41,15 @@ std::string help_language(int argc, char** argv) {
 
 int run_cli(int argc, char** argv) {
   CliContext ctx;
+  const i18n::Catalog& help_catalog = i18n::catalog(help_language(argc, argv));
   CLI::App app{
       "odyospiro — işitme ve solunum testi istasyonu / hearing and lung-function test station"};
   app.set_version_flag("--version", std::string("odyospiro ") + ODYO_VERSION);
   app.option_defaults()->always_capture_default();
-  app.add_option(
-      "--config", ctx.opts.config_path,
-      "Configuration file (else $ODYOSPIRO_CONFIG, else " + default_config_path().string() + ")");
+  // The installed path is in the man page (FILES); a fixed text here can be translated.
+  app.add_option("--config", ctx.opts.config_path,
+                 "Configuration file (else $ODYOSPIRO_CONFIG, else /etc/odyospiro/station.toml "
+                 "of the installation)");
   app.add_option("--db", ctx.opts.db_path, "SQLite database file (overrides [station].database)");
   app.add_option("--lang", ctx.opts.language, "Output language")
       ->check(CLI::IsMember({"tr", "en"}))
@@ -64,7 +66,6 @@ int run_cli(int argc, char** argv) {
   register_all_commands(app, ctx);
   register_generate_command(app);
   tidy_option_defaults(app);
-  const i18n::Catalog& help_catalog = i18n::catalog(help_language(argc, argv));
   translate_help(app, help_catalog);
   app.failure_message([&help_catalog](const CLI::App* failed, const CLI::Error& e) {
     std::string m = "odyospiro: " + std::string(help_catalog.tr("error")) + ": " +

@@ -34,7 +34,7 @@ void collect(const CLI::App& app, std::set<std::string>& texts) {
     collect(*s, texts);
 }
 
-void translate(CLI::App& app, const i18n::Catalog& c, CLI::Formatter& formatter) {
+void translate(CLI::App& app, const i18n::Catalog& c, CLI::FormatterBase& formatter) {
   app.description(c.tr(app.get_description()));
   if (!app.get_footer().empty()) app.footer(c.tr(app.get_footer()));
   if (!app.get_group().empty()) app.group(c.tr(app.get_group()));
