@@ -379,21 +379,27 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   return {};
 }
 
-std::vector<std::string> verify_signatures(Database& db) {
-  std::vector<std::string> problems;
+std::vector<Error> verify_signatures_errors(Database& db) {
+  std::vector<Error> problems;
   auto st = db.prepare("SELECT id FROM signatures ORDER BY id");
-  if (!st) return {"signatures: " + st.error().message};
+  if (!st) return {make_errorf({}, "signatures: {}", st.error())};
   std::vector<std::int64_t> ids;
   for (;;) {
     auto r = st->step();
-    if (!r) return {"signatures: " + r.error().message};
+    if (!r) return {make_errorf({}, "signatures: {}", r.error())};
     if (!*r) break;
     ids.push_back(st->int64(0));
   }
   for (const auto id : ids) {
-    if (auto v = verify_signature(db, id); !v) problems.push_back(v.error().message);
+    if (auto v = verify_signature(db, id); !v) problems.push_back(v.error());
   }
   return problems;
+}
+
+std::vector<std::string> verify_signatures(Database& db) {
+  std::vector<std::string> out;
+  for (const auto& e : verify_signatures_errors(db)) out.push_back(e.message);
+  return out;
 }
 
 }  // namespace odyo::station

@@ -197,15 +197,17 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     if (auto who = ctx.prove_on(**db, {"admin"}, N_("verify the database"));
         !who && who.error().message != "not enforced")
       return (void)ctx.fail(who.error(), 2);
-    auto problems = verify_database(**db);
+    auto found = verify_database_errors(**db);
     // The physicians' signatures against their public keys (station/auth/signing.hpp).
-    for (auto& p : verify_signatures(**db)) problems.push_back(std::move(p));
+    for (auto& p : verify_signatures_errors(**db)) found.push_back(std::move(p));
+    std::vector<std::string> problems;
+    for (const auto& p : found) problems.push_back(ctx.message(p));
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"ok", problems.empty()}, {"problems", problems}}.dump(2) << "\n";
     } else if (problems.empty()) {
       ctx.out() << ctx.tr("Database verified: no problems\n");
     } else {
-      for (const auto& p : problems) ctx.err() << "odyospiro: verify: " << p << "\n";
+      for (const auto& p : problems) ctx.err() << ctx.trf("odyospiro: verify: {}", p) << "\n";
     }
     if (!problems.empty()) ctx.exit_code = 3;
   });

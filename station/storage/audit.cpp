@@ -434,18 +434,18 @@ Result<void> bind_unbound_records(Database& db) {
   return {};
 }
 
-std::vector<std::string> verify_database(Database& db) {
-  std::vector<std::string> problems;
+std::vector<Error> verify_database_errors(Database& db) {
+  std::vector<Error> problems;
   const auto check = [&](const std::string& sql, auto&& on_row) {
     auto st = db.prepare(sql);
     if (!st) {
-      problems.push_back(st.error().message);
+      problems.push_back(st.error());
       return;
     }
     for (;;) {
       auto r = st->step();
       if (!r) {
-        problems.push_back(r.error().message);
+        problems.push_back(r.error());
         return;
       }
       if (!*r) return;
@@ -453,18 +453,19 @@ std::vector<std::string> verify_database(Database& db) {
     }
   };
   check("PRAGMA integrity_check", [&](Statement& s) {
-    if (s.text(0) != "ok") problems.push_back("SQLite integrity_check: " + s.text(0));
+    if (s.text(0) != "ok")
+      problems.push_back(make_errorf({}, "SQLite integrity_check: {}", s.text(0)));
   });
   check("PRAGMA foreign_key_check", [&](Statement& s) {
-    problems.push_back("foreign key broken: table " + s.text(0) + " row " + s.text(1) +
-                       " refers to missing " + s.text(2));
+    problems.push_back(make_errorf({}, "foreign key broken: table {} row {} refers to missing {}",
+                                   s.text(0), s.text(1), s.text(2)));
   });
   check("SELECT version, sql_sha256 FROM schema_migrations ORDER BY version", [&](Statement& s) {
     const auto v = static_cast<int>(s.int64(0));
     for (const auto& m : all_migrations()) {
       if (m.version == v && sha256_hex(m.sql) != s.text(1)) {
-        problems.push_back("schema migration " + std::to_string(v) +
-                           " recorded with a different SQL text");
+        problems.push_back(
+            make_errorf({}, "schema migration {} recorded with a different SQL text", v));
       }
     }
   });
@@ -483,19 +484,22 @@ std::vector<std::string> verify_database(Database& db) {
           });
     if (!anchor) {
       problems.push_back(
-          "audit log: no keyed anchor row (audit.keyed): the chain was rebuilt or truncated "
-          "behind the station's back");
+          make_error({},
+                     "audit log: no keyed anchor row (audit.keyed): the chain was rebuilt or "
+                     "truncated behind the station's back"));
     }
   }
   const auto& key = db.station_key();
   bool key_ok = false;
   if (keyed_schema) {
     if (!key) {
-      problems.push_back(key_missing(db).message);
+      problems.push_back(key_missing(db));
     } else if (anchor && station_key_id(*key) != anchor_key_id) {
-      problems.push_back(db.key_file().string() + ": this station key (id " + station_key_id(*key) +
-                         ") is not the key the audit chain was made with (id " + anchor_key_id +
-                         "); restore the right key file from its backup");
+      problems.push_back(make_errorf({},
+                                     "{}: this station key (id {}) is not the key the audit chain "
+                                     "was made with (id {}); restore the right key file from its "
+                                     "backup",
+                                     db.key_file().string(), station_key_id(*key), anchor_key_id));
     } else {
       key_ok = anchor.has_value();
     }
@@ -505,17 +509,19 @@ std::vector<std::string> verify_database(Database& db) {
   if (keyed_schema) {
     auto h = read_audit_head(db.head_file());
     if (!h) {
-      problems.push_back(h.error().message);
+      problems.push_back(h.error());
     } else if (!*h) {
-      problems.push_back(db.head_file().string() +
-                         ": the audit head file is missing, so a cut at the end of the audit log "
-                         "cannot be ruled out (it is written after every commit; restore it from "
-                         "the backup it was made with)");
+      problems.push_back(make_errorf({},
+                                     "{}: the audit head file is missing, so a cut at the end of "
+                                     "the audit log cannot be ruled out (it is written after every "
+                                     "commit; restore it from the backup it was made with)",
+                                     db.head_file().string()));
     } else {
       head = *h;
       if (key_ok && head_mac(*key, head->rows, head->last_hash) != head->mac) {
-        problems.push_back(db.head_file().string() +
-                           ": the audit head file's MAC does not match its content (edited)");
+        problems.push_back(
+            make_errorf({}, "{}: the audit head file's MAC does not match its content (edited)",
+                        db.head_file().string()));
       }
     }
   }
@@ -535,24 +541,28 @@ std::vector<std::string> verify_database(Database& db) {
   check(chain_sql, [&](Statement& s) {
     AuditEntry e{s.text(2), s.text(3), s.text(4), s.opt_int64(5), s.text(6)};
     const std::int64_t row = s.int64(0);
-    const std::string id = std::to_string(row);
+    const std::int64_t id = row;
     const std::string hash = s.text(8);
     if (s.text(7) != prev) {
-      problems.push_back("audit log row " + id +
-                         ": previous-hash link broken (a row before it was changed, removed or "
-                         "inserted)");
+      problems.push_back(make_errorf({},
+                                     "audit log row {}: previous-hash link broken (a row before it "
+                                     "was changed, removed or inserted)",
+                                     id));
     }
     const std::string cols = keyed_schema ? s.text(9) : std::string();
     const std::string sha = keyed_schema ? s.text(10) : std::string();
     if (anchor && row >= *anchor) {
       if (key_ok && audit_row_mac(*key, s.text(7), s.text(1), e, cols, sha) != hash) {
-        problems.push_back("audit log row " + id +
-                           ": its keyed hash (HMAC) does not match: the row was changed, or the "
-                           "chain was recomputed without the station key");
+        problems.push_back(
+            make_errorf({},
+                        "audit log row {}: its keyed hash (HMAC) does not match: the "
+                        "row was changed, or the chain was recomputed without the "
+                        "station key",
+                        id));
       }
     } else if (audit_row_hash(s.text(7), s.text(1), e) != hash) {
-      problems.push_back("audit log row " + id +
-                         ": content does not match its hash (row was changed)");
+      problems.push_back(make_errorf(
+          {}, "audit log row {}: content does not match its hash (row was changed)", id));
     }
     if (keyed_schema && !s.is_null(10) && e.entity_id && is_bound_table(e.entity)) {
       bindings[e.entity][*e.entity_id] = Binding{row, cols, sha};
@@ -563,15 +573,17 @@ std::vector<std::string> verify_database(Database& db) {
   });
   if (head) {
     if (head->rows > last_id) {
-      problems.push_back("audit log row " + std::to_string(head->rows) +
-                         ": missing: the head file " + db.head_file().string() +
-                         " says the log ends at row " + std::to_string(head->rows) +
-                         ", the database ends at row " + std::to_string(last_id) +
-                         " (rows were cut from the end)");
+      problems.push_back(
+          make_errorf({},
+                      "audit log row {}: missing: the head file {} says the log ends "
+                      "at row {}, the database ends at row {} (rows were cut from "
+                      "the end)",
+                      head->rows, db.head_file().string(), head->rows, last_id));
     } else if (!hash_at_head || *hash_at_head != head->last_hash) {
-      problems.push_back("audit log row " + std::to_string(head->rows) +
-                         ": its hash differs from the one the head file " +
-                         db.head_file().string() + " recorded (the chain was rewritten)");
+      problems.push_back(make_errorf({},
+                                     "audit log row {}: its hash differs from the one the head "
+                                     "file {} recorded (the chain was rewritten)",
+                                     head->rows, db.head_file().string()));
     }
   }
 
@@ -598,17 +610,16 @@ std::vector<std::string> verify_database(Database& db) {
           }
         }
         const std::int64_t rid = s.int64(id_col);
-        const std::string name = t + " row " + std::to_string(rid);
+        const Error name = make_errorf({}, "{} row {}", t, rid);
         if (bytes_col >= 0 && sha_col >= 0 &&
             sha256_hex(s.raw_bytes(bytes_col)) != s.text(sha_col)) {
-          problems.push_back(name +
-                             ": the raw bytes do not match their SHA-256 (changed after "
-                             "recording)");
+          problems.push_back(make_errorf(
+              {}, "{}: the raw bytes do not match their SHA-256 (changed after recording)", name));
         }
         auto it = bound.find(rid);
         if (it == bound.end()) {
-          problems.push_back(name +
-                             ": no audit entry binds this row (written behind the station's back)");
+          problems.push_back(make_errorf(
+              {}, "{}: no audit entry binds this row (written behind the station's back)", name));
           return;
         }
         auto lay = layouts.find(it->second.columns);
@@ -623,13 +634,15 @@ std::vector<std::string> verify_database(Database& db) {
         }
         const auto& [names, idx] = lay->second;
         if (std::find(idx.begin(), idx.end(), -1) != idx.end()) {
-          problems.push_back(name + ": a column that audit log row " +
-                             std::to_string(it->second.audit_id) +
-                             " bound no longer exists (the table was altered)");
+          problems.push_back(make_errorf(
+              {},
+              "{}: a column that audit log row {} bound no longer exists (the table was altered)",
+              name, it->second.audit_id));
         } else if (canonical_digest(s, t, names, idx) != it->second.sha256) {
-          problems.push_back(name + ": its content differs from what audit log row " +
-                             std::to_string(it->second.audit_id) +
-                             " bound (changed behind the station's back)");
+          problems.push_back(make_errorf({},
+                                         "{}: its content differs from what audit log row {} bound "
+                                         "(changed behind the station's back)",
+                                         name, it->second.audit_id));
         }
         bound.erase(it);
       });
@@ -637,17 +650,18 @@ std::vector<std::string> verify_database(Database& db) {
       for (const auto& [rid, b] : bound) gone.emplace_back(rid, b.audit_id);
       std::sort(gone.begin(), gone.end());
       for (const auto& [rid, aid] : gone) {
-        problems.push_back(t + " row " + std::to_string(rid) + ": gone, but audit log row " +
-                           std::to_string(aid) +
-                           " recorded it (deleted behind the station's back)");
+        problems.push_back(make_errorf({},
+                                       "{} row {}: gone, but audit log row {} recorded it (deleted "
+                                       "behind the station's back)",
+                                       t, rid, aid));
       }
     }
   }
 
   check("SELECT id, payload, content_sha256 FROM results ORDER BY id", [&](Statement& s) {
     if (sha256_hex(s.raw_bytes(1)) != s.text(2)) {
-      problems.push_back("results row " + std::to_string(s.int64(0)) +
-                         ": content does not match its stored hash");
+      problems.push_back(
+          make_errorf({}, "results row {}: content does not match its stored hash", s.int64(0)));
     }
   });
   check(
@@ -655,9 +669,10 @@ std::vector<std::string> verify_database(Database& db) {
       "JOIN results r ON r.id = s.result_id ORDER BY s.id",
       [&](Statement& s) {
         if (s.text(2) != s.text(3)) {
-          problems.push_back("signatures row " + std::to_string(s.int64(0)) + " on result " +
-                             std::to_string(s.int64(1)) +
-                             ": the result is no longer what the physician signed");
+          problems.push_back(make_errorf(
+              {},
+              "signatures row {} on result {}: the result is no longer what the physician signed",
+              s.int64(0), s.int64(1)));
         }
       });
   check(
@@ -668,15 +683,22 @@ std::vector<std::string> verify_database(Database& db) {
         if (s.is_null(2)) {
           // Rows bound at migration 5 (record.bind) have no result.add entry in old databases.
           if (!keyed_schema) {
-            problems.push_back("results row " + std::to_string(s.int64(0)) +
-                               ": not recorded in the audit log");
+            problems.push_back(
+                make_errorf({}, "results row {}: not recorded in the audit log", s.int64(0)));
           }
         } else if (s.text(1) != s.text(2)) {
-          problems.push_back("results row " + std::to_string(s.int64(0)) +
-                             ": stored hash differs from the one the audit log recorded");
+          problems.push_back(make_errorf(
+              {}, "results row {}: stored hash differs from the one the audit log recorded",
+              s.int64(0)));
         }
       });
   return problems;
+}
+
+std::vector<std::string> verify_database(Database& db) {
+  std::vector<std::string> out;
+  for (const auto& e : verify_database_errors(db)) out.push_back(e.message);
+  return out;
 }
 
 }  // namespace odyo::station
