@@ -6,7 +6,7 @@
 #   /usr/share/odyospiro/                    rules/, reference/, audiometry/ (read-only data)
 #   /var/lib/odyospiro/                      database and journals (0700 odyospiro, ./odyo install)
 #   /usr/lib/systemd/system/odyospiro.service, /usr/lib/udev/rules.d/60-odyospiro.rules
-#   /usr/share/man/man1/odyospiro.1, /usr/share/bash-completion/completions/odyospiro
+#   /usr/share/man/man1/odyospiro.1 (and tr/man1/), /usr/share/bash-completion/completions/odyospiro
 # Files under /etc are never overwritten: a newer shipped version lands beside as *.new.
 
 set(ODYO_DATA_DEST ${CMAKE_INSTALL_DATADIR}/odyospiro)
@@ -25,18 +25,21 @@ install(DIRECTORY DESTINATION ${ODYO_STATE_DIR})
 
 # Man page and bash completion, generated from the program's own command tree.
 set(ODYO_MAN ${PROJECT_BINARY_DIR}/odyospiro.1)
+set(ODYO_MAN_TR ${PROJECT_BINARY_DIR}/odyospiro.tr.1)  # the same page in Turkish
 set(ODYO_COMPLETION ${PROJECT_BINARY_DIR}/odyospiro.bash-completion)
-foreach(pair "man;${ODYO_MAN}" "bash-completion;${ODYO_COMPLETION}")
-  list(GET pair 0 what)
-  list(GET pair 1 out)
+foreach(triple "man;en;${ODYO_MAN}" "man;tr;${ODYO_MAN_TR}" "bash-completion;en;${ODYO_COMPLETION}")
+  list(GET triple 0 what)
+  list(GET triple 1 lang)
+  list(GET triple 2 out)
   add_custom_command(OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:odyospiro> -DWHAT=${what} -DOUT=${out}
+    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:odyospiro> -DWHAT=${what} -DOUT_LANG=${lang} -DOUT=${out}
             -P ${PROJECT_SOURCE_DIR}/cmake/odyo_generate.cmake
     DEPENDS odyospiro ${PROJECT_SOURCE_DIR}/cmake/odyo_generate.cmake
-    COMMENT "Generating ${what} from the odyospiro command tree" VERBATIM)
+    COMMENT "Generating ${what} (${lang}) from the odyospiro command tree" VERBATIM)
 endforeach()
-add_custom_target(odyospiro_docs ALL DEPENDS ${ODYO_MAN} ${ODYO_COMPLETION})
+add_custom_target(odyospiro_docs ALL DEPENDS ${ODYO_MAN} ${ODYO_MAN_TR} ${ODYO_COMPLETION})
 install(FILES ${ODYO_MAN} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${ODYO_MAN_TR} DESTINATION ${CMAKE_INSTALL_MANDIR}/tr/man1 RENAME odyospiro.1)
 install(FILES ${ODYO_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME odyospiro)
 

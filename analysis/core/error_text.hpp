@@ -25,13 +25,21 @@ namespace odyo {
 
 namespace error_text {
 
-inline Error arg(const Error& e) { return e; }
-inline Error arg(std::string_view s) { return Error{{}, std::string(s)}; }
-inline Error arg(const std::string& s) { return Error{{}, s}; }
-inline Error arg(const char* s) { return Error{{}, std::string(s)}; }
+inline Error arg(const Error& e) {
+  return e;
+}
+inline Error arg(std::string_view s) {
+  return Error{{}, std::string(s)};
+}
+inline Error arg(const std::string& s) {
+  return Error{{}, s};
+}
+inline Error arg(const char* s) {
+  return Error{{}, std::string(s)};
+}
 template <typename T>
-  requires(std::integral<T> || std::floating_point<T>) && (!std::same_as<T, bool>)
-inline Error arg(T value) {
+requires(std::integral<T> || std::floating_point<T>) && (!std::same_as<T, bool>)inline Error
+    arg(T value) {
   return Error{{}, fmt::format("{}", value)};
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 
 namespace odyo::station {
@@ -22,8 +23,8 @@ Result<void> read_level(const json& value, const std::string& where, au::Thresho
     // in an int; validate() then checks the device range and step.
     const auto level = json_int_in(value, -1000, 1000);
     if (!level) {
-      return make_error("level_out_of_range",
-                        where + ": " + value.dump() + " dB HL is not a hearing level");
+      return make_errorf("level_out_of_range", "{}: {} dB HL is not a hearing level", where,
+                         value.dump());
     }
     p.level_db_hl = *level;
     return {};
@@ -31,8 +32,8 @@ Result<void> read_level(const json& value, const std::string& where, au::Thresho
   if (value.is_number()) {
     const double v = value.get<double>();
     if (std::floor(v) != v || std::abs(v) > 1000.0) {
-      return make_error("level_off_step", where + ": " + value.dump() +
-                                              " dB HL is not on the 5 dB step of audiometers");
+      return make_errorf("level_off_step", "{}: {} dB HL is not on the 5 dB step of audiometers",
+                         where, value.dump());
     }
     p.level_db_hl = static_cast<int>(v);
     return {};
@@ -51,23 +52,24 @@ Result<void> read_level(const json& value, const std::string& where, au::Thresho
         n = 0;
       }
       if (tail.empty() || n != tail.size()) {
-        return make_error("bad_input",
-                          where + ": \"" + s + "\" — write \"NR\" or \"NR@<max dB HL>\"");
+        return make_errorf("bad_input", "{}: \"{}\" — write \"NR\" or \"NR@<max dB HL>\"", where,
+                           s);
       }
       p.level_db_hl = lv;
     }
     return {};
   }
-  return make_error("bad_input", where + ": " + value.dump() +
-                                     " is not a level; write a number in dB HL or \"NR\"");
+  return make_errorf("bad_input", "{}: {} is not a level; write a number in dB HL or \"NR\"", where,
+                     value.dump());
 }
 
 Result<au::ThresholdCurve> read_curve(const json& j, const std::string& where,
                                       au::Provenance provenance) {
   if (!j.is_object()) {
-    return make_error("bad_input", where +
-                                       " must be an object of frequency → dB HL, e.g. "
-                                       "{\"500\": 25, \"1000\": \"NR\"}");
+    return make_errorf("bad_input",
+                       "{} must be an object of frequency → dB HL, e.g. "
+                       "{{\"500\": 25, \"1000\": \"NR\"}}",
+                       where);
   }
   au::ThresholdCurve c;
   for (const auto& [key, value] : j.items()) {
@@ -79,8 +81,8 @@ Result<au::ThresholdCurve> read_curve(const json& j, const std::string& where,
       used = 0;
     }
     if (used == 0 || used != key.size()) {
-      return make_error("unknown_frequency",
-                        where + ": \"" + key + "\" is not a frequency in Hz (e.g. \"1000\")");
+      return make_errorf("unknown_frequency", "{}: \"{}\" is not a frequency in Hz (e.g. \"1000\")",
+                         where, key);
     }
     const std::string at = where + " " + key + " Hz";
     au::ThresholdPoint p;
@@ -88,21 +90,23 @@ Result<au::ThresholdCurve> read_curve(const json& j, const std::string& where,
     if (value.is_object()) {
       for (const auto& [k, v] : value.items()) {
         if (k != "level_db_hl" && k != "masking_db_hl") {
-          return make_error("bad_input", at + ": unknown field \"" + k +
-                                             "\"; a point object has level_db_hl and "
-                                             "masking_db_hl");
+          return make_errorf("bad_input",
+                             "{}: unknown field \"{}\"; a point object has level_db_hl and "
+                             "masking_db_hl",
+                             at, k);
         }
       }
       if (!value.contains("level_db_hl")) {
-        return make_error("bad_input", at + ": a point object needs \"level_db_hl\"");
+        return make_errorf("bad_input", "{}: a point object needs \"level_db_hl\"", at);
       }
       if (auto r = read_level(value["level_db_hl"], at, p); !r) return r.error();
       if (value.contains("masking_db_hl")) {
         const json& m = value["masking_db_hl"];
         const auto masking = json_int_in(m, -1000, 1000);
         if (!masking) {
-          return make_error("level_off_step", at + ": masking level " + m.dump() +
-                                                  " is not a whole dB HL on the 5 dB step");
+          return make_errorf("level_off_step",
+                             "{}: masking level {} is not a whole dB HL on the 5 dB step", at,
+                             m.dump());
         }
         p.masking_db_hl = *masking;
       }
@@ -119,23 +123,24 @@ Result<au::ThresholdCurve> read_curve(const json& j, const std::string& where,
 Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& who,
                                              au::Provenance provenance) {
   if (!j.is_object()) {
-    return make_error("bad_input", who +
-                                       " is not a JSON object; expected {\"age\":…, \"sex\":\"M\", "
-                                       "\"right\":{\"500\":25, …}, \"left\":{…}}");
+    return make_errorf("bad_input",
+                       "{} is not a JSON object; expected {{\"age\":…, \"sex\":\"M\", "
+                       "\"right\":{{\"500\":25, …}}, \"left\":{{…}}}}",
+                       who);
   }
   for (const auto& [k, v] : j.items()) {
     if (k != "age" && k != "sex" && k != "right" && k != "left" && k != "bone") {
-      return make_error(
-          "bad_input", who + ": unknown field \"" + k + "\"; allowed: age, sex, right, left, bone");
+      return make_errorf("bad_input",
+                         "{}: unknown field \"{}\"; allowed: age, sex, right, left, bone", who, k);
     }
   }
   TypedAudiogram in;
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     const std::string ear(au::to_string(e));
     if (!j.contains(ear)) {
-      return make_error("missing_ear", who + ": the \"" + ear +
-                                           "\" ear is missing; give both ears' air-conduction "
-                                           "thresholds");
+      return make_errorf("missing_ear",
+                         "{}: the \"{}\" ear is missing; give both ears' air-conduction thresholds",
+                         who, ear);
     }
     auto c = read_curve(j[ear], who + ": " + ear, provenance);
     if (!c) return c.error();
@@ -144,12 +149,13 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
   if (j.contains("bone") && !j["bone"].is_null()) {
     const json& b = j["bone"];
     if (!b.is_object()) {
-      return make_error("bad_input",
-                        who + ": \"bone\" must be {\"right\": {…}, \"left\": {…}} (either ear)");
+      return make_errorf("bad_input",
+                         "{}: \"bone\" must be {{\"right\": {{…}}, \"left\": {{…}}}} (either ear)",
+                         who);
     }
     for (const auto& [k, v] : b.items()) {
       if (k != "right" && k != "left") {
-        return make_error("bad_input", who + ": bone: unknown ear \"" + k + "\"; use right, left");
+        return make_errorf("bad_input", "{}: bone: unknown ear \"{}\"; use right, left", who, k);
       }
       auto c = read_curve(v, who + ": bone " + k, provenance);
       if (!c) return c.error();
@@ -160,7 +166,7 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
     const json& a = j["age"];
     const auto age = json_int_in(a, 0, 120);
     if (!age) {
-      return make_error("bad_age", who + ": age must be whole years 0…120, not " + a.dump());
+      return make_errorf("bad_age", "{}: age must be whole years 0…120, not {}", who, a.dump());
     }
     in.age_years = *age;
   }
@@ -171,13 +177,13 @@ Result<TypedAudiogram> parse_typed_audiogram(const json& j, const std::string& w
     } else if (s == "F") {
       in.sex = au::Sex::female;
     } else {
-      return make_error("bad_sex", who + ": sex must be \"M\" or \"F\", not " + s.dump());
+      return make_errorf("bad_sex", "{}: sex must be \"M\" or \"F\", not {}", who, s.dump());
     }
   }
   // The bone-versus-air margin is configured ([audiometry].max_bone_above_air_db): checked where
   // the audiogram is analysed or stored (record_audiogram_exam), not here.
   if (auto v = au::validate(in.audiogram, {}, {std::nullopt}); !v) {
-    return make_error(v.error().code, who + ": " + v.error().message);
+    return make_errorf(v.error().code, "{}: {}", who, v.error());
   }
   return in;
 }
@@ -191,9 +197,10 @@ Result<TypedAudiogram> read_typed_audiogram(const std::string& path, const std::
   const std::string who = role + " " + path;
   json j = parsed ? std::move(*parsed) : json();
   if (!parsed) {
-    return make_error("bad_input", who +
-                                       " is not a JSON object; expected {\"age\":…, \"sex\":\"M\", "
-                                       "\"right\":{\"500\":25, …}, \"left\":{…}}");
+    return make_errorf("bad_input",
+                       "{} is not a JSON object; expected {{\"age\":…, \"sex\":\"M\", "
+                       "\"right\":{{\"500\":25, …}}, \"left\":{{…}}}}",
+                       who);
   }
   return parse_typed_audiogram(j, who, provenance);
 }
@@ -223,17 +230,17 @@ json stored_audiogram_json(const au::Audiogram& a) {
 namespace {
 Result<au::ThresholdCurve> curve_from_stored(const json& j, const std::string& where) {
   au::ThresholdCurve c;
-  if (!j.is_object()) return make_error("stored_invalid", where + " is not an object");
+  if (!j.is_object()) return make_errorf("stored_invalid", "{} is not an object", where);
   for (const auto& [key, v] : j.items()) {
     au::ThresholdPoint p;
     int hz = 0;
     try {
       hz = std::stoi(key);
     } catch (const std::exception&) {
-      return make_error("stored_invalid", where + ": \"" + key + "\" is not a frequency");
+      return make_errorf("stored_invalid", "{}: \"{}\" is not a frequency", where, key);
     }
     if (!v.is_object() || !v.contains("level_db_hl") || !v["level_db_hl"].is_number_integer()) {
-      return make_error("stored_invalid", where + " " + key + " Hz has no level_db_hl");
+      return make_errorf("stored_invalid", "{} {} Hz has no level_db_hl", where, key);
     }
     p.level_db_hl = v["level_db_hl"].get<int>();
     const std::string status = v.value("status", std::string("measured"));

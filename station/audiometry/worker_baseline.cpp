@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/audiometry/threshold_shift.hpp"
+#include "analysis/core/error_text.hpp"
 #include "station/audiometry/age_table.hpp"
 #include "station/audiometry/audiogram_json.hpp"
 #include "station/audiometry/report.hpp"
@@ -76,7 +77,7 @@ bool exam_accepted(const json& payload, const au::Audiogram& a, std::string& why
     }
   }
   if (auto u = baseline_unsuitable(a)) {
-    why = *u;
+    why = u->message;
     return false;
   }
   return true;
@@ -107,30 +108,34 @@ json baseline_row_json(const BaselineRow& r) {
 Result<int> completed_years(const std::string& birth_date, const std::string& test_date) {
   auto b = ymd(birth_date);
   auto t = ymd(test_date);
-  if (!b) return make_error("bad_date", "birth date \"" + birth_date + "\" is not YYYY-MM-DD");
-  if (!t) return make_error("bad_date", "test date \"" + test_date + "\" is not YYYY-MM-DD");
+  if (!b) return make_errorf("bad_date", "birth date \"{}\" is not YYYY-MM-DD", birth_date);
+  if (!t) return make_errorf("bad_date", "test date \"{}\" is not YYYY-MM-DD", test_date);
   int years = t->y - b->y;
   if (t->m < b->m || (t->m == b->m && t->d < b->d)) --years;
   if (years < 0) {
-    return make_error("bad_date", "the test date " + test_date.substr(0, 10) +
-                                      " is before the birth date " + birth_date);
+    return make_errorf("bad_date", "the test date {} is before the birth date {}",
+                       test_date.substr(0, 10), birth_date);
   }
   return years;
 }
 
-std::optional<std::string> baseline_unsuitable(const au::Audiogram& a, const std::string& ear) {
+std::optional<Error> baseline_unsuitable(const au::Audiogram& a, const std::string& ear) {
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     const std::string name(au::to_string(e));
     if (ear != "both" && ear != name) continue;
     for (int hz : au::kStsFrequenciesHz) {
       auto it = a.ear(e).air.find(hz);
       if (it == a.ear(e).air.end() || !it->second.tested()) {
-        return "the " + name + " ear has no air-conduction threshold at " + std::to_string(hz) +
-               " Hz (a baseline needs 2000, 3000 and 4000 Hz)";
+        return make_errorf(
+            "baseline_invalid",
+            "the {} ear has no air-conduction threshold at {} Hz (a baseline needs 2000, 3000 and "
+            "4000 Hz)",
+            name, hz);
       }
       if (it->second.no_response()) {
-        return "the " + name + " ear has no response at " + std::to_string(hz) +
-               " Hz, so no shift can be measured from it";
+        return make_errorf(
+            "baseline_invalid",
+            "the {} ear has no response at {} Hz, so no shift can be measured from it", name, hz);
       }
     }
   }
@@ -141,25 +146,24 @@ Result<StoredAudiometry> load_stored_audiometry(Database& db, std::int64_t exam_
   auto e = get_exam(db, exam_id);
   if (!e) return e.error();
   if (e->kind != "audiometry") {
-    return make_error("exam_not_audiometry", "exam " + std::to_string(exam_id) + " is a " +
-                                                 e->kind + " exam, not an audiometry exam");
+    return make_errorf("exam_not_audiometry", "exam {} is a {} exam, not an audiometry exam",
+                       exam_id, e->kind);
   }
   auto results = list_results(db, exam_id);
   if (!results) return results.error();
   if (results->empty()) {
-    return make_error("result_missing", "exam " + std::to_string(exam_id) + " has no result");
+    return make_errorf("result_missing", "exam {} has no result", exam_id);
   }
   StoredAudiometry s;
   s.exam = *e;
   s.result_id = results->back().id;
   s.payload = json::parse(results->back().payload_json, nullptr, false);
   if (!s.payload.is_object() || !s.payload.contains("audiogram")) {
-    return make_error("stored_invalid",
-                      "exam " + std::to_string(exam_id) + ": the result has no audiogram");
+    return make_errorf("stored_invalid", "exam {}: the result has no audiogram", exam_id);
   }
   auto a = audiogram_from_stored(s.payload["audiogram"]);
   if (!a) {
-    return make_error(a.error().code, "exam " + std::to_string(exam_id) + ": " + a.error().message);
+    return make_errorf(a.error().code, "exam {}: {}", exam_id, a.error());
   }
   s.audiogram = std::move(*a);
   s.accepted = exam_accepted(s.payload, s.audiogram, s.not_accepted_because);
@@ -194,7 +198,7 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
   if (accepted) {
     if (auto u = baseline_unsuitable(current)) {
       accepted = false;
-      why_not = *u;
+      why_not = u->message;
     }
   }
   auto age_now = completed_years(worker.birth_date, started_at);
@@ -224,7 +228,7 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
       out.baseline["established_by_this_exam"] = true;
       out.new_rows.push_back(NewBaseline{worker.id, 0, 0, "both", "initial",
                                          "first accepted audiometry exam of the worker"});
-      out.summary_tr.push_back("Bu muayene çalışanın referans (baseline) odyogramı oldu");
+      out.summary_tr.push_back("Bu muayene çalışanın referans odyogramı oldu");
       out.summary_en.push_back("This exam became the worker's baseline audiogram");
     } else {
       out.summary_tr.push_back("Referans odyogram yok; bu muayene referans olamaz: " + why_not);
@@ -253,9 +257,10 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
     if (!row) continue;
     const StoredAudiometry* base = find_stored(row->exam_id);
     if (base == nullptr) {
-      return make_error("stored_invalid", "baseline version " + std::to_string(row->version) +
-                                              " names exam " + std::to_string(row->exam_id) +
-                                              ", which is not an audiometry exam of the worker");
+      return make_errorf(
+          "stored_invalid",
+          "baseline version {} names exam {}, which is not an audiometry exam of the worker",
+          row->version, row->exam_id);
     }
     auto base_age = completed_years(worker.birth_date, base->exam.started_at);
     if (!base_age) return base_age.error();
@@ -351,13 +356,15 @@ Result<std::int64_t> set_baseline_explicitly(Database& db, const Worker& worker,
                                              const std::string& reason, const std::string& actor) {
   auto user = find_user(db, actor);
   if (!user) {
-    return make_error("not_allowed", "only a physician or an admin may set a baseline; user \"" +
-                                         actor + "\" is not known to the station (" +
-                                         user.error().message + ")");
+    return make_errorf(
+        "not_allowed",
+        "only a physician or an admin may set a baseline; user \"{}\" is not known to the "
+        "station ({})",
+        actor, user.error());
   }
   if (user->role != "physician" && user->role != "admin") {
-    return make_error("not_allowed", "only a physician or an admin may set a baseline; " + actor +
-                                         " is " + user->role);
+    return make_errorf("not_allowed", "only a physician or an admin may set a baseline; {} is {}",
+                       actor, user->role);
   }
   if (reason.empty()) {
     return make_error("baseline_invalid", "say why the baseline is changed (--reason)");
@@ -365,13 +372,11 @@ Result<std::int64_t> set_baseline_explicitly(Database& db, const Worker& worker,
   auto s = load_stored_audiometry(db, exam_id);
   if (!s) return s.error();
   if (s->exam.worker_id != worker.id) {
-    return make_error("baseline_invalid", "exam " + std::to_string(exam_id) +
-                                              " belongs to another worker, not " +
-                                              worker.registry_no);
+    return make_errorf("baseline_invalid", "exam {} belongs to another worker, not {}", exam_id,
+                       worker.registry_no);
   }
   if (auto u = baseline_unsuitable(s->audiogram, ear)) {
-    return make_error("baseline_invalid",
-                      "exam " + std::to_string(exam_id) + " cannot be a baseline: " + *u);
+    return make_errorf("baseline_invalid", "exam {} cannot be a baseline: {}", exam_id, *u);
   }
   return add_baseline(db, NewBaseline{worker.id, exam_id, s->result_id, ear, "manual", reason},
                       actor);

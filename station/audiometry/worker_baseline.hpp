@@ -48,8 +48,8 @@ Result<std::vector<StoredAudiometry>> worker_audiometry(Database& db, std::int64
 nlohmann::json baseline_row_json(const BaselineRow& r);
 
 // Why an audiogram cannot be a baseline for `ear` (right | left | both), or nothing.
-std::optional<std::string> baseline_unsuitable(const audiometry::Audiogram& a,
-                                               const std::string& ear = "both");
+std::optional<Error> baseline_unsuitable(const audiometry::Audiogram& a,
+                                         const std::string& ear = "both");
 
 // Whole years between the birth date and the date of a test (YYYY-MM-DD…); error if either is
 // not a date or the test is before the birth.

@@ -129,11 +129,11 @@ void draw_symbol(SvgWriter& w, const std::string& name, double cx, double cy, co
 }  // namespace
 
 std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
-  const bool tr = text.turkish;
+  const i18n::Catalog& lang = chart_words(text);
   const double width = kLeft + kPlotW + 12.0;
   const double legend_top = kTop + kPlotH + 8.0;
   const double height = legend_top + 30.0;
-  SvgWriter w(width, height, tr ? "Odyogram" : "Audiogram",
+  SvgWriter w(width, height, lang.tr("Audiogram"),
               "Pure-tone audiogram. Axes and symbols: ASHA (1990) Guidelines for Audiometric "
               "Symbols, Asha 32 (Suppl. 2) 25-30: one octave as wide as 20 dB is tall.");
   w.comment(
@@ -146,7 +146,7 @@ std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
                   {"font-size", "4.2"},
                   {"text-anchor", "middle"},
                   {"font-weight", "bold"}},
-                 tr ? "Odyogram" : "Audiogram");
+                 lang.tr("Audiogram"));
   if (!text.subtitle.empty()) {
     w.text_element(
         "text", {{"x", num(width / 2)}, {"y", "11"}, {"font-size", "3"}, {"text-anchor", "middle"}},
@@ -157,12 +157,12 @@ std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
                   {"y", num(kTop - 9)},
                   {"font-size", "3"},
                   {"text-anchor", "middle"}},
-                 tr ? "Frekans (Hz)" : "Frequency (Hz)");
+                 lang.tr("Frequency (Hz)"));
   w.text_element("text",
                  {{"transform", "translate(6 " + num(kTop + kPlotH / 2) + ") rotate(-90)"},
                   {"font-size", "3"},
                   {"text-anchor", "middle"}},
-                 tr ? "İşitme seviyesi (dB HL)" : "Hearing level (dB HL)");
+                 lang.tr("Hearing level (dB HL)"));
 
   // Grid: octave lines solid, inter-octave (750, 1500, 3000, 6000 Hz) dashed; every 10 dB.
   w.open("g", {{"class", "grid"}});
@@ -273,38 +273,35 @@ std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
   struct Row {
     const char* name;
     bool right;
-    const char* en;
-    const char* trk;
+    const char* label;  // in the chart's language
   };
   const Row rows[] = {
-      {"O", true, "right air", "sağ hava"},
-      {"X", false, "left air", "sol hava"},
-      {"triangle", true, "right air, masked", "sağ hava, maskeli"},
-      {"square", false, "left air, masked", "sol hava, maskeli"},
-      {"<", true, "right bone", "sağ kemik"},
-      {">", false, "left bone", "sol kemik"},
-      {"[", true, "right bone, masked", "sağ kemik, maskeli"},
-      {"]", false, "left bone, masked", "sol kemik, maskeli"},
+      {"O", true, lang.tr("right air")},
+      {"X", false, lang.tr("left air")},
+      {"triangle", true, lang.tr("right air, masked")},
+      {"square", false, lang.tr("left air, masked")},
+      {"<", true, lang.tr("right bone")},
+      {">", false, lang.tr("left bone")},
+      {"[", true, lang.tr("right bone, masked")},
+      {"]", false, lang.tr("left bone, masked")},
   };
   for (std::size_t i = 0; i < std::size(rows); ++i) {
     const double lx = kLeft + static_cast<double>(i % 2) * 60.0;
     const double ly = legend_top + static_cast<double>(i / 2) * 5.5;
     draw_symbol(w, rows[i].name, lx + 3, ly, rows[i].right ? kRed : kBlue, rows[i].right, false);
     w.text_element("text", {{"x", num(lx + 8)}, {"y", num(ly + 1)}, {"font-size", "2.6"}},
-                   tr ? rows[i].trk : rows[i].en);
+                   rows[i].label);
   }
   const double ny = legend_top + 4 * 5.5;
   draw_symbol(w, "O", kLeft + 3, ny, kRed, true, true);
   w.text_element("text", {{"x", num(kLeft + 8)}, {"y", num(ny + 1)}, {"font-size", "2.6"}},
-                 tr ? "yanıt yok (en yüksek seviyede): sembol + aşağı ok"
-                    : "no response (at the level shown): symbol + downward arrow");
+                 lang.tr("no response (at the level shown): symbol + downward arrow"));
   w.close("g");
   if (skipped > 0) {
     w.text_element(
         "text",
         {{"x", num(kLeft)}, {"y", num(height - 1.5)}, {"font-size", "2.2"}, {"fill", "#555555"}},
-        std::to_string(skipped) + (tr ? " nokta 125–8000 Hz dışında, çizilmedi"
-                                      : " point(s) outside 125–8000 Hz not drawn"));
+        lang.trf("{} point(s) outside 125–8000 Hz not drawn", skipped));
   }
   return w.finish();
 }

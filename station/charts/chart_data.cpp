@@ -4,6 +4,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "analysis/core/error_text.hpp"
 #include "analysis/spirometry/indices.hpp"
 #include "station/audiometry/worker_baseline.hpp"
 #include "station/records/audiometric_baselines.hpp"
@@ -31,12 +32,11 @@ Result<json> latest_payload(Database& db, std::int64_t exam_id) {
   auto results = list_results(db, exam_id);
   if (!results) return results.error();
   if (results->empty()) {
-    return make_error("result_missing", "exam " + std::to_string(exam_id) + " has no result");
+    return make_errorf("result_missing", "exam {} has no result", exam_id);
   }
   auto p = json::parse(results->back().payload_json, nullptr, false);
   if (!p.is_object()) {
-    return make_error("stored_invalid",
-                      "exam " + std::to_string(exam_id) + ": the stored result is not readable");
+    return make_errorf("stored_invalid", "exam {}: the stored result is not readable", exam_id);
   }
   return p;
 }
@@ -53,23 +53,22 @@ Result<ExamChartKind> parse_exam_chart_kind(std::string_view s) {
   if (s == "audiogram") return ExamChartKind::audiogram;
   if (s == "flow-volume") return ExamChartKind::flow_volume;
   if (s == "volume-time") return ExamChartKind::volume_time;
-  return make_error("bad_chart_kind", "unknown chart kind '" + std::string(s) +
-                                          "': use audiogram, flow-volume or volume-time");
+  return make_errorf("bad_chart_kind",
+                     "unknown chart kind '{}': use audiogram, flow-volume or volume-time", s);
 }
 
 Result<WorkerChartKind> parse_worker_chart_kind(std::string_view s) {
   if (s == "lung") return WorkerChartKind::lung;
   if (s == "hearing") return WorkerChartKind::hearing;
-  return make_error("bad_chart_kind",
-                    "unknown chart kind '" + std::string(s) + "': use lung or hearing");
+  return make_errorf("bad_chart_kind", "unknown chart kind '{}': use lung or hearing", s);
 }
 
 Result<SpirometryCurves> load_spirometry_curves(Database& db, std::int64_t exam_id) {
   auto e = get_exam(db, exam_id);
   if (!e) return e.error();
   if (e->kind != "spirometry") {
-    return make_error("exam_not_spirometry", "exam " + std::to_string(exam_id) + " is a " +
-                                                 e->kind + " exam: it has no spirometry curves");
+    return make_errorf("exam_not_spirometry", "exam {} is a {} exam: it has no spirometry curves",
+                       exam_id, e->kind);
   }
   auto payload = latest_payload(db, exam_id);
   if (!payload) return payload.error();
@@ -86,9 +85,9 @@ Result<SpirometryCurves> load_spirometry_curves(Database& db, std::int64_t exam_
     auto bytes = recording_bytes(db, r.id);
     if (!bytes) return bytes.error();
     if (bytes->size() % sizeof(double) != 0) {
-      return make_error("stored_invalid", "exam " + std::to_string(exam_id) + ", recording " +
-                                              std::to_string(r.seq) +
-                                              ": the flow samples are not whole doubles");
+      return make_errorf("stored_invalid",
+                         "exam {}, recording {}: the flow samples are not whole doubles", exam_id,
+                         r.seq);
     }
     std::vector<double> flow(bytes->size() / sizeof(double));
     std::memcpy(flow.data(), bytes->data(), bytes->size());  // stored little-endian (x86-64)
@@ -116,9 +115,10 @@ Result<SpirometryCurves> load_spirometry_curves(Database& db, std::int64_t exam_
     out.blows.push_back(std::move(b));
   }
   if (out.blows.empty()) {
-    return make_error("no_curves", "exam " + std::to_string(exam_id) +
-                                       " has no stored flow recording to draw (device-computed "
-                                       "values only carry the numbers)");
+    return make_errorf("no_curves",
+                       "exam {} has no stored flow recording to draw (device-computed values only "
+                       "carry the numbers)",
+                       exam_id);
   }
   return out;
 }
@@ -181,17 +181,17 @@ Result<std::string> exam_chart_svg(Database& db, std::int64_t exam_id, ExamChart
   ChartText text{turkish, subtitle(db, *e)};
   if (kind == ExamChartKind::audiogram) {
     if (e->kind != "audiometry") {
-      return make_error("chart_kind_mismatch",
-                        "exam " + std::to_string(exam_id) + " is a " + e->kind +
-                            " exam: use --kind flow-volume or volume-time for it");
+      return make_errorf("chart_kind_mismatch",
+                         "exam {} is a {} exam: use --kind flow-volume or volume-time for it",
+                         exam_id, e->kind);
     }
     auto s = load_stored_audiometry(db, exam_id);
     if (!s) return s.error();
     return audiogram_svg(s->audiogram, text);
   }
   if (e->kind != "spirometry") {
-    return make_error("chart_kind_mismatch", "exam " + std::to_string(exam_id) + " is a " +
-                                                 e->kind + " exam: use --kind audiogram for it");
+    return make_errorf("chart_kind_mismatch", "exam {} is a {} exam: use --kind audiogram for it",
+                       exam_id, e->kind);
   }
   auto c = load_spirometry_curves(db, exam_id);
   if (!c) return c.error();

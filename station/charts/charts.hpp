@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "analysis/audiometry/audiogram.hpp"
+#include "station/core/i18n.hpp"
 
 namespace odyo::station::charts {
 
@@ -33,6 +34,11 @@ struct ChartText {
   bool turkish = false;  // labels in Turkish (else English)
   std::string subtitle;  // e.g. "2001 Ali Kaya — 2026-11-02 — exam #3" (escaped when drawn)
 };
+
+// The chart's words in its language: English in the code, Turkish from the catalogues.
+inline const i18n::Catalog& chart_words(const ChartText& t) {
+  return i18n::catalog(t.turkish ? "tr" : "en");
+}
 
 // ---- Audiogram -----------------------------------------------------------------------------
 // Scale: one octave = kAudiogramOctave_mm wide = 20 dB tall (ASHA 1990).

@@ -83,7 +83,7 @@ void title(SvgWriter& w, double width, const std::string& t, const ChartText& te
 }  // namespace
 
 std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const ChartText& text) {
-  const bool tr = text.turkish;
+  const i18n::Catalog& lang = chart_words(text);
   std::vector<std::string> dates;
   double vmax = 0;
   for (const auto& p : points) {
@@ -99,10 +99,10 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
   const double width = kLeft + kPlotW + kRightPad;
   const double legend_top = kTop + h + 12;
   const double height = legend_top + 16;
-  SvgWriter w(width, height, tr ? "FEV1 ve FVC yıllara göre" : "FEV1 and FVC over the years",
+  SvgWriter w(width, height, lang.tr("FEV1 and FVC over the years"),
               "Reported FEV1 and FVC of every spirometry exam with the lower limit of normal "
               "(LLN, 5th percentile) of the reference equation stored with each result.");
-  title(w, width, tr ? "FEV1 ve FVC yıllara göre" : "FEV1 and FVC over the years", text);
+  title(w, width, lang.tr("FEV1 and FVC over the years"), text);
   w.open("g", {{"class", "grid"}});
   year_ticks(w, ta, kTop, h);
   for (int l = 0; l <= static_cast<int>(vtop); ++l) {
@@ -134,7 +134,7 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
                  {{"transform", "translate(6 " + num(kTop + h / 2) + ") rotate(-90)"},
                   {"font-size", "3"},
                   {"text-anchor", "middle"}},
-                 tr ? "Litre (BTPS)" : "Litres (BTPS)");
+                 lang.tr("Litres (BTPS)"));
 
   struct Series {
     const char* id;
@@ -232,7 +232,7 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
                        {"stroke", s.color},
                        {"stroke-width", "0.5"}});
     w.text_element("text", {{"x", num(lx + 8.5)}, {"y", num(legend_top + 1)}, {"font-size", "2.6"}},
-                   std::string(s.id) + (tr ? " (ölçülen)" : " (measured)"));
+                   lang.trf("{} (measured)", s.id));
     w.element("line", {{"x1", num(lx)},
                        {"y1", num(legend_top + 5)},
                        {"x2", num(lx + 7)},
@@ -241,7 +241,7 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
                        {"stroke-width", "0.35"},
                        {"stroke-dasharray", "2 1"}});
     w.text_element("text", {{"x", num(lx + 8.5)}, {"y", num(legend_top + 6)}, {"font-size", "2.6"}},
-                   std::string(s.id) + (tr ? " AYS (alt sınır)" : " LLN"));
+                   lang.trf("{} LLN", s.id));
     lx += 60;
   }
   std::string eq;
@@ -251,15 +251,14 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
   w.text_element(
       "text",
       {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"}, {"fill", "#444444"}},
-      (tr ? "Kırmızı nokta: AYS altında. Referans: " : "Red dot: below the LLN. Reference: ") +
-          (eq.empty() ? std::string("?") : eq) +
-          (points.empty() ? (tr ? " — spirometri muayenesi yok" : " — no spirometry exam") : ""));
+      lang.trf("Red dot: below the LLN. Reference: {}", eq.empty() ? std::string("?") : eq) +
+          (points.empty() ? " — " + std::string(lang.tr("no spirometry exam")) : std::string()));
   w.close("g");
   return w.finish();
 }
 
 std::string hearing_history_svg(const HearingHistory& hist, const ChartText& text) {
-  const bool tr = text.turkish;
+  const i18n::Catalog& lang = chart_words(text);
   std::vector<std::string> dates;
   int worst = 40;
   for (const auto& e : hist.exams) {
@@ -283,11 +282,10 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
     auto it = kColors.find(hz);
     return it == kColors.end() ? "#444444" : it->second;
   };
-  SvgWriter w(width, height,
-              tr ? "İşitme eşikleri yıllara göre" : "Hearing thresholds over the years",
+  SvgWriter w(width, height, lang.tr("Hearing thresholds over the years"),
               "Air-conduction thresholds per frequency and ear at every audiometry exam, the "
               "baseline in force (OSHA 1910.95) and the exams with a standard threshold shift.");
-  title(w, width, tr ? "İşitme eşikleri yıllara göre" : "Hearing thresholds over the years", text);
+  title(w, width, lang.tr("Hearing thresholds over the years"), text);
 
   for (au::Ear ear : {au::Ear::right, au::Ear::left}) {
     const bool right = ear == au::Ear::right;
@@ -301,7 +299,7 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
                     {"font-size", "3.2"},
                     {"font-weight", "bold"},
                     {"fill", right ? "#d00000" : "#0040d0"}},
-                   right ? (tr ? "Sağ kulak" : "Right ear") : (tr ? "Sol kulak" : "Left ear"));
+                   right ? (lang.tr("Right ear")) : (lang.tr("Left ear")));
     year_ticks(w, ta, top, ph);
     for (int db = -10; db <= db_max; db += 10) {
       w.element("line", {{"class", "tick-y"},
@@ -367,7 +365,7 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
                       {"y", num(top + ph - 1.2)},
                       {"font-size", "2.2"},
                       {"fill", "#555555"}},
-                     (tr ? "referans v" : "baseline v") + std::to_string(b->version));
+                     lang.trf("baseline v{}", b->version));
       for (int hz : {2000, 3000, 4000}) {
         auto it = be->audiogram.ear(ear).air.find(hz);
         if (it == be->audiogram.ear(ear).air.end() || !it->second.tested()) continue;
@@ -456,13 +454,11 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
   w.text_element(
       "text",
       {{"x", num(kLeft)}, {"y", num(legend_top + 11)}, {"font-size", "2.4"}, {"fill", "#444444"}},
-      tr ? "Kesikli: yürürlükteki referansın 2/3/4 kHz eşikleri; ▼ STS: standart eşik "
-           "kayması (OSHA 1910.95); içi boş nokta: yanıt yok."
-         : "Dashed: the 2/3/4 kHz thresholds of the baseline in force; ▼ STS: standard "
-           "threshold shift (OSHA 1910.95); open dot: no response.");
+      lang.tr("Dashed: the 2/3/4 kHz thresholds of the baseline in force; ▼ STS: standard "
+              "threshold shift (OSHA 1910.95); open dot: no response."));
   if (hist.exams.empty()) {
     w.text_element("text", {{"x", num(kLeft)}, {"y", num(legend_top + 15)}, {"font-size", "2.4"}},
-                   tr ? "Odyometri muayenesi yok" : "No audiometry exam");
+                   lang.tr("No audiometry exam"));
   }
   w.close("g");
   return w.finish();

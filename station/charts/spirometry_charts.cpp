@@ -108,16 +108,16 @@ void draw_title(SvgWriter& w, double width, const std::string& title, const Char
 }
 
 // ATS/ERS 2019 judges a blow's FEV1 and its FVC separately.
-std::string acceptability(const BlowCurve& b, bool tr) {
-  if (b.acceptable_fev1 && b.acceptable_fvc) return tr ? ", kabul edilebilir" : ", acceptable";
-  if (b.acceptable_fev1)
-    return tr ? ", yalnız FEV1 kabul edilebilir" : ", acceptable for FEV1 only";
-  if (b.acceptable_fvc) return tr ? ", yalnız FVC kabul edilebilir" : ", acceptable for FVC only";
-  return tr ? ", kabul edilemez" : ", not acceptable";
+std::string acceptability(const BlowCurve& b, const i18n::Catalog& lang) {
+  if (b.acceptable_fev1 && b.acceptable_fvc) return ", " + std::string(lang.tr("acceptable"));
+  if (b.acceptable_fev1) return ", " + std::string(lang.tr("acceptable for FEV1 only"));
+  if (b.acceptable_fvc) return ", " + std::string(lang.tr("acceptable for FVC only"));
+  return ", " + std::string(lang.tr("not acceptable"));
 }
 
 // Legend under the plot: one row per blow, the reported one named.
-void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bool tr) {
+void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y,
+                 const i18n::Catalog& lang) {
   w.open("g", {{"class", "legend"}});
   for (std::size_t i = 0; i < c.blows.size(); ++i) {
     const auto& b = c.blows[i];
@@ -129,10 +129,9 @@ void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bo
                        {"y2", num(ly)},
                        {"stroke", rep ? "black" : blow_color(i)},
                        {"stroke-width", rep ? "0.9" : "0.35"}});
-    std::string t = (tr ? "Manevra " : "Blow ") + std::to_string(b.number) + ": FVC " +
-                    num(b.fvc_l) + " L, FEV1 " + num(b.fev1_l) + " L, PEF " + num(b.pef_lps) +
-                    " L/s" + acceptability(b, tr);
-    if (rep) t += tr ? " — RAPORLANAN" : " — REPORTED";
+    std::string t = lang.trf("Blow {}", b.number) + ": FVC " + num(b.fvc_l) + " L, FEV1 " +
+                    num(b.fev1_l) + " L, PEF " + num(b.pef_lps) + " L/s" + acceptability(b, lang);
+    if (rep) t += " — " + std::string(lang.tr("REPORTED"));
     w.text_element("text",
                    {{"x", num(x + 10)},
                     {"y", num(ly + 1)},
@@ -142,7 +141,7 @@ void draw_legend(SvgWriter& w, const SpirometryCurves& c, double x, double y, bo
   }
   if (c.blows.empty()) {
     w.text_element("text", {{"x", num(x)}, {"y", num(y + 1)}, {"font-size", "2.6"}},
-                   tr ? "Çizilecek manevra yok" : "No blow to draw");
+                   lang.tr("No blow to draw"));
   }
   w.close("g");
 }
@@ -186,7 +185,7 @@ double nice_ceil(double v, double step) {
 }  // namespace
 
 std::string flow_volume_svg(const SpirometryCurves& c, const ChartText& text) {
-  const bool tr = text.turkish;
+  const i18n::Catalog& lang = chart_words(text);
   double vmax = 0, fmax = 0, fmin = 0;
   for (const auto& b : c.blows) {
     for (double v : b.volume_l) vmax = std::max(vmax, v);
@@ -208,24 +207,24 @@ std::string flow_volume_svg(const SpirometryCurves& c, const ChartText& text) {
   const double width = kLeft + a.w() + kRightPad;
   const double legend_top = kTop + a.h() + 15;
   const double height = legend_top + std::max<double>(1, c.blows.size()) * 4.5 + 4;
-  SvgWriter w(width, height, tr ? "Akım-hacim eğrisi" : "Flow-volume curve",
+  SvgWriter w(width, height, lang.tr("Flow-volume curve"),
               "Flow-volume curves of every blow, the reported one emphasised. ATS/ERS 2019 "
               "(Graham et al., AJRCCM 200:e70): 2 L/s of flow drawn as long as 1 L of volume.");
   w.comment("ATS/ERS 2019 spirometry standard: flow:volume scale 2:1 (" +
             num(kFlowVolumeMm_per_lps) + " mm per L/s, " + num(kFlowVolumeMm_per_l) +
             " mm per L).");
-  draw_title(w, width, tr ? "Akım-hacim eğrisi" : "Flow-volume curve", text);
-  draw_axes(w, a, 1.0, 2.0, "tick-volume", "tick-flow", tr ? "Hacim (L, BTPS)" : "Volume (L, BTPS)",
-            tr ? "Akım (L/s)" : "Flow (L/s)");
+  draw_title(w, width, lang.tr("Flow-volume curve"), text);
+  draw_axes(w, a, 1.0, 2.0, "tick-volume", "tick-flow", lang.tr("Volume (L, BTPS)"),
+            lang.tr("Flow (L/s)"));
   draw_blows(w, c, a, [](const BlowCurve& b, std::size_t k) {
     return std::pair<double, double>{b.volume_l[k], b.flow_lps[k]};
   });
-  draw_legend(w, c, kLeft, legend_top, tr);
+  draw_legend(w, c, kLeft, legend_top, lang);
   return w.finish();
 }
 
 std::string volume_time_svg(const SpirometryCurves& c, const ChartText& text) {
-  const bool tr = text.turkish;
+  const i18n::Catalog& lang = chart_words(text);
   double tmax = 0, vmax = 0;
   for (const auto& b : c.blows) {
     for (double t : b.time_s) tmax = std::max(tmax, t);
@@ -243,19 +242,18 @@ std::string volume_time_svg(const SpirometryCurves& c, const ChartText& text) {
   const double width = kLeft + a.w() + kRightPad;
   const double legend_top = kTop + a.h() + 15;
   const double height = legend_top + std::max<double>(1, c.blows.size()) * 4.5 + 4;
-  SvgWriter w(width, height, tr ? "Hacim-zaman eğrisi" : "Volume-time curve",
+  SvgWriter w(width, height, lang.tr("Volume-time curve"),
               "Volume-time curves of every blow from 1 s before time zero, the reported one "
               "emphasised; time axis at least 15 s (ATS/ERS 2019).");
   w.comment("Volume-time: " + num(kVolumeTimeMm_per_s) + " mm per s, " + num(kVolumeTimeMm_per_l) +
             " mm per L; time axis at least 15 s.");
-  draw_title(w, width, tr ? "Hacim-zaman eğrisi" : "Volume-time curve", text);
-  draw_axes(w, a, 1.0, 1.0, "tick-time", "tick-volume",
-            tr ? "Zaman (s, sıfır zamanından)" : "Time (s, from time zero)",
-            tr ? "Hacim (L, BTPS)" : "Volume (L, BTPS)");
+  draw_title(w, width, lang.tr("Volume-time curve"), text);
+  draw_axes(w, a, 1.0, 1.0, "tick-time", "tick-volume", lang.tr("Time (s, from time zero)"),
+            lang.tr("Volume (L, BTPS)"));
   draw_blows(w, c, a, [](const BlowCurve& b, std::size_t k) {
     return std::pair<double, double>{b.time_s[k], b.volume_l[k]};
   });
-  draw_legend(w, c, kLeft, legend_top, tr);
+  draw_legend(w, c, kLeft, legend_top, lang);
   return w.finish();
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::station {
 
 Result<audiometry::SearchParams> search_params_from(const std::vector<std::string>& ears,
@@ -16,7 +18,7 @@ Result<audiometry::SearchParams> search_params_from(const std::vector<std::strin
     } else if (e == "left") {
       params.ears.push_back(audiometry::Ear::left);
     } else {
-      return make_error("bad_ear", "--ears takes right and/or left, not '" + e + "'");
+      return make_errorf("bad_ear", "--ears takes right and/or left, not '{}'", e);
     }
   }
   if (params.ears.empty()) return make_error("bad_ear", "--ears names no ear");
@@ -46,19 +48,20 @@ std::optional<Error> unstorable_plan(const audiometry::SearchParams& plan,
                                      const std::vector<int>& speech_frequencies_hz) {
   for (audiometry::Ear e : {audiometry::Ear::right, audiometry::Ear::left}) {
     if (std::find(plan.ears.begin(), plan.ears.end(), e) == plan.ears.end())
-      return Error{"bad_ears", "the " + std::string(audiometry::to_string(e)) +
-                                   " ear is not in --ears: a stored exam needs both ears "
-                                   "(use --no-store to test one ear without storing)"};
+      return make_errorf("bad_ears",
+                         "the {} ear is not in --ears: a stored exam needs both ears (use "
+                         "--no-store to test one ear without storing)",
+                         std::string(audiometry::to_string(e)));
   }
   const auto& hi = plan.high_frequencies_hz;
   const auto& lo = plan.low_frequencies_hz;
   for (int f : speech_frequencies_hz) {
     if (std::find(hi.begin(), hi.end(), f) == hi.end() &&
         std::find(lo.begin(), lo.end(), f) == lo.end())
-      return Error{"bad_frequencies",
-                   std::to_string(f) +
-                       " Hz is missing from --frequencies: the exam's speech-frequency average "
-                       "([audiometry].speech_frequencies_hz) needs it"};
+      return make_errorf("bad_frequencies",
+                         "{} Hz is missing from --frequencies: the exam's speech-frequency "
+                         "average ([audiometry].speech_frequencies_hz) needs it",
+                         f);
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
@@ -35,10 +36,10 @@ int run_ambient(CliContext& ctx, const AmbientOptions& o) {
     return ctx.fail(make_error("ambient_bad_source",
                                "give exactly one recording: --input FILE.wav or --device pc:PCM"));
   if (!o.device.empty() && o.device.rfind("pc:", 0) != 0)
-    return ctx.fail(make_error("ambient_bad_source",
-                               "--device must be pc:PCM (an ALSA capture device, e.g. "
-                               "pc:plughw:1), not \"" +
-                                   o.device + "\""));
+    return ctx.fail(make_errorf(
+        "ambient_bad_source",
+        "--device must be pc:PCM (an ALSA capture device, e.g. pc:plughw:1), not \"{}\"",
+        o.device));
   pcaudio::AmbientRequest rq;
   rq.source = o.input.empty() ? o.device : o.input;
   if (o.seconds_given) rq.seconds = o.seconds;
@@ -50,30 +51,34 @@ int run_ambient(CliContext& ctx, const AmbientOptions& o) {
   if (ctx.json()) {
     ctx.out() << pcaudio::ambient_json(c).dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Ambient noise: ") << c.source << " ("
-              << c.frames / c.sample_rate_hz << " s, " << c.sample_rate_hz << " Hz), "
-              << ctx.tr("limits ") << c.limits.name() << "\n";
+    std::ostringstream seconds;
+    seconds << c.frames / c.sample_rate_hz;
+    ctx.out() << ctx.trf("Ambient noise: {} ({} s, {} Hz), limits {}", c.source, seconds.str(),
+                         c.sample_rate_hz, c.limits.name())
+              << "\n";
     ctx.out() << std::fixed << std::setprecision(1);
     for (const auto& b : c.verdict.bands) {
       ctx.out() << "  " << std::setw(5) << b.centre_hz << " Hz  " << std::setw(6) << b.level_db_spl
                 << " dB SPL";
       if (b.limit_db_spl)
-        ctx.out() << ctx.tr("  limit ") << std::setw(5) << *b.limit_db_spl
-                  << ctx.tr("  margin ") << std::setw(6) << *b.margin_db << "  "
-                  << (b.pass ? "ok" : ctx.tr("EXCEEDED"));
+        ctx.out() << "  " << ctx.tr("limit") << " " << std::setw(5) << *b.limit_db_spl << "  "
+                  << ctx.tr("margin") << " " << std::setw(6) << *b.margin_db << "  "
+                  << (b.pass ? ctx.tr("ok") : ctx.tr("EXCEEDED"));
       else
-        ctx.out() << ctx.tr("  (no limit in the table)");
+        ctx.out() << "  " << ctx.tr("(no limit in the table)");
       ctx.out() << "\n";
     }
     if (!c.verdict.not_compared_hz.empty()) {
-      ctx.out() << ctx.tr("  not compared (not an octave centre measured): ");
+      ctx.out() << "  " << ctx.tr("not compared (not an octave centre measured):") << " ";
       for (std::size_t i = 0; i < c.verdict.not_compared_hz.size(); ++i)
         ctx.out() << (i ? ", " : "") << c.verdict.not_compared_hz[i] << " Hz";
       ctx.out() << "\n";
     }
-    ctx.out() << (c.verdict.pass ? ctx.tr("Verdict: quiet enough for testing\n")
-                                 : ctx.tr("Verdict: too loud for testing — "));
-    if (!c.verdict.pass) ctx.out() << pcaudio::describe_exceeded(c) << "\n";
+    if (c.verdict.pass)
+      ctx.out() << ctx.tr("Verdict: quiet enough for testing") << "\n";
+    else
+      ctx.out() << ctx.trf("Verdict: too loud for testing — {}", pcaudio::describe_exceeded(c))
+                << "\n";
   }
   return c.verdict.pass ? 0 : kExitTooLoud;
 }

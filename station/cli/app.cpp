@@ -64,7 +64,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   register_all_commands(app, ctx);
-  register_generate_command(app);
+  register_generate_command(app, help_catalog);
   tidy_option_defaults(app);
   translate_help(app, help_catalog);
   app.failure_message([&help_catalog](const CLI::App* failed, const CLI::Error& e) {

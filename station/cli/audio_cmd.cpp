@@ -106,14 +106,14 @@ struct AnalyzeOptions {
 };
 
 int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
-  auto cur = read_audiogram(o.input, "input");
+  auto cur = read_audiogram(o.input, ctx.tr("input"));
   if (!cur) return ctx.fail(cur.error(), 1);
   {
     auto c = ctx.config();
     if (!c && c.error().code != "config_missing") return ctx.fail(c.error(), 2);
     const int margin = c ? (*c)->max_bone_above_air_db : au::kDefaultMaxBoneAboveAirDb;
     if (auto v = au::validate(cur->audiogram, {}, {margin}); !v) {
-      return ctx.fail(make_error(v.error().code, o.input + ": " + v.error().message), 1);
+      return ctx.fail(make_errorf(v.error().code, "{}: {}", o.input, v.error()), 1);
     }
   }
 
@@ -142,7 +142,7 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   std::optional<au::ShiftReport> shift;
   std::string table_name;
   if (!o.baseline.empty()) {
-    auto base = read_audiogram(o.baseline, "baseline");
+    auto base = read_audiogram(o.baseline, ctx.tr("baseline"));
     if (!base) return ctx.fail(base.error(), 1);
     std::string which = o.age_table;
     if (which.empty()) {
@@ -183,7 +183,7 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
     std::vector<std::string> files = o.history;
     std::vector<AudiogramInput> later;
     for (const std::string& f : files) {
-      auto h = read_audiogram(f, "history");
+      auto h = read_audiogram(f, ctx.tr("history"));
       if (!h) return ctx.fail(h.error(), 1);
       later.push_back(std::move(*h));
     }
@@ -195,8 +195,9 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
       for (const auto& l : later) curves.push_back(l.audiogram.ear(e).air);
       auto p = au::propose_baseline_revision(base->audiogram.ear(e).air, curves);
       if (!p) {
-        return ctx.fail(make_error(p.error().code,
-                                   std::string(au::to_string(e)) + " ear: " + p.error().message),
+        return ctx.fail(e == au::Ear::right
+                            ? make_errorf(p.error().code, "right ear: {}", p.error())
+                            : make_errorf(p.error().code, "left ear: {}", p.error()),
                         1);
       }
       rev[std::string(au::to_string(e))] = {
@@ -221,11 +222,11 @@ int run_analyze(CliContext& ctx, const AnalyzeOptions& o) {
   os << " Hz\n";
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
     const au::EarNumbers& n = numbers->ear(e);
-    os << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left")) << ": "
-       << ctx.tr("average") << " " << fmt1(n.speech.value_db) << " dB"
-       << (n.speech.includes_no_response ? " (NR ≥)" : "") << ", " << ctx.tr("loss")
-       << " %" << fmt1(n.percent_loss);
-    if (n.hf.max_hf) os << ", max ≥3 kHz " << n.hf.max_hf->level_db_hl << " dB";
+    os << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left")) << ": " << ctx.tr("average")
+       << " " << fmt1(n.speech.value_db) << " dB"
+       << (n.speech.includes_no_response ? " (NR ≥)" : "") << ", " << ctx.tr("loss") << " %"
+       << fmt1(n.percent_loss);
+    if (n.hf.max_hf) os << ", " << ctx.trf("max ≥3 kHz {} dB", n.hf.max_hf->level_db_hl);
     os << ", " << ctx.tr("spreads below 3 kHz") << ": "
        << (n.hf.spreads_below_3k ? ctx.tr("yes") : ctx.tr("no"));
     os << ", " << ctx.tr("notch") << ": "
@@ -290,27 +291,23 @@ int run_simulate(CliContext& ctx, std::uint64_t seed) {
     return 0;
   }
   auto& os = ctx.out();
-  os << ctx.tr("Simulated listener, automated search")
-     << " (seed " << seed << "): " << s->result.presentations << " "
-     << ctx.tr("presentations") << ", " << fmt1(s->minutes) << " " << ctx.tr("min")
-     << "\n";
+  os << ctx.tr("Simulated listener, automated search") << " (" << ctx.trf("seed {}", seed)
+     << "): " << s->result.presentations << " " << ctx.tr("presentations") << ", "
+     << fmt1(s->minutes) << " " << ctx.tr("min") << "\n";
   os << "Hz      ";
   for (const auto& [hz, p] : s->result.audiogram.right.air) os << std::setw(6) << hz;
   os << "\n";
   for (au::Ear e : {au::Ear::right, au::Ear::left}) {
-    os << std::left << std::setw(8)
-       << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left")) << std::right;
+    os << std::left << std::setw(8) << (e == au::Ear::right ? ctx.tr("Right") : ctx.tr("Left"))
+       << std::right;
     for (const auto& [hz, p] : s->result.audiogram.ear(e).air) {
       os << std::setw(6) << (p.no_response() ? "NR" : std::to_string(p.level_db_hl));
     }
-    os << "  (" << ctx.tr("average") << " " << fmt1(numbers->ear(e).speech.value_db)
-       << " dB, %" << fmt1(numbers->ear(e).percent_loss) << ")\n";
+    os << "  (" << ctx.tr("average") << " " << fmt1(numbers->ear(e).speech.value_db) << " dB, %"
+       << fmt1(numbers->ear(e).percent_loss) << ")\n";
   }
   os << ctx.tr("Reliability") << ": "
-     << (s->result.any_unreliable()
-             ? ctx.tr("unreliable (false alarms)")
-             : ctx.tr("good"))
-     << "\n";
+     << (s->result.any_unreliable() ? ctx.tr("unreliable (false alarms)") : ctx.tr("good")) << "\n";
   return 0;
 }
 
@@ -340,21 +337,22 @@ Result<std::string> test_started_at(const std::string& date, const Worker& w,
   unsigned y = 0, m = 0, d = 0;
   char tail = 0;
   if (date.size() != 10 || std::sscanf(date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return make_error("bad_date",
-                      what + " \"" + date + "\" is not written as a date: use YYYY-MM-DD");
+    return make_errorf("bad_date", "{} \"{}\" is not written as a date: use YYYY-MM-DD", what,
+                       date);
   if (!std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
                                    std::chrono::day(d))
            .ok()) {
-    return make_error("bad_date", what + " \"" + date +
-                                      "\" is not a real calendar date (no such day in that "
-                                      "month, or no such month): check the day and the month");
+    return make_errorf("bad_date",
+                       "{} \"{}\" is not a real calendar date (no such day in that month, or no "
+                       "such month): check the day and the month",
+                       what, date);
   }
   if (date > today_iso()) {
-    return make_error("bad_date", what + " " + date + " is in the future");
+    return make_errorf("bad_date", "{} {} is in the future", what, date);
   }
   if (date < w.birth_date) {
-    return make_error("bad_date", what + " " + date + " is before worker " + w.registry_no +
-                                      "'s birth (" + w.birth_date + "); check the date");
+    return make_errorf("bad_date", "{} {} is before worker {}'s birth ({}); check the date", what,
+                       date, w.registry_no, w.birth_date);
   }
   if (auto a = completed_years(w.birth_date, date); !a) return a.error();
   return date;
@@ -371,8 +369,7 @@ int print_recorded(CliContext& ctx, const RecordedExam& r) {
         << "\n";
     return 0;
   }
-  ctx.out() << ctx.tr("Audiometry exam #") << r.exam_id
-            << ctx.tr(" stored:\n");
+  ctx.out() << ctx.tr("Audiometry exam #") << r.exam_id << ctx.tr(" stored:\n");
   for (const auto& line : r.payload["summary"][ctx.turkish() ? "tr" : "en"]) {
     ctx.out() << "  " << line.get<std::string>() << "\n";
   }
@@ -402,27 +399,26 @@ int run_enter(CliContext& ctx, const StoreOptions& o) {
   if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
   auto w = worker_of(ctx, o.worker);
   if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
-  auto in = read_audiogram(o.input, "input");
+  auto in = read_audiogram(o.input, ctx.tr("input"));
   if (!in) return ctx.fail(in.error(), 1);
   auto started = test_started_at(o, *w);
   if (!started) return ctx.fail(started.error(), 1);
   const au::Sex sex = w->sex == "F" ? au::Sex::female : au::Sex::male;
   if (in->sex && *in->sex != sex) {
     return ctx.fail(
-        make_error("sex_mismatch", o.input + " gives sex " + std::string(au::to_string(*in->sex)) +
-                                       " but worker " + w->registry_no + " is " + w->sex +
-                                       "; check --worker"),
+        make_errorf("sex_mismatch", "{} gives sex {} but worker {} is {}; check --worker", o.input,
+                    std::string(au::to_string(*in->sex)), w->registry_no, w->sex),
         1);
   }
   if (in->age_years) {
     auto age = completed_years(w->birth_date, *started);
     if (age && *age != *in->age_years) {
       return ctx.fail(
-          make_error("age_mismatch", o.input + " gives age " + std::to_string(*in->age_years) +
-                                         " but worker " + w->registry_no + " (born " +
-                                         w->birth_date + ") was " + std::to_string(*age) + " on " +
-                                         started->substr(0, 10) +
-                                         "; check --worker and --date (the test's date)"),
+          make_errorf("age_mismatch",
+                      "{} gives age {} but worker {} (born {}) was {} on {}; check --worker and "
+                      "--date (the test's date)",
+                      o.input, *in->age_years, w->registry_no, w->birth_date, *age,
+                      started->substr(0, 10)),
           1);
     }
   }
@@ -444,7 +440,7 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
   auto bytes = read_bytes(o.input);
   if (!bytes) return ctx.fail(bytes.error(), 1);
-  Result<au::ImportedAudiogram> imported = make_error("format", "");
+  Result<au::ImportedAudiogram> imported = Error{"format", ""};
   if (o.format == "tm262") {
     imported = au::import_tm262_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
   } else if (o.format == "gdt") {
@@ -455,8 +451,7 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
     std::vector<au::Ear> order;
     for (const std::string& e : o.ears) {
       if (e != "right" && e != "left") {
-        return ctx.fail(make_error("bad_input", "--ears takes right and left, not \"" + e + "\""),
-                        1);
+        return ctx.fail(make_errorf("bad_input", "--ears takes right and left, not \"{}\"", e), 1);
       }
       order.push_back(e == "right" ? au::Ear::right : au::Ear::left);
     }
@@ -464,8 +459,7 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
         au::import_gsi61_bytes(std::vector<std::uint8_t>(bytes->begin(), bytes->end()), order);
   }
   if (!imported) {
-    return ctx.fail(make_error(imported.error().code, o.input + ": " + imported.error().message),
-                    1);
+    return ctx.fail(make_errorf(imported.error().code, "{}: {}", o.input, imported.error()), 1);
   }
   // A record that names its patient must name this worker; a record that dates its test gives
   // the exam's date (a different --date is a contradiction, not an override).
@@ -473,7 +467,7 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
     const au::WorkerIdentity who{w->registry_no, w->tc_kimlik, w->first_name, w->last_name,
                                  w->birth_date};
     if (auto same = au::check_record_patient(*imported->patient, who); !same) {
-      return ctx.fail(make_error(same.error().code, o.input + ": " + same.error().message), 1);
+      return ctx.fail(make_errorf(same.error().code, "{}: {}", o.input, same.error()), 1);
     }
   }
   std::string date = o.date;
@@ -481,13 +475,14 @@ int run_import(CliContext& ctx, const StoreOptions& o) {
   if (!imported->test_date.empty()) {
     if (!o.date.empty() && o.date != imported->test_date) {
       return ctx.fail(
-          make_error("date_conflict", o.input + ": the file dates the test " + imported->test_date +
-                                          " (field 6200) but --date says " + o.date +
-                                          "; nothing was stored: drop --date, or check the file"),
+          make_errorf("date_conflict",
+                      "{}: the file dates the test {} (field 6200) but --date says {}; nothing was "
+                      "stored: drop --date, or check the file",
+                      o.input, imported->test_date, o.date),
           1);
     }
     date = imported->test_date;
-    date_from = o.input + ": the test date (field 6200)";
+    date_from = ctx.trf("{}: the test date (field 6200)", o.input);
   }
   auto started = test_started_at(date, *w, date_from);
   if (!started) return ctx.fail(started.error(), 1);
@@ -544,22 +539,21 @@ int run_baseline_show(CliContext& ctx, const std::string& worker_key) {
     return 0;
   }
   auto& os = ctx.out();
-  os << ctx.tr("Audiometric baseline: ") << w->registry_no << " "
-     << w->first_name << " " << w->last_name << "\n";
+  os << ctx.tr("Audiometric baseline: ") << w->registry_no << " " << w->first_name << " "
+     << w->last_name << "\n";
   if (history->empty()) {
     os << ctx.tr("  none yet (the first accepted audiometry exam becomes the baseline)\n");
     return 0;
   }
   for (const char* ear : {"right", "left"}) {
     const json& c = current[ear];
-    os << "  " << (std::string(ear) == "right" ? ctx.tr("Right") : ctx.tr("Left"))
-       << ": ";
+    os << "  " << (std::string(ear) == "right" ? ctx.tr("Right") : ctx.tr("Left")) << ": ";
     if (c.is_null()) {
       os << "-\n";
       continue;
     }
-    os << ctx.tr("version ") << c["version"].get<int>() << ", "
-       << ctx.tr("exam #") << c["exam_id"].get<std::int64_t>() << " ("
+    os << ctx.tr("version ") << c["version"].get<int>() << ", " << ctx.tr("exam #")
+       << c["exam_id"].get<std::int64_t>() << " ("
        << c["exam_started_at"].get<std::string>().substr(0, 10) << ", " << ctx.tr("age ")
        << c["age_at_test_years"].dump() << "), 2/3/4 kHz";
     for (const auto& [hz, v] : c["thresholds_2k3k4k_db_hl"].items()) os << " " << v.dump();
@@ -568,8 +562,8 @@ int run_baseline_show(CliContext& ctx, const std::string& worker_key) {
   os << ctx.tr("History:\n");
   for (const auto& r : *history) {
     os << "  v" << r.version << "  " << std::left << std::setw(6) << r.ear << std::setw(17)
-       << r.kind << std::right << ctx.tr("exam #") << r.exam_id << "  " << r.set_at
-       << "  " << r.set_by << "  " << r.reason << "\n";
+       << r.kind << std::right << ctx.tr("exam #") << r.exam_id << "  " << r.set_at << "  "
+       << r.set_by << "  " << r.reason << "\n";
   }
   return 0;
 }

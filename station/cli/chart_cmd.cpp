@@ -22,16 +22,16 @@ Result<void> write_file(const std::string& path, const std::string& content) {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!(f << content) || !f.flush()) {
       std::remove(tmp.c_str());
-      return make_error("file_unwritable", path +
-                                               ": cannot write the file (check the folder "
-                                               "exists and is writable)");
+      return make_errorf("file_unwritable",
+                         "{}: cannot write the file (check the folder exists and is writable)",
+                         path);
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::remove(tmp.c_str());
-    return make_error("file_unwritable", path + ": cannot write the file: " + ec.message());
+    return make_errorf("file_unwritable", "{}: cannot write the file: {}", path, ec.message());
   }
   return {};
 }
@@ -41,7 +41,7 @@ void report_written(CliContext& ctx, const std::string& path, const std::string&
   if (ctx.json()) {
     ctx.out() << nlohmann::json{{"output", path}, {"kind", kind}, {"bytes", bytes}}.dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Written: ") << path << "\n";
+    ctx.out() << ctx.trf("Written: {}", path) << "\n";
   }
 }
 

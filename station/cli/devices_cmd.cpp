@@ -225,14 +225,11 @@ int run_devices(CliContext& ctx) {
   o << ctx.tr("Drivers:") << "\n";
   for (const auto& d : drivers::driver_registry())
     o << "  " << d.name << " — " << drivers::capabilities_text(d.capabilities)
-      << (d.session_available ? "" : ctx.tr(" (codec only)")) << "\n    "
-      << d.description << "\n";
+      << (d.session_available ? "" : ctx.tr(" (codec only)")) << "\n    " << d.description << "\n";
   o << ctx.tr("Device profiles:") << "\n";
   for (const auto& pj : j["profiles"]) {
     o << "  " << pj["id"].get<std::string>() << " (" << pj["family"].get<std::string>() << ") — "
-      << (pj["verified"].get<bool>()
-              ? ctx.tr("verified on a real device")
-              : ctx.tr("NOT VERIFIED"))
+      << (pj["verified"].get<bool>() ? ctx.tr("verified on a real device") : ctx.tr("NOT VERIFIED"))
       << "\n";
     if (!pj["unverified"].empty())
       o << "    " << ctx.tr("unverified values: ")
@@ -242,7 +239,8 @@ int run_devices(CliContext& ctx) {
       for (const auto& [role, w] : pj["register_words"]["words"].items())
         words += (words.empty() ? "" : ", ") + role + "=" + std::to_string(w.get<int>());
       o << "    "
-        << ctx.tr("register map is a PLACEHOLDER (unknown in the spec; a real device may not "
+        << ctx.tr(
+               "register map is a PLACEHOLDER (unknown in the spec; a real device may not "
                "answer): ")
         << words << "\n";
     }
@@ -289,10 +287,10 @@ ResolvedDevice resolve_device(CliContext& ctx, const AcquireOptions& o) {
 Result<void> check_uri(const ResolvedDevice& d) {
   for (const char* scheme : {"serial:", "usb:", "sim:"})
     if (d.uri.rfind(scheme, 0) == 0) return {};
-  return make_error("bad_uri", "'" + d.uri +
-                                   "' is neither a configured device id nor a device URI: use "
-                                   "serial:/dev/ttyUSB0, serial:usb:VID:PID, usb:VID:PID (hex) "
-                                   "or sim:NAME");
+  return make_errorf("bad_uri",
+                     "'{}' is neither a configured device id nor a device URI: use "
+                     "serial:/dev/ttyUSB0, serial:usb:VID:PID, usb:VID:PID (hex) or sim:NAME",
+                     d.uri);
 }
 
 std::optional<std::string> sim_name(const std::string& uri) {
@@ -337,10 +335,10 @@ Result<Storage> open_storage(CliContext& ctx, const AcquireOptions& o) {
   if (!db) return db.error();
   auto w = find_worker(**db, o.worker);
   if (!w) {
-    return make_error("unknown_worker",
-                      "worker '" + o.worker +
-                          "' is not registered: add them with `odyospiro worker add`, or give "
-                          "--no-store to record the raw data only");
+    return make_errorf("unknown_worker",
+                       "worker '{}' is not registered: add them with `odyospiro worker add`, or "
+                       "give --no-store to record the raw data only",
+                       o.worker);
   }
   s.db = *db;
   s.cfg = *cfg;
@@ -437,10 +435,9 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
       if (m.samples[i].flow_lps > 0)
         vol += m.samples[i].flow_lps * (m.samples[i].t_s - m.samples[i - 1].t_s);
     }
-    log << ctx.tr("manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s
-        << " s, " << acquisition::to_string(m.end) << ", " << ctx.tr("peak flow ")
-        << peak << " L/s, " << ctx.tr("expired volume ") << vol
-        << ctx.tr(" L (sensor conditions)") << std::endl;
+    log << ctx.tr("manoeuvre ") << k + 1 << ": " << m.start_s << "–" << m.end_s << " s, "
+        << acquisition::to_string(m.end) << ", " << ctx.tr("peak flow ") << peak << " L/s, "
+        << ctx.tr("expired volume ") << vol << ctx.tr(" L (sensor conditions)") << std::endl;
   };
   std::optional<Result<SpirometryCaptureOutcome>> cap;
   {
@@ -515,8 +512,7 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
     const auto on_wait = [&](double waited_s, const Error&) {
       log << ctx.tr("The database is locked by another program; retrying (")
           << static_cast<int>(waited_s) << " / " << job.store_retry_limit_s
-          << ctx.tr(" s). The exam is safe in the raw journal.")
-          << std::endl;
+          << ctx.tr(" s). The exam is safe in the raw journal.") << std::endl;
     };
     auto r = retry_while_locked<RecordedExam>(
         db, std::chrono::duration<double>(job.store_retry_limit_s), on_wait, [&] {
@@ -528,14 +524,14 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
       j["exam"] = exam->exam_id;
       mark_journal(log, jfile, out.journal_session, "stored", json{{"exam", exam->exam_id}});
     } else if (is_transient_lock(r.error())) {
-      std::ostringstream os;
-      os << "the database stayed locked for " << job.store_retry_limit_s
-         << " s, so the exam was not stored (" << r.error().message
-         << "); nothing is lost: the session is kept in the raw journal " << jfile.string()
-         << " as pending; once the lock is gone store it with `odyospiro acquire recover "
-            "--session "
-         << out.journal_session << "`";
-      store_error = make_error("store_pending", os.str());
+      std::ostringstream limit;
+      limit << job.store_retry_limit_s;
+      store_error = make_errorf(
+          "store_pending",
+          "the database stayed locked for {} s, so the exam was not stored ({}); nothing is lost: "
+          "the session is kept in the raw journal {} as pending; once the lock is gone store it "
+          "with `odyospiro acquire recover --session {}`",
+          limit.str(), r.error(), jfile.string(), out.journal_session);
       store_exit = 2;
       mark_journal(log, jfile, out.journal_session, "pending", json{{"error", r.error().message}});
     } else {
@@ -551,11 +547,16 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
   // The device did not come back: the session ends with a non-zero exit, after what was recorded
   // is stored (as interrupted) or kept pending.
   const auto lost = [&]() -> int {
-    std::string m = ended.detail + "; the session ended";
     if (exam)
-      m += " and what was recorded is stored as interrupted exam #" + std::to_string(exam->exam_id);
-    m += ": check the cable and repeat the test";
-    return ctx.fail(make_error("device_lost", m), 6);
+      return ctx.fail(make_errorf("device_lost",
+                                  "{}; the session ended and what was recorded is stored as "
+                                  "interrupted exam #{}: check the cable and repeat the test",
+                                  ended.detail, exam->exam_id),
+                      6);
+    return ctx.fail(
+        make_errorf("device_lost", "{}; the session ended: check the cable and repeat the test",
+                    ended.detail),
+        6);
   };
   if (ctx.json()) {
     if (store_error) {
@@ -569,23 +570,21 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
     ctx.out() << j.dump(2) << "\n";
     return 0;
   }
-  ctx.out() << ctx.tr("Bytes: ") << c.bytes << ", " << ctx.tr("samples: ")
-            << out.samples << ", " << ctx.tr("gaps: ") << c.driver.gap_samples
-            << ", CRC: " << c.driver.word_crc_errors << ", "
-            << ctx.tr("frame errors: ") << c.driver.frame_errors << ", "
-            << ctx.tr("garbage bytes: ") << c.driver.garbage_bytes << ", "
-            << ctx.tr("unplugs: ") << c.unplugs << ", "
-            << ctx.tr("replugs: ") << c.replugs << "\n"
-            << ctx.tr("Raw journal: ") << jfile.string() << " (session "
-            << out.journal_session << ")\n";
+  ctx.out() << ctx.tr("Bytes: ") << c.bytes << ", " << ctx.tr("samples: ") << out.samples << ", "
+            << ctx.tr("gaps: ") << c.driver.gap_samples << ", CRC: " << c.driver.word_crc_errors
+            << ", " << ctx.tr("frame errors: ") << c.driver.frame_errors << ", "
+            << ctx.tr("garbage bytes: ") << c.driver.garbage_bytes << ", " << ctx.tr("unplugs: ")
+            << c.unplugs << ", " << ctx.tr("replugs: ") << c.replugs << "\n"
+            << ctx.tr("Raw journal: ") << jfile.string() << " ("
+            << ctx.trf("session {}", out.journal_session) << ")\n";
   if (interrupted)
     ctx.out() << ctx.tr("Session INTERRUPTED (") << interrupted->reason
               << "): " << interrupted->detail << "\n";
   if (store_error) return ctx.fail(*store_error, store_exit);
   if (exam) {
     if (!job.ambient_given)
-      ctx.out() << ctx.tr("Ambient conditions assumed (")
-                << job.temp_c << " °C, " << job.pressure_kpa << " kPa, "
+      ctx.out() << ctx.tr("Ambient conditions assumed (") << job.temp_c << " °C, "
+                << job.pressure_kpa << " kPa, "
                 << (ctx.turkish() ? "%" + fmt_number(job.humidity_pct)
                                   : fmt_number(job.humidity_pct) + " %")
                 << ctx.tr("): give --temp-c/--pressure-kpa/--humidity-pct\n");
@@ -614,9 +613,9 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
   if (!prof) return ctx.fail(prof.error());
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
   if (!flow)
-    return ctx.fail(
-        make_error("profile_wrong_family",
-                   prof_name + " is not a flow-stream profile: give a spirometer profile"));
+    return ctx.fail(make_errorf("profile_wrong_family",
+                                "{} is not a flow-stream profile: give a spirometer profile",
+                                prof_name));
   auto storage = open_storage(ctx, o);
   if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
   std::optional<spirometry::ReferenceTables> tables;
@@ -770,7 +769,8 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
       ctx.out() << "\n";
     }
     ctx.out() << arr.size()
-              << ctx.tr(" session(s) never stored; store one with: odyospiro acquire recover "
+              << ctx.tr(
+                     " session(s) never stored; store one with: odyospiro acquire recover "
                      "--session ID\n");
     return 0;
   }
@@ -779,24 +779,23 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
   for (const auto& x : sessions)
     if (x.session_id == o.session) s = &x;
   if (s == nullptr)
-    return ctx.fail(make_error("journal_session_unknown",
-                               "raw journal " + jfile.string() + " has no session " +
-                                   std::to_string(o.session) +
-                                   ": list the sessions with `odyospiro acquire recover`"));
+    return ctx.fail(make_errorf(
+        "journal_session_unknown",
+        "raw journal {} has no session {}: list the sessions with `odyospiro acquire recover`",
+        jfile.string(), o.session));
   if (s->meta.driver != "flowstream")
-    return ctx.fail(make_error("journal_session_not_spirometry",
-                               "session " + std::to_string(o.session) + " is a " + s->meta.driver +
-                                   " session; only spirometry sessions can be recovered"));
+    return ctx.fail(
+        make_errorf("journal_session_not_spirometry",
+                    "session {} is a {} session; only spirometry sessions can be recovered",
+                    o.session, s->meta.driver));
   if (auto it = stored->find(o.session); it != stored->end())
-    return ctx.fail(make_error("journal_session_stored", "session " + std::to_string(o.session) +
-                                                             " is already stored as exam #" +
-                                                             std::to_string(it->second)));
+    return ctx.fail(make_errorf("journal_session_stored",
+                                "session {} is already stored as exam #{}", o.session, it->second));
   if (!o.worker.empty() && o.worker != s->meta.worker_id)
-    return ctx.fail(make_error(
-        "worker_mismatch", "session " + std::to_string(o.session) + " was recorded for worker " +
-                               s->meta.worker_id + ", not " + o.worker +
-                               ": a recovered session is stored for the worker it was "
-                               "recorded for"));
+    return ctx.fail(make_errorf("worker_mismatch",
+                                "session {} was recorded for worker {}, not {}: a recovered "
+                                "session is stored for the worker it was recorded for",
+                                o.session, s->meta.worker_id, o.worker));
   AcquireOptions wo = o;
   wo.worker = s->meta.worker_id;
   wo.no_store = false;
@@ -814,7 +813,7 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
   if (!flow)
     return ctx.fail(
-        make_error("profile_wrong_family", prof_name + " is not a flow-stream profile"));
+        make_errorf("profile_wrong_family", "{} is not a flow-stream profile", prof_name));
 
   SpiroJob job;
   job.dev = {s->meta.device_id, s->meta.uri, "flowstream", prof_name};
@@ -861,8 +860,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
   if (!fipp->device.verified)
     log << ctx.tr("WARNING: profile ") << fipp->device.id
-        << ctx.tr(" is not verified on a real device (")
-        << joined(fipp->device.unverified)
+        << ctx.tr(" is not verified on a real device (") << joined(fipp->device.unverified)
         << ctx.tr("): a real audiometer may not answer\n");
 
   const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
@@ -874,7 +872,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   std::unique_ptr<drivers::UsbContext> usb;
   drivers::IoError why;
   auto s = drivers::parse_serial_uri(dev.uri, &why);
-  if (!s) return ctx.fail(make_error(why.code, why.message));
+  if (!s) return ctx.fail(Error{why.code, why.message});  // drivers' text
   if (dev.uri.find("baud=") == std::string::npos) s->baud_rate = fipp->serial.baud;
   s->assert_dtr_rts = false;  // frye-fipp.md §1: do not depend on DTR/RTS
   drivers::SerialTransport port(io, *s);
@@ -903,7 +901,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   };
   const std::string started_at = utc_now_iso();
   if (auto st = driver.open(); !st)
-    return finish(ctx.fail(make_error(st.error().code, st.error().message)));
+    return finish(ctx.fail(Error{st.error().code, st.error().message}));
   auto control = acquisition::FippAudiometerControl::connect(driver);
   if (!control) return finish(ctx.fail(control.error()));
   auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
@@ -953,9 +951,9 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
   } else {
     ctx.out() << (*control)->model() << "\n";
     for (const auto& t : j["thresholds"])
-      ctx.out() << "  " << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
-                << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
-                << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+      ctx.out() << "  " << (t["ear"] == "right" ? ctx.tr("right") : ctx.tr("left")) << " "
+                << t["frequency_hz"].get<int>() << " Hz: " << t["level_db_hl"].get<int>()
+                << " dB HL" << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
     if (exam) {
       ctx.out() << ctx.tr("Audiometry exam #") << exam->exam_id << "\n";
       for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
@@ -1055,10 +1053,10 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   if (dev.driver.empty())
     if (auto n = sim_name(dev.uri)) dev.driver = *n;
   if (dev.driver != "tm262" && dev.driver != "gsi61" && dev.driver != "vitalograph")
-    return ctx.fail(make_error("bad_driver",
-                               "--driver must be tm262, gsi61 or vitalograph (the devices that "
-                               "send finished results), not '" +
-                                   dev.driver + "'"));
+    return ctx.fail(make_errorf("bad_driver",
+                                "--driver must be tm262, gsi61 or vitalograph (the devices that "
+                                "send finished results), not '{}'",
+                                dev.driver));
   const std::string prof_name = !dev.profile.empty()
                                     ? dev.profile
                                     : (dev.driver == "tm262"   ? "welch-allyn-tm262"
@@ -1068,12 +1066,12 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   if (!prof) return ctx.fail(prof.error());
   auto* res = std::get_if<profile::SerialResultsProfile>(&*prof);
   if (!res || res->device.family != dev.driver)
-    return ctx.fail(make_error("profile_wrong_family",
-                               prof_name + " is not a " + dev.driver + " device profile"));
+    return ctx.fail(make_errorf("profile_wrong_family", "{} is not a {} device profile", prof_name,
+                                dev.driver));
   std::vector<codec::Ear> order;
   for (const auto& e : o.ears) {
     if (e != "right" && e != "left")
-      return ctx.fail(make_error("bad_ear", "--ears takes right and/or left, not '" + e + "'"));
+      return ctx.fail(make_errorf("bad_ear", "--ears takes right and/or left, not '{}'", e));
     order.push_back(e == "right" ? codec::Ear::right : codec::Ear::left);
   }
   auto storage = open_storage(ctx, o);
@@ -1085,9 +1083,8 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   if (!sim) return ctx.fail(sim.error(), 2);
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
   if (!res->device.verified)
-    log << ctx.tr("Note: profile ") << res->device.id
-        << ctx.tr(" is not verified (") << joined(res->device.unverified)
-        << ")\n";
+    log << ctx.tr("Note: profile ") << res->device.id << ctx.tr(" is not verified (")
+        << joined(res->device.unverified) << ")\n";
 
   json j{{"device", dev.id},          {"uri", dev.uri},
          {"driver", dev.driver},      {"worker", o.worker},
@@ -1169,22 +1166,22 @@ int run_acquire_results(CliContext& ctx, const AcquireOptions& o) {
   j["notes"] = notes;
   const auto& c = j["counters"];
   if (!ctx.json()) {
-    ctx.out() << ctx.tr("Bytes: ") << c["bytes"].get<std::uint64_t>() << ", "
-              << ctx.tr("records: ") << c["records"].get<std::uint64_t>() << ", "
-              << ctx.tr("decode errors: ")
+    ctx.out() << ctx.tr("Bytes: ") << c["bytes"].get<std::uint64_t>() << ", " << ctx.tr("records: ")
+              << c["records"].get<std::uint64_t>() << ", " << ctx.tr("decode errors: ")
               << c["decode_errors"].get<std::uint64_t>() << ", " << ctx.tr("flagged: ")
               << c["flagged"].get<std::uint64_t>() << ", " << ctx.tr("unplugs: ")
               << c["unplugs"].get<std::uint64_t>() << "\n";
     for (const auto& e : c["errors"]) ctx.out() << "  ! " << e.get<std::string>() << "\n";
     for (const auto& n : notes) ctx.out() << "  - " << n << "\n";
-    ctx.out() << ctx.tr("Raw journal: ") << jfile.string() << " (session "
-              << j["journal_session"].get<std::int64_t>() << ")\n";
+    ctx.out() << ctx.tr("Raw journal: ") << jfile.string() << " ("
+              << ctx.trf("session {}", j["journal_session"].get<std::int64_t>()) << ")\n";
   }
   if (!have_result)
     return ctx.fail(
-        make_error("no_result", "no usable result arrived from " + dev.uri +
-                                    ": send it again from the device (the raw bytes are kept in "
-                                    "the journal)"));
+        make_errorf("no_result",
+                    "no usable result arrived from {}: send it again from the device (the raw "
+                    "bytes are kept in the journal)",
+                    dev.uri));
   if (stored) {
     if (!*stored) return ctx.fail((*stored).error());
     j["exam"] = (**stored).exam_id;

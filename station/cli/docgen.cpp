@@ -112,38 +112,55 @@ void completion_tables(const CLI::App& app, const std::string& path,
 
 }  // namespace
 
-std::string man_page(const CLI::App& app) {
+std::string man_page(const CLI::App& app, const i18n::Catalog& c) {
+  // The page's own sentences are translated like every other text; names and paths go in as
+  // values, already in roff.
+  const auto bold = [](const std::string& s) { return "\\fB" + roff(s) + "\\fR"; };
   std::ostringstream m;
-  m << ".TH ODYOSPIRO 1 \"\" \"odyospiro " << ODYO_VERSION << "\" \"User Commands\"\n"
-    << ".SH NAME\nodyospiro \\- hearing and lung-function test station (işitme ve solunum testi "
-       "istasyonu)\n"
-    << ".SH SYNOPSIS\n.B odyospiro\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fISUBCOMMAND\\fR] "
-       "[\\fIOPTIONS\\fR]\n"
-    << ".SH DESCRIPTION\nThe station's one command. Every command that touches the database "
-       "acts for the user given by \\fB\\-\\-user\\fR; its password comes from "
-       "\\fBODYOSPIRO_PASSWORD\\fR or a prompt. This page is generated from the program's own "
-       "help at build time.\n"
-    << ".SH \"GLOBAL OPTIONS\"\n";
+  m << ".TH ODYOSPIRO 1 \"\" \"odyospiro " << ODYO_VERSION << "\" \"" << c.tr("User Commands")
+    << "\"\n"
+    << ".SH " << c.tr("NAME") << "\nodyospiro \\- "
+    << c.tr("hearing and lung-function test station") << "\n"
+    << ".SH " << c.tr("SYNOPSIS") << "\n.B odyospiro\n[\\fI" << c.tr("GLOBAL OPTIONS")
+    << "\\fR] \\fI" << c.tr("COMMAND") << "\\fR [\\fI" << c.tr("SUBCOMMAND") << "\\fR] [\\fI"
+    << c.tr("OPTIONS") << "\\fR]\n"
+    << ".SH " << c.tr("DESCRIPTION") << "\n"
+    << c.trf(
+           "The station's one command. Every command that touches the database acts for the "
+           "user given by {}; its password comes from {} or a prompt. This page is generated "
+           "from the program's own help at build time.",
+           bold("--user"), bold("ODYOSPIRO_PASSWORD"))
+    << "\n"
+    << ".SH \"" << c.tr("GLOBAL OPTIONS") << "\"\n";
   for (const CLI::Option* o : visible_options(app)) {
     m << ".TP\n.B " << roff(option_names(*o)) << "\n" << roff(o->get_description()) << "\n";
   }
-  m << ".SH COMMANDS\n";
+  m << ".SH " << c.tr("COMMANDS") << "\n";
   for (const CLI::App* s : visible_subcommands(app))
     man_command(m, *s, "odyospiro " + s->get_name());
-  m << ".SH FILES\n.TP\n.I " << roff(default_config_path().string())
-    << "\nThe station configuration (else \\fB\\-\\-config\\fR or \\fBODYOSPIRO_CONFIG\\fR); "
-       "relative paths in it are resolved against its folder, device profiles are in its "
-       "devices/ folder.\n"
-    << ".TP\n.I /var/lib/odyospiro/\nThe database and the raw journal "
-       "([station].database).\n"
-    << ".TP\n.I /usr/share/odyospiro/\nRule tables, reference equations, audiometry tables "
-       "(read-only).\n"
-    << ".SH ENVIRONMENT\n.TP\n.B ODYOSPIRO_CONFIG\nThe configuration file when "
-       "\\fB\\-\\-config\\fR is not given.\n"
-    << ".TP\n.B ODYOSPIRO_PASSWORD\nThe acting user's password (else asked on the terminal).\n"
-    << ".SH LOGGING\nStart, stop, acting user and errors of every command go to syslog "
-       "(journald) with the identifier odyospiro; \\fB\\-\\-verbose\\fR also prints them on "
-       "stderr.\n";
+  m << ".SH " << c.tr("FILES") << "\n.TP\n.I " << roff(default_config_path().string()) << "\n"
+    << c.trf(
+           "The station configuration (else {} or {}); relative paths in it are resolved "
+           "against its folder, device profiles are in its devices/ folder.",
+           bold("--config"), bold("ODYOSPIRO_CONFIG"))
+    << "\n.TP\n.I /var/lib/odyospiro/\n"
+    << c.trf("The database and the raw journal ({}).", "[station].database")
+    << "\n.TP\n.I /usr/share/odyospiro/\n"
+    << c.tr("Rule tables, reference equations, audiometry tables (read-only).") << "\n"
+    << ".SH " << c.tr("ENVIRONMENT") << "\n.TP\n.B ODYOSPIRO_CONFIG\n"
+    << c.trf("The configuration file when {} is not given.", bold("--config")) << "\n"
+    << ".TP\n.B ODYOSPIRO_PASSWORD\n"
+    << c.tr("The acting user's password (else asked on the terminal).") << "\n"
+    << ".TP\n.B ODYOSPIRO_LANG\n"
+    << c.trf("The output language, tr or en, when {} is not given (else {}).", bold("--lang"),
+             "[station].language")
+    << "\n"
+    << ".SH " << c.tr("LOGGING") << "\n"
+    << c.trf(
+           "Start, stop, acting user and errors of every command go to syslog (journald) with "
+           "the identifier odyospiro; {} also prints them on stderr.",
+           bold("--verbose"))
+    << "\n";
   return m.str();
 }
 
@@ -183,13 +200,12 @@ std::string cli_tree_json(const CLI::App& app) {
   return j.dump(1);
 }
 
-void register_generate_command(CLI::App& app) {
+void register_generate_command(CLI::App& app, const i18n::Catalog& catalog) {
   auto* gen = app.add_subcommand("generate", "Print a document generated from the command tree");
   gen->group("");  // hidden: used by the build and the tests
   gen->require_subcommand(1);
-  gen->add_subcommand("man", "The man page (roff)")->callback([&app] {
-    std::cout << man_page(app);
-  });
+  gen->add_subcommand("man", "The man page (roff), in the output language")
+      ->callback([&app, &catalog] { std::cout << man_page(app, catalog); });
   gen->add_subcommand("bash-completion", "The bash completion script")->callback([&app] {
     std::cout << bash_completion(app);
   });

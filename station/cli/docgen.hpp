@@ -11,7 +11,7 @@
 
 namespace odyo::station {
 
-std::string man_page(const CLI::App& app);
+std::string man_page(const CLI::App& app, const i18n::Catalog& catalog);
 std::string bash_completion(const CLI::App& app);
 std::string cli_tree_json(const CLI::App& app);
 
@@ -25,7 +25,7 @@ std::string parse_error_message(const CLI::Error& e, const i18n::Catalog& catalo
 
 // Adds the hidden `generate` command (man, bash-completion, cli-tree, pot); `app` is the whole
 // tree it documents.
-void register_generate_command(CLI::App& app);
+void register_generate_command(CLI::App& app, const i18n::Catalog& catalog);
 
 // A required option shows no default in the help (CLI11 would print "FLOAT=nan REQUIRED"), nor
 // does an option whose default is a placeholder (NaN, empty).

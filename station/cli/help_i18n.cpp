@@ -2,6 +2,7 @@
 // Texts come from the command tree itself: every description, the option groups and the labels
 // the help formatter prints; `help_pot` lists them for the catalogue test so none is forgotten.
 
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -15,9 +16,10 @@ namespace {
 
 // The labels CLI11's help formatter prints (Formatter::get_label), and its option type names.
 constexpr const char* kHelpLabels[] = {
-    N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
-    N_("REQUIRED"), N_("Env"), N_("Excludes"), N_("Needs"), N_("TEXT"), N_("INT"),
-    N_("UINT"), N_("FLOAT"), N_("BOOLEAN"), N_("FILE"), N_("DIR"), N_("PATH")};
+    N_("Usage"),    N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
+    N_("REQUIRED"), N_("Env"),     N_("Excludes"),   N_("Needs"),       N_("TEXT"),
+    N_("INT"),      N_("UINT"),    N_("FLOAT"),      N_("BOOLEAN"),     N_("FILE"),
+    N_("DIR"),      N_("PATH")};
 // The default group names of options and subcommands.
 constexpr const char* kGroups[] = {N_("Options"), N_("Subcommands")};
 
@@ -32,6 +34,39 @@ void collect(const CLI::App& app, std::set<std::string>& texts) {
   }
   for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; }))
     collect(*s, texts);
+}
+
+// CLI11's formatter pads the option column by bytes (std::setw), so every Turkish letter of a
+// translated label ("METİN", "GEREKLİ") shifted the description column; this one pads by
+// characters (UTF-8 code points) and is otherwise CLI11's make_option (CLI/StringTools.hpp,
+// format_help).
+class Utf8Formatter : public CLI::Formatter {
+ public:
+  explicit Utf8Formatter(const CLI::Formatter& base) : CLI::Formatter(base) {}
+
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string desc = make_option_desc(opt);
+    const std::size_t width = get_column_width();
+    std::size_t chars = 0;
+    for (const char ch : name)
+      if ((static_cast<unsigned char>(ch) & 0xC0U) != 0x80U) ++chars;
+    std::string out = name;
+    if (chars < width) out.append(width - chars, ' ');
+    if (!desc.empty()) {
+      if (chars >= width) out += "\n" + std::string(width, ' ');
+      for (const char ch : desc) {
+        out += ch;
+        if (ch == '\n') out.append(width, ' ');
+      }
+    }
+    return out + "\n";
+  }
+};
+
+void use_formatter(CLI::App& app, const std::shared_ptr<CLI::FormatterBase>& f) {
+  app.formatter(f);
+  for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) use_formatter(*s, f);
 }
 
 void translate(CLI::App& app, const i18n::Catalog& c, CLI::FormatterBase& formatter) {
@@ -72,8 +107,7 @@ struct ParseMessage {
 constexpr ParseMessage kParseMessages[] = {
     {R"(^A subcommand is required$)", N_("A subcommand is required")},
     {R"(^(.+) is required$)", N_("{} is required")},
-    {R"(^The following arguments? (?:was|were) not expected: (.*)$)",
-     N_("Not expected here: {}")},
+    {R"(^The following arguments? (?:was|were) not expected: (.*)$)", N_("Not expected here: {}")},
     {R"(^Could not convert: (.*) = (.*)$)", N_("Could not read {} = {}")},
     {R"(^The value (.*) is not an allowed value for (.*)$)",
      N_("The value {} is not allowed for {}")},
@@ -84,21 +118,26 @@ constexpr ParseMessage kParseMessages[] = {
     {R"(^(.*) requires (.*)$)", N_("{} requires {}")},
     {R"(^(.*) excludes (.*)$)", N_("{} cannot be used with {}")},
     {R"(^(.*): (.*) not in \{(.*)\}$)", N_("{}: {} is not one of {}")},
-    {R"(^(.*): Value (.*) not in range \[(.*) - (.*)\]$)",
+    // CLI::Range (2.1): "Value 5 not in range 100 to 60000"; later versions "[100 - 60000]".
+    {R"(^(.*): Value (.*) not in range \[?(.+?)(?: - | to )(.+?)\]?$)",
      N_("{}: value {} is outside the range {} to {}")},
     {R"(^(.*): File does not exist: (.*)$)", N_("{}: no such file: {}")},
     {R"(^(.*): Directory does not exist: (.*)$)", N_("{}: no such folder: {}")},
-    {R"(^(.*): (.*) only allows (\d+) but (\d+) were given$)",
-     N_("{}: {} may be given once only")},
+    {R"(^(.*): (.*) only allows (\d+) but (\d+) were given$)", N_("{}: {} may be given once only")},
     {R"(^(.*): At Most (\d+) required but received (\d+)$)",
      N_("{}: at most {} values, received {}")},
     {R"(^(.*): At least (\d+) required but received (\d+)$)",
      N_("{}: at least {} values, received {}")},
+    {R"(^(.*): (\d+) required .* missing$)", N_("{}: value missing ({} needed)")},
+    {R"(^(.*): too many inputs for a flag$)", N_("{}: this flag takes no value")},
+    {R"(^(.*): Should be true/false or a number$)", N_("{}: must be true/false or a number")},
 };
 
 }  // namespace
 
 void translate_help(CLI::App& app, const i18n::Catalog& c) {
+  const auto base = std::dynamic_pointer_cast<CLI::Formatter>(app.get_formatter());
+  use_formatter(app, std::make_shared<Utf8Formatter>(base ? *base : CLI::Formatter{}));
   translate(app, c, *app.get_formatter());
   for (const char* label : kHelpLabels) app.get_formatter()->label(label, c.tr(label));
 }
@@ -110,7 +149,8 @@ std::string help_pot(const CLI::App& app) {
   for (const char* group : kGroups) texts.insert(group);
   for (const auto& m : kParseMessages) texts.insert(m.msgid);
   std::ostringstream pot;
-  pot << "# The texts of odyospiro's help screens (odyospiro generate pot).\nmsgid \"\"\nmsgstr \"\"\n"
+  pot << "# The texts of odyospiro's help screens (odyospiro generate pot).\nmsgid \"\"\nmsgstr "
+         "\"\"\n"
          "\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
   for (const auto& t : texts) pot << "msgid " << po_quote(t) << "\nmsgstr \"\"\n\n";
   return pot.str();

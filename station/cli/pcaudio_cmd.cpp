@@ -44,14 +44,14 @@ constexpr double kPaddingMs = 200.0;
 Result<std::chrono::year_month_day> parse_today(const std::string& s) {
   if (s.empty()) return pcaudio::today_local();
   auto d = station::parse_date(s);
-  if (!d) return make_error("bad_date", "--today: " + d.error().message);
+  if (!d) return make_errorf("bad_date", "--today: {}", d.error());
   return *d;
 }
 
 Result<audiometry::Ear> parse_ear(const std::string& s) {
   if (s == "left") return audiometry::Ear::left;
   if (s == "right") return audiometry::Ear::right;
-  return make_error("bad_ear", "--ear must be left or right, not \"" + s + "\"");
+  return make_errorf("bad_ear", "--ear must be left or right, not \"{}\"", s);
 }
 
 // The calibration named on the command line, else the station config's.
@@ -98,16 +98,15 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
   auto cal = load_named_calibration(ctx, o.calibration, *today);
   if (!cal) return ctx.fail(cal.error(), 2);
   if (cal->example)
-    ctx.err() << ctx.tr("note: example calibration (not a measurement): ")
-              << cal->file.string() << "\n";
+    ctx.err() << ctx.tr("note: example calibration (not a measurement): ") << cal->file.string()
+              << "\n";
   if (auto ex = pcaudio::check_expiry(*cal, *today, valid_months(ctx)); !ex)
-    ctx.err() << ctx.tr("warning: ") << ex.error().message << "\n";
+    ctx.err() << ctx.tr("warning: ") << ctx.message(ex.error()) << "\n";
   const auto table = cal->levels();
   auto plan = tone::plan_tone(table, *ear, o.frequency_hz, o.level_db_hl);
   if (!plan) return ctx.fail(plan.error());
   if (plan->needs_warning)
-    ctx.err() << ctx.tr("WARNING: tone above 100 dB HL (")
-              << o.level_db_hl << " dB HL)\n";
+    ctx.err() << ctx.tr("WARNING: tone above 100 dB HL (") << o.level_db_hl << " dB HL)\n";
   tone::ToneSpec spec;
   spec.ear = *ear;
   spec.frequency_hz = o.frequency_hz;
@@ -122,7 +121,7 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
   auto words = tone::render_presentation(spec, pad, pad, bits);
   if (!words) return ctx.fail(words.error());
   if (auto w = drivers::audio::write_wav(o.output, cal->sample_rate_hz, 2, bits, *words); !w)
-    return ctx.fail(make_error(w.error().code, w.error().message), 2);
+    return ctx.fail(Error{w.error().code, w.error().message}, 2);  // drivers' text
   const auto frames = static_cast<std::int64_t>(words->size() / 2);
   if (ctx.json()) {
     ctx.out() << nlohmann::json{{"output", o.output},
@@ -141,9 +140,14 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
                      .dump(2)
               << "\n";
   } else {
-    ctx.out() << o.output << ": " << o.ear << " " << o.frequency_hz << " Hz " << o.level_db_hl
-              << " dB HL = " << plan->digital_level_dbfs << " dBFS peak, " << frames
-              << " frames (48 kHz, 2 ch, " << bits << " bit)\n";
+    std::ostringstream level, dbfs;
+    level << o.level_db_hl;
+    dbfs << plan->digital_level_dbfs;
+    ctx.out() << o.output << ": "
+              << ctx.trf("{} ear {} Hz {} dB HL = {} dBFS peak, {} frames (48 kHz, 2 ch, {} bit)",
+                         *ear == audiometry::Ear::right ? ctx.tr("right") : ctx.tr("left"),
+                         o.frequency_hz, level.str(), dbfs.str(), frames, bits)
+              << "\n";
   }
   return 0;
 }
@@ -182,7 +186,7 @@ int run_listening_check(CliContext& ctx, const CheckOptions& o) {
       o.log.empty() ? default_check_log(ctx) : std::filesystem::path(o.log);
   if (auto r = pcaudio::record_listening_check(log, c); !r) return ctx.fail(r.error(), 2);
   ctx.out() << log.string() << ": " << pcaudio::to_iso(*today) << " " << cal->pair_id() << " "
-            << (o.pass ? "pass" : "fail") << "\n";
+            << (o.pass ? ctx.tr("pass") : ctx.tr("fail")) << "\n";
   return 0;
 }
 
@@ -212,13 +216,15 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
   try {
     root = toml::parse(*template_text, o.template_file);
   } catch (const toml::parse_error& e) {
-    return ctx.fail(make_error("calibration_invalid", std::string(e.description())), 2);
+    return ctx.fail(make_errorf("calibration_invalid", "{}: not valid TOML ({})", o.template_file,
+                                std::string(e.description())),
+                    2);
   }
   const std::string device = o.device.empty() ? tmpl->alsa_pcm : o.device;
   drivers::audio::AlsaSink sink(device);
   drivers::audio::SinkFormat fmt{tmpl->sample_rate_hz, 2, tmpl->bits};
   if (auto st = sink.open(fmt); !st)
-    return ctx.fail(make_error(st.error().code, st.error().message), 2);
+    return ctx.fail(Error{st.error().code, st.error().message}, 2);  // drivers' text
   toml::array points;
   for (const auto& p : tmpl->points) {
     tone::ToneSpec spec;
@@ -230,14 +236,15 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     spec.shape = tmpl->tone_shape;
     auto words = tone::render_presentation(spec, 0, 0, tmpl->bits);
     if (!words) return ctx.fail(words.error());
-    ctx.err() << audiometry::to_string(p.channel) << " " << p.frequency_hz << " Hz at "
-              << o.level_dbfs << " dBFS: "
-              << ctx.tr("dB SPL read on the meter? ")
-              << std::flush;
+    std::ostringstream dbfs;
+    dbfs << o.level_dbfs;
+    ctx.err() << ctx.trf("{} channel, {} Hz at {} dBFS: ",
+                         p.channel == audiometry::Ear::right ? ctx.tr("right") : ctx.tr("left"),
+                         p.frequency_hz, dbfs.str())
+              << ctx.tr("dB SPL read on the meter? ") << std::flush;
     if (auto st = sink.write(*words); !st)
-      return ctx.fail(make_error(st.error().code, st.error().message), 2);
-    if (auto st = sink.drain(); !st)
-      return ctx.fail(make_error(st.error().code, st.error().message), 2);
+      return ctx.fail(Error{st.error().code, st.error().message}, 2);
+    if (auto st = sink.drain(); !st) return ctx.fail(Error{st.error().code, st.error().message}, 2);
     std::string line;
     if (!std::getline(std::cin, line))
       return ctx.fail(make_error("calibration_aborted",
@@ -248,11 +255,11 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
       spl = std::stod(line, &used);
     } catch (const std::exception&) {
       return ctx.fail(
-          make_error("bad_reading", "\"" + line + "\" is not a dB SPL reading; start again"));
+          make_errorf("bad_reading", "\"{}\" is not a dB SPL reading; start again", line));
     }
     if (!(spl > -20.0 && spl < 160.0))
       return ctx.fail(
-          make_error("bad_reading", "reading " + line + " dB SPL is implausible; start again"));
+          make_errorf("bad_reading", "reading {} dB SPL is implausible; start again", line));
     toml::table pt{{"channel", std::string(audiometry::to_string(p.channel))},
                    {"frequency_hz", p.frequency_hz},
                    {"digital_level_dbfs", o.level_dbfs},
@@ -285,11 +292,11 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
   out << "# Written by `odyospiro audio calibrate` from " << o.template_file << "\n"
       << root << "\n";
   out.close();
-  if (!out) return ctx.fail(make_error("write_failed", "cannot write " + o.output), 2);
+  if (!out) return ctx.fail(make_errorf("write_failed", "cannot write {}", o.output), 2);
   // Validate what was written, exactly as a test session will load it.
   auto check = pcaudio::load_calibration(o.output, *today);
   if (!check) return ctx.fail(check.error(), 2);
-  ctx.out() << o.output << ": " << check->points.size() << " points\n";
+  ctx.out() << o.output << ": " << ctx.trf("{} points", check->points.size()) << "\n";
   return 0;
 }
 
@@ -349,9 +356,9 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
     ctx.out() << j.dump(2) << "\n";
   else
     for (const auto& t : j["thresholds"])
-      ctx.out() << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
-                << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
-                << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+      ctx.out() << (t["ear"] == "right" ? ctx.tr("right") : ctx.tr("left")) << " "
+                << t["frequency_hz"].get<int>() << " Hz: " << t["level_db_hl"].get<int>()
+                << " dB HL" << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
   if (!r) return ctx.fail(r.error(), 2);  // paused: thresholds so far are printed above
   return 0;
 }
@@ -375,16 +382,16 @@ Result<DeviceConfig> pc_device(const StationConfig& cfg, const std::string& devi
   for (const auto& d : cfg.devices) {
     if (d.id != device) continue;
     if (d.kind != "pc-audiometer" || d.uri.rfind("pc:", 0) != 0)
-      return make_error("bad_device",
-                        "device \"" + device + "\" in " + cfg.file.string() + " is a " + d.kind +
-                            " at " + d.uri +
-                            ", not a computer-driven audiometer (kind = \"pc-audiometer\", uri = "
-                            "\"pc:PCM\")");
+      return make_errorf("bad_device",
+                         "device \"{}\" in {} is a {} at {}, not a computer-driven audiometer "
+                         "(kind = \"pc-audiometer\", uri = \"pc:PCM\")",
+                         device, cfg.file.string(), d.kind, d.uri);
     return d;
   }
-  return make_error("unknown_device", "no device \"" + device + "\" in " + cfg.file.string() +
-                                          ": give pc:PCM or the id of a [[devices]] entry of "
-                                          "kind \"pc-audiometer\"");
+  return make_errorf("unknown_device",
+                     "no device \"{}\" in {}: give pc:PCM or the id of a [[devices]] entry of "
+                     "kind \"pc-audiometer\"",
+                     device, cfg.file.string());
 }
 
 // The response button: the one [[devices]] entry of kind "response-button".
@@ -393,16 +400,17 @@ Result<DeviceConfig> response_button(const StationConfig& cfg) {
   for (const auto& d : cfg.devices)
     if (d.kind == "response-button") found.push_back(&d);
   if (found.empty())
-    return make_error("button_missing",
-                      "no response button in " + cfg.file.string() +
-                          ": add [[devices]] with kind = \"response-button\" and uri = "
-                          "\"hidraw:/dev/hidrawN\" (the USB HID button)");
+    return make_errorf("button_missing",
+                       "no response button in {}: add [[devices]] with kind = \"response-button\" "
+                       "and uri = \"hidraw:/dev/hidrawN\" (the USB HID button)",
+                       cfg.file.string());
   if (found.size() > 1) {
     std::string ids;
     for (const auto* d : found) ids += (ids.empty() ? "" : ", ") + d->id;
-    return make_error("button_ambiguous", "more than one response button in " + cfg.file.string() +
-                                              " (" + ids +
-                                              "): keep the one plugged into this station");
+    return make_errorf("button_ambiguous",
+                       "more than one response button in {} ({}): keep the one plugged into this "
+                       "station",
+                       cfg.file.string(), ids);
   }
   return *found.front();
 }
@@ -449,8 +457,8 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   ro.worker = worker->registry_no;
   if (sc.calibration_file.empty())
     return ctx.fail(
-        make_error("calibration_missing",
-                   "no calibration: set [audiometry].calibration_file in " + sc.file.string()),
+        make_errorf("calibration_missing",
+                    "no calibration: set [audiometry].calibration_file in {}", sc.file.string()),
         2);
   // Refusals that need no hardware come first (calibration, expiry, listening check): PcRig
   // checks them before it opens anything, but the button is opened before the rig.
@@ -459,11 +467,11 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
     if (!cal) return ctx.fail(cal.error(), 2);
     if (cal->example)
       return ctx.fail(
-          make_error("calibration_example",
-                     ro.calibration_file.string() +
-                         " is an example calibration, not a measurement: no worker is tested "
-                         "with it; calibrate this interface and earphones with `odyospiro audio "
-                         "calibrate` and set [audiometry].calibration_file"),
+          make_errorf("calibration_example",
+                      "{} is an example calibration, not a measurement: no worker is tested with "
+                      "it; calibrate this interface and earphones with `odyospiro audio "
+                      "calibrate` and set [audiometry].calibration_file",
+                      ro.calibration_file.string()),
           2);
     if (auto e = pcaudio::check_expiry(*cal, ro.today, ro.calibration_valid_months); !e)
       return ctx.fail(e.error(), 2);
@@ -495,19 +503,20 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
     if (!check) return ctx.fail(check.error());
     ambient = pcaudio::ambient_json(*check);
     if (!check->verdict.pass) {
-      const std::string what = pcaudio::describe_exceeded(*check);
+      const Error what = pcaudio::describe_exceeded(*check);
       if (o.ambient_override.empty())
         return ctx.fail(
-            make_error("ambient_too_loud",
-                       "the test room is too loud: " + what +
-                           "; nothing was played or stored. Quiet the room (doors, machines, "
-                           "talk) and measure again, or give --ambient-override REASON to test "
-                           "anyway (the reason is stored with the exam)"),
+            make_errorf("ambient_too_loud",
+                        "the test room is too loud: {}; nothing was played or stored. Quiet the "
+                        "room (doors, machines, talk) and measure again, or give "
+                        "--ambient-override REASON to test anyway (the reason is stored with the "
+                        "exam)",
+                        what),
             4);
-      ctx.err() << ctx.tr("WARNING: ambient noise "
-                          "above the limit (")
-                << what << ctx.tr("); testing anyway, reason: ")
-                << o.ambient_override << "\n";
+      ctx.err() << ctx.trf(
+                       "WARNING: ambient noise above the limit ({}); testing anyway, reason: {}",
+                       what, o.ambient_override)
+                << "\n";
       ambient["override_reason"] = o.ambient_override;
     }
   }
@@ -548,8 +557,8 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
     if (ctx.json())
       ctx.out() << j.dump(2) << "\n";
     else
-      ctx.out() << ctx.tr("not stored (--no-store); tone journal: ")
-                << ro.tone_journal.string() << "\n";
+      ctx.out() << ctx.tr("not stored (--no-store); tone journal: ") << ro.tone_journal.string()
+                << "\n";
     return 0;
   }
   const std::string note = "PC audiometer " + dev->uri + ", button " + btn->uri + ", calibration " +
@@ -565,12 +574,12 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   if (ctx.json()) {
     ctx.out() << j.dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Audiometry exam #") << exam->exam_id << " ("
-              << worker->registry_no << ", " << dev->id << ")\n";
+    ctx.out() << ctx.tr("Audiometry exam #") << exam->exam_id << " (" << worker->registry_no << ", "
+              << dev->id << ")\n";
     for (const auto& t : j["thresholds"])
-      ctx.out() << "  " << t["ear"].get<std::string>() << " " << t["frequency_hz"].get<int>()
-                << " Hz: " << t["level_db_hl"].get<int>() << " dB HL"
-                << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
+      ctx.out() << "  " << (t["ear"] == "right" ? ctx.tr("right") : ctx.tr("left")) << " "
+                << t["frequency_hz"].get<int>() << " Hz: " << t["level_db_hl"].get<int>()
+                << " dB HL" << (t["no_response"].get<bool>() ? " (NR)" : "") << "\n";
   }
   return 0;
 }

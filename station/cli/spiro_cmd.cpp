@@ -12,12 +12,14 @@
 //     the same computation for a CSV of subjects (station/spirometry/cohort.hpp: columns).
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <memory>
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -53,13 +55,12 @@ Result<std::size_t> flow_column(const csv::Table& t, bool header) {
   const csv::Row& first = t.rows.front();
   if (first.cells.size() == 1) return std::size_t{0};
   if (!header)
-    return make_error(
+    return make_errorf(
         "bad_input",
-        t.where(first, 1) + std::to_string(first.cells.size()) + " fields separated by " +
-            csv::delimiter_name(t.delimiter) +
-            " and no header: a flow file holds one flow (L/s) per line, or has a header naming "
-            "its flow column (flow_lps, flow or akış). If ',' is the decimal separator here, "
-            "give --decimal , (or save the file with ';' between fields).");
+        "{}{} fields separated by {} and no header: a flow file holds one flow (L/s) per line, or "
+        "has a header naming its flow column (flow_lps, flow or akış). If ',' is the decimal "
+        "separator here, give --decimal , (or save the file with ';' between fields).",
+        t.where(first, 1), first.cells.size(), csv::delimiter_name(t.delimiter));
   for (std::size_t c = 0; c < first.cells.size(); ++c) {
     std::string name = fold_turkish(first.cells[c]);
     if (const auto p = name.find('('); p != std::string::npos) name = name.substr(0, p);
@@ -68,10 +69,10 @@ Result<std::size_t> flow_column(const csv::Table& t, bool header) {
         name == "akış_lps")
       return c;
   }
-  return make_error("bad_input", t.where(first, 0) +
-                                     "no column of the header is the flow: name it flow_lps, "
-                                     "flow or akış (the file has " +
-                                     std::to_string(first.cells.size()) + " columns)");
+  return make_errorf("bad_input",
+                     "{}no column of the header is the flow: name it flow_lps, flow or akış (the "
+                     "file has {} columns)",
+                     t.where(first, 0), first.cells.size());
 }
 
 Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions& opt) {
@@ -86,27 +87,28 @@ Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions
     if (!parsed && parsed.error().code == "json_duplicate_key") return parsed.error();
     json j = parsed ? std::move(*parsed) : json();
     if (!parsed || !j.is_object())
-      return make_error("bad_input", path +
-                                         " is not valid JSON: expected {\"rate_hz\":…, "
-                                         "\"btps\":…, \"manoeuvres\":[[…flows…], …]}.");
+      return make_errorf("bad_input",
+                         "{} is not valid JSON: expected {{\"rate_hz\":…, \"btps\":…, "
+                         "\"manoeuvres\":[[…flows…], …]}}.",
+                         path);
     if (j.contains("rate_hz")) {
       if (!j["rate_hz"].is_number())
-        return make_error("bad_input", path + ": rate_hz must be a number (samples per second).");
+        return make_errorf("bad_input", "{}: rate_hz must be a number (samples per second).", path);
       fi.rate_hz = j["rate_hz"].get<double>();
     }
     if (j.contains("btps")) {
       if (!j["btps"].is_number())
-        return make_error("bad_input", path + ": btps must be a number (1.0 for BTPS devices).");
+        return make_errorf("bad_input", "{}: btps must be a number (1.0 for BTPS devices).", path);
       fi.btps = j["btps"].get<double>();
     }
     if (!j.contains("manoeuvres") || !j["manoeuvres"].is_array())
-      return make_error("bad_input",
-                        path + ": \"manoeuvres\" must be an array of arrays of flows in L/s.");
+      return make_errorf("bad_input",
+                         "{}: \"manoeuvres\" must be an array of arrays of flows in L/s.", path);
     for (std::size_t i = 0; i < j["manoeuvres"].size(); ++i) {
       const auto& m = j["manoeuvres"][i];
       if (!m.is_array())
-        return make_error("bad_input", path + ": manoeuvre " + std::to_string(i + 1) +
-                                           " is not an array of numbers.");
+        return make_errorf("bad_input", "{}: manoeuvre {} is not an array of numbers.", path,
+                           i + 1);
       std::vector<double> v;
       v.reserve(m.size());
       for (std::size_t k = 0; k < m.size(); ++k) {
@@ -115,8 +117,8 @@ Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions
         } else if (m[k].is_null()) {  // JSON has no NaN; null stands for a lost sample
           v.push_back(std::nan(""));
         } else {
-          return make_error("bad_input", path + ": manoeuvre " + std::to_string(i + 1) +
-                                             ", sample " + std::to_string(k) + " is not a number.");
+          return make_errorf("bad_input", "{}: manoeuvre {}, sample {} is not a number.", path,
+                             i + 1, k);
         }
       }
       fi.manoeuvres.push_back(std::move(v));
@@ -138,12 +140,11 @@ Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions
     for (std::size_t r = header ? 1 : 0; r < t->rows.size(); ++r) {
       const csv::Row& row = t->rows[r];
       if (row.cells.size() != width)
-        return make_error("bad_input", t->where(row, 0) + std::to_string(row.cells.size()) +
-                                           " fields, but line " + std::to_string(head.line) +
-                                           " has " + std::to_string(width) +
-                                           ": every line needs the same columns.");
+        return make_errorf("bad_input",
+                           "{}{} fields, but line {} has {}: every line needs the same columns.",
+                           t->where(row, 0), row.cells.size(), head.line, width);
       auto x = t->number(row, *col, "flow value in L/s");
-      if (!x) return make_error("bad_input", x.error().message + ".");
+      if (!x) return make_errorf("bad_input", "{}.", x.error());
       v.push_back(*x);
     }
   }
@@ -169,7 +170,7 @@ struct SubjectArgs {
 Result<sp::Subject> make_subject(const SubjectArgs& a, int default_ethnicity) {
   sp::Subject s;
   auto sex = parse_sex(a.sex);
-  if (!sex) return make_error("bad_sex", "--sex: " + sex.error().message + ".");
+  if (!sex) return make_errorf("bad_sex", "--sex: {}.", sex.error());
   s.sex = *sex == "F" ? sp::Sex::kFemale : sp::Sex::kMale;
   s.age_years = a.age;
   s.height_cm = a.height_cm;
@@ -185,15 +186,15 @@ Result<std::map<sp::Param, double>> parse_measured(const std::string& text) {
     if (item.empty()) continue;
     const auto eq = item.find('=');
     if (eq == std::string::npos)
-      return make_error("bad_measured", "--measured item '" + item + "' must look like FEV1=3.10.");
+      return make_errorf("bad_measured", "--measured item '{}' must look like FEV1=3.10.", item);
     auto p = sp::parse_param(item.substr(0, eq));
     if (!p) return p.error();
     const std::string v = item.substr(eq + 1);
     char* end = nullptr;
     const double x = std::strtod(v.c_str(), &end);
     if (v.empty() || *end != '\0' || !std::isfinite(x) || x <= 0.0)
-      return make_error("bad_measured", "--measured " + item.substr(0, eq) + " = '" + v +
-                                            "' is not a positive number.");
+      return make_errorf("bad_measured", "--measured {} = '{}' is not a positive number.",
+                         item.substr(0, eq), v);
     out[*p] = x;
   }
   return out;
@@ -238,8 +239,7 @@ void print_session_text(CliContext& ctx, const sp::SessionResult& s) {
   if (r.fev1_fvc) o << "  FEV1/FVC " << *r.fev1_fvc;
   if (r.fef2575_lps) o << "  FEF25-75 " << *r.fef2575_lps << " L/s";
   o << "\n";
-  if (s.guidance.another_blow_needed)
-    o << ctx.tr("Another blow needed, because:") << "\n";
+  if (s.guidance.another_blow_needed) o << ctx.tr("Another blow needed, because:") << "\n";
   for (const auto& b : s.guidance.because) o << "  - " << (tr ? b.text_tr : b.text_en) << "\n";
 }
 
@@ -257,16 +257,20 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
   const bool show = a.progress || ::isatty(STDERR_FILENO) == 1;
   if (show)
     o.progress = [&ctx](std::size_t rows, double fraction) {
-      ctx.err() << "\r" << ctx.tr("spiro predict: ") << rows
-                << ctx.tr(" rows, ") << static_cast<int>(100.0 * fraction)
-                << (ctx.turkish() ? "" : " %") << std::flush;
+      ctx.err() << "\r"
+                << ctx.trf("spiro predict: {} rows, {} %", rows, static_cast<int>(100.0 * fraction))
+                << std::flush;
     };
   const auto t0 = std::chrono::steady_clock::now();
   auto r = run_cohort_predict(ref.tables, o);
   if (show) ctx.err() << "\n";
   if (!r) return (void)ctx.fail(r.error());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const auto& w : r->warnings) ctx.err() << w << "\n";
+  std::vector<std::string> warnings;
+  for (const auto& w : r->warnings) {
+    warnings.push_back(ctx.message(w));
+    ctx.err() << warnings.back() << "\n";
+  }
   if (ctx.json()) {
     ctx.out() << json{{"equation", sp::equation_id(eq)},
                       {"software_version", ODYO_VERSION},
@@ -274,14 +278,15 @@ void run_cohort(CliContext& ctx, const RefContext& ref, sp::Equation eq, const S
                       {"output", a.output},
                       {"rows", r->rows},
                       {"added_columns", r->added_columns},
-                      {"warnings", r->warnings},
+                      {"warnings", warnings},
                       {"seconds", secs}}
                      .dump(2)
               << "\n";
     return;
   }
-  ctx.out() << r->rows << ctx.tr(" rows → ") << a.output << " (" << sp::equation_id(eq)
-            << ", " << std::fixed << std::setprecision(2) << secs << " s)\n";
+  ctx.out() << ctx.trf("{} rows → {} ({}, {} s)", r->rows, a.output, sp::equation_id(eq),
+                       fmt::format("{:.2f}", secs))
+            << "\n";
 }
 
 }  // namespace
@@ -407,9 +412,9 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     for (const auto& [p, v] : *measured) {
       (void)v;
       if (!pred->find(p))
-        return (void)ctx.fail(make_error(
-            "bad_measured", std::string(sp::param_id(p)) + " has no reference value in " +
-                                sp::equation_id(*eq) + ": leave it out of --measured."));
+        return (void)ctx.fail(make_errorf(
+            "bad_measured", "{} has no reference value in {}: leave it out of --measured.",
+            std::string(sp::param_id(p)), sp::equation_id(*eq)));
     }
     json j{{"equation", sp::equation_id(*eq)},
            {"software_version", ODYO_VERSION},
@@ -430,15 +435,13 @@ void register_spiro_commands(CLI::App& app, CliContext& ctx) {
     auto& o = ctx.out();
     o << sp::equation_id(*eq) << "\n" << std::fixed << std::setprecision(3);
     for (const auto& p : pred->params) {
-      o << std::left << std::setw(9) << sp::param_id(p.param) << " "
-        << ctx.tr("predicted") << " " << p.predicted << "  LLN " << p.lln << "  ULN "
-        << p.uln;
+      o << std::left << std::setw(9) << sp::param_id(p.param) << " " << ctx.tr("predicted") << " "
+        << p.predicted << "  LLN " << p.lln << "  ULN " << p.uln;
       const auto& pj = j[sp::param_id(p.param)];
       if (pj.contains("z"))
         o << "  z " << std::setprecision(2) << pj["z"].get<double>() << "  %"
           << std::setprecision(1) << pj["pctpred"].get<double>() << std::setprecision(3);
-      if (p.provisional)
-        o << ctx.tr("  (provisional: RSD unverified)");
+      if (p.provisional) o << ctx.tr("  (provisional: RSD unverified)");
       o << "\n";
     }
   });

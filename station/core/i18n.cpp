@@ -22,8 +22,7 @@ constexpr const char* kEmbeddedRoot = "embedded:";
 // Boost.Locale asks for "<path>/<lang>/LC_MESSAGES/<domain>.mo"; the embedded catalogue answers
 // for its language, every other name is "no such file".
 std::vector<char> read_embedded(const std::string& file_name, const std::string& /*encoding*/) {
-  const std::string tr_name =
-      std::string(kEmbeddedRoot) + "/tr/LC_MESSAGES/" + kDomain + ".mo";
+  const std::string tr_name = std::string(kEmbeddedRoot) + "/tr/LC_MESSAGES/" + kDomain + ".mo";
   if (file_name == tr_name) {
     const auto* begin = reinterpret_cast<const char*>(odyo_catalog_tr);  // NOLINT
     return {begin, begin + odyo_catalog_tr_size};

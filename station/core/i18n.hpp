@@ -28,7 +28,9 @@
 
 namespace odyo {
 // Marks a literal for the catalogue without translating it (tables of texts translated when shown).
-constexpr const char* N_(const char* msgid) { return msgid; }
+constexpr const char* N_(const char* msgid) {
+  return msgid;
+}
 }  // namespace odyo
 
 namespace odyo::station::i18n {

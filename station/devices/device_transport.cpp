@@ -2,6 +2,7 @@
 
 #include "station/devices/device_transport.hpp"
 
+#include "analysis/core/error_text.hpp"
 #include "drivers/transport/serial_transport.hpp"
 
 namespace odyo::station {
@@ -12,7 +13,7 @@ Result<std::unique_ptr<drivers::ByteTransport>> make_transport(
   drivers::IoError why;
   if (uri.rfind("serial:", 0) == 0) {
     auto s = drivers::parse_serial_uri(uri, &why);
-    if (!s) return make_error(why.code, why.message);
+    if (!s) return Error{why.code, why.message};  // drivers' text, not (yet) in a catalogue
     if (uri.find("baud=") == std::string::npos) {
       if (o.baud != 0)
         s->baud_rate = o.baud;
@@ -25,7 +26,7 @@ Result<std::unique_ptr<drivers::ByteTransport>> make_transport(
   }
   if (uri.rfind("usb:", 0) == 0) {
     auto s = drivers::parse_usb_uri(uri, &why);
-    if (!s) return make_error(why.code, why.message);
+    if (!s) return Error{why.code, why.message};  // drivers' text, not (yet) in a catalogue
     if (o.flow != nullptr) {
       s->interface_number = o.flow->usb.interface_number;
       s->endpoint_in = o.flow->usb.endpoint_in;
@@ -33,15 +34,14 @@ Result<std::unique_ptr<drivers::ByteTransport>> make_transport(
       s->transfer_bytes = o.flow->usb.transfer_bytes;
     }
     if (!usb_ctx) usb_ctx = drivers::UsbContext::create(&why);
-    if (!usb_ctx) return make_error(why.code, why.message);
+    if (!usb_ctx) return Error{why.code, why.message};
     return std::unique_ptr<drivers::ByteTransport>(
         std::make_unique<drivers::UsbTransport>(*usb_ctx, *s));
   }
-  return make_error("bad_uri",
-                    "'" + uri +
-                        "' is not a device URI: use serial:/dev/ttyUSB0, serial:usb:VID:PID, "
-                        "usb:VID:PID (hex), sim:NAME or a device id from the station "
-                        "configuration");
+  return make_errorf("bad_uri",
+                     "'{}' is not a device URI: use serial:/dev/ttyUSB0, serial:usb:VID:PID, "
+                     "usb:VID:PID (hex), sim:NAME or a device id from the station configuration",
+                     uri);
 }
 
 }  // namespace odyo::station

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 
+#include "analysis/core/error_text.hpp"
+
 extern char** environ;
 
 namespace odyo::station {
@@ -30,8 +32,10 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
-    return make_error("sim_failed", "cannot start the device simulator " + argv[0] +
-                                        ": build it (./odyo build) or pass --devsim PATH");
+    return make_errorf("sim_failed",
+                       "cannot start the device simulator {}: build it (./odyo build) or pass "
+                       "--devsim PATH",
+                       argv[0]);
   }
   return ChildProcess(pid);
 }
@@ -101,8 +105,8 @@ Result<RunningSimulator> start_simulator(const SimulatorRequest& r) {
   } else {
     std::string names;
     for (const auto& n : simulator_names()) names += (names.empty() ? "" : ", ") + n;
-    return make_error("sim_unknown",
-                      "there is no simulated device 'sim:" + r.name + "': use one of " + names);
+    return make_errorf("sim_unknown", "there is no simulated device 'sim:{}': use one of {}",
+                       r.name, names);
   }
   std::error_code ec;
   fs::create_directories(r.work_dir, ec);
@@ -119,9 +123,8 @@ Result<RunningSimulator> start_simulator(const SimulatorRequest& r) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (!fs::exists(link, ec)) {
-    return make_error("sim_failed", "the simulated " + r.name + " did not open its port " +
-                                        link.string() + " (see " +
-                                        (r.work_dir / "devsim.log").string() + ")");
+    return make_errorf("sim_failed", "the simulated {} did not open its port {} (see {})", r.name,
+                       link.string(), (r.work_dir / "devsim.log").string());
   }
   return RunningSimulator{std::move(*child), link, "serial:" + link.string()};
 }

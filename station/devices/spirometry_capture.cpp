@@ -13,6 +13,7 @@
 #include "acquisition/journal/journal_replay.hpp"
 #include "acquisition/journal/journal_writer.hpp"
 #include "acquisition/journal/sqlite_journal.hpp"
+#include "analysis/core/error_text.hpp"
 #include "station/devices/device_transport.hpp"
 #include "station/storage/database.hpp"
 
@@ -28,10 +29,9 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     auto data = acquisition::read_journal(o.journal_file, *o.replay_session);
     if (!data) return data.error();
     if (data->chunks.empty())
-      return make_error("journal_session_empty", "raw journal " + o.journal_file.string() +
-                                                     " session " +
-                                                     std::to_string(*o.replay_session) +
-                                                     " holds no bytes: nothing to store");
+      return make_errorf("journal_session_empty",
+                         "raw journal {} session {} holds no bytes: nothing to store",
+                         o.journal_file.string(), *o.replay_session);
     auto t = std::make_unique<acquisition::JournalReplayTransport>(
         io, std::move(*data),
         "journal:" + o.journal_file.string() + "#" + std::to_string(*o.replay_session));
@@ -185,10 +185,10 @@ Result<RecordedExam> store_spirometry_capture(Database& db, const StationConfig&
                                               const SpirometryStoreOptions& o,
                                               const std::string& actor) {
   if (cap.manoeuvres.empty()) {
-    return make_error("no_manoeuvre",
-                      "no manoeuvre was recorded, so there is nothing to analyse; the raw bytes "
-                      "are kept in the journal (session " +
-                          std::to_string(cap.journal_session) + ")");
+    return make_errorf("no_manoeuvre",
+                       "no manoeuvre was recorded, so there is nothing to analyse; the raw bytes "
+                       "are kept in the journal (session {})",
+                       cap.journal_session);
   }
   SpirometryCapture capture;
   for (const auto& m : cap.manoeuvres) {

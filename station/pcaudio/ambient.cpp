@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/audiometry/ambient/octave_bands.hpp"
+#include "analysis/core/error_text.hpp"
 #include "drivers/audio/alsa_capture.hpp"
 #include "drivers/audio/wav_file.hpp"
 #include "station/core/input.hpp"
@@ -32,9 +33,9 @@ Result<amb::AmbientLimits> load_ambient_limits(const StationConfig& cfg, const s
   const auto path = cfg.audiometry_dir / "ambient_limits.csv";
   auto text = read_input_file(path);
   if (!text)
-    return make_error("ambient_table_missing", text.error().message +
-                                                   " (the ambient-noise limits; check "
-                                                   "[audiometry].audiometry_dir)");
+    return make_errorf("ambient_table_missing",
+                       "{} (the ambient-noise limits; check [audiometry].audiometry_dir)",
+                       text.error());
   return amb::AmbientLimits::parse_csv(*text, table);
 }
 
@@ -61,7 +62,7 @@ Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRe
     const auto frames = static_cast<std::int64_t>(std::llround(seconds * rq.capture_rate_hz));
     std::vector<std::int32_t> words;
     if (auto s = drivers::audio::capture_pcm(pcm, rq.capture_rate_hz, frames, words); !s)
-      return make_error(s.error().code, s.error().message);
+      return Error{s.error().code, s.error().message};  // drivers' text, not (yet) translated
     c.sample_rate_hz = rq.capture_rate_hz;
     samples.resize(static_cast<Eigen::Index>(words.size()));
     for (std::size_t i = 0; i < words.size(); ++i)
@@ -73,15 +74,17 @@ Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRe
     drivers::audio::WavData wav;
     if (auto s = drivers::audio::read_wav(rq.source, wav); !s) {
       if (s.error().code == "device_missing")
-        return make_error("ambient_no_file", "cannot read the recording " + rq.source +
-                                                 ": check the file name (a WAV from the "
-                                                 "measurement microphone)");
+        return make_errorf(
+            "ambient_no_file",
+            "cannot read the recording {}: check the file name (a WAV from the measurement "
+            "microphone)",
+            rq.source);
       const auto& m = s.error().message;
-      return make_error(s.error().code,
-                        m.find(rq.source) == std::string::npos ? rq.source + ": " + m : m);
+      if (m.find(rq.source) != std::string::npos) return Error{s.error().code, m};
+      return make_errorf(s.error().code, "{}: {}", rq.source, m);
     }
     if (wav.channels < 1 || wav.sample_rate_hz <= 0)
-      return make_error("ambient_bad_wav", rq.source + ": no channels or no sample rate");
+      return make_errorf("ambient_bad_wav", "{}: no channels or no sample rate", rq.source);
     c.sample_rate_hz = wav.sample_rate_hz;
     std::int64_t frames = wav.frames();
     if (rq.seconds)
@@ -96,9 +99,7 @@ Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRe
   c.frames = samples.size();
   auto bands = amb::octave_band_levels(samples, c.sample_rate_hz, rq.mic_calibration_db);
   if (!bands) {
-    Error e = bands.error();
-    e.message = c.source + ": " + e.message;
-    return e;
+    return make_errorf(bands.error().code, "{}: {}", c.source, bands.error());
   }
   c.limits = std::move(*limits);
   c.verdict = amb::compare_with_limits(*bands, c.limits);
@@ -131,17 +132,20 @@ nlohmann::json ambient_json(const AmbientCheck& c) {
   return j;
 }
 
-std::string describe_exceeded(const AmbientCheck& c) {
+Error describe_exceeded(const AmbientCheck& c) {
   const auto* b = c.verdict.first_exceeded();
   if (b == nullptr) return {};
-  std::string s = std::to_string(b->centre_hz) + " Hz band: " + fixed1(b->level_db_spl) +
-                  " dB SPL, limit " + fixed1(*b->limit_db_spl) + " dB SPL (" + c.limits.name() +
-                  ")";
   int more = 0;
   for (const auto& x : c.verdict.bands)
     if (!x.pass && &x != b) ++more;
-  if (more > 0) s += " and " + std::to_string(more) + " more band(s) over the limit";
-  return s;
+  if (more > 0)
+    return make_errorf("",
+                       "{} Hz band: {} dB SPL, limit {} dB SPL ({}) and {} more band(s) over the "
+                       "limit",
+                       b->centre_hz, fixed1(b->level_db_spl), fixed1(*b->limit_db_spl),
+                       c.limits.name(), more);
+  return make_errorf("", "{} Hz band: {} dB SPL, limit {} dB SPL ({})", b->centre_hz,
+                     fixed1(b->level_db_spl), fixed1(*b->limit_db_spl), c.limits.name());
 }
 
 }  // namespace odyo::station::pcaudio

@@ -49,7 +49,8 @@ Result<AmbientCheck> run_ambient_check(const StationConfig& cfg, const AmbientRe
 //  "margin_db","pass"}],"not_compared_hz":[…],"pass"}
 nlohmann::json ambient_json(const AmbientCheck& check);
 
-// "2000 Hz band: 52.3 dB SPL, limit 47 dB SPL (osha-d1)" for the first band over its limit.
-std::string describe_exceeded(const AmbientCheck& check);
+// "2000 Hz band: 52.3 dB SPL, limit 47 dB SPL (osha-d1)" for the first band over its limit (a
+// message translated where shown; empty when no band is over).
+Error describe_exceeded(const AmbientCheck& check);
 
 }  // namespace odyo::station::pcaudio

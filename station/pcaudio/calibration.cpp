@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 
 namespace odyo::station::pcaudio {
@@ -23,19 +24,21 @@ class Keys {
     const toml::node* n = get(key, required);
     if (n == nullptr) return {};
     auto v = n->value<std::string>();
-    if (!v) return fail(key, "must be a string"), std::string{};
-    if (required && v->empty()) return fail(key, "must not be empty"), std::string{};
+    if (!v) return fail(key, make_error("", "must be a string")), std::string{};
+    if (required && v->empty())
+      return fail(key, make_error("", "must not be empty")), std::string{};
     return *v;
   }
   std::optional<double> num(const std::string& key, bool required, double lo, double hi) {
     const toml::node* n = get(key, required);
     if (n == nullptr) return std::nullopt;
     auto v = n->value<double>();
-    if (!v) return fail(key, "must be a number"), std::nullopt;
+    if (!v) return fail(key, make_error("", "must be a number")), std::nullopt;
     if (!(*v >= lo && *v <= hi)) {
-      std::ostringstream os;
-      os << "is " << *v << ", allowed " << lo << " … " << hi;
-      return fail(key, os.str()), std::nullopt;
+      std::ostringstream value;
+      value << *v;
+      return fail(key, make_errorf("", "is {}, allowed {} … {}", value.str(), lo, hi)),
+             std::nullopt;
     }
     return v;
   }
@@ -43,27 +46,29 @@ class Keys {
     const toml::node* n = get(key, required);
     if (n == nullptr) return std::nullopt;
     auto v = n->value_exact<std::int64_t>();
-    if (!v) return fail(key, "must be an integer"), std::nullopt;
+    if (!v) return fail(key, make_error("", "must be an integer")), std::nullopt;
     return v;
   }
   const toml::table* table(const std::string& key) {
     const toml::node* n = get(key, true);
     if (n == nullptr) return nullptr;
-    if (n->as_table() == nullptr) return fail(key, "must be a table"), nullptr;
+    if (n->as_table() == nullptr) return fail(key, make_error("", "must be a table")), nullptr;
     return n->as_table();
   }
   const toml::node* get(const std::string& key, bool required) {
     if (t_ == nullptr) return nullptr;
     const toml::node* n = t_->get(key);
-    if (n == nullptr && required) fail(key, "is missing");
+    if (n == nullptr && required) fail(key, make_error("", "is missing"));
     return n;
   }
-  void fail(const std::string& key, const std::string& what,
+  // `what` follows the key's name: "is missing", "must be a number", …
+  void fail(const std::string& key, const Error& what,
             const std::string& code = "calibration_invalid") {
     if (err_) return;
-    err_ = make_error(code, file_ + ": " + (where_.empty() ? "" : where_ + ".") + key + " " + what +
-                                "; correct the calibration file (or re-run "
-                                "`odyospiro audio calibrate`)");
+    const std::string name = where_.empty() ? key : where_ + "." + key;
+    err_ = make_errorf(
+        code, "{}: {} {}; correct the calibration file (or re-run `odyospiro audio calibrate`)",
+        file_, name, what);
   }
 
  private:
@@ -130,17 +135,20 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   toml::table root;
   try {
     if (!std::filesystem::exists(file))
-      return make_error("calibration_missing",
-                        "calibration file " + fname +
-                            " does not exist: give the file made by `odyospiro audio calibrate`");
+      return make_errorf(
+          "calibration_missing",
+          "calibration file {} does not exist: give the file made by `odyospiro audio calibrate`",
+          fname);
     auto text = read_input_file(file);
-    if (!text) return make_error("calibration_invalid", text.error().message);
+    if (!text) {
+      Error e = text.error();
+      e.code = "calibration_invalid";
+      return e;
+    }
     root = toml::parse(*text, fname);
   } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << fname << ":" << e.source().begin.line << ": not valid TOML (" << e.description()
-       << "); correct the file";
-    return make_error("calibration_invalid", os.str());
+    return make_errorf("calibration_invalid", "{}:{}: not valid TOML ({}); correct the file", fname,
+                       e.source().begin.line, std::string(e.description()));
   }
   std::optional<Error> err;
   Calibration c;
@@ -148,12 +156,12 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   Keys top(&root, "", fname, err);
   const auto schema = top.integer("schema_version", true);
   if (schema && *schema != 1)
-    top.fail("schema_version", "is " + std::to_string(*schema) + "; this station reads version 1");
+    top.fail("schema_version", make_errorf("", "is {}; this station reads version 1", *schema));
   if (const toml::node* ex = top.get("example", false)) {
     if (auto b = ex->value<bool>())
       c.example = *b;
     else
-      top.fail("example", "must be true or false");
+      top.fail("example", make_error("", "must be true or false"));
   }
   c.example_note = top.str("example_note", false);
   const std::string retspl_file = top.str("retspl_file");
@@ -163,16 +171,16 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   if (const toml::node* d = cal.get("date", true)) {
     if (auto v = d->value<toml::date>()) {
       c.date = ymd_of(*v);
-      if (!c.date.ok()) cal.fail("date", "is not a calendar date");
+      if (!c.date.ok()) cal.fail("date", make_error("", "is not a calendar date"));
     } else {
-      cal.fail("date", "must be a TOML date (YYYY-MM-DD, no quotes)");
+      cal.fail("date", make_error("", "must be a TOML date (YYYY-MM-DD, no quotes)"));
     }
   }
   c.technician = cal.str("technician");
   c.software_version = cal.str("software_version", false);
   if (const std::string ref = cal.str("reference_level"); !err && ref != "peak")
     cal.fail("reference_level",
-             "is \"" + ref + "\"; digital levels must be stated as \"peak\" dBFS");
+             make_errorf("", "is \"{}\"; digital levels must be stated as \"peak\" dBFS", ref));
 
   const toml::table* if_t = top.table("interface");
   Keys itf(if_t, "interface", fname, err);
@@ -184,20 +192,22 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   if (auto v = itf.integer("sample_rate_hz", true)) {
     c.sample_rate_hz = static_cast<int>(*v);
     if (!err && c.sample_rate_hz != 48000)
-      itf.fail("sample_rate_hz", "is " + std::to_string(*v) + "; the station plays at 48000 Hz");
+      itf.fail("sample_rate_hz", make_errorf("", "is {}; the station plays at 48000 Hz", *v));
   }
   if (auto v = itf.integer("bits", true)) {
     c.bits = static_cast<int>(*v);
     if (!err && c.bits != 24 && c.bits != 32)
       itf.fail("bits",
-               "is " + std::to_string(*v) + "; use 24 or 32 (16 bits is too coarse near 0 dB HL)");
+               make_errorf("", "is {}; use 24 or 32 (16 bits is too coarse near 0 dB HL)", *v));
   }
   if (auto v = itf.integer("channels", true)) {
     c.channels = static_cast<int>(*v);
     if (!err && c.channels != 2)
       itf.fail("channels",
-               "is " + std::to_string(*v) +
-                   "; an audiometer calibration has exactly 2 channels (left and right earphone)",
+               make_errorf("",
+                           "is {}; an audiometer calibration has exactly 2 channels (left and "
+                           "right earphone)",
+                           *v),
                "calibration_channel_count");
   }
 
@@ -244,27 +254,27 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
   for (Ear e : {Ear::left, Ear::right}) {
     const auto& ep = c.earphone(e);
     if (!c.retspl.has_transducer(ep.transducer, ep.coupler))
-      return make_error("unknown_transducer",
-                        fname + ": earphones." + std::string(audiometry::to_string(e)) +
-                            " names transducer \"" + ep.transducer + "\" on coupler \"" +
-                            ep.coupler + "\", which has no reference levels in " + rp.string() +
-                            "; use a transducer/coupler pair listed there");
+      return make_errorf("unknown_transducer",
+                         "{}: earphones.{} names transducer \"{}\" on coupler \"{}\", which has no "
+                         "reference levels in {}; use a transducer/coupler pair listed there",
+                         fname, std::string(audiometry::to_string(e)), ep.transducer, ep.coupler,
+                         rp.string());
   }
 
   const toml::node* pts = top.get("points", true);
   const toml::array* arr = pts != nullptr ? pts->as_array() : nullptr;
   if (arr == nullptr || arr->empty())
-    return make_error("calibration_invalid",
-                      fname +
-                          ": [[points]] is missing: a calibration needs one point per channel "
-                          "and frequency");
+    return make_errorf(
+        "calibration_invalid",
+        "{}: [[points]] is missing: a calibration needs one point per channel and frequency",
+        fname);
   std::size_t i = 0;
   for (const auto& el : *arr) {
     ++i;
     const std::string where = "points[" + std::to_string(i) + "]";
     Keys k(el.as_table(), where, fname, err);
     if (el.as_table() == nullptr) {
-      k.fail("", "must be a table");
+      k.fail("", make_error("", "must be a table"));
       break;
     }
     CalibrationPoint p;
@@ -274,7 +284,8 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
     else if (ch == "right")
       p.channel = Ear::right;
     else if (!err)
-      k.fail("channel", "is \"" + ch + "\"; a stereo interface has only \"left\" and \"right\"",
+      k.fail("channel",
+             make_errorf("", "is \"{}\"; a stereo interface has only \"left\" and \"right\"", ch),
              "calibration_channel_count");
     p.frequency_hz = static_cast<int>(k.integer("frequency_hz", true).value_or(0));
     p.digital_level_dbfs = k.num("digital_level_dbfs", true, -140.0, 0.0).value_or(0);
@@ -286,30 +297,29 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
     if (err) return *err;
     if (p.frequency_hz < audiometry::tone::kMinFrequencyHz ||
         p.frequency_hz > audiometry::tone::kMaxFrequencyHz)
-      return make_error("calibration_invalid", fname + ": " + where + ".frequency_hz " +
-                                                   std::to_string(p.frequency_hz) +
-                                                   " is outside 125–16000 Hz");
+      return make_errorf("calibration_invalid", "{}: {}.frequency_hz {} is outside 125–16000 Hz",
+                         fname, where, p.frequency_hz);
     if (c.point(p.channel, p.frequency_hz) != nullptr)
-      return make_error("calibration_invalid", fname + ": " + where + " repeats " + ch + " " +
-                                                   std::to_string(p.frequency_hz) +
-                                                   " Hz; keep one point per channel and frequency");
+      return make_errorf("calibration_invalid",
+                         "{}: {} repeats {} {} Hz; keep one point per channel and frequency", fname,
+                         where, ch, p.frequency_hz);
     if (p.measured_hz && std::abs(*p.measured_hz - p.frequency_hz) > 0.01 * p.frequency_hz)
-      return make_error("calibration_frequency_error",
-                        fname + ": " + where + " measured " + std::to_string(*p.measured_hz) +
-                            " Hz for " + std::to_string(p.frequency_hz) +
-                            " Hz, outside ±1 % (ANSI S3.6 type 1); have the interface checked");
+      return make_errorf("calibration_frequency_error",
+                         "{}: {} measured {} Hz for {} Hz, outside ±1 % (ANSI S3.6 type 1); have "
+                         "the interface checked",
+                         fname, where, std::to_string(*p.measured_hz), p.frequency_hz);
     if (p.thd_percent && *p.thd_percent > 2.5)
-      return make_error(
+      return make_errorf(
           "calibration_distortion",
-          fname + ": " + where + " THD " + std::to_string(*p.thd_percent) +
-              " % exceeds 2.5 % (air conduction); lower the gain or repair the chain");
+          "{}: {} THD {} % exceeds 2.5 % (air conduction); lower the gain or repair the chain",
+          fname, where, std::to_string(*p.thd_percent));
     const auto& ep = c.earphone(p.channel);
     auto r = c.retspl.lookup(ep.transducer, ep.coupler, p.frequency_hz);
     if (!r)
-      return make_error("retspl_missing_frequency",
-                        fname + ": no RETSPL for " + ep.transducer + " on " + ep.coupler + " at " +
-                            std::to_string(p.frequency_hz) + " Hz in " + rp.string() +
-                            "; add the value from the purchased standard or remove the point");
+      return make_errorf("retspl_missing_frequency",
+                         "{}: no RETSPL for {} on {} at {} Hz in {}; add the value from the "
+                         "purchased standard or remove the point",
+                         fname, ep.transducer, ep.coupler, p.frequency_hz, rp.string());
     p.retspl_db = *r;
     p.sensitivity_db = audiometry::tone::sensitivity_db(p.measured_spl_db, p.digital_level_dbfs);
     c.points.push_back(p);
@@ -322,16 +332,18 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
       if (c.point(e, f) == nullptr && std::find(missing.begin(), missing.end(), f) == missing.end())
         missing.push_back(f);
     if (!missing.empty())
-      return make_error("calibration_missing_frequency",
-                        fname + ": the " + std::string(audiometry::to_string(e)) +
-                            " channel has no calibration point at " + hz_list(missing) +
-                            " Hz (required on both channels: 250–8000 Hz test frequencies and any "
-                            "frequency calibrated on the other channel); recalibrate");
+      return make_errorf("calibration_missing_frequency",
+                         "{}: the {} channel has no calibration point at {} Hz (required on both "
+                         "channels: 250–8000 Hz test frequencies and any frequency calibrated on "
+                         "the other channel); recalibrate",
+                         fname, std::string(audiometry::to_string(e)), hz_list(missing));
   }
   if (sys_days{c.date} > sys_days{today})
-    return make_error("calibration_in_future",
-                      fname + ": calibration date " + to_iso(c.date) + " is after today (" +
-                          to_iso(today) + "); check the date in the file and the station clock");
+    return make_errorf(
+        "calibration_in_future",
+        "{}: calibration date {} is after today ({}); check the date in the file and the station "
+        "clock",
+        fname, to_iso(c.date), to_iso(today));
   return c;
 }
 
@@ -344,10 +356,10 @@ year_month_day expiry_date(const Calibration& cal, int valid_months) {
 Result<void> check_expiry(const Calibration& cal, year_month_day today, int valid_months) {
   const auto due = expiry_date(cal, valid_months);
   if (sys_days{today} > sys_days{due})
-    return make_error("calibration_expired",
-                      cal.file.string() + ": calibration of " + to_iso(cal.date) + " expired on " +
-                          to_iso(due) + " (valid " + std::to_string(valid_months) +
-                          " months); recalibrate the earphones with `odyospiro audio calibrate`");
+    return make_errorf("calibration_expired",
+                       "{}: calibration of {} expired on {} (valid {} months); recalibrate the "
+                       "earphones with `odyospiro audio calibrate`",
+                       cal.file.string(), to_iso(cal.date), to_iso(due), valid_months);
   return {};
 }
 

@@ -8,6 +8,7 @@
 
 #include "station/core/input.hpp"
 
+#include "analysis/core/error_text.hpp"
 #include "analysis/core/text.hpp"
 
 namespace odyo::station::pcaudio {
@@ -22,8 +23,8 @@ Result<void> record_listening_check(const std::filesystem::path& log, const List
   }
   std::ofstream out(log, std::ios::app);
   if (!out)
-    return make_error("listening_log_unwritable",
-                      "cannot append to " + log.string() + ": check the folder's permissions");
+    return make_errorf("listening_log_unwritable",
+                       "cannot append to {}: check the folder's permissions", log.string());
   nlohmann::json j{{"date", to_iso(c.date)},
                    {"pair", c.pair_id},
                    {"listener", c.listener},
@@ -31,7 +32,7 @@ Result<void> record_listening_check(const std::filesystem::path& log, const List
                    {"note", c.note}};
   out << j.dump() << '\n';
   out.flush();
-  if (!out) return make_error("listening_log_unwritable", "writing " + log.string() + " failed");
+  if (!out) return make_errorf("listening_log_unwritable", "writing {} failed", log.string());
   return {};
 }
 
@@ -65,9 +66,10 @@ Result<std::vector<ListeningCheck>> read_listening_checks(const std::filesystem:
       c.note = j.value("note", "");
       v.push_back(std::move(c));
     } catch (const std::exception&) {
-      return make_error("listening_log_corrupt", log.string() + " line " + std::to_string(n) +
-                                                     " is not a listening-check record; repair or "
-                                                     "move the file and repeat today's check");
+      return make_errorf("listening_log_corrupt",
+                         "{} line {} is not a listening-check record; repair or move the file and "
+                         "repeat today's check",
+                         log.string(), n);
     }
   }
   return v;
@@ -81,14 +83,16 @@ Result<void> require_listening_check(const std::filesystem::path& log, const std
   for (const auto& c : *checks)
     if (c.pair_id == pair_id && c.date == today) last = &c;
   if (last == nullptr)
-    return make_error("listening_check_missing",
-                      "no daily listening check today (" + to_iso(today) + ") for " + pair_id +
-                          ": listen to every frequency on both earphones, then record it with "
-                          "`odyospiro audio listening-check --pass`");
+    return make_errorf("listening_check_missing",
+                       "no daily listening check today ({}) for {}: listen to every frequency on "
+                       "both earphones, then record it with `odyospiro audio listening-check "
+                       "--pass`",
+                       to_iso(today), pair_id);
   if (!last->passed)
-    return make_error("listening_check_failed",
-                      "today's listening check for " + pair_id + " failed (" + last->note +
-                          "): do not test; have the earphones and interface checked");
+    return make_errorf("listening_check_failed",
+                       "today's listening check for {} failed ({}): do not test; have the "
+                       "earphones and interface checked",
+                       pair_id, last->note);
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/core/error_text.hpp"
 #include "drivers/hid/hidraw_button.hpp"
 #include "station/pcaudio/listening_check.hpp"
 
@@ -9,19 +10,19 @@ namespace odyo::station::pcaudio {
 
 Result<std::string> parse_pc_uri(const std::string& uri) {
   if (uri.rfind("pc:", 0) != 0 || uri.size() <= 3)
-    return make_error("bad_device_uri",
-                      "\"" + uri +
-                          "\" is not a PC-audiometer device: write pc:PCM, e.g. pc:hw:1 "
-                          "(the ALSA name of the USB audio interface)");
+    return make_errorf("bad_device_uri",
+                       "\"{}\" is not a PC-audiometer device: write pc:PCM, e.g. pc:hw:1 (the "
+                       "ALSA name of the USB audio interface)",
+                       uri);
   return uri.substr(3);
 }
 
 Result<std::unique_ptr<drivers::hid::ButtonSource>> open_button(const std::string& uri) {
   if (uri.rfind("hidraw:", 0) != 0 || uri.size() <= 7)
-    return make_error("bad_device_uri",
-                      "\"" + uri + "\" is not a response button: write hidraw:/dev/hidrawN");
+    return make_errorf("bad_device_uri",
+                       "\"{}\" is not a response button: write hidraw:/dev/hidrawN", uri);
   auto b = std::make_unique<drivers::hid::HidrawButton>(uri.substr(7));
-  if (auto st = b->open(); !st) return make_error(st.error().code, st.error().message);
+  if (auto st = b->open(); !st) return Error{st.error().code, st.error().message};
   return std::unique_ptr<drivers::hid::ButtonSource>(std::move(b));
 }
 
@@ -42,10 +43,10 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
   auto cal = load_calibration(o.calibration_file, o.today);
   if (!cal) return cal.error();
   if (cal->example && !o.allow_example_calibration)
-    return make_error("calibration_example",
-                      o.calibration_file.string() +
-                          " is an example calibration, not a measurement: calibrate this "
-                          "interface and earphones with `odyospiro audio calibrate` first");
+    return make_errorf("calibration_example",
+                       "{} is an example calibration, not a measurement: calibrate this interface "
+                       "and earphones with `odyospiro audio calibrate` first",
+                       o.calibration_file.string());
   if (auto e = check_expiry(*cal, o.today, o.calibration_valid_months); !e) return e.error();
   if (auto c = require_listening_check(o.listening_log, cal->pair_id(), o.today); !c)
     return c.error();
@@ -59,9 +60,9 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
     }
     rig->journal_.open(o.tone_journal, std::ios::app);
     if (!rig->journal_)
-      return make_error("journal_unwritable", "cannot append to the tone journal " +
-                                                  o.tone_journal.string() +
-                                                  ": check the folder's permissions");
+      return make_errorf("journal_unwritable",
+                         "cannot append to the tone journal {}: check the folder's permissions",
+                         o.tone_journal.string());
   }
   rig->sink_ = std::make_unique<drivers::audio::AlsaSink>(*pcm);
   audiometry::PcAudiometerConfig pc;

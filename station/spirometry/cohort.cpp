@@ -23,6 +23,8 @@
 #include <thread>
 #include <utility>
 
+#include "analysis/core/error_text.hpp"
+
 namespace odyo::station {
 namespace {
 
@@ -45,12 +47,12 @@ class InputFile {
   Result<void> open(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-      return make_error("input_missing", "Cannot read " + path + " (" + std::strerror(errno) +
-                                             "): check the --input path.");
+      return make_errorf("input_missing", "Cannot read {} ({}): check the --input path.", path,
+                         std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd);
-      return make_error("input_missing", path + " is not a regular file: give a CSV file.");
+      return make_errorf("input_missing", "{} is not a regular file: give a CSV file.", path);
     }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0) {
@@ -59,7 +61,7 @@ class InputFile {
         const int e = errno;
         ::close(fd);
         size_ = 0;
-        return make_error("input_missing", "Cannot read " + path + ": " + std::strerror(e) + ".");
+        return make_errorf("input_missing", "Cannot read {}: {}.", path, std::strerror(e));
       }
       data_ = m;
     }
@@ -189,7 +191,7 @@ std::optional<sp::Param> measured_param(const std::string& name) {
 }
 
 Result<Layout> parse_header(std::string_view line, const std::string& path, sp::Equation eq,
-                            const sp::CohortPrediction& shape, std::vector<std::string>& warnings) {
+                            const sp::CohortPrediction& shape, std::vector<Error>& warnings) {
   Layout l;
   std::size_t pos = 0;
   while (true) {
@@ -203,9 +205,9 @@ Result<Layout> parse_header(std::string_view line, const std::string& path, sp::
     int slot = -1;
     auto claim = [&](int& where, Role role) -> Result<void> {
       if (where >= 0)
-        return make_error("bad_header", path + ", line 1: column " + std::to_string(col + 1) +
-                                            " ('" + name + "') repeats column " +
-                                            std::to_string(where + 1) + ": keep one of them.");
+        return make_errorf("bad_header",
+                           "{}, line 1: column {} ('{}') repeats column {}: keep one of them.",
+                           path, col + 1, name, where + 1);
       where = col;
       r = role;
       return {};
@@ -221,13 +223,15 @@ Result<Layout> parse_header(std::string_view line, const std::string& path, sp::
       if (eq == sp::Equation::kGli2012) ok = claim(l.col_ethnicity, Role::kEthnicity);
     } else if (auto p = measured_param(key)) {
       if (std::find(l.measured.begin(), l.measured.end(), *p) != l.measured.end())
-        return make_error("bad_header", path + ", line 1: column " + std::to_string(col + 1) +
-                                            " ('" + name + "') is a second measured " +
-                                            sp::param_id(*p) + ": keep one of them.");
+        return make_errorf(
+            "bad_header", "{}, line 1: column {} ('{}') is a second measured {}: keep one of them.",
+            path, col + 1, name, sp::param_id(*p));
       if (shape.find(*p) == nullptr) {
-        warnings.push_back("column " + std::to_string(col + 1) + " ('" + name +
-                           "'): " + sp::equation_id(eq) + " has no " + sp::param_id(*p) +
-                           " equation; the column is copied, not scored.");
+        warnings.push_back(
+            make_errorf("",
+                        "column {} ('{}'): {} has no {} equation; the column is copied, not "
+                        "scored.",
+                        col + 1, name, sp::equation_id(eq), sp::param_id(*p)));
       } else {
         r = Role::kMeasured;
         slot = static_cast<int>(l.measured.size());
@@ -248,11 +252,11 @@ Result<Layout> parse_header(std::string_view line, const std::string& path, sp::
   if (l.col_age < 0) missing += " age";
   if (l.col_height < 0) missing += " height";
   if (!missing.empty())
-    return make_error("bad_header",
-                      path + ", line 1: the header has no column named" + missing +
-                          ". The first line must name the columns: sex (M/F), age (years), "
-                          "height (cm), optionally ethnicity (GLI-2012) and measured values "
-                          "(FEV1, FVC, FEV1FVC, …).");
+    return make_errorf("bad_header",
+                       "{}, line 1: the header has no column named{}. The first line must name the "
+                       "columns: sex (M/F), age (years), height (cm), optionally ethnicity "
+                       "(GLI-2012) and measured values (FEV1, FVC, FEV1FVC, …).",
+                       path, missing);
   return l;
 }
 
@@ -325,7 +329,7 @@ constexpr auto kPutFixed = put_fixed_table(std::make_integer_sequence<int, 16>{}
 struct Problem {
   std::size_t line = 0;  // within the chunk (0-based), made absolute when reported
   int column = 0;        // 1-based; 0 = the whole line
-  std::string text;
+  Error text;
 };
 
 struct Chunk {
@@ -353,7 +357,13 @@ struct Scratch {
   std::vector<std::uint32_t> line_of_row;
 };
 
-void add_problem(Chunk& ch, std::size_t line, int column, std::string text) {
+// The same message under another code (translated where shown all the same).
+Error with_code(Error e, std::string code) {
+  e.code = std::move(code);
+  return e;
+}
+
+void add_problem(Chunk& ch, std::size_t line, int column, Error text) {
   ++ch.problem_count;
   if (ch.problems.size() < 2 * kMaxListed) ch.problems.push_back({line, column, std::move(text)});
 }
@@ -410,17 +420,19 @@ void parse_chunk(const Shared& sh, Chunk& ch, Scratch& sc) {
             if (auto s = parse_sex(f))
               sc.cols.sex[row] = *s;
             else
-              add_problem(ch, this_line, cn,
-                          "sex " + quoted(f) + " is not M or F (also male/female, E/K).");
+              add_problem(
+                  ch, this_line, cn,
+                  make_errorf("", "sex {} is not M or F (also male/female, E/K).", quoted(f)));
             break;
           case Role::kAge:
           case Role::kHeight: {
             double v = 0;
             const bool age = l.role[col] == Role::kAge;
             if (!parse_number(f, v)) {
-              add_problem(ch, this_line, cn,
-                          std::string(age ? "age " : "height ") + quoted(f) + " is not a number" +
-                              (age ? " of years." : " of centimetres."));
+              add_problem(
+                  ch, this_line, cn,
+                  age ? make_errorf("", "age {} is not a number of years.", quoted(f))
+                      : make_errorf("", "height {} is not a number of centimetres.", quoted(f)));
               v = age ? 40.0 : 170.0;  // a stand-in, so that the row's other fields are checked
             }
             (age ? sc.cols.age_years : sc.cols.height_cm)[r] = v;
@@ -432,9 +444,11 @@ void parse_chunk(const Shared& sh, Chunk& ch, Scratch& sc) {
                 sc.cols.ethnicity[row] = static_cast<std::uint8_t>(*e);
               else
                 add_problem(ch, this_line, cn,
-                            "ethnicity " + quoted(f) +
-                                " is not a GLI-2012 group: use 1 Caucasian, 2 AfrAm, 3 NEAsia, 4 "
-                                "SEAsia or 5 Other/mixed (numbers or names).");
+                            make_errorf("",
+                                        "ethnicity {} is not a GLI-2012 group: use 1 Caucasian, 2 "
+                                        "AfrAm, 3 NEAsia, 4 SEAsia or 5 Other/mixed (numbers or "
+                                        "names).",
+                                        quoted(f)));
             }
             break;
           case Role::kMeasured:
@@ -443,11 +457,12 @@ void parse_chunk(const Shared& sh, Chunk& ch, Scratch& sc) {
               if (!parse_number(f, v) || v <= 0.0)
                 add_problem(
                     ch, this_line, cn,
-                    std::string("measured ") +
-                        sp::param_id(l.measured[static_cast<std::size_t>(l.measured_slot[col])]) +
-                        " " + quoted(f) +
-                        " is not a positive number (leave the cell empty if not "
-                        "measured).");
+                    make_errorf(
+                        "",
+                        "measured {} {} is not a positive number (leave the cell empty if not "
+                        "measured).",
+                        sp::param_id(l.measured[static_cast<std::size_t>(l.measured_slot[col])]),
+                        quoted(f)));
               else
                 sc.measured[static_cast<std::size_t>(l.measured_slot[col])][r] = v;
             }
@@ -462,8 +477,10 @@ void parse_chunk(const Shared& sh, Chunk& ch, Scratch& sc) {
     }
     if (col != l.columns)
       add_problem(ch, this_line, 0,
-                  std::to_string(col) + " fields where the header has " +
-                      std::to_string(l.columns) + " (a comma inside a value is not supported).");
+                  make_errorf("",
+                              "{} fields where the header has {} (a comma inside a value is not "
+                              "supported).",
+                              col, l.columns));
     sc.span.emplace_back(static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(ln.size()));
     sc.line_of_row.push_back(static_cast<std::uint32_t>(this_line));
     ++row;
@@ -497,11 +514,11 @@ void process_chunk(Shared& sh, Chunk& ch, Scratch& sc) {
   if (!pred) {
     sh.failed = true;
     if (problems.empty()) {  // a table error: the same for every chunk
-      add_problem(ch, 0, -1, pred.error().message);
+      add_problem(ch, 0, -1, pred.error());
       return;
     }
     for (const auto& p : problems)
-      add_problem(ch, sc.line_of_row[p.row], field_column(sh.layout, p.field), p.error.message);
+      add_problem(ch, sc.line_of_row[p.row], field_column(sh.layout, p.field), p.error);
     ch.problem_count = parse_problems + count;
     return;
   }
@@ -556,8 +573,8 @@ Result<void> write_all(int fd, std::string_view data, const std::string& path) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
-      return make_error("output_failed", "Cannot write " + path + ": " + std::strerror(errno) +
-                                             ". Nothing was written to the output.");
+      return make_errorf("output_failed", "Cannot write {}: {}. Nothing was written to the output.",
+                         path, std::strerror(errno));
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return {};
@@ -582,9 +599,9 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   std::string_view header = all.substr(0, eoh);
   if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
   if (trim(header).empty())
-    return make_error("bad_header", opt.input_path +
-                                        " is empty: the first line must name the columns (sex, "
-                                        "age, height, …).");
+    return make_errorf("bad_header",
+                       "{} is empty: the first line must name the columns (sex, age, height, …).",
+                       opt.input_path);
   // The equation's parameters (the output columns): one reference subject.
   CohortRunSummary summary;
   sp::CohortPrediction shape;
@@ -637,9 +654,9 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   std::string tmpl = (dir / ("." + out_path.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0)
-    return make_error("output_failed", "Cannot create a file in " + dir.string() + " (" +
-                                           std::strerror(errno) +
-                                           "): check the --output path and its folder.");
+    return make_errorf("output_failed",
+                       "Cannot create a file in {} ({}): check the --output path and its folder.",
+                       dir.string(), std::strerror(errno));
   const mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, 0666 & ~mask);
@@ -705,7 +722,7 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
   if (sh.failed) {
     std::vector<Problem> listed;
     std::size_t total = 0, line_base = 2;  // line 1 is the header
-    std::optional<std::string> table_error;
+    std::optional<Error> table_error;
     for (auto& ch : chunks) {
       total += ch->problem_count;
       for (auto p : ch->problems) {
@@ -715,37 +732,46 @@ Result<CohortRunSummary> run_cohort_predict(const sp::ReferenceTables& tables,
       }
       line_base += ch->lines;
     }
-    if (table_error) return give_up(make_error("missing_table", *table_error));
+    if (table_error) return give_up(with_code(*table_error, "missing_table"));
     std::sort(listed.begin(), listed.end(),
               [](const Problem& a, const Problem& b) { return a.line < b.line; });
     if (listed.size() > kMaxListed) listed.resize(kMaxListed);
-    std::string msg =
-        opt.input_path + ": " + std::to_string(total) + (total == 1 ? " row has" : " rows have") +
-        " a problem; the whole file is refused and nothing was written" +
-        (total > listed.size() ? " (the first " + std::to_string(listed.size()) + " are listed)"
-                               : "") +
-        ":";
+    // The list is a chain of nested templates, so that every line is translated where shown.
+    Error msg =
+        total == 1 ? make_errorf("",
+                                 "{}: 1 row has a problem; the whole file is refused and "
+                                 "nothing was written",
+                                 opt.input_path)
+        : total > listed.size()
+            ? make_errorf("",
+                          "{}: {} rows have a problem; the whole file is refused and nothing was "
+                          "written (the first {} are listed)",
+                          opt.input_path, total, listed.size())
+            : make_errorf("",
+                          "{}: {} rows have a problem; the whole file is refused and nothing was "
+                          "written",
+                          opt.input_path, total);
+    msg = make_errorf("", "{}:", msg);
     for (const auto& p : listed) {
-      msg += "\n  line " + std::to_string(p.line);
       if (p.column > 0)
-        msg += ", column " + std::to_string(p.column) + " (" +
-               layout->names[static_cast<std::size_t>(p.column - 1)] + ")";
-      msg += ": " + p.text;
+        msg = make_errorf("", "{}\n  line {}, column {} ({}): {}", msg, p.line, p.column,
+                          layout->names[static_cast<std::size_t>(p.column - 1)], p.text);
+      else
+        msg = make_errorf("", "{}\n  line {}: {}", msg, p.line, p.text);
     }
-    msg += "\nCorrect or remove these rows and run again.";
-    return give_up(make_error("bad_rows", msg));
+    return give_up(make_errorf("bad_rows", "{}\nCorrect or remove these rows and run again.", msg));
   }
   if (write_error) return give_up(*write_error);
   if (::close(fd) != 0) {
     ::unlink(tmpl.c_str());
-    return make_error("output_failed",
-                      "Cannot write " + opt.output_path + ": " + std::strerror(errno) + ".");
+    return make_errorf("output_failed", "Cannot write {}: {}.", opt.output_path,
+                       std::strerror(errno));
   }
   if (::rename(tmpl.c_str(), opt.output_path.c_str()) != 0) {
     const int e = errno;
     ::unlink(tmpl.c_str());
-    return make_error("output_failed", "Cannot create " + opt.output_path + ": " +
-                                           std::strerror(e) + ". Nothing was written.");
+    return make_errorf("output_failed", "Cannot create {}: {}. Nothing was written.",
+                       opt.output_path, std::strerror(e));
   }
   summary.rows = rows;
   return summary;

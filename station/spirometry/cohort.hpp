@@ -41,7 +41,7 @@ struct CohortRunOptions {
 struct CohortRunSummary {
   std::size_t rows = 0;
   std::vector<std::string> added_columns;
-  std::vector<std::string> warnings;  // e.g. a measured column the equation has no equation for
+  std::vector<Error> warnings;  // e.g. a measured column the equation has no equation for
 };
 
 // Errors: input_missing, bad_header, bad_rows (the message lists up to 10 rows with line and

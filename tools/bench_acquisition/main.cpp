@@ -1,6 +1,8 @@
 // bench_acquisition --devices 8 --rate 1000 --seconds S [--dir PATH]
 // N simulated raw-flow heads through the station's real acquisition pipeline (see load_run.hpp).
 // The last line is: lost_samples=N reordered=N p99_latency_ms=X cpu_percent=Y
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <string>
 
@@ -8,38 +10,22 @@
 
 int main(int argc, char** argv) {
   odyo::bench::LoadOptions o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "bench_acquisition: %s needs a value\n", a.c_str());
-      return 2;
-    }
-    const std::string v = argv[++i];
-    try {
-      if (a == "--devices")
-        o.devices = std::stoi(v);
-      else if (a == "--rate")
-        o.rate_hz = std::stod(v);
-      else if (a == "--seconds")
-        o.seconds = std::stod(v);
-      else if (a == "--dir")
-        o.dir = v;
-      else if (a == "--profile")
-        o.profile_file = v;
-      else {
-        std::fprintf(stderr,
-                     "usage: bench_acquisition --devices N --rate HZ --seconds S [--dir PATH] "
-                     "[--profile FILE]\n");
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "bench_acquisition: %s %s: not a number\n", a.c_str(), v.c_str());
-      return 2;
-    }
-  }
-  if (o.devices < 1 || o.rate_hz <= 0 || o.seconds <= 0) {
-    std::fprintf(stderr, "bench_acquisition: devices, rate and seconds must be positive\n");
-    return 2;
+  CLI::App app{"bench_acquisition: simulated raw-flow heads through the acquisition pipeline"};
+  app.add_option("--devices", o.devices, "Number of simulated devices")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--rate", o.rate_hz, "Samples per second of each device")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--seconds", o.seconds, "How long to run")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--dir", o.dir, "Folder for the journal (default: a temporary one)");
+  app.add_option("--profile", o.profile_file, "Device profile (TOML)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
   }
   const auto r = odyo::bench::run_load(o);
   if (!r.ok) {

@@ -10,6 +10,8 @@
 // `odyospiro acquire … --device sim:NAME` and `odyospiro demo` start it themselves.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -29,16 +31,6 @@ void on_signal(int) {
 // --exit-with-parent: the parent's pid at start (0: off). A station that starts devsim passes it,
 // so a station killed with SIGKILL leaves no simulator (and no pty link) behind.
 pid_t g_parent = 0;
-
-int usage() {
-  std::cerr << "usage: devsim spiro --profile FILE --link PATH [--script STEPS] [--loop]\n"
-               "       (every mode: [--exit-with-parent] stop when the starting process dies)\n"
-               "       devsim audio --profile FILE --link PATH [--thresholds "
-               "right:1000=25,left:4000=55,...] [--reaction-ms MS]\n"
-               "       devsim results --driver tm262|gsi61|vitalograph --link PATH "
-               "[--delay-ms MS]\n";
-  return 2;
-}
 
 void wait_for_signal() {
   std::signal(SIGINT, on_signal);
@@ -154,45 +146,49 @@ int run_results(const std::string& driver, const std::string& link, int delay_ms
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return usage();
-  const std::string mode = argv[1];
-  if (mode != "spiro" && mode != "audio" && mode != "results") return usage();
+  CLI::App app{"devsim: a simulated device on a pseudo-terminal (demos, training, tests)"};
+  app.require_subcommand(1);
   std::string profile_path, link, thresholds, driver,
       script = "quiet:2,normal,quiet:3,cough,quiet:3,early_stop,quiet:3,leak,quiet:3";
   bool loop = false;
-  int reaction_ms = 250, delay_ms = 300;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-    try {
-      if (a == "--profile")
-        profile_path = next();
-      else if (a == "--link")
-        link = next();
-      else if (a == "--exit-with-parent")
-        g_parent = ::getppid();
-      else if (a == "--script" && mode == "spiro")
-        script = next();
-      else if (a == "--loop" && mode == "spiro")
-        loop = true;
-      else if (a == "--thresholds" && mode == "audio")
-        thresholds = next();
-      else if (a == "--reaction-ms" && mode == "audio")
-        reaction_ms = std::stoi(next());
-      else if (a == "--driver" && mode == "results")
-        driver = next();
-      else if (a == "--delay-ms" && mode == "results")
-        delay_ms = std::stoi(next());
-      else
-        return usage();
-    } catch (const std::exception&) {
-      return usage();
-    }
+  bool exit_with_parent = false;
+  int reaction_ms = 250;
+  int delay_ms = 300;
+  const auto common = [&](CLI::App* mode, bool needs_profile) {
+    auto* profile = mode->add_option("--profile", profile_path, "Device profile (TOML)");
+    if (needs_profile) profile->required();
+    mode->add_option("--link", link, "Path of the pty link the station opens")->required();
+    mode->add_flag("--exit-with-parent", exit_with_parent,
+                   "Stop when the process that started devsim ends");
+  };
+  auto* spiro = app.add_subcommand("spiro", "A spirometer streaming flow frames");
+  common(spiro, true);
+  spiro->add_option("--script", script, "The blows: quiet:S,normal,cough,early_stop,leak,…")
+      ->capture_default_str();
+  spiro->add_flag("--loop", loop, "Repeat the script until stopped");
+  auto* audio = app.add_subcommand("audio", "A FIPP audiometer with a simulated listener");
+  common(audio, true);
+  audio->add_option("--thresholds", thresholds,
+                    "The listener's true thresholds: right:1000=25,left:4000=55,… (default: the "
+                    "demo worker's 4 kHz notch)");
+  audio->add_option("--reaction-ms", reaction_ms, "The listener's reaction time")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  auto* results = app.add_subcommand("results", "Sends a device's result records once");
+  common(results, false);
+  results->add_option("--driver", driver, "The device")
+      ->required()
+      ->check(CLI::IsMember({"tm262", "gsi61", "vitalograph"}));
+  results->add_option("--delay-ms", delay_ms, "Wait before sending")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // 2: a usage error, as before
   }
-  if (link.empty()) return usage();
-  if (mode == "spiro")
-    return profile_path.empty() ? usage() : run_spiro(profile_path, link, script, loop);
-  if (mode == "audio")
-    return profile_path.empty() ? usage() : run_audio(profile_path, link, thresholds, reaction_ms);
-  return driver.empty() ? usage() : run_results(driver, link, delay_ms);
+  if (exit_with_parent) g_parent = ::getppid();
+  if (spiro->parsed()) return run_spiro(profile_path, link, script, loop);
+  if (audio->parsed()) return run_audio(profile_path, link, thresholds, reaction_ms);
+  return run_results(driver, link, delay_ms);
 }

@@ -14,7 +14,9 @@
 // (docs/audiometry-validation.md). --require-* options turn it into a check; --slope-width-db,
 // --lapse-rate and --false-alarm-rate replace the drawn listener parameters (every listener), to
 // show where the misses come from.
+#include <CLI/CLI.hpp>
 #include <cmath>
+
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -85,64 +87,30 @@ int main(int argc, char** argv) {
   bool require_flagged = false;
   bool verbose = false;
   std::optional<double> slope_width_db, lapse_rate, false_alarm_rate;
-  // A small hand-written parser: the options are few, and CLI11 trips -Wnull-dereference at -O2.
-  const char* usage =
-      "usage: sim_audiometry [--ears N] [--seed S] [--unreliable-fraction F]\n"
-      "                      [--require-within-5db PERCENT] [--require-unreliable-flagged] "
-      "[--verbose]\n"
-      "                      [--slope-width-db W] [--lapse-rate L] [--false-alarm-rate G]\n";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= argc) return std::nullopt;
-      return std::string(argv[++i]);
-    };
-    try {
-      if (a == "--ears") {
-        auto v = value();
-        if (!v) throw std::invalid_argument("missing value");
-        ears = std::stoi(*v);
-        if (ears < 1) throw std::invalid_argument("ears must be at least 1");
-      } else if (a == "--seed") {
-        auto v = value();
-        if (!v) throw std::invalid_argument("missing value");
-        seed = std::stoull(*v);
-      } else if (a == "--unreliable-fraction") {
-        auto v = value();
-        if (!v) throw std::invalid_argument("missing value");
-        unreliable_fraction = std::stod(*v);
-        if (unreliable_fraction < 0.0 || unreliable_fraction > 1.0) {
-          throw std::invalid_argument("fraction must be 0..1");
-        }
-      } else if (a == "--require-within-5db") {
-        auto v = value();
-        if (!v) throw std::invalid_argument("missing value");
-        require_within = std::stod(*v);
-      } else if (a == "--slope-width-db" || a == "--lapse-rate" || a == "--false-alarm-rate") {
-        auto v = value();
-        if (!v) throw std::invalid_argument("missing value");
-        const double x = std::stod(*v);
-        if (a == "--slope-width-db") {
-          if (x <= 0.0) throw std::invalid_argument("width must be > 0 dB");
-          slope_width_db = x;
-        } else {
-          if (x < 0.0 || x >= 1.0) throw std::invalid_argument("rate must be 0..1");
-          (a == "--lapse-rate" ? lapse_rate : false_alarm_rate) = x;
-        }
-      } else if (a == "--require-unreliable-flagged") {
-        require_flagged = true;
-      } else if (a == "--verbose") {
-        verbose = true;
-      } else if (a == "--help" || a == "-h") {
-        std::fputs(usage, stdout);
-        return 0;
-      } else {
-        throw std::invalid_argument("unknown option");
-      }
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "sim_audiometry: %s: %s\n%s", a.c_str(), e.what(), usage);
-      return 2;
-    }
+  CLI::App app{"sim_audiometry: the automated threshold search against simulated listeners"};
+  app.add_option("--ears", ears, "How many ears to test")
+      ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  app.add_option("--seed", seed, "Seed of the random population")->capture_default_str();
+  app.add_option("--unreliable-fraction", unreliable_fraction,
+                 "Share of unreliable listeners (0..1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--require-within-5db", require_within,
+                 "Fail unless at least this percentage of thresholds is within 5 dB");
+  app.add_flag("--require-unreliable-flagged", require_flagged,
+               "Fail unless every unreliable listener is flagged");
+  app.add_flag("--verbose", verbose, "Print every ear");
+  app.add_option("--slope-width-db", slope_width_db,
+                 "Width of the psychometric function (10 %–90 %), dB")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--lapse-rate", lapse_rate, "Lapse rate (0..1)")->check(CLI::Range(0.0, 0.999999));
+  app.add_option("--false-alarm-rate", false_alarm_rate, "False-alarm rate (0..1)")
+      ->check(CLI::Range(0.0, 0.999999));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
   }
 
   SeededRandom population(seed);

@@ -102,7 +102,13 @@ struct CliMessages : ::testing::Test {
     root = json::parse(r.out);
     collect(root, {}, commands, flags);
     flags.insert("--no-such-option");  // the probe itself
-    for (const auto& c : commands) names.insert(c.path.back());
+    // Command names and the names of positional arguments (FILE, REGISTRY) are identifiers a
+    // Turkish text quotes like an option.
+    for (const auto& c : commands) {
+      names.insert(c.path.back());
+      for (const auto& o : (*c.node)["options"])
+        if (o["positional"].get<bool>()) names.insert(o["name"].get<std::string>());
+    }
   }
   // The command with the source tree's config and a database that does not exist yet.
   odyo::test::CommandResult run(const std::string& args, const std::string& lang = "en") {
@@ -177,6 +183,7 @@ TEST_F(CliMessages, EveryErrorNamesRealCommandsAndOptions) {
 TEST_F(CliMessages, DISABLED_TurkishOutputHasNoEnglishWords) {  // on when all is translated
   ASSERT_FALSE(english_words("the file was not found", names).empty());  // the probe can fail
   ASSERT_TRUE(english_words("dosya bulunamadı: --file", names).empty());
+  ASSERT_TRUE(english_words("en çok 1 değer", names).empty());  // "çok" is not "ok"
   std::size_t runs = 0;
   for (const auto& c : commands) {
     for (const auto& p : probes(c)) {

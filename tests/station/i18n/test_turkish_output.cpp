@@ -53,6 +53,7 @@ TEST(TurkishOutput, TheDemoAndWhatAPhysicianReadsAreTurkish) {
     const std::string text = r.out + r.err;
     EXPECT_FALSE(text.empty()) << s.args;
     EXPECT_EQ(english_words(text, kQuoted), "")
-        << "odyospiro --user " << s.user << " --lang tr " << s.args << "\n" << text;
+        << "odyospiro --user " << s.user << " --lang tr " << s.args << "\n"
+        << text;
   }
 }

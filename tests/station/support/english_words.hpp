@@ -14,17 +14,23 @@ namespace odyo::test {
 // "[auto]", "ok", and the words every English message is made of.
 inline const std::set<std::string>& english_word_list() {
   static const std::set<std::string> words{
-      "the", "is", "are", "was", "were", "not", "must", "should", "cannot", "could", "would",
-      "error", "required", "invalid", "unknown", "missing", "found", "expected", "allowed",
-      "use", "using", "with", "without", "and", "for", "from", "this", "that", "which", "pass",
-      "passed", "fail", "failed", "none", "yes", "ok", "unfit", "incomplete", "auto", "another",
-      "because", "value", "values", "file", "folder", "need", "needed", "needs", "only", "given",
-      "exists", "print", "options", "usage", "subcommand", "subcommands", "written", "signed",
-      "password", "right", "left", "ear", "male", "female", "result", "results", "grade",
-      "blow", "blows", "margin", "exceeded", "predicted", "measured", "baseline", "shift",
-      "recordable", "provisional", "unverified", "rows", "more", "information", "every", "has",
-      "have", "does", "did", "there", "here", "into", "than", "after", "before", "when",
-      "where", "number", "name", "date", "role", "user", "text", "positionals", "env"};
+      "the",        "is",          "are",         "was",        "were",        "not",
+      "must",       "should",      "cannot",      "could",      "would",       "error",
+      "required",   "invalid",     "unknown",     "missing",    "found",       "expected",
+      "allowed",    "use",         "using",       "with",       "without",     "and",
+      "for",        "from",        "this",        "that",       "which",       "pass",
+      "passed",     "fail",        "failed",      "none",       "yes",         "ok",
+      "unfit",      "incomplete",  "auto",        "another",    "because",     "value",
+      "values",     "file",        "folder",      "need",       "needed",      "needs",
+      "only",       "given",       "exists",      "print",      "options",     "usage",
+      "subcommand", "subcommands", "written",     "signed",     "password",    "right",
+      "left",       "ear",         "male",        "female",     "result",      "results",
+      "grade",      "blow",        "blows",       "margin",     "exceeded",    "predicted",
+      "measured",   "baseline",    "shift",       "recordable", "provisional", "unverified",
+      "rows",       "more",        "information", "every",      "has",         "have",
+      "does",       "did",         "there",       "here",       "into",        "than",
+      "after",      "before",      "when",        "where",      "number",      "name",
+      "date",       "role",        "user",        "text",       "positionals", "env"};
   return words;
 }
 
@@ -34,9 +40,24 @@ inline std::string english_words(std::string text, const std::set<std::string>& 
   static const std::regex quoted(R"(`[^`]*`|--?[A-Za-z][A-Za-z0-9-]*|/[^\s:;,)]+|x-bad)");
   text = std::regex_replace(text, quoted, " ");
   std::string found;
-  static const std::regex word(R"([A-Za-z]+)");
-  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
-    std::string w = it->str();
+  // A word is a run of letters, where any byte of a multi-byte UTF-8 character counts as a
+  // letter, so that "çok" is one (Turkish) word and not "ok".
+  const auto letter = [](unsigned char ch) { return std::isalpha(ch) != 0 || ch >= 0x80; };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!letter(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool ascii = true;
+    while (j < text.size() && letter(static_cast<unsigned char>(text[j]))) {
+      ascii = ascii && static_cast<unsigned char>(text[j]) < 0x80;
+      ++j;
+    }
+    std::string w = text.substr(i, j - i);
+    i = j;
+    if (!ascii) continue;
     for (auto& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (english_word_list().count(w) != 0 && command_names.count(w) == 0)
       found += (found.empty() ? "" : ", ") + w;
