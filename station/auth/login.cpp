@@ -1,4 +1,5 @@
 #include "station/auth/login.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -46,6 +47,14 @@ Result<std::pair<int, std::string>> recent_failures(Database& db, const User& u,
 
 }  // namespace
 
+Error role_name(std::string_view role) {
+  return Error{{}, std::string(role), std::string(role)};
+}
+
+Error task_name(std::string_view what) {
+  return Error{{}, std::string(what), std::string(what)};
+}
+
 LoginPolicy LoginPolicy::from(const StationConfig& cfg) {
   return {cfg.max_failed_logins, cfg.lockout_minutes};
 }
@@ -68,22 +77,27 @@ Result<void> audit_refusal(Database& db, const std::string& username, const std:
 Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& username,
                     const std::optional<std::string>& password, std::string_view channel) {
   const auto refuse = [&](const std::string& reason, std::optional<std::int64_t> id,
-                          const char* code, const std::string& message) -> Result<User> {
+                          const char* code, Error message) -> Result<User> {
     if (auto r = audit_refusal(db, username, reason, channel, id); !r) return r.error();
-    return make_error(code, message);
+    message.code = code;
+    return message;
   };
   if (username.empty()) {
     return refuse("no_user", std::nullopt, kAuthNoUser,
-                  "say who is acting: --user NAME, with the password in $ODYOSPIRO_PASSWORD or "
-                  "typed at the prompt");
+                  make_error({},
+                             "say who is acting: --user NAME, with the password in "
+                             "$ODYOSPIRO_PASSWORD or typed at the prompt"));
   }
-  const std::string wrong = "login refused for \"" + username +
-                            "\": unknown user or wrong password (an admin adds users with "
-                            "`odyospiro user add`)";
+  const Error wrong = make_errorf({},
+                                  "login refused for \"{}\": unknown user or wrong password (an "
+                                  "admin adds users with `odyospiro user add`)",
+                                  username);
   if (!password) {
     return refuse("no_password", std::nullopt, kAuthFailed,
-                  "login refused for \"" + username +
-                      "\": no password; set $ODYOSPIRO_PASSWORD or run on a terminal to be asked");
+                  make_errorf({},
+                              "login refused for \"{}\": no password; set $ODYOSPIRO_PASSWORD or "
+                              "run on a terminal to be asked",
+                              username));
   }
   auto u = find_user(db, username);
   if (!u) {
@@ -93,20 +107,20 @@ Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& 
   auto failures = recent_failures(db, *u, policy);
   if (!failures) return failures.error();
   if (failures->first >= policy.max_failed_logins) {
-    return refuse("locked", u->id, kAuthLocked,
-                  "user \"" + username + "\" is locked after " + std::to_string(failures->first) +
-                      " wrong passwords (last at " + failures->second + "); try again " +
-                      std::to_string(policy.lockout_minutes) +
-                      " minutes after it, or ask an admin to reset the password (`odyospiro user "
-                      "passwd " +
-                      username + "`)");
+    return refuse(
+        "locked", u->id, kAuthLocked,
+        make_errorf({},
+                    "user \"{}\" is locked after {} wrong passwords (last at {}); try "
+                    "again {} minutes after it, or ask an admin to reset the password "
+                    "(`odyospiro user passwd {}`)",
+                    username, failures->first, failures->second, policy.lockout_minutes, username));
   }
   if (!check_password(*password, u->password_hash)) {
     return refuse("wrong_password", u->id, kAuthFailed, wrong);
   }
   if (!u->active) {
     return refuse("deactivated", u->id, kAuthInactive,
-                  "user \"" + username + "\" is deactivated; ask an admin");
+                  make_errorf({}, "user \"{}\" is deactivated; ask an admin", username));
   }
   return u;
 }
@@ -119,9 +133,12 @@ Result<void> require_role(Database& db, const User& user,
 Result<void> require_role(Database& db, const User& user, const std::vector<std::string>& roles,
                           std::string_view what) {
   std::string allowed;
+  std::optional<Error> allowed_text;  // the same, translatable ("technician or physician")
   for (const auto& r : roles) {
     if (user.role == r) return {};
     allowed += (allowed.empty() ? "" : " or ") + std::string(r);
+    allowed_text =
+        allowed_text ? make_errorf({}, "{} or {}", *allowed_text, role_name(r)) : role_name(r);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -131,8 +148,9 @@ Result<void> require_role(Database& db, const User& user, const std::vector<std:
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
-  return make_error(kAuthRole, "only a " + allowed + " may " + std::string(what) + "; \"" +
-                                   user.username + "\" is " + user.role);
+  return make_errorf(kAuthRole, "only a {} may {}; \"{}\" is {}",
+                     allowed_text ? *allowed_text : Error{}, task_name(what), user.username,
+                     role_name(user.role));
 }
 
 }  // namespace odyo::station

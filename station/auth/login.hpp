@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analysis/core/result.hpp"
+#include "station/core/i18n.hpp"
 #include "station/storage/users.hpp"
 
 namespace odyo::station {
@@ -41,6 +42,12 @@ bool is_auth_error(const Error& e);
 // from ("cli", "web") for the audit row.
 Result<User> log_in(Database& db, const LoginPolicy& policy, const std::string& username,
                     const std::optional<std::string>& password, std::string_view channel = "cli");
+
+// A role ("technician", "physician", "admin") or a task (`what` below, marked N_ where it is
+// written) as a value of a message that is translated where it is shown.
+Error role_name(std::string_view role);
+Error task_name(std::string_view what);
+inline constexpr const char* kRoleNames[] = {N_("technician"), N_("physician"), N_("admin")};
 
 // The proven user may do `what` only with one of `roles`; a refusal is audited.
 Result<void> require_role(Database& db, const User& user,

@@ -42,14 +42,15 @@ std::optional<std::string> read_password(const std::string& prompt) {
   return prompt_no_echo(prompt);
 }
 
-std::optional<std::string> read_new_password(const char* env_var, const std::string& prompt) {
+std::optional<std::string> read_new_password(const char* env_var, const std::string& prompt,
+                                             const i18n::Catalog& c) {
   if (const char* p = std::getenv(env_var); p != nullptr) return std::string(p);
   if (::isatty(STDIN_FILENO) != 0) {
     auto a = prompt_no_echo(prompt);
     if (!a) return std::nullopt;
-    auto b = prompt_no_echo("(again) " + prompt);
+    auto b = prompt_no_echo(c.trf("(again) {}", prompt));
     if (!b || *a != *b) {
-      std::cerr << "odyospiro: the two passwords differ\n";
+      std::cerr << c.tr("odyospiro: the two passwords differ\n");
       return std::nullopt;
     }
     return a;

@@ -1,4 +1,5 @@
 #include "station/auth/signing.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "station/auth/login.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/base64.hpp"
 #include "station/storage/database.hpp"
@@ -35,7 +37,7 @@ struct PctxFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 Error crypto_error(const std::string& what) {
-  return make_error("crypto", "OpenSSL: " + what + " failed");
+  return make_errorf("crypto", "OpenSSL: {} failed", what);
 }
 
 Bytes random_bytes(std::size_t n) {
@@ -236,27 +238,28 @@ Result<std::vector<unsigned char>> open_private_key(Database& db, std::int64_t k
   st->bind(1, key_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("key_unknown", "no signing key " + std::to_string(key_id));
+  if (!*r) return make_errorf("key_unknown", "no signing key {}", key_id);
   return unseal(st->text(2), password, aad_for(st->text(0), st->text(1)));
 }
 
 Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std::string& password,
                                      std::int64_t exam_id, int pbkdf2_iterations) {
   if (signer.role != "physician" || !signer.active) {
-    return make_error("auth_role", "only an active physician may sign results; \"" +
-                                       signer.username + "\" is " + signer.role);
+    return make_errorf("auth_role", "only an active physician may sign results; \"{}\" is {}",
+                       signer.username, role_name(signer.role));
   }
   auto res = load_result(db, "exam_id = ? ORDER BY version DESC LIMIT 1", exam_id);
   if (!res) {
     if (res.error().code == "result_unknown")
-      return make_error("result_unknown", "exam " + std::to_string(exam_id) +
-                                              " has no result to sign (see `odyospiro exam list`)");
+      return make_errorf("result_unknown",
+                         "exam {} has no result to sign (see `odyospiro exam list`)", exam_id);
     return res.error();
   }
   if (sha256_hex(res->payload) != res->content_sha256) {
-    return make_error("result_tampered", "result " + std::to_string(res->id) +
-                                             " does not match its stored hash; run `odyospiro db "
-                                             "verify` before signing");
+    return make_errorf("result_tampered",
+                       "result {} does not match its stored hash; run `odyospiro db verify` "
+                       "before signing",
+                       res->id);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -266,10 +269,8 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
   if (auto r = dup->step(); !r) {
     return r.error();
   } else if (*r) {
-    return make_error("already_signed", "result " + std::to_string(res->id) + " (exam " +
-                                            std::to_string(exam_id) + ", version " +
-                                            std::to_string(res->version) +
-                                            ") is already signed by " + signer.username);
+    return make_errorf("already_signed", "result {} (exam {}, version {}) is already signed by {}",
+                       res->id, exam_id, res->version, signer.username);
   }
   SignOutcome out;
   out.result_id = res->id;
@@ -326,7 +327,6 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
 }
 
 Result<void> verify_signature(Database& db, std::int64_t signature_id) {
-  const std::string row = "signature " + std::to_string(signature_id);
   auto st = db.prepare(
       "SELECT result_id, signer, signed_at, content_sha256, key_id, signature FROM signatures "
       "WHERE id = ?");
@@ -334,19 +334,21 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   st->bind(1, signature_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("signature_unknown", row + ": no such signature");
+  if (!*r) return make_errorf("signature_unknown", "signature {}: no such signature", signature_id);
   const std::int64_t result_id = st->int64(0);
   const std::string signer = st->text(1);
   const std::string at = st->text(2);
   const std::string hash = st->text(3);
   const auto key_id = st->opt_int64(4);
   const auto sig_b64 = st->opt_text(5);
-  const std::string on = row + " on result " + std::to_string(result_id) + " (by " + signer + ")";
-  const auto bad = [&](const std::string& what) {
-    return make_error("signature_invalid", on + ": " + what);
+  const Error on =
+      make_errorf({}, "signature {} on result {} (by {})", signature_id, result_id, signer);
+  const auto bad = [&](const Error& what) {
+    return make_errorf("signature_invalid", "{}: {}", on, what);
   };
   if (!key_id || !sig_b64)
-    return bad("carries no cryptographic signature: not made by the station's `exam sign`");
+    return bad(make_error(
+        {}, "carries no cryptographic signature: not made by the station's `exam sign`"));
   auto key = db.prepare(
       "SELECT u.username, k.public_key, k.user_id FROM user_keys k JOIN users u ON u.id = "
       "k.user_id WHERE k.id = ?");
@@ -354,17 +356,17 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   key->bind(1, *key_id);
   auto kr = key->step();
   if (!kr) return kr.error();
-  if (!*kr) return bad("its signing key " + std::to_string(*key_id) + " does not exist");
+  if (!*kr) return bad(make_errorf({}, "its signing key {} does not exist", *key_id));
   if (key->text(0) != signer)
-    return bad("made with the key of " + key->text(0) + ", not of the signer");
+    return bad(make_errorf({}, "made with the key of {}, not of the signer", key->text(0)));
   const Bytes pub = base64_decode(key->text(1));
   const std::int64_t user_id = key->int64(2);
   auto res = load_result(db, "id = ?", result_id);
-  if (!res) return bad("the signed result does not exist");
+  if (!res) return bad(make_error({}, "the signed result does not exist"));
   if (res->content_sha256 != hash || sha256_hex(res->payload) != hash)
-    return bad("the result is no longer what the physician signed");
+    return bad(make_error({}, "the result is no longer what the physician signed"));
   if (!ed25519_verify(pub, base64_decode(*sig_b64), signed_content(*res, signer, at, *key_id)))
-    return bad("the signature does not verify against the signer's public key");
+    return bad(make_error({}, "the signature does not verify against the signer's public key"));
   auto role = db.prepare(
       "SELECT role, active FROM user_versions WHERE user_id = ? AND created_at <= ? ORDER BY "
       "version DESC LIMIT 1");
@@ -373,25 +375,31 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   auto rr = role->step();
   if (!rr) return rr.error();
   if (!*rr || role->text(0) != "physician" || role->int64(1) == 0)
-    return bad("the signer was not an active physician when it was signed");
+    return bad(make_error({}, "the signer was not an active physician when it was signed"));
   return {};
 }
 
-std::vector<std::string> verify_signatures(Database& db) {
-  std::vector<std::string> problems;
+std::vector<Error> verify_signatures_errors(Database& db) {
+  std::vector<Error> problems;
   auto st = db.prepare("SELECT id FROM signatures ORDER BY id");
-  if (!st) return {"signatures: " + st.error().message};
+  if (!st) return {make_errorf({}, "signatures: {}", st.error())};
   std::vector<std::int64_t> ids;
   for (;;) {
     auto r = st->step();
-    if (!r) return {"signatures: " + r.error().message};
+    if (!r) return {make_errorf({}, "signatures: {}", r.error())};
     if (!*r) break;
     ids.push_back(st->int64(0));
   }
   for (const auto id : ids) {
-    if (auto v = verify_signature(db, id); !v) problems.push_back(v.error().message);
+    if (auto v = verify_signature(db, id); !v) problems.push_back(v.error());
   }
   return problems;
+}
+
+std::vector<std::string> verify_signatures(Database& db) {
+  std::vector<std::string> out;
+  for (const auto& e : verify_signatures_errors(db)) out.push_back(e.message);
+  return out;
 }
 
 }  // namespace odyo::station

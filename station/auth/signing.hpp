@@ -49,5 +49,6 @@ Result<void> verify_signature(Database& db, std::int64_t signature_id);
 
 // Every signature row checked (for `db verify`): one message per bad row, empty = all good.
 std::vector<std::string> verify_signatures(Database& db);
+std::vector<Error> verify_signatures_errors(Database& db);  // translatable
 
 }  // namespace odyo::station

@@ -52,15 +52,16 @@ Result<Database*> CliContext::db() {
   auto d = db_without_login(false);
   if (!d) {
     if (d.error().code != "db_missing") return d.error();
-    return make_error("db_missing", d.error().message.substr(0, d.error().message.find(':')) +
-                                        ": no database here; create it with its first admin: "
-                                        "`odyospiro db migrate --admin NAME`");
+    return make_errorf("db_missing",
+                       "{}: no database here; create it with its first admin: `odyospiro db "
+                       "migrate --admin NAME`",
+                       d.error().message.substr(0, d.error().message.find(':')));
   }
   if (!actor_ && kEnforceLogin) {
     auto cfg = config();
     if (!cfg) return cfg.error();
     auto u = log_in(**d, LoginPolicy::from(**cfg), opts.user,
-                    read_password("odyospiro: password for " + opts.user + ": "));
+                    read_password(trf("odyospiro: password for {}: ", opts.user)));
     if (!u) return u.error();
     actor_ = *u;
     opts.user = u->username;
@@ -75,7 +76,7 @@ Result<const User*> CliContext::prove_on(Database& other,
   auto cfg = config();
   if (!cfg) return cfg.error();
   auto u = log_in(other, LoginPolicy::from(**cfg), opts.user,
-                  read_password("odyospiro: password for " + opts.user + ": "));
+                  read_password(trf("odyospiro: password for {}: ", opts.user)));
   if (!u) return u.error();
   if (auto r = require_role(other, *u, roles, what); !r) return r.error();
   actor_ = *u;

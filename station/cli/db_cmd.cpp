@@ -19,20 +19,21 @@ namespace {
 Result<void> backup_to(Database& db, const std::filesystem::path& target) {
   std::error_code ec;
   if (std::filesystem::exists(target, ec)) {
-    return make_error("backup_exists", target.string() + " already exists; choose a new file name");
+    return make_errorf("backup_exists", "{} already exists; choose a new file name",
+                       target.string());
   }
   sqlite3* dst = nullptr;
   if (sqlite3_open_v2(target.string().c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK) {
     std::string m = dst != nullptr ? sqlite3_errmsg(dst) : "out of memory";
     sqlite3_close(dst);
-    return make_error("backup_failed", target.string() + ": " + m);
+    return make_errorf("backup_failed", "{}: {}", target.string(), m);
   }
   sqlite3_backup* b = sqlite3_backup_init(dst, "main", db.handle(), "main");
   if (b == nullptr) {
     std::string m = sqlite3_errmsg(dst);
     sqlite3_close(dst);
-    return make_error("backup_failed", m);
+    return make_error("backup_failed", m);  // i18n: not a message (SQLite's own text)
   }
   int rc = SQLITE_OK;
   do {
@@ -46,7 +47,7 @@ Result<void> backup_to(Database& db, const std::filesystem::path& target) {
   sqlite3_close(dst);
   if (!ok) {
     std::filesystem::remove(target, ec);
-    return make_error("backup_failed", "backup to " + target.string() + " failed: " + m);
+    return make_errorf("backup_failed", "backup to {} failed: {}", target.string(), m);
   }
   return {};
 }
@@ -68,7 +69,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
   mig->callback([&ctx, admin, admin_name] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-    Result<Database*> db = make_error("unset", "");
+    Result<Database*> db = Error{"unset", ""};
     if (!admin->empty()) {
       db = ctx.db_without_login(true);  // opening creates and migrates
       if (!db) return (void)ctx.fail(db.error(), 2);
@@ -76,13 +77,14 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       if (!n) return (void)ctx.fail(n.error(), 2);
       if (*n > 0) {
         return (void)ctx.fail(
-            make_error("db_has_users", (*db)->file().string() +
-                                           " already has users: the first admin is created only "
-                                           "with a new database; an admin adds more with "
-                                           "`odyospiro user add`"));
+            make_errorf("db_has_users",
+                        "{} already has users: the first admin is created only with a new "
+                        "database; an admin adds more with `odyospiro user add`",
+                        (*db)->file().string()));
       }
       auto pw = read_new_password("ODYOSPIRO_PASSWORD",
-                                  "odyospiro: password for the new admin " + *admin + ": ");
+                                  ctx.trf("odyospiro: password for the new admin {}: ", *admin),
+                                  ctx.catalog());
       if (!pw) {
         return (void)ctx.fail(
             make_error("no_password",
@@ -94,7 +96,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
                    (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, *admin);
       if (!id) return (void)ctx.fail(id.error());
     } else {
-      db = ctx.db_as({"admin"}, "migrate the database");  // opening migrates
+      db = ctx.db_as({"admin"}, N_("migrate the database"));  // opening migrates
       if (!db) return (void)ctx.fail(db.error(), 2);
     }
     auto v = (*db)->schema_version();
@@ -103,8 +105,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"schema_version", *v}, {"file", (*db)->file().string()}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Schema version ") << *v << " (" << (*db)->file().string()
-                << ")\n";
+      ctx.out() << ctx.tr("Schema version ") << *v << " (" << (*db)->file().string() << ")\n";
     }
   });
 
@@ -123,7 +124,7 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
                "can extend the audit chain; keep such a backup as safe as the station itself");
   bk->callback([&ctx, bargs] {
     (void)ctx.config();
-    auto db = ctx.db_as({"admin"}, "back up the database");
+    auto db = ctx.db_as({"admin"}, N_("back up the database"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     const std::filesystem::path target = bargs->target;
     if (auto r = backup_to(**db, target); !r) return (void)ctx.fail(r.error());
@@ -138,8 +139,8 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     if ((*copy)->station_key()) {
       if (auto r = write_audit_head(**copy); !r) return (void)ctx.fail(r.error(), 2);
     }
-    ctx.out() << ctx.tr("Backup written: ") << target.string() << " (+ "
-              << o.head_file.string() << ")\n";
+    ctx.out() << ctx.tr("Backup written: ") << target.string() << " (+ " << o.head_file.string()
+              << ")\n";
     const auto& key = (*db)->key_file();
     if (bargs->with_key && (*db)->station_key()) {
       std::error_code ec;
@@ -150,14 +151,13 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
             key_copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
       }
       if (ec) {
-        return (void)ctx.fail(make_error(
-            "backup_failed",
-            "cannot copy the station key to " + key_copy.string() + ": " + ec.message()));
+        return (void)ctx.fail(make_errorf("backup_failed", "cannot copy the station key to {}: {}",
+                                          key_copy.string(), ec.message()));
       }
-      ctx.out() << ctx.tr("Station key copied: ")
-                << key_copy.string() << "\n";
+      ctx.out() << ctx.tr("Station key copied: ") << key_copy.string() << "\n";
     } else {
-      ctx.out() << ctx.tr("The station key is NOT in the backup. Copy it once to separate media "
+      ctx.out() << ctx.tr(
+                       "The station key is NOT in the backup. Copy it once to separate media "
                        "(e.g. a USB stick kept locked away): ")
                 << "install -m 600 " << key.string() << " /media/<usb>/" << key.filename().string()
                 << ctx.tr("  (docs/security.md, \"Station key\"; or --with-key)\n");
@@ -194,18 +194,20 @@ void register_db_commands(CLI::App& app, CliContext& ctx) {
     o.head_file = vargs->head_file;
     auto db = Database::open(file, o);
     if (!db) return (void)ctx.fail(db.error(), 2);
-    if (auto who = ctx.prove_on(**db, {"admin"}, "verify the database");
+    if (auto who = ctx.prove_on(**db, {"admin"}, N_("verify the database"));
         !who && who.error().message != "not enforced")
       return (void)ctx.fail(who.error(), 2);
-    auto problems = verify_database(**db);
+    auto found = verify_database_errors(**db);
     // The physicians' signatures against their public keys (station/auth/signing.hpp).
-    for (auto& p : verify_signatures(**db)) problems.push_back(std::move(p));
+    for (auto& p : verify_signatures_errors(**db)) found.push_back(std::move(p));
+    std::vector<std::string> problems;
+    for (const auto& p : found) problems.push_back(ctx.message(p));
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"ok", problems.empty()}, {"problems", problems}}.dump(2) << "\n";
     } else if (problems.empty()) {
       ctx.out() << ctx.tr("Database verified: no problems\n");
     } else {
-      for (const auto& p : problems) ctx.err() << "odyospiro: verify: " << p << "\n";
+      for (const auto& p : problems) ctx.err() << ctx.trf("odyospiro: verify: {}", p) << "\n";
     }
     if (!problems.empty()) ctx.exit_code = 3;
   });

@@ -32,7 +32,7 @@ void register_demo_command(CLI::App& app, CliContext& ctx) {
     DemoOptions opts = *o;
     opts.actor = "yonetici";
     if (*users > 0) {
-      db = ctx.db_as({"admin"}, "run the demo");
+      db = ctx.db_as({"admin"}, N_("run the demo"));
       if (!db) return (void)ctx.fail(db.error(), 2);
       opts.actor = ctx.opts.user;
     }

@@ -10,6 +10,7 @@
 #include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/cli/person_options.hpp"
+#include "station/core/with_code.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
 #include "station/evaluation/worker_evaluation.hpp"
@@ -44,9 +45,10 @@ Result<ev::RuleSet> load_rules(CliContext& ctx, const std::string& arg) {
   if (current && current->version == arg) return current;
   const auto dir = base / "versions" / arg;
   if (std::filesystem::is_directory(dir)) return rules::load_ruleset(dir);
-  return make_error("rules_version_unknown", "no rule tables for \"" + arg +
-                                                 "\": give a directory or a version kept in " +
-                                                 (base / "versions").string() + "/<version>/");
+  return make_errorf(
+      "rules_version_unknown",
+      "no rule tables for \"{}\": give a directory or a version kept in {}/<version>/", arg,
+      (base / "versions").string());
 }
 
 struct EvaluateOptions {
@@ -70,10 +72,10 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
     if (!j) return ctx.fail(j.error());
     auto parsed = se::input_from_json(*j);
     if (!parsed)
-      return ctx.fail(make_error(parsed.error().code, o.input + ": " + parsed.error().message));
+      return ctx.fail(make_errorf(parsed.error().code, "{}: {}", o.input, parsed.error()));
     in = std::move(*parsed);
   } else {
-    auto db = ctx.db_as({"technician", "physician"}, "evaluate a worker");
+    auto db = ctx.db_as({"technician", "physician"}, N_("evaluate a worker"));
     if (!db) return ctx.fail(db.error(), 2);
     auto w = find_worker(**db, o.worker);
     if (!w) return ctx.fail(w.error());
@@ -125,10 +127,8 @@ int run_evaluate(CliContext& ctx, const EvaluateOptions& o) {
                   << r.payload.dump() << " (" << r.created_by << ", " << r.created_at << ")\n";
     }
     if (out.contains("evaluation_id"))
-      ctx.out() << ctx.tr("Stored: evaluation ")
-                << out["evaluation_id"].get<std::int64_t>()
-                << ctx.tr(" (awaiting the physician's decision)")
-                << "\n";
+      ctx.out() << ctx.tr("Stored: evaluation ") << out["evaluation_id"].get<std::int64_t>()
+                << ctx.tr(" (awaiting the physician's decision)") << "\n";
   }
   return 0;
 }
@@ -147,9 +147,9 @@ void print_chain(CliContext& ctx, std::int64_t id) {
   const auto& in_force = se::decision_in_force(*chain);
   for (const auto& r : *chain) {
     ctx.out() << (r.id == in_force.id ? "* " : "  ") << "#" << r.id << " v" << r.version << " "
-              << r.kind << " " << ctx.tr("group ") << r.health_group.value_or("-")
-              << ctx.tr(", column ") << r.ek2_column.value_or("-") << " ("
-              << r.rules_version << ", " << r.created_by << ", " << r.created_at << ")";
+              << ctx.message(word(r.kind)) << " " << ctx.tr("group ")
+              << r.health_group.value_or("-") << ctx.tr(", column ") << r.ek2_column.value_or("-")
+              << " (" << r.rules_version << ", " << r.created_by << ", " << r.created_at << ")";
     if (!r.reason.empty()) ctx.out() << " — " << r.reason;
     ctx.out() << "\n";
   }
@@ -187,12 +187,11 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   re->callback([&ctx, rules_arg, dry] {
     auto rules = load_rules(ctx, *rules_arg);
     if (!rules) return (void)ctx.fail(rules.error(), 2);
-    auto db = ctx.db_as({"physician", "admin"}, "re-evaluate stored exams");
+    auto db = ctx.db_as({"physician", "admin"}, N_("re-evaluate stored exams"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto report = se::reevaluate_all(
         **db, *rules, *dry, ctx.opts.user, [&ctx](std::size_t done, std::size_t total) {
-          ctx.err() << "\r" << ctx.tr("re-evaluating ") << done << "/"
-                    << total << std::flush;
+          ctx.err() << "\r" << ctx.tr("re-evaluating ") << done << "/" << total << std::flush;
           if (done == total) ctx.err() << "\n";
         });
     if (!report) return (void)ctx.fail(report.error(), 2);
@@ -220,14 +219,12 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                 << "\n";
     } else {
       ctx.out() << ctx.tr("Rules ") << rules->version << ": " << report->chains
-                << ctx.tr(" decisions checked, ") << report->changed
-                << ctx.tr(" would change")
-                << (*dry ? ctx.tr(" (dry run, nothing stored)") : "")
-                << "\n";
+                << ctx.tr(" decisions checked, ") << report->changed << ctx.tr(" would change")
+                << (*dry ? ctx.tr(" (dry run, nothing stored)") : "") << "\n";
       for (const auto& c : report->changes)
-        ctx.out() << "  #" << c.chain_latest_id << ctx.tr(" worker ") << c.worker_id
-                  << ": " << c.group_before.value_or("-") << " → " << c.group_after.value_or("-")
-                  << " (" << ctx.tr("in force: ") << c.kind_in_force << ")\n";
+        ctx.out() << "  #" << c.chain_latest_id << ctx.tr(" worker ") << c.worker_id << ": "
+                  << c.group_before.value_or("-") << " → " << c.group_after.value_or("-") << " ("
+                  << ctx.tr("in force: ") << ctx.message(word(c.kind_in_force)) << ")\n";
       for (const auto& e : report->errors) ctx.out() << "  ! " << e << "\n";
     }
   });
@@ -244,7 +241,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
   auto* confirm = decision->add_subcommand("confirm", "Confirm an evaluation (physician only)");
   confirm->add_option("id", *id, "Evaluation id (the newest version)")->required();
   confirm->callback([&ctx, id] {
-    auto db = ctx.db_as({"physician"}, "confirm a decision");
+    auto db = ctx.db_as({"physician"}, N_("confirm a decision"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::confirm_evaluation(**db, *id, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
@@ -262,7 +259,7 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"A", "B", "C", "D"}));
   ovr->add_option("--reason", *reason, "Why (required)")->required();
   ovr->callback([&ctx, id, col, grp, reason] {
-    auto db = ctx.db_as({"physician"}, "override a decision");
+    auto db = ctx.db_as({"physician"}, N_("override a decision"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = se::override_evaluation(**db, *id, ev::parse_column(*col), ev::parse_column(*grp),
                                      *reason, ctx.opts.user);
@@ -297,12 +294,11 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Rule tables valid: ") << rules->version
-                << " (" << rules->hash << ")\n";
+      ctx.out() << ctx.tr("Rule tables valid: ") << rules->version << " (" << rules->hash << ")\n";
       for (const auto& t : rules->tables)
         ctx.out() << "  " << t.name << " " << t.version << " " << t.effective << "\n";
-      ctx.out() << "  EK-2: " << rows << ctx.tr(" rows, ") << prov
-                << ctx.tr(" provisional") << "\n";
+      ctx.out() << "  EK-2: " << rows << ctx.tr(" rows, ") << prov << ctx.tr(" provisional")
+                << "\n";
     }
   });
 
@@ -332,14 +328,13 @@ void register_evaluate_commands(CLI::App& app, CliContext& ctx) {
     ev::RuleSet parsed_back;
     // Parsed back before writing: a failure is the CSV's, and *out does not exist yet.
     if (auto r = rules::parse_work_groups(toml, *csv + " (as work-groups table)", parsed_back); !r)
-      return (void)ctx.fail(make_error(r.error().code, r.error().message + "; nothing written to " +
-                                                           *out + ": correct the CSV"));
+      return (void)ctx.fail(make_errorf(
+          r.error().code, "{}; nothing written to {}: correct the CSV", r.error(), *out));
     std::ofstream f(*out, std::ios::binary);
     if (!(f << toml))
-      return (void)ctx.fail(make_error("file_unwritable", *out + ": cannot write the file"));
+      return (void)ctx.fail(make_errorf("file_unwritable", "{}: cannot write the file", *out));
     ctx.out() << jobs->size() << ctx.tr(" jobs written: ") << *out
-              << ctx.tr(" (raise the version in ruleset.toml)")
-              << "\n";
+              << ctx.tr(" (raise the version in ruleset.toml)") << "\n";
   });
 }
 

@@ -10,7 +10,9 @@
 #include "station/auth/signing.hpp"
 #include "station/cli/context.hpp"
 #include "station/core/local_time.hpp"
+#include "station/core/person_input.hpp"
 #include "station/core/text_table.hpp"
+#include "station/core/with_code.hpp"
 #include "station/exams/exam_record.hpp"
 #include "station/exams/interruption.hpp"
 #include "station/records/audiometric_baselines.hpp"
@@ -34,11 +36,10 @@ std::string dec1(const nlohmann::json& v) {
 void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
                                const std::vector<BaselineRow>& rows) {
   auto& o = ctx.out();
-  const bool tr = ctx.turkish();
   for (const auto& r : rows) {
-    o << ctx.tr("Baseline  : this exam is baseline version ")
-      << r.version << " (" << r.ear << ", " << r.kind << ", " << r.set_by << ", " << r.set_at
-      << ")\n";
+    o << ctx.tr("Baseline  : this exam is baseline version ") << r.version << " ("
+      << ctx.message(word(r.ear)) << ", " << ctx.message(word(r.kind)) << ", " << r.set_by << ", "
+      << r.set_at << ")\n";
   }
   if (!payload.is_object() || !payload.contains("baseline")) return;
   const auto& b = payload["baseline"];
@@ -50,25 +51,23 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   const auto& sts = payload.contains("sts") ? payload["sts"] : nlohmann::json();
   for (const char* ear : {"right", "left"}) {
     const bool right = std::string(ear) == "right";
-    const char* name = right ? (tr ? "Sağ" : "Right") : (tr ? "Sol" : "Left");
+    const char* name = right ? ctx.tr("Right") : ctx.tr("Left");
     if (!b.contains(ear) || b[ear].is_null()) continue;
     const auto& row = b[ear];
     o << ctx.tr("Baseline  : ") << name << " v" << row.value("version", 0) << ", "
       << ctx.tr("exam #") << row.value("exam_id", std::int64_t{0}) << " ("
-      << row.value("exam_started_at", std::string("?")).substr(0, 10) << ", "
-      << ctx.tr("age ") << row["age_at_test_years"].dump() << ")\n";
+      << row.value("exam_started_at", std::string("?")).substr(0, 10) << ", " << ctx.tr("age ")
+      << row["age_at_test_years"].dump() << ")\n";
     if (!sts.is_object() || !sts.contains(ear) || sts[ear].is_null()) continue;
     const auto& s = sts[ear];
     o << "STS       : " << name << " ";
     if (s.contains("not_computed")) {
-      o << ctx.tr("not computed: ") << s["not_computed"].get<std::string>()
-        << "\n";
+      o << ctx.tr("not computed: ") << s["not_computed"].get<std::string>() << "\n";
       continue;
     }
     o << ctx.tr("2/3/4 kHz shift ") << dec1(s["mean_shift_db"]) << " dB "
-      << (s.value("sts", false) ? "STS" : ctx.tr("no STS")) << "; "
-      << ctx.tr("age-corrected") << " ("
-      << sts.value("age_correction_table", std::string("?")) << ") "
+      << (s.value("sts", false) ? "STS" : ctx.tr("no STS")) << "; " << ctx.tr("age-corrected")
+      << " (" << sts.value("age_correction_table", std::string("?")) << ") "
       << dec1(s["mean_shift_age_corrected_db"]) << " dB "
       << (s["sts_age_corrected"].is_boolean() && s["sts_age_corrected"].get<bool>()
               ? "STS"
@@ -79,8 +78,8 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
   if (payload.contains("baseline_revision") && payload["baseline_revision"].is_object()) {
     for (const auto& [ear, rv] : payload["baseline_revision"].items()) {
       if (rv.value("reason", std::string("none")) == "none") continue;
-      o << ctx.tr("Baseline revision proposed (physician decides): ")
-        << ear << " (" << rv["reason"].get<std::string>() << ") → ";
+      o << ctx.tr("Baseline revision proposed (physician decides): ") << ctx.message(word(ear))
+        << " (" << ctx.message(word(rv["reason"].get<std::string>())) << ") → ";
       if (rv.contains("new_baseline_exam_id") && rv["new_baseline_exam_id"].is_number()) {
         o << ctx.tr("exam #") << rv["new_baseline_exam_id"].dump() << "\n";
       } else {
@@ -93,8 +92,7 @@ void print_audiometry_baseline(CliContext& ctx, const nlohmann::json& payload,
 // " INTERRUPTED (reason)" after an exam in `exam list`, "" for a normal exam.
 std::string interruption_tag(CliContext& ctx, const nlohmann::json& in) {
   if (!in.is_object()) return "";
-  return std::string(ctx.tr("  INTERRUPTED (")) +
-         in.value("reason", std::string("?")) +
+  return std::string(ctx.tr("  INTERRUPTED (")) + in.value("reason", std::string("?")) +
          (in.contains("accepted") ? std::string(ctx.tr(", accepted)")) : ")");
 }
 
@@ -131,8 +129,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({"#", ctx.tr("Kind"), ctx.tr("Started"),
-                     ctx.tr("Worker"), ctx.tr("State")});
+    TextTable table({"#", ctx.tr("Kind"), ctx.tr("Started"), ctx.tr("Worker"), ctx.tr("State")});
     for (const auto& e : *exams) {
       auto w = find_worker(**db, "#" + std::to_string(e.worker_id));
       auto in = exam_interruption(**db, e.id);
@@ -140,7 +137,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       std::string state = interruption_tag(ctx, *in);
       state.erase(0, state.find_first_not_of(' '));
       table.add_row(
-          {std::to_string(e.id), e.kind, local_display(e.started_at),
+          {std::to_string(e.id), ctx.message(word(e.kind)), local_display(e.started_at),
            w ? w->registry_no + " " + w->first_name + " " + w->last_name : std::string("?"),
            state});
     }
@@ -156,7 +153,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
   sign->callback([&ctx, sign_id] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db_as({"physician"}, "sign results");
+    auto db = ctx.db_as({"physician"}, N_("sign results"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto me = ctx.actor();
     if (!me) return (void)ctx.fail(me.error(), 2);
@@ -183,9 +180,9 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                        .dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("Signed: exam ") << *sign_id
-                << ctx.tr(", result #") << s->result_id << " (v" << s->result_version
-                << ")" << ctx.tr(", signature #") << s->signature_id << "\n";
+      ctx.out() << ctx.tr("Signed: exam ") << *sign_id << ctx.tr(", result #") << s->result_id
+                << " (v" << s->result_version << ")" << ctx.tr(", signature #") << s->signature_id
+                << "\n";
     }
   });
 
@@ -264,21 +261,20 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
       return;
     }
     auto& o = ctx.out();
-    o << ctx.tr("Exam #") << e->id << " — " << e->kind << " — "
+    const auto born = parse_date(w->birth_date);
+    o << ctx.tr("Exam #") << e->id << " — " << ctx.message(word(e->kind)) << " — "
       << local_display(e->started_at) << "\n";
-    o << ctx.tr("Worker    : ") << w->registry_no << " " << w->first_name << " "
-      << w->last_name << " (" << w->birth_date << ", " << w->sex << ", " << w->height_cm
-      << " cm)\n";
-    o << ctx.tr("Technician: ") << e->technician
-      << ctx.tr("   Device: ") << e->device_id << "\n";
+    o << ctx.tr("Worker    : ") << w->registry_no << " " << w->first_name << " " << w->last_name
+      << " (" << (born && ctx.turkish() ? to_turkish_date(*born) : w->birth_date) << ", "
+      << (ctx.turkish() ? (w->sex == "F" ? "K" : "E") : w->sex) << ", " << w->height_cm << " cm)\n";
+    o << ctx.tr("Technician: ") << e->technician << ctx.tr("   Device: ") << e->device_id << "\n";
     if (e->ambient_temp_c) {
       o << ctx.tr("Ambient   : ") << *e->ambient_temp_c << " °C";
       if (e->ambient_pressure_kpa) o << ", " << *e->ambient_pressure_kpa << " kPa";
       o << "\n";
     }
     if (interruption->is_object()) {
-      o << ctx.tr("Status    : INTERRUPTED (")
-        << interruption->value("reason", std::string("?"))
+      o << ctx.tr("Status    : INTERRUPTED (") << interruption->value("reason", std::string("?"))
         << "): " << interruption->value("detail", std::string()) << "\n";
       if (interruption->contains("accepted"))
         o << ctx.tr("            accepted by physician ")
@@ -286,17 +282,16 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
           << (*interruption)["accepted"].value("at", std::string("?"))
           << "): " << (*interruption)["accepted"].value("reason", std::string()) << "\n";
       else
-        o << ctx.tr("            not used by an evaluation unless a physician accepts it "
+        o << ctx.tr(
+            "            not used by an evaluation unless a physician accepts it "
             "(exam accept-interrupted)\n");
     }
-    o << ctx.tr("Raw data  : ") << recs->size() << ctx.tr(" recording(s)")
-      << "\n";
+    o << ctx.tr("Raw data  : ") << recs->size() << ctx.tr(" recording(s)") << "\n";
     for (const auto& r : *results) {
       o << ctx.tr("Result version ") << r.version << " (" << r.created_by << ", "
         << local_display(r.created_at) << (r.reason.empty() ? "" : ", " + r.reason) << ")"
-        << (r.signed_by.empty()
-                ? std::string(ctx.tr(" — unsigned"))
-                : std::string(ctx.tr(" — signed by ")) + r.signed_by.front())
+        << (r.signed_by.empty() ? std::string(ctx.tr(" — unsigned"))
+                                : std::string(ctx.tr(" — signed by ")) + r.signed_by.front())
         << "\n";
       const auto payload = nlohmann::json::parse(r.payload_json, nullptr, false);
       const char* lang = ctx.turkish() ? "tr" : "en";
@@ -310,9 +305,9 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
           ctx, nlohmann::json::parse(results->back().payload_json, nullptr, false), *baseline_rows);
     }
     for (const auto& v : *evals) {
-      o << ctx.tr("Evaluation version ") << v.version << " [" << v.kind
-        << "] " << ctx.tr("health group ") << v.health_group.value_or("?")
-        << ctx.tr(", rules ") << v.rules_version << " (" << v.created_by << ")"
+      o << ctx.tr("Evaluation version ") << v.version << " [" << ctx.message(word(v.kind)) << "] "
+        << ctx.tr("health group ") << v.health_group.value_or("?") << ctx.tr(", rules ")
+        << v.rules_version << " (" << v.created_by << ")"
         << (v.reason.empty() ? "" : " — " + v.reason) << "\n";
       // Stored as {"input": …, "result": …} by station/evaluation: print the summary and, clause
       // by clause, why (the explanation in the output language).
@@ -350,7 +345,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
   acc->add_option("--reason", *acc_reason, "Why the interrupted session may be used")->required();
   acc->callback([&ctx, acc_id, acc_reason] {
     if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db_as({"physician"}, "accept an interrupted session");
+    auto db = ctx.db_as({"physician"}, N_("accept an interrupted session"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto r = accept_interrupted(**db, *acc_id, *acc_reason, ctx.opts.user);
     if (!r) return (void)ctx.fail(r.error());
@@ -360,8 +355,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                 << "\n";
     } else {
       ctx.out() << ctx.tr("Exam #") << *acc_id
-                << ctx.tr(": interrupted session accepted (new result version ")
-                << *r << ")\n";
+                << ctx.tr(": interrupted session accepted (new result version ") << *r << ")\n";
     }
   });
 }

@@ -27,14 +27,14 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   if (!cfg) return (void)ctx.fail(cfg.error(), 2);
   if (!(*cfg)->exports) {
     return (void)ctx.fail(
-        make_error("config_invalid",
-                   (*cfg)->file.string() +
-                       ": no [export] section; add the identifier systems the central office "
-                       "assigned (see config/station.toml and docs/export.md)"),
+        make_errorf("config_invalid",
+                    "{}: no [export] section; add the identifier systems the central office "
+                    "assigned (see config/station.toml and docs/export.md)",
+                    (*cfg)->file.string()),
         2);
   }
   const ExportConfig& ec = *(*cfg)->exports;
-  auto db = ctx.db_as({"physician", "admin"}, "export exams to central records");
+  auto db = ctx.db_as({"physician", "admin"}, N_("export exams to central records"));
   if (!db) return (void)ctx.fail(db.error(), 2);
   auto me = ctx.actor();
   if (!me) return (void)ctx.fail(me.error(), 2);
@@ -51,15 +51,17 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
       f << text;
       f.close();
       if (!f) {
-        return (void)ctx.fail(make_error("output_unwritable",
-                                         o.output + ": cannot write the export (check the folder "
-                                                    "exists and is writable)"));
+        return (void)ctx.fail(make_errorf("output_unwritable",
+                                          "{}: cannot write the export (check the folder exists "
+                                          "and is writable)",
+                                          o.output));
       }
     }
     std::error_code ec_rename;
     std::filesystem::rename(tmp, o.output, ec_rename);
     if (ec_rename) {
-      return (void)ctx.fail(make_error("output_unwritable", o.output + ": " + ec_rename.message()));
+      return (void)ctx.fail(
+          make_errorf("output_unwritable", "{}: {}", o.output, ec_rename.message()));
     }
   }
   // Who exported what, when: an audit row (the text's hash, not the text).
@@ -92,8 +94,8 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
                      .dump(2)
               << "\n";
   } else {
-    ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v"
-              << x->result_version << ") → " << o.output << "\n";
+    ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v" << x->result_version << ") → "
+              << o.output << "\n";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/person_input.hpp"
 #include "station/core/text_file.hpp"
 
@@ -18,9 +19,7 @@ namespace odyo::station {
 class PersonInputError : public CLI::ValidationError {
  public:
   PersonInputError(const std::string& option, odyo::Error e)
-      : CLI::ValidationError(option, e.message), error_(std::move(e)) {
-    error_.message = option + ": " + error_.message;
-  }
+      : CLI::ValidationError(option, e.message), error_(make_errorf(e.code, "{}: {}", option, e)) {}
   [[nodiscard]] const odyo::Error& input_error() const { return error_; }
 
  private:
@@ -83,7 +82,7 @@ inline void add_table_file_options(CLI::App* app, TableFileOptions& target) {
              target.csv.delimiter = '\t';
            else
              throw PersonInputError(
-                 "--delimiter", make_error("bad_option", "write , or ; or tab, not \"" + s + "\""));
+                 "--delimiter", make_errorf("bad_option", "write , or ; or tab, not \"{}\"", s));
          },
          "Field delimiter of the file (default: detected)")
       ->type_name(",|;|tab");
@@ -94,7 +93,7 @@ inline void add_table_file_options(CLI::App* app, TableFileOptions& target) {
              target.csv.decimal = s[0];
            else
              throw PersonInputError("--decimal",
-                                    make_error("bad_option", "write . or , not \"" + s + "\""));
+                                    make_errorf("bad_option", "write . or , not \"{}\"", s));
          },
          "Decimal separator of the file (default: detected)")
       ->type_name(".|,");

@@ -30,7 +30,7 @@ int record(CliContext& ctx, const RecordOptions& o, const std::string& kind,
   if (!cfg) return ctx.fail(cfg.error(), 2);
   auto rules = rules::load_ruleset((*cfg)->rules_dir);
   if (!rules) return ctx.fail(rules.error(), 2);
-  auto db = ctx.db_as({"physician"}, "record findings");
+  auto db = ctx.db_as({"physician"}, N_("record findings"));
   if (!db) return ctx.fail(db.error(), 2);
   auto w = find_worker(**db, o.worker);
   if (!w) return ctx.fail(w.error());
@@ -40,8 +40,8 @@ int record(CliContext& ctx, const RecordOptions& o, const std::string& kind,
   if (ctx.json()) {
     ctx.out() << se::record_json(*r).dump(2) << "\n";
   } else {
-    ctx.out() << ctx.tr("Recorded: ") << kind << " " << subject << " v"
-              << r->version << " " << r->payload.dump() << "\n";
+    ctx.out() << ctx.tr("Recorded: ") << kind << " " << subject << " v" << r->version << " "
+              << r->payload.dump() << "\n";
   }
   return 0;
 }

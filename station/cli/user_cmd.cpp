@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "station/auth/login.hpp"
 #include "station/auth/password_input.hpp"
 #include "station/auth/signing.hpp"
 #include "station/cli/context.hpp"
@@ -27,15 +28,16 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
   add->callback([&ctx, nu] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-    auto db = ctx.db_as({"admin"}, "add users");
+    auto db = ctx.db_as({"admin"}, N_("add users"));
     if (!db) return (void)ctx.fail(db.error(), 2);
     NewUser u = *nu;
     // The new account's password: $ODYOSPIRO_NEW_PASSWORD ($ODYOSPIRO_PASSWORD is the acting
     // admin's), asked twice on a terminal, else a line of stdin.
     const char* var = std::getenv("ODYOSPIRO_NEW_PASSWORD") != nullptr ? "ODYOSPIRO_NEW_PASSWORD"
                                                                        : "ODYOSPIRO_PASSWORD";
-    auto pw = read_new_password(var, "odyospiro: password for " + u.username + ": ");
-    if (!pw) return (void)ctx.fail(make_error("no_password", "no password for " + u.username));
+    auto pw =
+        read_new_password(var, ctx.trf("odyospiro: password for {}: ", u.username), ctx.catalog());
+    if (!pw) return (void)ctx.fail(make_errorf("no_password", "no password for {}", u.username));
     u.password = *pw;
     auto id =
         add_user(**db, u, (*cfg)->password_min_length, (*cfg)->pbkdf2_iterations, ctx.opts.user);
@@ -52,7 +54,7 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << nlohmann::json{{"id", *id}, {"username", u.username}, {"role", u.role}}.dump(2)
                 << "\n";
     } else {
-      ctx.out() << ctx.tr("User added: ") << u.username << " (" << u.role
+      ctx.out() << ctx.tr("User added: ") << u.username << " (" << ctx.message(role_name(u.role))
                 << ")\n";
     }
   });
@@ -77,10 +79,11 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("User"), ctx.tr("Role"), ctx.tr("Name"),
-                     ctx.tr("Added"), ctx.tr("State")});
+    TextTable table(
+        {ctx.tr("User"), ctx.tr("Role"), ctx.tr("Name"), ctx.tr("Added"), ctx.tr("State")});
     for (const auto& u : *us)
-      table.add_row({u.username, u.role, u.full_name, local_display(u.created_at),
+      table.add_row({u.username, ctx.message(role_name(u.role)), u.full_name,
+                     local_display(u.created_at),
                      u.active ? ctx.tr("active") : ctx.tr("deactivated")});
     ctx.out() << table.render();
   });
@@ -99,7 +102,7 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
     sub->callback([&ctx, c, kind] {
       auto cfg = ctx.config();
       if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-      auto db = ctx.db_as({"admin"}, "change accounts");
+      auto db = ctx.db_as({"admin"}, N_("change accounts"));
       if (!db) return (void)ctx.fail(db.error(), 2);
       auto target = find_user(**db, c->username);
       if (!target) return (void)ctx.fail(target.error());
@@ -113,20 +116,21 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
       if (kind == "deactivate") {
         if (!target->active)
           return (void)ctx.fail(
-              make_error("user_invalid", c->username + " is already deactivated"));
+              make_errorf("user_invalid", "{} is already deactivated", c->username));
         ch.active = false;
       }
       if (kind == "passwd") {
         new_password = read_new_password("ODYOSPIRO_NEW_PASSWORD",
-                                         "odyospiro: new password for " + c->username + ": ");
+                                         ctx.trf("odyospiro: new password for {}: ", c->username),
+                                         ctx.catalog());
         if (!new_password)
           return (void)ctx.fail(make_error(
               "no_password", "no new password: set $ODYOSPIRO_NEW_PASSWORD or run on a terminal"));
         if (static_cast<int>(new_password->size()) < (*cfg)->password_min_length) {
-          return (void)ctx.fail(
-              make_error("user_invalid", "password too short: at least " +
-                                             std::to_string((*cfg)->password_min_length) +
-                                             " characters ([security].password_min_length)"));
+          return (void)ctx.fail(make_errorf("user_invalid",
+                                            "password too short: at least {} characters "
+                                            "([security].password_min_length)",
+                                            (*cfg)->password_min_length));
         }
         ch.password_hash = hash_password(*new_password, (*cfg)->pbkdf2_iterations);
       }
@@ -151,8 +155,8 @@ void register_user_commands(CLI::App& app, CliContext& ctx) {
                   << "\n";
       } else {
         ctx.out() << now->username << ": " << ctx.tr("version ") << now->version << " ("
-                  << now->role << (now->active ? "" : ctx.tr(", deactivated"))
-                  << ")\n";
+                  << ctx.message(role_name(now->role))
+                  << (now->active ? "" : ctx.tr(", deactivated")) << ")\n";
       }
     });
   };

@@ -1,8 +1,10 @@
 #include "station/config/config.hpp"
+#include "analysis/core/error_text.hpp"
 #include "station/core/local_time.hpp"
 
 #include "analysis/core/text.hpp"
 #include "station/core/input.hpp"
+#include "station/core/with_code.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -33,13 +35,13 @@ class Reader {
     const toml::node* n = node(key, required);
     if (n == nullptr) return def;
     auto v = n->value<std::string>();
-    if (!v) return fail_type(key, *n, "a string"), def;
+    if (!v) return fail_type(key, *n, make_error({}, "a string")), def;
     if (auto t = text::check_free_text(*v, "the value", {text::kMaxReasonChars, false}); !t) {
-      fail(key, *n, t.error().message);
+      fail(key, *n, t.error());
       return def;
     }
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-      fail(key, *n, "\"" + *v + "\" is not allowed; allowed: " + join(allowed));
+      fail(key, *n, make_errorf({}, "\"{}\" is not allowed; allowed: {}", *v, join(allowed)));
       return def;
     }
     return *v;
@@ -49,11 +51,9 @@ class Reader {
     const toml::node* n = node(key, false);
     if (n == nullptr) return def;
     auto v = n->value_exact<int64_t>();
-    if (!v) return fail_type(key, *n, "an integer"), def;
+    if (!v) return fail_type(key, *n, make_error({}, "an integer")), def;
     if (*v < lo || *v > hi) {
-      fail(key, *n,
-           std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
-               std::to_string(hi));
+      fail(key, *n, make_errorf({}, "{} is out of range; allowed {}..{}", *v, lo, hi));
       return def;
     }
     return static_cast<int>(*v);
@@ -63,13 +63,17 @@ class Reader {
     const toml::node* n = node(key, false);
     if (n == nullptr) return def;
     auto v = n->value<double>();  // integers are accepted as reals
-    if (!v) return fail_type(key, *n, "a number"), def;
+    if (!v) return fail_type(key, *n, make_error({}, "a number")), def;
     // TOML has nan and inf; a comparison with NaN is false, so test "inside" rather than
     // "outside" the range: NaN and ±inf are refused like any other value out of range.
     if (!std::isfinite(*v) || !(*v >= lo && *v <= hi)) {
-      std::ostringstream os;
-      os << *v << " is out of range; allowed " << lo << ".." << hi;
-      fail(key, *n, os.str());
+      const auto shown = [](double x) {  // as a stream shows it (6 significant digits)
+        std::ostringstream os;
+        os << x;
+        return os.str();
+      };
+      fail(key, *n,
+           make_errorf({}, "{} is out of range; allowed {}..{}", shown(*v), shown(lo), shown(hi)));
       return def;
     }
     return *v;
@@ -81,16 +85,16 @@ class Reader {
     if (n == nullptr) return def;
     const auto* arr = n->as_array();
     if (arr == nullptr || arr->empty())
-      return fail_type(key, *n, "a non-empty array of integers"), def;
+      return fail_type(key, *n, make_error({}, "a non-empty array of integers")), def;
     std::vector<int> out;
     for (const auto& el : *arr) {
       auto v = el.value_exact<int64_t>();
-      if (!v) return fail_type(key, el, "an array of integers"), def;
+      if (!v) return fail_type(key, el, make_error({}, "an array of integers")), def;
       // Compare as 64-bit before any narrowing: 2^32 + 500 must not become 500.
       if (*v < INT32_MIN || *v > INT32_MAX || allowed.count(static_cast<int>(*v)) == 0) {
         std::string a;
         for (int x : allowed) a += (a.empty() ? "" : ", ") + std::to_string(x);
-        fail(key, el, std::to_string(*v) + " is not allowed; allowed: " + a);
+        fail(key, el, make_errorf({}, "{} is not allowed; allowed: {}", *v, a));
         return def;
       }
       out.push_back(static_cast<int>(*v));
@@ -103,13 +107,13 @@ class Reader {
     if (n == nullptr) return def;
     const auto* arr = n->as_array();
     if (arr == nullptr || arr->empty())
-      return fail_type(key, *n, "a non-empty array of strings"), def;
+      return fail_type(key, *n, make_error({}, "a non-empty array of strings")), def;
     std::vector<std::string> out;
     for (const auto& el : *arr) {
       auto v = el.value<std::string>();
-      if (!v) return fail_type(key, el, "an array of strings"), def;
+      if (!v) return fail_type(key, el, make_error({}, "an array of strings")), def;
       if (auto t = text::check_free_text(*v, "an entry", {text::kMaxNameChars, true}); !t) {
-        fail(key, el, t.error().message);
+        fail(key, el, t.error());
         return def;
       }
       out.push_back(*v);
@@ -124,19 +128,18 @@ class Reader {
       if (known_.count(std::string(k.str())) == 0) {
         std::set<std::string> sorted(known_.begin(), known_.end());
         fail(std::string(k.str()), v,
-             "unknown key; allowed keys here: " +
-                 join(std::vector<std::string>(sorted.begin(), sorted.end())));
+             make_errorf({}, "unknown key; allowed keys here: {}",
+                         join(std::vector<std::string>(sorted.begin(), sorted.end()))));
         return;
       }
     }
   }
 
-  void fail(const std::string& key, const toml::node& n, const std::string& what) {
+  void fail(const std::string& key, const toml::node& n, const Error& what) {
     if (err_) return;
-    std::ostringstream os;
-    os << file_ << ":" << n.source().begin.line << ": " << where_ << (where_.empty() ? "" : ".")
-       << key << ": " << what;
-    err_ = make_error("config_invalid", os.str());
+    const std::string place = where_ + (where_.empty() ? "" : ".") + key;
+    err_ = make_errorf("config_invalid", "{}:{}: {}: {}", file_,
+                       static_cast<std::int64_t>(n.source().begin.line), place, what);
   }
 
  private:
@@ -145,15 +148,15 @@ class Reader {
     if (t_ == nullptr) return nullptr;
     const toml::node* n = t_->get(key);
     if (n == nullptr && required && !err_) {
-      err_ = make_error("config_invalid",
-                        file_ + ": " + where_ + "." + key + ": missing (this key is required)");
+      err_ = make_errorf("config_invalid", "{}: {}.{}: missing (this key is required)", file_,
+                         where_, key);
     }
     return n;
   }
-  void fail_type(const std::string& key, const toml::node& n, const std::string& expected) {
+  void fail_type(const std::string& key, const toml::node& n, const Error& expected) {
     std::ostringstream type_name;  // toml++'s public name of the node type ("string", ...)
     type_name << n.type();
-    fail(key, n, "wrong type (" + type_name.str() + "); expected " + expected);
+    fail(key, n, make_errorf({}, "wrong type ({}); expected {}", type_name.str(), expected));
   }
 
   const toml::table* t_;
@@ -169,23 +172,24 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   const std::string fname = file.string();
   std::error_code ec;
   if (!std::filesystem::exists(file, ec) || std::filesystem::is_directory(file, ec)) {
-    return make_error("config_missing", fname +
-                                            ": configuration file not found; pass --config FILE or "
-                                            "set ODYOSPIRO_CONFIG");
+    return make_errorf("config_missing",
+                       "{}: configuration file not found; pass --config FILE or set "
+                       "ODYOSPIRO_CONFIG",
+                       fname);
   }
   auto text = read_input_file(file);
   if (!text) {
-    return make_error(text.error().code == "input_missing" ? "config_missing" : "config_invalid",
-                      text.error().message);
+    return with_code(text.error(),
+                     text.error().code == "input_missing" ? "config_missing" : "config_invalid");
   }
   toml::table root;
   try {
     root = toml::parse(*text, fname);
   } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << fname << ":" << e.source().begin.line << ":" << e.source().begin.column
-       << ": not valid TOML: " << e.description();
-    return make_error("config_syntax", os.str());
+    return make_errorf("config_syntax", "{}:{}:{}: not valid TOML: {}", fname,
+                       static_cast<std::int64_t>(e.source().begin.line),
+                       static_cast<std::int64_t>(e.source().begin.column),
+                       std::string(e.description()));
   }
 
   StationConfig c;
@@ -213,7 +217,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
        {"station", "spirometry", "audiometry", "rules", "security", "acquisition", "export"}) {
     const toml::node* n = root.get(section);
     if (n != nullptr && !n->is_table())
-      top.fail(section, *n, "must be a table [" + std::string(section) + "]");
+      top.fail(section, *n, make_errorf({}, "must be a table [{}]", section));
   }
 
   Reader st(root["station"].as_table(), "[station]", fname, err);
@@ -233,7 +237,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   const std::string zone_name = st.str("timezone", kDefaultTimeZone);
   st.finish();
   if (auto tz = set_station_time_zone(zone_name); !tz && !err)
-    err = make_error("config_invalid", fname + ": [station].timezone: " + tz.error().message);
+    err = make_errorf("config_invalid", "{}: [station].timezone: {}", fname, tz.error());
 
   Reader sp(root["spirometry"].as_table(), "[spirometry]", fname, err);
   c.reference_equation =
@@ -295,13 +299,13 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
   if (const toml::node* devs = root.get("devices"); devs != nullptr) {
     const auto* arr = devs->as_array();
     if (arr == nullptr) {
-      top.fail("devices", *devs, "must be an array of tables [[devices]]");
+      top.fail("devices", *devs, make_error({}, "must be an array of tables [[devices]]"));
     } else {
       std::set<std::string> ids;
       for (size_t i = 0; i < arr->size(); ++i) {
         const auto* t = (*arr)[i].as_table();
         if (t == nullptr) {
-          top.fail("devices", (*arr)[i], "each entry must be a table [[devices]]");
+          top.fail("devices", (*arr)[i], make_error({}, "each entry must be a table [[devices]]"));
           break;
         }
         Reader d(t, "[[devices]][" + std::to_string(i) + "]", fname, err);
@@ -315,8 +319,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
         dc.profile = d.str("profile", "");
         d.finish();
         if (!err && !ids.insert(dc.id).second) {
-          d.fail("id", *t->get("id"),
-                 "duplicate device id \"" + dc.id + "\"; each device needs its own id");
+          d.fail(
+              "id", *t->get("id"),
+              make_errorf({}, "duplicate device id \"{}\"; each device needs its own id", dc.id));
         }
         c.devices.push_back(std::move(dc));
       }
@@ -327,8 +332,9 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
                                                 "security", "devices",    "acquisition", "export"};
     if (sections.count(std::string(k.str())) == 0) {
       top.fail(std::string(k.str()), v,
-               "unknown section; allowed: station, spirometry, audiometry, rules, security, "
-               "acquisition, export, devices");
+               make_error({},
+                          "unknown section; allowed: station, spirometry, audiometry, rules, "
+                          "security, acquisition, export, devices"));
       break;
     }
   }

@@ -1,4 +1,5 @@
 #include "station/core/input.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <optional>
 #include <set>
@@ -9,7 +10,7 @@ namespace odyo::station {
 Result<std::string> read_input_file(const std::filesystem::path& file, std::uint64_t max_bytes) {
   std::string bytes;
   if (auto r = drivers::read_file_bounded(file, bytes, max_bytes); !r)
-    return make_error(r.error().code, r.error().message);
+    return make_error(r.error().code, r.error().message);  // i18n: not a message (drivers/)
   return bytes;
 }
 
@@ -60,16 +61,17 @@ Result<nlohmann::json> parse_json_strict(std::string_view text, const std::strin
   try {
     j = json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/true);
   } catch (const json::parse_error& e) {
-    return make_error("json_invalid", name + ": not valid JSON (at byte " + std::to_string(e.byte) +
-                                          "); check the file's syntax");
+    return make_errorf("json_invalid", "{}: not valid JSON (at byte {}); check the file's syntax",
+                       name, e.byte);
   } catch (const json::exception& e) {  // e.g. out_of_range 406: a number like 1e400
-    return make_error("json_invalid", name + ": not valid JSON (" + e.what() +
-                                          "); check the file's numbers and syntax");
+    return make_errorf("json_invalid",
+                       "{}: not valid JSON ({}); check the file's numbers and syntax", name,
+                       e.what());
   }
   if (duplicate) {
-    return make_error("json_duplicate_key",
-                      name + ": " + *duplicate +
-                          "; a key may appear only once (which value was meant?); fix the file");
+    return make_errorf("json_duplicate_key",
+                       "{}: {}; a key may appear only once (which value was meant?); fix the file",
+                       name, *duplicate);
   }
   return j;
 }

@@ -1,4 +1,5 @@
 #include "station/core/local_time.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,10 +23,10 @@ Result<void> check_time_zone(std::string_view name) {
                       n.find_first_of(" :,") == std::string::npos;
   std::error_code ec;
   if (!shaped || !std::filesystem::is_regular_file(zoneinfo_dir() / n, ec))
-    return make_error("bad_time_zone",
-                      "time zone \"" + n + "\" is not in the tz database (" +
-                          zoneinfo_dir().string() +
-                          "); write a name like Europe/Istanbul or UTC (Debian package tzdata)");
+    return make_errorf("bad_time_zone",
+                       "time zone \"{}\" is not in the tz database ({}); write a name like "
+                       "Europe/Istanbul or UTC (Debian package tzdata)",
+                       n, zoneinfo_dir().string());
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "analysis/core/csv.hpp"
+#include "analysis/core/error_text.hpp"
 
 namespace odyo::station {
 namespace {
@@ -34,9 +35,10 @@ Result<std::string> parse_sex(std::string_view text) {
   if (f == "m" || f == "e" || f == "erkek" || f == "male") return std::string("M");
   if (f == "f" || f == "k" || f == "kadın" || f == "kadin" || f == "female")
     return std::string("F");
-  return make_error("bad_sex", "sex \"" + std::string(text) +
-                                   "\" is not known: write E or M (erkek, male) or K or F "
-                                   "(kadın, female)");
+  return make_errorf("bad_sex",
+                     "sex \"{}\" is not known: write E or M (erkek, male) or K or F (kadın, "
+                     "female)",
+                     std::string(text));
 }
 
 Result<std::chrono::year_month_day> parse_date(std::string_view text) {
@@ -66,17 +68,19 @@ Result<std::chrono::year_month_day> parse_date(std::string_view text) {
     }
   }
   if (!shaped)
-    return make_error("bad_date", "\"" + std::string(text) +
-                                      "\" is not a date: write GG.AA.YYYY (12.03.1984) or "
-                                      "YYYY-MM-DD (1984-03-12)");
+    return make_errorf("bad_date",
+                       "\"{}\" is not a date: write GG.AA.YYYY (12.03.1984) or YYYY-MM-DD "
+                       "(1984-03-12)",
+                       std::string(text));
   const std::chrono::year_month_day ymd{std::chrono::year{y},
                                         std::chrono::month{static_cast<unsigned>(m)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || y < 1900)
-    return make_error("bad_date", "\"" + std::string(text) +
-                                      "\" is not a real calendar date: the calendar has no "
-                                      "such day (month 1–12, and only the days that month has "
-                                      "in that year); check the day and the month");
+    return make_errorf("bad_date",
+                       "\"{}\" is not a real calendar date: the calendar has no such day (month "
+                       "1–12, and only the days that month has in that year); check the day and "
+                       "the month",
+                       std::string(text));
   return ymd;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 
 namespace odyo::station {
@@ -18,7 +19,7 @@ struct IconvCloser {
 
 // "line L, column C" of byte `pos` (columns in characters of the bytes read so far as UTF-8,
 // counting every byte of a not-yet-decoded run as one).
-std::string position(std::string_view bytes, std::size_t pos) {
+Error position(std::string_view bytes, std::size_t pos) {
   int line = 1;
   int col = 1;
   for (std::size_t k = 0; k < pos && k < bytes.size(); ++k) {
@@ -29,7 +30,7 @@ std::string position(std::string_view bytes, std::size_t pos) {
       ++col;
     }
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+  return make_errorf({}, "line {}, column {}", line, col);
 }
 
 // Converts with iconv; on a byte it cannot convert, returns its offset in `bad`.
@@ -72,8 +73,9 @@ Result<TextEncoding> parse_text_encoding(std::string_view name) {
   if (n.empty() || n == "auto") return TextEncoding::automatic;
   if (n == "utf-8" || n == "utf8") return TextEncoding::utf8;
   if (n == "windows-1254" || n == "cp1254" || n == "windows1254") return TextEncoding::windows1254;
-  return make_error("bad_encoding", "encoding \"" + std::string(name) +
-                                        "\" is not known; use auto, utf-8 or windows-1254");
+  return make_errorf("bad_encoding",
+                     "encoding \"{}\" is not known; use auto, utf-8 or windows-1254",
+                     std::string(name));
 }
 
 Result<std::string> read_file_bytes(const std::filesystem::path& file, std::string_view what) {
@@ -81,7 +83,7 @@ Result<std::string> read_file_bytes(const std::filesystem::path& file, std::stri
   auto bytes = read_input_file(file);
   if (!bytes) {
     if (bytes.error().code == "input_missing")
-      return make_error("input_missing", std::string(what) + ": " + bytes.error().message);
+      return make_errorf("input_missing", "{}: {}", std::string(what), bytes.error());
     return bytes.error();
   }
   return std::move(*bytes);
@@ -91,16 +93,17 @@ Result<std::string> decode_text(std::string_view bytes, const std::string& name,
                                 TextEncoding encoding) {
   if (bytes.size() >= 2 &&
       ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
-    return make_error("bad_encoding",
-                      name +
-                          " is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or "
-                          "\"CSV (noktalı virgülle ayrılmış)\" instead");
+    return make_errorf("bad_encoding",
+                       "{} is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or "
+                       "\"CSV (noktalı virgülle ayrılmış)\" instead",
+                       name);
   const bool bom = bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF";
   if (bom) {
     if (encoding == TextEncoding::windows1254)
-      return make_error("bad_encoding", name +
-                                            " starts with a UTF-8 byte-order mark but was given "
-                                            "as windows-1254; give --encoding utf-8 or auto");
+      return make_errorf("bad_encoding",
+                         "{} starts with a UTF-8 byte-order mark but was given as windows-1254; "
+                         "give --encoding utf-8 or auto",
+                         name);
     bytes.remove_prefix(3);
     encoding = TextEncoding::utf8;
   }
@@ -109,21 +112,21 @@ Result<std::string> decode_text(std::string_view bytes, const std::string& name,
   if (encoding != TextEncoding::windows1254) {
     if (convert("UTF-8", bytes, out, bad)) return out;
     if (encoding == TextEncoding::utf8)
-      return make_error(
-          "bad_encoding", name + ", " + position(bytes, bad) + ": not UTF-8 (byte 0x" +
-                              [&] {
-                                static const char* hex = "0123456789ABCDEF";
-                                const auto b = static_cast<unsigned char>(bytes[bad]);
-                                return std::string{hex[b >> 4], hex[b & 15]};
-                              }() +
-                              "); if the file is from Turkish Excel, give "
-                              "--encoding windows-1254");
+      return make_errorf(
+          "bad_encoding",
+          "{}, {}: not UTF-8 (byte 0x{}); if the file is from Turkish Excel, give --encoding "
+          "windows-1254",
+          name, position(bytes, bad), [&] {
+            static const char* hex = "0123456789ABCDEF";
+            const auto b = static_cast<unsigned char>(bytes[bad]);
+            return std::string{hex[b >> 4], hex[b & 15]};
+          }());
   }
   if (convert("WINDOWS-1254", bytes, out, bad)) return out;
-  return make_error("bad_encoding",
-                    name + ", " + position(bytes, bad) +
-                        ": a byte that is neither UTF-8 nor Windows-1254 text; save the file as "
-                        "\"CSV UTF-8\"");
+  return make_errorf("bad_encoding",
+                     "{}, {}: a byte that is neither UTF-8 nor Windows-1254 text; save the file as "
+                     "\"CSV UTF-8\"",
+                     name, position(bytes, bad));
 }
 
 Result<csv::Table> read_table_file(const std::filesystem::path& file, std::string_view what,

@@ -13,6 +13,8 @@
 #include "acquisition/audiometry/search_runner.hpp"
 #include "acquisition/audiometry/simulated_listener.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
+#include "station/auth/login.hpp"
+#include "station/core/i18n.hpp"
 #include "station/devices/profiles.hpp"
 #include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
@@ -125,27 +127,28 @@ Result<bool> check_demo_database(Database& db) {
   if (!users) return users.error();
   auto exams = column_values(db, "SELECT id FROM exams");
   if (!exams) return exams.error();
-  const auto refuse = [&](const std::string& why) {
-    return make_error("demo_refused",
-                      where + " " + why +
-                          ": the demo adds fake workers and accounts, so it runs only on a "
-                          "database of its own. Give a new file: odyospiro --db var/demo.db demo");
+  const auto refuse = [&](const Error& why) {
+    return make_errorf("demo_refused",
+                       "{} {}: the demo adds fake workers and accounts, so it runs only on a "
+                       "database of its own. Give a new file: odyospiro --db var/demo.db demo",
+                       where, why);
   };
   if (mark->empty()) {
     if (!workers->empty() || !users->empty() || !exams->empty())
-      return refuse("is not a demo database (it holds workers, users or exams)");
+      return refuse(make_error({}, "is not a demo database (it holds workers, users or exams)"));
     return true;  // new: the demo may make it its own
   }
   // The demo's own database: still refused once someone added real records to it.
   for (const auto& r : *workers) {
     const bool ours = std::any_of(demo_workers().begin(), demo_workers().end(),
                                   [&](const DemoWorker& d) { return d.w.registry_no == r; });
-    if (!ours) return refuse("holds worker " + r + ", whom the demo did not create");
+    if (!ours) return refuse(make_errorf({}, "holds worker {}, whom the demo did not create", r));
   }
   for (const auto& u : *users) {
     const bool ours = std::any_of(demo_users().begin(), demo_users().end(),
                                   [&](const NewUser& d) { return d.username == u; });
-    if (!ours) return refuse("holds the account \"" + u + "\", which the demo did not create");
+    if (!ours)
+      return refuse(make_errorf({}, "holds the account \"{}\", which the demo did not create", u));
   }
   return false;
 }
@@ -201,7 +204,7 @@ au::ListenerModel demo_listener() {
 
 Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoOptions& o,
                              std::ostream& out) {
-  const auto T = [&](const char* tr, const char* en) { return o.turkish ? tr : en; };
+  const i18n::Catalog& c = i18n::catalog(o.turkish ? "tr" : "en");
   DemoOutcome outcome;
 
   auto rules = rules::load_ruleset(cfg.rules_dir);
@@ -225,7 +228,7 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
     if (!w) return w.error();
     workers.push_back(*w);
   }
-  out << T("Örnek çalışanlar: ", "Sample workers: ") << workers.size() << "\n";
+  out << c.tr("Sample workers: ") << workers.size() << "\n";
 
   // 2. Spirometry through the real driver and session, from the simulator on a pty.
   const Worker& spiro_worker = workers[0];
@@ -241,7 +244,7 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
                               o.work_dir,
                               {"--script", script}});
   if (!sim) return sim.error();
-  out << T("Spirometri: simülatör ", "Spirometry: simulator ") << "devsim → " << sim->uri << "\n";
+  out << c.tr("Spirometry: simulator ") << "devsim → " << sim->uri << "\n";
   SpirometryCaptureOptions co;
   co.uri = sim->uri;
   co.device_profile = *flow;
@@ -253,9 +256,9 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   co.enough = [](std::size_t n) { return n >= 3; };
   auto cap = capture_spirometry(co);
   if (!cap) return cap.error();
-  out << "  " << cap->samples << T(" örnek, ", " samples, ") << cap->manoeuvres.size()
-      << T(" manevra, ", " manoeuvres, ") << cap->counters.driver.word_crc_errors << " CRC, "
-      << cap->counters.driver.gap_samples << T(" kayıp örnek", " lost samples") << "\n";
+  out << "  " << cap->samples << c.tr(" samples, ") << cap->manoeuvres.size()
+      << c.tr(" manoeuvres, ") << cap->counters.driver.word_crc_errors << " CRC, "
+      << cap->counters.driver.gap_samples << c.tr(" lost samples") << "\n";
   SpirometryStoreOptions so;
   so.device_id = "spiro-sim";
   so.journal_file = co.journal_file;
@@ -306,13 +309,12 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   outcome.evaluations.push_back(e->evaluation_id);
   out << "\n"
       << spiro_worker.registry_no << " " << spiro_worker.first_name << " " << spiro_worker.last_name
-      << " — " << spiro_worker.job_code << T(" (işe giriş)", " (new hire)") << "\n"
+      << " — " << spiro_worker.job_code << c.tr(" (new hire)") << "\n"
       << e->text;
-  out << "\n"
-      << T("Spirometri muayenesi #", "Spirometry exam #") << outcome.spirometry_exam << ":\n";
+  out << "\n" << c.tr("Spirometry exam #") << outcome.spirometry_exam << ":\n";
   for (const auto& line : spiro->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
-  out << T("Odyometri muayenesi #", "Audiometry exam #") << outcome.audiometry_exam << ":\n";
+  out << c.tr("Audiometry exam #") << outcome.audiometry_exam << ":\n";
   for (const auto& line : audio->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
   // The logins: a new account's password is printed now and never again (it is nowhere else).
@@ -320,19 +322,15 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   for (const DemoAccount& a : outcome.new_accounts)
     if (a.username == "hekim") hekim_password = a.password;
   out << "\n"
-      << T("Ayrıntı için: ODYOSPIRO_PASSWORD=", "Details: ODYOSPIRO_PASSWORD=") << hekim_password
+      << c.tr("Details: ODYOSPIRO_PASSWORD=") << hekim_password
       << " odyospiro --user hekim exam show " << outcome.spirometry_exam << "\n";
   if (outcome.new_accounts.empty()) {
-    out << T("Demo hesaplarının parolaları ilk çalıştırmada bir kez gösterildi.\n",
-             "The demo accounts' passwords were shown once, on the first run.\n");
+    out << c.tr("The demo accounts' passwords were shown once, on the first run.\n");
   } else {
-    out << T(
-        "Demo girişleri (yalnız bu demo veritabanı için; parolalar yalnız şimdi "
-        "gösterilir):\n",
-        "Demo logins (this demo database only; the passwords are shown only now):\n");
+    out << c.tr("Demo logins (this demo database only; the passwords are shown only now):\n");
     for (const DemoAccount& a : outcome.new_accounts)
-      out << "  --user " << a.username << "  ODYOSPIRO_PASSWORD=" << a.password << "  (" << a.role
-          << ")\n";
+      out << "  --user " << a.username << "  ODYOSPIRO_PASSWORD=" << a.password << "  ("
+          << c.localize(role_name(a.role)) << ")\n";
   }
   return outcome;
 }

@@ -4,12 +4,15 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "analysis/core/error_text.hpp"
+#include "station/auth/login.hpp"
 #include "station/evaluation/json_io.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
 
 #include "analysis/core/text.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station::evaluation {
 namespace ev = odyo::evaluation;
@@ -44,7 +47,7 @@ StoredEvaluation read_row(const Statement& s) {
 
 Result<std::int64_t> insert_row(Database& db, const StoredEvaluation& r) {
   if (auto t = text::check_free_text(r.reason, "the reason", {text::kMaxReasonChars, false}); !t)
-    return make_error("reason_invalid", t.error().message);
+    return with_code(t.error(), "reason_invalid");
   auto st = db.prepare(
       "INSERT INTO evaluations(exam_id, worker_id, version, supersedes_id, kind, rules_version, "
       "rules_hash, purpose, "
@@ -79,12 +82,12 @@ Result<void> audit(Database& db, const std::string& actor, const std::string& ac
 Result<void> require_physician(Database& db, const std::string& actor, const char* what) {
   auto user = find_user(db, actor);
   if (!user)
-    return make_error("not_allowed", std::string("only a physician may ") + what + "; user \"" +
-                                         actor + "\" is not known to the station (" +
-                                         user.error().message + ")");
+    return make_errorf("not_allowed",
+                       "only a physician may {}; user \"{}\" is not known to the station ({})",
+                       task_name(what), actor, user.error());
   if (user->role != "physician")
-    return make_error("not_allowed", std::string("only a physician may ") + what + "; " + actor +
-                                         " is " + user->role);
+    return make_errorf("not_allowed", "only a physician may {}; {} is {}", task_name(what), actor,
+                       role_name(user->role));
   return {};
 }
 
@@ -110,10 +113,10 @@ Result<StoredEvaluation> latest_for_decision(Database& db, std::int64_t id) {
   auto next = successor(db, id);
   if (!next) return next.error();
   if (*next)
-    return make_error("evaluation_superseded",
-                      "evaluation " + std::to_string(id) + " has a newer version (" +
-                          std::to_string(**next) +
-                          "); review and decide on the newest version instead");
+    return make_errorf("evaluation_superseded",
+                       "evaluation {} has a newer version ({}); review and decide on the newest "
+                       "version instead",
+                       id, **next);
   return row;
 }
 
@@ -126,8 +129,8 @@ Result<StoredEvaluation> get_evaluation(Database& db, std::int64_t id) {
   auto r = st->step();
   if (!r) return r.error();
   if (!*r)
-    return make_error("evaluation_unknown", "no evaluation " + std::to_string(id) +
-                                                "; list them with `odyospiro decision show`");
+    return make_errorf("evaluation_unknown",
+                       "no evaluation {}; list them with `odyospiro decision show`", id);
   return read_row(*st);
 }
 
@@ -209,16 +212,16 @@ Result<std::int64_t> store_evaluation(Database& db, std::int64_t worker_id,
 
 Result<std::int64_t> confirm_evaluation(Database& db, std::int64_t evaluation_id,
                                         const std::string& actor) {
-  if (auto p = require_physician(db, actor, "confirm an evaluation"); !p) return p.error();
+  if (auto p = require_physician(db, actor, N_("confirm an evaluation")); !p) return p.error();
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto prev = latest_for_decision(db, evaluation_id);
   if (!prev) return prev.error();
   if (!prev->health_group)
-    return make_error("evaluation_incomplete",
-                      "evaluation " + std::to_string(evaluation_id) +
-                          " is incomplete (no health group); complete the missing "
-                          "results and evaluate again, or override it with a reason");
+    return make_errorf("evaluation_incomplete",
+                       "evaluation {} is incomplete (no health group); complete the missing "
+                       "results and evaluate again, or override it with a reason",
+                       evaluation_id);
   StoredEvaluation r = *prev;
   r.version = prev->version + 1;
   r.supersedes_id = prev->id;
@@ -241,7 +244,7 @@ Result<std::int64_t> override_evaluation(Database& db, std::int64_t evaluation_i
                                          std::optional<ev::Column> column,
                                          std::optional<ev::Column> health_group,
                                          const std::string& reason, const std::string& actor) {
-  if (auto p = require_physician(db, actor, "override an evaluation"); !p) return p.error();
+  if (auto p = require_physician(db, actor, N_("override an evaluation")); !p) return p.error();
   if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
     return make_error("reason_required",
                       "an override needs a reason (--reason \"…\"): say why the column or "
@@ -250,10 +253,10 @@ Result<std::int64_t> override_evaluation(Database& db, std::int64_t evaluation_i
     return make_error("override_empty",
                       "give the column (--column A|B|C|D) and/or the health group (--group)");
   if (column && health_group && *health_group < *column)
-    return make_error("override_inconsistent",
-                      std::string("health group ") + ev::column_name(*health_group) +
-                          " is better than column " + ev::column_name(*column) +
-                          "; the group is the worst column, so it cannot be better");
+    return make_errorf("override_inconsistent",
+                       "health group {} is better than column {}; the group is the worst column, "
+                       "so it cannot be better",
+                       ev::column_name(*health_group), ev::column_name(*column));
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto prev = latest_for_decision(db, evaluation_id);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "analysis/audiometry/audiogram.hpp"
+#include "station/core/i18n.hpp"
 #include "station/core/input.hpp"
 
 namespace odyo::station::evaluation {
@@ -13,8 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-Error bad(const std::string& key, const std::string& what) {
-  return make_error("evaluation_input", "input key '" + key + "': " + what);
+Error bad(const std::string& key, const Error& what) {
+  return make_errorf("evaluation_input", "input key '{}': {}", key, what);
 }
 
 const std::vector<std::string> kHearingNumbers{
@@ -67,77 +68,83 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
   ev::EvaluationInput in;
   for (const auto& [key, v] : j.items()) {
     if (key == "purpose") {
-      if (!v.is_string()) return bad(key, "must be a string");
+      if (!v.is_string()) return bad(key, make_error({}, "must be a string"));
       auto p = ev::parse_purpose(v.get<std::string>());
       if (!p)
-        return bad(key,
-                   "\"" + v.get<std::string>() + "\" is not a purpose; use " + ev::purpose_list());
+        return bad(key, make_errorf({}, "\"{}\" is not a purpose; use {}", v.get<std::string>(),
+                                    ev::purpose_list()));
       in.purpose = *p;
     } else if (key == "job") {
       if (v.is_null()) continue;
       if (!v.is_string() || v.get<std::string>().empty())
-        return bad(key, "must be a job code from the catalogue");
+        return bad(key, make_error({}, "must be a job code from the catalogue"));
       in.job_code = v.get<std::string>();
     } else if (key == "job_work_group") {
       if (v.is_null()) continue;
       const auto group = json_int_in(v, 1, 5);
-      if (!group) return bad(key, "must be a work group 1..5");
+      if (!group) return bad(key, make_error({}, "must be a work group 1..5"));
       in.job_work_group = *group;
     } else if (key == "hearing") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object");
+      if (!v.is_object()) return bad(key, make_error({}, "must be an object"));
       for (const auto& [k, x] : v.items()) {
         const std::string name = "hearing." + k;
         if (among(kHearingNumbers, k)) {
           if (x.is_null()) continue;
-          if (!x.is_number()) return bad(name, "must be a number (dB HL) or null");
+          if (!x.is_number()) return bad(name, make_error({}, "must be a number (dB HL) or null"));
           in.values[name] = x.get<double>();
         } else if (among(kHearingFlags, k)) {
-          if (!x.is_boolean()) return bad(name, "must be true or false");
+          if (!x.is_boolean()) return bad(name, make_error({}, "must be true or false"));
           in.values[name] = x.get<bool>();
         } else if (k == "speech_frequencies_hz") {
           if (!x.is_array() || x.empty())
-            return bad(name, "must be a list of frequencies, e.g. [500, 1000, 2000]");
+            return bad(name,
+                       make_error({}, "must be a list of frequencies, e.g. [500, 1000, 2000]"));
           std::string s;
           for (const auto& f : x) {
             const auto hz = json_int_in(f, 1, 100000);
             if (!hz ||
                 !odyo::audiometry::is_standard_frequency(*hz, odyo::audiometry::Transducer::air))
-              return bad(name, "must be a list of standard audiometric frequencies in Hz (" +
-                                   f.dump() + " is not one), e.g. [500, 1000, 2000]");
+              return bad(name, make_errorf({},
+                                           "must be a list of standard audiometric frequencies in "
+                                           "Hz ({} is not one), e.g. [500, 1000, 2000]",
+                                           f.dump()));
             s += (s.empty() ? "" : "-") + std::to_string(*hz);
           }
           in.values["hearing.speech_frequencies"] = s;
         } else {
-          return bad(name, "unknown key; allowed: " + list(kHearingNumbers) + ", " +
-                               list(kHearingFlags) + ", speech_frequencies_hz");
+          return bad(name, make_errorf({}, "unknown key; allowed: {}, {}, speech_frequencies_hz",
+                                       list(kHearingNumbers), list(kHearingFlags)));
         }
       }
     } else if (key == "spirometry") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object");
+      if (!v.is_object()) return bad(key, make_error({}, "must be an object"));
       for (const auto& [k, x] : v.items()) {
         const std::string name = "spirometry." + k;
         if (among(kSpiroNumbers, k)) {
           if (x.is_null()) continue;
-          if (!x.is_number()) return bad(name, "must be a number or null");
+          if (!x.is_number()) return bad(name, make_error({}, "must be a number or null"));
           in.values[name] = x.get<double>();
         } else if (k == "grade_fev1" || k == "grade_fvc") {
           if (x.is_null()) continue;
           if (!x.is_string() || !among(kGrades, x.get<std::string>()))
-            return bad(name, "must be a session grade: A, B, C, D, E, U or F (ATS/ERS 2019)");
+            return bad(
+                name,
+                make_error({}, "must be a session grade: A, B, C, D, E, U or F (ATS/ERS 2019)"));
           in.values[name] = x.get<std::string>();
         } else {
-          return bad(name,
-                     "unknown key; allowed: " + list(kSpiroNumbers) + ", grade_fev1, grade_fvc");
+          return bad(name, make_errorf({}, "unknown key; allowed: {}, grade_fev1, grade_fvc",
+                                       list(kSpiroNumbers)));
         }
       }
     } else if (key == "findings") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object");
+      if (!v.is_object()) return bad(key, make_error({}, "must be an object"));
       for (const auto& [k, x] : v.items()) {
         if (k == "checklist") {
-          if (!x.is_object()) return bad("findings.checklist", "must be an object of items");
+          if (!x.is_object())
+            return bad("findings.checklist", make_error({}, "must be an object of items"));
           for (const auto& [item, a] : x.items()) {
             const std::string name = "checklist." + item;
             if (a.is_boolean()) {
@@ -146,20 +153,23 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
               for (const auto& [ak, av] : a.items()) {
                 if (ak == "ok") {
                   if (!av.is_boolean())
-                    return bad("findings.checklist." + item + ".ok", "must be true or false");
+                    return bad("findings.checklist." + item + ".ok",
+                               make_error({}, "must be true or false"));
                   in.values[name] = av.get<bool>();
                 } else if (ak == "note") {
                   if (!av.is_string())
-                    return bad("findings.checklist." + item + ".note", "must be a string");
+                    return bad("findings.checklist." + item + ".note",
+                               make_error({}, "must be a string"));
                   if (!av.get<std::string>().empty()) in.notes[name] = av.get<std::string>();
                 } else {
                   return bad("findings.checklist." + item + "." + ak,
-                             "unknown key; allowed: ok, note");
+                             make_error({}, "unknown key; allowed: ok, note"));
                 }
               }
             } else if (!a.is_null()) {
-              return bad("findings.checklist." + item,
-                         "must be true/false or {\"ok\": true/false, \"note\": \"…\"}");
+              return bad(
+                  "findings.checklist." + item,
+                  make_error({}, "must be true/false or {\"ok\": true/false, \"note\": \"…\"}"));
             }
           }
           continue;
@@ -173,65 +183,69 @@ Result<ev::EvaluationInput> input_from_json(const json& j) {
         } else if (x.is_string()) {
           in.values[name] = x.get<std::string>();
         } else {
-          return bad(name, "must be a number, true/false or a word");
+          return bad(name, make_error({}, "must be a number, true/false or a word"));
         }
       }
     } else if (key == "systems") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object of system: column");
+      if (!v.is_object()) return bad(key, make_error({}, "must be an object of system: column"));
       for (const auto& [k, x] : v.items()) {
         if (x.is_null()) continue;
         if (!x.is_string() || !among(kSystemValues, x.get<std::string>()))
-          return bad("systems." + k, "must be one of " + list(kSystemValues));
+          return bad("systems." + k, make_errorf({}, "must be one of {}", list(kSystemValues)));
         in.values["systems." + k] = x.get<std::string>();
       }
     } else if (key == "special_exam") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object {\"result\": \"fit\" | \"unfit\"}");
+      if (!v.is_object())
+        return bad(key, make_error({}, "must be an object {\"result\": \"fit\" | \"unfit\"}"));
       for (const auto& [k, x] : v.items()) {
         if (k == "result") {
           if (!x.is_string() || (x != "fit" && x != "unfit"))
-            return bad("special_exam.result", "must be \"fit\" or \"unfit\"");
+            return bad("special_exam.result", make_error({}, "must be \"fit\" or \"unfit\""));
           in.values["special_exam.result"] = x.get<std::string>();
         } else if (k == "note") {
-          if (!x.is_string()) return bad("special_exam.note", "must be a string");
+          if (!x.is_string()) return bad("special_exam.note", make_error({}, "must be a string"));
           if (!x.get<std::string>().empty()) in.notes["special_exam.result"] = x.get<std::string>();
         } else {
-          return bad("special_exam." + k, "unknown key; allowed: result, note");
+          return bad("special_exam." + k, make_error({}, "unknown key; allowed: result, note"));
         }
       }
     } else if (key == "restrictions") {
       if (v.is_null()) continue;
-      if (!v.is_array()) return bad(key, "must be a list of restriction ids");
+      if (!v.is_array()) return bad(key, make_error({}, "must be a list of restriction ids"));
       for (const auto& x : v) {
         if (!x.is_string() || x.get<std::string>().empty())
-          return bad(key, "must be a list of restriction ids (e.g. \"noise-free\")");
+          return bad(key,
+                     make_error({}, "must be a list of restriction ids (e.g. \"noise-free\")"));
         in.values["restriction." + x.get<std::string>()] = true;
       }
     } else if (key == "absence") {
       if (v.is_null()) continue;
-      if (!v.is_object()) return bad(key, "must be an object");
+      if (!v.is_object()) return bad(key, make_error({}, "must be an object"));
       for (const auto& [k, x] : v.items()) {
         const std::string name = "absence." + k;
         if (x.is_null()) continue;
         if (among(kAbsenceNumbers, k)) {
-          if (!x.is_number()) return bad(name, "must be a number of days");
+          if (!x.is_number()) return bad(name, make_error({}, "must be a number of days"));
           in.values[name] = x.get<double>();
         } else if (among(kAbsenceWords, k)) {
-          if (!x.is_string()) return bad(name, "must be a string");
+          if (!x.is_string()) return bad(name, make_error({}, "must be a string"));
           in.values[name] = x.get<std::string>();
         } else if (k == "sgk_report") {
-          if (!x.is_boolean()) return bad(name, "must be true or false");
+          if (!x.is_boolean()) return bad(name, make_error({}, "must be true or false"));
           in.values[name] = x.get<bool>();
         } else {
-          return bad(name, "unknown key; allowed: " + list(kAbsenceNumbers) + ", " +
-                               list(kAbsenceWords) + ", sgk_report");
+          return bad(name, make_errorf({}, "unknown key; allowed: {}, {}, sgk_report",
+                                       list(kAbsenceNumbers), list(kAbsenceWords)));
         }
       }
     } else {
-      return bad(key,
-                 "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, "
-                 "findings, systems, special_exam, restrictions, absence");
+      return bad(
+          key,
+          make_error({},
+                     "unknown key; allowed: purpose, job, job_work_group, hearing, spirometry, "
+                     "findings, systems, special_exam, restrictions, absence"));
     }
   }
   return in;
@@ -339,7 +353,14 @@ json result_to_json(const ev::Evaluation& e, const ev::RuleSet& rules) {
   return j;
 }
 
+// The words of ev::status_name and ev::fit_name, for the catalogue.
+[[maybe_unused]] constexpr const char* kResultWords[] = {
+    N_("pass"),      N_("fail"), N_("incomplete"), N_("not-applicable"),
+    N_("not-asked"), N_("fit"),  N_("unfit")};
+
 std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool tr) {
+  const i18n::Catalog& c = i18n::catalog(tr ? "tr" : "en");
+  const auto word = [&](const char* w) { return c.tr(w); };  // i18n: not a message (kResultWords)
   std::ostringstream o;
   o << (tr ? "Değerlendirme (kurallar " : "Evaluation (rules ") << rules.version << ", "
     << rules.hash.substr(0, 12) << ")\n";
@@ -347,10 +368,10 @@ std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool 
   o << (tr ? "EK-2 bulguları:\n" : "EK-2 findings:\n");
   for (const auto& h : e.rules) o << "  - " << (tr ? h.explain_tr : h.explain_en) << "\n";
   if (e.ek1_applies) {
-    o << (tr ? "EK-1: " : "EK-1: ") << ev::status_name(e.ek1_status) << "\n";
+    o << "EK-1: " << word(ev::status_name(e.ek1_status)) << "\n";
     for (const auto& i : e.ek1_items)
       if (i.status != ev::Status::Pass)
-        o << "  - " << ev::status_name(i.status) << ": " << (tr ? i.explain_tr : i.explain_en)
+        o << "  - " << word(ev::status_name(i.status)) << ": " << (tr ? i.explain_tr : i.explain_en)
           << "\n";
   }
   for (const auto& n : e.notes) o << "  * " << n.citation << ": " << (tr ? n.tr : n.en) << "\n";
@@ -361,7 +382,7 @@ std::string result_text(const ev::Evaluation& e, const ev::RuleSet& rules, bool 
     o << "\n";
   }
   if (e.job_fit.status != ev::Fit::NotAsked)
-    o << (tr ? "İşe uygunluk: " : "Job fitness: ") << ev::fit_name(e.job_fit.status) << " — "
+    o << (tr ? "İşe uygunluk: " : "Job fitness: ") << word(ev::fit_name(e.job_fit.status)) << " — "
       << (tr ? e.job_fit.reason_tr : e.job_fit.reason_en) << "\n";
   if (!e.ek3_moves.empty()) {
     o << (tr ? "EK-3 önerilen işler: " : "Ek-3 jobs to move to: ");

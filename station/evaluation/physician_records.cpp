@@ -4,6 +4,9 @@
 #include <chrono>
 #include <map>
 
+#include "analysis/core/error_text.hpp"
+#include "station/auth/login.hpp"
+#include "station/core/with_code.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
@@ -37,62 +40,68 @@ bool is_date(const json& v) {
   return v.is_string() && days_between(v.get<std::string>(), v.get<std::string>()).has_value();
 }
 
-Error bad(const std::string& what) {
-  return make_error("record_invalid", what);
+Error bad(const Error& what) {
+  return with_code(what, "record_invalid");
 }
 
 // Checks (and normalises) a payload for its kind.
 Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
                            const std::string& subject, const json& p) {
-  if (!p.is_object()) return bad("the record must be a JSON object");
+  if (!p.is_object()) return bad(make_error({}, "the record must be a JSON object"));
   auto allow = [&](std::initializer_list<const char*> keys) -> Result<void> {
     for (const auto& [k, v] : p.items()) {
       (void)v;
       if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; })) {
         std::string list;
         for (const char* x : keys) list += (list.empty() ? "" : ", ") + std::string(x);
-        return bad(kind + " record: unknown key '" + k + "'; allowed: " + list);
+        return bad(make_errorf({}, "{} record: unknown key '{}'; allowed: {}", kind, k, list));
       }
     }
     return {};
   };
-  if (p.contains("note") && !p["note"].is_string()) return bad(kind + " record: note must be text");
+  if (p.contains("note") && !p["note"].is_string())
+    return bad(make_errorf({}, "{} record: note must be text", kind));
   if (kind == "system") {
     const auto names = system_names(rules);
     if (std::find(names.begin(), names.end(), subject) == names.end()) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      return bad("\"" + subject +
-                 "\" is not an Ek-2 system of the rule tables; use one of: " + list);
+      return bad(make_errorf({}, "\"{}\" is not an Ek-2 system of the rule tables; use one of: {}",
+                             subject, list));
     }
     if (auto a = allow({"column", "note"}); !a) return a.error();
     const json& c = p.value("column", json());
     if (!c.is_string() || (c != "none" && !ev::parse_column(c.get<std::string>())))
-      return bad("system record: column must be A, B, C, D or none (nothing found)");
+      return bad(
+          make_error({}, "system record: column must be A, B, C, D or none (nothing found)"));
     return p;
   }
   if (kind == "special_exam") {
     const ev::Job* job = rules.job(subject);
-    if (job == nullptr) return bad("job \"" + subject + "\" is not in the job catalogue");
+    if (job == nullptr)
+      return bad(make_errorf({}, "job \"{}\" is not in the job catalogue", subject));
     if (!job->special_exam)
-      return bad("job " + subject + " does not need a special examination (work-groups.toml)");
+      return bad(make_errorf({}, "job {} does not need a special examination (work-groups.toml)",
+                             subject));
     if (auto a = allow({"result", "date", "note"}); !a) return a.error();
     const json& r = p.value("result", json());
-    if (r != "fit" && r != "unfit") return bad("special examination: result must be fit or unfit");
+    if (r != "fit" && r != "unfit")
+      return bad(make_error({}, "special examination: result must be fit or unfit"));
     if (p.contains("date") && !is_date(p["date"]))
-      return bad("special examination: date must be YYYY-MM-DD");
+      return bad(make_error({}, "special examination: date must be YYYY-MM-DD"));
     return p;
   }
   if (kind == "restriction") {
     if (rules.restriction(subject) == nullptr) {
       std::string list;
       for (const auto& r : rules.restrictions) list += (list.empty() ? "" : ", ") + r.id;
-      return bad("\"" + subject +
-                 "\" is not a restriction of the rule tables; use one of: " + list);
+      return bad(make_errorf({}, "\"{}\" is not a restriction of the rule tables; use one of: {}",
+                             subject, list));
     }
     if (auto a = allow({"active", "note"}); !a) return a.error();
     if (!p.value("active", json()).is_boolean())
-      return bad("restriction record: active must be true (in force) or false (lifted)");
+      return bad(
+          make_error({}, "restriction record: active must be true (in force) or false (lifted)"));
     return p;
   }
   if (kind == "absence") {
@@ -101,32 +110,33 @@ Result<json> check_payload(const ev::RuleSet& rules, const std::string& kind,
         !a)
       return a.error();
     if (!is_date(p.value("start", json())) || !is_date(p.value("end", json())))
-      return bad("absence: start and end must be dates YYYY-MM-DD");
+      return bad(make_error({}, "absence: start and end must be dates YYYY-MM-DD"));
     if (p["start"].get<std::string>() != subject)
-      return bad("absence: the record's subject is its start date (" + subject + ")");
+      return bad(make_errorf({}, "absence: the record's subject is its start date ({})", subject));
     const auto d = days_between(p["start"].get<std::string>(), p["end"].get<std::string>());
-    if (!d || *d < 0) return bad("absence: end is before start");
+    if (!d || *d < 0) return bad(make_error({}, "absence: end is before start"));
     const json& cause = p.value("cause", json("illness"));
     if (cause != "illness" && cause != "accident" && cause != "other")
-      return bad("absence: cause must be illness, accident or other");
+      return bad(make_error({}, "absence: cause must be illness, accident or other"));
     if (!p.value("sgk_report", json(false)).is_boolean())
-      return bad("absence: sgk_report must be true or false");
+      return bad(make_error({}, "absence: sgk_report must be true or false"));
     if (p.contains("sgk_report_no") && !p["sgk_report_no"].is_string())
-      return bad("absence: sgk_report_no must be text");
+      return bad(make_error({}, "absence: sgk_report_no must be text"));
     if (p.contains("controlled_until") && !is_date(p["controlled_until"]))
-      return bad("absence: controlled_until must be a date YYYY-MM-DD");
+      return bad(make_error({}, "absence: controlled_until must be a date YYYY-MM-DD"));
     if (p.contains("temporary_job")) {
       if (!p["temporary_job"].is_string() ||
           rules.job(p["temporary_job"].get<std::string>()) == nullptr)
-        return bad("absence: temporary_job must be a job code of the catalogue");
+        return bad(make_error({}, "absence: temporary_job must be a job code of the catalogue"));
       if (!p.contains("controlled_until"))
-        return bad(
-            "absence: a temporary job needs the end of the controlled period (controlled_until)");
+        return bad(make_error(
+            {},
+            "absence: a temporary job needs the end of the controlled period (controlled_until)"));
     }
     return p;
   }
-  return bad("\"" + kind +
-             "\" is not a record kind; use system, special_exam, restriction or absence");
+  return bad(make_errorf(
+      {}, "\"{}\" is not a record kind; use system, special_exam, restriction or absence", kind));
 }
 
 }  // namespace
@@ -167,11 +177,13 @@ Result<PhysicianRecord> add_physician_record(Database& db, const ev::RuleSet& ru
                                              const std::string& reason, const std::string& actor) {
   auto user = find_user(db, actor);
   if (!user)
-    return make_error("not_allowed", "only a physician may record findings; user \"" + actor +
-                                         "\" is not known to the station");
+    return make_errorf("not_allowed",
+                       "only a physician may record findings; user \"{}\" is not known to the "
+                       "station",
+                       actor);
   if (user->role != "physician")
-    return make_error("not_allowed",
-                      "only a physician may record findings; " + actor + " is " + user->role);
+    return make_errorf("not_allowed", "only a physician may record findings; {} is {}", actor,
+                       role_name(user->role));
   auto checked = check_payload(rules, kind, subject, payload);
   if (!checked) return checked.error();
   auto tx = Transaction::begin(db);

@@ -1,5 +1,6 @@
 #include "station/evaluation/worker_evaluation.hpp"
 
+#include "analysis/core/error_text.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/evaluation/json_io.hpp"
 #include "station/evaluation/physician_records.hpp"
@@ -35,14 +36,12 @@ Result<ev::EvaluationInput> gather_worker(Database& db, const Worker& w, const j
       const json payload = json::parse(results->back().payload_json, nullptr, false);
       if (!payload.is_object() || !payload.contains("evaluation_inputs")) continue;
       if (interrupted_unaccepted(payload)) {
-        return make_error(
+        return make_errorf(
             "interrupted_exam",
-            std::string("the newest ") + kind + " exam #" + std::to_string(it->id) +
-                " of this worker was interrupted (" +
-                payload["interrupted"].value("reason", std::string("?")) +
-                ") and is not used by an evaluation: repeat the test, or a physician accepts it "
-                "with `odyospiro exam accept-interrupted " +
-                std::to_string(it->id) + " --reason …`");
+            "the newest {} exam #{} of this worker was interrupted ({}) and is not used by an "
+            "evaluation: repeat the test, or a physician accepts it with `odyospiro exam "
+            "accept-interrupted {} --reason …`",
+            kind, it->id, payload["interrupted"].value("reason", std::string("?")), it->id);
       }
       for (const auto& [k, v] : payload["evaluation_inputs"].items()) in[k] = v;
       // The exam's age: an exam too old (or made before an absence) is not used by the engine.
@@ -102,7 +101,7 @@ Result<WorkerEvaluation> evaluate_stored_worker(Database& db, const StationConfi
   if (!purpose.empty()) {
     auto p = ev::parse_purpose(purpose);
     if (!p)
-      return make_error("usage", "\"" + purpose + "\" is not a purpose; use " + ev::purpose_list());
+      return make_errorf("usage", "\"{}\" is not a purpose; use {}", purpose, ev::purpose_list());
     in->purpose = *p;
   }
   auto records = add_physician_records(db, w.id, *in);

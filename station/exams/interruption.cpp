@@ -1,5 +1,7 @@
 #include "station/exams/interruption.hpp"
 
+#include "analysis/core/error_text.hpp"
+#include "station/auth/login.hpp"
 #include "station/records/exams.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
@@ -33,10 +35,13 @@ Result<std::int64_t> accept_interrupted(Database& db, std::int64_t exam_id,
                                         const std::string& reason, const std::string& actor) {
   auto user = find_user(db, actor);
   if (!user || user->role != "physician")
-    return make_error("not_allowed",
-                      "only a physician may accept an interrupted session; " +
-                          (user ? actor + " is " + user->role
-                                : "user \"" + actor + "\" is not known to the station"));
+    return user ? make_errorf("not_allowed",
+                              "only a physician may accept an interrupted session; {} is {}", actor,
+                              role_name(user->role))
+                : make_errorf("not_allowed",
+                              "only a physician may accept an interrupted session; user \"{}\" is "
+                              "not known to the station",
+                              actor);
   if (reason.find_first_not_of(" \t") == std::string::npos)
     return make_error("reason_required",
                       "give --reason: why the interrupted session may be used (it is stored)");
@@ -45,12 +50,11 @@ Result<std::int64_t> accept_interrupted(Database& db, std::int64_t exam_id,
   auto payload = newest_payload(db, exam_id);
   if (!payload) return payload.error();
   if (!payload->is_object() || !payload->contains("interrupted"))
-    return make_error("not_interrupted", "exam #" + std::to_string(exam_id) +
-                                             " was not interrupted: there is nothing to accept");
+    return make_errorf("not_interrupted",
+                       "exam #{} was not interrupted: there is nothing to accept", exam_id);
   if (!interrupted_unaccepted(*payload))
-    return make_error("already_accepted",
-                      "exam #" + std::to_string(exam_id) + " was already accepted by " +
-                          (*payload)["interrupted"]["accepted"].value("by", std::string("?")));
+    return make_errorf("already_accepted", "exam #{} was already accepted by {}", exam_id,
+                       (*payload)["interrupted"]["accepted"].value("by", std::string("?")));
   json next = *payload;
   next["interrupted"]["accepted"] = {{"by", actor}, {"at", utc_now_iso()}, {"reason", reason}};
   if (next.contains("summary") && next["summary"].is_object()) {

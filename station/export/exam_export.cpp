@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "analysis/core/error_text.hpp"
 #include "station/audiometry/audiogram_json.hpp"
 
 namespace odyo::station {
@@ -302,22 +303,22 @@ std::string hl7_datetime(const std::string& iso) {
 }
 
 Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg) {
-  const std::string which = "exam " + std::to_string(r.exam.id);
+  const std::int64_t which = r.exam.id;
   if (r.results.empty())
-    return make_error("export_unsigned", which + " has no result; nothing to export");
+    return make_errorf("export_unsigned", "exam {} has no result; nothing to export", which);
   const StoredResult& res = r.results.back();
   if (res.signatures.empty()) {
-    return make_error("export_unsigned",
-                      which + ": its latest result (version " + std::to_string(res.version) +
-                          ") is not signed; only signed exams are exported — a physician signs "
-                          "it with `odyospiro exam sign " +
-                          std::to_string(r.exam.id) + "`");
+    return make_errorf("export_unsigned",
+                       "exam {}: its latest result (version {}) is not signed; only signed exams "
+                       "are exported — a physician signs it with `odyospiro exam sign {}`",
+                       which, res.version, r.exam.id);
   }
   if (r.exam.kind != "spirometry" && r.exam.kind != "audiometry")
-    return make_error("export_kind", which + " is a " + r.exam.kind + " exam; not exported");
+    return make_errorf("export_kind", "exam {} is a {} exam; not exported", which, r.exam.kind);
   const json p = json::parse(res.payload_json, nullptr, false);
   if (!p.is_object())
-    return make_error("export_unreadable", which + ": the stored result is not a JSON object");
+    return make_errorf("export_unreadable", "exam {}: the stored result is not a JSON object",
+                       which);
 
   ExportedExam x;
   x.kind = r.exam.kind;
@@ -351,7 +352,8 @@ Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg
   }
   decision_items(r, x);
   if (x.items.empty())
-    return make_error("export_unreadable", which + ": the stored result has no value to export");
+    return make_errorf("export_unreadable", "exam {}: the stored result has no value to export",
+                       which);
   return x;
 }
 

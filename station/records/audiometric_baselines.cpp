@@ -1,4 +1,5 @@
 #include "station/records/audiometric_baselines.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -6,6 +7,7 @@
 #include "station/storage/database.hpp"
 
 #include "analysis/core/text.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station {
 
@@ -50,20 +52,21 @@ Result<std::vector<BaselineRow>> query(Database& db, const std::string& where, s
 
 Result<std::int64_t> add_baseline(Database& db, const NewBaseline& b, const std::string& actor) {
   if (b.ear != "right" && b.ear != "left" && b.ear != "both") {
-    return make_error("baseline_invalid",
-                      "baseline ear \"" + b.ear + "\" is unknown; allowed: right, left, both");
+    return make_errorf("baseline_invalid",
+                       "baseline ear \"{}\" is unknown; allowed: right, left, both", b.ear);
   }
   if (b.kind != "initial" && b.kind != "persistent_shift" && b.kind != "improvement" &&
       b.kind != "manual") {
-    return make_error("baseline_invalid",
-                      "baseline kind \"" + b.kind +
-                          "\" is unknown; allowed: initial, persistent_shift, improvement, manual");
+    return make_errorf(
+        "baseline_invalid",
+        "baseline kind \"{}\" is unknown; allowed: initial, persistent_shift, improvement, manual",
+        b.kind);
   }
   if (b.reason.empty()) {
     return make_error("baseline_invalid", "a baseline needs a reason: say why it is set");
   }
   if (auto t = text::check_free_text(b.reason, "the reason", {text::kMaxReasonChars, true}); !t)
-    return make_error("baseline_invalid", t.error().message);
+    return with_code(t.error(), "baseline_invalid");
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto history = list_baselines(db, b.worker_id);

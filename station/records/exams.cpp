@@ -1,4 +1,5 @@
 #include "station/records/exams.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include "station/storage/users.hpp"
 
 #include "analysis/core/text.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station {
 namespace {
@@ -25,22 +27,24 @@ Exam read_exam(const Statement& st) {
 Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string& actor) {
   if (auto t = text::check_free_text(e.notes, "the exam's note", {text::kMaxReasonChars, false});
       !t) {
-    return make_error("exam_invalid", t.error().message);
+    return with_code(t.error(), "exam_invalid");
   }
   if (auto t = text::check_free_text(e.device_id, "the device", {text::kMaxNameChars, false}); !t)
-    return make_error("exam_invalid", t.error().message);
+    return with_code(t.error(), "exam_invalid");
   if (e.kind != "spirometry" && e.kind != "audiometry") {
-    return make_error("exam_invalid",
-                      "exam kind \"" + e.kind + "\" is unknown; allowed: spirometry, audiometry");
+    return make_errorf("exam_invalid",
+                       "exam kind \"{}\" is unknown; allowed: spirometry, audiometry", e.kind);
   }
   if (e.ambient_temp_c && (*e.ambient_temp_c < 10 || *e.ambient_temp_c > 40)) {
-    return make_error("exam_invalid", "ambient temperature " + std::to_string(*e.ambient_temp_c) +
-                                          " °C is outside 10-40 °C: check the thermometer");
+    return make_errorf("exam_invalid",
+                       "ambient temperature {} °C is outside 10-40 °C: check the thermometer",
+                       std::to_string(*e.ambient_temp_c));
   }
   if (e.ambient_pressure_kpa && (*e.ambient_pressure_kpa < 70 || *e.ambient_pressure_kpa > 110)) {
-    return make_error("exam_invalid",
-                      "ambient pressure " + std::to_string(*e.ambient_pressure_kpa) +
-                          " kPa is outside 70-110 kPa: check the barometer (kPa, not hPa)");
+    return make_errorf("exam_invalid",
+                       "ambient pressure {} kPa is outside 70-110 kPa: check the barometer (kPa, "
+                       "not hPa)",
+                       std::to_string(*e.ambient_pressure_kpa));
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -59,8 +63,8 @@ Result<std::int64_t> add_exam(Database& db, const NewExam& e, const std::string&
       .bind(8, e.ambient_humidity_pct)
       .bind(9, e.notes);
   if (auto r = ins->run(); !r) {
-    return make_error("exam_invalid",
-                      "cannot store the exam (is the worker registered?): " + r.error().message);
+    return make_errorf("exam_invalid", "cannot store the exam (is the worker registered?): {}",
+                       r.error());
   }
   const auto id = db.last_insert_id();
   nlohmann::json details{{"worker_id", e.worker_id}, {"kind", e.kind}, {"device_id", e.device_id}};
@@ -122,11 +126,12 @@ Result<std::int64_t> add_result(Database& db, std::int64_t exam_id, const std::s
     prev = cur->int64(0);
     version = static_cast<int>(cur->int64(1)) + 1;
     if (reason.empty()) {
-      return make_error("result_invalid", "a correction needs a reason: say why version " +
-                                              std::to_string(version - 1) + " is being replaced");
+      return make_errorf("result_invalid",
+                         "a correction needs a reason: say why version {} is being replaced",
+                         version - 1);
     }
     if (auto t = text::check_free_text(reason, "the reason", {text::kMaxReasonChars, true}); !t)
-      return make_error("result_invalid", t.error().message);
+      return with_code(t.error(), "result_invalid");
   }
   auto ex = get_exam(db, exam_id);
   if (!ex) return ex.error();
@@ -162,8 +167,8 @@ Result<std::int64_t> sign_result(Database& db, std::int64_t result_id,
   auto user = find_user(db, physician);
   if (!user) return user.error();
   if (user->role != "physician") {
-    return make_error("not_allowed",
-                      "only a physician may sign results; " + physician + " is " + user->role);
+    return make_errorf("not_allowed", "only a physician may sign results; {} is {}", physician,
+                       user->role);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -172,7 +177,7 @@ Result<std::int64_t> sign_result(Database& db, std::int64_t result_id,
   st->bind(1, result_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("result_unknown", "no result " + std::to_string(result_id));
+  if (!*r) return make_errorf("result_unknown", "no result {}", result_id);
   const std::string hash = st->text(0);
   auto ins = db.prepare(
       "INSERT INTO signatures(result_id,signer,signed_at,content_sha256) VALUES (?,?,?,?)");
@@ -210,9 +215,7 @@ Result<Exam> get_exam(Database& db, std::int64_t exam_id) {
   st->bind(1, exam_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r)
-    return make_error("exam_unknown",
-                      "no exam " + std::to_string(exam_id) + " (see `odyospiro exam list`)");
+  if (!*r) return make_errorf("exam_unknown", "no exam {} (see `odyospiro exam list`)", exam_id);
   return read_exam(*st);
 }
 
@@ -241,7 +244,7 @@ Result<std::vector<unsigned char>> recording_bytes(Database& db, std::int64_t re
   st->bind(1, recording_id);
   auto r = st->step();
   if (!r) return r.error();
-  if (!*r) return make_error("recording_unknown", "no recording " + std::to_string(recording_id));
+  if (!*r) return make_errorf("recording_unknown", "no recording {}", recording_id);
   return st->blob(0);
 }
 

@@ -1,4 +1,5 @@
 #include "station/records/workers.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -92,14 +93,15 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   if (auto e = match_turkish(w.establishment, establishments); e) w.establishment = *e;
   static const std::regex reg_re("[A-Za-z0-9-]{1,20}");
   if (!std::regex_match(w.registry_no, reg_re)) {
-    return make_error("worker_invalid", "registry number \"" + w.registry_no +
-                                            "\" is not valid: 1-20 letters, digits or '-'");
+    return make_errorf("worker_invalid",
+                       "registry number \"{}\" is not valid: 1-20 letters, digits or '-'",
+                       w.registry_no);
   }
   if (!tc_kimlik_valid(w.tc_kimlik)) {
-    return make_error("worker_invalid",
-                      "T.C. kimlik no \"" + w.tc_kimlik +
-                          "\" is not valid: 11 digits, not starting with 0, and its check digits "
-                          "(10th and 11th) must match; check the ID card");
+    return make_errorf("worker_invalid",
+                       "T.C. kimlik no \"{}\" is not valid: 11 digits, not starting with 0, and "
+                       "its check digits (10th and 11th) must match; check the ID card",
+                       w.tc_kimlik);
   }
   if (w.first_name.empty() || w.last_name.empty()) {
     return make_error("worker_invalid", "first and last name are required");
@@ -107,51 +109,56 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   for (const auto& [value, what] :
        {std::pair{&w.first_name, "first name"}, std::pair{&w.last_name, "last name"},
         std::pair{&w.establishment, "establishment"}}) {
-    if (auto t = text::check_free_text(*value, what); !t)
-      return make_error("worker_invalid", t.error().message);
+    if (auto t = text::check_free_text(*value, what); !t) {
+      Error e = t.error();
+      e.code = "worker_invalid";
+      return e;
+    }
   }
   if (auto bd = station::parse_date(w.birth_date); !bd) {
-    return make_error("worker_invalid", "birth date " + bd.error().message);
+    return make_errorf("worker_invalid", "birth date {}", bd.error());
   }
   if (w.birth_date > today) {
-    return make_error("worker_invalid",
-                      "birth date " + w.birth_date + " is in the future (today is " + today + ")");
+    return make_errorf("worker_invalid", "birth date {} is in the future (today is {})",
+                       w.birth_date, today);
   }
   const double age = age_years(w.birth_date, today);
   if (age < kMinWorkingAge || age > kMaxWorkingAge) {
-    return make_error("worker_invalid",
-                      "birth date " + w.birth_date + " gives an age of " +
-                          std::to_string(static_cast<int>(age)) + " years; a worker is " +
-                          std::to_string(kMinWorkingAge) + "-" + std::to_string(kMaxWorkingAge));
+    return make_errorf("worker_invalid",
+                       "birth date {} gives an age of {} years; a worker is {}-{}", w.birth_date,
+                       static_cast<int>(age), kMinWorkingAge, kMaxWorkingAge);
   }
-  if (w.sex != "M" && w.sex != "F")
-    return make_error("worker_invalid", parse_sex(w.sex).error().message);
+  if (w.sex != "M" && w.sex != "F") {
+    Error e = parse_sex(w.sex).error();
+    e.code = "worker_invalid";
+    return e;
+  }
   if (!(w.height_cm >= kMinHeightCm && w.height_cm <= kMaxHeightCm)) {
-    return make_error("worker_invalid",
-                      "height " + std::to_string(w.height_cm) +
-                          " cm is outside the human range 100-230 cm (give centimetres)");
+    return make_errorf("worker_invalid",
+                       "height {} cm is outside the human range 100-230 cm (give centimetres)",
+                       std::to_string(w.height_cm));
   }
   if (!(w.weight_kg >= kMinWeightKg && w.weight_kg <= kMaxWeightKg)) {
-    return make_error("worker_invalid", "weight " + std::to_string(w.weight_kg) +
-                                            " kg is outside the human range 30-250 kg");
+    return make_errorf("worker_invalid", "weight {} kg is outside the human range 30-250 kg",
+                       std::to_string(w.weight_kg));
   }
   if (std::find(establishments.begin(), establishments.end(), w.establishment) ==
       establishments.end()) {
     std::string allowed;
     for (const auto& e : establishments) allowed += (allowed.empty() ? "" : ", ") + e;
-    return make_error("worker_invalid",
-                      "establishment \"" + w.establishment + "\" is unknown; allowed: " + allowed);
+    return make_errorf("worker_invalid", "establishment \"{}\" is unknown; allowed: {}",
+                       w.establishment, allowed);
   }
   const auto job =
       std::find_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.code == w.job_code; });
   if (job == jobs.end()) {
     std::string known;
     for (const auto& j : jobs) known += (known.empty() ? "" : ", ") + j.code;
-    return make_error("worker_invalid",
-                      "job code \"" + w.job_code +
-                          "\" is not in the job catalogue (work-groups.toml of the rules folder); "
-                          "known codes: " +
-                          known + "; a new catalogue is written by `odyospiro rules import-jobs`");
+    return make_errorf("worker_invalid",
+                       "job code \"{}\" is not in the job catalogue (work-groups.toml of the rules "
+                       "folder); known codes: {}; a new catalogue is written by `odyospiro rules "
+                       "import-jobs`",
+                       w.job_code, known);
   }
 
   auto tx = Transaction::begin(db);
@@ -163,11 +170,11 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   auto d = dup->step();
   if (!d) return d.error();
   if (*d) {
-    return make_error("worker_exists",
-                      dup->text(0) == w.registry_no
-                          ? "registry number " + w.registry_no + " is already registered"
-                          : "T.C. kimlik no " + w.tc_kimlik + " is already registered (registry " +
-                                dup->text(0) + ")");
+    if (dup->text(0) == w.registry_no)
+      return make_errorf("worker_exists", "registry number {} is already registered",
+                         w.registry_no);
+    return make_errorf("worker_exists", "T.C. kimlik no {} is already registered (registry {})",
+                       w.tc_kimlik, dup->text(0));
   }
   auto ins = db.prepare(
       "INSERT INTO "
@@ -224,8 +231,8 @@ Result<Worker> find_worker(Database& db, const std::string& key) {
   auto r = st->step();
   if (!r) return r.error();
   if (!*r)
-    return make_error("worker_unknown",
-                      "no worker with registry number " + key + " (see `odyospiro worker list`)");
+    return make_errorf("worker_unknown",
+                       "no worker with registry number {} (see `odyospiro worker list`)", key);
   return read_worker(*st);
 }
 

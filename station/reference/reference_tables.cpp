@@ -1,5 +1,6 @@
 #include "station/reference/reference_tables.hpp"
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 
 #include <fstream>
@@ -12,11 +13,11 @@ namespace {
 Result<std::string> read_text(const std::filesystem::path& file) {
   auto text = read_input_file(file);
   if (!text)
-    return make_error("reference_file_missing",
-                      text.error().message +
-                          " (a reference table: check [spirometry].reference_dir in the station "
-                          "configuration, or restore the file from the odyospiro sources, "
-                          "config/reference/)");
+    return make_errorf("reference_file_missing",
+                       "{} (a reference table: check [spirometry].reference_dir in the station "
+                       "configuration, or restore the file from the odyospiro sources, "
+                       "config/reference/)",
+                       text.error());
   return text;
 }
 

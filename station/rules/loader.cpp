@@ -3,6 +3,7 @@
 // boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
+#include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 #include "station/core/person_input.hpp"
 #include "station/rules/jobs_csv.hpp"
@@ -17,6 +18,7 @@
 #include <sstream>
 
 #include "analysis/evaluation/partition.hpp"
+#include "station/core/with_code.hpp"
 
 namespace odyo::station::rules {
 namespace ev = odyo::evaluation;
@@ -26,8 +28,8 @@ struct LoadError {
   Error error;
 };
 
-[[noreturn]] void fail(const std::string& code, const std::string& message) {
-  throw LoadError{make_error(code, message)};
+[[noreturn]] void fail(const std::string& code, const Error& message) {
+  throw LoadError{with_code(message, code)};
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -47,20 +49,19 @@ class Table {
   Table(const toml::table& t, std::string file, std::string path)
       : t_(t), file_(std::move(file)), path_(std::move(path)) {}
 
-  [[noreturn]] void error(const toml::node& at, const std::string& field,
-                          const std::string& what) const {
+  [[noreturn]] void error(const toml::node& at, const std::string& field, const Error& what) const {
     fail("rules_schema",
-         file_ + ":" + std::to_string(line_of(at)) + ": " + qualify(field) + ": " + what);
+         make_errorf({}, "{}:{}: {}: {}", file_, line_of(at), qualify(field), what));
   }
-  [[noreturn]] void error_here(const std::string& what) const {
-    fail("rules_schema", file_ + ":" + std::to_string(line_of(t_)) + ": " +
-                             (path_.empty() ? "(top)" : path_) + ": " + what);
+  [[noreturn]] void error_here(const Error& what) const {
+    fail("rules_schema", make_errorf({}, "{}:{}: {}: {}", file_, line_of(t_),
+                                     path_.empty() ? "(top)" : path_, what));
   }
 
   const toml::node* get(const std::string& key, bool required) {
     seen_.insert(key);
     const toml::node* n = t_.get(key);
-    if (n == nullptr && required) error_here("missing required key '" + key + "'");
+    if (n == nullptr && required) error_here(make_errorf({}, "missing required key '{}'", key));
     return n;
   }
 
@@ -68,7 +69,7 @@ class Table {
     const toml::node* n = get(key, required);
     if (n == nullptr) return def;
     auto v = n->value_exact<std::string>();
-    if (!v) error(*n, key, "must be a string");
+    if (!v) error(*n, key, make_error({}, "must be a string"));
     return *v;
   }
 
@@ -76,18 +77,16 @@ class Table {
     const toml::node* n = get(key, false);
     if (n == nullptr) return def;
     auto v = n->value_exact<bool>();
-    if (!v) error(*n, key, "must be true or false");
+    if (!v) error(*n, key, make_error({}, "must be true or false"));
     return *v;
   }
 
   int integer(const std::string& key, int lo, int hi) {
     const toml::node* n = get(key, true);
     auto v = n->value_exact<int64_t>();
-    if (!v) error(*n, key, "must be an integer");
+    if (!v) error(*n, key, make_error({}, "must be an integer"));
     if (*v < lo || *v > hi)
-      error(*n, key,
-            std::to_string(*v) + " is out of range; allowed " + std::to_string(lo) + ".." +
-                std::to_string(hi));
+      error(*n, key, make_errorf({}, "{} is out of range; allowed {}..{}", *v, lo, hi));
     return static_cast<int>(*v);
   }
 
@@ -103,7 +102,7 @@ class Table {
     }
     auto s = n->value_exact<std::string>();
     if (!s || s->size() != 10 || (*s)[4] != '-' || (*s)[7] != '-')
-      error(*n, key, "must be a date (YYYY-MM-DD)");
+      error(*n, key, make_error({}, "must be a date (YYYY-MM-DD)"));
     return *s;
   }
 
@@ -112,10 +111,10 @@ class Table {
     std::vector<std::string> out;
     if (n == nullptr) return out;
     const auto* a = n->as_array();
-    if (a == nullptr) error(*n, key, "must be an array of strings");
+    if (a == nullptr) error(*n, key, make_error({}, "must be an array of strings"));
     for (const auto& el : *a) {
       auto s = el.value_exact<std::string>();
-      if (!s) error(el, key, "must be an array of strings");
+      if (!s) error(el, key, make_error({}, "must be an array of strings"));
       out.push_back(*s);
     }
     return out;
@@ -127,10 +126,10 @@ class Table {
     if (n == nullptr) return out;
     if (const auto* t = n->as_table()) return {t};
     const auto* a = n->as_array();
-    if (a == nullptr) error(*n, key, "must be a table or an array of tables");
+    if (a == nullptr) error(*n, key, make_error({}, "must be a table or an array of tables"));
     for (const auto& el : *a) {
       const auto* t = el.as_table();
-      if (t == nullptr) error(el, key, "must be an array of tables");
+      if (t == nullptr) error(el, key, make_error({}, "must be an array of tables"));
       out.push_back(t);
     }
     return out;
@@ -140,14 +139,15 @@ class Table {
     const toml::node* n = get(key, required);
     if (n == nullptr) return nullptr;
     const auto* t = n->as_table();
-    if (t == nullptr) error(*n, key, "must be a table");
+    if (t == nullptr) error(*n, key, make_error({}, "must be a table"));
     return t;
   }
 
   void finish(const std::vector<std::string>& allowed) const {
     for (auto&& [k, v] : t_) {
       const std::string key(k.str());
-      if (seen_.count(key) == 0) error(v, key, "unknown key; allowed here: " + join(allowed));
+      if (seen_.count(key) == 0)
+        error(v, key, make_errorf({}, "unknown key; allowed here: {}", join(allowed)));
     }
   }
 
@@ -172,22 +172,25 @@ const std::vector<std::string> kInputPrefixes{"hearing.",   "spirometry.",   "fi
 void check_input_name(const Table& where, const toml::node& at, const std::string& name) {
   for (const auto& p : kInputPrefixes)
     if (name.rfind(p, 0) == 0 && name.size() > p.size()) return;
-  where.error(at, "\"" + name + "\"",
-              "unknown input name; an input starts with one of: " + join(kInputPrefixes));
+  where.error(
+      at, "\"" + name + "\"",
+      make_errorf({}, "unknown input name; an input starts with one of: {}", join(kInputPrefixes)));
 }
 
 ev::Test parse_test(const toml::node& n, const Table& parent, const std::string& input) {
   const auto* t = n.as_table();
   if (t == nullptr)
-    parent.error(n, "\"" + input + "\"", "must be a test table such as { ge = 80 }");
+    parent.error(n, "\"" + input + "\"",
+                 make_error({}, "must be a test table such as { ge = 80 }"));
   Table tt(*t, parent.file(), parent.qualify("\"" + input + "\""));
   ev::Test test;
   auto num = [&](const char* key) -> std::optional<double> {
     const toml::node* v = tt.get(key, false);
     if (v == nullptr) return std::nullopt;
     auto d = v->value<double>();
-    if (!d || !v->is_number()) tt.error(*v, key, "must be a number");
-    if (!std::isfinite(*d)) tt.error(*v, key, "must be a finite number, not nan or inf");
+    if (!d || !v->is_number()) tt.error(*v, key, make_error({}, "must be a number"));
+    if (!std::isfinite(*d))
+      tt.error(*v, key, make_error({}, "must be a finite number, not nan or inf"));
     return *d;
   };
   test.gt = num("gt");
@@ -196,21 +199,25 @@ ev::Test parse_test(const toml::node& n, const Table& parent, const std::string&
   test.le = num("le");
   if (const toml::node* v = tt.get("eq", false)) {
     auto b = v->value_exact<bool>();
-    if (!b) tt.error(*v, "eq", "must be true or false");
+    if (!b) tt.error(*v, "eq", make_error({}, "must be true or false"));
     test.eq_bool = *b;
   }
   test.in = tt.strings("in", false);
   tt.finish({"gt", "ge", "lt", "le", "eq", "in"});
   const int kinds = (test.numeric() ? 1 : 0) + (test.eq_bool ? 1 : 0) + (test.in.empty() ? 0 : 1);
-  if (kinds == 0) tt.error_here("empty test; give gt/ge/lt/le, eq or in");
-  if (kinds > 1) tt.error_here("mixes number bounds, eq and in; use one kind per input");
-  if (test.gt && test.ge) tt.error_here("gives both gt and ge; keep one lower bound");
-  if (test.lt && test.le) tt.error_here("gives both lt and le; keep one upper bound");
+  if (kinds == 0) tt.error_here(make_error({}, "empty test; give gt/ge/lt/le, eq or in"));
+  if (kinds > 1)
+    tt.error_here(make_error({}, "mixes number bounds, eq and in; use one kind per input"));
+  if (test.gt && test.ge)
+    tt.error_here(make_error({}, "gives both gt and ge; keep one lower bound"));
+  if (test.lt && test.le)
+    tt.error_here(make_error({}, "gives both lt and le; keep one upper bound"));
   const auto lo = test.gt ? test.gt : test.ge;
   const auto hi = test.lt ? test.lt : test.le;
   if (lo && hi && (*lo > *hi || (*lo == *hi && (test.gt || test.lt))))
-    tt.error_here("the bounds leave no value (lower " + ev::format_number(*lo) + ", upper " +
-                  ev::format_number(*hi) + "); this test never holds");
+    tt.error_here(
+        make_errorf({}, "the bounds leave no value (lower {}, upper {}); this test never holds",
+                    ev::format_number(*lo), ev::format_number(*hi)));
   return test;
 }
 
@@ -224,14 +231,15 @@ ev::Conjunction parse_conjunction(const toml::table& t, const Table& parent,
     c.push_back({name, parse_test(v, ct, name)});
     ct.get(name, false);
   }
-  if (c.empty()) ct.error_here("empty condition; name at least one input test");
+  if (c.empty()) ct.error_here(make_error({}, "empty condition; name at least one input test"));
   return c;
 }
 
 ev::Condition parse_condition(Table& t, const std::string& key) {
   ev::Condition cond;
   const auto parts = t.tables(key, true);
-  if (parts.empty()) t.error_here("'" + key + "' is empty; give at least one alternative");
+  if (parts.empty())
+    t.error_here(make_errorf({}, "'{}' is empty; give at least one alternative", key));
   for (std::size_t i = 0; i < parts.size(); ++i)
     cond.push_back(parse_conjunction(*parts[i], t, t.qualify(key + "[" + std::to_string(i) + "]")));
   return cond;
@@ -242,8 +250,10 @@ void check_reads(const Table& t, const toml::node& at, const ev::Condition& cond
   for (const auto& conj : cond)
     for (const auto& cl : conj)
       if (std::find(inputs.begin(), inputs.end(), cl.input) == inputs.end())
-        t.error(at, field,
-                "reads " + cl.input + ", which is not listed in the rule's 'inputs'; add it there");
+        t.error(
+            at, field,
+            make_errorf({}, "reads {}, which is not listed in the rule's 'inputs'; add it there",
+                        cl.input));
 }
 
 ev::TableInfo parse_table_info(Table& top, const std::string& expected_name,
@@ -255,9 +265,10 @@ ev::TableInfo parse_table_info(Table& top, const std::string& expected_name,
   info.name = tt.str("name");
   if (info.name != expected_name)
     tt.error(*tt.get("name", true), "name",
-             "is \"" + info.name + "\"; this file must hold the \"" + expected_name + "\" table");
+             make_errorf({}, "is \"{}\"; this file must hold the \"{}\" table", info.name,
+                         expected_name));
   info.version = tt.str("version");
-  if (info.version.empty()) tt.error_here("version must not be empty");
+  if (info.version.empty()) tt.error_here(make_error({}, "version must not be empty"));
   info.effective = tt.date("effective");
   info.source = tt.str("source");
   for (const auto& k : extra_keys) tt.get(k, false);
@@ -274,9 +285,9 @@ Result<void> guarded(std::string_view text, const std::string& file, F&& body) {
     body(root);
     return {};
   } catch (const toml::parse_error& e) {
-    return make_error("rules_syntax", file + ":" + std::to_string(e.source().begin.line) +
-                                          ": TOML syntax error: " + std::string(e.description()) +
-                                          "; fix the file");
+    return make_errorf("rules_syntax", "{}:{}: TOML syntax error: {}; fix the file", file,
+                       static_cast<std::int64_t>(e.source().begin.line),
+                       std::string(e.description()));
   } catch (const LoadError& e) {
     return e.error;
   }
@@ -290,7 +301,7 @@ Result<void> parse_ruleset_header(std::string_view text, const std::string& file
     Table top(root, file, "");
     Table rt(*top.table("ruleset", true), file, "ruleset");
     out.version = rt.str("version");
-    if (out.version.empty()) rt.error_here("version must not be empty");
+    if (out.version.empty()) rt.error_here(make_error({}, "version must not be empty"));
     out.effective = rt.date("effective");
     rt.str("description", false);
     rt.finish({"version", "effective", "description"});
@@ -299,7 +310,7 @@ Result<void> parse_ruleset_header(std::string_view text, const std::string& file
       const toml::node* n = et.get("max_age_days", true);
       auto d = n->value<double>();
       if (!d || !n->is_number() || *d <= 0)
-        et.error(*n, "max_age_days", "must be a positive number of days");
+        et.error(*n, "max_age_days", make_error({}, "must be a positive number of days"));
       out.max_exam_age_days = *d;
       et.finish({"max_age_days"});
     }
@@ -317,7 +328,7 @@ Result<void> parse_ek1(std::string_view text, const std::string& file, ev::RuleS
         auto purpose = ev::parse_purpose(p);
         if (!purpose)
           tt.error(*tt.get("applies_to_purposes", true), "applies_to_purposes",
-                   "\"" + p + "\" is not a purpose; allowed: " + ev::purpose_list());
+                   make_errorf({}, "\"{}\" is not a purpose; allowed: {}", p, ev::purpose_list()));
         out.ek1_purposes.push_back(*purpose);
       }
     }
@@ -329,7 +340,7 @@ Result<void> parse_ek1(std::string_view text, const std::string& file, ev::RuleS
       item.source = {file, line_of(*items[i])};
       item.id = it.str("id");
       if (!ids.insert(item.id).second)
-        it.error(*it.get("id", true), "id", "\"" + item.id + "\" is used twice");
+        it.error(*it.get("id", true), "id", make_errorf({}, "\"{}\" is used twice", item.id));
       item.citation = it.str("citation");
       item.title_tr = it.str("title_tr");
       item.title_en = it.str("title_en");
@@ -363,13 +374,14 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
       rule.source = {file, line_of(*rules[i])};
       rule.id = rt.str("id");
       if (!ids.insert(rule.id).second)
-        rt.error(*rt.get("id", true), "id", "\"" + rule.id + "\" is used twice");
+        rt.error(*rt.get("id", true), "id", make_errorf({}, "\"{}\" is used twice", rule.id));
       rule.citation = rt.str("citation");
       rule.title_tr = rt.str("title_tr");
       rule.title_en = rt.str("title_en");
       rule.provisional = rt.boolean("provisional", false);
       rule.inputs = rt.strings("inputs", true);
-      if (rule.inputs.empty()) rt.error_here("'inputs' is empty; list the inputs the rows read");
+      if (rule.inputs.empty())
+        rt.error_here(make_error({}, "'inputs' is empty; list the inputs the rows read"));
       for (const auto& in : rule.inputs) check_input_name(rt, *rt.get("inputs", true), in);
       if (const toml::table* a = rt.table("applies_if", false))
         rule.applies_if = parse_conjunction(*a, rt, rt.qualify("applies_if"));
@@ -383,16 +395,17 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
         dom.input = dt.str("input");
         if (std::find(rule.inputs.begin(), rule.inputs.end(), dom.input) == rule.inputs.end())
           dt.error(*dt.get("input", true), "input",
-                   dom.input + " is not listed in the rule's 'inputs'");
+                   make_errorf({}, "{} is not listed in the rule's 'inputs'", dom.input));
         for (const auto& prev : rule.domain)
           if (prev.input == dom.input)
-            dt.error(*dt.get("input", true), "input", dom.input + " has two domains");
+            dt.error(*dt.get("input", true), "input",
+                     make_errorf({}, "{} has two domains", dom.input));
         auto num = [&](const char* key) -> std::optional<double> {
           const toml::node* v = dt.get(key, false);
           if (v == nullptr) return std::nullopt;
-          if (!v->is_number()) dt.error(*v, key, "must be a number");
+          if (!v->is_number()) dt.error(*v, key, make_error({}, "must be a number"));
           if (!std::isfinite(*v->value<double>()))
-            dt.error(*v, key, "must be a finite number, not nan or inf");
+            dt.error(*v, key, make_error({}, "must be a finite number, not nan or inf"));
           return v->value<double>();
         };
         dom.min = num("min");
@@ -411,22 +424,24 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
         dt.finish({"input", "min", "max", "values", "unit"});
         const bool listed = !dom.values.empty() || dom.yes_no;
         if (!listed && (!dom.min || !dom.max || !(*dom.min < *dom.max)))
-          dt.error_here(
+          dt.error_here(make_error(
+              {},
               "give min < max for a numeric input, values = [...] for a word input, or values = "
-              "[false, true] for a yes/no input");
+              "[false, true] for a yes/no input"));
         if (listed && (dom.min || dom.max))
-          dt.error_here("give either min/max or values, not both");
+          dt.error_here(make_error({}, "give either min/max or values, not both"));
         rule.domain.push_back(std::move(dom));
       }
       for (const auto& in : rule.inputs) {
         bool found = false;
         for (const auto& d : rule.domain) found = found || d.input == in;
         if (!found)
-          rt.error(*rt.get("domain", true), "domain", "no range for input " + in + "; add one");
+          rt.error(*rt.get("domain", true), "domain",
+                   make_errorf({}, "no range for input {}; add one", in));
       }
 
       const auto rows = rt.tables("rows", true);
-      if (rows.empty()) rt.error_here("no rows");
+      if (rows.empty()) rt.error_here(make_error({}, "no rows"));
       for (std::size_t k = 0; k < rows.size(); ++k) {
         Table wt(*rows[k], file, rt.qualify("rows[" + std::to_string(k) + "]"));
         ev::Row row;
@@ -437,7 +452,7 @@ Result<void> parse_ek2(std::string_view text, const std::string& file, ev::RuleS
           row.column = ev::parse_column(col);
           if (!row.column)
             wt.error(*wt.get("column", true), "column",
-                     "\"" + col + "\" is not a column; allowed: A, B, C, D, none");
+                     make_errorf({}, "\"{}\" is not a column; allowed: A, B, C, D, none", col));
         }
         row.provisional = wt.boolean("provisional", false);
         row.label_tr = wt.str("label_tr");
@@ -469,11 +484,11 @@ Result<void> parse_work_groups(std::string_view text, const std::string& file, e
       const toml::node* n = hg.get(g, true);
       const auto* a = n->as_array();
       if (a == nullptr || a->empty())
-        hg.error(*n, g, "must be a non-empty array of work groups 1..5");
+        hg.error(*n, g, make_error({}, "must be a non-empty array of work groups 1..5"));
       std::vector<int> wgs;
       for (const auto& el : *a) {
         auto v = el.value_exact<int64_t>();
-        if (!v || *v < 1 || *v > 5) hg.error(el, g, "must hold work groups 1..5");
+        if (!v || *v < 1 || *v > 5) hg.error(el, g, make_error({}, "must hold work groups 1..5"));
         wgs.push_back(static_cast<int>(*v));
       }
       std::sort(wgs.begin(), wgs.end());
@@ -491,9 +506,9 @@ Result<void> parse_work_groups(std::string_view text, const std::string& file, e
       Table jt(*jobs[i], file, "jobs[" + std::to_string(i) + "]");
       ev::Job j;
       j.code = jt.str("code");
-      if (j.code.empty()) jt.error_here("code must not be empty");
+      if (j.code.empty()) jt.error_here(make_error({}, "code must not be empty"));
       if (!codes.insert(j.code).second)
-        jt.error(*jt.get("code", true), "code", "\"" + j.code + "\" is used twice");
+        jt.error(*jt.get("code", true), "code", make_errorf({}, "\"{}\" is used twice", j.code));
       j.title_tr = jt.str("title_tr");
       j.title_en = jt.str("title_en");
       j.work_group = jt.integer("work_group", 1, 5);
@@ -529,15 +544,15 @@ Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleS
       ev::Restriction r;
       r.id = rt.str("id");
       if (r.id.empty() || !ids.insert(r.id).second)
-        rt.error(*rt.get("id", true), "id", "\"" + r.id + "\" is empty or used twice");
+        rt.error(*rt.get("id", true), "id", make_errorf({}, "\"{}\" is empty or used twice", r.id));
       r.citation = rt.str("citation");
       r.title_tr = rt.str("title_tr");
       r.title_en = rt.str("title_en");
       r.excludes = rt.str("excludes");
       if (r.excludes != "noisy" && r.excludes != "dusty" && r.excludes != "heavy_load")
-        rt.error(
-            *rt.get("excludes", true), "excludes",
-            "\"" + r.excludes + "\" is not a job attribute; allowed: noisy, dusty, heavy_load");
+        rt.error(*rt.get("excludes", true), "excludes",
+                 make_errorf({}, "\"{}\" is not a job attribute; allowed: noisy, dusty, heavy_load",
+                             r.excludes));
       rt.finish({"id", "citation", "title_tr", "title_en", "excludes"});
       out.restrictions.push_back(std::move(r));
     }
@@ -547,7 +562,7 @@ Result<void> parse_ek3(std::string_view text, const std::string& file, ev::RuleS
       const toml::node* n = rt.get("more_than_days", true);
       auto d = n->value<double>();
       if (!d || !n->is_number() || *d < 0)
-        rt.error(*n, "more_than_days", "must be a number of days (0 or more)");
+        rt.error(*n, "more_than_days", make_error({}, "must be a number of days (0 or more)"));
       out.return_rule.more_than_days = *d;
       out.return_rule.sgk_report_required = rt.boolean("sgk_report_required", false);
       rt.finish({"citation", "more_than_days", "sgk_report_required"});
@@ -562,28 +577,27 @@ Result<void> check_references(const ev::RuleSet& rs) {
     const auto& better = rs.work_groups_for.at(order[i - 1]);
     for (int wg : rs.work_groups_for.at(order[i]))
       if (std::find(better.begin(), better.end(), wg) == better.end())
-        return make_error("rules_reference",
-                          std::string("work-groups.toml: health_groups.") +
-                              ev::column_name(order[i]) + " allows work group " +
-                              std::to_string(wg) + " but the better group " +
-                              ev::column_name(order[i - 1]) +
-                              " does not; a worse health group may only lose work groups");
+        return make_errorf("rules_reference",
+                           "work-groups.toml: health_groups.{} allows work group {} but the better "
+                           "group {} does not; a worse health group may only lose work groups",
+                           std::string(ev::column_name(order[i])), wg,
+                           std::string(ev::column_name(order[i - 1])));
   }
   for (const auto& [group, codes] : rs.ek3_moves) {
     const auto& allowed = rs.work_groups_for.at(group);
     for (const auto& code : codes) {
       const ev::Job* j = rs.job(code);
       if (j == nullptr)
-        return make_error("rules_reference",
-                          std::string("ek3.toml: moves.") + ev::column_name(group) +
-                              " lists job \"" + code +
-                              "\", which is not in work-groups.toml; add the job or remove it");
+        return make_errorf("rules_reference",
+                           "ek3.toml: moves.{} lists job \"{}\", which is not in work-groups.toml; "
+                           "add the job or remove it",
+                           std::string(ev::column_name(group)), code);
       if (std::find(allowed.begin(), allowed.end(), j->work_group) == allowed.end())
-        return make_error("rules_reference",
-                          std::string("ek3.toml: moves.") + ev::column_name(group) +
-                              " lists job \"" + code + "\" of work group " +
-                              std::to_string(j->work_group) + ", which health group " +
-                              ev::column_name(group) + " may not do");
+        return make_errorf("rules_reference",
+                           "ek3.toml: moves.{} lists job \"{}\" of work group {}, which health "
+                           "group {} may not do",
+                           std::string(ev::column_name(group)), code, j->work_group,
+                           std::string(ev::column_name(group)));
     }
   }
   return {};
@@ -599,9 +613,10 @@ Result<ev::RuleSet> load_ruleset(const std::filesystem::path& dir) {
     const auto path = dir / kRuleFiles[i];
     auto read = read_input_file(path);
     if (!read)
-      return make_error("rules_file", read.error().message +
-                                          " (the rule table; check [rules].dir in station.toml "
-                                          "and that the file exists)");
+      return make_errorf("rules_file",
+                         "{} (the rule table; check [rules].dir in station.toml and that the file "
+                         "exists)",
+                         read.error());
     const std::string text = std::move(*read);
     all += kRuleFiles[i];
     all += '\0';
@@ -640,13 +655,13 @@ std::string toml_string(const std::string& s) {
 
 Result<std::vector<ev::Job>> parse_jobs_csv(std::string_view text, const std::string& file) {
   auto t = csv::parse(text, file);
-  if (!t) return make_error("jobs_csv", t.error().message);
+  if (!t) return with_code(t.error(), "jobs_csv");
   return parse_jobs_table(*t);
 }
 
 Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
   if (t.rows.empty())
-    return make_error("jobs_csv", t.name + ": empty; the first line names the columns");
+    return make_errorf("jobs_csv", "{}: empty; the first line names the columns", t.name);
   const csv::Row& header = t.rows.front();
   const std::vector<std::string> known{"code",       "title_tr",     "title_en",
                                        "work_group", "ek1_required", "noisy",
@@ -655,27 +670,29 @@ Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     const std::string name = fold_turkish(header.cells[i]);
     if (std::find(known.begin(), known.end(), name) == known.end())
-      return make_error("jobs_csv", t.where(header, i) + "unknown column \"" + header.cells[i] +
-                                        "\"; allowed: " + join(known) + " (fields separated by " +
-                                        csv::delimiter_name(t.delimiter) + ")");
+      return make_errorf(
+          "jobs_csv", "{}unknown column \"{}\"; allowed: {} (fields separated by {})",
+          t.where(header, i), header.cells[i], join(known), csv::delimiter_name(t.delimiter));
     if (!col.emplace(name, i).second)
-      return make_error("jobs_csv", t.where(header, i) + "column \"" + name + "\" appears twice");
+      return make_errorf("jobs_csv", "{}column \"{}\" appears twice", t.where(header, i), name);
   }
   for (const char* need : {"code", "title_tr", "title_en", "work_group"})
     if (col.count(need) == 0)
-      return make_error("jobs_csv", t.where(header, 0) + "missing column \"" + std::string(need) +
-                                        "\"; the header needs code, "
-                                        "title_tr, title_en, work_group");
+      return make_errorf("jobs_csv",
+                         "{}missing column \"{}\"; the header needs code, title_tr, title_en, "
+                         "work_group",
+                         t.where(header, 0), need);
   std::vector<ev::Job> jobs;
   std::set<std::string> codes;
   for (std::size_t r = 1; r < t.rows.size(); ++r) {
     const csv::Row& rec = t.rows[r];
     if (rec.cells.size() != header.cells.size())
-      return make_error("jobs_csv", t.where(rec, 0) + std::to_string(rec.cells.size()) +
-                                        " fields, the header has " +
-                                        std::to_string(header.cells.size()));
+      return make_errorf("jobs_csv", "{}{} fields, the header has {}", t.where(rec, 0),
+                         rec.cells.size(), header.cells.size());
     auto field = [&](const char* name) { return rec.cells[col.at(name)]; };
-    auto at = [&](const char* name) { return t.where(rec, col.at(name)) + "column " + name; };
+    auto at = [&](const char* name) {
+      return make_errorf({}, "{}column {}", t.where(rec, col.at(name)), name);
+    };
     auto flag = [&](const char* name, bool& out) -> Result<void> {
       if (col.count(name) == 0) return {};
       const std::string v = fold_turkish(field(name));
@@ -685,21 +702,21 @@ Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
                v == "h")
         out = false;
       else
-        return make_error("jobs_csv",
-                          at(name) + ": \"" + field(name) + "\" is not yes/no (evet/hayır)");
+        return make_errorf("jobs_csv", "{}: \"{}\" is not yes/no (evet/hayır)", at(name),
+                           field(name));
       return {};
     };
     ev::Job j;
     j.code = field("code");
     if (j.code.empty())
-      return make_error("jobs_csv", at("code") + ": empty; every job needs a code");
+      return make_errorf("jobs_csv", "{}: empty; every job needs a code", at("code"));
     if (!codes.insert(j.code).second)
-      return make_error("jobs_csv", at("code") + ": \"" + j.code + "\" is used twice");
+      return make_errorf("jobs_csv", "{}: \"{}\" is used twice", at("code"), j.code);
     j.title_tr = field("title_tr");
     j.title_en = field("title_en");
     const std::string wg = field("work_group");
     if (wg.size() != 1 || wg[0] < '1' || wg[0] > '5')
-      return make_error("jobs_csv", at("work_group") + ": \"" + wg + "\" is not a work group 1..5");
+      return make_errorf("jobs_csv", "{}: \"{}\" is not a work group 1..5", at("work_group"), wg);
     j.work_group = wg[0] - '0';
     for (auto [name, ref] : {std::pair<const char*, bool*>{"ek1_required", &j.ek1_required},
                              {"noisy", &j.noisy},
@@ -709,7 +726,7 @@ Result<std::vector<ev::Job>> parse_jobs_table(const csv::Table& t) {
       if (auto res = flag(name, *ref); !res) return res.error();
     jobs.push_back(std::move(j));
   }
-  if (jobs.empty()) return make_error("jobs_csv", t.name + ": no jobs after the header");
+  if (jobs.empty()) return make_errorf("jobs_csv", "{}: no jobs after the header", t.name);
   return jobs;
 }
 

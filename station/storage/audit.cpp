@@ -1,4 +1,5 @@
 #include "station/storage/audit.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -49,7 +50,8 @@ Result<void> write_private_file(const std::filesystem::path& file, std::string_v
                                 bool exclusive) {
   const int fd =
       ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
-  if (fd < 0) return make_error("file_write", file.string() + ": cannot create: " + errno_text());
+  if (fd < 0)
+    return make_errorf("file_write", "{}: cannot create: {}", file.string(), errno_text());
   (void)::fchmod(fd, 0600);
   std::size_t done = 0;
   while (done < content.size()) {
@@ -58,14 +60,14 @@ Result<void> write_private_file(const std::filesystem::path& file, std::string_v
       if (errno == EINTR) continue;
       const std::string m = errno_text();
       ::close(fd);
-      return make_error("file_write", file.string() + ": cannot write: " + m);
+      return make_errorf("file_write", "{}: cannot write: {}", file.string(), m);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
     const std::string m = errno_text();
     ::close(fd);
-    return make_error("file_write", file.string() + ": cannot sync: " + m);
+    return make_errorf("file_write", "{}: cannot sync: {}", file.string(), m);
   }
   ::close(fd);
   return {};
@@ -152,11 +154,11 @@ std::string head_mac(std::string_view key, std::int64_t rows, const std::string&
 }
 
 Error key_missing(const Database& db) {
-  return make_error("station_key_missing",
-                    db.key_file().string() +
-                        ": the station key is missing, so the audit log can be neither extended "
-                        "nor checked. Restore the key file from its backup (docs/security.md, "
-                        "\"Station key\") next to the database, mode 0600");
+  return make_errorf("station_key_missing",
+                     "{}: the station key is missing, so the audit log can be neither extended "
+                     "nor checked. Restore the key file from its backup (docs/security.md, "
+                     "\"Station key\") next to the database, mode 0600",
+                     db.key_file().string());
 }
 
 bool has_column(Database& db, const char* table, const char* column) {
@@ -208,7 +210,7 @@ std::string audit_row_mac(std::string_view key, const std::string& prev_hash, co
 
 Result<std::optional<RowDigest>> row_digest(Database& db, std::string_view table, std::int64_t id) {
   if (!is_bound_table(table)) {
-    return make_error("audit_table", std::string(table) + " is not a bound table");
+    return make_errorf("audit_table", "{} is not a bound table", std::string(table));
   }
   auto st = db.prepare("SELECT * FROM " + std::string(table) + " WHERE id = ?");
   if (!st) return st.error();
@@ -269,23 +271,23 @@ Result<std::int64_t> audit_append(Database& db, const AuditEntry& entry) {
 Result<std::string> load_station_key(const std::filesystem::path& file) {
   struct stat sb {};
   if (::stat(file.c_str(), &sb) != 0) {
-    return make_error("station_key",
-                      file.string() + ": cannot read the station key: " + errno_text());
+    return make_errorf("station_key", "{}: cannot read the station key: {}", file.string(),
+                       errno_text());
   }
   if ((sb.st_mode & 077) != 0) {
-    return make_error("station_key",
-                      file.string() +
-                          ": the station key is readable by other users; make it private "
-                          "with `chmod 600 " +
-                          file.string() + "` (and consider it disclosed: docs/security.md)");
+    return make_errorf("station_key",
+                       "{}: the station key is readable by other users; make it private with "
+                       "`chmod 600 {}` (and consider it disclosed: docs/security.md)",
+                       file.string(), file.string());
   }
   std::ifstream in(file);
   std::string hex;
   in >> hex;
   if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return make_error("station_key", file.string() +
-                                         ": not a station key (64 lowercase hex digits "
-                                         "expected); restore it from its backup");
+    return make_errorf("station_key",
+                       "{}: not a station key (64 lowercase hex digits expected); restore it "
+                       "from its backup",
+                       file.string());
   }
   std::string key;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
@@ -336,12 +338,12 @@ Result<void> write_audit_head_to(Database& db, const std::filesystem::path& head
   const auto tmp = std::filesystem::path(head_file.string() + ".tmp");
   auto w = write_private_file(tmp, o.str(), /*exclusive=*/false);
   if (w && ::rename(tmp.c_str(), head_file.c_str()) != 0) {
-    w = make_error("file_write", head_file.string() + ": cannot replace: " + errno_text());
+    w = make_errorf("file_write", "{}: cannot replace: {}", head_file.string(), errno_text());
   }
   if (w) fsync_dir(head_file);
   unlock();
   if (!w) {
-    return make_error("audit_head", "cannot update the audit head file: " + w.error().message);
+    return make_errorf("audit_head", "cannot update the audit head file: {}", w.error());
   }
   return {};
 }
@@ -354,7 +356,7 @@ Result<std::optional<AuditHead>> read_audit_head(const std::filesystem::path& fi
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return std::optional<AuditHead>{};
   std::ifstream in(file);
-  if (!in) return make_error("audit_head", file.string() + ": cannot read the audit head file");
+  if (!in) return make_errorf("audit_head", "{}: cannot read the audit head file", file.string());
   std::string line;
   AuditHead h;
   bool magic = false;
@@ -376,7 +378,7 @@ Result<std::optional<AuditHead>> read_audit_head(const std::filesystem::path& fi
     }
   }
   if (!magic || !rows || h.last_hash.empty() || h.mac.empty()) {
-    return make_error("audit_head", file.string() + ": not an odyospiro audit head file");
+    return make_errorf("audit_head", "{}: not an odyospiro audit head file", file.string());
   }
   return std::optional<AuditHead>{h};
 }
@@ -432,18 +434,18 @@ Result<void> bind_unbound_records(Database& db) {
   return {};
 }
 
-std::vector<std::string> verify_database(Database& db) {
-  std::vector<std::string> problems;
+std::vector<Error> verify_database_errors(Database& db) {
+  std::vector<Error> problems;
   const auto check = [&](const std::string& sql, auto&& on_row) {
     auto st = db.prepare(sql);
     if (!st) {
-      problems.push_back(st.error().message);
+      problems.push_back(st.error());
       return;
     }
     for (;;) {
       auto r = st->step();
       if (!r) {
-        problems.push_back(r.error().message);
+        problems.push_back(r.error());
         return;
       }
       if (!*r) return;
@@ -451,18 +453,19 @@ std::vector<std::string> verify_database(Database& db) {
     }
   };
   check("PRAGMA integrity_check", [&](Statement& s) {
-    if (s.text(0) != "ok") problems.push_back("SQLite integrity_check: " + s.text(0));
+    if (s.text(0) != "ok")
+      problems.push_back(make_errorf({}, "SQLite integrity_check: {}", s.text(0)));
   });
   check("PRAGMA foreign_key_check", [&](Statement& s) {
-    problems.push_back("foreign key broken: table " + s.text(0) + " row " + s.text(1) +
-                       " refers to missing " + s.text(2));
+    problems.push_back(make_errorf({}, "foreign key broken: table {} row {} refers to missing {}",
+                                   s.text(0), s.text(1), s.text(2)));
   });
   check("SELECT version, sql_sha256 FROM schema_migrations ORDER BY version", [&](Statement& s) {
     const auto v = static_cast<int>(s.int64(0));
     for (const auto& m : all_migrations()) {
       if (m.version == v && sha256_hex(m.sql) != s.text(1)) {
-        problems.push_back("schema migration " + std::to_string(v) +
-                           " recorded with a different SQL text");
+        problems.push_back(
+            make_errorf({}, "schema migration {} recorded with a different SQL text", v));
       }
     }
   });
@@ -481,19 +484,22 @@ std::vector<std::string> verify_database(Database& db) {
           });
     if (!anchor) {
       problems.push_back(
-          "audit log: no keyed anchor row (audit.keyed): the chain was rebuilt or truncated "
-          "behind the station's back");
+          make_error({},
+                     "audit log: no keyed anchor row (audit.keyed): the chain was rebuilt or "
+                     "truncated behind the station's back"));
     }
   }
   const auto& key = db.station_key();
   bool key_ok = false;
   if (keyed_schema) {
     if (!key) {
-      problems.push_back(key_missing(db).message);
+      problems.push_back(key_missing(db));
     } else if (anchor && station_key_id(*key) != anchor_key_id) {
-      problems.push_back(db.key_file().string() + ": this station key (id " + station_key_id(*key) +
-                         ") is not the key the audit chain was made with (id " + anchor_key_id +
-                         "); restore the right key file from its backup");
+      problems.push_back(make_errorf({},
+                                     "{}: this station key (id {}) is not the key the audit chain "
+                                     "was made with (id {}); restore the right key file from its "
+                                     "backup",
+                                     db.key_file().string(), station_key_id(*key), anchor_key_id));
     } else {
       key_ok = anchor.has_value();
     }
@@ -503,17 +509,19 @@ std::vector<std::string> verify_database(Database& db) {
   if (keyed_schema) {
     auto h = read_audit_head(db.head_file());
     if (!h) {
-      problems.push_back(h.error().message);
+      problems.push_back(h.error());
     } else if (!*h) {
-      problems.push_back(db.head_file().string() +
-                         ": the audit head file is missing, so a cut at the end of the audit log "
-                         "cannot be ruled out (it is written after every commit; restore it from "
-                         "the backup it was made with)");
+      problems.push_back(make_errorf({},
+                                     "{}: the audit head file is missing, so a cut at the end of "
+                                     "the audit log cannot be ruled out (it is written after every "
+                                     "commit; restore it from the backup it was made with)",
+                                     db.head_file().string()));
     } else {
       head = *h;
       if (key_ok && head_mac(*key, head->rows, head->last_hash) != head->mac) {
-        problems.push_back(db.head_file().string() +
-                           ": the audit head file's MAC does not match its content (edited)");
+        problems.push_back(
+            make_errorf({}, "{}: the audit head file's MAC does not match its content (edited)",
+                        db.head_file().string()));
       }
     }
   }
@@ -533,24 +541,28 @@ std::vector<std::string> verify_database(Database& db) {
   check(chain_sql, [&](Statement& s) {
     AuditEntry e{s.text(2), s.text(3), s.text(4), s.opt_int64(5), s.text(6)};
     const std::int64_t row = s.int64(0);
-    const std::string id = std::to_string(row);
+    const std::int64_t id = row;
     const std::string hash = s.text(8);
     if (s.text(7) != prev) {
-      problems.push_back("audit log row " + id +
-                         ": previous-hash link broken (a row before it was changed, removed or "
-                         "inserted)");
+      problems.push_back(make_errorf({},
+                                     "audit log row {}: previous-hash link broken (a row before it "
+                                     "was changed, removed or inserted)",
+                                     id));
     }
     const std::string cols = keyed_schema ? s.text(9) : std::string();
     const std::string sha = keyed_schema ? s.text(10) : std::string();
     if (anchor && row >= *anchor) {
       if (key_ok && audit_row_mac(*key, s.text(7), s.text(1), e, cols, sha) != hash) {
-        problems.push_back("audit log row " + id +
-                           ": its keyed hash (HMAC) does not match: the row was changed, or the "
-                           "chain was recomputed without the station key");
+        problems.push_back(
+            make_errorf({},
+                        "audit log row {}: its keyed hash (HMAC) does not match: the "
+                        "row was changed, or the chain was recomputed without the "
+                        "station key",
+                        id));
       }
     } else if (audit_row_hash(s.text(7), s.text(1), e) != hash) {
-      problems.push_back("audit log row " + id +
-                         ": content does not match its hash (row was changed)");
+      problems.push_back(make_errorf(
+          {}, "audit log row {}: content does not match its hash (row was changed)", id));
     }
     if (keyed_schema && !s.is_null(10) && e.entity_id && is_bound_table(e.entity)) {
       bindings[e.entity][*e.entity_id] = Binding{row, cols, sha};
@@ -561,15 +573,17 @@ std::vector<std::string> verify_database(Database& db) {
   });
   if (head) {
     if (head->rows > last_id) {
-      problems.push_back("audit log row " + std::to_string(head->rows) +
-                         ": missing: the head file " + db.head_file().string() +
-                         " says the log ends at row " + std::to_string(head->rows) +
-                         ", the database ends at row " + std::to_string(last_id) +
-                         " (rows were cut from the end)");
+      problems.push_back(
+          make_errorf({},
+                      "audit log row {}: missing: the head file {} says the log ends "
+                      "at row {}, the database ends at row {} (rows were cut from "
+                      "the end)",
+                      head->rows, db.head_file().string(), head->rows, last_id));
     } else if (!hash_at_head || *hash_at_head != head->last_hash) {
-      problems.push_back("audit log row " + std::to_string(head->rows) +
-                         ": its hash differs from the one the head file " +
-                         db.head_file().string() + " recorded (the chain was rewritten)");
+      problems.push_back(make_errorf({},
+                                     "audit log row {}: its hash differs from the one the head "
+                                     "file {} recorded (the chain was rewritten)",
+                                     head->rows, db.head_file().string()));
     }
   }
 
@@ -596,17 +610,16 @@ std::vector<std::string> verify_database(Database& db) {
           }
         }
         const std::int64_t rid = s.int64(id_col);
-        const std::string name = t + " row " + std::to_string(rid);
+        const Error name = make_errorf({}, "{} row {}", t, rid);
         if (bytes_col >= 0 && sha_col >= 0 &&
             sha256_hex(s.raw_bytes(bytes_col)) != s.text(sha_col)) {
-          problems.push_back(name +
-                             ": the raw bytes do not match their SHA-256 (changed after "
-                             "recording)");
+          problems.push_back(make_errorf(
+              {}, "{}: the raw bytes do not match their SHA-256 (changed after recording)", name));
         }
         auto it = bound.find(rid);
         if (it == bound.end()) {
-          problems.push_back(name +
-                             ": no audit entry binds this row (written behind the station's back)");
+          problems.push_back(make_errorf(
+              {}, "{}: no audit entry binds this row (written behind the station's back)", name));
           return;
         }
         auto lay = layouts.find(it->second.columns);
@@ -621,13 +634,15 @@ std::vector<std::string> verify_database(Database& db) {
         }
         const auto& [names, idx] = lay->second;
         if (std::find(idx.begin(), idx.end(), -1) != idx.end()) {
-          problems.push_back(name + ": a column that audit log row " +
-                             std::to_string(it->second.audit_id) +
-                             " bound no longer exists (the table was altered)");
+          problems.push_back(make_errorf(
+              {},
+              "{}: a column that audit log row {} bound no longer exists (the table was altered)",
+              name, it->second.audit_id));
         } else if (canonical_digest(s, t, names, idx) != it->second.sha256) {
-          problems.push_back(name + ": its content differs from what audit log row " +
-                             std::to_string(it->second.audit_id) +
-                             " bound (changed behind the station's back)");
+          problems.push_back(make_errorf({},
+                                         "{}: its content differs from what audit log row {} bound "
+                                         "(changed behind the station's back)",
+                                         name, it->second.audit_id));
         }
         bound.erase(it);
       });
@@ -635,17 +650,18 @@ std::vector<std::string> verify_database(Database& db) {
       for (const auto& [rid, b] : bound) gone.emplace_back(rid, b.audit_id);
       std::sort(gone.begin(), gone.end());
       for (const auto& [rid, aid] : gone) {
-        problems.push_back(t + " row " + std::to_string(rid) + ": gone, but audit log row " +
-                           std::to_string(aid) +
-                           " recorded it (deleted behind the station's back)");
+        problems.push_back(make_errorf({},
+                                       "{} row {}: gone, but audit log row {} recorded it (deleted "
+                                       "behind the station's back)",
+                                       t, rid, aid));
       }
     }
   }
 
   check("SELECT id, payload, content_sha256 FROM results ORDER BY id", [&](Statement& s) {
     if (sha256_hex(s.raw_bytes(1)) != s.text(2)) {
-      problems.push_back("results row " + std::to_string(s.int64(0)) +
-                         ": content does not match its stored hash");
+      problems.push_back(
+          make_errorf({}, "results row {}: content does not match its stored hash", s.int64(0)));
     }
   });
   check(
@@ -653,9 +669,10 @@ std::vector<std::string> verify_database(Database& db) {
       "JOIN results r ON r.id = s.result_id ORDER BY s.id",
       [&](Statement& s) {
         if (s.text(2) != s.text(3)) {
-          problems.push_back("signatures row " + std::to_string(s.int64(0)) + " on result " +
-                             std::to_string(s.int64(1)) +
-                             ": the result is no longer what the physician signed");
+          problems.push_back(make_errorf(
+              {},
+              "signatures row {} on result {}: the result is no longer what the physician signed",
+              s.int64(0), s.int64(1)));
         }
       });
   check(
@@ -666,15 +683,22 @@ std::vector<std::string> verify_database(Database& db) {
         if (s.is_null(2)) {
           // Rows bound at migration 5 (record.bind) have no result.add entry in old databases.
           if (!keyed_schema) {
-            problems.push_back("results row " + std::to_string(s.int64(0)) +
-                               ": not recorded in the audit log");
+            problems.push_back(
+                make_errorf({}, "results row {}: not recorded in the audit log", s.int64(0)));
           }
         } else if (s.text(1) != s.text(2)) {
-          problems.push_back("results row " + std::to_string(s.int64(0)) +
-                             ": stored hash differs from the one the audit log recorded");
+          problems.push_back(make_errorf(
+              {}, "results row {}: stored hash differs from the one the audit log recorded",
+              s.int64(0)));
         }
       });
   return problems;
+}
+
+std::vector<std::string> verify_database(Database& db) {
+  std::vector<std::string> out;
+  for (const auto& e : verify_database_errors(db)) out.push_back(e.message);
+  return out;
 }
 
 }  // namespace odyo::station

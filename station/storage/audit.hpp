@@ -105,5 +105,7 @@ Result<void> bind_unbound_records(Database& db);
 // binding, raw recording hashes, result content hashes and signatures. Each problem names the
 // table and row.
 std::vector<std::string> verify_database(Database& db);
+// The same problems as messages translated where they are shown.
+std::vector<Error> verify_database_errors(Database& db);
 
 }  // namespace odyo::station

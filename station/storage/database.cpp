@@ -1,4 +1,5 @@
 #include "station/storage/database.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <sqlite3.h>
 
@@ -13,9 +14,9 @@
 namespace odyo::station {
 
 namespace {
-Error sqlite_error(sqlite3* db, std::string_view what) {
-  return make_error(
-      "sqlite", std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+// SQLite's own message (English, from the library): a value, not a text of ours.
+std::string sqlite_text(sqlite3* db) {
+  return db != nullptr ? sqlite3_errmsg(db) : "out of memory";
 }
 }  // namespace
 
@@ -58,7 +59,7 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = sqlite_error(db_, "database statement failed");
+  Error e = make_errorf("sqlite", "database statement failed: {}", sqlite_text(db_));
   sqlite3_reset(stmt_);
   return e;
 }
@@ -130,9 +131,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
                                                  const OpenOptions& options) {
   std::error_code ec;
   if (!options.create && !std::filesystem::exists(file, ec)) {
-    return make_error(
-        "db_missing",
-        file.string() + ": database file not found (run `odyospiro db migrate` to create it)");
+    return make_errorf("db_missing",
+                       "{}: database file not found (run `odyospiro db migrate` to create it)",
+                       file.string());
   }
   const bool created = options.create && !std::filesystem::exists(file, ec);
   if (created && file.has_parent_path()) {
@@ -142,8 +143,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   const int flags =
       SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(file.string().c_str(), &raw, flags, nullptr) != SQLITE_OK) {
-    Error e = make_error("db_open", file.string() + ": cannot open database: " +
-                                        (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
+    Error e =
+        make_errorf("db_open", "{}: cannot open database: {}", file.string(), sqlite_text(raw));
     sqlite3_close(raw);
     return e;
   }
@@ -166,10 +167,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     auto st = db->prepare(pragma);
-    if (!st) return make_error("db_open", file.string() + ": " + st.error().message);
+    if (!st) return make_errorf("db_open", "{}: {}", file.string(), st.error());
     if (auto r = st->run(); !r) {
-      return make_error(
-          "db_open", file.string() + ": not a usable SQLite database (" + r.error().message + ")");
+      return make_errorf("db_open", "{}: not a usable SQLite database ({})", file.string(),
+                         r.error());
     }
   }
   if (created) {  // SQLite gives -wal/-shm the database's mode; made explicit here
@@ -196,7 +197,7 @@ Result<void> Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
     std::string m = msg != nullptr ? msg : sqlite3_errmsg(db_);
     sqlite3_free(msg);
-    return make_error("sqlite", m);
+    return make_error("sqlite", m);  // i18n: not a message (SQLite's own text)
   }
   return {};
 }
@@ -205,7 +206,7 @@ Result<Statement> Database::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
-    return sqlite_error(db_, "cannot prepare statement");
+    return make_errorf("sqlite", "cannot prepare statement: {}", sqlite_text(db_));
   }
   return Statement(db_, stmt);
 }

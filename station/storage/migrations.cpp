@@ -1,4 +1,5 @@
 #include "station/storage/migrations.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <algorithm>
 
@@ -302,11 +303,11 @@ Result<void> migrate(Database& db, int target) {
   auto current = db.schema_version();
   if (!current) return current.error();
   if (*current > latest_schema_version()) {
-    return make_error("db_newer_schema",
-                      db.file().string() + ": database schema version " + std::to_string(*current) +
-                          " is newer than this odyospiro understands (up to " +
-                          std::to_string(latest_schema_version()) +
-                          "); install the newer odyospiro, or open a backup made by this version");
+    return make_errorf("db_newer_schema",
+                       "{}: database schema version {} is newer than this odyospiro understands "
+                       "(up to {}); install the newer odyospiro, or open a backup made by this "
+                       "version",
+                       db.file().string(), *current, latest_schema_version());
   }
   if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL, "
@@ -319,14 +320,13 @@ Result<void> migrate(Database& db, int target) {
     auto tx = Transaction::begin(db);
     if (!tx) return tx.error();
     if (auto r = db.exec(m.sql); !r) {
-      return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
-                                            std::string(m.name) + ") failed: " + r.error().message);
+      return make_errorf("db_migration", "migration {} ({}) failed: {}", m.version,
+                         std::string(m.name), r.error());
     }
     if (m.after != nullptr) {
       if (auto r = m.after(db); !r) {
-        return make_error("db_migration", "migration " + std::to_string(m.version) + " (" +
-                                              std::string(m.name) +
-                                              ") failed: " + r.error().message);
+        return make_errorf("db_migration", "migration {} ({}) failed: {}", m.version,
+                           std::string(m.name), r.error());
       }
     }
     auto ins = db.prepare(

@@ -1,4 +1,5 @@
 #include "station/storage/users.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -63,23 +64,26 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
                               int iterations, const std::string& actor) {
   static const std::regex name_re("[a-z][a-z0-9._-]{1,31}");
   if (!std::regex_match(u.username, name_re)) {
-    return make_error(
-        "user_invalid",
-        "user name \"" + u.username +
-            "\" is not allowed: use 2-32 lower-case letters, digits, '.', '_' or '-', "
-            "starting with a letter");
+    return make_errorf("user_invalid",
+                       "user name \"{}\" is not allowed: use 2-32 lower-case letters, digits, "
+                       "'.', '_' or '-', starting with a letter",
+                       u.username);
   }
   if (u.role != "technician" && u.role != "physician" && u.role != "admin") {
-    return make_error("user_invalid",
-                      "role \"" + u.role + "\" is unknown; allowed: technician, physician, admin");
+    return make_errorf("user_invalid",
+                       "role \"{}\" is unknown; allowed: technician, physician, admin", u.role);
   }
   if (u.full_name.empty()) return make_error("user_invalid", "full name is empty");
-  if (auto t = text::check_free_text(u.full_name, "full name"); !t)
-    return make_error("user_invalid", t.error().message);
+  if (auto t = text::check_free_text(u.full_name, "full name"); !t) {
+    Error e = t.error();
+    e.code = "user_invalid";
+    return e;
+  }
   if (static_cast<int>(u.password.size()) < min_password_length) {
-    return make_error("user_invalid", "password too short: at least " +
-                                          std::to_string(min_password_length) +
-                                          " characters ([security].password_min_length)");
+    return make_errorf(
+        "user_invalid",
+        "password too short: at least {} characters ([security].password_min_length)",
+        min_password_length);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
@@ -88,7 +92,7 @@ Result<std::int64_t> add_user(Database& db, const NewUser& u, int min_password_l
   dup->bind(1, u.username);
   auto d = dup->step();
   if (!d) return d.error();
-  if (*d) return make_error("user_exists", "user \"" + u.username + "\" already exists");
+  if (*d) return make_errorf("user_exists", "user \"{}\" already exists", u.username);
   auto ins = db.prepare(
       "INSERT INTO users(username,full_name,role,password_hash,created_at,created_by) VALUES "
       "(?,?,?,?,?,?)");
@@ -160,7 +164,7 @@ Result<User> find_user(Database& db, const std::string& username) {
   auto r = st->step();
   if (!r) return r.error();
   if (!*r)
-    return make_error("user_unknown", "no user \"" + username + "\" (see `odyospiro user list`)");
+    return make_errorf("user_unknown", "no user \"{}\" (see `odyospiro user list`)", username);
   return user_row(*st);
 }
 
@@ -174,8 +178,8 @@ Result<std::int64_t> count_users(Database& db) {
 Result<std::int64_t> add_user_version(Database& db, const std::string& username,
                                       const UserChange& c, const std::string& actor) {
   if (c.role && *c.role != "technician" && *c.role != "physician" && *c.role != "admin") {
-    return make_error("user_invalid",
-                      "role \"" + *c.role + "\" is unknown; allowed: technician, physician, admin");
+    return make_errorf("user_invalid",
+                       "role \"{}\" is unknown; allowed: technician, physician, admin", *c.role);
   }
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();

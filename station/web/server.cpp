@@ -1,4 +1,5 @@
 #include "station/web/server.hpp"
+#include "analysis/core/error_text.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -112,8 +113,7 @@ Result<void> serve(WebApp& app, const ServerOptions& options,
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.bind, ec);
   if (ec) {
-    return make_error("bad_bind",
-                      "--bind " + options.bind + " is not an IP address (e.g. 127.0.0.1)");
+    return make_errorf("bad_bind", "--bind {} is not an IP address (e.g. 127.0.0.1)", options.bind);
   }
   tcp::acceptor acceptor(io);
   const tcp::endpoint endpoint(address, options.port);
@@ -122,8 +122,8 @@ Result<void> serve(WebApp& app, const ServerOptions& options,
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error("listen_failed", "cannot listen on " + options.bind + ":" +
-                                           std::to_string(options.port) + ": " + ec.message());
+    return make_errorf("listen_failed", "cannot listen on {}:{}: {}", options.bind, options.port,
+                       ec.message());
   }
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {

@@ -11,6 +11,7 @@
 #include "station/auth/login.hpp"
 #include "station/cli/oplog.hpp"
 #include "station/config/config.hpp"
+#include "station/core/i18n.hpp"
 #include "station/core/person_input.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/records/exams.hpp"
@@ -42,17 +43,23 @@ std::string random_hex(std::size_t bytes) {
   return s;
 }
 
-Reply error(int status, const std::string& code, const std::string& message) {
+// The language of the API's error messages. English for now: the one place to change (e.g. to
+// the station's [station].language, or a language the request asks for).
+const i18n::Catalog& messages() {
+  return i18n::catalog("en");
+}
+
+Reply error(int status, const Error& e) {
   Reply r;
   r.status = status;
-  r.body = json{{"error", {{"code", code}, {"message", message}}}};
+  r.body = json{{"error", {{"code", e.code}, {"message", messages().localize(e)}}}};
   return r;
 }
 
 Reply from_error(const Error& e) {
-  if (e.code == kAuthRole) return error(403, e.code, e.message);
-  if (is_auth_error(e)) return error(401, e.code, e.message);
-  return error(400, e.code, e.message);
+  if (e.code == kAuthRole) return error(403, e);
+  if (is_auth_error(e)) return error(401, e);
+  return error(400, e);
 }
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2").
@@ -156,7 +163,7 @@ Reply workers(WebApp& app, const Call& c) {
 
 Reply worker(WebApp& app, const Call& c) {
   auto w = find_worker(app.db(), c.path.at("registry"));
-  if (!w) return error(404, w.error().code, w.error().message);
+  if (!w) return error(404, w.error());
   return Reply{200, worker_json(*w), {}};
 }
 
@@ -164,7 +171,7 @@ Reply exams(WebApp& app, const Call& c) {
   std::optional<std::int64_t> worker_id;
   if (c.query.count("worker")) {
     auto w = find_worker(app.db(), c.query.at("worker"));
-    if (!w) return error(404, w.error().code, w.error().message);
+    if (!w) return error(404, w.error());
     worker_id = w->id;
   }
   auto list = list_exams(app.db(), worker_id);
@@ -178,9 +185,9 @@ Reply exams(WebApp& app, const Call& c) {
 
 Reply exam(WebApp& app, const Call& c) {
   const auto id = to_id(c.path.at("id"));
-  if (!id) return error(400, "bad_id", "exam id must be a number");
+  if (!id) return error(400, make_error("bad_id", "exam id must be a number"));
   auto e = get_exam(app.db(), *id);
-  if (!e) return error(404, e.error().code, e.error().message);
+  if (!e) return error(404, e.error());
   json j = exam_json(*e);
   auto results = list_results(app.db(), *id);
   if (!results) return from_error(results.error());
@@ -191,15 +198,15 @@ Reply exam(WebApp& app, const Call& c) {
 
 Reply decision(WebApp& app, const Call& c) {
   const auto id = to_id(c.path.at("id"));
-  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  if (!id) return error(400, make_error("bad_id", "evaluation id must be a number"));
   auto j = decision_chain_json(app.db(), *id);
-  if (!j) return error(404, j.error().code, j.error().message);
+  if (!j) return error(404, j.error());
   return Reply{200, *j, {}};
 }
 
 Reply confirm(WebApp& app, const Call& c) {
   const auto id = to_id(c.path.at("id"));
-  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  if (!id) return error(400, make_error("bad_id", "evaluation id must be a number"));
   auto r = evaluation::confirm_evaluation(app.db(), *id, c.session->user.username);
   if (!r) return from_error(r.error());
   auto j = decision_chain_json(app.db(), *id);
@@ -209,9 +216,9 @@ Reply confirm(WebApp& app, const Call& c) {
 
 Reply override_decision(WebApp& app, const Call& c) {
   const auto id = to_id(c.path.at("id"));
-  if (!id) return error(400, "bad_id", "evaluation id must be a number");
+  if (!id) return error(400, make_error("bad_id", "evaluation id must be a number"));
   if (!c.body.is_object())
-    return error(400, "bad_body", "send a JSON object: column, group, reason");
+    return error(400, make_error("bad_body", "send a JSON object: column, group, reason"));
   const auto text = [&](const char* key) {
     return c.body.contains(key) && c.body[key].is_string() ? c.body[key].get<std::string>()
                                                            : std::string();
@@ -219,9 +226,9 @@ Reply override_decision(WebApp& app, const Call& c) {
   const auto column = odyo::evaluation::parse_column(text("column"));
   const auto group = odyo::evaluation::parse_column(text("group"));
   if (!text("column").empty() && !column)
-    return error(400, "bad_column", "column must be A, B, C or D");
+    return error(400, make_error("bad_column", "column must be A, B, C or D"));
   if (!text("group").empty() && !group)
-    return error(400, "bad_group", "health group must be A, B, C or D");
+    return error(400, make_error("bad_group", "health group must be A, B, C or D"));
   auto r = evaluation::override_evaluation(app.db(), *id, column, group, text("reason"),
                                            c.session->user.username);
   if (!r) return from_error(r.error());
@@ -280,7 +287,8 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_
        {},
        "log in",
        [](WebApp& app, const Call& c) {
-         if (!c.body.is_object()) return error(400, "bad_body", "send {username, password}");
+         if (!c.body.is_object())
+           return error(400, make_error("bad_body", "send {username, password}"));
          std::optional<std::string> pw;
          if (c.body.contains("password") && c.body["password"].is_string())
            pw = c.body["password"].get<std::string>();
@@ -350,7 +358,7 @@ Session* WebApp::session_of(const Request& request, Reply& refusal) {
   const std::string token = cookie_value(request.cookie, kCookie);
   auto it = token.empty() ? sessions_.end() : sessions_.find(token);
   if (it == sessions_.end()) {
-    refusal = error(401, kAuthFailed, "log in first (no session, or it has ended)");
+    refusal = error(401, make_error(kAuthFailed, "log in first (no session, or it has ended)"));
     return nullptr;
   }
   const auto idle = std::chrono::duration<double, std::ratio<60>>(cfg_.session_idle_minutes);
@@ -358,7 +366,8 @@ Session* WebApp::session_of(const Request& request, Reply& refusal) {
   if (now - it->second.last_seen > idle) {
     (void)audit_refusal(db_, it->second.user.username, "session_idle", "web", it->second.user.id);
     sessions_.erase(it);
-    refusal = error(401, kAuthFailed, "the session ended after being idle; log in again");
+    refusal =
+        error(401, make_error(kAuthFailed, "the session ended after being idle; log in again"));
     return nullptr;
   }
   it->second.last_seen = now;
@@ -369,7 +378,8 @@ Reply WebApp::handle(const Request& request) {
   const auto qpos = request.target.find('?');
   const std::string raw_path = request.target.substr(0, qpos);
   const auto path = url_decode(raw_path, false);
-  if (!path || path->empty() || path->front() != '/') return error(400, "bad_path", "bad path");
+  if (!path || path->empty() || path->front() != '/')
+    return error(400, make_error("bad_path", "bad path"));
   std::map<std::string, std::string> query;
   if (qpos != std::string::npos) {
     std::string_view q(request.target);
@@ -383,7 +393,7 @@ Reply WebApp::handle(const Request& request) {
       auto key = url_decode(part.substr(0, eq), true);
       auto value = eq == std::string_view::npos ? std::optional<std::string>("")
                                                 : url_decode(part.substr(eq + 1), true);
-      if (!key || !value) return error(400, "bad_query", "malformed query string");
+      if (!key || !value) return error(400, make_error("bad_query", "malformed query string"));
       if (!key->empty()) query[*key] = *value;
       pos = end + 1;
     }
@@ -398,7 +408,8 @@ Reply WebApp::handle(const Request& request) {
     Call call{request, std::move(params), std::move(query), json(nullptr), nullptr};
     if (!request.body.empty()) {
       call.body = json::parse(request.body, nullptr, false);
-      if (call.body.is_discarded()) return error(400, "bad_body", "the body is not JSON");
+      if (call.body.is_discarded())
+        return error(400, make_error("bad_body", "the body is not JSON"));
     }
     if (!route.roles.empty()) {
       Reply refusal;
@@ -406,7 +417,8 @@ Reply WebApp::handle(const Request& request) {
       if (s == nullptr) return refusal;
       if (request.method != "GET" && !same_token(request.csrf, s->csrf_token)) {
         (void)audit_refusal(db_, s->user.username, "csrf", "web", s->user.id);
-        return error(403, "csrf", "the request lacks the page's CSRF token (X-CSRF-Token)");
+        return error(403,
+                     make_error("csrf", "the request lacks the page's CSRF token (X-CSRF-Token)"));
       }
       if (auto r = require_role(db_, s->user, route.roles, route.what); !r)
         return from_error(r.error());
@@ -416,8 +428,9 @@ Reply WebApp::handle(const Request& request) {
                 (call.session != nullptr ? call.session->user.username : std::string("-")));
     return route.handler(*this, call);
   }
-  if (path_known) return error(405, "method", request.method + " is not allowed here");
-  return error(404, "not_found", "no such page: " + *path);
+  if (path_known)
+    return error(405, make_errorf("method", "{} is not allowed here", request.method));
+  return error(404, make_errorf("not_found", "no such page: {}", *path));
 }
 
 }  // namespace odyo::station::web
