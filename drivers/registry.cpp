@@ -6,54 +6,66 @@
 #include "drivers/transport/usb_transport.hpp"
 
 namespace odyo::drivers {
+namespace {
+// Marks a text for the translation catalogues (station/core/i18n.hpp): the station translates
+// these when it shows them; this layer has no language.
+constexpr const char* N_(const char* msgid) {
+  return msgid;
+}
+}  // namespace
+
+std::vector<std::string> capability_names(unsigned caps) {
+  std::vector<std::string> names;
+  if (caps & kStreamsRawFlow) names.emplace_back(N_("streams raw flow"));
+  if (caps & kDeliversResults) names.emplace_back(N_("delivers results"));
+  if (caps & kControlsTones) names.emplace_back(N_("controls tones"));
+  return names;
+}
 
 std::string capabilities_text(unsigned caps) {
   std::string s;
-  auto add = [&](const char* t) { s += (s.empty() ? "" : ", ") + std::string(t); };
-  if (caps & kStreamsRawFlow) add("streams raw flow");
-  if (caps & kDeliversResults) add("delivers results");
-  if (caps & kControlsTones) add("controls tones");
+  for (const auto& name : capability_names(caps)) s += (s.empty() ? "" : ", ") + name;
   return s;
 }
 
 const std::vector<DriverInfo>& driver_registry() {
   static const std::vector<DriverInfo> r = {
       {"flowstream",
-       "raw-flow spirometer head described by a flow-stream profile (e.g. Sensirion SFM3000 "
-       "bridge)",
+       N_("raw-flow spirometer head described by a flow-stream profile (e.g. Sensirion SFM3000 "
+          "bridge)"),
        kStreamsRawFlow,
        {"serial", "usb"},
        "flow_stream",
        true},
       {"fipp",
-       "Frye FONIX FA10/FA12 audiometer, FIPP over RS-232 (register map unverified)",
+       N_("Frye FONIX FA10/FA12 audiometer, FIPP over RS-232 (register map unverified)"),
        kControlsTones | kDeliversResults,
        {"serial"},
        "fipp",
        true},
       {"gdt",
-       "any vendor's device software through a GDT 2.1 folder (6302 out, 6310 in)",
+       N_("any vendor's device software through a GDT 2.1 folder (6302 out, 6310 in)"),
        kDeliversResults,
        {"gdt"},
        "gdt",
        true},
       {"tm262",
-       "Welch Allyn TM 262 AutoTymp audiometry result records (RS-232, device to PC only); "
-       "checksum variant unverified",
+       N_("Welch Allyn TM 262 AutoTymp audiometry result records (RS-232, device to PC only); "
+          "checksum variant unverified"),
        kDeliversResults,
        {"serial"},
        "tm262",
        true},
       {"gsi61",
-       "Grason-Stadler GSI 61 remote records (RS-232), read-out only; serial settings and "
-       "checksum rule unverified, ear taken from the test order",
+       N_("Grason-Stadler GSI 61 remote records (RS-232), read-out only; serial settings and "
+          "checksum rule unverified, ear taken from the test order"),
        kDeliversResults,
        {"serial"},
        "gsi61",
        true},
       {"vitalograph",
-       "Vitalograph Lung Monitor FEV1/FEV6 records with host ACK/NAK (Bluetooth SPP as "
-       "/dev/rfcommN); screening values, device-computed",
+       N_("Vitalograph Lung Monitor FEV1/FEV6 records with host ACK/NAK (Bluetooth SPP as "
+          "/dev/rfcommN); screening values, device-computed"),
        kDeliversResults,
        {"serial"},
        "vitalograph",

@@ -19,6 +19,8 @@ enum Capability : unsigned {
   kDeliversResults = 1U << 1,  // finished results (FEV1, audiogram) from the device's software
   kControlsTones = 1U << 2,    // the station drives the tones (automated audiometry)
 };
+// Each capability's name (English, marked for the station's translation catalogues).
+std::vector<std::string> capability_names(unsigned caps);
 std::string capabilities_text(unsigned caps);  // "streams raw flow, controls tones"
 
 struct DriverInfo {

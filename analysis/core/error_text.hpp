@@ -57,6 +57,12 @@ inline std::string fill(std::string_view msgid, const std::vector<std::string>& 
 
 }  // namespace error_text
 
+// A text from a library or the system (a parser's description, strerror), shown as it is in
+// every language: backticks say that it is quoted, not the station's own words.
+inline std::string verbatim(std::string_view text) {
+  return "`" + std::string(text) + "`";
+}
+
 template <typename... Args>
 Error make_errorf(std::string code, std::string msgid, const Args&... args) {
   std::vector<Error> values{error_text::arg(args)...};

@@ -29,6 +29,9 @@ struct Unusable {
 std::string value_text(const Value& v, bool turkish) {
   if (const auto* b = std::get_if<bool>(&v))
     return *b ? (turkish ? "evet" : "yes") : (turkish ? "hayır" : "no");
+  // A coded value of the rule tables (none, cured, …) is an identifier: in the Turkish text it
+  // is quoted as such, not left to read as an English word.
+  if (turkish && std::holds_alternative<std::string>(v)) return "`" + format_value(v) + "`";
   return format_value(v);
 }
 

@@ -1,4 +1,5 @@
 #include "station/audiometry/worker_baseline.hpp"
+#include "station/core/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -227,7 +228,7 @@ Result<BaselineAssessment> assess_against_baseline(Database& db, const StationCo
     if (accepted) {
       out.baseline["established_by_this_exam"] = true;
       out.new_rows.push_back(NewBaseline{worker.id, 0, 0, "both", "initial",
-                                         "first accepted audiometry exam of the worker"});
+                                         N_("first accepted audiometry exam of the worker")});
       out.summary_tr.push_back("Bu muayene çalışanın referans odyogramı oldu");
       out.summary_en.push_back("This exam became the worker's baseline audiogram");
     } else {

@@ -34,6 +34,7 @@
 // The `audio` group is created here (register_audio_commands runs before the PC-audiometer
 // commands in commands.cpp); other files add subcommands to it with audio_command_group(app)
 // (station/cli/audio_group.hpp). Single-threaded (the command line's thread).
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
@@ -561,9 +562,14 @@ int run_baseline_show(CliContext& ctx, const std::string& worker_key) {
   }
   os << ctx.tr("History:\n");
   for (const auto& r : *history) {
-    os << "  v" << r.version << "  " << std::left << std::setw(6) << r.ear << std::setw(17)
-       << r.kind << std::right << ctx.tr("exam #") << r.exam_id << "  " << r.set_at << "  "
-       << r.set_by << "  " << r.reason << "\n";
+    // Stored words and the station's own reason are shown translated (marked N_ where they are
+    // written); a reason a person typed is shown as typed. fmt pads by characters.
+    os << fmt::format("  v{}  {:<6}{:<17}", r.version,
+                      ctx.catalog().tr(std::string_view(r.ear)),   // i18n: kShownWords
+                      ctx.catalog().tr(std::string_view(r.kind)))  // i18n: kShownWords
+       << ctx.tr("exam #") << r.exam_id << "  " << r.set_at << "  " << r.set_by << "  "
+       << ctx.catalog().tr(std::string_view(r.reason))  // i18n: marked where written
+       << "\n";
   }
   return 0;
 }

@@ -223,9 +223,16 @@ int run_devices(CliContext& ctx) {
   }
   auto& o = ctx.out();
   o << ctx.tr("Drivers:") << "\n";
-  for (const auto& d : drivers::driver_registry())
-    o << "  " << d.name << " — " << drivers::capabilities_text(d.capabilities)
-      << (d.session_available ? "" : ctx.tr(" (codec only)")) << "\n    " << d.description << "\n";
+  for (const auto& d : drivers::driver_registry()) {
+    std::string capabilities;
+    for (const auto& name : drivers::capability_names(d.capabilities))
+      capabilities += (capabilities.empty() ? "" : ", ") +
+                      ctx.catalog().tr(std::string_view(name));  // i18n: marked in drivers/
+    o << "  " << d.name << " — " << capabilities
+      << (d.session_available ? "" : ctx.tr(" (codec only)")) << "\n    "
+      << ctx.catalog().tr(std::string_view(d.description))  // i18n: marked in drivers/
+      << "\n";
+  }
   o << ctx.tr("Device profiles:") << "\n";
   for (const auto& pj : j["profiles"]) {
     o << "  " << pj["id"].get<std::string>() << " (" << pj["family"].get<std::string>() << ") — "

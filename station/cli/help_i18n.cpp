@@ -104,6 +104,7 @@ std::string po_quote(const std::string& s) {
 struct ParseMessage {
   const char* pattern;
   const char* msgid;
+  int quote_list = 0;  // the group that is a comma-separated list of allowed values, if any
 };
 constexpr ParseMessage kParseMessages[] = {
     {R"(^A subcommand is required$)", N_("A subcommand is required")},
@@ -118,7 +119,7 @@ constexpr ParseMessage kParseMessages[] = {
      N_("Expected at least {} values for {}, got {}")},
     {R"(^(.*) requires (.*)$)", N_("{} requires {}")},
     {R"(^(.*) excludes (.*)$)", N_("{} cannot be used with {}")},
-    {R"(^(.*): (.*) not in \{(.*)\}$)", N_("{}: {} is not one of {}")},
+    {R"(^(.*): (.*) not in \{(.*)\}$)", N_("{}: {} is not one of {}"), 3},
     // CLI::Range (2.1): "Value 5 not in range 100 to 60000"; later versions "[100 - 60000]".
     {R"(^(.*): Value (.*) not in range \[?(.+?)(?: - | to )(.+?)\]?$)",
      N_("{}: value {} is outside the range {} to {}")},
@@ -164,8 +165,13 @@ std::string parse_error_message(const CLI::Error& e, const i18n::Catalog& c) {
     std::smatch match;
     if (!std::regex_match(what, match, std::regex(m.pattern))) continue;
     std::vector<Error> values;
-    for (std::size_t i = 1; i < match.size(); ++i)
-      values.push_back(error_text::arg(match[static_cast<int>(i)].str()));
+    for (std::size_t i = 1; i < match.size(); ++i) {
+      std::string value = match[static_cast<int>(i)].str();
+      // The allowed values are words to type, quoted as such in every language.
+      if (m.quote_list == static_cast<int>(i))
+        value = "`" + std::regex_replace(value, std::regex(","), "`, `") + "`";
+      values.push_back(error_text::arg(value));
+    }
     Error text = make_errorf("usage", m.msgid);  // i18n: marked N_ above
     text.args = values;
     std::vector<std::string> english;

@@ -217,7 +217,7 @@ int run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     root = toml::parse(*template_text, o.template_file);
   } catch (const toml::parse_error& e) {
     return ctx.fail(make_errorf("calibration_invalid", "{}: not valid TOML ({})", o.template_file,
-                                std::string(e.description())),
+                                verbatim(e.description())),
                     2);
   }
   const std::string device = o.device.empty() ? tmpl->alsa_pcm : o.device;

@@ -21,10 +21,10 @@ void register_serve_command(CLI::App& app, CliContext& ctx) {
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = ctx.db_without_login(false);
     if (!db) return (void)ctx.fail(db.error(), 2);
-    web::WebApp webapp(**db, **cfg, false);
+    web::WebApp webapp(**db, **cfg, false, ctx.catalog().language());
     auto r = web::serve(webapp, *o, [&](std::uint16_t port) {
-      ctx.out() << ctx.tr("Listening on ") << "http://" << o->bind << ":" << port
-                << "/" << std::endl;
+      ctx.out() << ctx.tr("Listening on ") << "http://" << o->bind << ":" << port << "/"
+                << std::endl;
     });
     if (!r) return (void)ctx.fail(r.error(), 2);
   });

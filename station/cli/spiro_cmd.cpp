@@ -143,7 +143,7 @@ Result<FlowInput> read_flow_file(const std::string& path, const TableFileOptions
         return make_errorf("bad_input",
                            "{}{} fields, but line {} has {}: every line needs the same columns.",
                            t->where(row, 0), row.cells.size(), head.line, width);
-      auto x = t->number(row, *col, "flow value in L/s");
+      auto x = t->number(row, *col, N_("flow value in L/s"));
       if (!x) return make_errorf("bad_input", "{}.", x.error());
       v.push_back(*x);
     }

@@ -189,7 +189,7 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     return make_errorf("config_syntax", "{}:{}:{}: not valid TOML: {}", fname,
                        static_cast<std::int64_t>(e.source().begin.line),
                        static_cast<std::int64_t>(e.source().begin.column),
-                       std::string(e.description()));
+                       verbatim(e.description()));
   }
 
   StationConfig c;

@@ -148,7 +148,7 @@ Result<Calibration> load_calibration(const std::filesystem::path& file, year_mon
     root = toml::parse(*text, fname);
   } catch (const toml::parse_error& e) {
     return make_errorf("calibration_invalid", "{}:{}: not valid TOML ({}); correct the file", fname,
-                       e.source().begin.line, std::string(e.description()));
+                       e.source().begin.line, verbatim(e.description()));
   }
   std::optional<Error> err;
   Calibration c;

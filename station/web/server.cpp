@@ -71,6 +71,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (auto it = req.find(http::field::cookie); it != req.end())
       r.cookie = std::string(it->value());
     if (auto it = req.find("X-CSRF-Token"); it != req.end()) r.csrf = std::string(it->value());
+    if (auto it = req.find(http::field::accept_language); it != req.end())
+      r.accept_language = std::string(it->value());
     r.body = req.body();
     write(to_http(app_.handle(r), req.version(), req.keep_alive()));
   }

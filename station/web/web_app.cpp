@@ -43,17 +43,29 @@ std::string random_hex(std::size_t bytes) {
   return s;
 }
 
-// The language of the API's error messages. English for now: the one place to change (e.g. to
-// the station's [station].language, or a language the request asks for).
-const i18n::Catalog& messages() {
-  return i18n::catalog("en");
-}
-
+// A refusal: the message is put in the caller's language by WebApp::handle (from the same
+// catalogues as the command line's); the English text stands until then.
 Reply error(int status, const Error& e) {
   Reply r;
   r.status = status;
-  r.body = json{{"error", {{"code", e.code}, {"message", messages().localize(e)}}}};
+  r.body = json{{"error", {{"code", e.code}, {"message", e.message}}}};
+  r.error = e;
   return r;
+}
+
+// "tr" or "en" if `wanted` names one of them first ("tr-TR,tr;q=0.9", "en"), else "".
+std::string spoken(std::string_view wanted) {
+  for (std::size_t pos = 0; pos < wanted.size();) {
+    auto end = wanted.find(',', pos);
+    if (end == std::string_view::npos) end = wanted.size();
+    auto tag = wanted.substr(pos, end - pos);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    const auto primary = tag.substr(0, std::min(tag.find_first_of("-;"), tag.size()));
+    for (const auto lang : i18n::kLanguages)
+      if (primary == lang) return std::string(lang);
+    pos = end + 1;
+  }
+  return {};
 }
 
 Reply from_error(const Error& e) {
@@ -146,6 +158,7 @@ Reply me(WebApp&, const Call& c) {
                json{{"username", u.username},
                     {"full_name", user_json_name(u)},
                     {"role", u.role},
+                    {"language", c.session->language},
                     {"csrf_token", c.session->csrf_token}},
                {}};
 }
@@ -272,7 +285,8 @@ std::optional<std::string> url_decode(std::string_view s, bool query) {
   return out;
 }
 
-WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_(cfg), tls_(tls) {
+WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string language)
+    : db_(db), cfg_(cfg), tls_(tls), language_(std::move(language)) {
   const std::vector<std::string> anyone = {"technician", "physician", "admin"};
   routes_ = {
       {"GET",
@@ -295,7 +309,11 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_
          const std::string user = c.body.contains("username") && c.body["username"].is_string()
                                       ? c.body["username"].get<std::string>()
                                       : std::string();
-         return app.log_in(user, pw);
+         // {"language": "tr"|"en"} chooses the session's language; else the browser's.
+         std::string chosen = spoken(c.request.accept_language);
+         if (c.body.contains("language") && c.body["language"].is_string())
+           chosen = spoken(c.body["language"].get<std::string>());
+         return app.log_in(user, pw, chosen);
        }},
       {"POST", "/api/logout", anyone, "log out",
        [](WebApp& app, const Call& c) { return app.log_out(*c.session); }},
@@ -315,11 +333,13 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls) : db_(db), cfg_
   };
 }
 
-Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password) {
+Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password,
+                     const std::string& language) {
   auto u = station::log_in(db_, LoginPolicy::from(cfg_), username, password, "web");
   if (!u) return from_error(u.error());
   const std::string token = random_hex(32);
-  Session s{*u, random_hex(32), std::chrono::steady_clock::now()};
+  Session s{*u, random_hex(32), std::chrono::steady_clock::now(),
+            language.empty() ? language_ : language};
   // Every login is audited (the command line's successful logins are in the operations log).
   nlohmann::json details{{"username", u->username}, {"channel", "web"}};
   if (auto a = audit_append(db_, {u->username, "auth.login", "users", u->id, details.dump()}); !a)
@@ -328,6 +348,7 @@ Reply WebApp::log_in(const std::string& username, const std::optional<std::strin
           json{{"username", u->username},
                {"full_name", user_json_name(*u)},
                {"role", u->role},
+               {"language", s.language},
                {"csrf_token", s.csrf_token}},
           {}};
   r.set_cookies.push_back(std::string(kCookie) + "=" + token +
@@ -374,7 +395,22 @@ Session* WebApp::session_of(const Request& request, Reply& refusal) {
   return &it->second;
 }
 
+std::string WebApp::language_of(const Request& request) const {
+  const std::string token = cookie_value(request.cookie, kCookie);
+  if (auto it = token.empty() ? sessions_.end() : sessions_.find(token); it != sessions_.end())
+    return it->second.language;
+  const std::string asked = spoken(request.accept_language);
+  return asked.empty() ? language_ : asked;
+}
+
 Reply WebApp::handle(const Request& request) {
+  const std::string language = language_of(request);  // before a logout ends the session
+  Reply r = dispatch(request);
+  if (r.error) r.body["error"]["message"] = i18n::catalog(language).localize(*r.error);
+  return r;
+}
+
+Reply WebApp::dispatch(const Request& request) {
   const auto qpos = request.target.find('?');
   const std::string raw_path = request.target.substr(0, qpos);
   const auto path = url_decode(raw_path, false);

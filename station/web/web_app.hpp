@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/core/result.hpp"
 #include "station/storage/users.hpp"
 
 namespace odyo::station {
@@ -31,23 +32,27 @@ struct StationConfig;
 namespace web {
 
 struct Request {
-  std::string method;  // GET, POST, …
-  std::string target;  // path and query as sent, e.g. /api/workers?q=kaya
-  std::string cookie;  // the Cookie header
-  std::string csrf;    // the X-CSRF-Token header
-  std::string body;    // JSON for POST
+  std::string method;           // GET, POST, …
+  std::string target;           // path and query as sent, e.g. /api/workers?q=kaya
+  std::string cookie;           // the Cookie header
+  std::string csrf;             // the X-CSRF-Token header
+  std::string body;             // JSON for POST
+  std::string accept_language;  // the Accept-Language header ("tr-TR,tr;q=0.9,en;q=0.8")
 };
 
 struct Reply {
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::vector<std::string> set_cookies;  // Set-Cookie header values
+  // A refusal's error, whose message WebApp::handle puts in the body in the caller's language.
+  std::optional<Error> error{};
 };
 
 struct Session {
   User user;
   std::string csrf_token;
   std::chrono::steady_clock::time_point last_seen;
+  std::string language;  // tr or en: chosen at login (the same catalogues as the command line)
 };
 
 // The parts of a matched request a handler reads.
@@ -73,7 +78,8 @@ struct Route {
 class WebApp {
  public:
   // `tls`: the server speaks HTTPS (the cookie gets Secure).
-  WebApp(Database& db, const StationConfig& cfg, bool tls);
+  // `language`: of the answers to a caller who has not chosen one (the station's language).
+  WebApp(Database& db, const StationConfig& cfg, bool tls, std::string language = "tr");
 
   Reply handle(const Request& request);
 
@@ -83,15 +89,22 @@ class WebApp {
   Database& db() { return db_; }
   const StationConfig& config() const { return cfg_; }
   // Logs in and opens a session (the login route; public for tests of the session rules).
-  Reply log_in(const std::string& username, const std::optional<std::string>& password);
+  // `language`: of the session's answers (tr or en; else the station's).
+  Reply log_in(const std::string& username, const std::optional<std::string>& password,
+               const std::string& language = "");
   Reply log_out(const Session& s);
 
  private:
   Session* session_of(const Request& request, Reply& refusal);
+  Reply dispatch(const Request& request);
+  // The language of the answer to `request`: its session's, else what the browser asks for
+  // (Accept-Language), else the station's.
+  [[nodiscard]] std::string language_of(const Request& request) const;
 
   Database& db_;
   const StationConfig& cfg_;
   bool tls_ = false;
+  std::string language_;
   std::vector<Route> routes_;
   std::map<std::string, Session> sessions_;  // token → session
 };

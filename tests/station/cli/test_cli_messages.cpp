@@ -180,7 +180,7 @@ TEST_F(CliMessages, EveryErrorNamesRealCommandsAndOptions) {
 // Issue 14, must show: the same walk in Turkish (help, every error path) shows no English word
 // of the list; the catalogue test (tests/station/i18n) proves every marked text is translated,
 // this proves the texts a person meets are marked.
-TEST_F(CliMessages, DISABLED_TurkishOutputHasNoEnglishWords) {  // on when all is translated
+TEST_F(CliMessages, TurkishOutputHasNoEnglishWords) {
   ASSERT_FALSE(english_words("the file was not found", names).empty());  // the probe can fail
   ASSERT_TRUE(english_words("dosya bulunamadı: --file", names).empty());
   ASSERT_TRUE(english_words("en çok 1 değer", names).empty());  // "çok" is not "ok"

@@ -37,7 +37,12 @@ inline const std::set<std::string>& english_word_list() {
 // The English words of the list in `text`, leaving out options (--name), what is quoted with
 // backticks, paths, and the names of commands.
 inline std::string english_words(std::string text, const std::set<std::string>& command_names) {
-  static const std::regex quoted(R"(`[^`]*`|--?[A-Za-z][A-Za-z0-9-]*|/[^\s:;,)]+|x-bad)");
+  // Left out: `quoted`, --options, /paths, ENVIRONMENT_NAMES, configuration keys
+  // (transport.baud, frequency_left_hz), a JSON example {"key": …}, a value after = (a default)
+  // or in "double quotes" (an echoed input), and the test's own probe value.
+  static const std::regex quoted(
+      R"(`[^`]*`|--?[A-Za-z][A-Za-z0-9-]*|/[^\s:;,)]+|\$?[A-Z][A-Z0-9]*_[A-Z0-9_]+|)"
+      R"([A-Za-z0-9]+(?:[._][A-Za-z0-9]+)+|\{"[^\n]*\}|=[^\s]+|"[^"\n]*"|x-bad)");
   text = std::regex_replace(text, quoted, " ");
   std::string found;
   // A word is a run of letters, where any byte of a multi-byte UTF-8 character counts as a

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "station/config/config.hpp"
+#include "station/core/i18n.hpp"
 #include "station/storage/database.hpp"
 #include "station/web/web_app.hpp"
 #include "tests/station/devices/acquire_process.hpp"
@@ -43,6 +44,7 @@ struct Client {
   std::uint16_t port = 0;
   std::string cookie;  // "odyo_session=…" once logged in
   std::string csrf;
+  std::string accept_language{};  // the browser's Accept-Language, if any
 
   Response send(const std::string& method, const std::string& target, const std::string& body = "",
                 bool with_csrf = true) const {
@@ -53,6 +55,7 @@ struct Client {
     req.set(http::field::host, "127.0.0.1");
     if (!cookie.empty()) req.set(http::field::cookie, cookie);
     if (with_csrf && !csrf.empty()) req.set("X-CSRF-Token", csrf);
+    if (!accept_language.empty()) req.set(http::field::accept_language, accept_language);
     if (!body.empty()) req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
@@ -207,6 +210,38 @@ TEST_F(WebServer, LoginIsTheCommandLinesCheckWithAStrictCookieAndAudited) {
   EXPECT_EQ(r.status, 200);
   r = c.send("GET", "/api/me");
   EXPECT_EQ(r.status, 401);
+}
+
+// Issue 14: the web answers come from the same catalogues as the command line, in the language
+// the browser asks for, or the one chosen at login.
+TEST_F(WebServer, AnswersAreInTheLanguageTheBrowserAsksForOrTheOneChosenAtLogin) {
+  start(st.config);
+  Client tr = client();
+  tr.accept_language = "tr-TR,tr;q=0.9,en;q=0.8";
+  auto r = tr.send("GET", "/api/me");
+  EXPECT_EQ(r.status, 401);
+  const std::string turkish = r.body["error"]["message"].get<std::string>();
+  Client en = client();
+  en.accept_language = "en-GB,en;q=0.9";
+  r = en.send("GET", "/api/me");
+  const std::string english = r.body["error"]["message"].get<std::string>();
+  EXPECT_EQ(english, "log in first (no session, or it has ended)");
+  EXPECT_NE(turkish, english);
+  EXPECT_EQ(turkish, odyo::station::i18n::catalog("tr").tr(std::string_view(english)));
+  // Chosen at login, whatever the browser says; kept by the session.
+  r = en.send("POST", "/api/login",
+              json{{"username", "hekim"},
+                   {"password", odyo::test::Station::kPhysicianPassword},
+                   {"language", "tr"}}
+                  .dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["language"], "tr");
+  en.cookie = r.cookies[0].substr(0, r.cookies[0].find(';'));
+  r = en.send("GET", "/api/exams/abc");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["message"].get<std::string>(),
+            odyo::station::i18n::catalog("tr").tr(std::string_view("exam id must be a number")));
+  EXPECT_NE(r.body["error"]["message"].get<std::string>(), "exam id must be a number");
 }
 
 TEST_F(WebServer, RepeatedWrongPasswordsLockTheAccountAsOnTheCommandLine) {
