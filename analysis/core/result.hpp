@@ -19,9 +19,9 @@ namespace odyo {
 // values in it. A message edited after it was made (message no longer msgid+args) is shown as it
 // is, untranslated, rather than losing what was added.
 struct Error {
-  std::string code;          // stable, machine-readable (e.g. "age_out_of_range")
-  std::string message;       // what was wrong and what to do, for the person reading it (English)
-  std::string msgid{};       // the catalogue key: the English template; empty = not translatable
+  std::string code;           // stable, machine-readable (e.g. "age_out_of_range")
+  std::string message;        // what was wrong and what to do, for the person reading it (English)
+  std::string msgid{};        // the catalogue key: the English template; empty = not translatable
   std::vector<Error> args{};  // the values of msgid's {} in order (a value: code and msgid empty)
 };
 

@@ -1,6 +1,7 @@
 #include "analysis/evaluation/engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <tuple>
@@ -29,10 +30,13 @@ struct Unusable {
 std::string value_text(const Value& v, bool turkish) {
   if (const auto* b = std::get_if<bool>(&v))
     return *b ? (turkish ? "evet" : "yes") : (turkish ? "hayır" : "no");
-  // A coded value of the rule tables (none, cured, …) is an identifier: in the Turkish text it
-  // is quoted as such, not left to read as an English word.
-  if (turkish && std::holds_alternative<std::string>(v)) return "`" + format_value(v) + "`";
-  return format_value(v);
+  // A coded word of the rule tables (none, cured, …) is an identifier: in the Turkish text it
+  // is quoted as such, not left to read as an English word (500-1000-2000 stays as it is).
+  const std::string text = format_value(v);
+  if (turkish && std::holds_alternative<std::string>(v) &&
+      std::any_of(text.begin(), text.end(), [](unsigned char ch) { return std::isalpha(ch); }))
+    return "`" + text + "`";
+  return text;
 }
 
 const Value* find(const Inputs& in, std::string_view name) {

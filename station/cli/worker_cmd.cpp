@@ -47,8 +47,8 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       auto got = find_worker(**db, w.registry_no);
       ctx.out() << worker_json(*got).dump(2) << "\n";
     } else {
-      ctx.out() << ctx.tr("Worker registered: ") << w.registry_no << " "
-                << w.first_name << " " << w.last_name << "\n";
+      ctx.out() << ctx.tr("Worker registered: ") << w.registry_no << " " << w.first_name << " "
+                << w.last_name << "\n";
     }
   });
 
@@ -70,9 +70,8 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
       ctx.out() << arr.dump(2) << "\n";
       return;
     }
-    TextTable table({ctx.tr("Registry"), ctx.tr("Name"),
-                     ctx.tr("Born"), ctx.tr("Sex"), ctx.tr("Site"),
-                     ctx.tr("Job (group)")});
+    TextTable table({ctx.tr("Registry"), ctx.tr("Name"), ctx.tr("Born"), ctx.tr("Sex"),
+                     ctx.tr("Site"), ctx.tr("Job (group)")});
     for (const auto& w : *ws) {
       auto born = parse_date(w.birth_date);
       table.add_row({w.registry_no, w.first_name + " " + w.last_name,
@@ -99,8 +98,7 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     }
     ctx.out() << ctx.tr("Registry no   : ") << w->registry_no << "\n"
               << ctx.tr("T.C. kimlik   : ") << w->tc_kimlik << "\n"
-              << ctx.tr("Name          : ") << w->first_name << " "
-              << w->last_name << "\n"
+              << ctx.tr("Name          : ") << w->first_name << " " << w->last_name << "\n"
               << ctx.tr("Birth date    : ")
               << (ctx.turkish() && parse_date(w->birth_date)
                       ? to_turkish_date(*parse_date(w->birth_date))
@@ -108,11 +106,9 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
               << "\n"
               << ctx.tr("Sex           : ")
               << (ctx.turkish() ? (w->sex == "F" ? "K (kadın)" : "E (erkek)") : w->sex) << "\n"
-              << ctx.tr("Height/weight : ") << w->height_cm << " cm / "
-              << w->weight_kg << " kg\n"
+              << ctx.tr("Height/weight : ") << w->height_cm << " cm / " << w->weight_kg << " kg\n"
               << ctx.tr("Establishment : ") << w->establishment << "\n"
-              << ctx.tr("Job / group   : ") << w->job_code << " / "
-              << w->work_group << "\n";
+              << ctx.tr("Job / group   : ") << w->job_code << " / " << w->work_group << "\n";
   });
 }
 

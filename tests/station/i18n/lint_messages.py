@@ -19,16 +19,9 @@ def arguments(text, start):
     depth, args, cur, i = 0, [], [], start
     while i < len(text):
         c = text[i]
-        if c == '"':
+        if c in "\"'":  # a string or character literal, copied whole
             j = i + 1
-            while j < len(text) and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            cur.append(text[i:j + 1])
-            i = j + 1
-            continue
-        if c == "'":
-            j = i + 1
-            while j < len(text) and text[j] != "'":
+            while j < len(text) and text[j] != c:
                 j += 2 if text[j] == "\\" else 1
             cur.append(text[i:j + 1])
             i = j + 1
