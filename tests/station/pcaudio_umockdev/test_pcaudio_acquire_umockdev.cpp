@@ -24,12 +24,14 @@
 // journal alone, by the rule of DOMAIN.md §3.1 written out here, equals the stored one.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <umockdev.h>
 #include <unistd.h>
 
 #include <cstdlib>  // ptsname
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -93,7 +95,10 @@ class Listener {
   // hidraw node as a byte stream, where two queued reports would be read as one 2-byte report;
   // a real hidraw node returns one report per read. So a report is written only once the one
   // before it has been read (FIONREAD on the device end is 0), as the kernel's hidraw queue
-  // would hand it over — a few ms later at most.
+  // would hand it over — a few ms later at most. A byte written to the pty master reaches the
+  // device end's queue through the kernel's flip-buffer work, not at once: FIONREAD straight after
+  // a write can still read 0. poll() on the device end waits for that work to finish
+  // (n_tty_poll), so it comes before FIONREAD; and at most one report is written per step.
   Listener(fs::path wav, int button_fd)
       : wav_(std::move(wav)),
         fd_(button_fd),
@@ -108,9 +113,11 @@ class Listener {
     read_new_frames(Clock::now());
     scan();
     const auto now = Clock::now();
-    while (!presses_.empty() && presses_.front().at <= now) {
-      int unread = 0;
+    if (!presses_.empty() && presses_.front().at <= now) {
       ASSERT_GE(device_end_, 0) << "cannot open the emulated device's end";
+      pollfd p{device_end_, POLLIN, 0};
+      ASSERT_GE(::poll(&p, 1, 0), 0);
+      int unread = 0;
       ASSERT_EQ(::ioctl(device_end_, FIONREAD, &unread), 0);
       if (unread > 0) return;  // the station has not read the last report yet
       const std::uint8_t b = presses_.front().report;
@@ -414,11 +421,10 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
         EXPECT_EQ(v, "response") << i;
         response = true;
         reaction_ms.push_back(ms);
-        // 450 ms after the tone reached the file = 450 ms after the journaled onset, give or
-        // take the chunk the station reads the button in and scheduling: only true if the onset
-        // includes the output latency (without it every reaction would read ~200 ms longer).
+        // Pressed 450 ms after the tone reached the file, never sooner (the listener writes at
+        // or after that moment), so never below 450 less the chunk the station reads in. How
+        // much later depends on how busy the machine is: the median is checked below.
         EXPECT_GE(ms, 430) << i;
-        EXPECT_LE(ms, 560) << i;
       }
     }
     EXPECT_EQ(response, h.heard) << i;
@@ -427,6 +433,17 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   EXPECT_GT(latency_frames, 0);
   EXPECT_GE(anticipations, 3);  // every fifth tone, 2nd, 7th, …
   EXPECT_GE(late, 1);
+
+  // The typical press reads 450 ms after the journaled onset, give or take the station's
+  // button chunk and scheduling: only true if the onset includes the output latency (without it
+  // every reaction would read ~200 ms longer). One press delayed by a busy machine does not move
+  // the median.
+  ASSERT_FALSE(reaction_ms.empty());
+  std::vector<double> sorted = reaction_ms;
+  std::sort(sorted.begin(), sorted.end());
+  const double median_ms = sorted[sorted.size() / 2];
+  EXPECT_GE(median_ms, 430);
+  EXPECT_LE(median_ms, 560);
 
   // 3. The audiogram again, from the journal alone.
   EXPECT_EQ(rederive(tones), stored);
@@ -440,8 +457,8 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   std::cout << "end to end: " << tones.size() << " tones in " << seconds << " s; output latency "
             << latency_frames << " frames (" << static_cast<double>(latency_frames) * 1000.0 / kFs
             << " ms); journaled reaction to a 450 ms press: mean " << mean << " ms, worst |Δ| "
-            << worst << " ms; " << anticipations << " anticipations and " << late
-            << " late presses rejected\n";
+            << worst << " ms, median " << median_ms << " ms; " << anticipations
+            << " anticipations and " << late << " late presses rejected\n";
   g_object_unref(testbed);
 }
 
