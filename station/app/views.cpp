@@ -22,6 +22,94 @@ nlohmann::json worker_json(const Worker& w) {
           {"created_at", w.created_at}};
 }
 
+nlohmann::json job_period_json(const JobPeriod& p) {
+  return {{"id", p.id},
+          {"from", p.effective_from},
+          {"establishment", p.establishment},
+          {"job_code", p.job_code},
+          {"work_group", p.work_group},
+          {"reason", p.reason},
+          {"decision", p.decision},
+          {"created_at", p.created_at},
+          {"created_by", p.created_by}};
+}
+
+nlohmann::json exams_due_json(const surveillance::WorkerDue& w) {
+  json arr = json::array();
+  for (const auto& e : w.exams) {
+    arr.push_back({{"exam", e.exam},
+                   {"rule", e.rule_id},
+                   {"every_months", e.every_months},
+                   {"provisional", e.provisional},
+                   {"citation", e.citation},
+                   {"last", e.last_date ? json(*e.last_date) : json(nullptr)},
+                   {"due", e.due_date},
+                   {"status", surveillance::status_name(e.status)},
+                   {"days_overdue", e.days_overdue}});
+  }
+  return arr;
+}
+
+nlohmann::json due_report_json(const surveillance::DueReport& r) {
+  json workers = json::array();
+  for (const auto& w : r.workers) {
+    workers.push_back({{"worker_id", w.worker_id},
+                       {"registry_no", w.registry_no},
+                       {"first_name", w.first_name},
+                       {"last_name", w.last_name},
+                       {"establishment", w.establishment},
+                       {"job_code", w.job_code},
+                       {"work_group", w.work_group},
+                       {"exams", exams_due_json(w)}});
+  }
+  return {{"as_of", r.as_of},
+          {"intervals_version", r.intervals_version},
+          {"soon_days", r.soon_days},
+          {"workers", workers}};
+}
+
+nlohmann::json placements_json(const std::string& from, const std::string& to,
+                               const std::vector<surveillance::Placement>& list) {
+  json arr = json::array();
+  for (const auto& p : list) {
+    arr.push_back({{"worker_id", p.worker_id},
+                   {"registry_no", p.registry_no},
+                   {"first_name", p.first_name},
+                   {"last_name", p.last_name},
+                   {"from", p.from},
+                   {"old",
+                    {{"establishment", p.old_establishment},
+                     {"job_code", p.old_job},
+                     {"work_group", p.old_work_group}}},
+                   {"new",
+                    {{"establishment", p.new_establishment},
+                     {"job_code", p.new_job},
+                     {"work_group", p.new_work_group}}},
+                   {"reason", p.reason},
+                   {"decision", p.decision},
+                   {"years_in_old_job", p.years_in_old_job},
+                   {"years_worked", p.years_worked}});
+  }
+  return {{"from", from}, {"to", to}, {"placements", arr}};
+}
+
+nlohmann::json chest_film_json(const ChestFilm& f) {
+  return {{"id", f.id},
+          {"worker_id", f.worker_id},
+          {"taken_on", f.taken_on},
+          {"quality", f.quality ? json(*f.quality) : json(nullptr)},
+          {"reader_a", f.reader_a},
+          {"ilo_a", f.ilo_a},
+          {"reader_b", f.reader_b ? json(*f.reader_b) : json(nullptr)},
+          {"ilo_b", f.ilo_b ? json(*f.ilo_b) : json(nullptr)},
+          {"referred", f.referred},
+          {"referral_reason", f.referral_reason},
+          {"notes", f.notes},
+          {"supersedes_id", f.supersedes_id ? json(*f.supersedes_id) : json(nullptr)},
+          {"created_at", f.created_at},
+          {"created_by", f.created_by}};
+}
+
 nlohmann::json exam_json(const Exam& e) {
   nlohmann::json j{{"id", e.id},
                    {"worker_id", e.worker_id},

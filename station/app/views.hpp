@@ -6,8 +6,12 @@
 
 #include "analysis/core/result.hpp"
 #include "station/evaluation/decisions.hpp"
+#include "station/records/chest_films.hpp"
 #include "station/records/exams.hpp"
+#include "station/records/job_history.hpp"
 #include "station/records/workers.hpp"
+#include "station/surveillance/due.hpp"
+#include "station/surveillance/placements.hpp"
 
 namespace odyo::station {
 
@@ -15,6 +19,17 @@ class Database;
 
 nlohmann::json worker_json(const Worker& w);
 nlohmann::json exam_json(const Exam& e);
+// One row of a worker's job history.
+nlohmann::json job_period_json(const JobPeriod& p);
+// A worker's due exams (station/surveillance/due.hpp): [{exam, rule, every_months, provisional,
+// citation, last, due, status, days_overdue}].
+nlohmann::json exams_due_json(const surveillance::WorkerDue& w);
+// `report due --json`: {as_of, intervals_version, soon_days, workers: [...]}.
+nlohmann::json due_report_json(const surveillance::DueReport& r);
+// `report placements --json`: {from, to, placements: [...]}.
+nlohmann::json placements_json(const std::string& from, const std::string& to,
+                               const std::vector<surveillance::Placement>& list);
+nlohmann::json chest_film_json(const ChestFilm& f);
 // One result version: who, when, why, the signatures that verify and the payload.
 nlohmann::json result_json(const StoredResult& r);
 nlohmann::json evaluation_json(const evaluation::StoredEvaluation& r);

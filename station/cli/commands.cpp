@@ -20,6 +20,8 @@ void register_record_commands(CLI::App& app, CliContext& ctx);
 void register_chart_commands(CLI::App& app, CliContext& ctx);
 void register_serve_command(CLI::App& app, CliContext& ctx);
 void register_export_commands(CLI::App& app, CliContext& ctx);
+void register_report_commands(CLI::App& app, CliContext& ctx);
+void register_film_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -38,6 +40,8 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_chart_commands(app, ctx);  // after `exam` and `worker`, which it extends
   register_serve_command(app, ctx);
   register_export_commands(app, ctx);
+  register_report_commands(app, ctx);
+  register_film_commands(app, ctx);
 }
 
 }  // namespace odyo::station

@@ -1,15 +1,47 @@
-// odyospiro worker add|list|show
+// odyospiro worker add|list|show|job
 #include <nlohmann/json.hpp>
 
 #include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/cli/person_options.hpp"
+#include "station/cli/surveillance_text.hpp"
 #include "station/core/text_table.hpp"
+#include "station/records/job_history.hpp"
 #include "station/records/workers.hpp"
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
+#include "station/surveillance/due.hpp"
 
 namespace odyo::station {
+
+namespace {
+
+std::string shown_date(const CliContext& ctx, const std::string& iso) {
+  auto d = parse_date(iso);
+  return d && ctx.turkish() ? to_turkish_date(*d) : iso;
+}
+
+}  // namespace
+
+// The name of an exam kind of the surveillance rules, in the output language.
+const char* exam_kind_text(const CliContext& ctx, const std::string& kind) {
+  if (kind == "chest_film") return ctx.tr("chest film");
+  if (kind == "spirometry") return ctx.tr("spirometry");
+  if (kind == "audiometry") return ctx.tr("audiometry");
+  return kind.c_str();
+}
+
+const char* due_status_text(const CliContext& ctx, surveillance::DueStatus s) {
+  switch (s) {
+    case surveillance::DueStatus::due:
+      return ctx.tr("due");
+    case surveillance::DueStatus::overdue:
+      return ctx.tr("OVERDUE");
+    case surveillance::DueStatus::ok:
+      break;
+  }
+  return ctx.tr("ok");
+}
 
 void register_worker_commands(CLI::App& app, CliContext& ctx) {
   auto* worker = app.add_subcommand("worker", "Workers: add, list, show / Çalışanlar");
@@ -31,6 +63,8 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
   add->add_option("--job", nw->job_code,
                   "Job code from the job catalogue (config/rules/work-groups.toml)")
       ->required();
+  add_date_option(add, "--since", nw->started_on,
+                  "First day in this job, GG.AA.YYYY or YYYY-MM-DD (default: today)");
   add->callback([&ctx, nw] {
     auto cfg = ctx.config();
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
@@ -87,13 +121,32 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
   auto* show = worker->add_subcommand("show", "Show one worker");
   show->add_option("registry", *key, "Registry number (or #id)")->required();
   show->callback([&ctx, key] {
-    if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = ctx.db();
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto w = find_worker(**db, *key);
     if (!w) return (void)ctx.fail(w.error());
+    auto history = job_history(**db, w->id);
+    if (!history) return (void)ctx.fail(history.error(), 2);
+    // The next due dates (config/rules/surveillance.toml against the job catalogue).
+    auto rules = rules::load_ruleset((*cfg)->rules_dir);
+    if (!rules) return (void)ctx.fail(rules.error(), 2);
+    auto intervals = surveillance::load_intervals((*cfg)->rules_dir, rules->jobs);
+    if (!intervals) return (void)ctx.fail(intervals.error(), 2);
+    surveillance::DueQuery q;
+    q.as_of = today_iso();
+    q.worker_id = w->id;
+    auto due = surveillance::compute_due(**db, *intervals, rules->jobs, q);
+    if (!due) return (void)ctx.fail(due.error(), 2);
     if (ctx.json()) {
-      ctx.out() << worker_json(*w).dump(2) << "\n";
+      auto j = worker_json(*w);
+      j["job_history"] = nlohmann::json::array();
+      for (const auto& p : *history) j["job_history"].push_back(job_period_json(p));
+      j["exams_due"] =
+          due->workers.empty() ? nlohmann::json::array() : exams_due_json(due->workers.front());
+      j["intervals_version"] = intervals->version;
+      ctx.out() << j.dump(2) << "\n";
       return;
     }
     ctx.out() << ctx.tr("Registry no   : ") << w->registry_no << "\n"
@@ -109,6 +162,75 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
               << ctx.tr("Height/weight : ") << w->height_cm << " cm / " << w->weight_kg << " kg\n"
               << ctx.tr("Establishment : ") << w->establishment << "\n"
               << ctx.tr("Job / group   : ") << w->job_code << " / " << w->work_group << "\n";
+    ctx.out() << "\n" << ctx.tr("Job history:") << "\n";
+    TextTable jobs({ctx.tr("From"), ctx.tr("Site"), ctx.tr("Job (group)"), ctx.tr("Reason"),
+                    ctx.tr("Decision"), ctx.tr("By")});
+    for (const auto& p : *history) {
+      jobs.add_row({shown_date(ctx, p.effective_from), p.establishment,
+                    p.job_code + " (" + std::to_string(p.work_group) + ")",
+                    p.reason == "registered" ? ctx.tr("registered") : p.reason, p.decision,
+                    p.created_by});
+    }
+    ctx.out() << jobs.render();
+    ctx.out() << "\n" << ctx.tr("Next exams:") << "\n";
+    if (due->workers.empty() || due->workers.front().exams.empty()) {
+      ctx.out() << ctx.tr("  none: no interval rule applies to the current job\n");
+      return;
+    }
+    TextTable exams(
+        {ctx.tr("Exam"), ctx.tr("Last"), ctx.tr("Due"), ctx.tr("Status"), ctx.tr("Rule")});
+    for (const auto& e : due->workers.front().exams) {
+      exams.add_row({exam_kind_text(ctx, e.exam),
+                     e.last_date ? shown_date(ctx, *e.last_date) : ctx.tr("never"),
+                     shown_date(ctx, e.due_date), due_status_text(ctx, e.status),
+                     e.rule_id + (e.provisional ? ctx.tr(" (provisional)") : "")});
+    }
+    ctx.out() << exams.render();
+  });
+
+  struct JobOptions {
+    std::string worker;
+    JobChange change;
+  };
+  auto jo = std::make_shared<JobOptions>();
+  auto* job = worker->add_subcommand(
+      "job", "Record a change of job or establishment (a new row of the job history)");
+  job->add_option("registry", jo->worker, "Registry number (or #id)")->required();
+  job->add_option("--job", jo->change.job_code,
+                  "New job code from the job catalogue (config/rules/work-groups.toml)")
+      ->required();
+  job->add_option("--establishment", jo->change.establishment,
+                  "New establishment (default: the worker's current one)");
+  add_date_option(job, "--from", jo->change.effective_from,
+                  "First day in the new job, GG.AA.YYYY or YYYY-MM-DD")
+      ->required();
+  job->add_option("--reason", jo->change.reason, "Why the job changes")->required();
+  job->add_option("--decision", jo->change.decision,
+                  "The decision behind it, e.g. evaluation #12 or a commission decision number");
+  job->callback([&ctx, jo] {
+    auto cfg = ctx.config();
+    if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+    auto db = ctx.db();
+    if (!db) return (void)ctx.fail(db.error(), 2);
+    auto rules = rules::load_ruleset((*cfg)->rules_dir);
+    if (!rules) return (void)ctx.fail(rules.error(), 2);
+    auto w = find_worker(**db, jo->worker);
+    if (!w) return (void)ctx.fail(w.error());
+    JobChange c = jo->change;
+    if (c.establishment.empty()) c.establishment = w->establishment;
+    auto id = add_job_change(**db, w->id, c, (*cfg)->establishments, rules->jobs, today_iso(),
+                             ctx.opts.user);
+    if (!id) return (void)ctx.fail(id.error());
+    auto history = job_history(**db, w->id);
+    if (!history) return (void)ctx.fail(history.error(), 2);
+    if (ctx.json()) {
+      ctx.out() << job_period_json(history->back()).dump(2) << "\n";
+      return;
+    }
+    const auto& p = history->back();
+    ctx.out() << ctx.trf("Job of {} from {}: {} (work group {}) at {}\n", w->registry_no,
+                         shown_date(ctx, p.effective_from), p.job_code, p.work_group,
+                         p.establishment);
   });
 }
 

@@ -43,10 +43,13 @@ Worker read_worker(const Statement& st) {
   return w;
 }
 
+// The current establishment, job and work group are the latest row of the job history (v10).
 constexpr const char* kWorkerColumns =
-    "id, registry_no, tc_kimlik, first_name, last_name, birth_date, sex, height_cm, weight_kg, "
-    "establishment, "
-    "job_code, work_group, created_at";
+    "w.id, w.registry_no, w.tc_kimlik, w.first_name, w.last_name, w.birth_date, w.sex, "
+    "w.height_cm, w.weight_kg, COALESCE(j.establishment, w.establishment), "
+    "COALESCE(j.job_code, w.job_code), COALESCE(j.work_group, w.work_group), w.created_at "
+    "FROM workers w LEFT JOIN worker_jobs j ON j.id = (SELECT id FROM worker_jobs WHERE "
+    "worker_id = w.id ORDER BY effective_from DESC, id DESC LIMIT 1)";
 
 // Human range for an adult worker; values outside are typing errors (e.g. metres for cm).
 constexpr double kMinHeightCm = 100, kMaxHeightCm = 230, kMinWeightKg = 30, kMaxWeightKg = 250;
@@ -161,6 +164,19 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
                        w.job_code, known);
   }
 
+  std::string started_on = today;
+  if (!w.started_on.empty()) {
+    auto d = parse_date_iso(w.started_on);
+    if (!d) return make_errorf("worker_invalid", "start date {}", d.error());
+    if (*d > today)
+      return make_errorf("worker_invalid", "start date {} is in the future (today is {})", *d,
+                         today);
+    if (*d <= w.birth_date)
+      return make_errorf("worker_invalid", "start date {} is not after the birth date {}", *d,
+                         w.birth_date);
+    started_on = *d;
+  }
+
   auto tx = Transaction::begin(db);
   if (!tx) return tx.error();
   auto dup = db.prepare(
@@ -199,13 +215,28 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
       {"registry_no", w.registry_no}, {"establishment", w.establishment}, {"job_code", w.job_code}};
   if (auto r = audit_append(db, {actor, "worker.add", "workers", id, details.dump()}); !r)
     return r.error();
+  // The first row of the job history: the job the worker is registered with.
+  auto job_row = db.prepare(
+      "INSERT INTO worker_jobs(worker_id,establishment,job_code,work_group,effective_from,reason,"
+      "decision,created_at,created_by) VALUES (?,?,?,?,?,'registered','',?,?)");
+  if (!job_row) return job_row.error();
+  job_row->bind(1, id).bind(2, w.establishment).bind(3, w.job_code).bind(4, job->work_group);
+  job_row->bind(5, started_on).bind(6, utc_now_iso()).bind(7, actor);
+  if (auto r = job_row->run(); !r) return r.error();
+  const auto job_row_id = db.last_insert_id();
+  nlohmann::json job_details{{"worker_id", id}, {"job_code", w.job_code}, {"from", started_on}};
+  if (auto r =
+          audit_append(db, {actor, "worker.job", "worker_jobs", job_row_id, job_details.dump()});
+      !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;
 }
 
 Result<std::vector<Worker>> list_workers(Database& db, const std::string& establishment) {
   auto st = db.prepare(std::string("SELECT ") + kWorkerColumns +
-                       " FROM workers WHERE (?1 = '' OR establishment = ?1) ORDER BY registry_no");
+                       " WHERE (?1 = '' OR COALESCE(j.establishment, w.establishment) = ?1) "
+                       "ORDER BY w.registry_no");
   if (!st) return st.error();
   st->bind(1, establishment);
   std::vector<Worker> out;
@@ -220,8 +251,8 @@ Result<std::vector<Worker>> list_workers(Database& db, const std::string& establ
 
 Result<Worker> find_worker(Database& db, const std::string& key) {
   const bool by_id = !key.empty() && key[0] == '#';
-  auto st = db.prepare(std::string("SELECT ") + kWorkerColumns + " FROM workers WHERE " +
-                       (by_id ? "id = ?" : "registry_no = ?"));
+  auto st = db.prepare(std::string("SELECT ") + kWorkerColumns + " WHERE " +
+                       (by_id ? "w.id = ?" : "w.registry_no = ?"));
   if (!st) return st.error();
   if (by_id) {
     st->bind(1, static_cast<std::int64_t>(std::atoll(key.c_str() + 1)));

@@ -51,7 +51,9 @@ inline constexpr std::string_view kBoundTables[] = {"workers",
                                                     "evaluations",
                                                     "audiometric_baselines",
                                                     "calibration_checks",
-                                                    "physician_records"};
+                                                    "physician_records",
+                                                    "worker_jobs",
+                                                    "chest_films"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.

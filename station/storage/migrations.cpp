@@ -272,6 +272,59 @@ CREATE TRIGGER physician_records_no_delete BEFORE DELETE ON physician_records
   BEGIN SELECT RAISE(ABORT, 'physician records are never deleted'); END;
 )sql";
 
+// v10: surveillance (issue 17). A worker's job and establishment over time: each change is a new
+// row with the date it takes effect and the decision behind it (who, why, e.g. an evaluation or a
+// commission decision); the current job is the latest row (the workers row keeps the job the
+// worker was registered with). Every worker already registered gets the first row from the
+// workers row. Chest films (Madde 8): the film date, the ILO 2011 profusion of reader A and reader
+// B, the film quality, and the referral to the SGK occupational-disease hospital with its reason;
+// a correction is a new row superseding the old one.
+constexpr std::string_view kV10 = R"sql(
+CREATE TABLE worker_jobs (
+  id             INTEGER PRIMARY KEY,
+  worker_id      INTEGER NOT NULL REFERENCES workers(id),
+  establishment  TEXT NOT NULL,
+  job_code       TEXT NOT NULL,
+  work_group     INTEGER NOT NULL CHECK (work_group BETWEEN 1 AND 5),
+  effective_from TEXT NOT NULL,                   -- YYYY-MM-DD
+  reason         TEXT NOT NULL,
+  decision       TEXT NOT NULL DEFAULT '',        -- e.g. evaluation #12, commission decision no
+  created_at     TEXT NOT NULL,
+  created_by     TEXT NOT NULL
+);
+CREATE INDEX worker_jobs_worker ON worker_jobs(worker_id, effective_from, id);
+INSERT INTO worker_jobs(worker_id,establishment,job_code,work_group,effective_from,reason,decision,
+                        created_at,created_by)
+  SELECT id, establishment, job_code, work_group, substr(created_at,1,10), 'registered', '',
+         created_at, created_by FROM workers;
+CREATE TRIGGER worker_jobs_no_update BEFORE UPDATE ON worker_jobs
+  BEGIN SELECT RAISE(ABORT, 'job history is append-only: add a new job row instead'); END;
+CREATE TRIGGER worker_jobs_no_delete BEFORE DELETE ON worker_jobs
+  BEGIN SELECT RAISE(ABORT, 'job history is never deleted'); END;
+CREATE TABLE chest_films (
+  id              INTEGER PRIMARY KEY,
+  worker_id       INTEGER NOT NULL REFERENCES workers(id),
+  taken_on        TEXT NOT NULL,                  -- YYYY-MM-DD
+  quality         INTEGER CHECK (quality BETWEEN 1 AND 4),  -- ILO film quality, when read
+  reader_a        TEXT NOT NULL,
+  ilo_a           TEXT NOT NULL,                  -- ILO 2011 profusion, e.g. 0/0, 1/0, 2/1
+  reader_b        TEXT,
+  ilo_b           TEXT,
+  referred        INTEGER NOT NULL CHECK (referred IN (0,1)),
+  referral_reason TEXT NOT NULL DEFAULT '',
+  notes           TEXT NOT NULL DEFAULT '',
+  supersedes_id   INTEGER REFERENCES chest_films(id),
+  reason          TEXT NOT NULL DEFAULT '',       -- why a correction was made
+  created_at      TEXT NOT NULL,
+  created_by      TEXT NOT NULL
+);
+CREATE INDEX chest_films_worker ON chest_films(worker_id, taken_on);
+CREATE TRIGGER chest_films_no_update BEFORE UPDATE ON chest_films
+  BEGIN SELECT RAISE(ABORT, 'chest films are never edited: add a correction instead'); END;
+CREATE TRIGGER chest_films_no_delete BEFORE DELETE ON chest_films
+  BEGIN SELECT RAISE(ABORT, 'chest films are never deleted'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -286,6 +339,7 @@ const std::vector<Migration>& all_migrations() {
         {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
         {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
+        {10, "job history and chest films", kV10, &bind_unbound_records},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });
