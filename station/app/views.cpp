@@ -23,7 +23,7 @@ nlohmann::json worker_json(const Worker& w) {
 }
 
 nlohmann::json job_period_json(const JobPeriod& p) {
-  return {{"id", p.id},
+  return {{"id", p.id == 0 ? json(nullptr) : json(p.id)},  // null: the registered job
           {"from", p.effective_from},
           {"establishment", p.establishment},
           {"job_code", p.job_code},

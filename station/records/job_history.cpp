@@ -13,9 +13,15 @@
 namespace odyo::station {
 namespace {
 
-constexpr const char* kColumns =
-    "id, worker_id, establishment, job_code, work_group, effective_from, reason, decision, "
-    "created_at, created_by";
+// The registered job (the workers row, id 0) and every change (worker_jobs), oldest first.
+constexpr const char* kHistory =
+    "SELECT 0, id, establishment, job_code, work_group, COALESCE(employed_since, "
+    "substr(created_at,1,10)), 'registered', '', created_at, created_by FROM workers "
+    "WHERE (?1 IS NULL OR id = ?1) "
+    "UNION ALL SELECT id, worker_id, establishment, job_code, work_group, effective_from, "
+    "reason, decision, created_at, created_by FROM worker_jobs WHERE (?1 IS NULL OR worker_id = "
+    "?1) "
+    "ORDER BY 2, 6, 1";
 
 JobPeriod read_period(const Statement& st) {
   JobPeriod p;
@@ -51,17 +57,16 @@ Error invalid(Error e) {
 }  // namespace
 
 Result<std::vector<JobPeriod>> job_history(Database& db, std::int64_t worker_id) {
-  auto st = db.prepare(std::string("SELECT ") + kColumns +
-                       " FROM worker_jobs WHERE worker_id = ? ORDER BY effective_from, id");
+  auto st = db.prepare(kHistory);
   if (!st) return st.error();
   st->bind(1, worker_id);
   return read_all(*st);
 }
 
 Result<std::vector<JobPeriod>> all_job_history(Database& db) {
-  auto st = db.prepare(std::string("SELECT ") + kColumns +
-                       " FROM worker_jobs ORDER BY worker_id, effective_from, id");
+  auto st = db.prepare(kHistory);
   if (!st) return st.error();
+  st->bind_null(1);
   return read_all(*st);
 }
 

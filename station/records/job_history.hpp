@@ -1,8 +1,9 @@
 #pragma once
-// A worker's job and establishment over time (table worker_jobs, migration v10). Each change is a
-// new row with the day it takes effect and the decision behind it (who, why, e.g. an evaluation
-// or a commission decision); nothing is edited or deleted. The current job is the latest row; the
-// job on a past day is the latest row that took effect on or before it.
+// A worker's job and establishment over time (migration v10). The first period is the job the
+// worker was registered with (the workers row, from its `employed_since`); each change is a new
+// worker_jobs row with the day it takes effect and the decision behind it (who, why, e.g. an
+// evaluation or a commission decision); nothing is edited or deleted. The current job is the
+// latest period; the job on a past day is the latest period that took effect on or before it.
 // Thread-safety: the Database's owning thread.
 
 #include <cstdint>
@@ -24,7 +25,7 @@ struct JobChange {
 };
 
 struct JobPeriod {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  // worker_jobs row; 0 for the registered job (reason "registered")
   std::int64_t worker_id = 0;
   std::string establishment, job_code;
   int work_group = 0;
@@ -40,9 +41,9 @@ Result<std::int64_t> add_job_change(Database& db, std::int64_t worker_id, const 
                                     const std::vector<Job>& jobs, const std::string& today,
                                     const std::string& actor);
 
-// The worker's job rows, oldest first.
+// The worker's periods, oldest first (same day: the registration, then by row).
 Result<std::vector<JobPeriod>> job_history(Database& db, std::int64_t worker_id);
-// Every worker's job rows, by worker then oldest first.
+// Every worker's periods, by worker then oldest first.
 Result<std::vector<JobPeriod>> all_job_history(Database& db);
 
 // The row in force on `date` (YYYY-MM-DD) among `history` (oldest first); nullopt before the

@@ -195,8 +195,8 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
   auto ins = db.prepare(
       "INSERT INTO "
       "workers(registry_no,tc_kimlik,first_name,last_name,birth_date,sex,height_cm,weight_kg,"
-      "establishment,job_code,work_group,created_at,created_by) VALUES "
-      "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "establishment,job_code,work_group,created_at,created_by,employed_since) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
   ins->bind(1, w.registry_no)
       .bind(2, w.tc_kimlik)
@@ -208,26 +208,12 @@ Result<std::int64_t> add_worker(Database& db, const NewWorker& typed,
       .bind(8, w.weight_kg)
       .bind(9, w.establishment)
       .bind(10, w.job_code);
-  ins->bind(11, job->work_group).bind(12, utc_now_iso()).bind(13, actor);
+  ins->bind(11, job->work_group).bind(12, utc_now_iso()).bind(13, actor).bind(14, started_on);
   if (auto r = ins->run(); !r) return r.error();
   const auto id = db.last_insert_id();
   nlohmann::json details{
       {"registry_no", w.registry_no}, {"establishment", w.establishment}, {"job_code", w.job_code}};
   if (auto r = audit_append(db, {actor, "worker.add", "workers", id, details.dump()}); !r)
-    return r.error();
-  // The first row of the job history: the job the worker is registered with.
-  auto job_row = db.prepare(
-      "INSERT INTO worker_jobs(worker_id,establishment,job_code,work_group,effective_from,reason,"
-      "decision,created_at,created_by) VALUES (?,?,?,?,?,'registered','',?,?)");
-  if (!job_row) return job_row.error();
-  job_row->bind(1, id).bind(2, w.establishment).bind(3, w.job_code).bind(4, job->work_group);
-  job_row->bind(5, started_on).bind(6, utc_now_iso()).bind(7, actor);
-  if (auto r = job_row->run(); !r) return r.error();
-  const auto job_row_id = db.last_insert_id();
-  nlohmann::json job_details{{"worker_id", id}, {"job_code", w.job_code}, {"from", started_on}};
-  if (auto r =
-          audit_append(db, {actor, "worker.job", "worker_jobs", job_row_id, job_details.dump()});
-      !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return id;

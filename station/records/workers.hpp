@@ -44,10 +44,10 @@ struct Worker {
 // d10 = (7·(d1+d3+d5+d7+d9) − (d2+d4+d6+d8)) mod 10; d11 = (d1+…+d10) mod 10).
 bool tc_kimlik_valid(const std::string& tc);
 
-// Validates and stores the worker and the first row of their job history (worker_jobs, from
-// `started_on`); `today` is YYYY-MM-DD. Nothing is written on any error. `establishment`,
-// `job_code` and `work_group` of a Worker read back are the current ones: the latest row of the
-// job history (station/records/job_history.hpp).
+// Validates and stores; the registered job is the first period of the worker's job history, from
+// `started_on`; `today` is YYYY-MM-DD. Nothing is written on any error. `establishment`,
+// `job_code` and `work_group` of a Worker read back are the current ones: the latest period of
+// the job history (station/records/job_history.hpp).
 Result<std::int64_t> add_worker(Database& db, const NewWorker& w,
                                 const std::vector<std::string>& establishments,
                                 const std::vector<Job>& jobs, const std::string& today,

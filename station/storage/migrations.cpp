@@ -272,14 +272,15 @@ CREATE TRIGGER physician_records_no_delete BEFORE DELETE ON physician_records
   BEGIN SELECT RAISE(ABORT, 'physician records are never deleted'); END;
 )sql";
 
-// v10: surveillance (issue 17). A worker's job and establishment over time: each change is a new
-// row with the date it takes effect and the decision behind it (who, why, e.g. an evaluation or a
-// commission decision); the current job is the latest row (the workers row keeps the job the
-// worker was registered with). Every worker already registered gets the first row from the
-// workers row. Chest films (Madde 8): the film date, the ILO 2011 profusion of reader A and reader
-// B, the film quality, and the referral to the SGK occupational-disease hospital with its reason;
-// a correction is a new row superseding the old one.
+// v10: surveillance (issue 17). A worker's job and establishment over time: the workers row is
+// the job the worker was registered with (from `employed_since`, NULL for workers registered
+// before v10: then the day of registration), and each change is a new worker_jobs row with the
+// date it takes effect and the decision behind it (who, why, e.g. an evaluation or a commission
+// decision); the current job is the latest. Chest films (Madde 8): the film date, the ILO 2011
+// profusion of reader A and reader B, the film quality, and the referral to the SGK
+// occupational-disease hospital with its reason; a correction is a new row superseding the old.
 constexpr std::string_view kV10 = R"sql(
+ALTER TABLE workers ADD COLUMN employed_since TEXT;  -- YYYY-MM-DD: first day in the registered job
 CREATE TABLE worker_jobs (
   id             INTEGER PRIMARY KEY,
   worker_id      INTEGER NOT NULL REFERENCES workers(id),
@@ -293,10 +294,6 @@ CREATE TABLE worker_jobs (
   created_by     TEXT NOT NULL
 );
 CREATE INDEX worker_jobs_worker ON worker_jobs(worker_id, effective_from, id);
-INSERT INTO worker_jobs(worker_id,establishment,job_code,work_group,effective_from,reason,decision,
-                        created_at,created_by)
-  SELECT id, establishment, job_code, work_group, substr(created_at,1,10), 'registered', '',
-         created_at, created_by FROM workers;
 CREATE TRIGGER worker_jobs_no_update BEFORE UPDATE ON worker_jobs
   BEGIN SELECT RAISE(ABORT, 'job history is append-only: add a new job row instead'); END;
 CREATE TRIGGER worker_jobs_no_delete BEFORE DELETE ON worker_jobs
@@ -339,7 +336,7 @@ const std::vector<Migration>& all_migrations() {
         {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
         {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
-        {10, "job history and chest films", kV10, &bind_unbound_records},
+        {10, "job history and chest films", kV10},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -22,7 +22,6 @@ year_month_day ymd(const std::string& iso) {
 struct WorkerRow {
   std::int64_t id = 0;
   std::string registry_no, first_name, last_name;
-  JobPeriod registered;  // the workers row's job, for a worker with no job history row
 };
 
 // Last date of each exam kind per worker, up to and including `as_of`.
@@ -82,31 +81,19 @@ Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
 
   std::map<std::int64_t, WorkerRow> workers;
   {
-    auto st = db.prepare(
-        "SELECT id, registry_no, first_name, last_name, establishment, job_code, work_group, "
-        "substr(created_at,1,10) FROM workers");
+    auto st = db.prepare("SELECT id, registry_no, first_name, last_name FROM workers");
     if (!st) return st.error();
     for (;;) {
       auto r = st->step();
       if (!r) return r.error();
       if (!*r) break;
-      WorkerRow w{st->int64(0), st->text(1), st->text(2), st->text(3), {}};
-      w.registered.worker_id = w.id;
-      w.registered.establishment = st->text(4);
-      w.registered.job_code = st->text(5);
-      w.registered.work_group = static_cast<int>(st->int64(6));
-      w.registered.effective_from = st->text(7);
-      workers[w.id] = std::move(w);
+      workers[st->int64(0)] = {st->int64(0), st->text(1), st->text(2), st->text(3)};
     }
   }
   auto history = all_job_history(db);
   if (!history) return history.error();
   std::map<std::int64_t, std::vector<JobPeriod>> by_worker;
   for (auto& p : *history) by_worker[p.worker_id].push_back(std::move(p));
-  // Every worker registered since v10 has a job row; one stored some other way has its
-  // registration job.
-  for (const auto& [id, w] : workers)
-    if (by_worker.find(id) == by_worker.end()) by_worker[id].push_back(w.registered);
 
   // Exams count when their newest result is not an unaccepted interruption (an interrupted
   // session is not an exam until a physician accepts it, station/exams/interruption.hpp).

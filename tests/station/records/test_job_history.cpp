@@ -62,6 +62,7 @@ TEST_F(JobHistoryTest, RegistrationIsTheFirstRow) {
   EXPECT_EQ((*h)[0].effective_from, "2015-03-01");
   EXPECT_EQ((*h)[0].job_code, "K-101");
   EXPECT_EQ((*h)[0].reason, "registered");
+  EXPECT_EQ((*h)[0].id, 0);  // the workers row itself
   EXPECT_EQ((*h)[0].created_by, "tekniker");
 }
 
@@ -103,7 +104,9 @@ TEST_F(JobHistoryTest, BadInputIsRefusedAndNothingStored) {
 }
 
 TEST_F(JobHistoryTest, RowsAreNeverEditedOrDeleted) {
-  EXPECT_FALSE(db->exec("UPDATE worker_jobs SET job_code = 'Y-501'").ok());
+  ASSERT_TRUE(change({"Kozlu", "Y-501", "2026-07-15", "moved", ""}).ok());
+  EXPECT_FALSE(db->exec("UPDATE worker_jobs SET job_code = 'K-101'").ok());
   EXPECT_FALSE(db->exec("DELETE FROM worker_jobs").ok());
-  EXPECT_EQ(job_history(*db, id)->size(), 1U);
+  EXPECT_EQ(job_history(*db, id)->size(), 2U);
+  EXPECT_EQ(find_worker(*db, "1001")->job_code, "Y-501");
 }
