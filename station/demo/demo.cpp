@@ -44,20 +44,20 @@ struct DemoWorker {
 // Sample workers. T.C. kimlik numbers are valid by the check-digit rule but fictitious.
 const std::vector<DemoWorker>& demo_workers() {
   static const std::vector<DemoWorker> list{
-      {{"D-1001", "38492017510", "Ahmet", "Kaya", "1984-03-12", "M", 174, 78, "Kozlu",
-        "YA-PANO-01"},
+      {{"D-1001", "38492017510", "Ahmet", "Kaya", "1984-03-12", "M", 174, 78, "Kozlu", "YA-PANO-01",
+        ""},
        "pano ayak kazmacısı: spirometri",
        "face hewer: spirometry"},
       {{"D-1002", "52930184664", "Mehmet", "Demir", "1979-07-02", "M", 170, 82, "Kozlu",
-        "YU-KOMP-01"},
+        "YU-KOMP-01", ""},
        "kompresör operatörü (gürültülü iş): odyometri",
        "compressor operator (noisy job): audiometry"},
       {{"D-1003", "67104528328", "Elif", "Şahin", "1992-11-20", "F", 163, 60, "Armutçuk",
-        "YU-BURO-01"},
+        "YU-BURO-01", ""},
        "",
        ""},
       {{"D-1004", "24561397850", "Hasan", "Öztürk", "1968-01-15", "M", 168, 85, "Karadon",
-        "YA-TAH-01"},
+        "YA-TAH-01", ""},
        "",
        ""},
   };
