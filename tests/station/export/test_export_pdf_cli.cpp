@@ -128,3 +128,46 @@ TEST(ExportPdfCli, SignedSpirometryReportCarriesTheWorkerChartsValuesEvaluationA
                 .out,
             "2\n");
 }
+
+// An audiometry exam entered from paper: the report draws the station's audiogram (its title and
+// axis label are in the text) and lists every threshold the FHIR export carries.
+TEST(ExportPdfCli, SignedAudiometryReportDrawsTheAudiogramAndListsTheThresholds) {
+  odyo::test::ExportedStation x;
+  auto r = x.st.run_as("tekniker",
+                       "worker add --registry 2001 --tc 10000000146 --first-name Ali --last-name "
+                       "Kaya --birth-date 1980-06-15 --sex M --height-cm 175 --weight-kg 80 --job "
+                       "YA-PANO-01");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json right = {{"500", 10},  {"1000", 10}, {"2000", 15}, {"3000", 20},
+                      {"4000", 45}, {"6000", 20}, {"8000", 20}};
+  const json left = {{"500", 15},  {"1000", 15}, {"2000", 20}, {"3000", 30},
+                     {"4000", 35}, {"6000", 25}, {"8000", 25}};
+  const auto f = x.st.dir / "a.json";
+  std::ofstream(f) << json{{"right", right}, {"left", left}}.dump();
+  r = x.st.run_as("tekniker",
+                  "audio enter --worker 2001 --input " + f.string() + " --date 2026-11-02");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(x.st.run_as("hekim", "exam sign 1").exit_code, 0);
+  const auto pdf = x.st.dir / "report.pdf";
+  r = x.st.run_as("hekim", "--lang en export pdf 1 --output " + pdf.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto txt = run_command("pdftotext -enc UTF-8 '" + pdf.string() + "' -");
+  ASSERT_EQ(txt.exit_code, 0) << txt.err;
+  const std::string t = squeezed(txt.out);
+  for (const char* s : {"Audiometry report", "Ali Kaya", "Audiogram", "Hearing level (dB HL)",
+                        "Frequency (Hz)", "Signed by"})
+    EXPECT_NE(t.find(s), std::string::npos) << s << "\n" << t;
+  // Every threshold observation of the FHIR Bundle is a row: its code and its value in dB.
+  const auto b = json::parse(x.st.run_as("hekim", "export fhir 1").out);
+  int thresholds = 0;
+  for (const auto& e : b["entry"]) {
+    const auto& res = e["resource"];
+    if (res["resourceType"] != "Observation" || !res.contains("valueQuantity") ||
+        res["valueQuantity"].value("unit", std::string()) != "dB HL")
+      continue;
+    const std::string shown = res["valueQuantity"]["value"].dump() + " dB";
+    EXPECT_NE(t.find(shown), std::string::npos) << shown;
+    ++thresholds;
+  }
+  EXPECT_GE(thresholds, 14) << "7 frequencies for each ear";
+}
