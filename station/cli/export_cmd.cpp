@@ -48,8 +48,15 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     auto pdf = exam_report_pdf(**db, *rec, *x, ctx.catalog());
     if (!pdf) return (void)ctx.fail(pdf.error());
     text = std::move(*pdf);
+  } else if (format == "fhir") {
+    // The report's PDF goes with the Bundle (DiagnosticReport.presentedForm), in the station's
+    // language whoever exports: the same exam version gives the same Bundle.
+    const i18n::Catalog& station_language = i18n::catalog((*cfg)->language);
+    auto pdf = exam_report_pdf(**db, *rec, *x, station_language);
+    if (!pdf) return (void)ctx.fail(pdf.error());
+    text = fhir_bundle(*x, ec, *pdf, station_language.language());
   } else {
-    text = format == "fhir" ? fhir_bundle(*x, ec) : hl7_oru_r01(*x, ec);
+    text = hl7_oru_r01(*x, ec);
   }
 
   if (!o.output.empty()) {
