@@ -102,7 +102,7 @@ Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
                          "SELECT e.worker_id, e.kind, substr(e.started_at,1,10) FROM exams e "
                          "JOIN results r ON r.id = (SELECT id FROM results WHERE exam_id = e.id "
                          "ORDER BY version DESC LIMIT 1) WHERE substr(e.started_at,1,10) <= ?1 "
-                         "AND NOT (json_type(r.payload,'$.interrupted') = 'object' AND "
+                         "AND NOT (json_type(r.payload,'$.interrupted') IS 'object' AND "
                          "json_type(r.payload,'$.interrupted.accepted') IS NULL)",
                          q.as_of, last);
       !r)

@@ -169,7 +169,8 @@ TEST_F(ReportCli, FilmsFeedTheDueListAndPlacementsListTheChanges) {
   auto film_status = [&](const std::string& as_of) -> std::string {
     auto d = run("--json report due --all --as-of " + as_of);
     EXPECT_EQ(d.exit_code, 0) << d.err;
-    for (const auto& w : json::parse(d.out)["workers"])
+    const auto report = json::parse(d.out);
+    for (const auto& w : report["workers"])
       for (const auto& e : w["exams"])
         if (w["registry_no"] == "7001" && e["exam"] == "chest_film") {
           EXPECT_EQ(e["last"], "2025-02-10");
