@@ -15,6 +15,7 @@
 #include "station/core/with_code.hpp"
 #include "station/exams/exam_record.hpp"
 #include "station/exams/interruption.hpp"
+#include "station/export/outbox.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
@@ -169,7 +170,13 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
                                        "signature refused: the password given again "
                                        "does not match"));
     }
-    auto s = sign_exam_result(**db, **me, *pw, *sign_id, (*cfg)->pbkdf2_iterations);
+    // The export outbox rows of the configured destinations are written with the signature.
+    auto outbox = load_outbox_settings((*cfg)->file);
+    if (!outbox) return (void)ctx.fail(outbox.error(), 2);
+    InSignTransaction queue;
+    if ((*cfg)->exports)
+      queue = outbox_on_sign(*(*cfg)->exports, *outbox, *sign_id, (*me)->username);
+    auto s = sign_exam_result(**db, **me, *pw, *sign_id, (*cfg)->pbkdf2_iterations, queue);
     if (!s) return (void)ctx.fail(s.error());
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"signature_id", s->signature_id},
