@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/core/result.hpp"
@@ -42,6 +43,14 @@ struct SignOutcome {
 // password is `password`, asked again for the signature).
 Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std::string& password,
                                      std::int64_t exam_id, int pbkdf2_iterations);
+
+// The same, with the password asked again checked first against the signer's account: a
+// missing or wrong password is refused (auth_failed) and audited as a refusal on `channel`
+// ("cli-sign", "web-sign"). The one path every front end signs through.
+Result<SignOutcome> sign_exam_result_again(Database& db, const User& signer,
+                                           const std::optional<std::string>& password,
+                                           std::int64_t exam_id, int pbkdf2_iterations,
+                                           std::string_view channel);
 
 // Checks signature row `signature_id`: made by the station with the signer's key over the
 // result as stored now, by a physician. Error message names the row and what is wrong.
