@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "station/cli/context.hpp"
 #include "station/cli/docgen.hpp"
@@ -15,6 +17,13 @@
 namespace odyo::station {
 
 namespace {
+
+// $ODYOSPIRO_LANG when it is set and not empty.
+std::optional<std::string> env_language() {
+  const char* env = std::getenv("ODYOSPIRO_LANG");
+  if (env == nullptr || *env == '\0') return std::nullopt;
+  return std::string(env);
+}
 
 // The language of the help screens and parse errors, known before the command line is parsed:
 // --lang, else $ODYOSPIRO_LANG, else the configuration's [station].language (--config, else the
@@ -32,7 +41,7 @@ std::string help_language(int argc, char** argv) {
     value("--config", config);
   }
   if (!lang.empty()) return lang;
-  if (const char* env = std::getenv("ODYOSPIRO_LANG"); env != nullptr && *env != '\0') return env;
+  if (auto env = env_language(); env && i18n::known_language(*env)) return *env;
   if (auto c = load_config(resolve_config_path(config))) return c->language;
   return std::string(i18n::kLanguages[0]);
 }
@@ -42,6 +51,16 @@ std::string help_language(int argc, char** argv) {
 int run_cli(int argc, char** argv) {
   CliContext ctx;
   const i18n::Catalog& help_catalog = i18n::catalog(help_language(argc, argv));
+  // A language the catalogues do not have is refused, not silently taken for English.
+  if (auto env = env_language(); env && !i18n::known_language(*env)) {
+    std::cerr << "odyospiro: "
+              << help_catalog.trf(
+                     "ODYOSPIRO_LANG is `{}`: the station speaks `tr` and `en`; set "
+                     "one of them or unset it",
+                     *env)
+              << "\n";
+    return 2;
+  }
   CLI::App app{
       "odyospiro — işitme ve solunum testi istasyonu / hearing and lung-function test station"};
   app.set_version_flag("--version", std::string("odyospiro ") + ODYO_VERSION);

@@ -9,32 +9,12 @@
 
 #include "station/charts/chart_data.hpp"
 #include "station/cli/context.hpp"
+#include "station/core/atomic_file.hpp"
 #include "station/records/workers.hpp"
 
 namespace odyo::station {
 
 namespace {
-
-// Written beside the target and renamed into place, so a failed write leaves no half file.
-Result<void> write_file(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!(f << content) || !f.flush()) {
-      std::remove(tmp.c_str());
-      return make_errorf("file_unwritable",
-                         "{}: cannot write the file (check the folder exists and is writable)",
-                         path);
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return make_errorf("file_unwritable", "{}: cannot write the file: {}", path, ec.message());
-  }
-  return {};
-}
 
 void report_written(CliContext& ctx, const std::string& path, const std::string& kind,
                     std::size_t bytes) {
@@ -72,7 +52,7 @@ void register_chart_commands(CLI::App& app, CliContext& ctx) {
     if (!db) return (void)ctx.fail(db.error(), 2);
     auto svg = charts::exam_chart_svg(**db, eo->exam_id, *kind, ctx.turkish());
     if (!svg) return (void)ctx.fail(svg.error());
-    if (auto w = write_file(eo->output, *svg); !w) return (void)ctx.fail(w.error());
+    if (auto w = write_file_atomically(eo->output, *svg); !w) return (void)ctx.fail(w.error());
     report_written(ctx, eo->output, eo->kind, svg->size());
   });
 
@@ -95,7 +75,7 @@ void register_chart_commands(CLI::App& app, CliContext& ctx) {
     if (!w) return (void)ctx.fail(w.error());
     auto svg = charts::worker_chart_svg(**db, *w, *kind, ctx.turkish());
     if (!svg) return (void)ctx.fail(svg.error());
-    if (auto r = write_file(wo->output, *svg); !r) return (void)ctx.fail(r.error());
+    if (auto r = write_file_atomically(wo->output, *svg); !r) return (void)ctx.fail(r.error());
     report_written(ctx, wo->output, wo->kind, svg->size());
   });
 }

@@ -1,14 +1,19 @@
 // odyospiro export fhir|hl7 EXAM_ID [--output FILE]: a signed exam as a FHIR R4 transaction
 // Bundle or an HL7 v2.5.1 ORU^R01 message (station/export). This file parses, calls, writes.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "station/cli/context.hpp"
+#include "station/core/atomic_file.hpp"
+#include "station/core/person_input.hpp"
 #include "station/exams/exam_record.hpp"
 #include "station/export/exam_export.hpp"
 #include "station/export/fhir_bundle.hpp"
 #include "station/export/hl7_oru.hpp"
+#include "station/export/office_tables.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -25,15 +30,9 @@ struct ExportOptions {
 void run_export(CliContext& ctx, const ExportOptions& o, const std::string& format) {
   auto cfg = ctx.config();
   if (!cfg) return (void)ctx.fail(cfg.error(), 2);
-  if (!(*cfg)->exports) {
-    return (void)ctx.fail(
-        make_errorf("config_invalid",
-                    "{}: no [export] section; add the identifier systems the central office "
-                    "assigned (see config/station.toml and docs/export.md)",
-                    (*cfg)->file.string()),
-        2);
-  }
-  const ExportConfig& ec = *(*cfg)->exports;
+  auto ecfg = require_export_config(**cfg);
+  if (!ecfg) return (void)ctx.fail(ecfg.error(), 2);
+  const ExportConfig& ec = **ecfg;
   auto db = ctx.db_as({"physician", "admin"}, N_("export exams to central records"));
   if (!db) return (void)ctx.fail(db.error(), 2);
   auto me = ctx.actor();
@@ -45,24 +44,7 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   const std::string text = format == "fhir" ? fhir_bundle(*x, ec) : hl7_oru_r01(*x, ec);
 
   if (!o.output.empty()) {
-    const std::filesystem::path tmp = o.output + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      f << text;
-      f.close();
-      if (!f) {
-        return (void)ctx.fail(make_errorf("output_unwritable",
-                                          "{}: cannot write the export (check the folder exists "
-                                          "and is writable)",
-                                          o.output));
-      }
-    }
-    std::error_code ec_rename;
-    std::filesystem::rename(tmp, o.output, ec_rename);
-    if (ec_rename) {
-      return (void)ctx.fail(
-          make_errorf("output_unwritable", "{}: {}", o.output, ec_rename.message()));
-    }
+    if (auto w = write_file_atomically(o.output, text); !w) return (void)ctx.fail(w.error());
   }
   // Who exported what, when: an audit row (the text's hash, not the text).
   const std::string sha = sha256_hex(text);
@@ -99,11 +81,113 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   }
 }
 
+struct OfficeOptions {
+  std::string from, to, establishment, kind, output, table = "exams", separator;
+  bool decimal_comma = false, no_bom = false, progress = false;
+};
+
+// `export csv|xlsx`: the office's tables of exams and of the signed exams' values.
+void run_office_export(CliContext& ctx, const OfficeOptions& o, const std::string& format) {
+  auto cfg = ctx.config();
+  if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+  auto ec = require_export_config(**cfg);
+  if (!ec) return (void)ctx.fail(ec.error(), 2);
+  OfficeFilter filter;
+  for (auto [typed, iso] : {std::pair{&o.from, &filter.from}, std::pair{&o.to, &filter.to}}) {
+    if (typed->empty()) continue;
+    auto d = parse_date_iso(*typed);
+    if (!d) return (void)ctx.fail(d.error(), 2);
+    *iso = *d;
+  }
+  if (!o.establishment.empty()) {
+    // "KOZLU", "kozlu" and "Kozlu" are one establishment (Turkish case folding).
+    filter.establishment =
+        match_turkish(o.establishment, (*cfg)->establishments).value_or(o.establishment);
+  }
+  filter.kind = o.kind;
+  if (o.separator.size() > 1) {
+    return (void)ctx.fail(
+        make_errorf("bad_separator", "--separator `{}`: one character, such as `;`", o.separator),
+        2);
+  }
+  auto db = ctx.db_as({"physician", "admin"}, N_("export exams to central records"));
+  if (!db) return (void)ctx.fail(db.error(), 2);
+  auto me = ctx.actor();
+  if (!me) return (void)ctx.fail(me.error(), 2);
+  const bool show = o.progress || ::isatty(STDERR_FILENO) == 1;
+  std::function<void(std::size_t, std::size_t)> progress;
+  if (show) {
+    progress = [&ctx](std::size_t done, std::size_t total) {
+      if (done % 100 == 0 || done == total)
+        ctx.err() << "\r" << ctx.trf("export: {} of {} exams", done, total) << std::flush;
+    };
+  }
+  auto tables = gather_office_tables(**db, **ec, filter, progress);
+  if (show) ctx.err() << "\n";
+  if (!tables) return (void)ctx.fail(tables.error());
+  const auto translate = [&ctx](const char* msgid) -> std::string {
+    return ctx.tr(msgid);  // i18n: the column names and words of office_tables.cpp
+  };
+  std::string sha;
+  if (format == "csv") {
+    CsvOptions co;
+    co.decimal_comma = o.decimal_comma;
+    co.separator = !o.separator.empty() ? o.separator[0] : (o.decimal_comma ? ';' : ',');
+    co.bom = !o.no_bom;
+    if (co.decimal_comma && co.separator == ',') {
+      return (void)ctx.fail(make_error("bad_separator",
+                                       "--decimal-comma with the separator `,` would split every "
+                                       "number in two; use `;`"),
+                            2);
+    }
+    const std::string text =
+        office_csv(o.table == "results" ? tables->results : tables->exams, co, translate);
+    if (auto w = write_file_atomically(o.output, text); !w) return (void)ctx.fail(w.error());
+    sha = sha256_hex(text);
+  } else {
+    if (auto w = write_office_xlsx(o.output, *tables, translate); !w)
+      return (void)ctx.fail(w.error());
+  }
+  {
+    auto tx = Transaction::begin(**db);
+    if (!tx) return (void)ctx.fail(tx.error(), 2);
+    nlohmann::json details{{"format", format},
+                           {"table", format == "csv" ? o.table : std::string("exams+results")},
+                           {"from", filter.from},
+                           {"to", filter.to},
+                           {"establishment", filter.establishment},
+                           {"kind", filter.kind},
+                           {"exams", tables->exams.rows.size()},
+                           {"signed_exams", tables->signed_exams},
+                           {"output", o.output}};
+    if (!sha.empty()) details["sha256"] = sha;
+    if (auto r =
+            audit_append(**db, {(*me)->username, "exam.export_table", "exams", 0, details.dump()});
+        !r)
+      return (void)ctx.fail(r.error(), 2);
+    if (auto r = tx->commit(); !r) return (void)ctx.fail(r.error(), 2);
+  }
+  if (ctx.json()) {
+    ctx.out() << nlohmann::json{{"format", format},
+                                {"output", o.output},
+                                {"exams", tables->exams.rows.size()},
+                                {"signed_exams", tables->signed_exams},
+                                {"result_rows", tables->results.rows.size()}}
+                     .dump(2)
+              << "\n";
+  } else {
+    ctx.out() << ctx.trf("Written: {} ({} exams, {} of them signed)", o.output,
+                         tables->exams.rows.size(), tables->signed_exams)
+              << "\n";
+  }
+}
+
 }  // namespace
 
 void register_export_commands(CLI::App& app, CliContext& ctx) {
-  auto* ex = app.add_subcommand(
-      "export", "Export a signed exam to central records (FHIR R4, HL7 v2.5.1) / Dışa aktar");
+  auto* ex = app.add_subcommand("export",
+                                "Export signed exams to central records (FHIR R4, HL7 v2.5.1) and "
+                                "the office's tables (CSV, XLSX)");
   ex->require_subcommand(1);
   for (const char* format : {"fhir", "hl7"}) {
     auto o = std::make_shared<ExportOptions>();
@@ -115,6 +199,30 @@ void register_export_commands(CLI::App& app, CliContext& ctx) {
     sub->add_option("id", o->exam_id, "Exam id (its latest result must be signed)")->required();
     sub->add_option("--output", o->output, "Write to this file (default: standard output)");
     sub->callback([&ctx, o, f] { run_export(ctx, *o, f); });
+  }
+  for (const char* format : {"csv", "xlsx"}) {
+    auto o = std::make_shared<OfficeOptions>();
+    const std::string f = format;
+    auto* sub = ex->add_subcommand(
+        f, f == "csv" ? "The office's table of exams (or of the signed exams' values) as CSV"
+                      : "The office's tables of exams and of the signed exams' values as an "
+                        "XLSX workbook");
+    sub->add_option("--output", o->output, "Write to this file")->required();
+    sub->add_option("--from", o->from, "First day (YYYY-MM-DD or GG.AA.YYYY)");
+    sub->add_option("--to", o->to, "Last day (YYYY-MM-DD or GG.AA.YYYY)");
+    sub->add_option("--establishment", o->establishment, "Only this establishment");
+    sub->add_option("--kind", o->kind, "Only this kind of exam")
+        ->check(CLI::IsMember({"spirometry", "audiometry"}));
+    sub->add_flag("--progress", o->progress, "Progress on stderr even when not a terminal");
+    if (f == "csv") {
+      sub->add_option("--table", o->table, "Which table: the exams, or the signed exams' values")
+          ->check(CLI::IsMember({"exams", "results"}));
+      sub->add_flag("--decimal-comma", o->decimal_comma,
+                    "Numbers with a decimal comma (4,28); the separator becomes `;`");
+      sub->add_option("--separator", o->separator, "Field separator (default `,`, or `;`)");
+      sub->add_flag("--no-bom", o->no_bom, "No UTF-8 byte-order mark at the start");
+    }
+    sub->callback([&ctx, o, f] { run_office_export(ctx, *o, f); });
   }
 }
 

@@ -38,6 +38,13 @@ namespace odyo::station::i18n {
 // The languages the station speaks; the first is the default ([station].language).
 inline constexpr std::string_view kLanguages[] = {"tr", "en"};
 
+// True for a language of kLanguages.
+constexpr bool known_language(std::string_view language) {
+  for (std::string_view l : kLanguages)
+    if (l == language) return true;
+  return false;
+}
+
 class Catalog {
  public:
   // `language`: "tr" or "en" (anything else is English). Loads the embedded catalogue.

@@ -302,6 +302,16 @@ std::string hl7_datetime(const std::string& iso) {
   return digits + "+0000";  // the station stores UTC
 }
 
+Result<const ExportConfig*> require_export_config(const StationConfig& cfg) {
+  if (!cfg.exports) {
+    return make_errorf("config_invalid",
+                       "{}: no [export] section; add the identifier systems the central office "
+                       "assigned (see config/station.toml and docs/export.md)",
+                       cfg.file.string());
+  }
+  return &*cfg.exports;
+}
+
 Result<ExportedExam> prepare_export(const ExamRecord& r, const ExportConfig& cfg) {
   const std::int64_t which = r.exam.id;
   if (r.results.empty())

@@ -73,6 +73,9 @@ struct ExportedExam {
   std::vector<ExportItem> items;
 };
 
+// The [export] section of the configuration, or an error saying how to add it.
+Result<const ExportConfig*> require_export_config(const StationConfig& cfg);
+
 // The latest result version of the record, which must carry a signature that verifies (else an
 // error: unsigned exams are not exported), turned into export items.
 Result<ExportedExam> prepare_export(const ExamRecord& record, const ExportConfig& cfg);

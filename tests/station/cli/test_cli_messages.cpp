@@ -235,3 +235,25 @@ TEST_F(CliMessages, JobImportErrorNamesTheCsvNotTheUnwrittenToml) {
     EXPECT_FALSE(std::filesystem::exists(out));
   }
 }
+
+// A language the catalogues do not have, asked for through the environment, is refused with a
+// message saying which ones there are, in the language otherwise chosen — never taken silently
+// for English. --lang refuses the same value (CLI11's check); an empty variable is unset.
+TEST_F(CliMessages, AnUnknownLanguageInTheEnvironmentIsRefused) {
+  const std::string exe = odyo::test::odyospiro(dir / "absent.db");
+  auto r = run_command("cd '" + dir.path().string() + "' && ODYOSPIRO_LANG=de " + exe +
+                       " --lang en --version </dev/null");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("ODYOSPIRO_LANG is `de`: the station speaks `tr` and `en`"),
+            std::string::npos)
+      << r.err;
+  r = run_command("cd '" + dir.path().string() + "' && ODYOSPIRO_LANG=de " + exe +
+                  " --lang tr --version </dev/null");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("istasyon `tr` ve `en` dillerini konuşur"), std::string::npos) << r.err;
+  r = run_command("cd '" + dir.path().string() + "' && ODYOSPIRO_LANG= " + exe +
+                  " --lang en --version </dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run("worker list", "de");
+  EXPECT_NE(r.exit_code, 0);
+}

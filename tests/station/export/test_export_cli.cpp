@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/station/export/exported_station.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
 using nlohmann::json;
@@ -24,28 +25,8 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-struct Exported {
-  Station st;
-  std::int64_t exam = 0;
-  Exported() {
-    auto r = st.run_as("tekniker",
-                       "worker add --registry D-1001 --tc 38492017510 --first-name 'Çağrı' "
-                       "--last-name 'Işıkoğlu' --birth-date 1984-03-12 --sex M --height-cm 174 "
-                       "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = st.run_as("tekniker",
-                  "--json acquire spiro --device spiro-sim --worker D-1001 --temp-c 22 "
-                  "--pressure-kpa 100.8 --humidity-pct 45 --devsim " +
-                      std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim --journal " +
-                      (st.dir / "j.db").string());
-    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-    exam = json::parse(r.out, nullptr, false).value("exam", std::int64_t{0});
-    r = st.run_as("tekniker", "evaluate --worker D-1001 --purpose periodic");
-    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-  }
-  odyo::test::CommandResult sql(const std::string& s) const {
-    return run_command("sqlite3 " + st.db_file.string() + " \"" + s + "\"");
-  }
+struct Exported : odyo::test::ExportedStation {
+  std::int64_t exam = measure("D-1001", odyo::test::kFirstWorker);
 };
 
 }  // namespace
