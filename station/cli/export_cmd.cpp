@@ -1,5 +1,6 @@
-// odyospiro export fhir|hl7 EXAM_ID [--output FILE]: a signed exam as a FHIR R4 transaction
-// Bundle or an HL7 v2.5.1 ORU^R01 message (station/export). This file parses, calls, writes.
+// odyospiro export fhir|hl7|pdf EXAM_ID [--output FILE]: a signed exam as a FHIR R4 transaction
+// Bundle, an HL7 v2.5.1 ORU^R01 message or a PDF report (station/export); export csv|xlsx: the
+// office's tables. This file parses, calls, writes.
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "station/export/fhir_bundle.hpp"
 #include "station/export/hl7_oru.hpp"
 #include "station/export/office_tables.hpp"
+#include "station/export/pdf_report.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -41,7 +43,21 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   if (!rec) return (void)ctx.fail(rec.error());
   auto x = prepare_export(*rec, ec);
   if (!x) return (void)ctx.fail(x.error());
-  const std::string text = format == "fhir" ? fhir_bundle(*x, ec) : hl7_oru_r01(*x, ec);
+  std::string text;
+  if (format == "pdf") {
+    auto pdf = exam_report_pdf(**db, *rec, *x, ctx.catalog());
+    if (!pdf) return (void)ctx.fail(pdf.error());
+    text = std::move(*pdf);
+  } else if (format == "fhir") {
+    // The report's PDF goes with the Bundle (DiagnosticReport.presentedForm), in the station's
+    // language whoever exports: the same exam version gives the same Bundle.
+    const i18n::Catalog& station_language = i18n::catalog((*cfg)->language);
+    auto pdf = exam_report_pdf(**db, *rec, *x, station_language);
+    if (!pdf) return (void)ctx.fail(pdf.error());
+    text = fhir_bundle(*x, ec, *pdf, station_language.language());
+  } else {
+    text = hl7_oru_r01(*x, ec);
+  }
 
   if (!o.output.empty()) {
     if (auto w = write_file_atomically(o.output, text); !w) return (void)ctx.fail(w.error());
@@ -52,13 +68,14 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
     auto tx = Transaction::begin(**db);
     if (!tx) return (void)ctx.fail(tx.error(), 2);
     const auto& res = rec->results.back();
-    nlohmann::json details{
-        {"exam_id", o.exam_id},
-        {"result_version", res.version},
-        {"format", format == "fhir" ? "fhir-r4-transaction" : "hl7-v2.5.1-oru-r01"},
-        {"identifier", x->id_prefix},
-        {"sha256", sha},
-        {"output", o.output.empty() ? std::string("stdout") : o.output}};
+    nlohmann::json details{{"exam_id", o.exam_id},
+                           {"result_version", res.version},
+                           {"format", format == "fhir"  ? "fhir-r4-transaction"
+                                      : format == "hl7" ? "hl7-v2.5.1-oru-r01"
+                                                        : "pdf-report"},
+                           {"identifier", x->id_prefix},
+                           {"sha256", sha},
+                           {"output", o.output.empty() ? std::string("stdout") : o.output}};
     if (auto r =
             audit_append(**db, {(*me)->username, "exam.export", "results", res.id, details.dump()});
         !r)
@@ -189,13 +206,15 @@ void register_export_commands(CLI::App& app, CliContext& ctx) {
                                 "Export signed exams to central records (FHIR R4, HL7 v2.5.1) and "
                                 "the office's tables (CSV, XLSX)");
   ex->require_subcommand(1);
-  for (const char* format : {"fhir", "hl7"}) {
+  for (const char* format : {"fhir", "hl7", "pdf"}) {
     auto o = std::make_shared<ExportOptions>();
     const std::string f = format;
     auto* sub = ex->add_subcommand(
-        f, f == "fhir" ? "The exam's signed result as a FHIR R4 transaction Bundle (JSON)"
-                       : "The exam's signed result as an HL7 v2.5.1 ORU^R01 message (CR "
-                         "segment ends, UTF-8)");
+        f, f == "fhir"  ? "The exam's signed result as a FHIR R4 transaction Bundle (JSON)"
+           : f == "hl7" ? "The exam's signed result as an HL7 v2.5.1 ORU^R01 message (CR "
+                          "segment ends, UTF-8)"
+                        : "The exam's signed result as a PDF report: worker, charts, values, "
+                          "evaluation with its clauses, signature");
     sub->add_option("id", o->exam_id, "Exam id (its latest result must be signed)")->required();
     sub->add_option("--output", o->output, "Write to this file (default: standard output)");
     sub->callback([&ctx, o, f] { run_export(ctx, *o, f); });

@@ -1,5 +1,7 @@
 #include "station/export/fhir_bundle.hpp"
 
+#include "station/storage/base64.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "station/storage/hash.hpp"
@@ -81,7 +83,8 @@ ojson reference(const std::string& full_url) {
 
 }  // namespace
 
-std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
+std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg, std::string_view pdf_report,
+                        std::string_view pdf_language) {
   const std::string status = x.corrected ? "amended" : "final";
   const auto ident = [&](const std::string& key) { return x.id_prefix + "-" + key; };
   std::vector<Entry> entries;
@@ -184,6 +187,14 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg) {
     d["result"] = ojson::array();
     for (const auto& u : result_urls) d["result"].push_back(reference(u));
     if (!x.conclusion.empty()) d["conclusion"] = x.conclusion;
+    if (!pdf_report.empty()) {
+      ojson form{{"contentType", "application/pdf"}};
+      if (!pdf_language.empty()) form["language"] = std::string(pdf_language);
+      form["data"] = base64_encode(reinterpret_cast<const unsigned char*>(pdf_report.data()),
+                                   pdf_report.size());
+      form["title"] = x.id_prefix + ".pdf";
+      d["presentedForm"] = ojson::array({form});
+    }
     entries.push_back(
         {report_url, d, "identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
   }

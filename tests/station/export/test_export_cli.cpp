@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "station/storage/base64.hpp"
 #include "tests/station/export/exported_station.hpp"
 #include "tests/station/support/station_fixture.hpp"
 
@@ -88,6 +89,21 @@ TEST(ExportCli, FhirBundleOfTheStoredExamValidatesAndIsStable) {
     EXPECT_EQ(res["valueQuantity"]["code"], "L");
   }
   EXPECT_TRUE(found) << text;
+  // The report's PDF rides along as the DiagnosticReport's presentedForm, in the station's
+  // language (the shipped configuration's Turkish) whoever exports: the same bytes as
+  // `export pdf` in that language.
+  std::string pdf_b64;
+  for (const auto& e : b["entry"]) {
+    const auto& res = e["resource"];
+    if (res["resourceType"] != "DiagnosticReport") continue;
+    ASSERT_EQ(res["presentedForm"].size(), 1u);
+    EXPECT_EQ(res["presentedForm"][0]["contentType"], "application/pdf");
+    EXPECT_EQ(res["presentedForm"][0]["language"], "tr");
+    pdf_b64 = res["presentedForm"][0]["data"];
+  }
+  const auto pdf = odyo::station::base64_decode(pdf_b64);
+  EXPECT_EQ(std::string(pdf.begin(), pdf.end()),
+            x.st.run_as("hekim", "--lang tr export pdf " + id).out);
   EXPECT_EQ(b["entry"][0]["resource"]["name"][0]["family"], "Işıkoğlu");
   // The signature exported is the stored one.
   const auto sig = x.sql("SELECT signature FROM signatures").out;
@@ -95,7 +111,10 @@ TEST(ExportCli, FhirBundleOfTheStoredExamValidatesAndIsStable) {
   for (const auto& e : b["entry"])
     if (e["resource"]["resourceType"] == "Provenance") data = e["resource"]["signature"][0]["data"];
   EXPECT_EQ(data + "\n", sig);
-  EXPECT_EQ(x.sql("SELECT count(*) FROM audit_log WHERE action='exam.export'").out, "3\n");
+  EXPECT_EQ(x.sql("SELECT count(*) FROM audit_log WHERE action='exam.export' AND details LIKE "
+                  "'%fhir-r4-transaction%'")
+                .out,
+            "3\n");
   EXPECT_EQ(x.st.run_as("admin", "db verify").exit_code, 0);
 }
 
