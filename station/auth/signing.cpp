@@ -330,6 +330,19 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
   return out;
 }
 
+Result<SignOutcome> sign_exam_result_again(Database& db, const User& signer,
+                                           const std::optional<std::string>& password,
+                                           std::int64_t exam_id, int pbkdf2_iterations,
+                                           std::string_view channel,
+                                           const InSignTransaction& in_transaction) {
+  if (!password || !check_password(*password, signer.password_hash)) {
+    (void)audit_refusal(db, signer.username, password ? "wrong_password" : "no_password", channel,
+                        signer.id);
+    return make_error(kAuthFailed, "signature refused: the password given again does not match");
+  }
+  return sign_exam_result(db, signer, *password, exam_id, pbkdf2_iterations, in_transaction);
+}
+
 Result<void> verify_signature(Database& db, std::int64_t signature_id) {
   auto st = db.prepare(
       "SELECT result_id, signer, signed_at, content_sha256, key_id, signature FROM signatures "

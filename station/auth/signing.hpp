@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/core/result.hpp"
@@ -49,6 +50,15 @@ using InSignTransaction = std::function<Result<void>(Database&, const SignOutcom
 Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std::string& password,
                                      std::int64_t exam_id, int pbkdf2_iterations,
                                      const InSignTransaction& in_transaction = {});
+
+// The same, with the password asked again checked first against the signer's account: a
+// missing or wrong password is refused (auth_failed) and audited as a refusal on `channel`
+// ("cli-sign", "web-sign"). The one path every front end signs through.
+Result<SignOutcome> sign_exam_result_again(Database& db, const User& signer,
+                                           const std::optional<std::string>& password,
+                                           std::int64_t exam_id, int pbkdf2_iterations,
+                                           std::string_view channel,
+                                           const InSignTransaction& in_transaction = {});
 
 // Checks signature row `signature_id`: made by the station with the signer's key over the
 // result as stored now, by a physician. Error message names the row and what is wrong.
