@@ -75,7 +75,7 @@ TEST(Outbox, SigningQueuesOneRowPerDestinationInTheSignTransaction) {
   }
   EXPECT_EQ((*all)[0].destination, "office-pg");
   EXPECT_EQ((*all)[1].destination, "backup-pg");
-  // Each row is bound by an audit entry: db verify holds it to its content.
+  // Each row has its audit entry (the outbox is not a bound table yet), and the database verifies.
   EXPECT_EQ(st.count("SELECT count(*) FROM audit_log WHERE action='export.queue'"), 2);
   EXPECT_TRUE(verify_database(*st.db).empty());
   // The payload is the central message of that exam version, fixed now.
