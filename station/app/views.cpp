@@ -1,5 +1,6 @@
 #include "station/app/views.hpp"
 
+#include "station/audiometry/worker_baseline.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
@@ -162,6 +163,62 @@ Result<json> decision_chain_json(Database& db, std::int64_t id) {
   json arr = json::array();
   for (const auto& r : *chain) arr.push_back(evaluation_json(r));
   return json{{"chain", arr}, {"in_force", evaluation::decision_in_force(*chain).id}};
+}
+
+json exam_record_json(const ExamRecord& rec, const json& interruption) {
+  json j = exam_json(rec.exam);
+  j["interrupted"] = interruption;
+  j["worker"] = {{"registry_no", rec.worker.registry_no},
+                 {"name", rec.worker.first_name + " " + rec.worker.last_name}};
+  j["recordings"] = json::array();
+  for (const auto& r : rec.recordings) {
+    j["recordings"].push_back({{"seq", r.seq},
+                               {"codec", r.codec},
+                               {"bytes", r.size_bytes},
+                               {"sha256", r.sha256},
+                               {"device_units", r.device_units},
+                               {"conversion_factor", r.conversion_factor}});
+  }
+  j["results"] = json::array();
+  for (const auto& r : rec.results) j["results"].push_back(result_json(r));
+  if (rec.exam.kind == "audiometry") {
+    // The baseline versions that name this exam; the baseline it was compared with and the
+    // STS per ear are in results[].payload.baseline / .sts.
+    j["audiometric_baselines"] = json::array();
+    for (const auto& r : rec.baselines) {
+      j["audiometric_baselines"].push_back(baseline_row_json(r));
+    }
+    if (!rec.results.empty()) {
+      const auto p = json::parse(rec.results.back().payload_json, nullptr, false);
+      j["baseline"] = p.is_object() && p.contains("baseline") ? p["baseline"] : nullptr;
+      j["sts"] = p.is_object() && p.contains("sts") ? p["sts"] : nullptr;
+    }
+  }
+  j["evaluations"] = json::array();
+  for (const auto& v : rec.evaluations) {
+    j["evaluations"].push_back({{"id", v.id},
+                                {"version", v.version},
+                                {"kind", v.kind},
+                                {"rules_version", v.rules_version},
+                                {"purpose", v.purpose},
+                                {"health_group", v.health_group.value_or("")},
+                                {"ek2_column", v.ek2_column.value_or("")},
+                                {"reason", v.reason},
+                                {"created_at", v.created_at},
+                                {"created_by", v.created_by},
+                                {"result", json::parse(v.result_json, nullptr, false)}});
+  }
+  // The decision in force with its evaluation (clause trace, provisional flags), and the row a
+  // physician's confirm or override names (the newest of the exam's evaluations).
+  if (rec.decision) {
+    j["decision"] = evaluation_json(*rec.decision);
+    j["decision"]["result"] = json::parse(rec.decision->result_json, nullptr, false);
+  } else {
+    j["decision"] = nullptr;
+  }
+  j["latest_evaluation_id"] =
+      rec.evaluations.empty() ? json(nullptr) : json(rec.evaluations.back().id);
+  return j;
 }
 
 }  // namespace odyo::station

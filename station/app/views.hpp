@@ -6,6 +6,7 @@
 
 #include "analysis/core/result.hpp"
 #include "station/evaluation/decisions.hpp"
+#include "station/exams/exam_record.hpp"
 #include "station/records/chest_films.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/job_history.hpp"
@@ -35,5 +36,10 @@ nlohmann::json result_json(const StoredResult& r);
 nlohmann::json evaluation_json(const evaluation::StoredEvaluation& r);
 // The decision chain that evaluation `id` belongs to: {"chain": [...], "in_force": id}.
 Result<nlohmann::json> decision_chain_json(Database& db, std::int64_t id);
+
+// Everything `exam show --json` prints and the exam page shows: the exam, its worker, recordings,
+// result versions, evaluations, the decision in force and, for audiometry, the baselines.
+// `interruption`: station/exams/interruption.hpp exam_interruption (null if not interrupted).
+nlohmann::json exam_record_json(const ExamRecord& rec, const nlohmann::json& interruption);
 
 }  // namespace odyo::station

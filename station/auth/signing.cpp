@@ -243,7 +243,8 @@ Result<std::vector<unsigned char>> open_private_key(Database& db, std::int64_t k
 }
 
 Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std::string& password,
-                                     std::int64_t exam_id, int pbkdf2_iterations) {
+                                     std::int64_t exam_id, int pbkdf2_iterations,
+                                     const InSignTransaction& in_transaction) {
   if (signer.role != "physician" || !signer.active) {
     return make_errorf("auth_role", "only an active physician may sign results; \"{}\" is {}",
                        signer.username, role_name(signer.role));
@@ -322,8 +323,24 @@ Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std
           db, {signer.username, "result.sign", "signatures", out.signature_id, details.dump()});
       !r)
     return r.error();
+  if (in_transaction) {
+    if (auto r = in_transaction(db, out); !r) return r.error();
+  }
   if (auto r = tx->commit(); !r) return r.error();
   return out;
+}
+
+Result<SignOutcome> sign_exam_result_again(Database& db, const User& signer,
+                                           const std::optional<std::string>& password,
+                                           std::int64_t exam_id, int pbkdf2_iterations,
+                                           std::string_view channel,
+                                           const InSignTransaction& in_transaction) {
+  if (!password || !check_password(*password, signer.password_hash)) {
+    (void)audit_refusal(db, signer.username, password ? "wrong_password" : "no_password", channel,
+                        signer.id);
+    return make_error(kAuthFailed, "signature refused: the password given again does not match");
+  }
+  return sign_exam_result(db, signer, *password, exam_id, pbkdf2_iterations, in_transaction);
 }
 
 Result<void> verify_signature(Database& db, std::int64_t signature_id) {

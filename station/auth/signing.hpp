@@ -10,8 +10,10 @@
 // Thread-safety: the Database's owning thread.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/core/result.hpp"
@@ -38,10 +40,25 @@ struct SignOutcome {
   bool new_key = false;
 };
 
+// Runs inside the signing transaction, after the signature row is written and before the commit:
+// what must exist if and only if the signature does (the export outbox rows,
+// station/export/outbox.hpp). An error rolls the signature back.
+using InSignTransaction = std::function<Result<void>(Database&, const SignOutcome&)>;
+
 // Signs the latest result version of exam `exam_id` as `signer` (a proven physician whose
 // password is `password`, asked again for the signature).
 Result<SignOutcome> sign_exam_result(Database& db, const User& signer, const std::string& password,
-                                     std::int64_t exam_id, int pbkdf2_iterations);
+                                     std::int64_t exam_id, int pbkdf2_iterations,
+                                     const InSignTransaction& in_transaction = {});
+
+// The same, with the password asked again checked first against the signer's account: a
+// missing or wrong password is refused (auth_failed) and audited as a refusal on `channel`
+// ("cli-sign", "web-sign"). The one path every front end signs through.
+Result<SignOutcome> sign_exam_result_again(Database& db, const User& signer,
+                                           const std::optional<std::string>& password,
+                                           std::int64_t exam_id, int pbkdf2_iterations,
+                                           std::string_view channel,
+                                           const InSignTransaction& in_transaction = {});
 
 // Checks signature row `signature_id`: made by the station with the signer's key over the
 // result as stored now, by a physician. Error message names the row and what is wrong.

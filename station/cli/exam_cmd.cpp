@@ -15,6 +15,7 @@
 #include "station/core/with_code.hpp"
 #include "station/exams/exam_record.hpp"
 #include "station/exams/interruption.hpp"
+#include "station/export/outbox.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
@@ -162,14 +163,14 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     auto pw = read_password(std::string(ctx.tr("odyospiro: "
                                                "password to sign (")) +
                             (*me)->username + "): ");
-    if (!pw || !check_password(*pw, (*me)->password_hash)) {
-      (void)audit_refusal(**db, (*me)->username, pw ? "wrong_password" : "no_password", "cli-sign",
-                          (*me)->id);
-      return (void)ctx.fail(make_error(kAuthFailed,
-                                       "signature refused: the password given again "
-                                       "does not match"));
-    }
-    auto s = sign_exam_result(**db, **me, *pw, *sign_id, (*cfg)->pbkdf2_iterations);
+    // The export outbox rows of the configured destinations are written with the signature.
+    auto outbox = load_outbox_settings((*cfg)->file);
+    if (!outbox) return (void)ctx.fail(outbox.error(), 2);
+    InSignTransaction queue;
+    if ((*cfg)->exports)
+      queue = outbox_on_sign(*(*cfg)->exports, *outbox, *sign_id, (*me)->username);
+    auto s = sign_exam_result_again(**db, **me, pw, *sign_id, (*cfg)->pbkdf2_iterations, "cli-sign",
+                                    queue);
     if (!s) return (void)ctx.fail(s.error());
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"signature_id", s->signature_id},
@@ -215,49 +216,7 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     auto interruption = exam_interruption(**db, exam_id);
     if (!interruption) return (void)ctx.fail(interruption.error());
     if (ctx.json()) {
-      nlohmann::json j = exam_json(*e);
-      j["interrupted"] = *interruption;
-      j["worker"] = {{"registry_no", w->registry_no}, {"name", w->first_name + " " + w->last_name}};
-      j["recordings"] = nlohmann::json::array();
-      for (const auto& r : *recs) {
-        j["recordings"].push_back({{"seq", r.seq},
-                                   {"codec", r.codec},
-                                   {"bytes", r.size_bytes},
-                                   {"sha256", r.sha256},
-                                   {"device_units", r.device_units},
-                                   {"conversion_factor", r.conversion_factor}});
-      }
-      j["results"] = nlohmann::json::array();
-      for (const auto& r : *results) j["results"].push_back(result_json(r));
-      if (e->kind == "audiometry") {
-        // The baseline versions that name this exam; the baseline it was compared with and the
-        // STS per ear are in results[].payload.baseline / .sts.
-        j["audiometric_baselines"] = nlohmann::json::array();
-        for (const auto& r : *baseline_rows) {
-          j["audiometric_baselines"].push_back(baseline_row_json(r));
-        }
-        if (!results->empty()) {
-          const auto p = nlohmann::json::parse(results->back().payload_json, nullptr, false);
-          j["baseline"] = p.is_object() && p.contains("baseline") ? p["baseline"] : nullptr;
-          j["sts"] = p.is_object() && p.contains("sts") ? p["sts"] : nullptr;
-        }
-      }
-      j["evaluations"] = nlohmann::json::array();
-      for (const auto& v : *evals) {
-        j["evaluations"].push_back(
-            {{"id", v.id},
-             {"version", v.version},
-             {"kind", v.kind},
-             {"rules_version", v.rules_version},
-             {"purpose", v.purpose},
-             {"health_group", v.health_group.value_or("")},
-             {"ek2_column", v.ek2_column.value_or("")},
-             {"reason", v.reason},
-             {"created_at", v.created_at},
-             {"created_by", v.created_by},
-             {"result", nlohmann::json::parse(v.result_json, nullptr, false)}});
-      }
-      ctx.out() << j.dump(2) << "\n";
+      ctx.out() << exam_record_json(*rec, *interruption).dump(2) << "\n";
       return;
     }
     auto& o = ctx.out();

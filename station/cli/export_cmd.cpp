@@ -1,6 +1,7 @@
 // odyospiro export fhir|hl7|pdf EXAM_ID [--output FILE]: a signed exam as a FHIR R4 transaction
 // Bundle, an HL7 v2.5.1 ORU^R01 message or a PDF report (station/export); export csv|xlsx: the
-// office's tables. This file parses, calls, writes.
+// office's tables; export status|send|retry: the outbox of signed results to the configured
+// destinations (station/export/outbox.hpp). This file parses, calls, writes.
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,12 +10,15 @@
 
 #include "station/cli/context.hpp"
 #include "station/core/atomic_file.hpp"
+#include "station/core/local_time.hpp"
 #include "station/core/person_input.hpp"
+#include "station/core/text_table.hpp"
 #include "station/exams/exam_record.hpp"
 #include "station/export/exam_export.hpp"
 #include "station/export/fhir_bundle.hpp"
 #include "station/export/hl7_oru.hpp"
 #include "station/export/office_tables.hpp"
+#include "station/export/outbox.hpp"
 #include "station/export/pdf_report.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
@@ -95,6 +99,167 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   } else {
     ctx.out() << ctx.tr("Exported: exam ") << o.exam_id << " (v" << x->result_version << ") → "
               << o.output << "\n";
+  }
+}
+
+nlohmann::json entry_json(const OutboxEntry& e) {
+  return {{"id", e.id},
+          {"exam", e.exam_id},
+          {"result_version", e.result_version},
+          {"destination", e.destination},
+          {"kind", e.kind},
+          {"message_id", e.message_id},
+          {"state", outbox_state_name(e.state)},
+          {"attempts", e.attempts},
+          {"queued_at", e.created_at},
+          {"last_attempt_at", e.last_at.empty() ? nlohmann::json() : nlohmann::json(e.last_at)},
+          {"last_message", e.last_message},
+          {"next_attempt_at", e.next_at ? nlohmann::json(*e.next_at) : nlohmann::json()}};
+}
+
+void run_status(CliContext& ctx) {
+  auto cfg = ctx.config();
+  if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+  auto outbox = load_outbox_settings((*cfg)->file);
+  if (!outbox) return (void)ctx.fail(outbox.error(), 2);
+  auto db = ctx.db_as({"physician", "admin"}, N_("see the export outbox"));
+  if (!db) return (void)ctx.fail(db.error(), 2);
+  auto st = outbox_status(**db, &*outbox);
+  if (!st) return (void)ctx.fail(st.error(), 2);
+  if (ctx.json()) {
+    nlohmann::json dests = nlohmann::json::array();
+    for (const auto& d : st->destinations) {
+      dests.push_back({{"id", d.id},
+                       {"kind", d.kind},
+                       {"configured", d.configured},
+                       {"pending", d.pending},
+                       {"delivered", d.delivered},
+                       {"rejected", d.rejected}});
+    }
+    nlohmann::json rejected = nlohmann::json::array();
+    for (const auto& e : st->rejected) rejected.push_back(entry_json(e));
+    nlohmann::json pending = nlohmann::json::array();
+    for (const auto& e : st->pending) pending.push_back(entry_json(e));
+    ctx.out() << nlohmann::json{{"destinations", dests},
+                                {"rejected", rejected},
+                                {"pending", pending}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  if (st->destinations.empty()) {
+    ctx.out() << ctx.tr(
+        "No export destination is configured ([[export.destination]] in station.toml): signed "
+        "results are not queued.\n");
+    return;
+  }
+  TextTable table({ctx.tr("Destination"), ctx.tr("Kind"), ctx.tr("Pending"), ctx.tr("Delivered"),
+                   ctx.tr("Rejected")});
+  for (const auto& d : st->destinations) {
+    table.add_row({d.configured ? d.id : d.id + " " + ctx.tr("(not configured)"), d.kind,
+                   std::to_string(d.pending), std::to_string(d.delivered),
+                   std::to_string(d.rejected)});
+  }
+  ctx.out() << table.render();
+  if (!st->rejected.empty()) {
+    ctx.out() << "\n"
+              << ctx.tr("Rejected (fix the cause, then `odyospiro export retry ID`):") << "\n";
+    TextTable rej({"ID", ctx.tr("Exam"), ctx.tr("Destination"), ctx.tr("When"), ctx.tr("Why")});
+    for (const auto& e : st->rejected) {
+      rej.add_row({std::to_string(e.id),
+                   std::to_string(e.exam_id) + " (v" + std::to_string(e.result_version) + ")",
+                   e.destination, local_display(e.last_at), e.last_message});
+    }
+    ctx.out() << rej.render();
+  }
+  if (!st->pending.empty()) {
+    ctx.out() << "\n" << ctx.tr("Pending (`odyospiro export send` delivers them):") << "\n";
+    TextTable pen({"ID", ctx.tr("Exam"), ctx.tr("Destination"), ctx.tr("Attempts"),
+                   ctx.tr("Next attempt"), ctx.tr("Last error")});
+    for (const auto& e : st->pending) {
+      pen.add_row({std::to_string(e.id),
+                   std::to_string(e.exam_id) + " (v" + std::to_string(e.result_version) + ")",
+                   e.destination, std::to_string(e.attempts),
+                   e.next_at ? local_display(*e.next_at) : std::string(ctx.tr("now")),
+                   e.last_message});
+    }
+    ctx.out() << pen.render();
+  }
+}
+
+void run_retry(CliContext& ctx, std::int64_t id) {
+  auto cfg = ctx.config();
+  if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+  auto db = ctx.db_as({"admin"}, N_("send a rejected export again"));
+  if (!db) return (void)ctx.fail(db.error(), 2);
+  auto me = ctx.actor();
+  if (!me) return (void)ctx.fail(me.error(), 2);
+  auto e = outbox_retry(**db, id, (*me)->username);
+  if (!e) return (void)ctx.fail(e.error());
+  if (ctx.json()) {
+    ctx.out() << entry_json(*e).dump(2) << "\n";
+    return;
+  }
+  ctx.out() << ctx.trf(
+                   "Queued again: outbox message {} (exam {}, v{}) for {}; `odyospiro export "
+                   "send` delivers it.",
+                   e->id, e->exam_id, e->result_version, e->destination)
+            << "\n";
+}
+
+struct SendCliOptions {
+  std::size_t batch_size = 200;
+  bool until_empty = false;
+  double timeout_s = 0;
+  std::string destination;
+};
+
+void run_send(CliContext& ctx, const SendCliOptions& so) {
+  auto cfg = ctx.config();
+  if (!cfg) return (void)ctx.fail(cfg.error(), 2);
+  auto outbox = load_outbox_settings((*cfg)->file);
+  if (!outbox) return (void)ctx.fail(outbox.error(), 2);
+  if (outbox->destinations.empty()) {
+    return (void)ctx.fail(
+        make_errorf("config_invalid",
+                    "{}: no [[export.destination]]; add the central office's destination (see "
+                    "config/station.toml and docs/export.md)",
+                    (*cfg)->file.string()),
+        2);
+  }
+  auto db = ctx.db_as({"physician", "admin"}, N_("send the export outbox"));
+  if (!db) return (void)ctx.fail(db.error(), 2);
+  auto me = ctx.actor();
+  if (!me) return (void)ctx.fail(me.error(), 2);
+  SendOptions o;
+  o.actor = (*me)->username;
+  o.only_destination = so.destination;
+  o.batch_size = so.batch_size;
+  o.until_empty = so.until_empty;
+  o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(so.timeout_s * 1000.0));
+  auto rep = send_outbox(**db, *outbox, o);
+  if (!rep) return (void)ctx.fail(rep.error(), 2);
+  if (ctx.json()) {
+    nlohmann::json unreachable = nlohmann::json::array();
+    for (const auto& u : rep->unreachable)
+      unreachable.push_back({{"destination", u.destination}, {"error", u.why.message}});
+    ctx.out() << nlohmann::json{{"delivered", rep->delivered},
+                                {"retried", rep->retried},
+                                {"rejected", rep->rejected},
+                                {"still_pending", rep->still_pending},
+                                {"passes", rep->passes},
+                                {"unreachable", unreachable}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const auto& u : rep->unreachable)
+      ctx.out() << ctx.tr("Unreachable: ") << u.destination << ": " << ctx.message(u.why) << "\n";
+    ctx.out() << ctx.trf("Delivered: {}, to retry: {}, rejected: {}, still pending: {}",
+                         rep->delivered, rep->retried, rep->rejected, rep->still_pending)
+              << "\n";
+  }
+  if (so.until_empty && rep->still_pending > 0) {
+    ctx.exit_code = 1;
   }
 }
 
@@ -219,6 +384,29 @@ void register_export_commands(CLI::App& app, CliContext& ctx) {
     sub->add_option("--output", o->output, "Write to this file (default: standard output)");
     sub->callback([&ctx, o, f] { run_export(ctx, *o, f); });
   }
+
+  auto* status = ex->add_subcommand(
+      "status", "The export outbox: pending, delivered and rejected messages per destination");
+  status->callback([&ctx] { run_status(ctx); });
+
+  auto retry_id = std::make_shared<std::int64_t>(0);
+  auto* retry = ex->add_subcommand(
+      "retry", "Send a rejected outbox message again, after its cause was fixed (admin)");
+  retry->add_option("id", *retry_id, "Outbox message id (see `export status`)")->required();
+  retry->callback([&ctx, retry_id] { run_retry(ctx, *retry_id); });
+
+  auto so = std::make_shared<SendCliOptions>();
+  auto* send = ex->add_subcommand(
+      "send", "Deliver the pending outbox messages to the configured destinations");
+  send->add_flag("--until-empty", so->until_empty,
+                 "Keep going (waiting for retry times) until nothing is pending");
+  send->add_option("--timeout", so->timeout_s,
+                   "With --until-empty: give up after this many seconds (exit 1)")
+      ->check(CLI::Range(0.0, 86400.0 * 7));
+  send->add_option("--destination", so->destination, "Only this destination id");
+  send->add_option("--batch-size", so->batch_size, "Messages per receiver transaction")
+      ->check(CLI::Range(1, 10000));
+  send->callback([&ctx, so] { run_send(ctx, *so); });
   for (const char* format : {"csv", "xlsx"}) {
     auto o = std::make_shared<OfficeOptions>();
     const std::string f = format;

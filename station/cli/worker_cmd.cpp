@@ -1,6 +1,7 @@
 // odyospiro worker add|list|show|job
 #include <nlohmann/json.hpp>
 
+#include "station/app/register_worker.hpp"
 #include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/cli/person_options.hpp"
@@ -70,15 +71,10 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = ctx.db();
     if (!db) return (void)ctx.fail(db.error(), 2);
-    auto rules =
-        rules::load_ruleset((*cfg)->rules_dir);  // the job catalogue is Ek-4 of the rule set
-    if (!rules) return (void)ctx.fail(rules.error(), 2);
     NewWorker w = *nw;
-    if (w.establishment.empty()) w.establishment = (*cfg)->establishment;
-    auto id = add_worker(**db, w, (*cfg)->establishments, rules->jobs, today_iso(), ctx.opts.user);
-    if (!id) return (void)ctx.fail(id.error());
+    auto got = register_worker(**db, **cfg, w, ctx.opts.user);
+    if (!got) return (void)ctx.fail(got.error());
     if (ctx.json()) {
-      auto got = find_worker(**db, w.registry_no);
       ctx.out() << worker_json(*got).dump(2) << "\n";
     } else {
       ctx.out() << ctx.tr("Worker registered: ") << w.registry_no << " " << w.first_name << " "

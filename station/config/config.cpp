@@ -1,5 +1,6 @@
 #include "station/config/config.hpp"
 #include "analysis/core/error_text.hpp"
+#include "station/config/outbox_settings.hpp"
 #include "station/core/local_time.hpp"
 
 #include "analysis/core/text.hpp"
@@ -121,6 +122,9 @@ class Reader {
     return out;
   }
 
+  // A key read by other code (e.g. a sub-table): not reported as unknown.
+  void known(const std::string& key) { known_.insert(key); }
+
   // Reports every key of the table that nobody asked for.
   void finish() {
     if (t_ == nullptr) return;
@@ -166,7 +170,71 @@ class Reader {
   std::set<std::string> known_;
 };
 
+// [export]'s outbox keys and [[export.destination]] (station/config/outbox_settings.hpp).
+void read_outbox_settings(const toml::table& root, const std::string& fname,
+                          std::optional<Error>& err, Reader& ex, OutboxSettings& x) {
+  x.retry_initial_s = ex.real("retry_initial_s", 10.0, 0.01, 86400.0);
+  x.retry_max_s = ex.real("retry_max_s", 3600.0, 0.01, 7.0 * 86400.0);
+  ex.known("destination");
+  if (!err && x.retry_max_s < x.retry_initial_s) {
+    err = make_errorf("config_invalid",
+                      "{}: [export].retry_max_s ({}) is below retry_initial_s ({}); the cap must "
+                      "be at least the first delay",
+                      fname, x.retry_max_s, x.retry_initial_s);
+  }
+  const auto* exp = root["export"].as_table();
+  const toml::node* dn = exp != nullptr ? exp->get("destination") : nullptr;
+  if (dn == nullptr) return;
+  const auto* arr = dn->as_array();
+  if (arr == nullptr) {
+    ex.fail("destination", *dn,
+            make_error({}, "must be an array of tables [[export.destination]]"));
+    return;
+  }
+  std::set<std::string> ids;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const auto* t = (*arr)[i].as_table();
+    if (t == nullptr) {
+      ex.fail("destination", (*arr)[i],
+              make_error({}, "each entry must be a table [[export.destination]]"));
+      return;
+    }
+    Reader d(t, "[[export.destination]][" + std::to_string(i) + "]", fname, err);
+    ExportDestination dest;
+    dest.id = d.str("id", "", {}, true);
+    // fhir and hl7 destinations come with their senders (issue 16); until then refused.
+    dest.kind = d.str("kind", "", {"postgresql"}, true);
+    dest.url = d.str("url", "", {}, true);
+    d.finish();
+    if (!err && !ids.insert(dest.id).second) {
+      d.fail("id", *t->get("id"),
+             make_errorf({}, "duplicate destination id \"{}\"; each needs its own id", dest.id));
+    }
+    x.destinations.push_back(std::move(dest));
+  }
+}
+
 }  // namespace
+
+Result<OutboxSettings> load_outbox_settings(const std::filesystem::path& file) {
+  auto c = load_config(file);  // the whole file valid, the station's zone set, as for any command
+  if (!c) return c.error();
+  OutboxSettings out;
+  if (!c->exports) return out;
+  auto text = read_input_file(file);
+  if (!text) return text.error();
+  toml::table root;
+  try {
+    root = toml::parse(*text, file.string());
+  } catch (const toml::parse_error&) {
+    return out;  // load_config above parsed it
+  }
+  std::optional<Error> err;
+  Reader ex(root["export"].as_table(), "[export]", file.string(), err);
+  read_outbox_settings(root, file.string(), err, ex, out);
+  if (err) return *err;
+  return out;
+}
 
 Result<StationConfig> load_config(const std::filesystem::path& file) {
   const std::string fname = file.string();
@@ -292,6 +360,8 @@ Result<StationConfig> load_config(const std::filesystem::path& file) {
     x.hl7_receiving_facility = ex.str("hl7_receiving_facility", "", {}, true);
     x.hl7_local_coding_system = ex.str("hl7_local_coding_system", "", {}, true);
     x.hl7_patient_id_authority = ex.str("hl7_patient_id_authority", "", {}, true);
+    OutboxSettings outbox;  // validated here with the rest; load_outbox_settings returns it
+    read_outbox_settings(root, fname, err, ex, outbox);
     ex.finish();
     c.exports = std::move(x);
   }

@@ -272,6 +272,47 @@ CREATE TRIGGER physician_records_no_delete BEFORE DELETE ON physician_records
   BEGIN SELECT RAISE(ABORT, 'physician records are never deleted'); END;
 )sql";
 
+// v9: the export outbox (issue 16). Signing a result writes one `outbox` row per configured
+// destination in the signing transaction, with the exact message to send (fixed at signing, so
+// every resend carries the same bytes and the same deterministic message id). Delivery is
+// recorded as appended `outbox_attempts` (delivered, retry with the time of the next try,
+// rejected for a person to look at, resend when a person asked again); a row's state is its
+// latest attempt. Both tables are append-only.
+constexpr std::string_view kV9 = R"sql(
+CREATE TABLE outbox (
+  id             INTEGER PRIMARY KEY,
+  result_id      INTEGER NOT NULL REFERENCES results(id),
+  signature_id   INTEGER NOT NULL REFERENCES signatures(id),
+  destination    TEXT NOT NULL,                   -- [[export.destination]] id
+  kind           TEXT NOT NULL CHECK (kind IN ('postgresql','fhir','hl7')),
+  message_id     TEXT NOT NULL,                   -- <station_id>-E<exam>-V<version>, stable
+  payload        TEXT NOT NULL,                   -- what is sent, as fixed at signing
+  payload_sha256 TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  created_by     TEXT NOT NULL,
+  UNIQUE (result_id, destination)
+);
+CREATE TABLE outbox_attempts (
+  id         INTEGER PRIMARY KEY,
+  outbox_id  INTEGER NOT NULL REFERENCES outbox(id),
+  seq        INTEGER NOT NULL,                    -- 1, 2, … per outbox row
+  at         TEXT NOT NULL,
+  outcome    TEXT NOT NULL CHECK (outcome IN ('delivered','retry','rejected','resend')),
+  message    TEXT NOT NULL DEFAULT '',
+  next_at    TEXT,                                -- retry: not before this time (UTC)
+  actor      TEXT NOT NULL,
+  UNIQUE (outbox_id, seq)
+);
+CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox
+  BEGIN SELECT RAISE(ABORT, 'outbox rows are never edited'); END;
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+  BEGIN SELECT RAISE(ABORT, 'outbox rows are never deleted'); END;
+CREATE TRIGGER outbox_attempts_no_update BEFORE UPDATE ON outbox_attempts
+  BEGIN SELECT RAISE(ABORT, 'delivery attempts are never edited'); END;
+CREATE TRIGGER outbox_attempts_no_delete BEFORE DELETE ON outbox_attempts
+  BEGIN SELECT RAISE(ABORT, 'delivery attempts are never deleted'); END;
+)sql";
+
 // v10: surveillance (issue 17). A worker's job and establishment over time: the workers row is
 // the job the worker was registered with (from `employed_since`, NULL for workers registered
 // before v10: then the day of registration), and each change is a new worker_jobs row with the
@@ -336,6 +377,7 @@ const std::vector<Migration>& all_migrations() {
         {5, "keyed audit chain bound to every record", kV5, &key_the_audit_chain},
         {6, "user versions, signing keys, cryptographic signatures", kV6, &bind_unbound_records},
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
+        {9, "export outbox and delivery attempts", kV9},
         {10, "job history and chest films", kV10},
     };
     std::sort(l.begin(), l.end(),

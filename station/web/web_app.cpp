@@ -7,18 +7,27 @@
 #include <stdexcept>
 
 #include "analysis/evaluation/model.hpp"
+#include "station/app/register_worker.hpp"
 #include "station/app/views.hpp"
+#include "station/app/worklist.hpp"
 #include "station/auth/login.hpp"
+#include "station/auth/signing.hpp"
+#include "station/charts/chart_data.hpp"
 #include "station/cli/oplog.hpp"
 #include "station/config/config.hpp"
 #include "station/core/i18n.hpp"
 #include "station/core/person_input.hpp"
 #include "station/evaluation/decisions.hpp"
+#include "station/exams/exam_record.hpp"
+#include "station/exams/interruption.hpp"
+#include "station/export/outbox.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
+#include "station/rules/loader.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
+#include "station/web/static_files.hpp"
 
 namespace odyo::station::web {
 
@@ -250,6 +259,153 @@ Reply override_decision(WebApp& app, const Call& c) {
   return Reply{200, *j, {}};
 }
 
+std::string text_of(const json& body, const char* key) {
+  if (!body.is_object() || !body.contains(key)) return {};
+  const auto& v = body[key];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return v.dump();
+  return {};
+}
+
+// The pages' texts in the caller's language: ?lang=tr|en (the login page's choice), else the
+// session's, else the browser's (Accept-Language), else the station's.
+Reply texts(WebApp& app, const Call& c) {
+  std::string language = c.query.count("lang") ? spoken(c.query.at("lang")) : std::string();
+  if (language.empty()) language = app.language_of(c.request);
+  const auto& catalog = i18n::catalog(language);
+  json t = json::object();
+  for (const char* msgid : page_texts()) t[msgid] = catalog.tr(msgid);  // i18n: N_ texts
+  return Reply{200, json{{"language", language}, {"texts", t}}, {}};
+}
+
+// What the pages' forms offer: the station's establishments and the job catalogue (Ek-4).
+Reply options(WebApp& app, const Call&) {
+  auto rules = rules::load_ruleset(app.config().rules_dir);
+  if (!rules) return from_error(rules.error());
+  json jobs = json::array();
+  for (const auto& j : rules->jobs)
+    jobs.push_back({{"code", j.code},
+                    {"title_tr", j.title_tr},
+                    {"title_en", j.title_en},
+                    {"work_group", j.work_group}});
+  return Reply{200,
+               json{{"establishment", app.config().establishment},
+                    {"establishments", app.config().establishments},
+                    {"jobs", jobs}},
+               {}};
+}
+
+Reply register_worker_route(WebApp& app, const Call& c) {
+  if (!c.body.is_object())
+    return error(400, make_error("bad_body", "send a JSON object with the worker's fields"));
+  NewWorker w;
+  w.registry_no = text_of(c.body, "registry");
+  w.tc_kimlik = text_of(c.body, "tc");
+  w.first_name = text_of(c.body, "first_name");
+  w.last_name = text_of(c.body, "last_name");
+  w.establishment = text_of(c.body, "establishment");
+  w.job_code = text_of(c.body, "job");
+  // Typed the Turkish way or the English way, as on the command line (station/core/person_input).
+  auto born = parse_date_iso(text_of(c.body, "birth_date"));
+  if (!born) return from_error(born.error());
+  w.birth_date = *born;
+  auto sex = parse_sex(text_of(c.body, "sex"));
+  if (!sex) return from_error(sex.error());
+  w.sex = *sex;
+  auto height = parse_person_number(text_of(c.body, "height_cm"));
+  if (!height) return from_error(height.error());
+  w.height_cm = *height;
+  auto weight = parse_person_number(text_of(c.body, "weight_kg"));
+  if (!weight) return from_error(weight.error());
+  w.weight_kg = *weight;
+  auto got = register_worker(app.db(), app.config(), w, c.session->user.username);
+  if (!got) return from_error(got.error());
+  return Reply{201, worker_json(*got), {}};
+}
+
+Reply worklist(WebApp& app, const Call& c) {
+  WorklistFilter f;
+  const auto q = [&](const char* key) {
+    return c.query.count(key) ? c.query.at(key) : std::string();
+  };
+  f.establishment = q("establishment");
+  f.date = q("date");
+  f.kind = q("kind");
+  if (q("interrupted") == "yes") f.interrupted = true;
+  if (q("interrupted") == "no") f.interrupted = false;
+  auto rows = review_worklist(app.db(), f);
+  if (!rows) return from_error(rows.error());
+  json arr = json::array();
+  for (const auto& r : *rows) {
+    json j = exam_json(r.exam);
+    j["worker"] = {{"registry_no", r.worker.registry_no},
+                   {"name", r.worker.first_name + " " + r.worker.last_name},
+                   {"establishment", r.worker.establishment}};
+    j["interrupted"] = r.interrupted;
+    j["result_version"] = r.result_version;
+    j["decision"] = r.decision ? evaluation_json(*r.decision) : json(nullptr);
+    arr.push_back(j);
+  }
+  return Reply{200, json{{"exams", arr}}, {}};
+}
+
+// Everything the exam page shows: the same gathering and shape as `exam show --json`.
+Reply exam_record(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, make_error("bad_id", "exam id must be a number"));
+  auto rec = load_exam_record(app.db(), *id);
+  if (!rec) return error(404, rec.error());
+  auto interruption = exam_interruption(app.db(), *id);
+  if (!interruption) return from_error(interruption.error());
+  return Reply{200, exam_record_json(*rec, *interruption), {}};
+}
+
+// GET /api/exams/{id}/charts/{name}.svg: the station's chart (station/charts), in the session's
+// language.
+Reply exam_chart(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, make_error("bad_id", "exam id must be a number"));
+  std::string name = c.path.at("chart");
+  constexpr std::string_view kSvg = ".svg";
+  if (name.size() <= kSvg.size() || name.substr(name.size() - kSvg.size()) != kSvg)
+    return error(404, make_errorf("not_found", "no such page: {}", name));
+  name.resize(name.size() - kSvg.size());
+  auto kind = charts::parse_exam_chart_kind(name);
+  if (!kind) return error(404, kind.error());
+  auto svg = charts::exam_chart_svg(app.db(), *id, *kind, c.session->language == "tr");
+  if (!svg) return error(404, svg.error());
+  Reply r;
+  r.content_type = "image/svg+xml; charset=utf-8";
+  r.raw_body = std::move(*svg);
+  return r;
+}
+
+// POST /api/exams/{id}/sign {"password": …}: the password asked again, then the physician's
+// signature (station/auth/signing, audited there; a wrong password is audited as a refusal).
+Reply sign(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, make_error("bad_id", "exam id must be a number"));
+  std::optional<std::string> password;
+  if (c.body.is_object() && c.body.contains("password") && c.body["password"].is_string())
+    password = c.body["password"].get<std::string>();
+  // The export outbox rows of the configured destinations are written with the signature.
+  auto outbox = load_outbox_settings(app.config().file);
+  if (!outbox) return from_error(outbox.error());
+  InSignTransaction queue;
+  if (app.config().exports)
+    queue = outbox_on_sign(*app.config().exports, *outbox, *id, c.session->user.username);
+  auto s = sign_exam_result_again(app.db(), c.session->user, password, *id,
+                                  app.config().pbkdf2_iterations, "web-sign", queue);
+  if (!s) return from_error(s.error());
+  return Reply{200,
+               json{{"signature_id", s->signature_id},
+                    {"result_id", s->result_id},
+                    {"result_version", s->result_version},
+                    {"key_id", s->key_id},
+                    {"new_key", s->new_key}},
+               {}};
+}
+
 Reply users(WebApp& app, const Call&) {
   auto list = list_users(app.db());
   if (!list) return from_error(list.error());
@@ -330,6 +486,13 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
        "override decisions",
        override_decision},
       {"GET", "/api/users", {"admin"}, "manage users", users},
+      {"GET", "/api/texts", {}, "read the pages' texts", texts},
+      {"GET", "/api/options", anyone, "read the forms' choices", options},
+      {"POST", "/api/workers", {"technician", "admin"}, "register workers", register_worker_route},
+      {"GET", "/api/worklist", {"physician"}, "review exams", worklist},
+      {"GET", "/api/exams/{id}/record", anyone, "read an exam", exam_record},
+      {"GET", "/api/exams/{id}/charts/{chart}", anyone, "read an exam", exam_chart},
+      {"POST", "/api/exams/{id}/sign", {"physician"}, "sign results", sign},
   };
 }
 
@@ -433,6 +596,17 @@ Reply WebApp::dispatch(const Request& request) {
       if (!key->empty()) query[*key] = *value;
       pos = end + 1;
     }
+  }
+  // The pages' own files: public (the login page is one of them), GET only, no session needed.
+  if (path->rfind("/api/", 0) != 0) {
+    const StaticFile* f = static_file(*path);
+    if (f == nullptr) return error(404, make_errorf("not_found", "no such page: {}", *path));
+    if (request.method != "GET")
+      return error(405, make_errorf("method", "{} is not allowed here", request.method));
+    Reply r;
+    r.content_type = std::string(f->content_type);
+    r.raw_body = std::string(f->bytes);
+    return r;
   }
   const auto segments = split_path(*path);
   bool path_known = false;

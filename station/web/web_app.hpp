@@ -46,6 +46,9 @@ struct Reply {
   std::vector<std::string> set_cookies;  // Set-Cookie header values
   // A refusal's error, whose message WebApp::handle puts in the body in the caller's language.
   std::optional<Error> error{};
+  // A reply that is not JSON (the pages' files, the SVG charts): these bytes with this type.
+  std::string content_type{};
+  std::string raw_body{};
 };
 
 struct Session {
@@ -93,13 +96,13 @@ class WebApp {
   Reply log_in(const std::string& username, const std::optional<std::string>& password,
                const std::string& language = "");
   Reply log_out(const Session& s);
+  // The language of the answer to `request`: its session's, else what the browser asks for
+  // (Accept-Language), else the station's.
+  [[nodiscard]] std::string language_of(const Request& request) const;
 
  private:
   Session* session_of(const Request& request, Reply& refusal);
   Reply dispatch(const Request& request);
-  // The language of the answer to `request`: its session's, else what the browser asks for
-  // (Accept-Language), else the station's.
-  [[nodiscard]] std::string language_of(const Request& request) const;
 
   Database& db_;
   const StationConfig& cfg_;

@@ -14,12 +14,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "station/config/config.hpp"
 #include "station/core/i18n.hpp"
 #include "station/storage/database.hpp"
+#include "station/web/static_files.hpp"
 #include "station/web/web_app.hpp"
 #include "tests/station/devices/acquire_process.hpp"
 #include "tests/station/support/station_fixture.hpp"
@@ -38,6 +40,9 @@ struct Response {
   json body;
   std::vector<std::string> cookies;  // Set-Cookie values
   std::string content_type;
+  std::string raw{};      // the body as sent
+  std::string csp{};      // Content-Security-Policy
+  std::string nosniff{};  // X-Content-Type-Options
 };
 
 struct Client {
@@ -69,6 +74,9 @@ struct Client {
     for (const auto& f : res)
       if (f.name() == http::field::set_cookie) out.cookies.emplace_back(f.value());
     out.content_type = std::string(res[http::field::content_type]);
+    out.raw = res.body();
+    out.csp = std::string(res["Content-Security-Policy"]);
+    out.nosniff = std::string(res["X-Content-Type-Options"]);
     return out;
   }
   // Sends `head` as written (no body follows) and reads the answer.
@@ -162,7 +170,8 @@ TEST_F(WebServer, EveryRouteRefusesARequestWithoutASession) {
   for (const auto& route : all) {
     SCOPED_TRACE(route.method + " " + route.pattern);
     if (route.roles.empty()) {  // public: only the login and the health check
-      EXPECT_TRUE(route.pattern == "/api/login" || route.pattern == "/api/health");
+      EXPECT_TRUE(route.pattern == "/api/login" || route.pattern == "/api/health" ||
+                  route.pattern == "/api/texts");
       continue;
     }
     ++closed;
@@ -357,7 +366,9 @@ TEST_F(WebServer, InjectionCorpusLeavesTheDatabaseIntactAndComesBackAsText) {
     SCOPED_TRACE(q);
     for (const std::string& target :
          {"/api/workers?q=" + q, "/api/workers/" + q, "/api/exams?worker=" + q,
-          "/api/exams?kind=" + q, "/api/decisions/" + q, "/api/exams/" + q}) {
+          "/api/exams?kind=" + q, "/api/decisions/" + q, "/api/exams/" + q,
+          "/api/exams/" + q + "/record", "/api/exams/1/charts/" + q + ".svg",
+          "/api/texts?lang=" + q}) {
       auto r = c.send("GET", target);
       EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << target << r.status;
       EXPECT_FALSE(r.body.is_discarded()) << target;  // always JSON, never HTML
@@ -400,6 +411,214 @@ TEST_F(WebServer, InjectionCorpusLeavesTheDatabaseIntactAndComesBackAsText) {
   r = c.send("GET", "/api/workers");
   EXPECT_EQ(r.body["workers"].size(), 3u);
   EXPECT_EQ(st.run_as("admin", "db verify").exit_code, 0);
+}
+
+// Issue 15, "Front end served from files in the repository, works offline (no CDN)": the pages
+// are served with their content types and a strict Content-Security-Policy (no inline script,
+// nothing from another site), and they hold no script, style or address of their own.
+TEST_F(WebServer, ThePagesAreServedWithTheirTypesAndAStrictContentSecurityPolicy) {
+  start(st.config);
+  Client c = client();
+  const std::vector<std::pair<std::string, std::string>> files = {{"/", "text/html"},
+                                                                  {"/index.html", "text/html"},
+                                                                  {"/app.js", "text/javascript"},
+                                                                  {"/style.css", "text/css"}};
+  for (const auto& [path, type] : files) {
+    SCOPED_TRACE(path);
+    auto r = c.send("GET", path);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, type + "; charset=utf-8");
+    EXPECT_EQ(r.nosniff, "nosniff");
+    EXPECT_NE(r.csp.find("default-src 'none'"), std::string::npos) << r.csp;
+    EXPECT_NE(r.csp.find("script-src 'self'"), std::string::npos) << r.csp;
+    EXPECT_EQ(r.csp.find("unsafe"), std::string::npos) << r.csp;
+    EXPECT_FALSE(r.raw.empty());
+    // Offline: no address of another site (no CDN, no web font).
+    EXPECT_FALSE(std::regex_search(r.raw, std::regex("(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/")))
+        << path;
+  }
+  const std::string html = c.send("GET", "/").raw;
+  // No inline script or style, no event-handler attribute: the CSP would refuse them anyway.
+  EXPECT_FALSE(std::regex_search(html, std::regex("<script(?![^>]*\\bsrc=)"))) << html;
+  EXPECT_FALSE(std::regex_search(html, std::regex("\\s(on[a-z]+|style)=", std::regex::icase)));
+  EXPECT_EQ(c.send("GET", "/nothing-here.html").status, 404);
+  EXPECT_EQ(c.send("POST", "/app.js", "{}").status, 405);
+  // The JSON answers carry the same headers.
+  const auto r = c.send("GET", "/api/health");
+  EXPECT_EQ(r.nosniff, "nosniff");
+  EXPECT_NE(r.csp.find("default-src 'none'"), std::string::npos);
+}
+
+// Turkish issue: the pages show only texts of the catalogue. Every text the pages name
+// (data-t="…" in index.html, t("…") in app.js) is one of page_texts() (marked N_ for xgettext,
+// so the catalogue test demands its Turkish), and /api/texts gives them in the language asked.
+TEST_F(WebServer, EveryTextOfThePagesComesFromTheCatalogue) {
+  std::set<std::string> known;
+  for (const char* t : odyo::station::web::page_texts()) known.insert(t);
+  const auto* html = odyo::station::web::static_file("/");
+  const auto* js = odyo::station::web::static_file("/app.js");
+  ASSERT_TRUE(html != nullptr && js != nullptr);
+  int named = 0;
+  const std::string h(html->bytes);
+  const std::string j(js->bytes);
+  for (const auto& [text, re] : {std::pair{h, std::regex("data-t=\"([^\"]*)\"")},
+                                 std::pair{j, std::regex("\\bt\\(\"([^\"]*)\"\\)")}}) {
+    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+      ++named;
+      EXPECT_TRUE(known.count((*it)[1].str())) << "not in page_texts(): " << (*it)[1].str();
+    }
+  }
+  EXPECT_GE(named, 60);
+  // The visible text of the HTML is only markup: no sentence outside the catalogue. (The
+  // language names in their own language and the brand are the exceptions.)
+  std::string visible = std::regex_replace(h, std::regex("<[^>]*>"), " ");
+  visible = std::regex_replace(visible, std::regex("odyospiro|Türkçe|English|[A-D]\\b"), " ");
+  EXPECT_TRUE(std::regex_match(visible, std::regex("[\\s]*"))) << visible;
+
+  start(st.config);
+  Client c = client();
+  auto tr = c.send("GET", "/api/texts?lang=tr");
+  ASSERT_EQ(tr.status, 200);
+  EXPECT_EQ(tr.body["language"], "tr");
+  EXPECT_EQ(tr.body["texts"].size(), known.size());
+  EXPECT_EQ(tr.body["texts"]["Log in"], "Giriş yap");
+  auto en = c.send("GET", "/api/texts?lang=en");
+  EXPECT_EQ(en.body["texts"]["Log in"], "Log in");
+  for (const auto& [msgid, text] : tr.body["texts"].items())
+    EXPECT_NE(text.get<std::string>(), "") << msgid;
+}
+
+// The exam page's parts: the record (the same JSON as `exam show --json`) and the charts (the
+// station's SVG), each for a logged-in user only; a chart that does not fit the exam is 404.
+TEST_F(WebServer, TheExamPageReadsTheRecordAndTheStationsCharts) {
+  start(st.config);
+  Client c = client();
+  EXPECT_EQ(c.send("GET", "/api/exams/1/charts/audiogram.svg").status, 401);
+  ASSERT_EQ(c.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  auto r = c.send("GET", "/api/exams/1/charts/audiogram.svg");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.content_type, "image/svg+xml; charset=utf-8");
+  EXPECT_NE(r.raw.find("<svg"), std::string::npos);
+  EXPECT_EQ(c.send("GET", "/api/exams/1/charts/flow-volume.svg").status, 404);
+  EXPECT_EQ(c.send("GET", "/api/exams/1/charts/audiogram.png").status, 404);
+  EXPECT_EQ(c.send("GET", "/api/exams/99/charts/audiogram.svg").status, 404);
+  r = c.send("GET", "/api/exams/1/record");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["kind"], "audiometry");
+  EXPECT_EQ(r.body["worker"]["registry_no"], "2001");
+  ASSERT_TRUE(r.body["decision"].is_object());
+  EXPECT_EQ(r.body["decision"]["kind"], "auto");
+  EXPECT_TRUE(r.body["decision"]["result"]["result"].contains("ek2"));
+  EXPECT_EQ(r.body["latest_evaluation_id"], r.body["decision"]["id"]);
+}
+
+// The worklist: the physician's, exams whose newest result is unsigned, with filters.
+TEST_F(WebServer, TheWorklistListsUnsignedExamsWithFilters) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  EXPECT_EQ(tech.send("GET", "/api/worklist").status, 403);
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  auto r = doc.send("GET", "/api/worklist");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_EQ(r.body["exams"].size(), 1u);
+  EXPECT_EQ(r.body["exams"][0]["kind"], "audiometry");
+  EXPECT_EQ(r.body["exams"][0]["interrupted"], false);
+  EXPECT_EQ(r.body["exams"][0]["decision"]["kind"], "auto");
+  const std::string est = r.body["exams"][0]["worker"]["establishment"];
+  const auto count = [&](const std::string& query) {
+    auto x = doc.send("GET", "/api/worklist?" + query);
+    EXPECT_EQ(x.status, 200) << x.body.dump();
+    return x.body["exams"].size();
+  };
+  EXPECT_EQ(count("kind=spirometry"), 0u);
+  EXPECT_EQ(count("kind=audiometry&interrupted=no"), 1u);
+  EXPECT_EQ(count("interrupted=yes"), 0u);
+  EXPECT_EQ(count("date=2026-11-02"), 1u);
+  EXPECT_EQ(count("date=02.11.2026"), 1u);
+  EXPECT_EQ(count("date=2026-11-03"), 0u);
+  EXPECT_EQ(count("establishment=Nowhere"), 0u);
+  EXPECT_EQ(doc.send("GET", "/api/worklist?date=2026-13-45").status, 400);
+  // Turkish case folding of the establishment.
+  std::string upper = est;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(count("establishment=" + upper), 1u) << upper;
+  // Signed, the exam leaves the worklist.
+  r = doc.send("POST", "/api/exams/1/sign",
+               json{{"password", odyo::test::Station::kPhysicianPassword}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(count(""), 0u);
+}
+
+// Signing: the physician only, with the password asked again (a wrong one is refused and
+// audited), CSRF-protected, audited, once.
+TEST_F(WebServer, SigningNeedsThePhysicianAndThePasswordAgain) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  auto r = tech.send("POST", "/api/exams/1/sign",
+                     json{{"password", odyo::test::Station::kTechnicianPassword}}.dump());
+  EXPECT_EQ(r.status, 403) << r.body.dump();
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  r = doc.send("POST", "/api/exams/1/sign",
+               json{{"password", odyo::test::Station::kPhysicianPassword}}.dump(), false);
+  EXPECT_EQ(r.status, 403) << r.body.dump();  // no CSRF token
+  const int failed = audit_count("action='auth.failed'");
+  r = doc.send("POST", "/api/exams/1/sign", json{{"password", "not-my-password"}}.dump());
+  EXPECT_EQ(r.status, 401) << r.body.dump();
+  r = doc.send("POST", "/api/exams/1/sign", "{}");
+  EXPECT_EQ(r.status, 401) << r.body.dump();
+  EXPECT_EQ(audit_count("action='auth.failed' AND json_extract(details,'$.channel')='web-sign'"),
+            2);
+  EXPECT_EQ(audit_count("action='auth.failed'"), failed + 2);
+  EXPECT_EQ(audit_count("action='result.sign'"), 0);
+  r = doc.send("POST", "/api/exams/1/sign",
+               json{{"password", odyo::test::Station::kPhysicianPassword}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_GT(r.body["signature_id"].get<int>(), 0);
+  EXPECT_EQ(audit_count("action='result.sign' AND actor='hekim'"), 1);
+  r = doc.send("POST", "/api/exams/1/sign",
+               json{{"password", odyo::test::Station::kPhysicianPassword}}.dump());
+  EXPECT_EQ(r.status, 400) << r.body.dump();  // already signed
+  EXPECT_EQ(doc.send("GET", "/api/exams/1/record").body["results"][0]["signed_by"].size(), 1u);
+}
+
+// Registering a worker from the page: technician or admin, the command line's checks (T.C.
+// kimlik, dates and numbers the Turkish way), audited as the technician.
+TEST_F(WebServer, ATechnicianRegistersAWorkerWithTheCommandLinesChecks) {
+  start(st.config);
+  const json worker = {{"registry", "2002"},   {"tc", "10000000078"},        {"first_name", "Işıl"},
+                       {"last_name", "İnce"},  {"birth_date", "23.04.1990"}, {"sex", "K"},
+                       {"height_cm", "165,5"}, {"weight_kg", "61"},          {"job", "YA-PANO-01"}};
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  EXPECT_EQ(doc.send("POST", "/api/workers", worker.dump()).status, 403);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  EXPECT_EQ(tech.send("POST", "/api/workers", worker.dump(), false).status, 403);
+  json bad = worker;
+  bad["tc"] = "10000000079";
+  EXPECT_EQ(tech.send("POST", "/api/workers", bad.dump()).status, 400);
+  bad = worker;
+  bad["birth_date"] = "31.02.1990";
+  EXPECT_EQ(tech.send("POST", "/api/workers", bad.dump()).status, 400);
+  auto r = tech.send("POST", "/api/workers", worker.dump());
+  ASSERT_EQ(r.status, 201) << r.body.dump();
+  EXPECT_EQ(r.body["birth_date"], "1990-04-23");
+  EXPECT_EQ(r.body["sex"], "F");
+  EXPECT_DOUBLE_EQ(r.body["height_cm"].get<double>(), 165.5);
+  EXPECT_EQ(audit_count("action='worker.add' AND actor='tekniker'"), 2);    // SetUp's and this
+  EXPECT_EQ(tech.send("POST", "/api/workers", worker.dump()).status, 400);  // registry taken
+  // Found by the search with Turkish folding: I/ı and İ/i are different letters.
+  EXPECT_EQ(tech.send("GET", "/api/workers?q=I%C5%9EIL").body["workers"].size(), 1u);  // IŞIL
+  EXPECT_EQ(tech.send("GET", "/api/workers?q=%C4%B0NCE").body["workers"].size(), 1u);  // İNCE
+  EXPECT_EQ(tech.send("GET", "/api/workers?q=i%C5%9Fil").body["workers"].size(), 0u);  // işil
+  auto o = tech.send("GET", "/api/options");
+  ASSERT_EQ(o.status, 200);
+  EXPECT_FALSE(o.body["establishments"].empty());
+  EXPECT_FALSE(o.body["jobs"].empty());
 }
 
 }  // namespace

@@ -1,0 +1,132 @@
+#include "station/web/static_files.hpp"
+
+#include "station/core/i18n.hpp"
+
+// The embedded pages (station/CMakeLists.txt: cmake/EmbedFile.cmake of station/web/pages/*).
+extern const unsigned char odyo_page_index_html[];
+extern const std::size_t odyo_page_index_html_size;
+extern const unsigned char odyo_page_app_js[];
+extern const std::size_t odyo_page_app_js_size;
+extern const unsigned char odyo_page_style_css[];
+extern const std::size_t odyo_page_style_css_size;
+
+namespace odyo::station::web {
+
+namespace {
+std::string_view bytes(const unsigned char* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+}  // namespace
+
+const std::vector<StaticFile>& static_files() {
+  static const std::vector<StaticFile> files = {
+      {"/", "text/html; charset=utf-8", bytes(odyo_page_index_html, odyo_page_index_html_size)},
+      {"/app.js", "text/javascript; charset=utf-8", bytes(odyo_page_app_js, odyo_page_app_js_size)},
+      {"/style.css", "text/css; charset=utf-8",
+       bytes(odyo_page_style_css, odyo_page_style_css_size)},
+  };
+  return files;
+}
+
+const StaticFile* static_file(std::string_view path) {
+  if (path == "/index.html") path = "/";
+  for (const auto& f : static_files())
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+const std::vector<const char*>& page_texts() {
+  // The pages' words: data-t="…" in index.html and t("…") in app.js name these msgids, and the
+  // values app.js translates by name (exam kinds, decision kinds, roles, chart titles).
+  static const std::vector<const char*> texts = {
+      N_("Worklist"),
+      N_("Workers"),
+      N_("Log out"),
+      N_("Log in to the station"),
+      N_("User name"),
+      N_("Password"),
+      N_("Language"),
+      N_("Log in"),
+      N_("Exams awaiting review"),
+      N_("Establishment"),
+      N_("Exam date"),
+      N_("Kind"),
+      N_("any"),
+      N_("spirometry"),
+      N_("audiometry"),
+      N_("Interrupted"),
+      N_("yes"),
+      N_("no"),
+      N_("Filter"),
+      N_("Exam"),
+      N_("Date"),
+      N_("Worker"),
+      N_("Decision"),
+      N_("No exam awaits review."),
+      N_("Results"),
+      N_("Parameter"),
+      N_("Measured"),
+      N_("Predicted"),
+      N_("LLN"),
+      N_("z-score"),
+      N_("% predicted"),
+      N_("Reference equation"),
+      N_("Evaluation (Ek-1 / Ek-2)"),
+      N_("This exam has no evaluation."),
+      N_("Clause"),
+      N_("Finding"),
+      N_("Rule status"),
+      N_("Review"),
+      N_("Confirm the decision"),
+      N_("Ek-2 column"),
+      N_("Health group"),
+      N_("Reason"),
+      N_("Override with this reason"),
+      N_("Sign the result"),
+      N_("Your password again"),
+      N_("Sign"),
+      N_("Registry number, T.C. kimlik or name"),
+      N_("Search"),
+      N_("Registry number"),
+      N_("T.C. kimlik"),
+      N_("Name"),
+      N_("Birth date"),
+      N_("Job"),
+      N_("No worker matches."),
+      N_("Register a worker"),
+      N_("First name"),
+      N_("Last name"),
+      N_("Sex"),
+      N_("male"),
+      N_("female"),
+      N_("Height (cm)"),
+      N_("Weight (kg)"),
+      N_("Register"),
+      N_("not evaluated"),
+      N_("Technician"),
+      N_("Signed by"),
+      N_("Not signed yet"),
+      N_("Rules"),
+      N_("provisional rule"),
+      N_("final rule"),
+      N_("incomplete"),
+      N_("The decision is confirmed."),
+      N_("The decision is overridden."),
+      N_("The result is signed."),
+      N_("Worker registered"),
+      N_("other"),
+      N_("automatic"),
+      N_("confirmed"),
+      N_("overridden"),
+      N_("re-evaluated"),
+      N_("technician"),
+      N_("physician"),
+      N_("admin"),
+      N_("Audiogram"),
+      N_("Flow-volume curve"),
+      N_("Volume-time curve"),
+  };
+  return texts;
+}
+
+}  // namespace odyo::station::web

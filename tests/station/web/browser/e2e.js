@@ -1,0 +1,249 @@
+// End-to-end test of odyospiro's web pages in headless Chromium (Debian `chromium`, driven by
+// playwright-core). Started by tests/station/web/test_web_browser.cpp with `odyospiro serve`
+// running over a demo database:
+//   node e2e.js   (environment: ODYO_URL, ODYO_SCREENSHOTS, ODYO_PASSWORD_<user>, ODYO_CHROMIUM)
+// Each role logs in; the technician searches (Turkish case folding) and registers a worker and
+// is refused signing; the physician opens the worklist, an exam with its charts and values,
+// overrides the decision with a reason and signs with the password given again. A screenshot of
+// each page goes to ODYO_SCREENSHOTS. Prints one line per step; exits 1 on the first failure.
+"use strict";
+const { chromium } = require("playwright-core");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const url = process.env.ODYO_URL;
+const shots = process.env.ODYO_SCREENSHOTS;
+const password = (user) => process.env["ODYO_PASSWORD_" + user];
+
+function check(cond, what) {
+  if (!cond) throw new Error("FAILED: " + what);
+  console.log("ok - " + what);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, "web-" + name + ".png"), fullPage: true });
+  console.log("screenshot web-" + name + ".png");
+}
+
+// Searches workers for `q` and returns the registry numbers shown.
+async function search(page, q) {
+  await page.fill("#search-q", q);
+  await page.click("#search");
+  await page.waitForFunction((want) => document.querySelector("#workers").dataset.query === want, q);
+  return page.$$eval("#workers tbody tr td:first-child", (cells) => cells.map((c) => c.textContent));
+}
+
+// Applies the worklist's filters and returns the exam links shown ("#1", …).
+async function filter(page, f) {
+  await page.selectOption("#filter-establishment", f.establishment || "");
+  await page.fill("#filter-date", f.date || "");
+  await page.selectOption("#filter-kind", f.kind || "");
+  await page.selectOption("#filter-interrupted", f.interrupted || "");
+  await page.evaluate(() => (document.querySelector("#worklist").dataset.query = "…"));
+  await page.click("#worklist-filter button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#worklist").dataset.query !== "…");
+  return page.$$eval("#worklist tbody a", (links) => links.map((a) => a.textContent));
+}
+
+async function logIn(browser, user, language) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: "tr-TR" });
+  const page = await context.newPage();
+  const problems = [];
+  // Script errors and Content-Security-Policy refusals; not the refusals the test asks for
+  // (a 401/403 answer is logged by Chromium as "Failed to load resource").
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("#page-login:not([hidden])");
+  await page.selectOption("#login-language", language);
+  await page.waitForFunction((l) => document.documentElement.lang === l, language);
+  await page.fill("#login-user", user);
+  await page.fill("#login-password", password(user));
+  return { context, page, problems };
+}
+
+async function submitLogin(page) {
+  await page.click("#login-submit");
+  await page.waitForSelector("#bar:not([hidden])");
+}
+
+async function technician(browser) {
+  const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
+  // The login page in Turkish: its words come from the catalogue, not from the page.
+  const button = await page.textContent("#login-submit");
+  check(button === "Giriş yap", "the login page speaks Turkish from the catalogue (" + button + ")");
+  await shot(page, "login");
+  await submitLogin(page);
+  await page.waitForSelector("#page-workers:not([hidden])");
+  check(!(await page.isVisible("#nav-worklist")), "a technician has no worklist");
+  check(await page.isVisible("#register"), "a technician may register workers");
+
+  // Search with Turkish case folding: "ŞAHİN" finds Elif Şahin, "HASAN ÖZTÜRK" Hasan Öztürk.
+  let found = await search(page, "ŞAHİN");
+  check(found.length === 1 && found[0] === "D-1003", "ŞAHİN finds Şahin (İ/i folded): " + found);
+  found = await search(page, "HASAN ÖZTÜRK");
+  check(found.length === 1 && found[0] === "D-1004", "HASAN ÖZTÜRK finds the worker by name: " + found);
+
+  // Register a worker whose name has the dotless ı and the dotted İ.
+  await page.fill("#reg-registry", "D-2001");
+  await page.fill("#reg-tc", "10000000078");
+  await page.fill("#reg-first", "Işıl");
+  await page.fill("#reg-last", "İnce");
+  await page.fill("#reg-birth", "1990-04-23");
+  await page.selectOption("#reg-sex", "F");
+  await page.fill("#reg-height", "165,5");
+  await page.fill("#reg-weight", "61");
+  await page.selectOption("#reg-establishment", "Üzülmez");
+  await page.selectOption("#reg-job", { index: 0 });
+  await page.click("#register-submit");
+  await page.waitForFunction(() => document.querySelector("#message").className === "good");
+  check((await page.textContent("#message")).includes("D-2001"), "the worker is registered");
+  // I/ı and İ/i are different letters: "IŞIL", "ışıl", "ince", "İNCE" find her, "işil" does not.
+  for (const q of ["IŞIL", "ışıl", "ince", "İNCE", "işil"]) {
+    found = await search(page, q);
+    const want = q !== "işil";
+    check(found.includes("D-2001") === want, `search "${q}" ${want ? "finds" : "does not find"} Işıl İnce`);
+  }
+  found = await search(page, "D-2001");
+  check(found.length === 1, "the registry number finds her");
+  await shot(page, "workers");
+
+  // Refused: signing and the worklist are the physician's (the server says so, not only the page).
+  const refused = await page.evaluate(async () => {
+    const me = await (await fetch("/api/me")).json();
+    const sign = await fetch("/api/exams/1/sign", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf_token },
+      body: JSON.stringify({ password: "whatever-it-is" }),
+    });
+    const list = await fetch("/api/worklist");
+    return { sign: sign.status, list: list.status, message: (await sign.json()).error.message };
+  });
+  check(refused.sign === 403, "a technician is refused signing (" + refused.sign + ": " + refused.message + ")");
+  check(refused.list === 403, "a technician is refused the worklist");
+  await page.goto(url + "#/exam/1");
+  await page.waitForSelector("#page-exam:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#exam-title").textContent.length > 0);
+  check(!(await page.isVisible("#physician-actions")), "the exam page shows a technician no review or sign buttons");
+  check(problems.length === 0, "no script error or CSP violation on the technician's pages " + JSON.stringify(problems));
+  await context.close();
+}
+
+async function physician(browser) {
+  const { context, page, problems } = await logIn(browser, "hekim", "tr");
+  await submitLogin(page);
+  await page.waitForSelector("#page-worklist:not([hidden])");
+  await page.waitForFunction(() => document.querySelectorAll("#worklist tbody tr").length === 2);
+  check(true, "the worklist shows the demo's two unsigned exams");
+  check((await page.textContent("#page-worklist h1")) !== "Exams awaiting review", "the worklist is in Turkish");
+  await shot(page, "worklist");
+  // Filters: kind, establishment, date, interrupted.
+  const examDay = (await page.textContent("#worklist tbody tr td:nth-child(2)")).slice(0, 10);
+  let shown = await filter(page, { kind: "audiometry" });
+  check(shown.join() === "#2", "filter by kind: the audiometry exam " + shown);
+  shown = await filter(page, { establishment: "Karadon" });
+  check(shown.length === 0 && (await page.isVisible("#worklist-empty")), "filter by establishment: none at Karadon");
+  shown = await filter(page, { establishment: "Kozlu", date: "2001-01-01" });
+  check(shown.length === 0, "filter by date: none on 2001-01-01");
+  shown = await filter(page, { establishment: "Kozlu", date: examDay, interrupted: "no" });
+  check(shown.length === 2, "filter: " + examDay + ", at Kozlu, not interrupted: both " + shown);
+  shown = await filter(page, { interrupted: "yes" });
+  check(shown.length === 0, "filter: interrupted: none");
+  await filter(page, {});
+
+  // The spirometry exam: both curves and the measured/predicted/LLN/z/%pred table.
+  await page.click("#worklist tbody a[href='#/exam/1']");
+  await page.waitForSelector("#page-exam:not([hidden])");
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll("#exam-charts img")];
+    return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  check(true, "the flow-volume and volume-time charts are drawn");
+  const rows = await page.$$eval("#exam-values tbody tr", (r) => r.map((x) => x.textContent));
+  check(rows.length >= 3 && rows[0].startsWith("FEV1") && rows.some((r) => r.includes("gli")), "the values table names FEV1 and the equation");
+  await shot(page, "exam-spirometry");
+
+  // The audiometry exam: audiogram, Ek-1/Ek-2 trace with provisional flags; override; sign.
+  await page.goto(url + "#/exam/2");
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#chart-audiogram");
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  check(true, "the audiogram is drawn");
+  const trace = await page.$$eval("#trace tbody tr", (r) => r.map((x) => x.textContent));
+  check(trace.some((r) => r.includes("EK-2/15")), "the clause trace names EK-2/15");
+  check((await page.$$("#trace td.provisional")).length > 0, "provisional rules are flagged");
+  await page.selectOption("#override-column", "B");
+  await page.selectOption("#override-group", "B");
+  await page.fill("#override-reason", "Odyogram tekrarı bekleniyor; <script>alert(1)</script> yazısı metin kalır");
+  await page.click("#override");
+  await page.waitForFunction(() => document.querySelector("#message").className === "good");
+  const line = await page.textContent("#decision-line");
+  check(line.includes("B") && line.includes("<script>"), "the override with its reason is in force, the reason shown as text: " + line);
+  // The password again: a wrong one is refused, the right one signs.
+  await page.fill("#sign-password", "not-my-password");
+  await page.click("#sign");
+  await page.waitForFunction(() => document.querySelector("#message").className === "bad");
+  check(true, "a wrong password does not sign: " + (await page.textContent("#message")));
+  await page.fill("#sign-password", password("hekim"));
+  await page.click("#sign");
+  await page.waitForFunction(() => document.querySelector("#message").className === "good");
+  check((await page.textContent("#exam-signed")).includes("hekim"), "the result is signed by hekim");
+  check(await page.isDisabled("#sign"), "a signed result cannot be signed twice from the page");
+  await shot(page, "exam-audiometry");
+  await page.goto(url + "#/worklist");
+  await page.waitForFunction(() => document.querySelectorAll("#worklist tbody tr").length === 1);
+  check(true, "the signed exam has left the worklist");
+  check(problems.length === 0, "no script error or CSP violation on the physician's pages " + JSON.stringify(problems));
+  await context.close();
+}
+
+async function admin(browser) {
+  const { context, page, problems } = await logIn(browser, "yonetici", "en");
+  check((await page.textContent("#login-submit")) === "Log in", "the login page speaks English when chosen");
+  await submitLogin(page);
+  await page.waitForSelector("#page-workers:not([hidden])");
+  check((await page.textContent("#who")).includes("admin"), "the admin is logged in in English");
+  await page.click("#logout");
+  await page.waitForSelector("#page-login:not([hidden])");
+  const after = await page.evaluate(async () => (await fetch("/api/me")).status);
+  check(after === 401, "logging out ends the session");
+  check(problems.length === 0, "no script error on the admin's pages " + JSON.stringify(problems));
+  await context.close();
+}
+
+(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  // playwright-core starts Chromium with a fresh temporary --user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath: process.env.ODYO_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    timeout: 60000,
+  });
+  let code = 0;
+  try {
+    await technician(browser);
+    await physician(browser);
+    await admin(browser);
+  } catch (e) {
+    console.log(String(e && e.stack ? e.stack : e));
+    code = 1;
+  } finally {
+    await browser.close();
+  }
+  process.exit(code);
+})();

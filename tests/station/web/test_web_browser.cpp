@@ -1,0 +1,81 @@
+// The web pages in a real browser (issue 15, "Must show"): headless Chromium (Debian `chromium`)
+// driven by playwright-core (installed by the CTest fixture web_browser_setup with `npm ci` of the
+// committed lockfile) over `odyospiro serve` on a demo database. The browser part is
+// tests/station/web/browser/e2e.js: each role logs in; the technician searches with Turkish case
+// folding, registers a worker and is refused signing; the physician filters the worklist, sees
+// an exam's charts and values, overrides the decision with a reason and signs with the password
+// asked again. This test then checks in the database what the pages did. Screenshots of each
+// page are written to <build>/web-screenshots (the committed ones are docs/screenshots/web-*.png).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <regex>
+
+#include "tests/station/devices/acquire_process.hpp"
+#include "tests/station/support/station_fixture.hpp"
+
+namespace {
+
+using odyo::test::run_command;
+
+std::string sql(const odyo::test::DemoStation& demo, const std::string& query) {
+  auto r = run_command("sqlite3 '" + demo.db_file.string() + "' \"" + query + "\"");
+  while (!r.out.empty() && (r.out.back() == '\n' || r.out.back() == '\r')) r.out.pop_back();
+  return r.out;
+}
+
+TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
+  odyo::test::DemoStation demo;
+  odyo::test::BackgroundCommand server(std::string(ODYOSPIRO_EXE) + " --config '" +
+                                           ODYO_SOURCE_DIR + "/config/station.toml' --db '" +
+                                           demo.db_file.string() + "' serve --port 0",
+                                       demo.dir / "serve.out", demo.dir / "serve.err");
+  ASSERT_TRUE(server.wait_for_output("127.0.0.1:", std::chrono::seconds(20))) << server.err();
+  std::smatch m;
+  const std::string out = server.out();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(127\.0\.0\.1:(\d+)/)"))) << out;
+  const std::string url = "http://127.0.0.1:" + m[1].str() + "/";
+
+  std::string env = "ODYO_URL='" + url + "' ODYO_SCREENSHOTS='" + ODYO_BINARY_DIR +
+                    "/web-screenshots' ODYO_CHROMIUM=/usr/bin/chromium";
+  for (const char* user : {"teknisyen", "hekim", "yonetici"})
+    env += std::string(" ODYO_PASSWORD_") + user + "=" +
+           odyo::test::Station::quote(demo.password_of(user));
+  const auto r = run_command(env + " node '" + ODYO_WEB_BROWSER + "' 2>&1");
+  std::cout << r.out;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0) << server.err();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << "\nserver: " << server.err();
+
+  // What the pages did is in the database, done by the right account.
+  EXPECT_EQ(sql(demo,
+                "SELECT first_name || ' ' || last_name || ' ' || establishment FROM workers WHERE "
+                "registry_no='D-2001'"),
+            "Işıl İnce Üzülmez");
+  EXPECT_EQ(sql(demo,
+                "SELECT actor FROM audit_log WHERE action='worker.add' AND "
+                "json_extract(details,'$.registry_no')='D-2001'"),
+            "teknisyen");
+  EXPECT_EQ(sql(demo,
+                "SELECT kind || ' ' || ek2_column || ' ' || created_by FROM evaluations "
+                "WHERE kind='override'"),
+            "override B hekim");
+  EXPECT_EQ(sql(demo, "SELECT signer FROM signatures"), "hekim");
+  EXPECT_EQ(sql(demo, "SELECT count(*) FROM audit_log WHERE action='result.sign'"), "1");
+  // The technician's attempt and the wrong password are audited refusals.
+  EXPECT_GE(std::stoi(sql(demo,
+                          "SELECT count(*) FROM audit_log WHERE action='auth.denied' AND "
+                          "actor='teknisyen'")),
+            1);
+  EXPECT_EQ(sql(demo,
+                "SELECT count(*) FROM audit_log WHERE action='auth.failed' AND "
+                "json_extract(details,'$.channel')='web-sign'"),
+            "1");
+  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry"}) {
+    EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
+                                        page + ".png"))
+        << page;
+  }
+}
+
+}  // namespace
