@@ -36,7 +36,8 @@ struct OutboxStation {
     jobs[0].code = "K-101";
     jobs[0].work_group = 1;
     auto w = add_worker(
-        *db, {"1001", "10000000146", "Ali", "Yılmaz", "1990-05-01", "M", 175, 80, "Kozlu", "K-101"},
+        *db,
+        {"1001", "10000000146", "Ali", "Yılmaz", "1990-05-01", "M", 175, 80, "Kozlu", "K-101", ""},
         {"Kozlu"}, jobs, "2026-01-01", "tekniker");
     EXPECT_TRUE(w.ok());
     for (int i = 0; i < n; ++i) add_exam_with_result(*w);
