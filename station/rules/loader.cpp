@@ -1,11 +1,12 @@
 // The rule-table loader. toml++ reports syntax errors by exception and the schema walk below
-// stops at the first problem by throwing a private LoadError; both are converted to Result at the
-// boundary of each parse_* function and never escape this file.
+// (station/core/toml_schema) stops at the first problem by throwing SchemaError; both are converted
+// to Result at the boundary of each parse_* function and never escape this file.
 #include "station/rules/loader.hpp"
 
 #include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
 #include "station/core/person_input.hpp"
+#include "station/core/toml_schema.hpp"
 #include "station/rules/jobs_csv.hpp"
 #include "station/storage/hash.hpp"
 
@@ -24,145 +25,16 @@ namespace odyo::station::rules {
 namespace ev = odyo::evaluation;
 namespace {
 
-struct LoadError {
-  Error error;
-};
+using LoadError = toml_schema::SchemaError;
+using toml_schema::fail;
+using toml_schema::join;
+using toml_schema::line_of;
 
-[[noreturn]] void fail(const std::string& code, const Error& message) {
-  throw LoadError{with_code(message, code)};
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
-int line_of(const toml::node& n) {
-  return static_cast<int>(n.source().begin.line);
-}
-
-// One TOML table being read: knows its file, its path for messages ("rules[0].rows[2]") and the
-// keys it was asked for; finish() rejects every other key.
-class Table {
+// A table of a rule file: its schema problems are "rules_schema".
+class Table : public toml_schema::Table {
  public:
   Table(const toml::table& t, std::string file, std::string path)
-      : t_(t), file_(std::move(file)), path_(std::move(path)) {}
-
-  [[noreturn]] void error(const toml::node& at, const std::string& field, const Error& what) const {
-    fail("rules_schema",
-         make_errorf({}, "{}:{}: {}: {}", file_, line_of(at), qualify(field), what));
-  }
-  [[noreturn]] void error_here(const Error& what) const {
-    fail("rules_schema", make_errorf({}, "{}:{}: {}: {}", file_, line_of(t_),
-                                     path_.empty() ? "(top)" : path_, what));
-  }
-
-  const toml::node* get(const std::string& key, bool required) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr && required) error_here(make_errorf({}, "missing required key '{}'", key));
-    return n;
-  }
-
-  std::string str(const std::string& key, bool required = true, std::string def = {}) {
-    const toml::node* n = get(key, required);
-    if (n == nullptr) return def;
-    auto v = n->value_exact<std::string>();
-    if (!v) error(*n, key, make_error({}, "must be a string"));
-    return *v;
-  }
-
-  bool boolean(const std::string& key, bool def) {
-    const toml::node* n = get(key, false);
-    if (n == nullptr) return def;
-    auto v = n->value_exact<bool>();
-    if (!v) error(*n, key, make_error({}, "must be true or false"));
-    return *v;
-  }
-
-  int integer(const std::string& key, int lo, int hi) {
-    const toml::node* n = get(key, true);
-    auto v = n->value_exact<int64_t>();
-    if (!v) error(*n, key, make_error({}, "must be an integer"));
-    if (*v < lo || *v > hi)
-      error(*n, key, make_errorf({}, "{} is out of range; allowed {}..{}", *v, lo, hi));
-    return static_cast<int>(*v);
-  }
-
-  // A date (TOML local date) or an ISO date string; returned as YYYY-MM-DD.
-  std::string date(const std::string& key) {
-    const toml::node* n = get(key, true);
-    if (const auto* d = n->as_date()) {
-      char buf[16];
-      const toml::date& x = d->get();
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(x.year),
-                    static_cast<int>(x.month), static_cast<int>(x.day));
-      return buf;
-    }
-    auto s = n->value_exact<std::string>();
-    if (!s || s->size() != 10 || (*s)[4] != '-' || (*s)[7] != '-')
-      error(*n, key, make_error({}, "must be a date (YYYY-MM-DD)"));
-    return *s;
-  }
-
-  std::vector<std::string> strings(const std::string& key, bool required) {
-    const toml::node* n = get(key, required);
-    std::vector<std::string> out;
-    if (n == nullptr) return out;
-    const auto* a = n->as_array();
-    if (a == nullptr) error(*n, key, make_error({}, "must be an array of strings"));
-    for (const auto& el : *a) {
-      auto s = el.value_exact<std::string>();
-      if (!s) error(el, key, make_error({}, "must be an array of strings"));
-      out.push_back(*s);
-    }
-    return out;
-  }
-
-  std::vector<const toml::table*> tables(const std::string& key, bool required) {
-    const toml::node* n = get(key, required);
-    std::vector<const toml::table*> out;
-    if (n == nullptr) return out;
-    if (const auto* t = n->as_table()) return {t};
-    const auto* a = n->as_array();
-    if (a == nullptr) error(*n, key, make_error({}, "must be a table or an array of tables"));
-    for (const auto& el : *a) {
-      const auto* t = el.as_table();
-      if (t == nullptr) error(el, key, make_error({}, "must be an array of tables"));
-      out.push_back(t);
-    }
-    return out;
-  }
-
-  const toml::table* table(const std::string& key, bool required) {
-    const toml::node* n = get(key, required);
-    if (n == nullptr) return nullptr;
-    const auto* t = n->as_table();
-    if (t == nullptr) error(*n, key, make_error({}, "must be a table"));
-    return t;
-  }
-
-  void finish(const std::vector<std::string>& allowed) const {
-    for (auto&& [k, v] : t_) {
-      const std::string key(k.str());
-      if (seen_.count(key) == 0)
-        error(v, key, make_errorf({}, "unknown key; allowed here: {}", join(allowed)));
-    }
-  }
-
-  [[nodiscard]] std::string qualify(const std::string& field) const {
-    return path_.empty() ? field : path_ + "." + field;
-  }
-  [[nodiscard]] const std::string& file() const { return file_; }
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] const toml::table& raw() const { return t_; }
-
- private:
-  const toml::table& t_;
-  std::string file_;
-  std::string path_;
-  std::set<std::string> seen_;
+      : toml_schema::Table(t, std::move(file), std::move(path), "rules_schema") {}
 };
 
 const std::vector<std::string> kInputPrefixes{"hearing.",   "spirometry.",   "findings.",

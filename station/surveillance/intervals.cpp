@@ -1,9 +1,11 @@
-// The intervals loader: toml++ reports syntax errors by exception and the schema walk stops at the
-// first problem by throwing a private LoadError; both become a Result at parse_intervals.
+// The intervals loader: toml++ reports syntax errors by exception and the schema walk
+// (station/core/toml_schema, shared with the rule tables) stops at the first problem by throwing
+// SchemaError; both become a Result at parse_intervals.
 #include "station/surveillance/intervals.hpp"
 
 #include "analysis/core/error_text.hpp"
 #include "station/core/input.hpp"
+#include "station/core/toml_schema.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -13,96 +15,22 @@ namespace odyo::station::surveillance {
 namespace ev = odyo::evaluation;
 namespace {
 
-struct LoadError {
-  Error error;
-};
+using LoadError = toml_schema::SchemaError;
+using toml_schema::join;
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
-int line_of(const toml::node& n) {
-  return static_cast<int>(n.source().begin.line);
-}
-
-// One TOML table being read; finish() rejects every key it was not asked for.
-class Table {
+// A table of the intervals file: its schema problems are "intervals_schema".
+class Table : public toml_schema::Table {
  public:
   Table(const toml::table& t, std::string file, std::string path)
-      : t_(t), file_(std::move(file)), path_(std::move(path)) {}
-
-  [[noreturn]] void error(const toml::node& at, const std::string& key, const Error& what) const {
-    throw LoadError{make_errorf("intervals_schema", "{}:{}: {}: {}", file_, line_of(at),
-                                path_.empty() ? key : path_ + "." + key, what)};
-  }
-  [[noreturn]] void error_here(const Error& what) const {
-    throw LoadError{make_errorf("intervals_schema", "{}:{}: {}: {}", file_, line_of(t_),
-                                path_.empty() ? "(top)" : path_, what)};
-  }
-  const toml::node* get(const std::string& key, bool required) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr && required) error_here(make_errorf({}, "missing required key '{}'", key));
-    return n;
-  }
-  std::string str(const std::string& key, bool required = true) {
-    const toml::node* n = get(key, required);
-    if (n == nullptr) return {};
-    auto v = n->value_exact<std::string>();
-    if (!v) error(*n, key, make_error({}, "must be a string"));
-    if (required && v->empty()) error(*n, key, make_error({}, "must not be empty"));
-    return *v;
-  }
-  bool boolean(const std::string& key) {
-    const toml::node* n = get(key, true);
-    auto v = n->value_exact<bool>();
-    if (!v) error(*n, key, make_error({}, "must be true or false"));
-    return *v;
-  }
-  int integer(const std::string& key, int lo, int hi) {
-    const toml::node* n = get(key, true);
-    auto v = n->value_exact<std::int64_t>();
-    if (!v || *v < lo || *v > hi)
-      error(*n, key, make_errorf({}, "must be a whole number from {} to {}", lo, hi));
-    return static_cast<int>(*v);
-  }
-  std::string date(const std::string& key) {
-    const toml::node* n = get(key, true);
-    auto v = n->value_exact<toml::date>();
-    if (!v) error(*n, key, make_error({}, "must be a date (YYYY-MM-DD, without quotes)"));
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(v->year),
-                  static_cast<int>(v->month), static_cast<int>(v->day));
-    return buf;
-  }
-  const toml::table& table(const std::string& key) {
-    const toml::node* n = get(key, true);
-    const auto* t = n->as_table();
-    if (t == nullptr) error(*n, key, make_error({}, "must be a table"));
-    return *t;
-  }
-  void finish(const std::vector<std::string>& allowed) const {
-    for (const auto& [k, v] : t_) {
-      const std::string key(k.str());
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        error(v, key, make_errorf({}, "unknown key; allowed here: {}", join(allowed)));
-    }
-  }
-
- private:
-  const toml::table& t_;
-  std::string file_, path_;
-  std::set<std::string> seen_;
+      : toml_schema::Table(t, std::move(file), std::move(path), "intervals_schema") {}
 };
 
 IntervalRule read_rule(const toml::table& t, const std::string& file, const std::string& path,
                        const std::vector<ev::Job>& jobs) {
   Table tt(t, file, path);
   IntervalRule r;
-  r.id = tt.str("id");
-  r.exam = tt.str("exam");
+  r.id = tt.text("id");
+  r.exam = tt.text("exam");
   if (std::find(std::begin(kExamKinds), std::end(kExamKinds), r.exam) == std::end(kExamKinds))
     tt.error(*t.get("exam"), "exam",
              make_errorf({}, "unknown exam \"{}\"; allowed: chest_film, spirometry, audiometry",
@@ -135,9 +63,9 @@ IntervalRule read_rule(const toml::table& t, const std::string& file, const std:
       r.jobs.push_back(*code);
     }
   }
-  r.title_en = tt.str("title_en");
-  r.title_tr = tt.str("title_tr");
-  r.citation = tt.str("citation");
+  r.title_en = tt.text("title_en");
+  r.title_tr = tt.text("title_tr");
+  r.citation = tt.text("citation");
   r.provisional = tt.boolean("provisional");
   tt.finish({"id", "exam", "every_months", "exposure", "jobs", "title_en", "title_tr", "citation",
              "provisional"});
@@ -158,17 +86,17 @@ Result<IntervalTable> parse_intervals(std::string_view text, const std::string& 
     Table top(root, file, "");
     IntervalTable out;
     {
-      Table header(top.table("table"), file, "table");
-      if (auto name = header.str("name"); name != "surveillance")
+      Table header(*top.table("table", true), file, "table");
+      if (auto name = header.text("name"); name != "surveillance")
         header.error(*root["table"]["name"].node(), "name",
                      make_errorf({}, "is \"{}\"; this file's table is \"surveillance\"", name));
-      out.version = header.str("version");
+      out.version = header.text("version");
       out.effective = header.date("effective");
-      out.source = header.str("source");
+      out.source = header.text("source");
       header.finish({"name", "version", "effective", "source"});
     }
     {
-      Table due(top.table("due"), file, "due");
+      Table due(*top.table("due", true), file, "due");
       out.soon_days = due.integer("soon_days", 0, 365);
       due.finish({"soon_days"});
     }
