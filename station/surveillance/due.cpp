@@ -19,11 +19,6 @@ year_month_day ymd(const std::string& iso) {
   return d ? *d : year_month_day{};
 }
 
-struct WorkerRow {
-  std::int64_t id = 0;
-  std::string registry_no, first_name, last_name;
-};
-
 // Last date of each exam kind per worker, up to and including `as_of`.
 using LastExams = std::map<std::pair<std::int64_t, std::string>, std::string>;
 
@@ -72,6 +67,19 @@ int days_between(const std::string& a, const std::string& b) {
   return static_cast<int>((sys_days{ymd(b)} - sys_days{ymd(a)}).count());
 }
 
+Result<std::map<std::int64_t, WorkerName>> worker_names(Database& db) {
+  std::map<std::int64_t, WorkerName> out;
+  auto st = db.prepare("SELECT id, registry_no, first_name, last_name FROM workers");
+  if (!st) return st.error();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out[st->int64(0)] = {st->int64(0), st->text(1), st->text(2), st->text(3)};
+  }
+  return out;
+}
+
 Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
                               const std::vector<ev::Job>& jobs, const DueQuery& q) {
   DueReport report;
@@ -79,17 +87,9 @@ Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
   report.intervals_version = intervals.version;
   report.soon_days = intervals.soon_days;
 
-  std::map<std::int64_t, WorkerRow> workers;
-  {
-    auto st = db.prepare("SELECT id, registry_no, first_name, last_name FROM workers");
-    if (!st) return st.error();
-    for (;;) {
-      auto r = st->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      workers[st->int64(0)] = {st->int64(0), st->text(1), st->text(2), st->text(3)};
-    }
-  }
+  auto names = worker_names(db);
+  if (!names) return names.error();
+  const auto& workers = *names;
   auto history = all_job_history(db);
   if (!history) return history.error();
   std::map<std::int64_t, std::vector<JobPeriod>> by_worker;

@@ -8,6 +8,7 @@
 // and `worker show` render it. Thread-safety: the Database's owning thread.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,13 @@ struct DueReport {
 
 Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
                               const std::vector<odyo::evaluation::Job>& jobs, const DueQuery& q);
+
+// Every worker's registry number and names, by database id (the lists of the reports).
+struct WorkerName {
+  std::int64_t id = 0;
+  std::string registry_no, first_name, last_name;
+};
+Result<std::map<std::int64_t, WorkerName>> worker_names(Database& db);
 
 // YYYY-MM-DD plus `months` (the last day of the month when the day does not exist).
 std::string add_months(const std::string& iso_date, int months);

@@ -28,20 +28,9 @@ Result<std::vector<Placement>> compute_placements(Database& db, const PlacementQ
   if (q.period.to < q.period.from)
     return make_errorf("report_invalid", "the period ends ({}) before it begins ({})", q.period.to,
                        q.period.from);
-  struct Names {
-    std::string registry_no, first_name, last_name;
-  };
-  std::map<std::int64_t, Names> names;
-  {
-    auto st = db.prepare("SELECT id, registry_no, first_name, last_name FROM workers");
-    if (!st) return st.error();
-    for (;;) {
-      auto r = st->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      names[st->int64(0)] = {st->text(1), st->text(2), st->text(3)};
-    }
-  }
+  auto found = worker_names(db);
+  if (!found) return found.error();
+  auto& names = *found;
   auto history = all_job_history(db);
   if (!history) return history.error();
   std::vector<Placement> out;
