@@ -466,9 +466,19 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
                                       ? c.body["username"].get<std::string>()
                                       : std::string();
          // {"language": "tr"|"en"} chooses the session's language; else the browser's.
+         // A language asked for by name that the station does not speak is refused, not
+         // silently replaced (the browser's Accept-Language is a preference list: no refusal).
          std::string chosen = spoken(c.request.accept_language);
-         if (c.body.contains("language") && c.body["language"].is_string())
-           chosen = spoken(c.body["language"].get<std::string>());
+         if (c.body.contains("language")) {
+           const std::string asked =
+               c.body["language"].is_string() ? c.body["language"].get<std::string>() : "";
+           chosen = spoken(asked);
+           if (chosen.empty()) {
+             return error(
+                 400, make_errorf("bad_language", "language `{}`: the station speaks `tr` and `en`",
+                                  asked));
+           }
+         }
          return app.log_in(user, pw, chosen);
        }},
       {"POST", "/api/logout", anyone, "log out",

@@ -251,6 +251,17 @@ TEST_F(WebServer, AnswersAreInTheLanguageTheBrowserAsksForOrTheOneChosenAtLogin)
   EXPECT_EQ(r.body["error"]["message"].get<std::string>(),
             odyo::station::i18n::catalog("tr").tr(std::string_view("exam id must be a number")));
   EXPECT_NE(r.body["error"]["message"].get<std::string>(), "exam id must be a number");
+  // A language the station does not speak, chosen by name at login, is refused; no session.
+  Client de = client();
+  de.accept_language = "en";
+  r = de.send("POST", "/api/login",
+              json{{"username", "hekim"},
+                   {"password", odyo::test::Station::kPhysicianPassword},
+                   {"language", "de"}}
+                  .dump());
+  EXPECT_EQ(r.status, 400) << r.body.dump();
+  EXPECT_EQ(r.body["error"]["message"], "language `de`: the station speaks `tr` and `en`");
+  EXPECT_TRUE(r.cookies.empty());
 }
 
 TEST_F(WebServer, RepeatedWrongPasswordsLockTheAccountAsOnTheCommandLine) {
