@@ -10,30 +10,12 @@
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
 #include "tests/station/support/station_fixture.hpp"
+#include "tests/station/support/tc_kimlik.hpp"
 
 using namespace odyo::station;
 
-namespace {
-
-// Valid T.C. kimlik numbers built by the check-digit rule from a 9-digit stem (rule in
-// station/records/workers.hpp; worked example: stem 100000001 → 10000000146).
-std::string tc_from_stem(long stem) {
-  std::string s = std::to_string(stem);
-  int d[11];
-  for (int i = 0; i < 9; ++i) d[i] = s[static_cast<size_t>(i)] - '0';
-  d[9] = (((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10 + 10) % 10;
-  int sum = 0;
-  for (int i = 0; i < 10; ++i) sum += d[i];
-  d[10] = sum % 10;
-  std::string out;
-  for (int v : d) out.push_back(static_cast<char>('0' + v));
-  return out;
-}
-
-}  // namespace
-
 TEST(Crash, TcStemHelperMatchesWorkedExample) {
-  EXPECT_EQ(tc_from_stem(100000001), "10000000146");
+  EXPECT_EQ(odyo::test::tc_from_stem(100000001), "10000000146");
 }
 
 TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
@@ -58,7 +40,7 @@ TEST(Crash, SigkillMidTransactionKeepsCommittedData) {
           "establishment,job_code,work_group,created_at,created_by) VALUES "
           "(?,?,'A','B','1990-01-01','M',170,70,"
           "'Kozlu','K-101',1,'t','w')");
-      ins->bind(1, "R" + std::to_string(i)).bind(2, tc_from_stem(100000001 + i));
+      ins->bind(1, "R" + std::to_string(i)).bind(2, odyo::test::tc_from_stem(100000001 + i));
       if (!ins->run()) ::_exit(3);
       if (!audit_append(**db, {"w", "worker.add", "workers", (*db)->last_insert_id(), "{}"}))
         ::_exit(4);

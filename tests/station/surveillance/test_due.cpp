@@ -17,6 +17,7 @@
 #include "station/surveillance/due.hpp"
 #include "station/surveillance/intervals.hpp"
 #include "tests/station/support/station_fixture.hpp"
+#include "tests/station/support/tc_kimlik.hpp"
 
 using namespace odyo::station;
 using namespace odyo::station::surveillance;
@@ -109,20 +110,6 @@ std::string minus_days(const std::string& iso, int days) {
   return to_iso(std::chrono::year_month_day{std::chrono::sys_days{*d} - std::chrono::days{days}});
 }
 
-// A valid T.C. kimlik no from 9 digits (check digits computed by the rule of workers.hpp).
-std::string tc_from(long long nine) {
-  std::string s = std::to_string(nine);
-  int d[11];
-  for (int i = 0; i < 9; ++i) d[i] = s[static_cast<size_t>(i)] - '0';
-  d[9] = (((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10 + 10) % 10;
-  int sum = 0;
-  for (int i = 0; i < 10; ++i) sum += d[i];
-  d[10] = sum % 10;
-  std::string out;
-  for (int x : d) out += static_cast<char>('0' + x);
-  return out;
-}
-
 struct Planted {
   std::map<std::pair<std::string, std::string>, DueStatus> status;  // (registry, exam) → status
 };
@@ -186,7 +173,7 @@ struct Cohort : ::testing::Test {
 
   std::int64_t add(int n, const std::string& job_code, const std::string& since) {
     NewWorker w{std::to_string(5000 + n),
-                tc_from(100000000LL + n * 7919LL),
+                odyo::test::tc_from_stem(100000000LL + n * 7919LL),
                 "Ad" + std::to_string(n),
                 "Soyad",
                 "1980-01-01",

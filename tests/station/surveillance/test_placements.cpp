@@ -11,6 +11,7 @@
 #include "station/storage/database.hpp"
 #include "station/surveillance/placements.hpp"
 #include "tests/station/support/station_fixture.hpp"
+#include "tests/station/support/tc_kimlik.hpp"
 
 using namespace odyo::station;
 using namespace odyo::station::surveillance;
@@ -26,19 +27,6 @@ Job job(const char* code, int group) {
 }
 const std::vector<Job> kJobs{job("A", 1), job("B", 2), job("C", 3), job("D", 5)};
 constexpr const char* kToday = "2026-12-31";
-
-std::string tc_from(long long nine) {
-  std::string s = std::to_string(nine);
-  int d[11];
-  for (int i = 0; i < 9; ++i) d[i] = s[static_cast<size_t>(i)] - '0';
-  d[9] = (((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10 + 10) % 10;
-  int sum = 0;
-  for (int i = 0; i < 10; ++i) sum += d[i];
-  d[10] = sum % 10;
-  std::string out;
-  for (int x : d) out += static_cast<char>('0' + x);
-  return out;
-}
 
 }  // namespace
 
@@ -62,8 +50,17 @@ TEST(Placements, ExactlyTheChangesInsideTheHalfYear) {
   const std::vector<std::string> outside{"2026-06-30", "2026-03-02", "2025-12-31"};
   for (int n = 0; n < 40; ++n) {
     const std::string reg = std::to_string(3000 + n);
-    NewWorker w{reg, tc_from(200000000LL + n * 104729LL), "Ad", "Soyad",     "1975-01-01", "M", 170,
-                75,  kSites[static_cast<size_t>(n) % 3],  "A",  "2010-01-01"};
+    NewWorker w{reg,
+                odyo::test::tc_from_stem(200000000LL + n * 104729LL),
+                "Ad",
+                "Soyad",
+                "1975-01-01",
+                "M",
+                170,
+                75,
+                kSites[static_cast<size_t>(n) % 3],
+                "A",
+                "2010-01-01"};
     auto id = add_worker(*db, w, kSites, kJobs, kToday, "tekniker");
     ASSERT_TRUE(id.ok()) << id.error().message;
     // Every worker changed once in 2018; some again outside and some inside 2026-H2.
