@@ -57,6 +57,7 @@
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
 #include "drivers/vitalograph/vitalograph_driver.hpp"
+#include "station/app/spirometry_session.hpp"
 #include "station/audiometry/report.hpp"
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/context.hpp"
@@ -68,7 +69,6 @@
 #include "station/exams/audiometry_exam.hpp"
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
-#include "station/storage/busy_retry.hpp"
 #include "station/storage/database.hpp"
 
 namespace odyo::station {
@@ -365,77 +365,29 @@ std::string technician(CliContext& ctx) {
 
 // One spirometry session from capture to stored exam. `acquire spiro` (a device) and `acquire
 // recover` (a raw-journal session replayed through the same transport → driver → session →
-// segmenter path) both run this one function; only where the bytes come from differs.
+// segmenter path) both run this one function; only where the bytes come from differs. The
+// session itself is the use case station/app/spirometry_session (also run by the web pages).
 struct SpiroJob {
   ResolvedDevice dev;
-  std::string prof_name;  // the profile as the command named it (journaled for recover)
-  profile::FlowStreamProfile flow;
-  fs::path jfile;
-  std::string worker;
+  SpiroSessionPlan plan;
   Storage storage;
   const spirometry::ReferenceTables* tables = nullptr;
-  bool no_store = false;
-  double seconds = 0;
-  int want_manoeuvres = 0;
-  double temp_c = 20.0, pressure_kpa = 101.3, humidity_pct = 50.0;
-  bool ambient_given = false;
-  std::string technician;
   double store_retry_limit_s = 60;
-  double device_return_timeout_s = 10;
-  std::optional<std::int64_t> replay_session;
-  // Replays: how the original session ended (its "ended" journal event); nullopt: it never
-  // ended (the station was killed or crashed during the capture).
-  std::optional<CaptureEnd> original_end;
-  std::string started_at;  // replays: when the original session started
 };
-
-// A session that did not end as planned is stored as interrupted, with its reason.
-std::optional<CaptureEnd> interruption_of(const CaptureEnd& e) {
-  if (e.reason == "time_limit") return CaptureEnd{"time_limit", e.detail};
-  if (e.reason == "stopped") return CaptureEnd{"sigint", e.detail};
-  if (e.reason == "device_lost") return CaptureEnd{"unplugged", e.detail};
-  return std::nullopt;
-}
-
-void mark_journal(std::ostream& log, const fs::path& jfile, std::int64_t session, const char* kind,
-                  const json& detail) {
-  acquisition::JournalEvent e;
-  e.session_id = session;
-  e.utc_ns = acquisition::utc_now_ns();
-  e.kind = kind;
-  e.detail = detail.dump();
-  if (auto r = acquisition::append_session_event(jfile, e); !r)
-    log << "! " << r.error().message << std::endl;
-}
 
 int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
   const auto& dev = job.dev;
-  const auto& flow = job.flow;
-  const auto& jfile = job.jfile;
+  SpiroSessionPlan plan = job.plan;
+  plan.device_id = dev.id;
+  plan.uri = dev.uri;
+  const auto& flow = plan.flow;
+  const auto& jfile = plan.journal_file;
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
-  SpirometryCaptureOptions co;
-  co.uri = dev.uri;
-  co.device_profile = flow;
-  co.journal_file = jfile;
-  co.meta = acquisition::SessionMeta{dev.id, "flowstream", dev.uri, flow.device.id, job.worker};
-  co.seconds = job.seconds;
-  co.device_return_timeout_s = job.device_return_timeout_s;
-  co.replay_session = job.replay_session;
-  co.started_at = job.started_at;
-  co.journal_note = json{
-      {"profile", job.prof_name},
-      {"temp_c", job.temp_c},
-      {"pressure_kpa", job.pressure_kpa},
-      {"humidity_pct", job.humidity_pct},
-      {"ambient_given", job.ambient_given},
-      {"technician", job.technician},
-      {"no_store",
-       job.no_store}}.dump();
-  co.log = [&](const std::string& line) { log << line << std::endl; };
-  if (job.want_manoeuvres > 0)
-    co.enough = [&](std::size_t n) { return n >= static_cast<std::size_t>(job.want_manoeuvres); };
-  co.stop = [] { return g_interrupted != 0; };
-  co.on_manoeuvre = [&](const acquisition::Manoeuvre& m, std::size_t k) {
+  const auto log_line = [&](const std::string& line) { log << line << std::endl; };
+  SpiroSessionHooks hooks;
+  hooks.log = log_line;
+  hooks.stop = [] { return g_interrupted != 0; };
+  hooks.on_manoeuvre = [&](const acquisition::Manoeuvre& m, std::size_t k) {
     double peak = 0, vol = 0;
     for (std::size_t i = 1; i < m.samples.size(); ++i) {
       peak = std::max(peak, m.samples[i].flow_lps);
@@ -446,33 +398,21 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
         << acquisition::to_string(m.end) << ", " << ctx.tr("peak flow ") << peak << " L/s, "
         << ctx.tr("expired volume ") << vol << ctx.tr(" L (sensor conditions)") << std::endl;
   };
-  std::optional<Result<SpirometryCaptureOutcome>> cap;
+  std::optional<Result<SpiroSessionCaptured>> cap;
   {
     InterruptScope interrupts;
-    cap.emplace(capture_spirometry(co));
+    cap.emplace(capture_spiro_session(plan, hooks));
   }
   if (!*cap) return ctx.fail((*cap).error(), 2);
-  const auto& out = **cap;
+  const auto& captured = **cap;
+  const auto& out = captured.capture;
   const auto& c = out.counters;
   // How the session ended, and whether that makes it interrupted.
-  CaptureEnd ended = out.ended;
-  std::optional<CaptureEnd> interrupted;
-  if (job.replay_session) {
-    if (job.original_end) {
-      ended = *job.original_end;
-      interrupted = interruption_of(ended);
-    } else {
-      ended = {"killed",
-               "the station stopped before the session ended (killed or crashed); recovered from "
-               "the raw journal"};
-      interrupted = ended;
-    }
-  } else {
-    interrupted = interruption_of(ended);
-  }
+  const CaptureEnd& ended = captured.ended;
+  const std::optional<CaptureEnd>& interrupted = captured.interrupted;
   json j{{"device", dev.id},
          {"uri", dev.uri},
-         {"worker", job.worker},
+         {"worker", plan.worker},
          {"profile", flow.device.id},
          {"journal", jfile.string()},
          {"journal_session", out.journal_session},
@@ -490,7 +430,7 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
   j["interrupted"] = interrupted
                          ? json{{"reason", interrupted->reason}, {"detail", interrupted->detail}}
                          : json(nullptr);
-  if (job.replay_session) j["recovered"] = true;
+  if (plan.replay_session) j["recovered"] = true;
   j["manoeuvres"] = json::array();
   for (const auto& m : out.manoeuvres)
     j["manoeuvres"].push_back({{"first_index", m.first_index},
@@ -498,59 +438,28 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
                                {"start_s", m.start_s},
                                {"end_s", m.end_s},
                                {"end", std::string(acquisition::to_string(m.end))}});
-  std::optional<RecordedExam> exam;
-  std::optional<Error> store_error;
-  int store_exit = 1;
-  if (job.no_store) {
-    mark_journal(log, jfile, out.journal_session, "no_store", json::object());
-  } else {
-    SpirometryStoreOptions so;
-    so.device_id = dev.id;
-    so.journal_file = jfile;
-    so.ambient_temp_c = job.temp_c;
-    so.ambient_pressure_kpa = job.pressure_kpa;
-    so.ambient_humidity_pct = job.humidity_pct;
-    so.technician = job.technician;
-    if (interrupted) {
-      so.interrupted_reason = interrupted->reason;
-      so.interrupted_detail = interrupted->detail;
-    }
-    Database& db = *job.storage.db;
-    const auto on_wait = [&](double waited_s, const Error&) {
-      log << ctx.tr("The database is locked by another program; retrying (")
-          << static_cast<int>(waited_s) << " / " << job.store_retry_limit_s
-          << ctx.tr(" s). The exam is safe in the raw journal.") << std::endl;
-    };
-    auto r = retry_while_locked<RecordedExam>(
-        db, std::chrono::duration<double>(job.store_retry_limit_s), on_wait, [&] {
-          return store_spirometry_capture(db, *job.storage.cfg, *job.tables, *job.storage.worker,
-                                          out, flow, so, ctx.opts.user);
-        });
-    if (r) {
-      exam = std::move(*r);
-      j["exam"] = exam->exam_id;
-      mark_journal(log, jfile, out.journal_session, "stored", json{{"exam", exam->exam_id}});
-    } else if (is_transient_lock(r.error())) {
-      std::ostringstream limit;
-      limit << job.store_retry_limit_s;
-      store_error = make_errorf(
-          "store_pending",
-          "the database stayed locked for {} s, so the exam was not stored ({}); nothing is lost: "
-          "the session is kept in the raw journal {} as pending; once the lock is gone store it "
-          "with `odyospiro acquire recover --session {}`",
-          limit.str(), r.error(), jfile.string(), out.journal_session);
-      store_exit = 2;
-      mark_journal(log, jfile, out.journal_session, "pending", json{{"error", r.error().message}});
-    } else {
-      store_error = r.error();
-      mark_journal(log, jfile, out.journal_session, "store_failed",
-                   json{{"error", r.error().message}});
-    }
-    j["ambient"] = {{"temp_c", job.temp_c},
-                    {"pressure_kpa", job.pressure_kpa},
-                    {"humidity_pct", job.humidity_pct},
-                    {"assumed", !job.ambient_given}};
-  }
+  SpiroStoreTarget target;
+  target.db = job.storage.db;
+  target.cfg = job.storage.cfg;
+  target.worker = job.storage.worker ? &*job.storage.worker : nullptr;
+  target.tables = job.tables;
+  target.retry_limit_s = job.store_retry_limit_s;
+  target.actor = ctx.opts.user;
+  target.on_wait = [&](double waited_s) {
+    log << ctx.tr("The database is locked by another program; retrying (")
+        << static_cast<int>(waited_s) << " / " << job.store_retry_limit_s
+        << ctx.tr(" s). The exam is safe in the raw journal.") << std::endl;
+  };
+  auto stored = store_spiro_session(plan, captured, target, log_line);
+  std::optional<RecordedExam>& exam = stored.exam;
+  const std::optional<Error>& store_error = stored.error;
+  const int store_exit = stored.pending ? 2 : 1;
+  if (exam) j["exam"] = exam->exam_id;
+  if (!plan.no_store)
+    j["ambient"] = {{"temp_c", plan.temp_c},
+                    {"pressure_kpa", plan.pressure_kpa},
+                    {"humidity_pct", plan.humidity_pct},
+                    {"assumed", !plan.ambient_given}};
   // The device did not come back: the session ends with a non-zero exit, after what was recorded
   // is stored (as interrupted) or kept pending.
   const auto lost = [&]() -> int {
@@ -570,7 +479,7 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
       if (ended.reason == "device_lost") ctx.err() << ended.detail << "\n";
       return ctx.fail(*store_error, store_exit);
     }
-    if (ended.reason == "device_lost" && !job.replay_session) {
+    if (ended.reason == "device_lost" && !plan.replay_session) {
       ctx.err() << j.dump(2) << "\n";
       return lost();
     }
@@ -589,17 +498,17 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
               << "): " << interrupted->detail << "\n";
   if (store_error) return ctx.fail(*store_error, store_exit);
   if (exam) {
-    if (!job.ambient_given)
-      ctx.out() << ctx.tr("Ambient conditions assumed (") << job.temp_c << " °C, "
-                << job.pressure_kpa << " kPa, "
-                << (ctx.turkish() ? "%" + fmt_number(job.humidity_pct)
-                                  : fmt_number(job.humidity_pct) + " %")
+    if (!plan.ambient_given)
+      ctx.out() << ctx.tr("Ambient conditions assumed (") << plan.temp_c << " °C, "
+                << plan.pressure_kpa << " kPa, "
+                << (ctx.turkish() ? "%" + fmt_number(plan.humidity_pct)
+                                  : fmt_number(plan.humidity_pct) + " %")
                 << ctx.tr("): give --temp-c/--pressure-kpa/--humidity-pct\n");
     ctx.out() << ctx.tr("Spirometry exam #") << exam->exam_id << "\n";
     for (const auto& line : exam->payload["summary"][ctx.turkish() ? "tr" : "en"])
       ctx.out() << "  " << line.get<std::string>() << "\n";
   }
-  if (ended.reason == "device_lost" && !job.replay_session) return lost();
+  if (ended.reason == "device_lost" && !plan.replay_session) return lost();
   return 0;
 }
 
@@ -645,22 +554,24 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
 
   SpiroJob job;
   job.dev = dev;
-  job.prof_name = prof_name;
-  job.flow = *flow;
-  job.jfile = jfile;
-  job.worker = o.worker;
+  job.plan.profile_name = prof_name;
+  job.plan.flow = *flow;
+  job.plan.journal_file = jfile;
+  job.plan.worker = o.worker;
   job.storage = *storage;
   job.tables = tables ? &*tables : nullptr;
-  job.no_store = o.no_store;
-  job.seconds = o.seconds;
-  job.want_manoeuvres = o.manoeuvres > 0 ? o.manoeuvres : (simulated && o.seconds <= 0 ? 3 : 0);
-  job.temp_c = o.temp_c;
-  job.pressure_kpa = o.pressure_kpa;
-  job.humidity_pct = o.humidity_pct;
-  job.ambient_given = o.ambient_given;
-  job.technician = technician(ctx);
+  job.plan.no_store = o.no_store;
+  job.plan.seconds = o.seconds;
+  job.plan.want_manoeuvres =
+      o.manoeuvres > 0 ? o.manoeuvres : (simulated && o.seconds <= 0 ? 3 : 0);
+  job.plan.temp_c = o.temp_c;
+  job.plan.pressure_kpa = o.pressure_kpa;
+  job.plan.humidity_pct = o.humidity_pct;
+  job.plan.ambient_given = o.ambient_given;
+  job.plan.technician = technician(ctx);
   job.store_retry_limit_s = configured(o.store_retry_limit_s, cfg->store_retry_limit_s);
-  job.device_return_timeout_s = configured(o.device_return_timeout_s, cfg->device_return_timeout_s);
+  job.plan.device_return_timeout_s =
+      configured(o.device_return_timeout_s, cfg->device_return_timeout_s);
   return run_spiro_job(ctx, job);
 }
 
@@ -824,23 +735,23 @@ int run_acquire_recover(CliContext& ctx, const AcquireOptions& o) {
 
   SpiroJob job;
   job.dev = {s->meta.device_id, s->meta.uri, "flowstream", prof_name};
-  job.prof_name = prof_name;
-  job.flow = *flow;
-  job.jfile = jfile;
-  job.worker = s->meta.worker_id;
+  job.plan.profile_name = prof_name;
+  job.plan.flow = *flow;
+  job.plan.journal_file = jfile;
+  job.plan.worker = s->meta.worker_id;
   job.storage = *storage;
   job.tables = &*tables;
-  job.temp_c = note.value("temp_c", o.temp_c);
-  job.pressure_kpa = note.value("pressure_kpa", o.pressure_kpa);
-  job.humidity_pct = note.value("humidity_pct", o.humidity_pct);
-  job.ambient_given = note.value("ambient_given", false);
-  job.technician = note.value("technician", technician(ctx));
+  job.plan.temp_c = note.value("temp_c", o.temp_c);
+  job.plan.pressure_kpa = note.value("pressure_kpa", o.pressure_kpa);
+  job.plan.humidity_pct = note.value("humidity_pct", o.humidity_pct);
+  job.plan.ambient_given = note.value("ambient_given", false);
+  job.plan.technician = note.value("technician", technician(ctx));
   job.store_retry_limit_s = configured(o.store_retry_limit_s, (*cfg)->store_retry_limit_s);
-  job.replay_session = o.session;
-  job.started_at = utc_text(s->started_utc_ns);
+  job.plan.replay_session = o.session;
+  job.plan.started_at = utc_text(s->started_utc_ns);
   if (const auto* e = last_event(*s, "ended")) {
     const json ej = event_json(e);
-    job.original_end =
+    job.plan.original_end =
         CaptureEnd{ej.value("reason", std::string("?")), ej.value("detail", std::string())};
   }
   return run_spiro_job(ctx, job);

@@ -101,6 +101,7 @@ Result<SpirometryCaptureOutcome> capture_spirometry(const SpirometryCaptureOptio
     while (auto block = session.analysis_queue().pop()) {
       out.samples += block->samples.size();
       segmenter.push(block->samples, out.manoeuvres);
+      if (o.on_samples) o.on_samples(*block, segmenter.in_manoeuvre());
       last_data = std::chrono::steady_clock::now();
     }
     if (segmenter.in_manoeuvre() &&

@@ -33,6 +33,9 @@ struct SpirometryCaptureOptions {
   std::function<bool()> stop;                          // optional: e.g. Ctrl-C
   // Optional: each manoeuvre as soon as it is closed (number from 0).
   std::function<void(const acquisition::Manoeuvre&, std::size_t)> on_manoeuvre;
+  // Optional: each block of samples as the capture takes it from the analysis queue (every
+  // ≤ 20 ms), and whether a manoeuvre is open after it — what a live view draws.
+  std::function<void(const acquisition::FlowBlock&, bool in_manoeuvre)> on_samples;
   // A device unplugged for longer than this ends the session ("device_lost"); <= 0: wait forever.
   double device_return_timeout_s = 0;
   // Journaled as a "capture_options" event when the session starts (what `acquire recover`

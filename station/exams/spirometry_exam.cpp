@@ -31,10 +31,9 @@ std::vector<unsigned char> f64le_bytes(const std::vector<double>& v) {
 
 }  // namespace
 
-Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& cfg,
-                                            const sp::ReferenceTables& tables, const Worker& worker,
-                                            const SpirometryCapture& capture,
-                                            const std::string& actor) {
+Result<SpirometryAssessment> assess_spirometry_capture(const StationConfig& cfg,
+                                                       const Worker& worker,
+                                                       const SpirometryCapture& capture) {
   if (capture.manoeuvres_flow_lps.empty()) {
     return make_error("spirometry_empty",
                       "no manoeuvre was captured: ask the worker to blow again");
@@ -43,15 +42,29 @@ Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& c
       sp::BtpsStrategy::kAmbientHumidity,
       {capture.ambient_temp_c, capture.ambient_pressure_kpa, capture.ambient_humidity_pct / 100.0});
   if (!btps) return btps.error();
-  const sp::SignalSpec spec{capture.sample_rate_hz, *btps, cfg.min_sample_rate_hz};
-
+  SpirometryAssessment a;
+  a.spec = sp::SignalSpec{capture.sample_rate_hz, *btps, cfg.min_sample_rate_hz};
   const std::string exam_date = capture.started_at.substr(0, 10);
-  const double age = age_years(worker.birth_date, exam_date);
+  a.age_years = age_years(worker.birth_date, exam_date);
   std::vector<Eigen::Map<const Eigen::VectorXd>> blows;
   for (const auto& m : capture.manoeuvres_flow_lps)
     blows.emplace_back(m.data(), static_cast<Eigen::Index>(m.size()));
-  auto session = sp::analyse_session(blows, spec, {age}, false);
+  auto session = sp::analyse_session(blows, a.spec, {a.age_years}, false);
   if (!session) return session.error();
+  a.session = std::move(*session);
+  return a;
+}
+
+Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& cfg,
+                                            const sp::ReferenceTables& tables, const Worker& worker,
+                                            const SpirometryCapture& capture,
+                                            const std::string& actor) {
+  auto assessed = assess_spirometry_capture(cfg, worker, capture);
+  if (!assessed) return assessed.error();
+  const sp::SignalSpec& spec = assessed->spec;
+  const double* btps = &assessed->spec.btps_factor;
+  const double age = assessed->age_years;
+  const sp::SessionResult* session = &assessed->session;
 
   auto equation = sp::parse_equation(cfg.reference_equation);
   if (!equation) return equation.error();

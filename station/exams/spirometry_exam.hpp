@@ -13,6 +13,7 @@
 
 #include "analysis/core/result.hpp"
 #include "analysis/spirometry/reference.hpp"
+#include "analysis/spirometry/session.hpp"
 #include "station/config/config.hpp"
 #include "station/records/workers.hpp"
 
@@ -44,6 +45,20 @@ struct RecordedExam {
   std::int64_t result_id = 0;
   nlohmann::json payload;  // what was stored
 };
+
+// What record_spirometry_exam analyses, without storing anything: BTPS from the ambient
+// conditions, ATS/ERS 2019 indices, each blow's acceptability and usability with its reasons,
+// the grades and the guidance ("another blow needed, because …"). The live view of a session
+// (station/web/live) shows this after each blow, so the page and the stored exam agree.
+// Pure apart from the age computed from the worker's birth date; thread-safe.
+struct SpirometryAssessment {
+  spirometry::SignalSpec spec;
+  double age_years = 0;
+  spirometry::SessionResult session;
+};
+Result<SpirometryAssessment> assess_spirometry_capture(const StationConfig& cfg,
+                                                       const Worker& worker,
+                                                       const SpirometryCapture& capture);
 
 Result<RecordedExam> record_spirometry_exam(Database& db, const StationConfig& cfg,
                                             const spirometry::ReferenceTables& tables,
