@@ -4,10 +4,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 
+#include "station/web/live.hpp"
 #include "station/web/web_app.hpp"
 
 namespace odyo::station::web {
@@ -88,7 +90,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (auto it = req.find(http::field::accept_language); it != req.end())
       r.accept_language = std::string(it->value());
     r.body = req.body();
-    write(to_http(app_.handle(r), req.version(), req.keep_alive()));
+    // A WebSocket upgrade goes through its route like any request; accepted (101), the
+    // connection is handed to the live session (station/web/live).
+    r.upgrade = beast::websocket::is_upgrade(req);
+    if (r.upgrade) {
+      r.origin = std::string(req[http::field::origin]);
+      r.host = std::string(req[http::field::host]);
+    }
+    Reply reply = app_.handle(r);
+    if (r.upgrade && reply.status == 101)
+      return start_live_spirometry(stream_.release_socket(), parser_->release(), app_, reply.body);
+    write(to_http(reply, req.version(), req.keep_alive()));
   }
 
   void write(http::response<http::string_body> res) {

@@ -406,6 +406,30 @@ Reply sign(WebApp& app, const Call& c) {
                {}};
 }
 
+// GET /api/live/spirometry upgraded to a WebSocket (station/web/live): the answer 101 lets the
+// server hand the connection over. A browser cannot add X-CSRF-Token to a WebSocket, so the page
+// sends its token as ?csrf=, and the Origin must be this server (no other site's page may open
+// a session with the technician's cookie).
+Reply live_spirometry(WebApp& app, const Call& c) {
+  if (!c.request.upgrade) {
+    return error(
+        426, make_error("websocket", "this address is a WebSocket: open it from the live page"));
+  }
+  const std::string token = c.query.count("csrf") ? c.query.at("csrf") : std::string();
+  const User& u = c.session->user;
+  if (!same_token(token, c.session->csrf_token)) {
+    (void)audit_refusal(app.db(), u.username, "csrf", "web", u.id);
+    return error(403, make_error("csrf", "the WebSocket lacks the page's CSRF token (?csrf=)"));
+  }
+  if (c.request.origin != "http://" + c.request.host &&
+      c.request.origin != "https://" + c.request.host) {
+    (void)audit_refusal(app.db(), u.username, "origin", "web", u.id);
+    return error(403, make_errorf("origin", "a WebSocket opened from another site ({}) is refused",
+                                  c.request.origin));
+  }
+  return Reply{101, json{{"username", u.username}, {"language", c.session->language}}, {}};
+}
+
 Reply users(WebApp& app, const Call&) {
   auto list = list_users(app.db());
   if (!list) return from_error(list.error());
@@ -503,6 +527,7 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
       {"GET", "/api/exams/{id}/record", anyone, "read an exam", exam_record},
       {"GET", "/api/exams/{id}/charts/{chart}", anyone, "read an exam", exam_chart},
       {"POST", "/api/exams/{id}/sign", {"physician"}, "sign results", sign},
+      {"GET", "/api/live/spirometry", {"technician"}, "run live spirometry", live_spirometry},
   };
 }
 

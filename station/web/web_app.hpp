@@ -38,6 +38,10 @@ struct Request {
   std::string csrf;             // the X-CSRF-Token header
   std::string body;             // JSON for POST
   std::string accept_language;  // the Accept-Language header ("tr-TR,tr;q=0.9,en;q=0.8")
+  // A WebSocket upgrade (station/web/live): its Origin and Host headers, checked by the route.
+  bool upgrade = false;
+  std::string origin{};
+  std::string host{};
 };
 
 struct Reply {

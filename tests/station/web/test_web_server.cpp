@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using nlohmann::json;
 using odyo::test::run_command;
 namespace fs = std::filesystem;
@@ -630,6 +632,156 @@ TEST_F(WebServer, ATechnicianRegistersAWorkerWithTheCommandLinesChecks) {
   ASSERT_EQ(o.status, 200);
   EXPECT_FALSE(o.body["establishments"].empty());
   EXPECT_FALSE(o.body["jobs"].empty());
+}
+
+// The live spirometry WebSocket (station/web/live) as a client: `origin` sent as the Origin
+// header, the session cookie of `as`, the page's CSRF token in the query.
+struct LiveClient {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+
+  // The handshake's HTTP status: 101 when the server accepted the upgrade.
+  int open(std::uint16_t port, const Client& as, const std::string& csrf,
+           const std::string& origin) {
+    ws.next_layer().connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+      if (!as.cookie.empty()) req.set(http::field::cookie, as.cookie);
+      if (!origin.empty()) req.set(http::field::origin, origin);
+    }));
+    websocket::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, "127.0.0.1:" + std::to_string(port), "/api/live/spirometry?csrf=" + csrf, ec);
+    return static_cast<int>(res.result_int());
+  }
+  void send(const json& j) { ws.write(asio::buffer(j.dump())); }
+  json read() {
+    beast::flat_buffer b;
+    ws.read(b);
+    return json::parse(beast::buffers_to_string(b.data()));
+  }
+};
+
+// "an authenticated upgrade": the session cookie, the technician's role, the page's CSRF token
+// and this server as the Origin — each missing one refuses the WebSocket before any device opens.
+TEST_F(WebServer, TheLiveSpirometrySocketIsTheTechniciansWithTokenAndOrigin) {
+  start(st.config);
+  const std::string origin = "http://127.0.0.1:" + std::to_string(port);
+  Client none = client();
+  EXPECT_EQ(LiveClient().open(port, none, "", origin), 401);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  const std::string refusals =
+      "action='auth.failed' AND json_extract(details,'$.username')='tekniker' AND "
+      "json_extract(details,'$.reason') IN ('csrf','origin')";
+  const int before = audit_count(refusals);
+  EXPECT_EQ(LiveClient().open(port, tech, "", origin), 403);  // no token
+  EXPECT_EQ(LiveClient().open(port, tech, "0" + tech.csrf.substr(1), origin), 403);
+  EXPECT_EQ(LiveClient().open(port, tech, tech.csrf, "http://evil.example"), 403);  // other site
+  EXPECT_EQ(LiveClient().open(port, tech, tech.csrf, ""), 403);                     // no Origin
+  EXPECT_EQ(audit_count(refusals), before + 4);  // each refusal audited
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  EXPECT_EQ(LiveClient().open(port, doc, doc.csrf, origin), 403);   // not a technician
+  EXPECT_EQ(tech.send("GET", "/api/live/spirometry").status, 426);  // plain HTTP: no socket
+  LiveClient ok;
+  ASSERT_EQ(ok.open(port, tech, tech.csrf, origin), 101);
+  ok.send({{"type", "start"}, {"worker", "no-such-worker"}});
+  const json e = ok.read();
+  EXPECT_EQ(e["type"], "error");
+  EXPECT_EQ(e["code"], "unknown_worker");
+  EXPECT_NE(e["message"].get<std::string>().find("no-such-worker"), std::string::npos);
+}
+
+// Issue 15, live spirometry: started by a technician for a worker, the simulated spirometer
+// (1 kHz) runs through the command line's capture and analysis; the samples come as they are
+// taken (>= 25 messages/s), then each blow's acceptability with its reasons and "another blow
+// needed, because …", and at the end the grade; the session is stored as the worker's exam,
+// awaiting review. Prints the station's part of the latency (device sample → sent).
+TEST_F(WebServer, ALiveSpirometrySessionStreamsEachBlowAndIsStoredForReview) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  LiveClient live;
+  ASSERT_EQ(live.open(port, tech, tech.csrf, "http://127.0.0.1:" + std::to_string(port)), 101);
+  live.send({{"type", "start"}, {"worker", "2001"}});
+  json started = live.read();
+  ASSERT_EQ(started["type"], "started") << started.dump();
+  EXPECT_EQ(started["worker"]["registry_no"], "2001");
+  EXPECT_DOUBLE_EQ(started["rate_hz"].get<double>(), 1000.0);
+
+  std::size_t sample_messages = 0, samples = 0;
+  double first_sent_ms = 0, last_sent_ms = 0;
+  std::map<int, std::size_t> points;  // blow → points drawn
+  std::vector<double> sample_to_sent_ms;
+  std::vector<json> blows;
+  json done;
+  for (;;) {
+    const json m = live.read();
+    const std::string type = m["type"];
+    if (type == "samples") {
+      ++sample_messages;
+      const auto n = m["n"].get<std::size_t>();
+      samples += n;
+      const double first = m["first_ms"], last = m["last_ms"], sent = m["sent_ms"];
+      if (first_sent_ms == 0) first_sent_ms = sent;
+      last_sent_ms = sent;
+      for (std::size_t i = 0; i < n; ++i)
+        sample_to_sent_ms.push_back(
+            sent -
+            (first +
+             (n > 1 ? (last - first) * static_cast<double>(i) / static_cast<double>(n - 1) : 0.0)));
+      if (m["blow"].get<int>() > 0) points[m["blow"].get<int>()] += m["points"].size();
+    } else if (type == "blow") {
+      blows.push_back(m);
+    } else {
+      done = m;
+      break;
+    }
+  }
+  ASSERT_EQ(done["type"], "done") << done.dump();
+  // The samples as they come: at least 25 messages a second, every sample of the session.
+  const double seconds = (last_sent_ms - first_sent_ms) / 1000.0;
+  ASSERT_GT(seconds, 10.0);
+  EXPECT_GE(static_cast<double>(sample_messages) / seconds, 25.0);
+  EXPECT_GT(static_cast<double>(samples), 900.0 * seconds);
+  // Four blows: the coughed one unacceptable with its reason, another blow needed because …;
+  // then three good ones, and no other blow needed.
+  ASSERT_EQ(blows.size(), 4u);
+  EXPECT_EQ(points.size(), 4u);
+  for (const auto& [blow, n] : points) EXPECT_GT(n, 3000u) << "blow " << blow;
+  const json& first = blows[0];
+  EXPECT_FALSE(first["blow"]["acceptable_fev1"].get<bool>()) << first.dump();
+  EXPECT_FALSE(first["blow"]["reasons"].empty());
+  EXPECT_TRUE(first["session"]["another_blow_needed"].get<bool>());
+  EXPECT_FALSE(first["session"]["guidance"].empty());
+  const json& last = blows.back();
+  EXPECT_TRUE(last["blow"]["acceptable_fvc"].get<bool>()) << last.dump();
+  EXPECT_FALSE(last["session"]["another_blow_needed"].get<bool>()) << last.dump();
+  // The grade, and the exam stored as the command line stores it: awaiting review.
+  EXPECT_TRUE(done["interrupted"].is_null()) << done.dump();
+  EXPECT_EQ(done["session"]["grade_fev1"], last["session"]["grade_fev1"]);
+  const auto exam = done["exam"].get<std::int64_t>();
+  ASSERT_GT(exam, 0);
+  auto rec = tech.send("GET", "/api/exams/" + std::to_string(exam) + "/record");
+  ASSERT_EQ(rec.status, 200) << rec.body.dump();
+  EXPECT_EQ(rec.body["kind"], "spirometry");
+  EXPECT_EQ(rec.body["worker"]["registry_no"], "2001");
+  EXPECT_EQ(rec.body["technician"], "tekniker");
+  EXPECT_TRUE(rec.body["results"][0]["signed_by"].empty());
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  bool listed = false;
+  for (const auto& e : doc.send("GET", "/api/worklist?kind=spirometry").body["exams"])
+    listed = listed || e["id"].get<std::int64_t>() == exam;
+  EXPECT_TRUE(listed) << "the live session's exam awaits review";
+  EXPECT_EQ(audit_count("actor='tekniker' AND action='exam.add'"), 2);
+
+  std::sort(sample_to_sent_ms.begin(), sample_to_sent_ms.end());
+  const double p99 = sample_to_sent_ms[sample_to_sent_ms.size() * 99 / 100];
+  std::cout << "live spirometry: " << samples << " samples in " << sample_messages
+            << " messages over " << seconds << " s ("
+            << static_cast<double>(sample_messages) / seconds
+            << " messages/s); device sample → sent by the station p99 " << p99 << " ms\n";
 }
 
 }  // namespace
