@@ -121,6 +121,7 @@ async function start(me) {
   await loadTexts(me.language);
   $("who").textContent = me.full_name + " (" + t(me.role) + ")";
   $("nav-worklist").hidden = me.role !== "physician";
+  $("nav-live").hidden = me.role !== "technician";
   say("");
   const want = location.hash && location.hash !== "#/login" ? location.hash : me.role === "physician" ? "#/worklist" : "#/workers";
   if (location.hash === want) route();
@@ -373,6 +374,247 @@ async function registerWorker(ev) {
   }
 }
 
+// ---- live spirometry --------------------------------------------------------------------------
+// The session runs on the station (station/web/live): the page opens a WebSocket, asks for a
+// worker's session, draws the blow as its samples arrive, and shows each blow's acceptability,
+// the guidance and the grade. It also measures how late it draws: each samples message carries
+// its samples' device times as epoch milliseconds of the station's clock (the same machine's
+// clock as performance.timeOrigin + performance.now()), and the page notes, at the animation
+// frame that drew them, how long after each sample that was.
+
+const live = {
+  ws: null,
+  blows: [], // [{number, points: [[t, flow, volume], …]}]
+  pending: [], // samples messages received, not drawn yet
+  frame: 0,
+  flow: null,
+  latencies: [], // ms, device sample → drawn, one per sample
+  server: [], // ms, device sample (the batch's first) → sent by the station
+  browser: [], // ms, received → drawn
+  messages: 0,
+  points: 0,
+  done: false,
+};
+window.odyoLive = live; // read by the end-to-end test
+
+function p99(values) {
+  if (!values.length) return null;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)];
+}
+
+function showLive(registry) {
+  show("live");
+  if (registry) $("live-worker").value = registry;
+  drawLive();
+}
+
+function resetLive() {
+  live.blows = [];
+  live.pending = [];
+  live.latencies = [];
+  live.server = [];
+  live.browser = [];
+  live.messages = 0;
+  live.points = 0;
+  live.done = false;
+  live.flow = null;
+  $("live-blows").replaceChildren();
+  for (const id of ["live-status", "live-guidance", "live-grade", "live-latency", "live-flow"]) $(id).textContent = "";
+  $("live-guidance").className = "";
+}
+
+function startLive(ev) {
+  ev.preventDefault();
+  if (live.ws) return;
+  resetLive();
+  const registry = $("live-worker").value.trim();
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  const ws = new WebSocket(scheme + location.host + "/api/live/spirometry?csrf=" + encodeURIComponent(state.csrf));
+  live.ws = ws;
+  $("live-start").disabled = true;
+  $("live-stop").disabled = false;
+  ws.onopen = () => ws.send(JSON.stringify({ type: "start", worker: registry }));
+  ws.onmessage = (e) => onLiveMessage(JSON.parse(e.data));
+  ws.onerror = () => say(t("The live connection failed."), true);
+  ws.onclose = () => {
+    live.ws = null;
+    $("live-start").disabled = false;
+    $("live-stop").disabled = true;
+    if (!live.done && !$("message").textContent) say(t("The live connection ended."), true);
+  };
+}
+
+function stopLive() {
+  if (live.ws) live.ws.send(JSON.stringify({ type: "stop" }));
+  $("live-stop").disabled = true;
+}
+
+function blowOf(number) {
+  let b = live.blows.find((x) => x.number === number);
+  if (!b) {
+    b = { number, points: [] };
+    live.blows.push(b);
+  }
+  return b;
+}
+
+function reasonText(r) {
+  return document.documentElement.lang === "en" ? r.en : r.tr;
+}
+
+function onLiveMessage(m) {
+  if (m.type === "samples") {
+    m.received = performance.timeOrigin + performance.now();
+    live.messages += 1;
+    live.pending.push(m);
+    if (m.blow > 0 && m.points.length) {
+      const b = blowOf(m.blow);
+      for (const p of m.points) b.points.push(p);
+      live.points += m.points.length;
+    }
+    live.flow = m.flow_lps;
+    if (!live.frame) live.frame = requestAnimationFrame(drawLiveFrame);
+  } else if (m.type === "started") {
+    say("");
+    $("live-status").textContent = t("Session running for") + " " + m.worker.registry_no + " " + m.worker.name + " · " + t("Device") + ": " + m.device;
+  } else if (m.type === "blow") {
+    const li = el("li");
+    if (m.error) {
+      li.textContent = t("Blow") + " " + m.number + ": " + m.error;
+      li.className = "bad";
+    } else {
+      const q = m.blow;
+      const yes = (v) => (v ? t("yes") : t("no"));
+      li.append(
+        el("strong", t("Blow") + " " + m.number + ": "),
+        el("span", t("acceptable") + " FEV1 " + yes(q.acceptable_fev1) + ", FVC " + yes(q.acceptable_fvc) + " · " + t("usable") + " FEV1 " + yes(q.usable_fev1) + ", FVC " + yes(q.usable_fvc)),
+        el("span", " · FEV1 " + num(q.fev1_l, 2) + " L, FVC " + num(q.fvc_l, 2) + " L, PEF " + num(q.pef_lps, 1) + " L/s"),
+      );
+      li.className = q.acceptable_fev1 && q.acceptable_fvc ? "good" : "bad";
+      if (q.reasons.length) {
+        const ul = el("ul", null, "reasons");
+        for (const r of q.reasons) ul.append(el("li", reasonText(r)));
+        li.append(ul);
+      }
+      const s = m.session;
+      const g = $("live-guidance");
+      if (s.another_blow_needed) {
+        g.textContent = t("Another blow is needed, because:") + " " + s.guidance.map(reasonText).join("; ");
+        g.className = "bad";
+      } else {
+        g.textContent = t("No other blow is needed.");
+        g.className = "";
+      }
+      $("live-grade").textContent = t("Session grade so far") + ": FEV1 " + s.grade_fev1 + ", FVC " + s.grade_fvc;
+    }
+    $("live-blows").append(li);
+  } else if (m.type === "done") {
+    live.done = true;
+    const s = m.session || {};
+    $("live-grade").textContent = t("Session grade") + ": FEV1 " + s.grade_fev1 + ", FVC " + s.grade_fvc + " · " + t("stored as exam") + " #" + m.exam + ", " + t("awaiting review");
+    if (m.interrupted) $("live-status").textContent += " · " + t("Interrupted") + ": " + m.interrupted;
+    $("live-grade").dataset.exam = String(m.exam);
+    say(t("The spirometry session is stored."));
+    if (live.ws) live.ws.close();
+  } else if (m.type === "error") {
+    say(m.message, true);
+    if (live.ws) live.ws.close();
+  }
+}
+
+// Flow-volume: ATS/ERS 2019 aspect, 2 L/s of flow drawn as long as 1 L of volume.
+const kFv = { left: 52, right: 12, top: 12, bottom: 40, vMax: 8, fMin: -3 };
+// Volume-time: at least 15 s.
+const kVt = { left: 52, right: 12, top: 12, bottom: 40, tMax: 15, vMax: 8 };
+
+function axes(ctx, c, xTicks, yTicks, x, y, xLabel, yLabel) {
+  ctx.strokeStyle = "#d5dbe3";
+  ctx.fillStyle = "#5b6877";
+  ctx.lineWidth = 1;
+  ctx.font = "12px sans-serif";
+  for (const v of xTicks) {
+    ctx.beginPath();
+    ctx.moveTo(x(v), c.top);
+    ctx.lineTo(x(v), c.height - c.bottom);
+    ctx.stroke();
+    ctx.fillText(String(v), x(v) - 4, c.height - c.bottom + 14);
+  }
+  for (const v of yTicks) {
+    ctx.beginPath();
+    ctx.moveTo(c.left, y(v));
+    ctx.lineTo(c.width - c.right, y(v));
+    ctx.stroke();
+    ctx.fillText(String(v), c.left - 24, y(v) + 4);
+  }
+  ctx.fillText(xLabel, c.width - c.right - 60, c.height - 6);
+  ctx.save();
+  ctx.translate(14, c.top + 70);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+}
+
+function curve(ctx, points, x, y, color, width) {
+  if (!points.length) return;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(x(points[0]), y(points[0]));
+  for (let i = 1; i < points.length; i++) ctx.lineTo(x(points[i]), y(points[i]));
+  ctx.stroke();
+}
+
+function drawLive() {
+  const current = live.blows.length ? live.blows[live.blows.length - 1] : null;
+  const colour = (b) => (b === current ? "#0b5cad" : "#9aa7b5");
+  // Flow-volume.
+  const fv = $("live-fv");
+  const f = Object.assign({ width: fv.width, height: fv.height }, kFv);
+  const perL = (f.width - f.left - f.right) / f.vMax; // px per litre
+  const perLps = perL / 2; // px per L/s: 2 L/s as long as 1 L
+  const fMax = f.fMin + (f.height - f.top - f.bottom) / perLps;
+  let ctx = fv.getContext("2d");
+  ctx.clearRect(0, 0, fv.width, fv.height);
+  const fx = (v) => f.left + v * perL;
+  const fy = (q) => f.top + (fMax - q) * perLps;
+  const fTicks = [];
+  for (let q = Math.ceil(f.fMin / 2) * 2; q <= fMax; q += 2) fTicks.push(q);
+  axes(ctx, f, [0, 1, 2, 3, 4, 5, 6, 7, 8], fTicks, fx, fy, t("Volume (L)"), t("Flow (L/s)"));
+  for (const b of live.blows) curve(ctx, b.points, (p) => fx(p[2]), (p) => fy(p[1]), colour(b), b === current ? 2.5 : 1.5);
+  // Volume-time.
+  const vt = $("live-vt");
+  const v = Object.assign({ width: vt.width, height: vt.height }, kVt);
+  const perS = (v.width - v.left - v.right) / v.tMax;
+  const perV = (v.height - v.top - v.bottom) / v.vMax;
+  ctx = vt.getContext("2d");
+  ctx.clearRect(0, 0, vt.width, vt.height);
+  const vx = (s) => v.left + s * perS;
+  const vy = (l) => v.top + (v.vMax - l) * perV;
+  axes(ctx, v, [0, 3, 6, 9, 12, 15], [0, 2, 4, 6, 8], vx, vy, t("Time (s)"), t("Volume (L)"));
+  for (const b of live.blows) curve(ctx, b.points, (p) => vx(p[0]), (p) => vy(p[2]), colour(b), b === current ? 2.5 : 1.5);
+  fv.dataset.points = String(live.points); // what is drawn (for the tests)
+}
+
+function drawLiveFrame() {
+  live.frame = 0;
+  drawLive();
+  if (live.flow !== null) $("live-flow").textContent = t("Flow now") + ": " + num(live.flow, 2) + " L/s";
+  const drawn = performance.timeOrigin + performance.now();
+  for (const m of live.pending) {
+    const step = m.n > 1 ? (m.last_ms - m.first_ms) / (m.n - 1) : 0;
+    for (let i = 0; i < m.n; i++) live.latencies.push(drawn - (m.first_ms + i * step));
+    live.server.push(m.sent_ms - m.first_ms);
+    live.browser.push(drawn - m.received);
+  }
+  live.pending = [];
+  const p = p99(live.latencies);
+  if (p !== null) {
+    $("live-latency").textContent =
+      t("Device sample → drawn, 99th percentile") + ": " + p.toFixed(1) + " ms (" + live.latencies.length + " " + t("samples") + ", " + live.messages + " " + t("messages") + ")";
+  }
+}
+
 // ---- the address ------------------------------------------------------------------------------
 
 async function route() {
@@ -384,6 +626,8 @@ async function route() {
   }
   const exam = hash.match(/^#\/exam\/(\d+)$/);
   if (exam) return showExam(exam[1]);
+  const liveFor = hash.match(/^#\/live(?:\/(.+))?$/);
+  if (liveFor && state.me.role === "technician") return showLive(liveFor[1] ? decodeURIComponent(liveFor[1]) : "");
   if (hash === "#/worklist") return showWorklist();
   return showWorkers();
 }
@@ -398,6 +642,8 @@ async function boot() {
   $("sign-form").addEventListener("submit", signResult);
   $("worker-search").addEventListener("submit", searchWorkers);
   $("register-form").addEventListener("submit", registerWorker);
+  $("live-form").addEventListener("submit", startLive);
+  $("live-stop").addEventListener("click", stopLive);
   window.addEventListener("hashchange", route);
   try {
     const me = await api("GET", "/api/me");

@@ -4,7 +4,9 @@
 // tests/station/web/browser/e2e.js: each role logs in; the technician searches with Turkish case
 // folding, registers a worker and is refused signing; the physician filters the worklist, sees
 // an exam's charts and values, overrides the decision with a reason and signs with the password
-// asked again. This test then checks in the database what the pages did. Screenshots of each
+// asked again; the technician runs a live spirometry session for the worker registered (and the
+// page prints its "device sample → drawn" p99). This test then checks in the database what the
+// pages did. Screenshots of each
 // page are written to <build>/web-screenshots (the committed ones are docs/screenshots/web-*.png).
 #include <gtest/gtest.h>
 
@@ -71,7 +73,14 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
                 "SELECT count(*) FROM audit_log WHERE action='auth.failed' AND "
                 "json_extract(details,'$.channel')='web-sign'"),
             "1");
-  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry"}) {
+  // The live session is the new worker's spirometry exam, by the technician, awaiting review.
+  EXPECT_EQ(sql(demo,
+                "SELECT e.kind || ' ' || e.technician || ' ' || (SELECT count(*) FROM signatures s "
+                "JOIN results r ON r.id = s.result_id WHERE r.exam_id = e.id) FROM exams e JOIN "
+                "workers w ON w.id = e.worker_id WHERE w.registry_no='D-2001'"),
+            "spirometry teknisyen 0");
+  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry",
+                           "live-spirometry"}) {
     EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
                                         page + ".png"))
         << page;

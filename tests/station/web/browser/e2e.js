@@ -4,7 +4,10 @@
 //   node e2e.js   (environment: ODYO_URL, ODYO_SCREENSHOTS, ODYO_PASSWORD_<user>, ODYO_CHROMIUM)
 // Each role logs in; the technician searches (Turkish case folding) and registers a worker and
 // is refused signing; the physician opens the worklist, an exam with its charts and values,
-// overrides the decision with a reason and signs with the password given again. A screenshot of
+// overrides the decision with a reason and signs with the password given again; the technician
+// runs a live spirometry session for the worker registered (the simulated spirometer at 1 kHz):
+// the curves grow, the blows' acceptability and "another blow needed, because …" and the grade
+// are shown; the page's own figure of "device sample → drawn" (p99) is printed. A screenshot of
 // each page goes to ODYO_SCREENSHOTS. Prints one line per step; exits 1 on the first failure.
 "use strict";
 const { chromium } = require("playwright-core");
@@ -202,6 +205,53 @@ async function physician(browser) {
   await context.close();
 }
 
+// Live spirometry (station/web/live): the technician starts a session for the worker registered
+// above; the simulator blows once with a cough, then three good blows.
+async function liveSpirometry(browser) {
+  const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
+  await submitLogin(page);
+  check(await page.isVisible("#nav-live"), "a technician has the live spirometry page");
+  await page.click("#nav-live");
+  await page.waitForSelector("#page-live:not([hidden])");
+  await page.fill("#live-worker", "D-2001");
+  await page.click("#live-start");
+  await page.waitForFunction(() => document.querySelector("#live-status").textContent.includes("D-2001"));
+  check(true, "the session runs for D-2001: " + (await page.textContent("#live-status")));
+  // The curve grows as the blow happens: more points drawn and another picture a moment later.
+  const drawn = () => page.evaluate(() => ({ points: Number(document.querySelector("#live-fv").dataset.points || 0), fv: document.querySelector("#live-fv").toDataURL(), vt: document.querySelector("#live-vt").toDataURL() }));
+  await page.waitForFunction(() => Number(document.querySelector("#live-fv").dataset.points || 0) > 100, null, { timeout: 30000 });
+  const before = await drawn();
+  await page.waitForTimeout(400);
+  const after = await drawn();
+  check(after.points > before.points && after.fv !== before.fv && after.vt !== before.vt, `the curves grow as the blow happens (${before.points} → ${after.points} points)`);
+  // After the first blow (coughed): not acceptable, its reason, and another blow needed because …
+  await page.waitForSelector("#live-blows > li", { timeout: 30000 });
+  const first = await page.$eval("#live-blows > li", (li) => ({ cls: li.className, text: li.textContent, reasons: li.querySelectorAll("ul li").length }));
+  check(first.cls === "bad" && first.reasons > 0, "the coughed blow is not acceptable, with its reasons: " + first.text);
+  const guidance = await page.textContent("#live-guidance");
+  check(guidance.startsWith("Bir üfleme daha gerekli, çünkü:"), "another blow is needed, because …: " + guidance);
+  // The end: four blows, the session grade, the exam stored awaiting review.
+  await page.waitForFunction(() => document.querySelector("#live-grade").dataset.exam, null, { timeout: 120000 });
+  const blows = await page.$$eval("#live-blows > li", (l) => l.length);
+  const grade = await page.textContent("#live-grade");
+  check(blows === 4 && grade.includes("Seans derecesi") && grade.includes("FEV1 A"), `${blows} blows, then the grade: ${grade}`);
+  check((await page.textContent("#live-guidance")) === "Başka üfleme gerekmiyor.", "no other blow is needed");
+  // Device sample → drawn, measured here (the station's sample times against this machine's clock).
+  const stats = await page.evaluate(() => {
+    const l = window.odyoLive;
+    const at = (v, q) => {
+      const s = v.slice().sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+    };
+    return { n: l.latencies.length, messages: l.messages, p99: at(l.latencies, 0.99), p50: at(l.latencies, 0.5), max: at(l.latencies, 1), server: at(l.server, 0.99), browser: at(l.browser, 0.99) };
+  });
+  console.log(`live spirometry latency: device sample → drawn p99 ${stats.p99.toFixed(1)} ms, median ${stats.p50.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms over ${stats.n} samples in ${stats.messages} messages; station sample → sent p99 ${stats.server.toFixed(1)} ms; browser received → drawn p99 ${stats.browser.toFixed(1)} ms`);
+  check(stats.n > 20000 && stats.p99 < 1000, "every sample was drawn, p99 " + stats.p99.toFixed(1) + " ms (target 100 ms; checked here only generously)");
+  await shot(page, "live-spirometry");
+  check(problems.length === 0, "no script error or CSP violation on the live page " + JSON.stringify(problems));
+  await context.close();
+}
+
 async function admin(browser) {
   const { context, page, problems } = await logIn(browser, "yonetici", "en");
   check((await page.textContent("#login-submit")) === "Log in", "the login page speaks English when chosen");
@@ -238,6 +288,7 @@ async function admin(browser) {
   try {
     await technician(browser);
     await physician(browser);
+    await liveSpirometry(browser);
     await admin(browser);
   } catch (e) {
     console.log(String(e && e.stack ? e.stack : e));
