@@ -250,6 +250,9 @@ async function liveSpirometry(browser) {
   check(stats.n > 20000 && stats.p99 < 1000, "every sample was drawn, p99 " + stats.p99.toFixed(1) + " ms (target 100 ms; checked here only generously)");
   await shot(page, "live-spirometry");
   check(problems.length === 0, "no script error or CSP violation on the live page " + JSON.stringify(problems));
+  await context.close();
+}
+
 // The worker page: from the search to the worker's next due exams, history charts, exams and jobs.
 async function workerPage(browser) {
   const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
