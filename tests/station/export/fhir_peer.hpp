@@ -62,6 +62,13 @@ class FhirPeer {
     }
     return a;
   }
+  // Expects every resource the peer holds (Patient, Practitioner, Observations, DiagnosticReport,
+  // Provenance) created exactly once; returns how many DiagnosticReports (signed exams) it holds.
+  [[nodiscard]] std::size_t created_once() const {
+    const auto a = arrivals();
+    for (const auto& [id, n] : a.created) EXPECT_EQ(n, 1) << id;
+    return a.reports.size();
+  }
 
  private:
   TempDir dir_;

@@ -25,14 +25,6 @@ SendOptions plain() {
   return o;
 }
 
-// Every resource the peer holds (Patient, Practitioner, Observations, DiagnosticReport,
-// Provenance) was created exactly once; how many DiagnosticReports (signed exams) there are.
-std::size_t created_once(const FhirPeer& peer) {
-  const auto a = peer.arrivals();
-  for (const auto& [id, n] : a.created) EXPECT_EQ(n, 1) << id;
-  return a.reports.size();
-}
-
 }  // namespace
 
 TEST(FhirSender, AnswersCountAsDeliveredRejectedOrRetry) {
@@ -84,7 +76,7 @@ TEST(FhirSender, SignedExamsArriveOnceAndAResendCreatesNothing) {
   auto r = send_outbox(*st.db, st.out, plain());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->delivered, 3) << (r->unreachable.empty() ? "" : r->unreachable[0].why.message);
-  EXPECT_EQ(created_once(peer), 3u);
+  EXPECT_EQ(peer.created_once(), 3u);
   auto e = outbox_entries(*st.db);
   ASSERT_TRUE(e.ok());
   EXPECT_NE(e->front().last_message.find("created, 0 already held"), std::string::npos)
@@ -101,7 +93,7 @@ TEST(FhirSender, SignedExamsArriveOnceAndAResendCreatesNothing) {
     EXPECT_EQ(d.outcome, Delivery::Outcome::delivered);
     EXPECT_NE(d.message.find(": 0 created"), std::string::npos) << d.message;
   }
-  EXPECT_EQ(created_once(peer), 3u);
+  EXPECT_EQ(peer.created_once(), 3u);
   EXPECT_EQ(peer.arrivals().transactions, 6);
   EXPECT_TRUE(verify_database(*st.db).empty());
 }
@@ -131,7 +123,7 @@ TEST(FhirSender, PeerStoppedMidRunGetsEachExamOnceAfterRestart) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->delivered, 3);
   EXPECT_EQ(r->still_pending, 0);
-  EXPECT_EQ(created_once(peer), 5u);
+  EXPECT_EQ(peer.created_once(), 5u);
 }
 
 TEST(FhirSender, RejectedUntilResentByHandAndTransientFailuresRetried) {
@@ -182,7 +174,7 @@ TEST(FhirSender, RejectedUntilResentByHandAndTransientFailuresRetried) {
   ASSERT_TRUE(e.ok());
   EXPECT_NE(e->front().last_message.find(": 0 created"), std::string::npos)
       << e->front().last_message;
-  EXPECT_EQ(created_once(peer), 4u);
+  EXPECT_EQ(peer.created_once(), 4u);
   status = outbox_status(*st.db, &st.out);
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->destinations[0].delivered, 4);
