@@ -221,4 +221,36 @@ json exam_record_json(const ExamRecord& rec, const json& interruption) {
   return j;
 }
 
+nlohmann::json outbox_entry_json(const OutboxEntry& e) {
+  return {{"id", e.id},
+          {"exam", e.exam_id},
+          {"result_version", e.result_version},
+          {"destination", e.destination},
+          {"kind", e.kind},
+          {"message_id", e.message_id},
+          {"state", outbox_state_name(e.state)},
+          {"attempts", e.attempts},
+          {"queued_at", e.created_at},
+          {"last_attempt_at", e.last_at.empty() ? json() : json(e.last_at)},
+          {"last_message", e.last_message},
+          {"next_attempt_at", e.next_at ? json(*e.next_at) : json()}};
+}
+
+nlohmann::json outbox_status_json(const OutboxStatus& s) {
+  json dests = json::array();
+  for (const auto& d : s.destinations) {
+    dests.push_back({{"id", d.id},
+                     {"kind", d.kind},
+                     {"configured", d.configured},
+                     {"pending", d.pending},
+                     {"delivered", d.delivered},
+                     {"rejected", d.rejected}});
+  }
+  json rejected = json::array();
+  for (const auto& e : s.rejected) rejected.push_back(outbox_entry_json(e));
+  json pending = json::array();
+  for (const auto& e : s.pending) pending.push_back(outbox_entry_json(e));
+  return {{"destinations", dests}, {"rejected", rejected}, {"pending", pending}};
+}
+
 }  // namespace odyo::station

@@ -7,6 +7,7 @@
 #include "analysis/core/result.hpp"
 #include "station/evaluation/decisions.hpp"
 #include "station/exams/exam_record.hpp"
+#include "station/export/outbox.hpp"
 #include "station/records/chest_films.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/job_history.hpp"
@@ -36,6 +37,11 @@ nlohmann::json result_json(const StoredResult& r);
 nlohmann::json evaluation_json(const evaluation::StoredEvaluation& r);
 // The decision chain that evaluation `id` belongs to: {"chain": [...], "in_force": id}.
 Result<nlohmann::json> decision_chain_json(Database& db, std::int64_t id);
+
+// `export retry --json` and one row of the outbox lists.
+nlohmann::json outbox_entry_json(const OutboxEntry& e);
+// `export status --json` and the admin's outbox page: {destinations, rejected, pending}.
+nlohmann::json outbox_status_json(const OutboxStatus& s);
 
 // Everything `exam show --json` prints and the exam page shows: the exam, its worker, recordings,
 // result versions, evaluations, the decision in force and, for audiometry, the baselines.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "station/app/views.hpp"
 #include "station/cli/context.hpp"
 #include "station/core/atomic_file.hpp"
 #include "station/core/local_time.hpp"
@@ -102,21 +103,6 @@ void run_export(CliContext& ctx, const ExportOptions& o, const std::string& form
   }
 }
 
-nlohmann::json entry_json(const OutboxEntry& e) {
-  return {{"id", e.id},
-          {"exam", e.exam_id},
-          {"result_version", e.result_version},
-          {"destination", e.destination},
-          {"kind", e.kind},
-          {"message_id", e.message_id},
-          {"state", outbox_state_name(e.state)},
-          {"attempts", e.attempts},
-          {"queued_at", e.created_at},
-          {"last_attempt_at", e.last_at.empty() ? nlohmann::json() : nlohmann::json(e.last_at)},
-          {"last_message", e.last_message},
-          {"next_attempt_at", e.next_at ? nlohmann::json(*e.next_at) : nlohmann::json()}};
-}
-
 void run_status(CliContext& ctx) {
   auto cfg = ctx.config();
   if (!cfg) return (void)ctx.fail(cfg.error(), 2);
@@ -127,24 +113,7 @@ void run_status(CliContext& ctx) {
   auto st = outbox_status(**db, &*outbox);
   if (!st) return (void)ctx.fail(st.error(), 2);
   if (ctx.json()) {
-    nlohmann::json dests = nlohmann::json::array();
-    for (const auto& d : st->destinations) {
-      dests.push_back({{"id", d.id},
-                       {"kind", d.kind},
-                       {"configured", d.configured},
-                       {"pending", d.pending},
-                       {"delivered", d.delivered},
-                       {"rejected", d.rejected}});
-    }
-    nlohmann::json rejected = nlohmann::json::array();
-    for (const auto& e : st->rejected) rejected.push_back(entry_json(e));
-    nlohmann::json pending = nlohmann::json::array();
-    for (const auto& e : st->pending) pending.push_back(entry_json(e));
-    ctx.out() << nlohmann::json{{"destinations", dests},
-                                {"rejected", rejected},
-                                {"pending", pending}}
-                     .dump(2)
-              << "\n";
+    ctx.out() << outbox_status_json(*st).dump(2) << "\n";
     return;
   }
   if (st->destinations.empty()) {
@@ -197,7 +166,7 @@ void run_retry(CliContext& ctx, std::int64_t id) {
   auto e = outbox_retry(**db, id, (*me)->username);
   if (!e) return (void)ctx.fail(e.error());
   if (ctx.json()) {
-    ctx.out() << entry_json(*e).dump(2) << "\n";
+    ctx.out() << outbox_entry_json(*e).dump(2) << "\n";
     return;
   }
   ctx.out() << ctx.trf(

@@ -3,6 +3,7 @@
 
 #include "station/app/register_worker.hpp"
 #include "station/app/views.hpp"
+#include "station/app/worker_profile.hpp"
 #include "station/cli/context.hpp"
 #include "station/cli/person_options.hpp"
 #include "station/cli/surveillance_text.hpp"
@@ -121,30 +122,15 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     if (!cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = ctx.db();
     if (!db) return (void)ctx.fail(db.error(), 2);
-    auto w = find_worker(**db, *key);
-    if (!w) return (void)ctx.fail(w.error());
-    auto history = job_history(**db, w->id);
-    if (!history) return (void)ctx.fail(history.error(), 2);
-    // The next due dates (config/rules/surveillance.toml against the job catalogue).
-    auto rules = rules::load_ruleset((*cfg)->rules_dir);
-    if (!rules) return (void)ctx.fail(rules.error(), 2);
-    auto intervals = surveillance::load_intervals((*cfg)->rules_dir, rules->jobs);
-    if (!intervals) return (void)ctx.fail(intervals.error(), 2);
-    surveillance::DueQuery q;
-    q.as_of = today_iso();
-    q.worker_id = w->id;
-    auto due = surveillance::compute_due(**db, *intervals, rules->jobs, q);
-    if (!due) return (void)ctx.fail(due.error(), 2);
+    auto profile = worker_profile(**db, **cfg, *key, today_iso());
+    if (!profile) {
+      return (void)ctx.fail(profile.error(), profile.error().code == "worker_unknown" ? 1 : 2);
+    }
     if (ctx.json()) {
-      auto j = worker_json(*w);
-      j["job_history"] = nlohmann::json::array();
-      for (const auto& p : *history) j["job_history"].push_back(job_period_json(p));
-      j["exams_due"] =
-          due->workers.empty() ? nlohmann::json::array() : exams_due_json(due->workers.front());
-      j["intervals_version"] = intervals->version;
-      ctx.out() << j.dump(2) << "\n";
+      ctx.out() << worker_profile_json(*profile).dump(2) << "\n";
       return;
     }
+    const Worker* w = &profile->worker;
     ctx.out() << ctx.tr("Registry no   : ") << w->registry_no << "\n"
               << ctx.tr("T.C. kimlik   : ") << w->tc_kimlik << "\n"
               << ctx.tr("Name          : ") << w->first_name << " " << w->last_name << "\n"
@@ -161,7 +147,7 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     ctx.out() << "\n" << ctx.tr("Job history:") << "\n";
     TextTable jobs({ctx.tr("From"), ctx.tr("Site"), ctx.tr("Job (group)"), ctx.tr("Reason"),
                     ctx.tr("Decision"), ctx.tr("By")});
-    for (const auto& p : *history) {
+    for (const auto& p : profile->job_history) {
       jobs.add_row({shown_date(ctx, p.effective_from), p.establishment,
                     p.job_code + " (" + std::to_string(p.work_group) + ")",
                     p.reason == "registered" ? ctx.tr("registered") : p.reason, p.decision,
@@ -169,13 +155,13 @@ void register_worker_commands(CLI::App& app, CliContext& ctx) {
     }
     ctx.out() << jobs.render();
     ctx.out() << "\n" << ctx.tr("Next exams:") << "\n";
-    if (due->workers.empty() || due->workers.front().exams.empty()) {
+    if (profile->due.exams.empty()) {
       ctx.out() << ctx.tr("  none: no interval rule applies to the current job\n");
       return;
     }
     TextTable exams(
         {ctx.tr("Exam"), ctx.tr("Last"), ctx.tr("Due"), ctx.tr("Status"), ctx.tr("Rule")});
-    for (const auto& e : due->workers.front().exams) {
+    for (const auto& e : profile->due.exams) {
       exams.add_row({exam_kind_text(ctx, e.exam),
                      e.last_date ? shown_date(ctx, *e.last_date) : ctx.tr("never"),
                      shown_date(ctx, e.due_date), due_status_text(ctx, e.status),

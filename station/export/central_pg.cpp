@@ -87,10 +87,10 @@ CREATE TABLE odyospiro.result_item (
 CREATE INDEX result_item_code ON odyospiro.result_item (code_system, code);
 )sql";
 
-// One message: the exam row and its items in one statement; nothing when the key is held. Returns
-// whether it was new and, when not, the payload hash already held.
-constexpr const char* kInsert = R"sql(
-WITH m AS (SELECT $1::jsonb AS j),
+// Messages `m` (j: the message, sha: its hash, n: its place) go in as exam rows and their items in
+// one statement; nothing where the key or message id is held. One row per message in place order:
+// whether it was new and, when not, the payload hash already held under its key.
+constexpr const char* kInsertMessages = R"sql(
 ins AS (
   INSERT INTO odyospiro.exam_result (station_id, exam_id, result_version, message_id, kind,
     corrected, report_code, worker_tc_kimlik, worker_registry_no, worker_first_name,
@@ -104,27 +104,42 @@ ins AS (
     j->'worker'->>'sex', j->'worker'->>'establishment', j->'worker'->>'job_code',
     (j->>'exam_started_at')::timestamptz, (j->>'signed_at')::timestamptz, j->>'signed_by',
     j->>'signer_name', j->>'signature', j->>'result_sha256', j->'decision'->>'health_group',
-    j->'decision'->>'ek2_column', j->'decision'->>'kind', $2, j
-  FROM m
+    j->'decision'->>'ek2_column', j->'decision'->>'kind', sha, j
+  FROM m ORDER BY n
   ON CONFLICT DO NOTHING
-  RETURNING station_id, exam_id, result_version),
+  RETURNING station_id, exam_id, result_version, message_id),
+mi AS (SELECT m.* FROM m JOIN ins ON ins.message_id = m.j->>'message_id'),
 items AS (
   INSERT INTO odyospiro.result_item (station_id, exam_id, result_version, item_key, parent_key,
     code_system, code, display, value_num, value_text, unit, comparator, lln_num, interpretation,
     method, preliminary)
-  SELECT ins.station_id, ins.exam_id, ins.result_version, i->>'key', i->>'parent',
-    i->'code'->>'system', i->'code'->>'code', i->'code'->>'display',
+  SELECT mi.j->>'station_id', (mi.j->>'exam_id')::bigint, (mi.j->>'result_version')::integer,
+    i->>'key', i->>'parent', i->'code'->>'system', i->'code'->>'code', i->'code'->>'display',
     CASE WHEN (i->>'value') ~ '^-?[0-9]+(\.[0-9]+)?$' THEN (i->>'value')::numeric END,
     coalesce(i->>'value', i->>'text'), i->>'unit', i->>'comparator',
     CASE WHEN (i->>'lln') ~ '^-?[0-9]+(\.[0-9]+)?$' THEN (i->>'lln')::numeric END,
     i->>'interpretation', i->>'method', coalesce((i->>'preliminary')::boolean, false)
-  FROM ins, m, jsonb_array_elements(m.j->'items') AS i
+  FROM mi, jsonb_array_elements(mi.j->'items') AS i
   RETURNING 1)
-SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM items) AS item_rows,
-  (SELECT payload_sha256 FROM odyospiro.exam_result e, m
-    WHERE e.station_id = m.j->>'station_id' AND e.exam_id = (m.j->>'exam_id')::bigint
-      AND e.result_version = (m.j->>'result_version')::integer) AS held_sha256
+SELECT m.n, (mi.n IS NOT NULL) AS inserted, e.payload_sha256 AS held_sha256,
+  (SELECT count(*) FROM items) AS item_rows
+FROM m LEFT JOIN mi ON mi.n = m.n
+  LEFT JOIN odyospiro.exam_result e ON e.station_id = m.j->>'station_id'
+    AND e.exam_id = (m.j->>'exam_id')::bigint
+    AND e.result_version = (m.j->>'result_version')::integer
+ORDER BY m.n
 )sql";
+
+// A batch: $1 is a JSON array of {"p": message, "s": its hash}.
+const std::string kInsertBatch =
+    std::string(
+        "WITH m AS (SELECT e->'p' AS j, e->>'s' AS sha, n FROM "
+        "jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)),") +
+    kInsertMessages;
+// One message: $1 the message, $2 its hash.
+const std::string kInsertOne =
+    std::string("WITH m AS (SELECT $1::jsonb AS j, $2::text AS sha, 1::bigint AS n),") +
+    kInsertMessages;
 
 // SQLSTATE classes that are the message's fault: data exceptions (22) and integrity constraint
 // violations (23). Another message may well go; this one will not until someone fixes something.
@@ -176,30 +191,29 @@ class CentralPgSender final : public DestinationSender {
       return out;
     }
     try {
-      pqxx::work w(*conn_);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const auto& m = batch[i];
-        // A savepoint per message: a message the receiver refuses is rolled back alone.
-        w.exec("SAVEPOINT odyo_message");
+      // The whole batch in one statement and one transaction (one round trip for the data).
+      // When the receiver refuses the statement for a message's fault (a data or constraint
+      // error), the batch goes again one message at a time, so only that message is rejected.
+      bool whole = false;
+      {
+        pqxx::work w(*conn_);
         try {
-          const auto r = w.exec_params(kInsert, m.payload, m.payload_sha256);
-          w.exec("RELEASE SAVEPOINT odyo_message");
-          const bool inserted = r[0][0].as<long>() > 0;
-          const auto held = r[0][2].is_null() ? std::string() : r[0][2].as<std::string>();
-          if (inserted || held == m.payload_sha256) {
-            out[i] = {Delivery::Outcome::delivered, inserted ? "" : "already held"};
-          } else {
-            out[i] = {Delivery::Outcome::rejected,
-                      "another message is held under the same station, exam and version"};
+          std::string arr = "[";
+          for (const auto& m : batch) {
+            if (arr.size() > 1) arr += ',';
+            arr += R"({"p":)" + m.payload + R"(,"s":")" + m.payload_sha256 + "\"}";
           }
+          arr += ']';
+          const auto r = w.exec_params(kInsertBatch, arr);
+          for (std::size_t i = 0; i < batch.size() && i < r.size(); ++i)
+            out[i] = outcome_of(batch[i], r[i]);
+          w.commit();
+          whole = true;
         } catch (const pqxx::sql_error& e) {
           if (!permanent(e.sqlstate())) throw;
-          w.exec("ROLLBACK TO SAVEPOINT odyo_message");
-          w.exec("RELEASE SAVEPOINT odyo_message");
-          out[i] = {Delivery::Outcome::rejected, verbatim(e.sqlstate() + " " + one_line(e.what()))};
         }
       }
-      w.commit();
+      if (!whole) deliver_one_by_one(batch, out);
     } catch (const std::exception& e) {
       // The whole batch is in doubt (connection lost, server stopping, commit unknown): every
       // message is sent again later; the receiver keeps one copy.
@@ -211,6 +225,36 @@ class CentralPgSender final : public DestinationSender {
   }
 
  private:
+  // What the receiver's answer row for message `m` means.
+  static Delivery outcome_of(const OutboxMessage& m, const pqxx::row& row) {
+    const bool inserted = row[1].as<bool>();
+    const auto held = row[2].is_null() ? std::string() : row[2].as<std::string>();
+    if (inserted || held == m.payload_sha256)
+      return {Delivery::Outcome::delivered, inserted ? "" : "already held"};
+    return {Delivery::Outcome::rejected,
+            "another message is held under the same station, exam and version"};
+  }
+
+  // A savepoint per message: a message the receiver refuses is rolled back alone.
+  void deliver_one_by_one(const std::vector<OutboxMessage>& batch, std::vector<Delivery>& out) {
+    pqxx::work w(*conn_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& m = batch[i];
+      w.exec("SAVEPOINT odyo_message");
+      try {
+        const auto r = w.exec_params(kInsertOne, m.payload, m.payload_sha256);
+        w.exec("RELEASE SAVEPOINT odyo_message");
+        out[i] = outcome_of(m, r[0]);
+      } catch (const pqxx::sql_error& e) {
+        if (!permanent(e.sqlstate())) throw;
+        w.exec("ROLLBACK TO SAVEPOINT odyo_message");
+        w.exec("RELEASE SAVEPOINT odyo_message");
+        out[i] = {Delivery::Outcome::rejected, verbatim(e.sqlstate() + " " + one_line(e.what()))};
+      }
+    }
+    w.commit();
+  }
+
   ExportDestination dest_;
   std::unique_ptr<pqxx::connection> conn_;
 };

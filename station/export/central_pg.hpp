@@ -10,12 +10,14 @@
 //   to date by the sender under an advisory lock, so stations may start together): exam_result
 //   (key station_id, exam_id, result_version; message_id unique) and result_item (one row per
 //   item and component).
-// - Loading: one statement per message, `INSERT … ON CONFLICT DO NOTHING`: a resend of a message
-//   already held changes nothing; a different message under the same key is rejected (two
-//   stations with one station_id, or a station that started a new database without a new id).
-// Errors: a constraint or data error of one message (SQLSTATE classes 22, 23) rejects that
-// message only (a savepoint per message); anything else (connection lost, server shutting down)
-// retries the whole batch later. Thread-safety: one sender per thread.
+// - Loading: one statement and one transaction per batch, `INSERT … ON CONFLICT DO NOTHING`: a
+//   resend of a message already held changes nothing; a different message under the same key is
+//   rejected (two stations with one station_id, or a station that started a new database without
+//   a new id).
+// Errors: a constraint or data error (SQLSTATE classes 22, 23) makes the batch go again one
+// message at a time, a savepoint each, so only the faulty message is rejected; anything else
+// (connection lost, server shutting down) retries the whole batch later. Thread-safety: one sender
+// per thread.
 
 #include <memory>
 #include <string>

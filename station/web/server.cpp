@@ -1,9 +1,14 @@
 #include "station/web/server.hpp"
 #include "analysis/core/error_text.hpp"
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -15,6 +20,7 @@ namespace odyo::station::web {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -49,22 +55,48 @@ http::response<http::string_body> to_http(const Reply& reply, unsigned version, 
   return res;
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(tcp::socket socket, WebApp& app, std::size_t max_body)
-      : stream_(std::move(socket)), app_(app), max_body_(max_body) {}
+beast::tcp_stream& tcp_of(beast::tcp_stream& s) {
+  return s;
+}
+beast::tcp_stream& tcp_of(beast::ssl_stream<beast::tcp_stream>& s) {
+  return s.next_layer();
+}
 
-  void start() { read(); }
+// One client connection, plain (`Stream` = beast::tcp_stream) or TLS (beast::ssl_stream over it).
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(tcp::socket socket, WebApp& app,
+             std::size_t max_body) requires std::is_same_v<Stream, beast::tcp_stream>
+      : stream_(std::move(socket)), app_(app), max_body_(max_body) {}
+  Connection(tcp::socket socket, ssl::context& tls, WebApp& app,
+             std::size_t max_body) requires(!std::is_same_v<Stream, beast::tcp_stream>)
+      : stream_(std::move(socket), tls), app_(app), max_body_(max_body) {}
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      read();
+    } else {
+      // A client that does not finish its TLS handshake in time is dropped; one that speaks plain
+      // HTTP to the HTTPS port fails the handshake and gets no answer.
+      tcp_of(stream_).expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->read();
+                              });
+    }
+  }
 
  private:
   void read() {
     parser_.emplace();
     parser_->body_limit(max_body_);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    tcp_of(stream_).expires_after(std::chrono::seconds(60));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -94,7 +126,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void write(http::response<http::string_body> res) {
     auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
     http::async_write(stream_, *sp,
-                      [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
                         if (ec) return;
                         if (!sp->keep_alive()) return self->close();
                         self->read();
@@ -102,23 +134,62 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    } else {
+      tcp_of(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   WebApp& app_;
   std::size_t max_body_;
 };
 
-void accept(tcp::acceptor& acceptor, WebApp& app, std::size_t max_body) {
-  acceptor.async_accept([&acceptor, &app, max_body](beast::error_code ec, tcp::socket socket) {
+// `tls`: null for plain HTTP.
+void accept(tcp::acceptor& acceptor, ssl::context* tls, WebApp& app, std::size_t max_body) {
+  acceptor.async_accept([&acceptor, tls, &app, max_body](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Connection>(std::move(socket), app, max_body)->start();
-    accept(acceptor, app, max_body);
+    if (!ec && tls == nullptr) {
+      std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), app, max_body)->start();
+    } else if (!ec) {
+      std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls,
+                                                                         app, max_body)
+          ->start();
+    }
+    accept(acceptor, tls, app, max_body);
   });
+}
+
+// The server's TLS context from the PEM files: TLS 1.2 or later only.
+Result<void> load_tls(ssl::context& tls, const ServerOptions& o) {
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return make_error("tls_files",
+                      "--tls-cert and --tls-key go together: give both files, or neither");
+  }
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                  ssl::context::single_dh_use);
+  beast::error_code ec;
+  tls.use_certificate_chain_file(o.tls_cert_file, ec);
+  if (ec) {
+    return make_errorf("tls_cert", "--tls-cert {}: not a readable PEM certificate ({})",
+                       o.tls_cert_file, ec.message());
+  }
+  tls.use_private_key_file(o.tls_key_file, ssl::context::pem, ec);
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    return make_errorf("tls_key_mismatch", "--tls-key {} is not the key of the certificate {}",
+                       o.tls_key_file, o.tls_cert_file);
+  }
+  if (ec) {
+    return make_errorf("tls_key", "--tls-key {}: not a readable PEM private key ({})",
+                       o.tls_key_file, ec.message());
+  }
+  return {};
 }
 
 }  // namespace
@@ -126,6 +197,10 @@ void accept(tcp::acceptor& acceptor, WebApp& app, std::size_t max_body) {
 Result<void> serve(WebApp& app, const ServerOptions& options,
                    const std::function<void(std::uint16_t)>& on_listening) {
   asio::io_context io{1};
+  ssl::context tls(ssl::context::tls_server);
+  if (options.tls() || !options.tls_key_file.empty()) {
+    if (auto r = load_tls(tls, options); !r) return r.error();
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.bind, ec);
   if (ec) {
@@ -146,7 +221,7 @@ Result<void> serve(WebApp& app, const ServerOptions& options,
     acceptor.close();
     io.stop();
   });
-  accept(acceptor, app, options.max_body_bytes);
+  accept(acceptor, options.tls() ? &tls : nullptr, app, options.max_body_bytes);
   on_listening(acceptor.local_endpoint().port());
   io.run();
   return {};

@@ -9,6 +9,7 @@
 #include "analysis/evaluation/model.hpp"
 #include "station/app/register_worker.hpp"
 #include "station/app/views.hpp"
+#include "station/app/worker_profile.hpp"
 #include "station/app/worklist.hpp"
 #include "station/auth/login.hpp"
 #include "station/auth/signing.hpp"
@@ -360,24 +361,76 @@ Reply exam_record(WebApp& app, const Call& c) {
   return Reply{200, exam_record_json(*rec, *interruption), {}};
 }
 
+// "{name}.svg" → name; a target without the suffix is no page.
+Result<std::string> svg_name(const std::string& target) {
+  constexpr std::string_view kSvg = ".svg";
+  if (target.size() <= kSvg.size() || target.substr(target.size() - kSvg.size()) != kSvg)
+    return make_errorf("not_found", "no such page: {}", target);
+  return target.substr(0, target.size() - kSvg.size());
+}
+
+Reply svg_reply(std::string svg) {
+  Reply r;
+  r.content_type = "image/svg+xml; charset=utf-8";
+  r.raw_body = std::move(svg);
+  return r;
+}
+
 // GET /api/exams/{id}/charts/{name}.svg: the station's chart (station/charts), in the session's
 // language.
 Reply exam_chart(WebApp& app, const Call& c) {
   const auto id = to_id(c.path.at("id"));
   if (!id) return error(400, make_error("bad_id", "exam id must be a number"));
-  std::string name = c.path.at("chart");
-  constexpr std::string_view kSvg = ".svg";
-  if (name.size() <= kSvg.size() || name.substr(name.size() - kSvg.size()) != kSvg)
-    return error(404, make_errorf("not_found", "no such page: {}", name));
-  name.resize(name.size() - kSvg.size());
-  auto kind = charts::parse_exam_chart_kind(name);
+  auto name = svg_name(c.path.at("chart"));
+  if (!name) return error(404, name.error());
+  auto kind = charts::parse_exam_chart_kind(*name);
   if (!kind) return error(404, kind.error());
   auto svg = charts::exam_chart_svg(app.db(), *id, *kind, c.session->language == "tr");
   if (!svg) return error(404, svg.error());
-  Reply r;
-  r.content_type = "image/svg+xml; charset=utf-8";
-  r.raw_body = std::move(*svg);
-  return r;
+  return svg_reply(std::move(*svg));
+}
+
+// GET /api/workers/{registry}/profile: the worker page (job history, next due exams), the same
+// use case as `worker show`.
+Reply worker_profile_route(WebApp& app, const Call& c) {
+  auto p = worker_profile(app.db(), app.config(), c.path.at("registry"), today_iso());
+  if (!p) return p.error().code == "worker_unknown" ? error(404, p.error()) : from_error(p.error());
+  return Reply{200, worker_profile_json(*p), {}};
+}
+
+// GET /api/workers/{registry}/charts/{lung|hearing}.svg: the history charts of `worker chart`.
+Reply worker_chart(WebApp& app, const Call& c) {
+  auto name = svg_name(c.path.at("chart"));
+  if (!name) return error(404, name.error());
+  auto kind = charts::parse_worker_chart_kind(*name);
+  if (!kind) return error(404, kind.error());
+  auto w = find_worker(app.db(), c.path.at("registry"));
+  if (!w) return error(404, w.error());
+  auto svg = charts::worker_chart_svg(app.db(), *w, *kind, c.session->language == "tr");
+  if (!svg) return error(404, svg.error());
+  return svg_reply(std::move(*svg));
+}
+
+// GET /api/outbox: what waits to leave the station and what the receivers rejected, per
+// destination (`export status`).
+Reply outbox_route(WebApp& app, const Call&) {
+  auto settings = load_outbox_settings(app.config().file);
+  if (!settings) return from_error(settings.error());
+  auto st = outbox_status(app.db(), &*settings);
+  if (!st) return from_error(st.error());
+  return Reply{200, outbox_status_json(*st), {}};
+}
+
+// POST /api/outbox/{id}/retry: a rejected message goes again after its cause was fixed
+// (`export retry`, audited there).
+Reply outbox_retry_route(WebApp& app, const Call& c) {
+  const auto id = to_id(c.path.at("id"));
+  if (!id) return error(400, make_error("bad_id", "outbox message id must be a number"));
+  auto e = outbox_retry(app.db(), *id, c.session->user.username);
+  if (!e) {
+    return e.error().code == "outbox_unknown" ? error(404, e.error()) : error(409, e.error());
+  }
+  return Reply{200, outbox_entry_json(*e), {}};
 }
 
 // POST /api/exams/{id}/sign {"password": …}: the password asked again, then the physician's
@@ -486,6 +539,8 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
       {"GET", "/api/me", anyone, "see who is logged in", me},
       {"GET", "/api/workers", anyone, "look up workers", workers},
       {"GET", "/api/workers/{registry}", anyone, "look up a worker", worker},
+      {"GET", "/api/workers/{registry}/profile", anyone, "look up a worker", worker_profile_route},
+      {"GET", "/api/workers/{registry}/charts/{chart}", anyone, "look up a worker", worker_chart},
       {"GET", "/api/exams", anyone, "list exams", exams},
       {"GET", "/api/exams/{id}", anyone, "read an exam", exam},
       {"GET", "/api/decisions/{id}", anyone, "read a decision", decision},
@@ -503,6 +558,12 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
       {"GET", "/api/exams/{id}/record", anyone, "read an exam", exam_record},
       {"GET", "/api/exams/{id}/charts/{chart}", anyone, "read an exam", exam_chart},
       {"POST", "/api/exams/{id}/sign", {"physician"}, "sign results", sign},
+      {"GET", "/api/outbox", {"admin"}, "see the export outbox", outbox_route},
+      {"POST",
+       "/api/outbox/{id}/retry",
+       {"admin"},
+       "send a rejected export again",
+       outbox_retry_route},
   };
 }
 

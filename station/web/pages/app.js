@@ -1,6 +1,6 @@
 // odyospiro's web pages: one page, its parts shown by the address (#/login, #/worklist,
-// #/exam/<id>, #/workers). Every text comes from the station's catalogues through /api/texts
-// (the HTML names its texts with data-t, this script with t(msgid)); values from the server are
+// #/exam/<id>, #/workers, #/worker/<registry>, #/outbox). Every text comes from the station's
+// catalogues through /api/texts (the HTML names its texts with data-t, this script with t(msgid)); values from the server are
 // put in as text, never as HTML. No other script, no CDN: the pages work offline.
 "use strict";
 
@@ -70,6 +70,7 @@ function show(page) {
 }
 
 function kindName(kind) {
+  if (kind === "chest_film") return t("chest film");
   return t(kind === "spirometry" || kind === "audiometry" ? kind : "other");
 }
 
@@ -78,8 +79,15 @@ function decisionName(kind) {
   return t(names[kind] || "other");
 }
 
+// A stored time (UTC, ISO 8601) in the clinic's own clock (the browser's time zone), as
+// YYYY-MM-DD HH:MM; a date alone stays as it is.
 function when(iso) {
-  return iso ? iso.slice(0, 16).replace("T", " ") : "";
+  if (!iso) return "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso.slice(0, 16).replace("T", " ");
+  const p = (n) => String(n).padStart(2, "0");
+  return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + " " + p(d.getHours()) + ":" + p(d.getMinutes());
 }
 
 function num(v, digits) {
@@ -121,6 +129,7 @@ async function start(me) {
   await loadTexts(me.language);
   $("who").textContent = me.full_name + " (" + t(me.role) + ")";
   $("nav-worklist").hidden = me.role !== "physician";
+  $("nav-outbox").hidden = me.role !== "admin";
   say("");
   const want = location.hash && location.hash !== "#/login" ? location.hash : me.role === "physician" ? "#/worklist" : "#/workers";
   if (location.hash === want) route();
@@ -337,7 +346,11 @@ async function searchWorkers(ev) {
     body.replaceChildren();
     for (const w of data.workers) {
       const tr = el("tr");
-      tr.append(el("td", w.registry_no), el("td", w.tc_kimlik), el("td", w.first_name + " " + w.last_name));
+      const reg = el("td");
+      const link = el("a", w.registry_no);
+      link.href = "#/worker/" + encodeURIComponent(w.registry_no);
+      reg.append(link);
+      tr.append(reg, el("td", w.tc_kimlik), el("td", w.first_name + " " + w.last_name));
       tr.append(el("td", w.birth_date), el("td", w.establishment), el("td", w.job_code));
       body.append(tr);
     }
@@ -373,6 +386,135 @@ async function registerWorker(ev) {
   }
 }
 
+// ---- one worker: next due exams, history charts, exams, job history -------------------------------
+
+function rows(table, list, cells) {
+  const body = $(table).querySelector("tbody");
+  body.replaceChildren();
+  for (const item of list) {
+    const tr = el("tr");
+    for (const c of cells(item)) tr.append(c instanceof Node ? c : el("td", c));
+    body.append(tr);
+  }
+}
+
+async function showWorker(registry) {
+  show("worker");
+  say("");
+  let w, exams;
+  try {
+    w = await api("GET", "/api/workers/" + encodeURIComponent(registry) + "/profile");
+    exams = await api("GET", "/api/exams?worker=" + encodeURIComponent(registry));
+  } catch (e) {
+    say(e.message, true);
+    return;
+  }
+  $("worker-title").textContent = w.registry_no + " " + w.first_name + " " + w.last_name;
+  $("worker-details").textContent =
+    t("T.C. kimlik") + ": " + w.tc_kimlik + " · " + t("Birth date") + ": " + w.birth_date + " · " + t("Establishment") + ": " +
+    w.establishment + " · " + t("Job") + ": " + w.job_code + " (" + w.work_group + ")";
+  const status = { due: "due", overdue: "overdue", ok: "not yet due" };
+  rows("worker-due", w.exams_due, (e) => [
+    kindName(e.exam),
+    e.last ? e.last : t("never"),
+    e.due,
+    el("td", t(status[e.status] || "other"), e.status),
+    e.rule + (e.provisional ? " (" + t("provisional") + ")" : ""),
+  ]);
+  $("worker-due-none").hidden = w.exams_due.length > 0;
+
+  const charts = $("worker-charts");
+  charts.replaceChildren();
+  const titles = { lung: "Lung function over the years", hearing: "Hearing over the years" };
+  for (const name of ["lung", "hearing"]) {
+    const kind = name === "lung" ? "spirometry" : "audiometry";
+    if (!exams.exams.some((x) => x.kind === kind)) continue;
+    const fig = el("figure");
+    const img = el("img");
+    img.src = "/api/workers/" + encodeURIComponent(w.registry_no) + "/charts/" + name + ".svg";
+    img.alt = t(titles[name]);
+    img.id = "worker-chart-" + name;
+    img.addEventListener("error", () => fig.remove());
+    fig.append(img, el("figcaption", t(titles[name])));
+    charts.append(fig);
+  }
+  if (!charts.children.length) charts.append(el("p", t("No exam yet.")));
+
+  rows("worker-exams", exams.exams, (x) => {
+    const td = el("td");
+    const link = el("a", "#" + x.id);
+    link.href = "#/exam/" + x.id;
+    td.append(link);
+    return [td, when(x.started_at), kindName(x.kind)];
+  });
+  rows("worker-jobs", w.job_history, (p) => [
+    p.from,
+    p.establishment,
+    p.job_code + " (" + p.work_group + ")",
+    p.reason === "registered" ? t("registered") : p.reason,
+    p.decision || "",
+    p.created_by,
+  ]);
+  document.body.dataset.worker = w.registry_no;  // what the page shows (for the tests)
+}
+
+// ---- the admin's export outbox -------------------------------------------------------------------
+
+async function showOutbox() {
+  show("outbox");
+  say("");
+  let st;
+  try {
+    st = await api("GET", "/api/outbox");
+  } catch (e) {
+    say(e.message, true);
+    return;
+  }
+  rows("outbox-destinations", st.destinations, (d) => [
+    d.configured ? d.id : d.id + " (" + t("not configured") + ")",
+    d.kind,
+    String(d.pending),
+    String(d.delivered),
+    el("td", String(d.rejected), d.rejected ? "bad" : ""),
+  ]);
+  $("outbox-none").hidden = st.destinations.length > 0;
+  const exam = (e) => {
+    const td = el("td");
+    const link = el("a", "#" + e.exam + " (v" + e.result_version + ")");
+    link.href = "#/exam/" + e.exam;
+    td.append(link);
+    return td;
+  };
+  rows("outbox-rejected", st.rejected, (e) => {
+    const td = el("td");
+    const again = el("button", t("Send again"));
+    again.type = "button";
+    again.dataset.outbox = String(e.id);
+    again.addEventListener("click", () => retryOutbox(e.id));
+    td.append(again);
+    return [String(e.id), exam(e), e.destination, when(e.last_attempt_at), e.last_message, td];
+  });
+  rows("outbox-pending", st.pending, (e) => [
+    String(e.id),
+    exam(e),
+    e.destination,
+    String(e.attempts),
+    e.next_attempt_at ? when(e.next_attempt_at) : t("now"),
+    e.last_message,
+  ]);
+  document.body.dataset.outbox = String(st.rejected.length) + "/" + String(st.pending.length);
+}
+
+async function retryOutbox(id) {
+  try {
+    await api("POST", "/api/outbox/" + id + "/retry", {});
+    await showOutbox();
+    say(t("The message is queued again."));
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
 // ---- the address ------------------------------------------------------------------------------
 
 async function route() {
@@ -384,7 +526,10 @@ async function route() {
   }
   const exam = hash.match(/^#\/exam\/(\d+)$/);
   if (exam) return showExam(exam[1]);
+  const worker = hash.match(/^#\/worker\/(.+)$/);
+  if (worker) return showWorker(decodeURIComponent(worker[1]));
   if (hash === "#/worklist") return showWorklist();
+  if (hash === "#/outbox") return showOutbox();
   return showWorkers();
 }
 

@@ -273,9 +273,14 @@ TEST(FhirBundle, BothBundlesValidateWithTheNpmFhirPackage) {
                                                : odyo::test::audio_payload());
     const auto v = validate(dir, fhir_bundle(*prepare_export(r, cfg), cfg));
     EXPECT_EQ(v.exit_code, 0) << kind << ": " << v.out << v.err;
-    EXPECT_NE(v.out.find(": 0 errors"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find(": fhir: 0 errors"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find(": json-schema: 0 errors"), std::string::npos) << v.out;
   }
-  // The validator is not a rubber stamp: a broken Observation is refused.
+  // Neither validator is a rubber stamp: each refuses a broken Observation on its own.
   const auto bad = validate(dir, R"({"resourceType":"Observation","status":"done","code":{}})");
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("fhir error Observation.status"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("json-schema error .status"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find(": fhir: 0 errors"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find(": json-schema: 0 errors"), std::string::npos) << bad.out;
 }

@@ -71,7 +71,8 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
                 "SELECT count(*) FROM audit_log WHERE action='auth.failed' AND "
                 "json_extract(details,'$.channel')='web-sign'"),
             "1");
-  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry"}) {
+  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry",
+                           "worker", "outbox"}) {
     EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
                                         page + ".png"))
         << page;

@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -111,12 +113,15 @@ class WebServer : public ::testing::Test {
   std::unique_ptr<odyo::test::BackgroundCommand> server;
   std::uint16_t port = 0;
 
-  void start(const fs::path& config) {
+  // `serve_args`: more options of `serve` (e.g. the TLS files); `scheme`: what it then listens as.
+  void start(const fs::path& config, const std::string& serve_args = "",
+             const std::string& scheme = "http") {
     server = std::make_unique<odyo::test::BackgroundCommand>(
         "'" + std::string(ODYOSPIRO_EXE) + "' --lang en --config '" + config.string() + "' --db '" +
-            st.db_file.string() + "' serve --port 0",
+            st.db_file.string() + "' serve --port 0 " + serve_args,
         st.dir / "serve.out", st.dir / "serve.err");
-    ASSERT_TRUE(server->wait_for_output("Listening on http://127.0.0.1:", std::chrono::seconds(20)))
+    ASSERT_TRUE(server->wait_for_output("Listening on " + scheme + "://127.0.0.1:",
+                                        std::chrono::seconds(20)))
         << server->err();
     std::smatch m;
     const std::string out = server->out();
@@ -141,6 +146,24 @@ class WebServer : public ::testing::Test {
     if (server) server->signal(SIGTERM);
   }
   Client client() const { return Client{port, "", ""}; }
+  // The station's configuration with `text` replaced by `replacement`, in the test's folder (its
+  // data folders linked).
+  fs::path config_with(const std::string& text, const std::string& replacement) {
+    std::ifstream in(st.config);
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string toml = s.str();
+    EXPECT_NE(toml.find(text), std::string::npos) << text;
+    if (toml.find(text) != std::string::npos)
+      toml.replace(toml.find(text), text.size(), replacement);
+    const fs::path cfg_dir = st.dir / "config";
+    fs::create_directories(cfg_dir);
+    for (const auto& e : fs::directory_iterator(st.config.parent_path()))
+      if (e.is_directory() && !fs::exists(cfg_dir / e.path().filename()))
+        fs::create_directory_symlink(e.path(), cfg_dir / e.path().filename());
+    std::ofstream(cfg_dir / "station.toml") << toml;
+    return cfg_dir / "station.toml";
+  }
   int audit_count(const std::string& where) const {
     const auto r = run_command("sqlite3 '" + st.db_file.string() +
                                "' \"SELECT count(*) FROM audit_log WHERE " + where + "\"");
@@ -329,19 +352,7 @@ TEST_F(WebServer, AStateChangeWithoutTheCsrfTokenIsRefused) {
 
 TEST_F(WebServer, AnIdleSessionEnds) {
   // A configuration whose sessions end after 1.2 s without a request.
-  std::ifstream in(st.config);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string toml = s.str();
-  const std::string key = "session_idle_minutes = 15";
-  ASSERT_NE(toml.find(key), std::string::npos);
-  toml.replace(toml.find(key), key.size(), "session_idle_minutes = 0.02");
-  const fs::path cfg_dir = st.dir / "config";
-  fs::create_directories(cfg_dir);
-  for (const auto& e : fs::directory_iterator(st.config.parent_path()))
-    if (e.is_directory()) fs::create_directory_symlink(e.path(), cfg_dir / e.path().filename());
-  std::ofstream(cfg_dir / "station.toml") << toml;
-  start(cfg_dir / "station.toml");
+  start(config_with("session_idle_minutes = 15", "session_idle_minutes = 0.02"));
   Client c = client();
   ASSERT_EQ(c.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
   EXPECT_EQ(c.send("GET", "/api/me").status, 200);  // in use: still open
@@ -630,6 +641,181 @@ TEST_F(WebServer, ATechnicianRegistersAWorkerWithTheCommandLinesChecks) {
   ASSERT_EQ(o.status, 200);
   EXPECT_FALSE(o.body["establishments"].empty());
   EXPECT_FALSE(o.body["jobs"].empty());
+}
+
+// The worker page: the same use case as `worker show --json` (job history, next due exams) and
+// the history charts of `worker chart`; technician and physician alike; unknown ones are 404.
+TEST_F(WebServer, TheWorkerPageIsWorkerShowWithTheHistoryCharts) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  auto r = tech.send("GET", "/api/workers/2001/profile");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const auto cli = st.run_as("tekniker", "worker show 2001 --json");
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(r.body, json::parse(cli.out));
+  ASSERT_EQ(r.body["job_history"].size(), 1u);
+  EXPECT_EQ(r.body["job_history"][0]["job_code"], "YA-PANO-01");
+  ASSERT_FALSE(r.body["exams_due"].empty());
+  // The audiometry exam of SetUp counts: its next due date is after the exam's day.
+  bool audiometry = false;
+  for (const auto& e : r.body["exams_due"]) {
+    if (e["exam"] != "audiometry") continue;
+    audiometry = true;
+    EXPECT_EQ(e["last"], "2026-11-02");
+    EXPECT_GT(e["due"].get<std::string>(), "2026-11-02");
+  }
+  EXPECT_TRUE(audiometry) << r.body.dump();
+
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  r = doc.send("GET", "/api/workers/2001/charts/hearing.svg");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "image/svg+xml; charset=utf-8");
+  EXPECT_NE(r.raw.find("<svg"), std::string::npos);
+  EXPECT_NE(r.raw.find("Kaya"), std::string::npos);  // the subtitle names the worker
+  EXPECT_EQ(doc.send("GET", "/api/workers/2001/charts/kidney.svg").status, 404);
+  EXPECT_EQ(doc.send("GET", "/api/workers/2001/charts/hearing").status, 404);
+  EXPECT_EQ(doc.send("GET", "/api/workers/9999/profile").status, 404);
+  EXPECT_EQ(doc.send("GET", "/api/workers/9999/charts/hearing.svg").status, 404);
+}
+
+// The admin's outbox page: what is pending and what the receiver rejected (`export status`), and
+// a rejected message sent again (`export retry`, audited); admin only, CSRF-protected.
+TEST_F(WebServer, TheAdminSeesTheOutboxAndSendsARejectedMessageAgain) {
+  // A destination that cannot be reached: the signed result waits in the outbox.
+  const std::string key = "hl7_patient_id_authority = \"TCKN\"\n";
+  start(config_with(key, key + "\n[[export.destination]]\nid = \"office-pg\"\nkind = "
+                               "\"postgresql\"\nurl = \"host=/nonexistent dbname=office\"\n"));
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  ASSERT_EQ(doc.send("POST", "/api/exams/1/sign",
+                     json{{"password", odyo::test::Station::kPhysicianPassword}}.dump())
+                .status,
+            200);
+  Client admin = client();
+  ASSERT_EQ(admin.log_in("admin", odyo::test::Station::kAdminPassword).status, 200);
+  auto r = admin.send("GET", "/api/outbox");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_EQ(r.body["destinations"].size(), 1u);
+  EXPECT_EQ(r.body["destinations"][0]["id"], "office-pg");
+  EXPECT_EQ(r.body["destinations"][0]["pending"], 1);
+  ASSERT_EQ(r.body["pending"].size(), 1u);
+  EXPECT_EQ(r.body["pending"][0]["exam"], 1);
+  EXPECT_TRUE(r.body["rejected"].empty());
+
+  // The receiver refuses it (as the sender records a refusal: an appended attempt row).
+  const auto id = r.body["pending"][0]["id"].get<int>();
+  const auto q = run_command(
+      "sqlite3 '" + st.db_file.string() +
+      "' \"INSERT INTO outbox_attempts(outbox_id,seq,at,outcome,message,next_at,actor) VALUES (" +
+      std::to_string(id) +
+      ",1,'2026-12-05T03:00:00Z','rejected','23514 <b>check</b> violation',NULL,'sender')\"");
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  r = admin.send("GET", "/api/outbox");
+  ASSERT_EQ(r.body["rejected"].size(), 1u) << r.body.dump();
+  EXPECT_EQ(r.body["rejected"][0]["last_message"], "23514 <b>check</b> violation");
+  EXPECT_EQ(r.body["destinations"][0]["rejected"], 1);
+
+  // Only the admin, and only with the CSRF token.
+  EXPECT_EQ(doc.send("GET", "/api/outbox").status, 403);
+  const std::string retry = "/api/outbox/" + std::to_string(id) + "/retry";
+  EXPECT_EQ(doc.send("POST", retry, "{}").status, 403);
+  EXPECT_EQ(admin.send("POST", retry, "{}", false).status, 403);
+  EXPECT_EQ(audit_count("action='export.retry'"), 0);
+  r = admin.send("POST", retry, "{}");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["state"], "pending");
+  EXPECT_EQ(audit_count("action='export.retry' AND actor='admin'"), 1);
+  r = admin.send("GET", "/api/outbox");
+  EXPECT_TRUE(r.body["rejected"].empty());
+  EXPECT_EQ(r.body["pending"].size(), 1u);
+  // Once pending it cannot be sent again by hand; an unknown one is not found.
+  EXPECT_EQ(admin.send("POST", retry, "{}").status, 409);
+  EXPECT_EQ(admin.send("POST", "/api/outbox/999/retry", "{}").status, 404);
+}
+
+// A self-signed certificate for 127.0.0.1 and its key, made by the openssl command.
+std::pair<fs::path, fs::path> self_signed(const fs::path& dir, const std::string& name) {
+  const fs::path cert = dir / (name + ".crt"), key = dir / (name + ".key");
+  const auto r = run_command(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+      key.string() + "' -out '" + cert.string() + "' 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  return {cert, key};
+}
+
+// One HTTPS request that trusts only `cert` (the verification is real: a wrong certificate fails).
+http::response<http::string_body> https_send(std::uint16_t port, const fs::path& cert,
+                                             http::request<http::string_body> req) {
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.load_verify_file(cert.string());
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  beast::get_lowest_layer(stream).connect(
+      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.handshake(asio::ssl::stream_base::client);
+  req.set(http::field::host, "127.0.0.1");
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  return res;
+}
+
+// "--tls-cert F --tls-key F (Secure cookie)": the server speaks HTTPS only, the session cookie is
+// Secure, and a plain-HTTP request to it gets no answer.
+TEST_F(WebServer, UnderTlsTheServerSpeaksHttpsOnlyAndTheCookieIsSecure) {
+  const auto [cert, key] = self_signed(st.dir.path(), "station");
+  start(st.config, "--tls-cert '" + cert.string() + "' --tls-key '" + key.string() + "'", "https");
+
+  http::request<http::string_body> login{http::verb::post, "/api/login", 11};
+  login.set(http::field::content_type, "application/json");
+  login.body() =
+      json{{"username", "hekim"}, {"password", odyo::test::Station::kPhysicianPassword}}.dump();
+  const auto res = https_send(port, cert, login);
+  ASSERT_EQ(res.result_int(), 200U) << res.body();
+  const std::string cookie(res[http::field::set_cookie]);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+
+  // The same session works for a later request over TLS.
+  http::request<http::string_body> me{http::verb::get, "/api/me", 11};
+  me.set(http::field::cookie, cookie.substr(0, cookie.find(';')));
+  const auto who = https_send(port, cert, me);
+  EXPECT_EQ(who.result_int(), 200U) << who.body();
+
+  // Plain HTTP to the HTTPS port: the handshake fails and no HTTP answer comes.
+  EXPECT_THROW(client().send("GET", "/api/health"), boost::system::system_error);
+
+  // A client that trusts another certificate refuses this server.
+  const auto [other, other_key] = self_signed(st.dir.path(), "other");
+  EXPECT_THROW(https_send(port, other, me), boost::system::system_error);
+}
+
+TEST_F(WebServer, WrongTlsFilesAreRefusedWithWhatWasWrong) {
+  const auto [cert, key] = self_signed(st.dir.path(), "station");
+  const auto [other, other_key] = self_signed(st.dir.path(), "other");
+  const auto serve = [&](const std::string& args) {
+    return st.run_as("hekim", "serve --port 0 " + args);
+  };
+  auto r = serve("--tls-cert '" + cert.string() + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE((r.out + r.err).find("--tls-key"), std::string::npos) << r.err;
+  r = serve("--tls-cert '" + (st.dir.path() / "missing.crt").string() + "' --tls-key '" +
+            key.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.crt: not a readable PEM certificate"), std::string::npos) << r.err;
+  r = serve("--tls-cert '" + cert.string() + "' --tls-key '" + cert.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a readable PEM private key"), std::string::npos) << r.err;
+  r = serve("--tls-cert '" + cert.string() + "' --tls-key '" + other_key.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not the key of the certificate"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -80,6 +80,7 @@ async function technician(browser) {
   await submitLogin(page);
   await page.waitForSelector("#page-workers:not([hidden])");
   check(!(await page.isVisible("#nav-worklist")), "a technician has no worklist");
+  check(!(await page.isVisible("#nav-outbox")), "a technician has no outbox page");
   check(await page.isVisible("#register"), "a technician may register workers");
 
   // Search with Turkish case folding: "ŞAHİN" finds Elif Şahin, "HASAN ÖZTÜRK" Hasan Öztürk.
@@ -202,12 +203,44 @@ async function physician(browser) {
   await context.close();
 }
 
+// The worker page: from the search to the worker's next due exams, history charts, exams and jobs.
+async function workerPage(browser) {
+  const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
+  await submitLogin(page);
+  await page.waitForSelector("#page-workers:not([hidden])");
+  const registry = await page.evaluate(async () => (await (await fetch("/api/exams/1/record")).json()).worker.registry_no);
+  const found = await search(page, registry);
+  check(found.length === 1, "the worker of exam 1 is found: " + registry);
+  await page.click("#workers tbody a");
+  await page.waitForFunction((r) => document.body.dataset.worker === r, registry);
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll("#worker-charts img")];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  check(true, "the worker's history charts are drawn");
+  const due = await page.$$eval("#worker-due tbody tr", (r) => r.map((x) => x.textContent));
+  check(due.length > 0, "the worker page shows the next due exams: " + due.join(" | "));
+  const exams = await page.$$eval("#worker-exams tbody a", (a) => a.map((x) => x.getAttribute("href")));
+  check(exams.includes("#/exam/1"), "the worker page lists exam 1: " + exams);
+  check((await page.$$("#worker-jobs tbody tr")).length >= 1, "the job history has the registered job");
+  await shot(page, "worker");
+  check(problems.length === 0, "no script error or CSP violation on the worker page " + JSON.stringify(problems));
+  await context.close();
+}
+
 async function admin(browser) {
   const { context, page, problems } = await logIn(browser, "yonetici", "en");
   check((await page.textContent("#login-submit")) === "Log in", "the login page speaks English when chosen");
   await submitLogin(page);
   await page.waitForSelector("#page-workers:not([hidden])");
   check((await page.textContent("#who")).includes("admin"), "the admin is logged in in English");
+  // The export outbox: the admin's page (the demo configures no destination, which it says).
+  check(await page.isVisible("#nav-outbox"), "the admin has the outbox page");
+  await page.click("#nav-outbox");
+  await page.waitForSelector("#page-outbox:not([hidden])");
+  await page.waitForFunction(() => document.body.dataset.outbox !== undefined);
+  check(await page.isVisible("#outbox-none"), "the outbox page says no destination is configured");
+  await shot(page, "outbox");
   await page.click("#logout");
   await page.waitForSelector("#page-login:not([hidden])");
   const after = await page.evaluate(async () => (await fetch("/api/me")).status);
@@ -238,6 +271,7 @@ async function admin(browser) {
   try {
     await technician(browser);
     await physician(browser);
+    await workerPage(browser);
     await admin(browser);
   } catch (e) {
     console.log(String(e && e.stack ? e.stack : e));
