@@ -75,15 +75,15 @@ Result<SuspectedRules> parse_suspected_rules(std::string_view text, const std::s
       if (out.hearing.flag_on.empty())
         t.error(*t.get("flag_on", true), "flag_on",
                 make_error({},
-                           "must name at least one of sts, sts_age_corrected, recordable, "
-                           "notch"));
+                           "must name at least one of `sts`, `sts_age_corrected`, `recordable`, "
+                           "`notch`"));
       for (const auto& f : out.hearing.flag_on)
         if (std::find(std::begin(kHearingTriggers), std::end(kHearingTriggers), f) ==
             std::end(kHearingTriggers))
           t.error(*t.get("flag_on", true), "flag_on",
                   make_errorf({},
-                              "unknown trigger \"{}\"; allowed: sts, sts_age_corrected, "
-                              "recordable, notch",
+                              "unknown trigger \"{}\"; allowed: `sts`, `sts_age_corrected`, "
+                              "`recordable`, `notch`",
                               f));
       t.finish(with_criterion_keys({"flag_on"}));
     }

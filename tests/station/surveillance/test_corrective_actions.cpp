@@ -83,7 +83,7 @@ TEST_F(CorrectiveActions, OpenUpdateCloseEachAVersionAndRefusalsWriteNothing) {
 
   const auto rows = count("corrective_actions"),
              audit = count("audit_log WHERE action LIKE 'corrective_action.%'");
-  auto refused = [&](const Result<CorrectiveAction>& r, const std::string& code,
+  auto refused = [&](const odyo::Result<CorrectiveAction>& r, const std::string& code,
                      const std::string& words) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, code) << r.error().message;
