@@ -192,9 +192,13 @@ Result<TypedAudiogram> read_typed_audiogram(const std::string& path, const std::
                                             au::Provenance provenance) {
   auto text = read_input_file(path);
   if (!text) return text.error();
-  auto parsed = parse_json_strict(*text, role + " " + path);
+  return parse_typed_audiogram_text(*text, role + " " + path, provenance);
+}
+
+Result<TypedAudiogram> parse_typed_audiogram_text(std::string_view text, const std::string& who,
+                                                  au::Provenance provenance) {
+  auto parsed = parse_json_strict(text, who);
   if (!parsed && parsed.error().code == "json_duplicate_key") return parsed.error();
-  const std::string who = role + " " + path;
   json j = parsed ? std::move(*parsed) : json();
   if (!parsed) {
     return make_errorf("bad_input",

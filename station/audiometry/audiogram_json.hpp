@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "analysis/audiometry/audiogram.hpp"
 #include "analysis/audiometry/threshold_shift.hpp"
@@ -34,6 +35,9 @@ struct TypedAudiogram {
 // `who` starts every message (e.g. "input a.json"); every point gets `provenance`.
 Result<TypedAudiogram> parse_typed_audiogram(const nlohmann::json& j, const std::string& who,
                                              audiometry::Provenance provenance);
+// Parses the typed form from its text (duplicate keys refused); errors start with `who`.
+Result<TypedAudiogram> parse_typed_audiogram_text(std::string_view text, const std::string& who,
+                                                  audiometry::Provenance provenance);
 // Reads the file and parses it; errors name the file.
 Result<TypedAudiogram> read_typed_audiogram(const std::string& path, const std::string& role,
                                             audiometry::Provenance provenance);

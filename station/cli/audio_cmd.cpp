@@ -53,6 +53,7 @@
 #include "analysis/audiometry/audiogram.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
 #include "analysis/audiometry/threshold_shift.hpp"
+#include "station/app/paper_audiogram.hpp"
 #include "station/audiometry/age_table.hpp"
 #include "station/audiometry/audiogram_json.hpp"
 #include "station/audiometry/report.hpp"
@@ -330,39 +331,6 @@ struct StoreOptions {
   std::string note;
 };
 
-// The test's start: `date` (checked: a real date, not in the future, not before the birth);
-// now when empty. `what` names where the date came from ("--date", "the GDT file's 6200").
-Result<std::string> test_started_at(const std::string& date, const Worker& w,
-                                    const std::string& what = "--date") {
-  if (date.empty()) return utc_now_iso();
-  unsigned y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (date.size() != 10 || std::sscanf(date.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return make_errorf("bad_date", "{} \"{}\" is not written as a date: use YYYY-MM-DD", what,
-                       date);
-  if (!std::chrono::year_month_day(std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
-                                   std::chrono::day(d))
-           .ok()) {
-    return make_errorf("bad_date",
-                       "{} \"{}\" is not a real calendar date (no such day in that month, or no "
-                       "such month): check the day and the month",
-                       what, date);
-  }
-  if (date > today_iso()) {
-    return make_errorf("bad_date", "{} {} is in the future", what, date);
-  }
-  if (date < w.birth_date) {
-    return make_errorf("bad_date", "{} {} is before worker {}'s birth ({}); check the date", what,
-                       date, w.registry_no, w.birth_date);
-  }
-  if (auto a = completed_years(w.birth_date, date); !a) return a.error();
-  return date;
-}
-
-Result<std::string> test_started_at(const StoreOptions& o, const Worker& w) {
-  return test_started_at(o.date, w);
-}
-
 int print_recorded(CliContext& ctx, const RecordedExam& r) {
   if (ctx.json()) {
     ctx.out()
@@ -397,42 +365,18 @@ Result<Worker> worker_of(CliContext& ctx, const std::string& key) {
 }
 
 int run_enter(CliContext& ctx, const StoreOptions& o) {
-  if (auto cfg = ctx.config(); !cfg) return ctx.fail(cfg.error(), 2);
-  auto w = worker_of(ctx, o.worker);
-  if (!w) return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
-  auto in = read_audiogram(o.input, ctx.tr("input"));
-  if (!in) return ctx.fail(in.error(), 1);
-  auto started = test_started_at(o, *w);
-  if (!started) return ctx.fail(started.error(), 1);
-  const au::Sex sex = w->sex == "F" ? au::Sex::female : au::Sex::male;
-  if (in->sex && *in->sex != sex) {
-    return ctx.fail(
-        make_errorf("sex_mismatch", "{} gives sex {} but worker {} is {}; check --worker", o.input,
-                    std::string(au::to_string(*in->sex)), w->registry_no, w->sex),
-        1);
-  }
-  if (in->age_years) {
-    auto age = completed_years(w->birth_date, *started);
-    if (age && *age != *in->age_years) {
-      return ctx.fail(
-          make_errorf("age_mismatch",
-                      "{} gives age {} but worker {} (born {}) was {} on {}; check --worker and "
-                      "--date (the test's date)",
-                      o.input, *in->age_years, w->registry_no, w->birth_date, *age,
-                      started->substr(0, 10)),
-          1);
-    }
-  }
-  auto bytes = read_bytes(o.input);
-  if (!bytes) return ctx.fail(bytes.error(), 1);
-  AudiometryMeta meta;
-  meta.device_id = o.device.empty() ? std::string("manual") : o.device;
-  meta.started_at = *started;
-  meta.source_format = "manual-json";
-  meta.source_file = o.input;
-  meta.source_description = "typed from paper";
-  meta.source_bytes = std::move(*bytes);
-  return store_audiogram(ctx, o, *w, in->audiogram, std::move(meta));
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  if (auto w = worker_of(ctx, o.worker); !w)
+    return ctx.fail(w.error(), w.error().code == "worker_unknown" ? 1 : 2);
+  auto text = read_input_file(o.input);
+  if (!text) return ctx.fail(text.error(), 1);
+  auto db = ctx.db_as({"technician", "physician"}, "store an audiogram");
+  if (!db) return ctx.fail(db.error(), 2);
+  PaperAudiogram in{o.worker, o.input, ctx.tr("input"), std::move(*text), o.date, o.device, o.note};
+  auto r = enter_paper_audiogram(**db, **cfg, in, ctx.opts.user);
+  if (!r) return ctx.fail(r.error(), 1);
+  return print_recorded(ctx, *r);
 }
 
 int run_import(CliContext& ctx, const StoreOptions& o) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "analysis/evaluation/model.hpp"
+#include "station/app/paper_audiogram.hpp"
 #include "station/app/register_worker.hpp"
 #include "station/app/views.hpp"
 #include "station/app/worker_profile.hpp"
@@ -411,6 +412,29 @@ Reply worker_chart(WebApp& app, const Call& c) {
   return svg_reply(std::move(*svg));
 }
 
+// POST /api/workers/{registry}/audiograms {"date", "device", "note", "audiogram": {typed form}}:
+// an audiogram typed from paper (`audio enter`), stored as an exam awaiting review.
+Reply enter_audiogram_route(WebApp& app, const Call& c) {
+  if (!c.body.is_object() || !c.body.contains("audiogram")) {
+    return error(400, make_error("bad_input",
+                                 "the form sends {\"audiogram\": {\"right\": …, \"left\": …}}"));
+  }
+  const auto text_of = [&](const char* key) {
+    return c.body.contains(key) && c.body[key].is_string() ? c.body[key].get<std::string>()
+                                                           : std::string();
+  };
+  PaperAudiogram in{c.path.at("registry"),
+                    "audiogram",
+                    i18n::catalog(c.session->language).tr("input"),
+                    c.body["audiogram"].dump(),
+                    text_of("date"),
+                    text_of("device"),
+                    text_of("note")};
+  auto r = enter_paper_audiogram(app.db(), app.config(), in, c.session->user.username);
+  if (!r) return r.error().code == "worker_unknown" ? error(404, r.error()) : from_error(r.error());
+  return Reply{200, json{{"exam_id", r->exam_id}, {"result_id", r->result_id}}, {}};
+}
+
 // GET /api/outbox: what waits to leave the station and what the receivers rejected, per
 // destination (`export status`).
 Reply outbox_route(WebApp& app, const Call&) {
@@ -558,6 +582,11 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
       {"GET", "/api/exams/{id}/record", anyone, "read an exam", exam_record},
       {"GET", "/api/exams/{id}/charts/{chart}", anyone, "read an exam", exam_chart},
       {"POST", "/api/exams/{id}/sign", {"physician"}, "sign results", sign},
+      {"POST",
+       "/api/workers/{registry}/audiograms",
+       {"technician", "physician"},
+       "store an audiogram",
+       enter_audiogram_route},
       {"GET", "/api/outbox", {"admin"}, "see the export outbox", outbox_route},
       {"POST",
        "/api/outbox/{id}/retry",

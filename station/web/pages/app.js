@@ -194,7 +194,8 @@ const kSpiroParams = ["FEV1", "FVC", "FEV1FVC", "FEF2575", "PEF"];
 
 async function showExam(id) {
   show("exam");
-  say("");
+  say(state.flash || "");
+  state.flash = "";
   let exam;
   try {
     exam = await api("GET", "/api/exams/" + id + "/record");
@@ -455,7 +456,63 @@ async function showWorker(registry) {
     p.decision || "",
     p.created_by,
   ]);
+  const may = state.me && (state.me.role === "technician" || state.me.role === "physician");
+  $("paper-audiogram").hidden = !may;
+  if (may) paperGrid();
+  state.worker = w.registry_no;
   document.body.dataset.worker = w.registry_no;  // what the page shows (for the tests)
+}
+
+// The entry form's grid: a text box per ear, conduction and frequency (dB HL or NR).
+const kPaperHz = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000];
+const kBoneHz = [500, 1000, 2000, 3000, 4000];
+
+function paperGrid() {
+  const head = $("paper-grid").querySelector("thead tr");
+  head.replaceChildren(el("th"));
+  for (const hz of kPaperHz) head.append(el("th", hz >= 1000 ? hz / 1000 + " kHz" : hz + " Hz"));
+  for (const tr of $("paper-grid").querySelectorAll("tbody tr")) {
+    while (tr.children.length > 1) tr.lastChild.remove();
+    for (const hz of kPaperHz) {
+      const td = el("td");
+      if (tr.dataset.conduction === "air" || kBoneHz.includes(hz)) {
+        const input = el("input");
+        input.id = "paper-" + tr.dataset.ear + "-" + tr.dataset.conduction + "-" + hz;
+        input.dataset.hz = String(hz);
+        input.size = 4;
+        input.inputMode = "numeric";
+        td.append(input);
+      }
+      tr.append(td);
+    }
+  }
+  $("paper-form").reset();
+}
+
+async function enterPaperAudiogram(ev) {
+  ev.preventDefault();
+  const audiogram = { right: {}, left: {} };
+  const bone = { right: {}, left: {} };
+  for (const input of $("paper-grid").querySelectorAll("input")) {
+    const v = input.value.trim();
+    if (!v) continue;
+    const tr = input.closest("tr");
+    const into = tr.dataset.conduction === "air" ? audiogram : bone;
+    into[tr.dataset.ear][input.dataset.hz] = /^-?\d+$/.test(v) ? Number(v) : v.toUpperCase();
+  }
+  if (Object.keys(bone.right).length || Object.keys(bone.left).length) audiogram.bone = bone;
+  try {
+    const r = await api("POST", "/api/workers/" + encodeURIComponent(state.worker) + "/audiograms", {
+      date: $("paper-date").value,
+      device: $("paper-device").value,
+      note: $("paper-note").value,
+      audiogram,
+    });
+    state.flash = t("The audiogram is stored as exam") + " #" + r.exam_id;
+    location.hash = "#/exam/" + r.exam_id;
+  } catch (e) {
+    say(e.message, true);
+  }
 }
 
 // ---- the admin's export outbox -------------------------------------------------------------------
@@ -543,6 +600,7 @@ async function boot() {
   $("sign-form").addEventListener("submit", signResult);
   $("worker-search").addEventListener("submit", searchWorkers);
   $("register-form").addEventListener("submit", registerWorker);
+  $("paper-form").addEventListener("submit", enterPaperAudiogram);
   window.addEventListener("hashchange", route);
   try {
     const me = await api("GET", "/api/me");

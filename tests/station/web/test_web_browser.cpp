@@ -62,6 +62,11 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
             "override B hekim");
   EXPECT_EQ(sql(demo, "SELECT signer FROM signatures"), "hekim");
   EXPECT_EQ(sql(demo, "SELECT count(*) FROM audit_log WHERE action='result.sign'"), "1");
+  // The paper audiogram was stored by the technician, its form kept as the raw source.
+  EXPECT_EQ(sql(demo,
+                "SELECT e.technician || ' ' || r.codec FROM exams e JOIN recordings r ON "
+                "r.exam_id = e.id WHERE e.kind='audiometry' AND e.device_id='AD629 kâğıt'"),
+            "teknisyen manual-json");
   // The technician's attempt and the wrong password are audited refusals.
   EXPECT_GE(std::stoi(sql(demo,
                           "SELECT count(*) FROM audit_log WHERE action='auth.denied' AND "
@@ -72,7 +77,7 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
                 "json_extract(details,'$.channel')='web-sign'"),
             "1");
   for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry",
-                           "worker", "outbox"}) {
+                           "worker", "outbox", "paper-audiogram"}) {
     EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
                                         page + ".png"))
         << page;

@@ -735,6 +735,69 @@ TEST_F(WebServer, TheAdminSeesTheOutboxAndSendsARejectedMessageAgain) {
   EXPECT_EQ(admin.send("POST", "/api/outbox/999/retry", "{}").status, 404);
 }
 
+// The paper audiogram form: the same use case as `audio enter` (the worker, the date, the typed
+// form checked against the worker), stored as manual provenance with the form's JSON as the raw
+// source; refusals change nothing.
+TEST_F(WebServer, ATechnicianEntersAPaperAudiogramAsAudioEnterDoes) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  const json ear = {{"500", 15}, {"1000", 20}, {"2000", 25}, {"4000", 45}, {"8000", "NR"}};
+  const json form = {{"date", "2026-11-20"},
+                     {"device", "AD629 #12"},
+                     {"note", "kağıt"},
+                     {"audiogram", {{"right", ear}, {"left", ear}}}};
+  const auto exams = [&] {
+    return run_command("sqlite3 '" + st.db_file.string() + "' 'SELECT count(*) FROM exams'").out;
+  };
+  const std::string before = exams();
+
+  // Refused, each with what was wrong, and nothing stored.
+  json bad = form;
+  bad["audiogram"]["right"]["1000"] = "yirmi";
+  auto r = tech.send("POST", "/api/workers/2001/audiograms", bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("1000"), std::string::npos)
+      << r.body.dump();
+  bad = form;
+  bad["date"] = "2099-01-01";
+  r = tech.send("POST", "/api/workers/2001/audiograms", bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("future"), std::string::npos);
+  bad = form;
+  bad["audiogram"]["sex"] = "F";  // the worker is a man
+  r = tech.send("POST", "/api/workers/2001/audiograms", bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["error"]["code"], "sex_mismatch") << r.body.dump();
+  EXPECT_EQ(tech.send("POST", "/api/workers/9999/audiograms", form.dump()).status, 404);
+  EXPECT_EQ(tech.send("POST", "/api/workers/2001/audiograms", "{}").status, 400);
+  EXPECT_EQ(tech.send("POST", "/api/workers/2001/audiograms", form.dump(), false).status, 403);
+  Client admin = client();
+  ASSERT_EQ(admin.log_in("admin", odyo::test::Station::kAdminPassword).status, 200);
+  EXPECT_EQ(admin.send("POST", "/api/workers/2001/audiograms", form.dump()).status, 403);
+  EXPECT_EQ(exams(), before);
+
+  r = tech.send("POST", "/api/workers/2001/audiograms", form.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const auto id = r.body["exam_id"].get<int>();
+  const auto rec = tech.send("GET", "/api/exams/" + std::to_string(id) + "/record");
+  ASSERT_EQ(rec.status, 200);
+  EXPECT_EQ(rec.body["started_at"].get<std::string>().substr(0, 10), "2026-11-20");
+  EXPECT_EQ(rec.body["technician"], "tekniker");
+  const auto& web = rec.body["results"][0]["payload"]["audiogram"];
+  EXPECT_EQ(web["right"]["4000"]["level_db_hl"], 45);
+  EXPECT_EQ(web["right"]["4000"]["provenance"], "manual");
+  EXPECT_EQ(web["left"]["8000"]["status"], "no_response") << web.dump();
+
+  // `audio enter` with the same form stores the same audiogram.
+  const auto cli =
+      st.run_as("tekniker", "audio enter --worker 2001 --date 2026-11-21 --json --input " +
+                                st.dir.write("paper.json", form["audiogram"].dump()));
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(json::parse(cli.out)["result"]["audiogram"], web);
+  EXPECT_EQ(audit_count("action='exam.add' AND actor='tekniker'"), 3);
+}
+
 // A self-signed certificate for 127.0.0.1 and its key, made by the openssl command.
 std::pair<fs::path, fs::path> self_signed(const fs::path& dir, const std::string& name) {
   const fs::path cert = dir / (name + ".crt"), key = dir / (name + ".key");

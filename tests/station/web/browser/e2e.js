@@ -224,6 +224,36 @@ async function workerPage(browser) {
   check(exams.includes("#/exam/1"), "the worker page lists exam 1: " + exams);
   check((await page.$$("#worker-jobs tbody tr")).length >= 1, "the job history has the registered job");
   await shot(page, "worker");
+
+  // An audiogram from paper: typed into the grid, stored, shown as the new exam's audiogram.
+  check(await page.isVisible("#paper-audiogram"), "a technician has the paper audiogram form");
+  const today = new Date().toISOString().slice(0, 10);
+  await page.fill("#paper-date", today);
+  await page.fill("#paper-device", "AD629 kâğıt");
+  const air = { 500: "15", 1000: "20", 2000: "25", 3000: "35", 4000: "50", 6000: "45", 8000: "NR" };
+  for (const [hz, v] of Object.entries(air)) {
+    await page.fill(`#paper-right-air-${hz}`, v);
+    await page.fill(`#paper-left-air-${hz}`, v === "NR" ? "70" : String(Number(v) + 5));
+  }
+  await page.fill("#paper-right-bone-1000", "15");
+  await page.locator("#paper-audiogram").screenshot({ path: path.join(shots, "web-paper-audiogram.png") });
+  console.log("screenshot web-paper-audiogram.png");
+  await page.click("#paper-submit");
+  await page.waitForSelector("#page-exam:not([hidden])");
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#chart-audiogram");
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  const stored = await page.textContent("#message");
+  check(/#\d+/.test(stored), "the paper audiogram is stored as a new exam: " + stored);
+  const exam = await page.evaluate(async () => {
+    const id = location.hash.split("/").pop();
+    return (await fetch("/api/exams/" + id + "/record")).json();
+  });
+  const a = exam.results[0].payload.audiogram;
+  check(a.right["4000"].level_db_hl === 50 && a.right["8000"].status === "no_response" && a.left["4000"].level_db_hl === 55,
+        "the stored thresholds are the typed ones (4 kHz right 50, left 55; 8 kHz right NR)");
+  check(a.right["4000"].provenance === "manual", "typed from paper: manual provenance");
   check(problems.length === 0, "no script error or CSP violation on the worker page " + JSON.stringify(problems));
   await context.close();
 }
