@@ -363,6 +363,14 @@ CREATE TRIGGER chest_films_no_delete BEFORE DELETE ON chest_films
   BEGIN SELECT RAISE(ABORT, 'chest films are never deleted'); END;
 )sql";
 
+// v15: indexes for the physician's worklist and the exam page on a large database (a signature
+// found by its result; an exam's evaluations by the exam).
+constexpr std::string_view kV15 = R"sql(
+CREATE INDEX signatures_result ON signatures(result_id);
+CREATE INDEX evaluations_exam ON evaluations(exam_id, version);
+CREATE INDEX exams_started ON exams(started_at, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -379,6 +387,7 @@ const std::vector<Migration>& all_migrations() {
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
         {9, "export outbox and delivery attempts", kV9},
         {10, "job history and chest films", kV10},
+        {15, "indexes for the worklist and the exam page", kV15},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });
