@@ -13,6 +13,8 @@
 #include "station/exams/exam_record.hpp"
 #include "station/export/central_pg.hpp"
 #include "station/export/exam_export.hpp"
+#include "station/export/fhir_bundle.hpp"
+#include "station/export/fhir_sender.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -160,6 +162,7 @@ InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& 
     for (const auto& d : outbox.destinations) {
       std::string payload;
       if (d.kind == "postgresql") payload = central_pg_message(*rec, *x, cfg);
+      if (d.kind == "fhir") payload = fhir_bundle(*x, cfg);
       if (payload.empty()) {
         return make_errorf("export_queue", "destination {}: no message format for kind {}", d.id,
                            d.kind);
@@ -294,6 +297,7 @@ Result<OutboxEntry> outbox_retry(Database& db, std::int64_t outbox_id, const std
 
 std::unique_ptr<DestinationSender> make_destination_sender(const ExportDestination& d) {
   if (d.kind == "postgresql") return make_central_pg_sender(d);
+  if (d.kind == "fhir") return make_fhir_sender(d);
   return nullptr;
 }
 
