@@ -15,13 +15,11 @@ Result<std::vector<WorklistRow>> review_worklist(Database& db, const WorklistFil
     day = *d;
   }
   const std::string establishment = fold_turkish(filter.establishment);
-  // The candidates in SQL (indexed): exams whose newest result version has no signature, of the
-  // kind and day asked for, oldest first. Only they are loaded whole.
+  // The candidates from the review queue (migration v15: exams whose newest result version has
+  // no signature), of the kind and day asked for, oldest first. Only they are loaded whole.
   auto q = db.prepare(
-      "SELECT e.id FROM exams e JOIN results r ON r.exam_id = e.id AND r.version = (SELECT "
-      "max(version) FROM results x WHERE x.exam_id = e.id) WHERE NOT EXISTS (SELECT 1 FROM "
-      "signatures s WHERE s.result_id = r.id) AND (?1 = '' OR e.kind = ?1) AND (?2 = '' OR "
-      "substr(e.started_at, 1, 10) = ?2) ORDER BY e.started_at, e.id");
+      "SELECT e.id FROM review_queue q JOIN exams e ON e.id = q.exam_id WHERE (?1 = '' OR e.kind "
+      "= ?1) AND (?2 = '' OR substr(e.started_at, 1, 10) = ?2) ORDER BY e.started_at, e.id");
   if (!q) return q.error();
   q->bind(1, filter.kind).bind(2, day);
   std::vector<std::int64_t> ids;
