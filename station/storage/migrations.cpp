@@ -383,6 +383,8 @@ CREATE TRIGGER review_queue_new_version AFTER INSERT ON results
   BEGIN INSERT OR REPLACE INTO review_queue (exam_id, result_id) VALUES (NEW.exam_id, NEW.id); END;
 CREATE TRIGGER review_queue_signed AFTER INSERT ON signatures
   BEGIN DELETE FROM review_queue WHERE result_id = NEW.result_id; END;
+)sql";
+
 // v11: the physician's actions on suspected-occupational-disease flags (issue 17, item 3). The
 // flags themselves are computed from the signed records (station/surveillance/suspected); each
 // action (notify, refer, dismiss — dismiss only with a reason) is a new row naming the flag
