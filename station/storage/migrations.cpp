@@ -363,6 +363,28 @@ CREATE TRIGGER chest_films_no_delete BEFORE DELETE ON chest_films
   BEGIN SELECT RAISE(ABORT, 'chest films are never deleted'); END;
 )sql";
 
+// v15: the physician's worklist and the exam page on a large database. `review_queue` is an
+// index kept by triggers, not a record: one row per exam whose newest result version has no
+// signature yet (a new version puts its exam in, a signature of that version takes it out), so
+// the worklist does not look at every exam. Filled from the stored rows when made.
+constexpr std::string_view kV15 = R"sql(
+CREATE INDEX signatures_result ON signatures(result_id);
+CREATE INDEX evaluations_exam ON evaluations(exam_id, version);
+CREATE INDEX exams_started ON exams(started_at, id);
+CREATE TABLE review_queue (
+  exam_id   INTEGER PRIMARY KEY REFERENCES exams(id),
+  result_id INTEGER NOT NULL UNIQUE REFERENCES results(id)
+);
+INSERT INTO review_queue (exam_id, result_id)
+  SELECT r.exam_id, r.id FROM results r
+  WHERE r.version = (SELECT max(version) FROM results x WHERE x.exam_id = r.exam_id)
+    AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.result_id = r.id);
+CREATE TRIGGER review_queue_new_version AFTER INSERT ON results
+  BEGIN INSERT OR REPLACE INTO review_queue (exam_id, result_id) VALUES (NEW.exam_id, NEW.id); END;
+CREATE TRIGGER review_queue_signed AFTER INSERT ON signatures
+  BEGIN DELETE FROM review_queue WHERE result_id = NEW.result_id; END;
+)sql";
+
 // v11: the physician's actions on suspected-occupational-disease flags (issue 17, item 3). The
 // flags themselves are computed from the signed records (station/surveillance/suspected); each
 // action (notify, refer, dismiss — dismiss only with a reason) is a new row naming the flag
@@ -433,6 +455,7 @@ const std::vector<Migration>& all_migrations() {
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
         {9, "export outbox and delivery attempts", kV9},
         {10, "job history and chest films", kV10},
+        {15, "the review queue and indexes for the worklist and the exam page", kV15},
         {11, "actions on suspected-disease flags", kV11},
         {12, "corrective actions", kV12},
     };
