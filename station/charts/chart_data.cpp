@@ -7,6 +7,7 @@
 #include "analysis/core/error_text.hpp"
 #include "analysis/spirometry/indices.hpp"
 #include "station/audiometry/worker_baseline.hpp"
+#include "station/core/json_values.hpp"
 #include "station/records/audiometric_baselines.hpp"
 #include "station/records/exams.hpp"
 #include "station/storage/database.hpp"
@@ -19,13 +20,7 @@ namespace sp = spirometry;
 namespace {
 
 std::optional<double> num_at(const json& j, std::initializer_list<const char*> path) {
-  const json* p = &j;
-  for (const char* k : path) {
-    if (!p->is_object() || !p->contains(k)) return std::nullopt;
-    p = &(*p)[k];
-  }
-  if (!p->is_number()) return std::nullopt;
-  return p->get<double>();
+  return number_at(j, path);
 }
 
 Result<json> latest_payload(Database& db, std::int64_t exam_id) {

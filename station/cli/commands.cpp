@@ -22,6 +22,8 @@ void register_serve_command(CLI::App& app, CliContext& ctx);
 void register_export_commands(CLI::App& app, CliContext& ctx);
 void register_report_commands(CLI::App& app, CliContext& ctx);
 void register_film_commands(CLI::App& app, CliContext& ctx);
+void register_flag_commands(CLI::App& app, CliContext& ctx);
+void register_action_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -42,6 +44,8 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_export_commands(app, ctx);
   register_report_commands(app, ctx);
   register_film_commands(app, ctx);
+  register_flag_commands(app, ctx);  // after `report`, which it extends
+  register_action_commands(app, ctx);
 }
 
 }  // namespace odyo::station

@@ -202,9 +202,12 @@ void read_outbox_settings(const toml::table& root, const std::string& fname,
     Reader d(t, "[[export.destination]][" + std::to_string(i) + "]", fname, err);
     ExportDestination dest;
     dest.id = d.str("id", "", {}, true);
-    // fhir and hl7 destinations come with their senders (issue 16); until then refused.
-    dest.kind = d.str("kind", "", {"postgresql"}, true);
+    dest.kind = d.str("kind", "", {"postgresql", "fhir", "hl7"}, true);
     dest.url = d.str("url", "", {}, true);
+    if (dest.kind == "fhir" || dest.kind == "hl7") {
+      dest.timeout_s = d.real("timeout_s", 30.0, 0.1, 3600.0);
+      if (auto e = destination_endpoint(dest); !e && !err) d.fail("url", *t->get("url"), e.error());
+    }
     d.finish();
     if (!err && !ids.insert(dest.id).second) {
       d.fail("id", *t->get("id"),

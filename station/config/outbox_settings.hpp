@@ -7,8 +7,17 @@
 //   retry_max_s = 3600          # … up to this
 //   [[export.destination]]      # one per place every signed result goes to; none: nothing queued
 //   id = "office-pg"
-//   kind = "postgresql"         # the office's central database; "fhir" and "hl7" come later
+//   kind = "postgresql"         # the office's central database
 //   url = "host=… dbname=…"     # a libpq connection string or URI
+//   [[export.destination]]
+//   id = "central-fhir"
+//   kind = "fhir"               # a FHIR R4 server: each exam's transaction Bundle POSTed to url
+//   url = "http://host:8080/fhir"
+//   timeout_s = 30              # fhir, hl7: connect / answer time limit
+//   [[export.destination]]
+//   id = "his"
+//   kind = "hl7"                # HL7 v2.5.1 ORU^R01 over MLLP, waiting for the ACK
+//   url = "host:2575"
 //
 // Kept apart from StationConfig so that the outbox's settings are read where they are used.
 // Thread-safety: immutable after load.
@@ -23,9 +32,18 @@ namespace odyo::station {
 
 struct ExportDestination {
   std::string id;    // unique, e.g. "office-pg"; names the destination in the outbox and status
-  std::string kind;  // postgresql
-  std::string url;   // connection string / URL
+  std::string kind;  // postgresql | fhir | hl7
+  std::string url;   // connection string / http://host:port/base / host:port
+  double timeout_s = 30.0;  // fhir, hl7: connecting, sending and waiting for the answer
 };
+
+// Where a fhir or hl7 destination listens: http://host[:port][/base] (fhir; port 80 by default)
+// or host:port (hl7).
+struct Endpoint {
+  std::string host, port;
+  std::string target;  // fhir: the base path ("/" if none)
+};
+Result<Endpoint> destination_endpoint(const ExportDestination& d);
 
 struct OutboxSettings {
   std::vector<ExportDestination> destinations;

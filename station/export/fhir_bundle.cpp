@@ -198,12 +198,16 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg, std::str
     entries.push_back(
         {report_url, d, "identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
   }
-  // Provenance: the physician's signature over the result (R4 Provenance has no identifier:
-  // it is found again by its target's identifier).
+  // Provenance: the physician's signature over the result. R4 Provenance has no identifier: it
+  // carries a meta.tag with the station's identifier instead and is found again by `_tag`, a
+  // search every server has (`target:identifier`, tried first, is not supported by Medplum, which
+  // then created a second Provenance on every resend).
   {
     const std::string prov_value = ident("PROVENANCE");
     ojson p;
     p["resourceType"] = "Provenance";
+    p["meta"] = {
+        {"tag", ojson::array({{{"system", cfg.identifier_system}, {"code", prov_value}}})}};
     p["target"] = ojson::array();
     p["target"].push_back(
         ojson{{"reference", report_url},
@@ -226,9 +230,8 @@ std::string fhir_bundle(const ExportedExam& x, const ExportConfig& cfg, std::str
                        {"who", reference(practitioner_url)},
                        {"sigFormat", "application/octet-stream"},
                        {"data", x.signature.signature_b64}}});
-    entries.push_back(
-        {uuid_for(cfg.identifier_system, prov_value), p,
-         "target:identifier=" + query_escape(cfg.identifier_system + "|" + report_value)});
+    entries.push_back({uuid_for(cfg.identifier_system, prov_value), p,
+                       "_tag=" + query_escape(cfg.identifier_system + "|" + prov_value)});
   }
 
   ojson b;

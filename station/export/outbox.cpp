@@ -13,6 +13,10 @@
 #include "station/exams/exam_record.hpp"
 #include "station/export/central_pg.hpp"
 #include "station/export/exam_export.hpp"
+#include "station/export/fhir_bundle.hpp"
+#include "station/export/fhir_sender.hpp"
+#include "station/export/hl7_oru.hpp"
+#include "station/export/mllp_sender.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -160,6 +164,8 @@ InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& 
     for (const auto& d : outbox.destinations) {
       std::string payload;
       if (d.kind == "postgresql") payload = central_pg_message(*rec, *x, cfg);
+      if (d.kind == "fhir") payload = fhir_bundle(*x, cfg);
+      if (d.kind == "hl7") payload = hl7_oru_r01(*x, cfg);
       if (payload.empty()) {
         return make_errorf("export_queue", "destination {}: no message format for kind {}", d.id,
                            d.kind);
@@ -294,6 +300,8 @@ Result<OutboxEntry> outbox_retry(Database& db, std::int64_t outbox_id, const std
 
 std::unique_ptr<DestinationSender> make_destination_sender(const ExportDestination& d) {
   if (d.kind == "postgresql") return make_central_pg_sender(d);
+  if (d.kind == "fhir") return make_fhir_sender(d);
+  if (d.kind == "hl7") return make_mllp_sender(d);
   return nullptr;
 }
 

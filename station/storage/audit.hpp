@@ -53,7 +53,9 @@ inline constexpr std::string_view kBoundTables[] = {"workers",
                                                     "calibration_checks",
                                                     "physician_records",
                                                     "worker_jobs",
-                                                    "chest_films"};
+                                                    "chest_films",
+                                                    "flag_actions",
+                                                    "corrective_actions"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.

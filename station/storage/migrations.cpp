@@ -363,6 +363,82 @@ CREATE TRIGGER chest_films_no_delete BEFORE DELETE ON chest_films
   BEGIN SELECT RAISE(ABORT, 'chest films are never deleted'); END;
 )sql";
 
+// v15: the physician's worklist and the exam page on a large database. `review_queue` is an
+// index kept by triggers, not a record: one row per exam whose newest result version has no
+// signature yet (a new version puts its exam in, a signature of that version takes it out), so
+// the worklist does not look at every exam. Filled from the stored rows when made.
+constexpr std::string_view kV15 = R"sql(
+CREATE INDEX signatures_result ON signatures(result_id);
+CREATE INDEX evaluations_exam ON evaluations(exam_id, version);
+CREATE INDEX exams_started ON exams(started_at, id);
+CREATE TABLE review_queue (
+  exam_id   INTEGER PRIMARY KEY REFERENCES exams(id),
+  result_id INTEGER NOT NULL UNIQUE REFERENCES results(id)
+);
+INSERT INTO review_queue (exam_id, result_id)
+  SELECT r.exam_id, r.id FROM results r
+  WHERE r.version = (SELECT max(version) FROM results x WHERE x.exam_id = r.exam_id)
+    AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.result_id = r.id);
+CREATE TRIGGER review_queue_new_version AFTER INSERT ON results
+  BEGIN INSERT OR REPLACE INTO review_queue (exam_id, result_id) VALUES (NEW.exam_id, NEW.id); END;
+CREATE TRIGGER review_queue_signed AFTER INSERT ON signatures
+  BEGIN DELETE FROM review_queue WHERE result_id = NEW.result_id; END;
+)sql";
+
+// v11: the physician's actions on suspected-occupational-disease flags (issue 17, item 3). The
+// flags themselves are computed from the signed records (station/surveillance/suspected); each
+// action (notify, refer, dismiss — dismiss only with a reason) is a new row naming the flag
+// (HL-12, FEV-12, …: the kind and the record it rests on), with the flag's evidence as the
+// physician saw it, who and when. The flag's state is its latest action.
+constexpr std::string_view kV11 = R"sql(
+CREATE TABLE flag_actions (
+  id          INTEGER PRIMARY KEY,
+  flag_id     TEXT NOT NULL,
+  worker_id   INTEGER NOT NULL REFERENCES workers(id),
+  action      TEXT NOT NULL CHECK (action IN ('notify','refer','dismiss')),
+  reason      TEXT NOT NULL DEFAULT '',
+  evidence    TEXT NOT NULL,                      -- JSON: the flag as shown when acted on
+  created_at  TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  CHECK (action <> 'dismiss' OR length(trim(reason)) > 0)
+);
+CREATE INDEX flag_actions_flag ON flag_actions(flag_id, id);
+CREATE INDEX flag_actions_worker ON flag_actions(worker_id, id);
+CREATE TRIGGER flag_actions_no_update BEFORE UPDATE ON flag_actions
+  BEGIN SELECT RAISE(ABORT, 'flag actions are never edited: add a new action instead'); END;
+CREATE TRIGGER flag_actions_no_delete BEFORE DELETE ON flag_actions
+  BEGIN SELECT RAISE(ABORT, 'flag actions are never deleted'); END;
+)sql";
+
+// v12: corrective actions (issue 17, item 6): an action against a subject (today a suspected-
+// disease flag, "flag:HL-12"; later a QC finding) with its description, owner, due date and
+// status; every change a new version of the action (same action_no, version n+1, superseding n)
+// with who, when and why; closed only with the evidence of its effect.
+constexpr std::string_view kV12 = R"sql(
+CREATE TABLE corrective_actions (
+  id            INTEGER PRIMARY KEY,
+  action_no     INTEGER NOT NULL,
+  version       INTEGER NOT NULL,
+  supersedes_id INTEGER REFERENCES corrective_actions(id),
+  subject       TEXT NOT NULL,                    -- flag:HL-12 (later qc:…)
+  description   TEXT NOT NULL,
+  owner         TEXT NOT NULL,
+  due_on        TEXT NOT NULL,                    -- YYYY-MM-DD
+  status        TEXT NOT NULL CHECK (status IN ('open','in_progress','closed')),
+  evidence      TEXT NOT NULL DEFAULT '',
+  reason        TEXT NOT NULL DEFAULT '',         -- why this version
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL,
+  UNIQUE (action_no, version),
+  CHECK (status <> 'closed' OR length(trim(evidence)) > 0)
+);
+CREATE INDEX corrective_actions_subject ON corrective_actions(subject, action_no);
+CREATE TRIGGER corrective_actions_no_update BEFORE UPDATE ON corrective_actions
+  BEGIN SELECT RAISE(ABORT, 'corrective actions are never edited: add a new version instead'); END;
+CREATE TRIGGER corrective_actions_no_delete BEFORE DELETE ON corrective_actions
+  BEGIN SELECT RAISE(ABORT, 'corrective actions are never deleted'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -379,6 +455,9 @@ const std::vector<Migration>& all_migrations() {
         {8, "physician records: Ek-2 systems, special exams, restrictions, absences", kV8},
         {9, "export outbox and delivery attempts", kV9},
         {10, "job history and chest films", kV10},
+        {15, "the review queue and indexes for the worklist and the exam page", kV15},
+        {11, "actions on suspected-disease flags", kV11},
+        {12, "corrective actions", kV12},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });

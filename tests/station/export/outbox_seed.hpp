@@ -55,8 +55,10 @@ struct OutboxStation {
     return *e;
   }
 
-  void add_destination(const std::string& id, const std::string& url) {
-    out.destinations.push_back({id, "postgresql", url});
+  station::ExportDestination& add_destination(const std::string& id, const std::string& url,
+                                              const std::string& kind = "postgresql") {
+    out.destinations.push_back({id, kind, url});
+    return out.destinations.back();
   }
 
   Result<station::SignOutcome> sign(std::int64_t exam,

@@ -132,10 +132,10 @@ TEST(FhirBundle, EveryEntryIsAConditionalCreateOnItsIdentifierAndReferencesResol
     EXPECT_EQ(e["request"]["method"], "POST");
     EXPECT_EQ(e["request"]["url"], r["resourceType"]);
     const std::string ine = e["request"]["ifNoneExist"];
-    if (r["resourceType"] == "Provenance") {  // R4 Provenance has no identifier
-      const auto& t = r["target"][0]["identifier"];
-      EXPECT_EQ(ine, "target:identifier=" + t["system"].get<std::string>() + "|" +
-                         t["value"].get<std::string>());
+    if (r["resourceType"] == "Provenance") {  // R4 Provenance has no identifier: a tag
+      const auto& t = r["meta"]["tag"][0];
+      EXPECT_EQ(ine, "_tag=" + t["system"].get<std::string>() + "|" + t["code"].get<std::string>());
+      EXPECT_EQ(t["code"], b["identifier"]["value"].get<std::string>() + "-PROVENANCE");
       continue;
     }
     const auto& id = r["identifier"][0];

@@ -1,0 +1,42 @@
+#pragma once
+// A blocking TCP connection with a time limit on every step, for the network senders of the
+// outbox (fhir_sender, mllp_sender): each step runs one Boost.Asio/Beast asynchronous operation
+// on a private io_context until it ends or `timeout` passes (then the socket is closed and the
+// step fails with "timed out"). Errors are the system's words, quoted (verbatim).
+// Thread-safety: one thread per link.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "analysis/core/result.hpp"
+
+namespace odyo::station {
+
+class TcpLink {
+ public:
+  using Done = std::function<void(boost::beast::error_code, std::size_t)>;
+
+  explicit TcpLink(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+
+  // Resolves `host` and connects to `port` (every address in turn).
+  Result<void> connect(const std::string& host, const std::string& port);
+  [[nodiscard]] bool is_open() const { return stream_.socket().is_open(); }
+  void close();
+
+  // Runs the operation `start` begins (it must call the handler it is given once) to its end or
+  // the time limit; the bytes it transferred.
+  Result<std::size_t> run(const std::function<void(Done)>& start);
+
+  boost::beast::tcp_stream& stream() { return stream_; }
+
+ private:
+  std::chrono::milliseconds timeout_;
+  boost::asio::io_context io_;
+  boost::beast::tcp_stream stream_{io_};
+};
+
+}  // namespace odyo::station
