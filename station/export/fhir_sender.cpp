@@ -42,31 +42,16 @@ std::string server_words(const std::string& body) {
   return one_line(body);
 }
 
-class FhirSender final : public DestinationSender {
+class FhirSender final : public OneLinkSender {
  public:
-  explicit FhirSender(ExportDestination d)
-      : dest_(std::move(d)),
-        link_(std::chrono::milliseconds(static_cast<std::int64_t>(dest_.timeout_s * 1000.0))) {}
-
-  Result<void> open() override {
-    auto ep = destination_endpoint(dest_);
-    if (!ep) return ep.error();
-    ep_ = *ep;
-    if (auto c = link_.connect(ep_.host, ep_.port); !c) {
-      return make_errorf("fhir_unreachable", "the FHIR server {}: {}", dest_.url, c.error());
-    }
-    return {};
-  }
-
-  std::vector<Delivery> deliver(const std::vector<OutboxMessage>& batch) override {
-    std::vector<Delivery> out;
-    out.reserve(batch.size());
-    for (const auto& m : batch) out.push_back(post(m));
-    return out;
-  }
+  explicit FhirSender(ExportDestination d) : OneLinkSender(std::move(d)) {}
 
  private:
-  Delivery post(const OutboxMessage& m) {
+  Error unreachable(const Error& why) const override {
+    return make_errorf("fhir_unreachable", "the FHIR server {}: {}", dest_.url, why);
+  }
+
+  Delivery deliver_one(const OutboxMessage& m) override {
     // A kept-alive connection the server closed after an earlier answer fails at once: one
     // fresh try.
     for (int attempt = 0;; ++attempt) {
@@ -108,9 +93,6 @@ class FhirSender final : public DestinationSender {
     }
   }
 
-  ExportDestination dest_;
-  Endpoint ep_;
-  TcpLink link_;
   int answered_ = 0;  // answers on the open connection
 };
 

@@ -33,31 +33,16 @@ std::string field(const std::vector<std::string>& f, std::size_t i) {
   return i < f.size() ? f[i] : "";
 }
 
-class MllpSender final : public DestinationSender {
+class MllpSender final : public OneLinkSender {
  public:
-  explicit MllpSender(ExportDestination d)
-      : dest_(std::move(d)),
-        link_(std::chrono::milliseconds(static_cast<std::int64_t>(dest_.timeout_s * 1000.0))) {}
-
-  Result<void> open() override {
-    auto ep = destination_endpoint(dest_);
-    if (!ep) return ep.error();
-    ep_ = *ep;
-    if (auto c = link_.connect(ep_.host, ep_.port); !c) {
-      return make_errorf("hl7_unreachable", "the HL7 receiver {}: {}", dest_.url, c.error());
-    }
-    return {};
-  }
-
-  std::vector<Delivery> deliver(const std::vector<OutboxMessage>& batch) override {
-    std::vector<Delivery> out;
-    out.reserve(batch.size());
-    for (const auto& m : batch) out.push_back(send(m));
-    return out;
-  }
+  explicit MllpSender(ExportDestination d) : OneLinkSender(std::move(d)) {}
 
  private:
-  Delivery send(const OutboxMessage& m) {
+  Error unreachable(const Error& why) const override {
+    return make_errorf("hl7_unreachable", "the HL7 receiver {}: {}", dest_.url, why);
+  }
+
+  Delivery deliver_one(const OutboxMessage& m) override {
     if (!link_.is_open()) {
       if (auto c = link_.connect(ep_.host, ep_.port); !c)
         return {Delivery::Outcome::retry, c.error().message};
@@ -85,9 +70,6 @@ class MllpSender final : public DestinationSender {
     return d;
   }
 
-  ExportDestination dest_;
-  Endpoint ep_;
-  TcpLink link_;
   std::string buffer_;  // bytes read past the last ACK
 };
 

@@ -11,8 +11,11 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "analysis/core/result.hpp"
+#include "station/config/outbox_settings.hpp"
+#include "station/export/outbox.hpp"
 
 namespace odyo::station {
 
@@ -37,6 +40,39 @@ class TcpLink {
   std::chrono::milliseconds timeout_;
   boost::asio::io_context io_;
   boost::beast::tcp_stream stream_{io_};
+};
+
+// A destination reached over one TcpLink that takes its messages one at a time (the FHIR and
+// HL7/MLLP senders): open() connects to the destination's endpoint, deliver() hands each message
+// of the batch to deliver_one(). `unreachable` words the connection error for the destination.
+class OneLinkSender : public DestinationSender {
+ public:
+  Result<void> open() final {
+    auto ep = destination_endpoint(dest_);
+    if (!ep) return ep.error();
+    ep_ = *ep;
+    if (auto c = link_.connect(ep_.host, ep_.port); !c) return unreachable(c.error());
+    return {};
+  }
+
+  std::vector<Delivery> deliver(const std::vector<OutboxMessage>& batch) final {
+    std::vector<Delivery> out;
+    out.reserve(batch.size());
+    for (const auto& m : batch) out.push_back(deliver_one(m));
+    return out;
+  }
+
+ protected:
+  explicit OneLinkSender(ExportDestination d)
+      : dest_(std::move(d)),
+        link_(std::chrono::milliseconds(static_cast<std::int64_t>(dest_.timeout_s * 1000.0))) {}
+
+  virtual Delivery deliver_one(const OutboxMessage& m) = 0;
+  [[nodiscard]] virtual Error unreachable(const Error& why) const = 0;
+
+  ExportDestination dest_;
+  Endpoint ep_;
+  TcpLink link_;
 };
 
 }  // namespace odyo::station
