@@ -10,7 +10,7 @@
 
 #include "station/cli/context.hpp"
 #include "station/cli/docgen.hpp"
-#include "station/cli/oplog.hpp"
+#include "station/core/oplog.hpp"
 #include "station/cli/person_options.hpp"
 #include "station/core/local_time.hpp"
 

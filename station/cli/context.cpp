@@ -6,7 +6,7 @@
 
 #include "station/auth/login.hpp"
 #include "station/auth/password_input.hpp"
-#include "station/cli/oplog.hpp"
+#include "station/core/oplog.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/file_modes.hpp"
 

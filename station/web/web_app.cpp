@@ -15,7 +15,7 @@
 #include "station/auth/login.hpp"
 #include "station/auth/signing.hpp"
 #include "station/charts/chart_data.hpp"
-#include "station/cli/oplog.hpp"
+#include "station/core/oplog.hpp"
 #include "station/config/config.hpp"
 #include "station/core/i18n.hpp"
 #include "station/core/person_input.hpp"

@@ -1,4 +1,4 @@
-#include "station/cli/oplog.hpp"
+#include "station/core/oplog.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
