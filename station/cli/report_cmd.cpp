@@ -1,5 +1,8 @@
 // odyospiro report due|placements: the surveillance lists (issue 17). The computation is in
 // station/surveillance; this file renders it.
+#include <unistd.h>
+
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "station/app/views.hpp"
@@ -38,6 +41,7 @@ struct DueOptions {
   std::string establishment;
   std::string as_of;
   bool all = false;
+  bool progress = false;
 };
 
 void run_due(CliContext& ctx, const DueOptions& o) {
@@ -55,7 +59,14 @@ void run_due(CliContext& ctx, const DueOptions& o) {
   if (!est) return (void)ctx.fail(est.error());
   q.establishment = *est;
   q.flagged_only = !o.all;
-  auto report = surveillance::compute_due(**db, *intervals, rules->jobs, q);
+  std::function<void(std::size_t, std::size_t)> progress;
+  if (o.progress || ::isatty(STDERR_FILENO) == 1) {
+    progress = [&ctx](std::size_t done, std::size_t total) {
+      ctx.err() << "\r" << ctx.trf("due: {} of {} workers", done, total) << std::flush;
+    };
+  }
+  auto report = surveillance::compute_due(**db, *intervals, rules->jobs, q, progress);
+  if (progress) ctx.err() << "\n";
   if (!report) return (void)ctx.fail(report.error(), 2);
   if (ctx.json()) {
     ctx.out() << due_report_json(*report).dump(2) << "\n";
@@ -158,6 +169,7 @@ void register_report_commands(CLI::App& app, CliContext& ctx) {
   d->add_option("--establishment", due->establishment, "Only this establishment");
   add_date_option(d, "--as-of", due->as_of, "The day to compute for (default: today)");
   d->add_flag("--all", due->all, "List every exam the workers need, also those not yet due");
+  d->add_flag("--progress", due->progress, "Progress on stderr even when not a terminal");
   d->callback([&ctx, due] { run_due(ctx, *due); });
 
   auto pl = std::make_shared<PlacementOptions>();

@@ -4,6 +4,19 @@
 
 namespace odyo::station {
 
+Result<std::optional<evaluation::StoredEvaluation>> decision_of_exam(
+    Database& db, const std::vector<evaluation::StoredEvaluation>& evaluations) {
+  // The newest chain stored with this exam: its first row is the newest version-1 row.
+  const evaluation::StoredEvaluation* root = nullptr;
+  for (const auto& v : evaluations) {
+    if (!v.supersedes_id && (root == nullptr || v.id > root->id)) root = &v;
+  }
+  if (root == nullptr) return std::optional<evaluation::StoredEvaluation>();
+  auto chain = evaluation::evaluation_chain(db, root->id);
+  if (!chain) return chain.error();
+  return std::optional<evaluation::StoredEvaluation>(evaluation::decision_in_force(*chain));
+}
+
 Result<ExamRecord> load_exam_record(Database& db, std::int64_t exam_id) {
   ExamRecord rec;
   auto e = get_exam(db, exam_id);
@@ -21,16 +34,9 @@ Result<ExamRecord> load_exam_record(Database& db, std::int64_t exam_id) {
   auto evals = evaluation::evaluations_of_exam(db, exam_id);
   if (!evals) return evals.error();
   rec.evaluations = std::move(*evals);
-  // The newest chain stored with this exam: its first row is the newest version-1 row.
-  const evaluation::StoredEvaluation* root = nullptr;
-  for (const auto& v : rec.evaluations) {
-    if (!v.supersedes_id && (root == nullptr || v.id > root->id)) root = &v;
-  }
-  if (root != nullptr) {
-    auto chain = evaluation::evaluation_chain(db, root->id);
-    if (!chain) return chain.error();
-    rec.decision = evaluation::decision_in_force(*chain);
-  }
+  auto decision = decision_of_exam(db, rec.evaluations);
+  if (!decision) return decision.error();
+  rec.decision = std::move(*decision);
   auto baselines = baselines_of_exam(db, exam_id);
   if (!baselines) return baselines.error();
   rec.baselines = std::move(*baselines);

@@ -35,6 +35,11 @@ struct ExamRecord {
   std::map<std::string, User> users;   // the technician and every signer, by user name
 };
 
+// The decision in force of the newest decision chain among `evaluations` (those stored with one
+// exam, as evaluations_of_exam gives them); empty when there is none.
+Result<std::optional<evaluation::StoredEvaluation>> decision_of_exam(
+    Database& db, const std::vector<evaluation::StoredEvaluation>& evaluations);
+
 // The exam `exam_id` and all of the above; an unknown id is an error saying how to list exams.
 Result<ExamRecord> load_exam_record(Database& db, std::int64_t exam_id);
 

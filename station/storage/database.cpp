@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <unordered_map>
+#include <utility>
 
 #include "station/storage/audit.hpp"
 #include "station/storage/file_modes.hpp"
@@ -20,18 +22,55 @@ std::string sqlite_text(sqlite3* db) {
 }
 }  // namespace
 
+// The compiled statements of one connection that no Statement holds now, by their SQL text.
+// Bounded: SQL made with values in its text (a few tools do) must not grow it without end.
+struct StatementCache {
+  static constexpr std::size_t kMaxTexts = 512;
+  static constexpr std::size_t kMaxIdlePerText = 4;
+  bool open = true;  // false once the Database is closed: statements then finalize themselves
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+
+  void finalize_all() {
+    for (auto& [sql, stmts] : idle)
+      for (auto* s : stmts) sqlite3_finalize(s);
+    idle.clear();
+  }
+};
+
+Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache,
+                     std::string sql)
+    : db_(db), stmt_(stmt), cache_(std::move(cache)), sql_(std::move(sql)) {}
+void Statement::release() {
+  if (stmt_ == nullptr) return;
+  sqlite3_stmt* s = std::exchange(stmt_, nullptr);
+  if (cache_ && cache_->open) {
+    auto it = cache_->idle.find(sql_);
+    if (it == cache_->idle.end() && cache_->idle.size() < StatementCache::kMaxTexts)
+      it = cache_->idle.emplace(std::move(sql_), std::vector<sqlite3_stmt*>{}).first;
+    if (it != cache_->idle.end() && it->second.size() < StatementCache::kMaxIdlePerText) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+      it->second.push_back(s);
+      return;
+    }
+  }
+  sqlite3_finalize(s);
+}
 Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  release();
 }
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
-  other.stmt_ = nullptr;
-}
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cache_(std::move(other.cache_)),
+      sql_(std::move(other.sql_)) {}
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    release();
     db_ = other.db_;
-    stmt_ = other.stmt_;
-    other.stmt_ = nullptr;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    cache_ = std::move(other.cache_);
+    sql_ = std::move(other.sql_);
   }
   return *this;
 }
@@ -187,7 +226,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   return db;
 }
 
+Database::Database(sqlite3* db, std::filesystem::path file)
+    : db_(db), cache_(std::make_shared<StatementCache>()), file_(std::move(file)) {}
+
 Database::~Database() {
+  cache_->open = false;
+  cache_->finalize_all();
   sqlite3_close_v2(db_);
 }
 
@@ -203,12 +247,18 @@ Result<void> Database::exec(std::string_view sql) {
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
+  std::string text(sql);
+  if (auto it = cache_->idle.find(text); it != cache_->idle.end() && !it->second.empty()) {
+    sqlite3_stmt* cached = it->second.back();
+    it->second.pop_back();
+    return Statement(db_, cached, cache_, std::move(text));
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return make_errorf("sqlite", "cannot prepare statement: {}", sqlite_text(db_));
   }
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, cache_, std::move(text));
 }
 
 std::int64_t Database::last_insert_id() const {

@@ -20,9 +20,14 @@ struct sqlite3_stmt;
 
 namespace odyo::station {
 
+struct StatementCache;  // station/storage/database.cpp
+
 class Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // A statement of the Database's cache: reset and handed back to it when destroyed.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache,
+            std::string sql);
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
@@ -67,8 +72,11 @@ class Statement {
   [[nodiscard]] std::string_view raw_bytes(int col) const;
 
  private:
+  void release();
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::shared_ptr<StatementCache> cache_;  // null: finalized when destroyed
+  std::string sql_;                        // the cache's key
 };
 
 struct OpenOptions {
@@ -93,6 +101,9 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   Result<void> exec(std::string_view sql);
+  // A prepared statement. Statements are compiled once per connection and kept: when a Statement
+  // is destroyed it is reset and its bindings cleared, and the next prepare() of the same text
+  // takes it again (compiling SQL was most of the time of a page that loads many small rows).
   Result<Statement> prepare(std::string_view sql);
   [[nodiscard]] std::int64_t last_insert_id() const;
   [[nodiscard]] int changes() const;
@@ -114,8 +125,9 @@ class Database {
   void after_commit();
 
  private:
-  Database(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
+  Database(sqlite3* db, std::filesystem::path file);
   sqlite3* db_;
+  std::shared_ptr<StatementCache> cache_;
   std::filesystem::path file_;
   std::filesystem::path key_file_;
   std::filesystem::path head_file_;

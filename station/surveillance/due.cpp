@@ -81,7 +81,8 @@ Result<std::map<std::int64_t, WorkerName>> worker_names(Database& db) {
 }
 
 Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
-                              const std::vector<ev::Job>& jobs, const DueQuery& q) {
+                              const std::vector<ev::Job>& jobs, const DueQuery& q,
+                              const std::function<void(std::size_t, std::size_t)>& progress) {
   DueReport report;
   report.as_of = q.as_of;
   report.intervals_version = intervals.version;
@@ -121,7 +122,10 @@ Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
     return it == jobs.end() ? nullptr : &*it;
   };
 
+  std::size_t looked_at = 0;
   for (const auto& [wid, rows] : by_worker) {
+    if (progress && (++looked_at % 500 == 0 || looked_at == by_worker.size()))
+      progress(looked_at, by_worker.size());
     if (q.worker_id && *q.worker_id != wid) continue;
     auto w = workers.find(wid);
     if (w == workers.end()) continue;

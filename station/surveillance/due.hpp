@@ -8,6 +8,7 @@
 // and `worker show` render it. Thread-safety: the Database's owning thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,8 +63,11 @@ struct DueReport {
   std::vector<WorkerDue> workers;  // by establishment, work group, registry number
 };
 
+// `progress` (if set) is called with (workers looked at, workers in all) every 500 workers and at
+// the end.
 Result<DueReport> compute_due(Database& db, const IntervalTable& intervals,
-                              const std::vector<odyo::evaluation::Job>& jobs, const DueQuery& q);
+                              const std::vector<odyo::evaluation::Job>& jobs, const DueQuery& q,
+                              const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // Every worker's registry number and names, by database id (the lists of the reports).
 struct WorkerName {
