@@ -58,10 +58,11 @@ Result<StatisticsReport> central_statistics(
   try {
     pqxx::connection conn(url);
     pqxx::read_transaction w(conn);
-    const auto v = w.exec(
-        "SELECT coalesce((SELECT max(version) FROM odyospiro.schema_version), 0) "
-        "WHERE to_regclass('odyospiro.schema_version') IS NOT NULL");
-    const int have = v.empty() || v[0][0].is_null() ? 0 : v[0][0].as<int>();
+    int have = 0;
+    if (!w.exec("SELECT to_regclass('odyospiro.schema_version') IS NULL")[0][0].as<bool>()) {
+      const auto v = w.exec("SELECT coalesce(max(version), 0) FROM odyospiro.schema_version");
+      have = v[0][0].as<int>();
+    }
     if (have < 2)
       return make_errorf("central_schema",
                          "the central database has schema version {} and the statistics need "

@@ -290,9 +290,13 @@ struct StatisticsCohort : ::testing::Test {
     EXPECT_EQ(got.measured, measured) << what;
     const auto p = pct(cases, measured);
     ASSERT_EQ(got.pct.has_value(), p.has_value()) << what;
-    if (p) EXPECT_NEAR(*got.pct, *p, 1e-9) << what;
+    if (p) {
+      EXPECT_NEAR(*got.pct, *p, 1e-9) << what;
+    }
     ASSERT_EQ(got.change_pp.has_value(), p && before) << what;
-    if (p && before) EXPECT_NEAR(*got.change_pp, *p - *before, 1e-9) << what;
+    if (p && before) {
+      EXPECT_NEAR(*got.change_pp, *p - *before, 1e-9) << what;
+    }
   }
 
   // Every cell of the report is a planted one with the planted numbers, and every planted cell is
