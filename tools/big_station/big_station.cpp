@@ -54,9 +54,9 @@ Result<void> template_evaluation(Database& db, std::int64_t worker, std::int64_t
   l.inputs = {{"spirometry.fev1_pctpred", 90.0}};
   result.rules = {h, l};
   result.column = result.column_at_least = result.health_group = ev::Column::A;
-  auto id = evaluation::store_evaluation(db, worker, exam, {}, result, *rules, "tekniker");
+  auto id = station::evaluation::store_evaluation(db, worker, exam, {}, result, *rules, "tekniker");
   if (!id) return id.error();
-  auto c = evaluation::confirm_evaluation(db, *id, kBigPhysician);
+  auto c = station::evaluation::confirm_evaluation(db, *id, kBigPhysician);
   if (!c) return c.error();
   return {};
 }
