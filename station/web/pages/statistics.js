@@ -59,6 +59,7 @@ window.odyoStatistics = (() => {
     }
     const o = await options();
     fillSelect($("statistics-establishment"), o.establishments.map((e) => [e, e]), t("any"));
+    fillSelect($("statistics-group"), [1, 2, 3, 4, 5].map((g) => [String(g), String(g)]), t("any"));
     await load();
   }
 

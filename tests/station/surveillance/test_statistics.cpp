@@ -32,6 +32,7 @@
 #include "station/rules/loader.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
+#include "station/web/web_app.hpp"
 #include "tests/station/export/export_samples.hpp"
 #include "tests/station/support/pg_server.hpp"
 #include "tests/station/support/station_fixture.hpp"
@@ -569,6 +570,57 @@ TEST_F(StatisticsCohort, CommandLine) {
                               "' --config '" + ODYO_SOURCE_DIR + "/config/station.toml' --db '" +
                               db_file.string() + "' --user tekniker report stats --year 2025");
   EXPECT_EQ(r.exit_code, 5) << r.err;
+}
+
+// The statistics page's routes (station/web/routes_statistics) over the same use case: the JSON
+// is the report, the CSV its text with a BOM, the chart the station's SVG with a point per year
+// of each measure; a technician is refused, a bad year is a 400 with the reason.
+TEST_F(StatisticsCohort, WebRoutes) {
+  make_cohort();
+  ASSERT_FALSE(HasFatalFailure());
+  web::WebApp app(*db, cfg, false, "en");
+  const auto session = [&](const std::string& user, const std::string& password) {
+    auto login = app.log_in(user, password, "en");
+    EXPECT_EQ(login.status, 200) << login.body.dump();
+    return login.set_cookies.at(0).substr(0, login.set_cookies.at(0).find(';'));
+  };
+  const std::string doctor = session("hekim", kPassword);
+  const auto get = [&](const std::string& cookie, const std::string& target) {
+    return app.handle({"GET", target, cookie, "", "", ""});
+  };
+  auto r = get(doctor, "/api/statistics?from=2023&to=2025");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body, statistics_json(station_statistics(*db, all_years()).value()));
+
+  r = get(doctor, "/api/statistics.csv?year=2025&establishment=kozlu");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type.rfind("text/csv", 0), 0U);
+  EXPECT_EQ(r.raw_body.rfind("\xEF\xBB\xBFyear,establishment,work group,workers,exams", 0), 0U)
+      << r.raw_body.substr(0, 80);
+  EXPECT_NE(r.raw_body.find("\r\n2025,Kozlu,1,"), std::string::npos) << r.raw_body;
+  EXPECT_EQ(r.raw_body.find("Karadon"), std::string::npos);
+
+  r = get(doctor, "/api/statistics/chart.svg?from=2023&to=2025");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type.rfind("image/svg+xml", 0), 0U);
+  const auto totals = station_statistics(*db, all_years()).value().totals;
+  for (const auto& t : totals) {
+    const std::string point = "data-year=\"" + std::to_string(t.year) + "\" data-value=\"";
+    EXPECT_NE(r.raw_body.find(point), std::string::npos) << t.year;
+  }
+  EXPECT_NE(r.raw_body.find("series-obstruction"), std::string::npos);
+  EXPECT_NE(r.raw_body.find("series-sts"), std::string::npos);
+
+  r = get(doctor, "/api/statistics?year=20x5");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("a year"), std::string::npos)
+      << r.body.dump();
+
+  const std::string technician = session("tekniker", "tekniker-parola");
+  EXPECT_EQ(get(technician, "/api/statistics").status, 403);
+  EXPECT_EQ(get(technician, "/api/statistics.csv").status, 403);
+  const std::string admin = session("yonetici", "yonetici-parola");
+  EXPECT_EQ(get(admin, "/api/statistics?year=2024").status, 200);
 }
 
 }  // namespace
