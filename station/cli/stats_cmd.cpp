@@ -36,10 +36,10 @@ std::string share(const sv::Prevalence& p) {
   return s;
 }
 
-std::string columns(const std::array<sv::Prevalence, 4>& a) {
+std::string columns(const CliContext& ctx, const std::array<sv::Prevalence, 4>& a) {
   if (a[0].measured == 0) return "-";
-  return fmt::format("{}/{}/{}/{} of {}", a[0].cases, a[1].cases, a[2].cases, a[3].cases,
-                     a[0].measured);
+  return ctx.trf("{}/{}/{}/{} of {}", a[0].cases, a[1].cases, a[2].cases, a[3].cases,
+                 a[0].measured);
 }
 
 void run_stats(CliContext& ctx, const StatsOptions& o) {
@@ -97,8 +97,8 @@ void run_stats(CliContext& ctx, const StatsOptions& o) {
     table.add_row({std::to_string(c.year), site,
                    c.work_group == 0 ? std::string("-") : std::to_string(c.work_group),
                    std::to_string(c.workers), std::to_string(c.exams), share(c.obstruction),
-                   share(c.restriction), share(c.sts), columns(c.ek2_hearing),
-                   columns(c.ek2_lung)});
+                   share(c.restriction), share(c.sts), columns(ctx, c.ek2_hearing),
+                   columns(ctx, c.ek2_lung)});
   };
   for (const auto& c : report->cells) add(c, c.establishment);
   for (const auto& c : report->totals) add(c, ctx.tr("all"));
