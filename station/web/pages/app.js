@@ -132,6 +132,7 @@ async function start(me) {
   $("nav-live").hidden = me.role !== "technician";
   $("nav-outbox").hidden = me.role !== "admin";
   $("nav-statistics").hidden = me.role === "technician";
+  $("nav-flags").hidden = me.role !== "physician";
   say("");
   const want = location.hash && location.hash !== "#/login" ? location.hash : me.role === "physician" ? "#/worklist" : "#/workers";
   if (location.hash === want) route();
@@ -833,6 +834,7 @@ async function route() {
   if (hash === "#/worklist") return showWorklist();
   if (hash === "#/outbox") return showOutbox();
   if (hash === "#/statistics" && window.odyoStatistics) return window.odyoStatistics.show(); // statistics.js
+  if (hash === "#/flags" && window.odyoFlags) return window.odyoFlags.show(); // flags.js
   return showWorkers();
 }
 

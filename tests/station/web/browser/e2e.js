@@ -202,6 +202,19 @@ async function physician(browser) {
   await page.goto(url + "#/worklist");
   await page.waitForFunction(() => document.querySelectorAll("#worklist tbody tr").length === 1);
   check(true, "the signed exam has left the worklist");
+  // The suspected-disease list (report suspected / flag …): the physician's page, the same answer
+  // as the API's.
+  check(await page.isVisible("#nav-flags"), "the physician has the suspected-disease page");
+  await page.click("#nav-flags");
+  await page.waitForSelector("#page-flags:not([hidden])");
+  await page.waitForFunction(() => document.body.dataset.flags !== undefined);
+  const flags = await page.evaluate(async () => (await fetch("/api/flags?all=1")).json());
+  await page.check("#flags-all");
+  await page.click("#flags-filter button[type=submit]");
+  await page.waitForFunction((n) => document.querySelectorAll("#flags-list article").length === n, flags.flags.length);
+  check((await page.isVisible("#flags-none")) === (flags.flags.length === 0),
+        "the page lists the " + flags.flags.length + " flag(s) of the API, or says there is none");
+  await shot(page, "flags");
   check(problems.length === 0, "no script error or CSP violation on the physician's pages " + JSON.stringify(problems));
   await context.close();
 }
