@@ -165,19 +165,21 @@ int main(int argc, char** argv) {
   app.add_option("--runs", runs, "Timed runs of each report")->check(CLI::Range(1, 100));
   CLI11_PARSE(app, argc, argv);
 
-  const bool fresh = !std::filesystem::exists(file);
-  auto opened = Database::open(file);
-  if (!opened) return fail(opened.error().message);
-  Database& db = **opened;
-  if (auto m = migrate(db); !m) return fail(m.error().message);
-  if (fresh) {
+  if (!std::filesystem::exists(file)) {
+    auto made_db = Database::open(file);
+    if (!made_db) return fail(made_db.error().message);
+    if (auto m = migrate(**made_db); !m) return fail(m.error().message);
     odyo::tools::BigStationOptions o;
     o.exams = exams;
     o.mixed = true;
-    auto made = odyo::tools::make_big_station(db, o);
+    auto made = odyo::tools::make_big_station(**made_db, o);
     if (!made) return fail(made.error().message);
     std::cout << "made " << file << ": " << exams << " exams, " << made->seconds << " s\n";
   }
+  // Timed on a connection of its own (the maker's has a large page cache).
+  auto opened = Database::open(file);
+  if (!opened) return fail(opened.error().message);
+  Database& db = **opened;
   sv::StatisticsQuery q;
   q.from_year = 2016;
   q.to_year = 2025;
