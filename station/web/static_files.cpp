@@ -7,6 +7,10 @@ extern const unsigned char odyo_page_index_html[];
 extern const std::size_t odyo_page_index_html_size;
 extern const unsigned char odyo_page_app_js[];
 extern const std::size_t odyo_page_app_js_size;
+extern const unsigned char odyo_page_statistics_js[];
+extern const std::size_t odyo_page_statistics_js_size;
+extern const unsigned char odyo_page_flags_js[];
+extern const std::size_t odyo_page_flags_js_size;
 extern const unsigned char odyo_page_style_css[];
 extern const std::size_t odyo_page_style_css_size;
 
@@ -22,6 +26,10 @@ const std::vector<StaticFile>& static_files() {
   static const std::vector<StaticFile> files = {
       {"/", "text/html; charset=utf-8", bytes(odyo_page_index_html, odyo_page_index_html_size)},
       {"/app.js", "text/javascript; charset=utf-8", bytes(odyo_page_app_js, odyo_page_app_js_size)},
+      {"/statistics.js", "text/javascript; charset=utf-8",
+       bytes(odyo_page_statistics_js, odyo_page_statistics_js_size)},
+      {"/flags.js", "text/javascript; charset=utf-8",
+       bytes(odyo_page_flags_js, odyo_page_flags_js_size)},
       {"/style.css", "text/css; charset=utf-8",
        bytes(odyo_page_style_css, odyo_page_style_css_size)},
   };
@@ -40,6 +48,38 @@ const std::vector<const char*>& page_texts() {
   // values app.js translates by name (exam kinds, decision kinds, roles, chart titles).
   static const std::vector<const char*> texts = {
       N_("Worklist"),
+      // flags.js and its section of index.html
+      N_("Suspected disease"),
+      N_("Suspected occupational disease and contraindications"),
+      N_("Also flags already acted on"),
+      N_("No open flag."),
+      N_("Criterion"),
+      N_("Notify"),
+      N_("Refer"),
+      N_("Dismiss"),
+      N_("notified"),
+      N_("referred"),
+      N_("dismissed"),
+      N_("open"),
+      N_("The flag is updated."),
+      // statistics.js and its section of index.html
+      N_("Statistics"),
+      N_("From year"),
+      N_("To year"),
+      N_("Work group"),
+      N_("Show"),
+      N_("Download CSV"),
+      N_("Year"),
+      N_("Obstruction"),
+      N_("Restriction"),
+      N_("STS"),
+      N_("Ek-2 hearing A/B/C/D"),
+      N_("Ek-2 lung A/B/C/D"),
+      N_("cases/workers measured, prevalence (change from the year before, percentage points); "
+         "each worker counted once a year by the latest signed exam giving the measure"),
+      N_("of"),
+      N_("all"),
+      N_("Prevalence per year"),
       N_("Workers"),
       N_("Log out"),
       N_("Log in to the station"),

@@ -1,4 +1,6 @@
 #include "station/web/web_app.hpp"
+#include "station/web/routes_flags.hpp"
+#include "station/web/routes_statistics.hpp"
 
 #include <openssl/rand.h>
 
@@ -619,6 +621,8 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
        outbox_retry_route},
       {"GET", "/api/live/spirometry", {"technician"}, "run live spirometry", live_spirometry},
   };
+  for (auto& r : statistics_routes()) routes_.push_back(std::move(r));
+  for (auto& r : flag_routes()) routes_.push_back(std::move(r));
 }
 
 Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password,

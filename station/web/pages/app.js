@@ -131,6 +131,8 @@ async function start(me) {
   $("nav-worklist").hidden = me.role !== "physician";
   $("nav-live").hidden = me.role !== "technician";
   $("nav-outbox").hidden = me.role !== "admin";
+  $("nav-statistics").hidden = me.role === "technician";
+  $("nav-flags").hidden = me.role !== "physician";
   say("");
   const want = location.hash && location.hash !== "#/login" ? location.hash : me.role === "physician" ? "#/worklist" : "#/workers";
   if (location.hash === want) route();
@@ -831,6 +833,8 @@ async function route() {
   if (worker) return showWorker(decodeURIComponent(worker[1]));
   if (hash === "#/worklist") return showWorklist();
   if (hash === "#/outbox") return showOutbox();
+  if (hash === "#/statistics" && window.odyoStatistics) return window.odyoStatistics.show(); // statistics.js
+  if (hash === "#/flags" && window.odyoFlags) return window.odyoFlags.show(); // flags.js
   return showWorkers();
 }
 
