@@ -338,6 +338,13 @@ TEST_F(LiveAudiometry, ProgressPerFrequencyThenTheExamAcquireAudioStores) {
       "tekniker audio-sim");
   EXPECT_EQ(audit_count("action='exam.add' AND actor='tekniker'"), 1);
 
+  // Awaiting review, as any exam.
+  const Login doc = log_in(port, "hekim", odyo::test::Station::kPhysicianPassword);
+  bool listed = false;
+  const json worklist = get(port, doc, "/api/worklist?kind=audiometry");
+  for (const auto& e : worklist["exams"]) listed = listed || e["id"].get<std::int64_t>() == exam;
+  EXPECT_TRUE(listed) << worklist.dump();
+
   // `acquire audio` on the same simulated audiometer stores the same audiogram.
   const auto cli =
       st.run_as("tekniker",
@@ -350,13 +357,6 @@ TEST_F(LiveAudiometry, ProgressPerFrequencyThenTheExamAcquireAudioStores) {
     for (const char* hz : {"500", "1000", "2000"})
       EXPECT_EQ(live_audiogram[ear][hz], cli_audiogram[ear][hz]) << ear << " " << hz;
   EXPECT_EQ(live_audiogram, cli_audiogram);
-
-  // Awaiting review, as any exam.
-  const Login doc = log_in(port, "hekim", odyo::test::Station::kPhysicianPassword);
-  bool listed = false;
-  for (const auto& e : get(port, doc, "/api/worklist?kind=audiometry")["exams"])
-    listed = listed || e["id"].get<std::int64_t>() == exam;
-  EXPECT_TRUE(listed);
 }
 
 // Pause: once the presentation in progress is over no tone is presented until resume; resume
@@ -479,9 +479,11 @@ TEST_F(LiveAudiometry, BothLiveSocketsWorkOverTls) {
     const json samples = spiro.read();
     EXPECT_EQ(samples["type"], "samples") << samples.dump();  // 50 a second, over TLS
     json m;
-    do {  // the first blow (the simulator's coughed one), then stop: stored as interrupted
+    int blows = 0;
+    do {  // two blows (a coughed one, a good one), then stop: stored as interrupted
       m = spiro.read();
-    } while (m["type"] == "samples");
+      if (m["type"] == "blow") ++blows;
+    } while (m["type"] == "samples" || (m["type"] == "blow" && blows < 2));
     EXPECT_EQ(m["type"], "blow") << m.dump();
     spiro.send({{"type", "stop"}});
     do {
