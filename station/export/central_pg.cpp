@@ -87,6 +87,29 @@ CREATE TABLE odyospiro.result_item (
 CREATE INDEX result_item_code ON odyospiro.result_item (code_system, code);
 )sql";
 
+// v2: the statistics (issue 17, station/surveillance/statistics.hpp). Each message carries a
+// `statistics` block (the exam's day, the establishment and work group in force on it, the
+// spirometric pattern, the threshold shift, the physician's Ek-2 hearing and lung columns); these
+// columns are generated from it when a row is stored, so the statistics read narrow columns and
+// not every payload. Rows of messages without the block have them NULL and are not counted.
+constexpr const char* kCentralV2 = R"sql(
+ALTER TABLE odyospiro.exam_result
+  ADD COLUMN stat_day text GENERATED ALWAYS AS (payload->'statistics'->>'day') STORED,
+  ADD COLUMN stat_establishment text
+    GENERATED ALWAYS AS (payload->'statistics'->>'establishment') STORED,
+  ADD COLUMN stat_work_group integer
+    GENERATED ALWAYS AS ((payload->'statistics'->>'work_group')::integer) STORED,
+  ADD COLUMN stat_obstruction boolean
+    GENERATED ALWAYS AS ((payload->'statistics'->>'obstruction')::boolean) STORED,
+  ADD COLUMN stat_restriction boolean
+    GENERATED ALWAYS AS ((payload->'statistics'->>'restriction')::boolean) STORED,
+  ADD COLUMN stat_sts boolean GENERATED ALWAYS AS ((payload->'statistics'->>'sts')::boolean) STORED,
+  ADD COLUMN stat_ek2_hearing text
+    GENERATED ALWAYS AS (payload->'statistics'->>'ek2_hearing') STORED,
+  ADD COLUMN stat_ek2_lung text GENERATED ALWAYS AS (payload->'statistics'->>'ek2_lung') STORED;
+CREATE INDEX exam_result_stat_day ON odyospiro.exam_result (stat_day);
+)sql";
+
 // Messages `m` (j: the message, sha: its hash, n: its place) go in as exam rows and their items in
 // one statement; nothing where the key or message id is held. One row per message in place order:
 // whether it was new and, when not, the payload hash already held under its key.
@@ -175,6 +198,10 @@ class CentralPgSender final : public DestinationSender {
         w.exec(kCentralV1);
         w.exec("INSERT INTO odyospiro.schema_version(version) VALUES (1)");
       }
+      if (have < 2) {
+        w.exec(kCentralV2);
+        w.exec("INSERT INTO odyospiro.schema_version(version) VALUES (2)");
+      }
       w.commit();
       return {};
     } catch (const std::exception& e) {
@@ -262,7 +289,7 @@ class CentralPgSender final : public DestinationSender {
 }  // namespace
 
 std::string central_pg_message(const ExamRecord& record, const ExportedExam& x,
-                               const ExportConfig& cfg) {
+                               const ExportConfig& cfg, const nlohmann::ordered_json& statistics) {
   const auto& res = record.results.back();
   ojson j;
   j["format"] = "odyospiro-central-v1";
@@ -309,6 +336,7 @@ std::string central_pg_message(const ExamRecord& record, const ExportedExam& x,
     }
   }
   j["items"] = std::move(items);
+  if (!statistics.is_null()) j["statistics"] = statistics;
   return j.dump();
 }
 

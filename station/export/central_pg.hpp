@@ -5,7 +5,7 @@
 // - The message (`central_pg_message`): one JSON document per signed result version, made at
 //   signing from the same format-neutral export items as the FHIR and HL7 messages
 //   (station/export/exam_export.hpp): the exam, worker, signature, decision in force, and every
-//   item with its code, value, unit, LLN and components.
+//   item with its code, value, unit, LLN and components; and the exam's `statistics` block (v2).
 // - The receiver schema `odyospiro` (versioned in odyospiro.schema_version, created or brought up
 //   to date by the sender under an advisory lock, so stations may start together): exam_result
 //   (key station_id, exam_id, result_version; message_id unique) and result_item (one row per
@@ -20,6 +20,7 @@
 // per thread.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "station/config/config.hpp"
@@ -30,11 +31,13 @@
 
 namespace odyo::station {
 
-inline constexpr int kCentralSchemaVersion = 1;
+inline constexpr int kCentralSchemaVersion = 2;
 
-// The JSON message of a signed exam for the central database (compact, deterministic).
+// The JSON message of a signed exam for the central database (compact, deterministic), with the
+// exam's `statistics` block (station/surveillance/statistics.hpp) when not null.
 std::string central_pg_message(const ExamRecord& record, const ExportedExam& exported,
-                               const ExportConfig& cfg);
+                               const ExportConfig& cfg,
+                               const nlohmann::ordered_json& statistics = nullptr);
 
 // A sender to the central database at `url` (a libpq connection string or URI).
 std::unique_ptr<DestinationSender> make_central_pg_sender(const ExportDestination& destination);

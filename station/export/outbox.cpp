@@ -20,6 +20,7 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
+#include "station/surveillance/statistics.hpp"
 
 namespace odyo::station {
 namespace {
@@ -163,7 +164,11 @@ InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& 
     }
     for (const auto& d : outbox.destinations) {
       std::string payload;
-      if (d.kind == "postgresql") payload = central_pg_message(*rec, *x, cfg);
+      if (d.kind == "postgresql") {
+        auto stats = surveillance::central_statistics_block(db, exam_id);
+        if (!stats) return stats.error();
+        payload = central_pg_message(*rec, *x, cfg, *stats);
+      }
       if (d.kind == "fhir") payload = fhir_bundle(*x, cfg);
       if (d.kind == "hl7") payload = hl7_oru_r01(*x, cfg);
       if (payload.empty()) {

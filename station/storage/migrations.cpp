@@ -439,6 +439,91 @@ CREATE TRIGGER corrective_actions_no_delete BEFORE DELETE ON corrective_actions
   BEGIN SELECT RAISE(ABORT, 'corrective actions are never deleted'); END;
 )sql";
 
+// v18: statistics (issue 17, item 5). Two tables kept by triggers, not records (like v15's review
+// queue): `stat_exams`, one row per exam that has a signed result version — the newest signed one
+// (a signature of a newer version replaces the row; an unsigned newer version leaves it) — with
+// the day, kind and the numbers the statistics count, read once from the signed payload: the
+// ATS/ERS 2022 pattern (obstruction: obstruction or mixed; restriction: possible restriction or
+// mixed) and the standard threshold shift of either ear; NULL where the payload has none.
+// `stat_decisions`, one row per exam with a physician's decision (confirm or override; the latest
+// one), the worst Ek-2 column of the rows that read the audiogram (inputs hearing.*) and of those
+// that read the spirometry (inputs spirometry.*). Filled from the stored rows when made. The
+// statistics (station/surveillance/statistics) read these instead of every payload.
+constexpr std::string_view kV18 = R"sql(
+CREATE TABLE stat_exams (
+  exam_id     INTEGER PRIMARY KEY REFERENCES exams(id),
+  result_id   INTEGER NOT NULL REFERENCES results(id),
+  version     INTEGER NOT NULL,
+  worker_id   INTEGER NOT NULL REFERENCES workers(id),
+  kind        TEXT NOT NULL,
+  day         TEXT NOT NULL,                      -- YYYY-MM-DD of the exam's start
+  obstruction INTEGER,                            -- 1/0, NULL: no pattern stored
+  restriction INTEGER,
+  sts         INTEGER                             -- 1/0, NULL: no threshold shift computed
+);
+CREATE INDEX stat_exams_day ON stat_exams(day);
+CREATE TABLE stat_decisions (
+  exam_id       INTEGER PRIMARY KEY REFERENCES exams(id),
+  evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+  hearing       TEXT,                             -- worst Ek-2 column of the hearing rows
+  lung          TEXT                              -- worst Ek-2 column of the spirometry rows
+);
+CREATE VIEW stat_signed_results AS
+  SELECT r.exam_id, r.id AS result_id, r.version, e.worker_id, e.kind,
+    substr(e.started_at, 1, 10) AS day,
+    CASE WHEN json_valid(r.payload) = 0 THEN NULL
+      ELSE CASE json_extract(r.payload, '$.interpretation.pattern')
+        WHEN 'obstruction' THEN 1 WHEN 'mixed' THEN 1 WHEN 'normal' THEN 0
+        WHEN 'possible_restriction' THEN 0 WHEN 'prism' THEN 0 END END AS obstruction,
+    CASE WHEN json_valid(r.payload) = 0 THEN NULL
+      ELSE CASE json_extract(r.payload, '$.interpretation.pattern')
+        WHEN 'possible_restriction' THEN 1 WHEN 'mixed' THEN 1 WHEN 'normal' THEN 0
+        WHEN 'obstruction' THEN 0 WHEN 'prism' THEN 0 END END AS restriction,
+    CASE WHEN json_valid(r.payload) = 0 THEN NULL
+      WHEN json_type(r.payload, '$.sts.right.sts') IS NULL
+       AND json_type(r.payload, '$.sts.left.sts') IS NULL THEN NULL
+      WHEN json_type(r.payload, '$.sts.right.sts') = 'true'
+        OR json_type(r.payload, '$.sts.left.sts') = 'true' THEN 1 ELSE 0 END AS sts
+  FROM results r JOIN exams e ON e.id = r.exam_id;
+CREATE VIEW stat_physician_decisions AS
+  SELECT v.exam_id, v.id AS evaluation_id,
+    (SELECT max(json_extract(h.value, '$.column'))
+       FROM json_each(v.result_json, '$.result.ek2.rules') h
+      WHERE EXISTS (SELECT 1 FROM json_each(h.value, '$.inputs') i
+                     WHERE i.key LIKE 'hearing.%')) AS hearing,
+    (SELECT max(json_extract(h.value, '$.column'))
+       FROM json_each(v.result_json, '$.result.ek2.rules') h
+      WHERE EXISTS (SELECT 1 FROM json_each(h.value, '$.inputs') i
+                     WHERE i.key LIKE 'spirometry.%')) AS lung
+  FROM evaluations v
+  WHERE v.kind IN ('confirm', 'override') AND v.exam_id IS NOT NULL
+    AND json_valid(v.result_json);
+INSERT INTO stat_exams (exam_id, result_id, version, worker_id, kind, day, obstruction,
+                        restriction, sts)
+  SELECT s.* FROM stat_signed_results s
+  WHERE s.version = (SELECT max(r.version) FROM results r JOIN signatures g ON g.result_id = r.id
+                      WHERE r.exam_id = s.exam_id);
+INSERT INTO stat_decisions (exam_id, evaluation_id, hearing, lung)
+  SELECT d.* FROM stat_physician_decisions d
+  WHERE d.evaluation_id = (SELECT max(x.id) FROM evaluations x
+                            WHERE x.exam_id = d.exam_id AND x.kind IN ('confirm', 'override'));
+CREATE TRIGGER stat_exams_signed AFTER INSERT ON signatures
+  BEGIN
+    INSERT OR REPLACE INTO stat_exams (exam_id, result_id, version, worker_id, kind, day,
+                                       obstruction, restriction, sts)
+      SELECT s.* FROM stat_signed_results s
+      WHERE s.result_id = NEW.result_id
+        AND NOT EXISTS (SELECT 1 FROM stat_exams o
+                         WHERE o.exam_id = s.exam_id AND o.version > s.version);
+  END;
+CREATE TRIGGER stat_decisions_new AFTER INSERT ON evaluations
+  WHEN NEW.kind IN ('confirm', 'override') AND NEW.exam_id IS NOT NULL
+  BEGIN
+    INSERT OR REPLACE INTO stat_decisions (exam_id, evaluation_id, hearing, lung)
+      SELECT d.* FROM stat_physician_decisions d WHERE d.evaluation_id = NEW.id;
+  END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -458,6 +543,8 @@ const std::vector<Migration>& all_migrations() {
         {15, "the review queue and indexes for the worklist and the exam page", kV15},
         {11, "actions on suspected-disease flags", kV11},
         {12, "corrective actions", kV12},
+        {18, "statistics: signed exams' numbers and physicians' Ek-2 columns, kept by triggers",
+         kV18},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -9,6 +9,8 @@ extern const unsigned char odyo_page_app_js[];
 extern const std::size_t odyo_page_app_js_size;
 extern const unsigned char odyo_page_live_audio_js[];
 extern const std::size_t odyo_page_live_audio_js_size;
+extern const unsigned char odyo_page_statistics_js[];
+extern const std::size_t odyo_page_statistics_js_size;
 extern const unsigned char odyo_page_style_css[];
 extern const std::size_t odyo_page_style_css_size;
 
@@ -26,6 +28,8 @@ const std::vector<StaticFile>& static_files() {
       {"/app.js", "text/javascript; charset=utf-8", bytes(odyo_page_app_js, odyo_page_app_js_size)},
       {"/live_audio.js", "text/javascript; charset=utf-8",
        bytes(odyo_page_live_audio_js, odyo_page_live_audio_js_size)},
+      {"/statistics.js", "text/javascript; charset=utf-8",
+       bytes(odyo_page_statistics_js, odyo_page_statistics_js_size)},
       {"/style.css", "text/css; charset=utf-8",
        bytes(odyo_page_style_css, odyo_page_style_css_size)},
   };
@@ -44,6 +48,24 @@ const std::vector<const char*>& page_texts() {
   // values app.js translates by name (exam kinds, decision kinds, roles, chart titles).
   static const std::vector<const char*> texts = {
       N_("Worklist"),
+      // statistics.js and its section of index.html
+      N_("Statistics"),
+      N_("From year"),
+      N_("To year"),
+      N_("Work group"),
+      N_("Show"),
+      N_("Download CSV"),
+      N_("Year"),
+      N_("Obstruction"),
+      N_("Restriction"),
+      N_("STS"),
+      N_("Ek-2 hearing A/B/C/D"),
+      N_("Ek-2 lung A/B/C/D"),
+      N_("cases/workers measured, prevalence (change from the year before, percentage points); "
+         "each worker counted once a year by the latest signed exam giving the measure"),
+      N_("of"),
+      N_("all"),
+      N_("Prevalence per year"),
       N_("Workers"),
       N_("Log out"),
       N_("Log in to the station"),

@@ -1,4 +1,5 @@
 #include "station/web/web_app.hpp"
+#include "station/web/routes_statistics.hpp"
 
 #include <openssl/rand.h>
 
@@ -626,6 +627,7 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
        [](WebApp& app, const Call& c) { return live_upgrade(app, c, "spirometry"); }},
   };
   for (auto& r : live_audiometry_routes()) routes_.push_back(std::move(r));
+  for (auto& r : statistics_routes()) routes_.push_back(std::move(r));
 }
 
 Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password,

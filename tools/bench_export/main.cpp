@@ -1,8 +1,9 @@
 // bench_export --url CONNINFO [--exams 10000] [--batch 200]: a new station database in a
-// temporary folder with one physician and N spirometry exams whose results carry the stored
-// payload form; the first is signed through `exam sign`'s path (its outbox row is the real central
-// message), the others get the same message with their own exam id and message id (signing
-// 10 000 results one by one costs a key derivation each, which is not what is measured). Then
+// temporary folder (tools/big_station, plain) with N spirometry exams whose results carry the
+// stored payload form; the first is signed through `exam sign`'s path with the outbox hook (its
+// outbox row is the real central message), the others get the same message with their own exam
+// id and message id (signing 10 000 results one by one costs a key derivation each, which is not
+// what is measured). Then
 // `send_outbox` runs until the outbox is empty and the wall time of that is printed, with the rows
 // the central database holds afterwards. The target database should be empty (or hold other
 // stations only).
@@ -21,6 +22,7 @@
 #include "station/storage/hash.hpp"
 #include "station/storage/users.hpp"
 #include "tests/station/export/export_samples.hpp"
+#include "tools/big_station/big_station.hpp"
 
 using namespace odyo::station;
 
@@ -60,37 +62,26 @@ int main(int argc, char** argv) {
   auto opened = Database::open(dir / "bench.db");
   if (!opened) return fail(opened.error().message);
   Database& db = **opened;
-  const std::string pw = "hekim-parola-2026";
-  if (!add_user(db, {"hekim", "Dr. Hekim", "physician", pw}, 10, 10000, "admin"))
-    return fail("add_user");
-  std::vector<Job> jobs(1);
-  jobs[0].code = "K-101";
-  jobs[0].work_group = 1;
-  auto w = add_worker(
-      db,
-      {"1001", "10000000146", "Ali", "Yılmaz", "1990-05-01", "M", 175, 80, "Kozlu", "K-101", ""},
-      {"Kozlu"}, jobs, "2026-01-01", "tekniker");
-  if (!w) return fail(w.error().message);
   ExportConfig cfg = odyo::test::export_config();
   cfg.station_id = station_id;
   OutboxSettings out;
   out.destinations.push_back({"office-pg", "postgresql", url});
-  const std::string payload = odyo::test::spiro_payload().dump();
 
+  // The station (tools/big_station, plain): the first exam signed with the outbox hook, the
+  // others unsigned copies; each gets the first one's central message with its own exam id and
+  // message id.
   const auto t_setup = std::chrono::steady_clock::now();
-  auto first = add_exam(
-      db,
-      {*w, "spirometry", "2026-01-01T09:00:00.000Z", "tekniker", "spiro-1", 21.0, 101.3, 40.0, ""},
-      "tekniker");
-  if (!first || !add_result(db, *first, payload, "tekniker", "")) return fail("first exam");
-  auto me = find_user(db, "hekim");
-  if (!me) return fail(me.error().message);
-  auto signed_ =
-      sign_exam_result(db, *me, pw, *first, 10000, outbox_on_sign(cfg, out, *first, "hekim"));
-  if (!signed_) return fail(signed_.error().message);
-  auto tmpl = db.prepare("SELECT payload FROM outbox");
+  odyo::tools::BigStationOptions bo;
+  bo.exams = exams;
+  bo.awaiting = exams - 1;
+  auto made = odyo::tools::make_big_station(db, bo, [&](Database& d, const SignOutcome& s) {
+    return outbox_on_sign(cfg, out, 1, odyo::tools::kBigPhysician)(d, s);
+  });
+  if (!made) return fail(made.error().message);
+  auto tmpl = db.prepare("SELECT payload, signature_id FROM outbox");
   if (!tmpl || !*tmpl->step()) return fail("no outbox row after signing");
   nlohmann::json message = nlohmann::json::parse(tmpl->text(0));
+  const auto signature_id = tmpl->int64(1);
   {
     auto tx = Transaction::begin(db);
     if (!tx) return fail(tx.error().message);
@@ -98,19 +89,18 @@ int main(int argc, char** argv) {
         "INSERT INTO outbox(result_id,signature_id,destination,kind,message_id,payload,"
         "payload_sha256,created_at,created_by) VALUES (?,?,?,?,?,?,?,?,?)");
     if (!ins) return fail(ins.error().message);
-    for (int i = 1; i < exams; ++i) {
-      auto e = add_exam(db,
-                        {*w, "spirometry", "2026-01-01T09:00:00.000Z", "tekniker", "spiro-1", 21.0,
-                         101.3, 40.0, ""},
-                        "tekniker");
-      if (!e) return fail(e.error().message);
-      auto r = add_result(db, *e, payload, "tekniker", "");
-      if (!r) return fail(r.error().message);
-      message["exam_id"] = *e;
-      message["message_id"] = station_id + "-E" + std::to_string(*e) + "-V1";
+    auto results = db.prepare("SELECT id, exam_id FROM results WHERE exam_id > 1 ORDER BY id");
+    if (!results) return fail(results.error().message);
+    for (;;) {
+      auto row = results->step();
+      if (!row) return fail(row.error().message);
+      if (!*row) break;
+      const auto r = results->int64(0), e = results->int64(1);
+      message["exam_id"] = e;
+      message["message_id"] = station_id + "-E" + std::to_string(e) + "-V1";
       const std::string text = message.dump();
       ins->reset();
-      ins->bind(1, *r).bind(2, signed_->signature_id).bind(3, "office-pg").bind(4, "postgresql");
+      ins->bind(1, r).bind(2, signature_id).bind(3, "office-pg").bind(4, "postgresql");
       ins->bind(5, message["message_id"].get<std::string>()).bind(6, text);
       ins->bind(7, sha256_hex(text)).bind(8, utc_now_iso()).bind(9, "hekim");
       if (auto run = ins->run(); !run) return fail(run.error().message);

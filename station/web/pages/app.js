@@ -132,6 +132,7 @@ async function start(me) {
   $("nav-live").hidden = me.role !== "technician";
   $("nav-live-audio").hidden = me.role !== "technician";
   $("nav-outbox").hidden = me.role !== "admin";
+  $("nav-statistics").hidden = me.role === "technician";
   say("");
   const want = location.hash && location.hash !== "#/login" ? location.hash : me.role === "physician" ? "#/worklist" : "#/workers";
   if (location.hash === want) route();
@@ -835,6 +836,7 @@ async function route() {
   if (worker) return showWorker(decodeURIComponent(worker[1]));
   if (hash === "#/worklist") return showWorklist();
   if (hash === "#/outbox") return showOutbox();
+  if (hash === "#/statistics" && window.odyoStatistics) return window.odyoStatistics.show(); // statistics.js
   return showWorkers();
 }
 

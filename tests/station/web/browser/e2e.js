@@ -378,6 +378,29 @@ async function admin(browser) {
   await page.waitForFunction(() => document.body.dataset.outbox !== undefined);
   check(await page.isVisible("#outbox-none"), "the outbox page says no destination is configured");
   await shot(page, "outbox");
+  // The statistics (report stats): the demo's signed exams by establishment, work group and year,
+  // the chart drawn by the station, the CSV.
+  check(await page.isVisible("#nav-statistics"), "the admin has the statistics page");
+  await page.click("#nav-statistics");
+  await page.waitForSelector("#page-statistics:not([hidden])");
+  await page.waitForFunction(() => document.body.dataset.statistics !== undefined);
+  const cells = Number(await page.evaluate(() => document.body.dataset.statistics));
+  check(cells >= 1, "the statistics show the signed exams' cells: " + cells);
+  const years = await page.$$eval("#statistics-table tbody tr", (trs) => trs.map((tr) => tr.children[0].textContent));
+  check(years.length > cells, "a row per cell and the year's total: " + JSON.stringify(years));
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#statistics-chart");
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  const csv = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector("#statistics-csv").href);
+    return { status: r.status, type: r.headers.get("content-type"), text: await r.text() };
+  });
+  check(csv.status === 200 && csv.type.startsWith("text/csv") && csv.text.includes("year,establishment,work group"),
+        "the CSV download has the report's header: " + csv.text.slice(0, 80));
+  const api = await page.evaluate(async () => (await fetch("/api/statistics?year=20x5")).json());
+  check(api.error && api.error.message.includes("a year"), "a bad year is refused with a message: " + JSON.stringify(api));
+  await shot(page, "statistics");
   await page.click("#logout");
   await page.waitForSelector("#page-login:not([hidden])");
   const after = await page.evaluate(async () => (await fetch("/api/me")).status);
