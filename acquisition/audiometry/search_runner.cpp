@@ -16,7 +16,8 @@ Result<void> apply_device_limits(SearchParams& params, const AudiometerControl& 
   return {};
 }
 
-Result<void> run_search(ThresholdSearch& search, AudiometerControl& device, std::stop_token stop) {
+Result<void> run_search(ThresholdSearch& search, AudiometerControl& device, std::stop_token stop,
+                        const PresentationObserver& observe) {
   auto fail = [&](const Error& e) -> Result<void> {
     (void)device.stop_tone();  // best effort: never leave a tone on
     search.pause();
@@ -57,7 +58,9 @@ Result<void> run_search(ThresholdSearch& search, AudiometerControl& device, std:
     }
     // In a catch trial every press is a false alarm, anticipations included.
     if (p->catch_trial) responded = responded || anticipations > 0;
+    const Presentation presented = *p;
     search.record_response(responded, anticipations);
+    if (observe) observe(presented, responded);
   }
   return {};
 }

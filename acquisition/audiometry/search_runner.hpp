@@ -8,6 +8,7 @@
 // A stop request pauses the search the same way. Thread-safety: call from one thread; the
 // stop_token may be signalled from another.
 
+#include <functional>
 #include <stop_token>
 
 #include "acquisition/audiometry/audiometer_control.hpp"
@@ -20,9 +21,14 @@ namespace odyo::audiometry {
 // cannot play one of them.
 Result<void> apply_device_limits(SearchParams& params, const AudiometerControl& device);
 
+// Called after each presentation has been recorded (the search's result already counts it):
+// what was presented and whether a valid response came. For progress shown as the search runs
+// (station/app/audiometry_session); called on the thread running the search.
+using PresentationObserver = std::function<void(const Presentation&, bool responded)>;
+
 // Runs until the search finishes or aborts (ok), is paused by `stop` (ok; state paused), or the
 // device fails (error; state paused).
 Result<void> run_search(ThresholdSearch& search, AudiometerControl& device,
-                        std::stop_token stop = {});
+                        std::stop_token stop = {}, const PresentationObserver& observe = {});
 
 }  // namespace odyo::audiometry

@@ -10,6 +10,7 @@
 
 #include "acquisition/audiometry/threshold_search.hpp"
 #include "analysis/core/result.hpp"
+#include "station/app/audiometry_session.hpp"
 
 namespace odyo::station {
 
@@ -41,21 +42,9 @@ struct AcquireOptions {
   std::string ambient_override;  // --ambient-override REASON: test although a band is too loud
 };
 
-// The threshold search's plan from a command's options (every audiometer the same way): the ears
-// in order (right | left), the frequencies (the high set must start at 1000 Hz, where the search
-// starts; lower ones run after the 1 kHz retest), the tone length (the response window is 500 ms
-// longer), the shortest gap (the longest is twice it), and whether to retest 1 kHz.
-// 0 / empty keeps the search's defaults. A wrong ear or frequency list is an error value.
-Result<audiometry::SearchParams> search_params_from(const std::vector<std::string>& ears,
-                                                    const std::vector<int>& frequencies_hz,
-                                                    int tone_ms = 0, int gap_ms = 0,
-                                                    bool no_retest = false);
-
-// What a plan lacks for its exam to be stored: both ears and every speech frequency
-// ([audiometry].speech_frequencies_hz), which the stored hearing numbers need. Checked before the
-// first tone, so a technician is not told after a whole test that it cannot be kept.
-std::optional<Error> unstorable_plan(const audiometry::SearchParams& plan,
-                                     const std::vector<int>& speech_frequencies_hz);
+// search_params_from (the search's plan from --ears, --frequencies, --tone-ms, --gap-ms,
+// --no-retest) and unstorable_plan (what a plan lacks for its exam to be stored) are the use
+// case's: station/app/audiometry_session.hpp.
 
 // `acquire audio --device pc:…`: the automated search on the computer-driven audiometer.
 // Defined in pcaudio_cmd.cpp. Returns the process exit code.

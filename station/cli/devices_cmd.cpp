@@ -781,93 +781,85 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
         << ctx.tr(" is not verified on a real device (") << joined(fipp->device.unverified)
         << ctx.tr("): a real audiometer may not answer\n");
 
-  const fs::path jfile = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
-  const fs::path work_dir = jfile.parent_path().empty() ? fs::path(".") : jfile.parent_path();
-  auto sim = start_sim_if_needed(ctx, o, dev, profile_path(ctx, prof_name), work_dir, {});
-  if (!sim) return ctx.fail(sim.error(), 2);
-
-  boost::asio::io_context io;
-  std::unique_ptr<drivers::UsbContext> usb;
-  drivers::IoError why;
-  auto s = drivers::parse_serial_uri(dev.uri, &why);
-  if (!s) return ctx.fail(Error{why.code, why.message});  // drivers' text
-  if (dev.uri.find("baud=") == std::string::npos) s->baud_rate = fipp->serial.baud;
-  s->assert_dtr_rts = false;  // frye-fipp.md §1: do not depend on DTR/RTS
-  drivers::SerialTransport port(io, *s);
-  std::error_code ec;
-  if (!jfile.parent_path().empty()) fs::create_directories(jfile.parent_path(), ec);
-  auto sink = acquisition::SqliteJournal::open(jfile);
-  if (!sink) return ctx.fail(sink.error(), 2);
-  acquisition::JournalWriter writer(**sink);
-  writer.start();
-  auto sid = writer.begin_session({dev.id, "fipp", dev.uri, fipp->device.id, o.worker});
-  if (!sid) return ctx.fail(sid.error(), 2);
-  auto guard = boost::asio::make_work_guard(io);
-  std::thread io_thread([&io] { io.run(); });
-  drivers::FippDriver driver(port, *fipp);
-  std::uint64_t seq = 0;
-  driver.set_raw_tap([&](std::span<const std::uint8_t> b, drivers::IoClock::time_point t) {
-    writer.submit(acquisition::raw_chunk(*sid, seq++, b, t));
-  });
-  auto finish = [&](int code) {
-    driver.close();
-    guard.reset();
-    io.stop();
-    io_thread.join();
-    writer.stop();
-    return code;
-  };
-  const std::string started_at = utc_now_iso();
-  if (auto st = driver.open(); !st)
-    return finish(ctx.fail(Error{st.error().code, st.error().message}));
-  auto control = acquisition::FippAudiometerControl::connect(driver);
-  if (!control) return finish(ctx.fail(control.error()));
   auto planned = search_params_from(o.ears, o.frequencies, o.tone_ms, o.gap_ms, o.no_retest);
-  if (!planned) return finish(ctx.fail(planned.error()));
-  audiometry::SearchParams params = *planned;
-  if (!o.no_store) {  // refuse before the first tone what could not be stored after the last
+  if (!planned) return ctx.fail(planned.error());
+  // The session is the use case station/app/audiometry_session (also run by the web pages'
+  // live audiometry): Ctrl-C aborts it (nothing stored; the raw journal keeps the bytes; audited).
+  FippSearchPlan plan;
+  plan.device_id = dev.id;
+  plan.uri = dev.uri;
+  plan.fipp = *fipp;
+  plan.profile_file = profile_path(ctx, prof_name);
+  plan.devsim = o.devsim;
+  plan.journal_file = o.journal.empty() ? default_journal(ctx) : fs::path(o.journal);
+  plan.worker = o.worker;
+  plan.params = *planned;
+  plan.no_store = o.no_store;
+  plan.technician = technician(ctx);
+  if (!o.no_store) {
     auto cfg = ctx.config();
-    if (!cfg) return finish(ctx.fail(cfg.error(), 2));
-    if (auto lacks = unstorable_plan(params, (*cfg)->speech_frequencies_hz))
-      return finish(ctx.fail(*lacks));
+    if (!cfg) return ctx.fail(cfg.error(), 2);
+    plan.speech_frequencies_hz = (*cfg)->speech_frequencies_hz;
   }
-  if (auto r = audiometry::apply_device_limits(params, **control); !r)
-    return finish(ctx.fail(r.error()));
-  audiometry::ThresholdSearch search(
-      params,
-      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  auto r = audiometry::run_search(search, **control);
+  AudioSearchHooks hooks;
+  hooks.on_simulator = [&](const std::string& name, const std::string& pty) {
+    log << ctx.tr("Simulator: ") << "devsim " << name << " → " << pty << "\n";
+  };
+  AudioSearchControl control;
+  std::optional<Result<FippSearchCaptured>> cap;
+  {
+    InterruptScope interrupts;
+    std::atomic<bool> over{false};
+    std::thread watch([&] {  // Ctrl-C → abort (the signal handler only sets a flag)
+      while (!over.load()) {
+        if (g_interrupted != 0) {
+          control.abort();
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+    cap.emplace(capture_fipp_search(plan, hooks, &control));
+    over = true;
+    watch.join();
+  }
+  if (!*cap) {
+    const auto& e = (*cap).error();
+    return ctx.fail(e, e.code == "sim_failed" || e.code == "sim_unknown" ? 2 : 1);
+  }
+  const auto& captured = **cap;
+  const auto& jfile = plan.journal_file;
   json j{{"device", dev.id},
-         {"uri", dev.uri},
+         {"uri", captured.uri},
          {"worker", o.worker},
-         {"model", (*control)->model()},
+         {"model", captured.model},
          {"journal", jfile.string()},
-         {"journal_session", *sid},
+         {"journal_session", captured.journal_session},
          {"profile", fipp->device.id},
          {"profile_verified", fipp->device.verified},
          {"unverified", fipp->device.unverified}};
-  j["thresholds"] = search_outcomes_json(search.result());
-  if (!r) return finish(ctx.fail(r.error()));
-  const int code = finish(0);  // the audiometer is released before the database is written
-  std::optional<RecordedExam> exam;
-  if (!o.no_store) {
-    AudiometryMeta meta;
-    meta.device_id = dev.id;
-    meta.started_at = started_at;
-    meta.technician = technician(ctx);
-    meta.note = "FIPP " + (*control)->model() + " (" + dev.uri + "), profile " + fipp->device.id +
-                (fipp->device.verified ? "" : " (not verified)") +
-                ", raw journal:" + jfile.string() + "#" + std::to_string(*sid);
-    auto e = record_audiometry_exam(*storage->db, *storage->cfg, *storage->worker, search.result(),
-                                    meta, ctx.opts.user);
-    if (!e) return ctx.fail(e.error());
-    exam = std::move(*e);
-    j["exam"] = exam->exam_id;
+  j["thresholds"] = search_outcomes_json(captured.run.result);
+  AudioStoreTarget target;
+  if (storage->db != nullptr) {
+    target = {storage->db, storage->cfg, &*storage->worker, ctx.opts.user};
+  } else if (captured.run.aborted) {  // --no-store: the abort is audited all the same
+    if (auto d = ctx.db_as({"technician", "physician"}, "abort an audiometry"); d) target.db = *d;
+    target.actor = ctx.opts.user;
   }
+  auto stored = store_fipp_search(plan, captured, target);
+  if (!stored) return ctx.fail(stored.error());
+  if (captured.run.aborted)
+    return ctx.fail(make_errorf("search_aborted",
+                                "the audiometry was aborted: nothing is stored; the raw bytes are "
+                                "kept in the raw journal {} (session {})",
+                                jfile.string(), captured.journal_session),
+                    130);
+  const std::optional<RecordedExam>& exam = *stored;
+  if (exam) j["exam"] = exam->exam_id;
   if (ctx.json()) {
     ctx.out() << j.dump(2) << "\n";
   } else {
-    ctx.out() << (*control)->model() << "\n";
+    ctx.out() << captured.model << "\n";
     for (const auto& t : j["thresholds"])
       ctx.out() << "  " << (t["ear"] == "right" ? ctx.tr("right") : ctx.tr("left")) << " "
                 << t["frequency_hz"].get<int>() << " Hz: " << t["level_db_hl"].get<int>()
@@ -878,7 +870,7 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
         ctx.out() << "  " << line.get<std::string>() << "\n";
     }
   }
-  return code;
+  return 0;
 }
 
 // One result-sending device session (RecordSession + driver) until the collector has a result.

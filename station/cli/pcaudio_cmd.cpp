@@ -533,26 +533,25 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
       break;
     }
   }
-  audiometry::ThresholdSearch search(
-      params,
-      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  auto r = audiometry::run_search(search, audiometer);
+  // The search is the use case station/app/audiometry_session (as for every audiometer).
+  auto r = run_audiometry_search(audiometer, params, nullptr, {});
   (*rig)->flush();
-  nlohmann::json j{{"device", dev->id},
-                   {"uri", dev->uri},
-                   {"button", btn->uri},
-                   {"worker", worker->registry_no},
-                   {"journal", ro.tone_journal.string()},
-                   {"session", ro.session},
-                   {"presentations", search.result().presentations}};
-  if (!ambient.is_null()) j["ambient_noise"] = ambient;
-  j["thresholds"] = search_outcomes_json(search.result());
   if (!r) {
     // Paused (device gone, underrun, bad report): nothing is stored; the journal keeps the tones.
     ctx.err() << ctx.tr("test paused, not stored; tones presented so far: ")
               << ro.tone_journal.string() << "\n";
     return ctx.fail(r.error(), 2);
   }
+  const audiometry::SearchResult& result = r->result;
+  nlohmann::json j{{"device", dev->id},
+                   {"uri", dev->uri},
+                   {"button", btn->uri},
+                   {"worker", worker->registry_no},
+                   {"journal", ro.tone_journal.string()},
+                   {"session", ro.session},
+                   {"presentations", result.presentations}};
+  if (!ambient.is_null()) j["ambient_noise"] = ambient;
+  j["thresholds"] = search_outcomes_json(result);
   if (o.no_store) {  // journal only
     if (ctx.json())
       ctx.out() << j.dump(2) << "\n";
@@ -567,7 +566,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
                            ro.session + "\"";
   AudiometryMeta meta{dev->id, started_at, ctx.opts.user, note};
   meta.ambient_noise = ambient;
-  auto exam = record_audiometry_exam(**db, sc, *worker, search.result(), meta, ctx.opts.user);
+  auto exam = record_audiometry_exam(**db, sc, *worker, result, meta, ctx.opts.user);
   if (!exam) return ctx.fail(exam.error(), 2);
   j["exam_id"] = exam->exam_id;
   j["result_id"] = exam->result_id;

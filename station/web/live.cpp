@@ -4,11 +4,8 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -30,15 +27,11 @@
 namespace odyo::station::web {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace http = beast::http;
 namespace sp = spirometry;
 using nlohmann::json;
 
 namespace {
 
-constexpr auto kFlushEvery = std::chrono::milliseconds(20);  // 50 messages/s while streaming
 constexpr double kLiveSessionLimit_s = 180;  // a session left running ends (stored interrupted)
 constexpr double kExpirationStart_lps = 0.05;
 
@@ -174,16 +167,15 @@ struct Run {
   }
 };
 
-class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
+class LiveSpirometry : public LiveHandler, public std::enable_shared_from_this<LiveSpirometry> {
  public:
-  LiveSpirometry(asio::ip::tcp::socket socket, WebApp& app, const json& who)
-      : ws_(std::move(socket)),
-        timer_(ws_.get_executor()),
+  LiveSpirometry(LiveSocket& socket, WebApp& app, const json& who)
+      : socket_(socket),
         app_(app),
         user_(who.value("username", std::string())),
         language_(who.value("language", std::string("tr"))) {}
 
-  ~LiveSpirometry() {
+  ~LiveSpirometry() override {
     // The page is gone: a running capture ends and is still stored (as interrupted).
     if (run_) run_->stop = true;
     if (capture_.joinable()) capture_.join();
@@ -191,76 +183,28 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
   LiveSpirometry(const LiveSpirometry&) = delete;
   LiveSpirometry& operator=(const LiveSpirometry&) = delete;
 
-  void start(http::request<http::string_body> upgrade) {
-    upgrade_ = std::move(upgrade);  // kept until the handshake's answer is written
-    ws_.read_message_max(4096);
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;
-      self->read();
-      self->tick();
-    });
-  }
-
- private:
-  void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->closed();
-      const json msg = json::parse(beast::buffers_to_string(self->buffer_.data()), nullptr, false);
-      self->buffer_.consume(self->buffer_.size());
-      self->on_message(msg);
-      if (!self->closed_) self->read();
-    });
-  }
-
-  void closed() {
+  void on_closed() override {
     closed_ = true;
-    timer_.cancel();
     if (run_) run_->stop = true;
   }
 
-  void tick() {
-    timer_.expires_after(kFlushEvery);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->closed_) return;
-      self->flush();
-      self->tick();
-    });
-  }
+  void on_tick() override { flush(); }
 
+ private:
   void flush() {
     if (!run_) return;
     for (auto& m : run_->take()) send(std::move(m));
   }
 
   void send(std::string text) {
-    if (closed_) return;
-    queue_.push_back(std::move(text));
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->queue_.pop_front();
-                      if (ec) return self->closed();
-                      if (self->queue_.empty()) {
-                        self->writing_ = false;
-                        return;
-                      }
-                      self->write_next();
-                    });
+    if (!closed_) socket_.send(std::move(text));
   }
 
   void fail(const Error& e) {
-    send(
-        json{{"type", "error"}, {"code", e.code}, {"message", i18n::catalog(language_).localize(e)}}
-            .dump());
+    if (!closed_) socket_.fail(e);
   }
 
-  void on_message(const json& msg) {
+  void on_message(const json& msg) override {
     const std::string type = msg.is_object() && msg.contains("type") && msg["type"].is_string()
                                  ? msg["type"].get<std::string>()
                                  : std::string();
@@ -275,7 +219,10 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
     const std::string registry = msg.contains("worker") && msg["worker"].is_string()
                                      ? msg["worker"].get<std::string>()
                                      : std::string();
-    auto run = prepare(registry);
+    const std::string device = msg.contains("device") && msg["device"].is_string()
+                                   ? msg["device"].get<std::string>()
+                                   : std::string();
+    auto run = prepare(registry, device);
     if (!run) return fail(run.error());
     run_ = std::move(*run);
     send(json{{"type", "started"},
@@ -287,13 +234,14 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
               {"btps", run_->btps}}
              .dump());
     std::weak_ptr<LiveSpirometry> weak = shared_from_this();
-    capture_ = std::thread([run = run_, weak, exec = ws_.get_executor(), &app = app_] {
+    capture_ = std::thread([run = run_, weak, exec = socket_.executor(), &app = app_] {
       capture(run, weak, exec, app);
     });
   }
 
   // Everything the session needs, checked before any device is opened.
-  Result<std::shared_ptr<Run>> prepare(const std::string& registry) {
+  // `device_id`: a configured flow-stream spirometer; empty: the first one.
+  Result<std::shared_ptr<Run>> prepare(const std::string& registry, const std::string& device_id) {
     auto run = std::make_shared<Run>();
     run->cfg = &app_.config();
     run->language = language_;
@@ -306,10 +254,16 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
     run->worker = *w;
     const DeviceConfig* device = nullptr;
     for (const auto& d : cfg.devices)
-      if (d.driver == "flowstream") {
+      if (d.driver == "flowstream" && (device_id.empty() || d.id == device_id)) {
         device = &d;
         break;
       }
+    if (device == nullptr && !device_id.empty()) {
+      return make_errorf("unknown_device",
+                         "{} is not a configured flow-stream spirometer ([[devices]] in "
+                         "station.toml)",
+                         device_id);
+    }
     if (device == nullptr) {
       return make_error("no_spirometer",
                         "no flow-stream spirometer is configured ([[devices]] in station.toml)");
@@ -408,15 +362,10 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
     });
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
-  asio::steady_timer timer_;
-  http::request<http::string_body> upgrade_;
-  beast::flat_buffer buffer_;
+  LiveSocket& socket_;
   WebApp& app_;
   std::string user_;
   std::string language_;
-  std::deque<std::string> queue_;
-  bool writing_ = false;
   bool closed_ = false;
   std::shared_ptr<Run> run_;
   std::thread capture_;
@@ -424,9 +373,9 @@ class LiveSpirometry : public std::enable_shared_from_this<LiveSpirometry> {
 
 }  // namespace
 
-void start_live_spirometry(asio::ip::tcp::socket socket, http::request<http::string_body> upgrade,
-                           WebApp& app, const json& who) {
-  std::make_shared<LiveSpirometry>(std::move(socket), app, who)->start(std::move(upgrade));
+std::shared_ptr<LiveHandler> make_live_spirometry(LiveSocket& socket, WebApp& app,
+                                                  const json& who) {
+  return std::make_shared<LiveSpirometry>(socket, app, who);
 }
 
 }  // namespace odyo::station::web

@@ -3,7 +3,7 @@
 // upgraded, for a technician (the route's roles, the session cookie, the page's CSRF token in
 // `?csrf=` and an Origin that is this server: station/web/web_app.cpp), then:
 //
-//   page → server  {"type":"start","worker":"REGISTRY"}   {"type":"stop"}
+//   page → server  {"type":"start","worker":"REGISTRY"[,"device":"ID"]}   {"type":"stop"}
 //   server → page  {"type":"started", worker, device, rate_hz, btps}
 //                  {"type":"samples", n, first_ms, last_ms, sent_ms, flow_lps, blow, points}
 //                    every 20 ms while the device streams: `n` device samples whose times
@@ -20,27 +20,17 @@
 //                  {"type":"error", code, message}  in the session's language
 //
 // The session is the command line's: station/app/spirometry_session (capture → segmenter →
-// assess_spirometry_capture → store), on the first configured flow-stream spirometer (a `sim:`
-// device starts the devsim simulator, with a script of one coughed blow and three good ones).
+// assess_spirometry_capture → store), on the configured flow-stream spirometer the page chose
+// (else the first; a `sim:` device starts the devsim simulator, with a script of one coughed blow
+// and three good ones). The WebSocket is station/web/live_socket (ws:// or wss://).
 // Threading: the WebSocket and the store run on the server's io_context thread (the Database's);
 // the capture runs on a thread of its own and posts to it.
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <nlohmann/json.hpp>
+#include "station/web/live_socket.hpp"
 
 namespace odyo::station::web {
-
-class WebApp;
 
 // What the simulated spirometer blows for a live session from the pages.
 inline constexpr const char* kLiveSimulatorScript =
     "quiet:1,cough,quiet:2,normal,quiet:2,normal,quiet:2,normal,quiet:3";
-
-// Takes over a connection whose upgrade request the route accepted (`who`: the route's answer,
-// {username, language}): answers the handshake and runs the session's messages.
-void start_live_spirometry(boost::asio::ip::tcp::socket socket,
-                           boost::beast::http::request<boost::beast::http::string_body> upgrade,
-                           WebApp& app, const nlohmann::json& who);
 
 }  // namespace odyo::station::web

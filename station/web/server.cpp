@@ -15,7 +15,7 @@
 #include <optional>
 
 #include "station/core/i18n.hpp"
-#include "station/web/live.hpp"
+#include "station/web/live_socket.hpp"
 #include "station/web/web_app.hpp"
 
 namespace odyo::station::web {
@@ -131,19 +131,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       r.host = std::string(req[http::field::host]);
     }
     Reply reply = app_.handle(r);
-    if (r.upgrade && reply.status == 101) {
-      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-        return start_live_spirometry(stream_.release_socket(), parser_->release(), app_,
-                                     reply.body);
-      } else {
-        const Error e = make_error("live_tls", "live sessions over HTTPS are not offered yet");
-        reply = Reply{
-            501,
-            {{"error",
-              {{"code", e.code}, {"message", i18n::catalog(app_.language_of(r)).localize(e)}}}},
-            {}};
-      }
-    }
+    // Over TLS the WebSocket runs over the same TLS stream (wss://).
+    if (r.upgrade && reply.status == 101)
+      return start_live(std::move(stream_), parser_->release(), app_, reply.body);
     write(to_http(reply, req.version(), req.keep_alive()));
   }
 

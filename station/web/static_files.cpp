@@ -7,6 +7,8 @@ extern const unsigned char odyo_page_index_html[];
 extern const std::size_t odyo_page_index_html_size;
 extern const unsigned char odyo_page_app_js[];
 extern const std::size_t odyo_page_app_js_size;
+extern const unsigned char odyo_page_live_audio_js[];
+extern const std::size_t odyo_page_live_audio_js_size;
 extern const unsigned char odyo_page_statistics_js[];
 extern const std::size_t odyo_page_statistics_js_size;
 extern const unsigned char odyo_page_flags_js[];
@@ -26,6 +28,8 @@ const std::vector<StaticFile>& static_files() {
   static const std::vector<StaticFile> files = {
       {"/", "text/html; charset=utf-8", bytes(odyo_page_index_html, odyo_page_index_html_size)},
       {"/app.js", "text/javascript; charset=utf-8", bytes(odyo_page_app_js, odyo_page_app_js_size)},
+      {"/live_audio.js", "text/javascript; charset=utf-8",
+       bytes(odyo_page_live_audio_js, odyo_page_live_audio_js_size)},
       {"/statistics.js", "text/javascript; charset=utf-8",
        bytes(odyo_page_statistics_js, odyo_page_statistics_js_size)},
       {"/flags.js", "text/javascript; charset=utf-8",
@@ -239,6 +243,30 @@ const std::vector<const char*>& page_texts() {
       N_("Device sample → drawn, 99th percentile"),
       N_("samples"),
       N_("messages"),
+      // live_audio.js, the live audiometry page.
+      N_("Live audiometry"),
+      N_("Frequencies (Hz)"),
+      N_("Tone (ms)"),
+      N_("Shortest gap (ms)"),
+      N_("Retest 1000 Hz"),
+      N_("Start the search"),
+      N_("Pause"),
+      N_("Resume"),
+      N_("Abort"),
+      N_("Audiogram so far"),
+      N_("Frequency"),
+      N_("Right ear"),
+      N_("Left ear"),
+      N_("no response at"),
+      N_("searching"),
+      N_("Catch trial (no tone)"),
+      N_("pressed"),
+      N_("no press"),
+      N_("heard"),
+      N_("not heard"),
+      N_("The search is paused: no tone until you resume."),
+      N_("The audiometry is stored."),
+      N_("Aborted: nothing is stored."),
   };
   return texts;
 }

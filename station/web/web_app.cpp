@@ -485,11 +485,28 @@ Reply sign(WebApp& app, const Call& c) {
                {}};
 }
 
-// GET /api/live/spirometry upgraded to a WebSocket (station/web/live): the answer 101 lets the
-// server hand the connection over. A browser cannot add X-CSRF-Token to a WebSocket, so the page
-// sends its token as ?csrf=, and the Origin must be this server (no other site's page may open
-// a session with the technician's cookie).
-Reply live_spirometry(WebApp& app, const Call& c) {
+Reply users(WebApp& app, const Call&) {
+  auto list = list_users(app.db());
+  if (!list) return from_error(list.error());
+  json arr = json::array();
+  for (const auto& u : *list) {
+    arr.push_back({{"username", u.username},
+                   {"full_name", u.full_name},
+                   {"role", u.role},
+                   {"active", u.active},
+                   {"version", u.version}});
+  }
+  return Reply{200, json{{"users", arr}}, {}};
+}
+
+}  // namespace
+
+// GET /api/live/spirometry (and /api/live/audiometry) upgraded to a WebSocket
+// (station/web/live_socket): the answer 101 lets the server hand the connection over to the live
+// session `live` names. A browser cannot add X-CSRF-Token to a WebSocket, so the page sends its
+// token as ?csrf=, and the Origin must be this server (no other site's page may open a session
+// with the technician's cookie).
+Reply live_upgrade(WebApp& app, const Call& c, const std::string& live) {
   if (!c.request.upgrade) {
     return error(
         426, make_error("websocket", "this address is a WebSocket: open it from the live page"));
@@ -506,24 +523,9 @@ Reply live_spirometry(WebApp& app, const Call& c) {
     return error(403, make_errorf("origin", "a WebSocket opened from another site ({}) is refused",
                                   c.request.origin));
   }
-  return Reply{101, json{{"username", u.username}, {"language", c.session->language}}, {}};
+  return Reply{
+      101, json{{"username", u.username}, {"language", c.session->language}, {"live", live}}, {}};
 }
-
-Reply users(WebApp& app, const Call&) {
-  auto list = list_users(app.db());
-  if (!list) return from_error(list.error());
-  json arr = json::array();
-  for (const auto& u : *list) {
-    arr.push_back({{"username", u.username},
-                   {"full_name", u.full_name},
-                   {"role", u.role},
-                   {"active", u.active},
-                   {"version", u.version}});
-  }
-  return Reply{200, json{{"users", arr}}, {}};
-}
-
-}  // namespace
 
 std::optional<std::string> url_decode(std::string_view s, bool query) {
   std::string out;
@@ -619,8 +621,13 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
        {"admin"},
        "send a rejected export again",
        outbox_retry_route},
-      {"GET", "/api/live/spirometry", {"technician"}, "run live spirometry", live_spirometry},
+      {"GET",
+       "/api/live/spirometry",
+       {"technician"},
+       "run live spirometry",
+       [](WebApp& app, const Call& c) { return live_upgrade(app, c, "spirometry"); }},
   };
+  for (auto& r : live_audiometry_routes()) routes_.push_back(std::move(r));
   for (auto& r : statistics_routes()) routes_.push_back(std::move(r));
   for (auto& r : flag_routes()) routes_.push_back(std::move(r));
 }

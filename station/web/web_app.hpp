@@ -116,6 +116,14 @@ class WebApp {
   std::map<std::string, Session> sessions_;  // token → session
 };
 
+// A live page's WebSocket upgrade (GET /api/live/…): refused without the page's CSRF token in
+// ?csrf= or from another Origin (audited); else 101 with {username, language, live} for
+// station/web/live_socket, which starts the session `live` names.
+Reply live_upgrade(WebApp& app, const Call& c, const std::string& live);
+
+// The live audiometry routes (station/web/live_audiometry.cpp).
+std::vector<Route> live_audiometry_routes();
+
 // Percent-decodes a URL component ('+' is a space in a query); nullopt when malformed.
 std::optional<std::string> url_decode(std::string_view s, bool query);
 

@@ -130,6 +130,7 @@ async function start(me) {
   $("who").textContent = me.full_name + " (" + t(me.role) + ")";
   $("nav-worklist").hidden = me.role !== "physician";
   $("nav-live").hidden = me.role !== "technician";
+  $("nav-live-audio").hidden = me.role !== "technician";
   $("nav-outbox").hidden = me.role !== "admin";
   $("nav-statistics").hidden = me.role === "technician";
   $("nav-flags").hidden = me.role !== "physician";
@@ -422,6 +423,7 @@ function p99(values) {
 function showLive(registry) {
   show("live");
   if (registry) $("live-worker").value = registry;
+  liveDevices($("live-device"), "spirometers"); // live_audio.js
   drawLive();
 }
 
@@ -450,7 +452,7 @@ function startLive(ev) {
   live.ws = ws;
   $("live-start").disabled = true;
   $("live-stop").disabled = false;
-  ws.onopen = () => ws.send(JSON.stringify({ type: "start", worker: registry }));
+  ws.onopen = () => ws.send(JSON.stringify({ type: "start", worker: registry, device: $("live-device").value }));
   ws.onmessage = (e) => onLiveMessage(JSON.parse(e.data));
   ws.onerror = () => say(t("The live connection failed."), true);
   ws.onclose = () => {
@@ -827,6 +829,8 @@ async function route() {
   }
   const exam = hash.match(/^#\/exam\/(\d+)$/);
   if (exam) return showExam(exam[1]);
+  const audioFor = hash.match(/^#\/live-audio(?:\/(.+))?$/);
+  if (audioFor && state.me.role === "technician") return showLiveAudio(audioFor[1] ? decodeURIComponent(audioFor[1]) : ""); // live_audio.js
   const liveFor = hash.match(/^#\/live(?:\/(.+))?$/);
   if (liveFor && state.me.role === "technician") return showLive(liveFor[1] ? decodeURIComponent(liveFor[1]) : "");
   const worker = hash.match(/^#\/worker\/(.+)$/);

@@ -5,7 +5,8 @@
 // folding, registers a worker and is refused signing; the physician filters the worklist, sees
 // an exam's charts and values, overrides the decision with a reason and signs with the password
 // asked again; the technician runs a live spirometry session for the worker registered (and the
-// page prints its "device sample → drawn" p99). This test then checks in the database what the
+// page prints its "device sample → drawn" p99) and a live audiometry (the audiogram filling in,
+// paused and resumed). This test then checks in the database what the
 // pages did. Screenshots of each
 // page are written to <build>/web-screenshots (the committed ones are docs/screenshots/web-*.png).
 #include <gtest/gtest.h>
@@ -82,10 +83,20 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
   EXPECT_EQ(sql(demo,
                 "SELECT e.kind || ' ' || e.technician || ' ' || (SELECT count(*) FROM signatures s "
                 "JOIN results r ON r.id = s.result_id WHERE r.exam_id = e.id) FROM exams e JOIN "
-                "workers w ON w.id = e.worker_id WHERE w.registry_no='D-2001'"),
+                "workers w ON w.id = e.worker_id WHERE w.registry_no='D-2001' AND "
+                "e.kind='spirometry'"),
             "spirometry teknisyen 0");
-  for (const char* page : {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry",
-                           "worker", "outbox", "paper-audiogram", "live-spirometry"}) {
+  // The live audiometry is the same worker's audiometry exam from the configured simulated
+  // audiometer, by the technician, awaiting review.
+  EXPECT_EQ(sql(demo,
+                "SELECT e.device_id || ' ' || e.technician || ' ' || (SELECT count(*) FROM "
+                "signatures s JOIN results r ON r.id = s.result_id WHERE r.exam_id = e.id) FROM "
+                "exams e JOIN workers w ON w.id = e.worker_id WHERE w.registry_no='D-2001' AND "
+                "e.kind='audiometry'"),
+            "audio-sim teknisyen 0");
+  for (const char* page :
+       {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry", "worker", "outbox",
+        "paper-audiogram", "live-spirometry", "live-audiometry"}) {
     EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
                                         page + ".png"))
         << page;

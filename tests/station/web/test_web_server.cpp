@@ -483,11 +483,13 @@ TEST_F(WebServer, EveryTextOfThePagesComesFromTheCatalogue) {
   const auto* js = odyo::station::web::static_file("/app.js");
   const auto* stats_js = odyo::station::web::static_file("/statistics.js");
   const auto* flags_js = odyo::station::web::static_file("/flags.js");
-  ASSERT_TRUE(html != nullptr && js != nullptr && stats_js != nullptr && flags_js != nullptr);
+  const auto* live_audio_js = odyo::station::web::static_file("/live_audio.js");
+  ASSERT_TRUE(html != nullptr && js != nullptr && stats_js != nullptr && flags_js != nullptr &&
+              live_audio_js != nullptr);
   int named = 0;
   const std::string h(html->bytes);
-  const std::string j =
-      std::string(js->bytes) + std::string(stats_js->bytes) + std::string(flags_js->bytes);
+  const std::string j = std::string(js->bytes) + std::string(stats_js->bytes) +
+                        std::string(flags_js->bytes) + std::string(live_audio_js->bytes);
   for (const auto& [text, re] : {std::pair{h, std::regex("data-t=\"([^\"]*)\"")},
                                  std::pair{j, std::regex("\\bt\\(\"([^\"]*)\"\\)")}}) {
     for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {

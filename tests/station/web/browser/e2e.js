@@ -7,7 +7,10 @@
 // overrides the decision with a reason and signs with the password given again; the technician
 // runs a live spirometry session for the worker registered (the simulated spirometer at 1 kHz):
 // the curves grow, the blows' acceptability and "another blow needed, because …" and the grade
-// are shown; the page's own figure of "device sample → drawn" (p99) is printed. A screenshot of
+// are shown; the page's own figure of "device sample → drawn" (p99) is printed; then a live
+// audiometry for the same worker on the simulated FIPP audiometer: the audiogram fills in
+// frequency by frequency, pause holds the tones and resume continues, and the stored exam opens.
+// A screenshot of
 // each page goes to ODYO_SCREENSHOTS. Prints one line per step; exits 1 on the first failure.
 "use strict";
 const { chromium } = require("playwright-core");
@@ -266,6 +269,60 @@ async function liveSpirometry(browser) {
   await context.close();
 }
 
+// Live audiometry (station/web/live_audiometry.cpp, pages/live_audio.js): the technician chooses
+// the worker and the configured audiometer (the devsim FIPP audiometer and its simulated
+// listener), watches the audiogram fill in, pauses and resumes, and opens the stored exam.
+async function liveAudiometry(browser) {
+  const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
+  await submitLogin(page);
+  check(await page.isVisible("#nav-live-audio"), "a technician has the live audiometry page");
+  await page.click("#nav-live-audio");
+  await page.waitForSelector("#page-live-audio:not([hidden])");
+  await page.waitForSelector("#la-device option[value='audio-sim']", { state: "attached" });
+  check((await page.$$eval("#la-device option", (o) => o.map((x) => x.value))).join() === "audio-sim", "the configured audiometer is offered");
+  await page.fill("#la-worker", "D-2001");
+  // The short timing of `acquire audio --tone-ms 300 --gap-ms 150 --no-retest` (the tests').
+  await page.fill("#la-frequencies", "1000 2000 500");
+  await page.fill("#la-tone", "300");
+  await page.fill("#la-gap", "150");
+  await page.uncheck("#la-retest");
+  await page.click("#la-start");
+  await page.waitForFunction(() => document.querySelector("#la-status").textContent.includes("D-2001"));
+  check(true, "the search runs for D-2001: " + (await page.textContent("#la-status")));
+  await page.waitForFunction(() => Number(document.querySelector("#la-now").dataset.presentations || 0) > 0, null, { timeout: 30000 });
+  check(true, "each presentation is shown: " + (await page.textContent("#la-now")));
+  // The audiogram fills in: the station's drawing after the first threshold, redrawn after the next.
+  await page.waitForFunction(() => Number(document.querySelector("#la-chart").dataset.thresholds || 0) >= 1, null, { timeout: 60000 });
+  const picture = () => page.evaluate(() => ({ n: Number(document.querySelector("#la-chart").dataset.thresholds || 0), svg: document.querySelector("#la-chart svg") ? document.querySelector("#la-chart svg").outerHTML : "", found: document.querySelectorAll("#la-progress td.found").length }));
+  const one = await picture();
+  check(one.svg.includes("Odyogram") && one.found === one.n, `the audiogram so far (${one.n} threshold) and the progress per frequency`);
+  // Pause: the presentation in progress ends, then nothing more until resume.
+  await page.click("#la-pause");
+  await page.waitForSelector("#la-status[data-state='paused']", { timeout: 15000 });
+  const held = await page.$eval("#la-now", (e) => Number(e.dataset.presentations));
+  check((await page.textContent("#la-pause")) === "Sürdür", "paused: the button now resumes");
+  await page.waitForTimeout(2500);
+  check((await page.$eval("#la-now", (e) => Number(e.dataset.presentations))) === held, `no presentation while paused (${held} so far)`);
+  await page.click("#la-pause");
+  await page.waitForSelector("#la-status[data-state='resumed']", { timeout: 15000 });
+  await page.waitForFunction((h) => Number(document.querySelector("#la-now").dataset.presentations) > h, held, { timeout: 15000 });
+  check(true, "resumed: the presentations continue");
+  await page.waitForFunction(() => Number(document.querySelector("#la-chart").dataset.thresholds || 0) > 1, null, { timeout: 60000 });
+  const two = await picture();
+  check(two.n > one.n && two.svg !== one.svg, `the audiogram fills in (${one.n} → ${two.n} thresholds)`);
+  await page.waitForSelector("#la-result[data-exam]", { timeout: 120000 });
+  const done = await picture();
+  const exam = await page.$eval("#la-result", (e) => e.dataset.exam);
+  check(done.n === 6 && done.found === 6, `every frequency of both ears found, stored as exam #${exam}: ${await page.textContent("#la-result")}`);
+  await shot(page, "live-audiometry");
+  await page.click("#la-result a");
+  await page.waitForSelector("#page-exam:not([hidden])");
+  await page.waitForSelector("#exam-charts img", { timeout: 15000 });
+  check((await page.$$eval("#exam-charts img", (l) => l.map((i) => i.src))).some((s) => s.endsWith("/charts/audiogram.svg")), "the stored exam opens with its audiogram");
+  check(problems.length === 0, "no script error or CSP violation on the live audiometry page " + JSON.stringify(problems));
+  await context.close();
+}
+
 // The worker page: from the search to the worker's next due exams, history charts, exams and jobs.
 async function workerPage(browser) {
   const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
@@ -388,6 +445,7 @@ async function admin(browser) {
     await technician(browser);
     await physician(browser);
     await liveSpirometry(browser);
+    await liveAudiometry(browser);
     await workerPage(browser);
     await admin(browser);
   } catch (e) {
