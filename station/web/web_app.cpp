@@ -29,6 +29,7 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
+#include "station/web/routes_qc.hpp"
 #include "station/web/static_files.hpp"
 
 namespace odyo::station::web {
@@ -619,6 +620,7 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
        outbox_retry_route},
       {"GET", "/api/live/spirometry", {"technician"}, "run live spirometry", live_spirometry},
   };
+  for (auto& r : qc_routes()) routes_.push_back(std::move(r));  // station/web/routes_qc
 }
 
 Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password,
