@@ -38,13 +38,13 @@ struct CorrectiveAction {
 };
 
 struct NewCorrectiveAction {
-  // The subject: a flag that exists (any state), or a QC finding the data raise now
-  // (station/qc/indicators, "QC-2026-03-technician-ali-ab_share"); exactly one of the two.
-  std::string flag_id;
-  std::string finding_id;
+  std::string flag_id;  // the subject: a flag that exists (any state), or
   std::string description;
   std::string owner;   // the person responsible
   std::string due_on;  // YYYY-MM-DD or GG.AA.YYYY, not before today
+  // … a QC finding the data raise now (station/qc/indicators,
+  // "QC-2026-03-technician-ali-ab_share"): exactly one of flag_id and finding_id.
+  std::string finding_id{};
 };
 
 // The fields a new version changes (the others are carried over); `reason` is required.

@@ -64,6 +64,7 @@ TEST(AcquireInterruptedCli, UnpluggedAndNotBackEndsTheSessionAndStoresItInterrup
                             " --script quiet:1,normal,quiet:60",
                         s.dir / "sim-out", s.dir / "sim-err");
   ASSERT_TRUE(sim.wait_for_output("serial:", std::chrono::seconds(10))) << sim.err();
+  s.st.daily_checks({"serial:" + link.string()});  // this spirometer's syringe check today
   auto run = s.run("acquire spiro --device serial:" + link.string() +
                        " --profile sfm3000-bypass5-serial --worker D-1001 --manoeuvres 3 "
                        "--device-timeout-s 2 --journal " +

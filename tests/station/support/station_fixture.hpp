@@ -161,11 +161,11 @@ struct Station {
 
   // Today's daily checks of `devices` as technician "tekniker" would record them before testing
   // (station/app/daily_checks: no test on a device without them): a 3-L syringe reading of
-  // 3.01 L typed for a spirometer ("spiro-sim", "sim:spirometer"), a passed listening check for
-  // an audiometer (any other id). Throws when a check is refused.
+  // 3.01 L typed for a spirometer ("spiro-sim", "sim:spirometer", "serial:…"), a passed listening
+  // check for an audiometer (any other id). Throws when a check is refused.
   void daily_checks(const std::vector<std::string>& devices) const {
     for (const auto& d : devices) {
-      const bool spiro = d == "spiro-sim" || d == "sim:spirometer";
+      const bool spiro = d == "spiro-sim" || d == "sim:spirometer" || d.rfind("serial:", 0) == 0;
       const auto r = run_as(
           "tekniker",
           spiro ? "spiro syringe-check --device " + quote(d) + " --measured-l 3.01"
