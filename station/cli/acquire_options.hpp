@@ -46,6 +46,19 @@ struct AcquireOptions {
 // --no-retest) and unstorable_plan (what a plan lacks for its exam to be stored) are the use
 // case's: station/app/audiometry_session.hpp.
 
+// `spiro syringe-check`: the daily 3-L syringe check of a spirometer (station/app/daily_checks):
+// measured on the device (one stroke through the same capture path as a test) or, with
+// --measured-l, the reading typed from the device's display.
+struct SyringeCheckOptions {
+  std::string device, profile, journal, devsim, note;
+  std::optional<double> measured_l;  // typed reading; unset: measure on the device
+  double sim_error_pct = 0;          // sim: devices only: the simulated stroke's volume error
+  bool sim_error_given = false;
+  double seconds = 30;  // give up waiting for the stroke after this long
+};
+// Defined in devices_cmd.cpp (it opens devices the way `acquire spiro` does).
+int run_syringe_check(CliContext& ctx, const SyringeCheckOptions& o);
+
 // `acquire audio --device pc:…`: the automated search on the computer-driven audiometer.
 // Defined in pcaudio_cmd.cpp. Returns the process exit code.
 int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o);

@@ -51,7 +51,7 @@ struct CloseOptions {
   std::string evidence, reason;
 };
 struct ListOptions {
-  std::string status, flag;
+  std::string status, flag, finding;
 };
 
 Result<Database*> db_for_actions(CliContext& ctx) {
@@ -62,12 +62,19 @@ Result<Database*> db_for_actions(CliContext& ctx) {
 
 void register_action_commands(CLI::App& app, CliContext& ctx) {
   auto* action = app.add_subcommand(
-      "action", "Corrective actions against a flag: add, update, close, list / Düzeltici faaliyet");
+      "action",
+      "Corrective actions against a flag or a QC finding: add, update, close, list / Düzeltici "
+      "faaliyet");
   action->require_subcommand(1);
 
   auto ao = std::make_shared<AddOptions>();
-  auto* add = action->add_subcommand("add", "Open a corrective action against a flag");
-  add->add_option("--flag", ao->a.flag_id, "The flag, e.g. HL-12")->required();
+  auto* add =
+      action->add_subcommand("add", "Open a corrective action against a flag or a QC finding");
+  auto* flag_opt = add->add_option("--flag", ao->a.flag_id, "The flag, e.g. HL-12");
+  auto* finding_opt =
+      add->add_option("--finding", ao->a.finding_id,
+                      "A QC finding of `report qc`, e.g. QC-2026-03-technician-ali-ab_share");
+  flag_opt->excludes(finding_opt);
   add->add_option("--description", ao->a.description, "What is to be done")->required();
   add->add_option("--owner", ao->a.owner, "Who is responsible")->required();
   add_date_option(add, "--due", ao->a.due_on, "Due date")->required();
@@ -78,7 +85,9 @@ void register_action_commands(CLI::App& app, CliContext& ctx) {
     if (!rules) return (void)ctx.fail(rules.error(), 2);
     auto db = db_for_actions(ctx);
     if (!db) return (void)ctx.fail(db.error());
-    auto a = sv::add_corrective_action(**db, *rules, ao->a, today_iso(), ctx.opts.user);
+    auto qc_rules = qc::load_qc_rules((*cfg)->rules_dir);
+    if (!qc_rules) return (void)ctx.fail(qc_rules.error(), 2);
+    auto a = sv::add_corrective_action(**db, *rules, ao->a, today_iso(), ctx.opts.user, &*qc_rules);
     if (!a) return (void)ctx.fail(a.error());
     print_action(ctx, *a);
   });
@@ -125,12 +134,15 @@ void register_action_commands(CLI::App& app, CliContext& ctx) {
   auto* li = action->add_subcommand("list", "Corrective actions (latest version of each)");
   li->add_option("--status", lo->status, "open | in_progress | closed");
   li->add_option("--flag", lo->flag, "Only actions against this flag");
+  li->add_option("--finding", lo->finding, "Only actions against this QC finding");
   li->callback([&ctx, lo] {
     if (auto cfg = ctx.config(); !cfg) return (void)ctx.fail(cfg.error(), 2);
     auto db = db_for_actions(ctx);
     if (!db) return (void)ctx.fail(db.error());
-    auto list =
-        sv::list_corrective_actions(**db, lo->status, lo->flag.empty() ? "" : "flag:" + lo->flag);
+    auto list = sv::list_corrective_actions(**db, lo->status,
+                                            !lo->flag.empty()      ? "flag:" + lo->flag
+                                            : !lo->finding.empty() ? "qc:" + lo->finding
+                                                                   : "");
     if (!list) return (void)ctx.fail(list.error());
     if (ctx.json()) {
       nlohmann::json arr = nlohmann::json::array();

@@ -25,6 +25,7 @@ void register_film_commands(CLI::App& app, CliContext& ctx);
 void register_flag_commands(CLI::App& app, CliContext& ctx);
 void register_action_commands(CLI::App& app, CliContext& ctx);
 void register_stats_commands(CLI::App& app, CliContext& ctx);
+void register_qc_commands(CLI::App& app, CliContext& ctx);
 // (new groups: declare here and call below — one line each)
 
 void register_all_commands(CLI::App& app, CliContext& ctx) {
@@ -48,6 +49,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_flag_commands(app, ctx);  // after `report`, which it extends
   register_action_commands(app, ctx);
   register_stats_commands(app, ctx);  // after `report`, which it extends
+  register_qc_commands(app, ctx);  // after `spiro` and `report`, which it extends
 }
 
 }  // namespace odyo::station

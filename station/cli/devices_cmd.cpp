@@ -25,6 +25,7 @@
 // same as `odyospiro demo`) and runs the real driver against it.
 #include <utility>  // first: Boost.Asio under GCC 12 -std=c++20
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
@@ -57,6 +58,7 @@
 #include "drivers/transport/serial_transport.hpp"
 #include "drivers/transport/usb_transport.hpp"
 #include "drivers/vitalograph/vitalograph_driver.hpp"
+#include "station/app/daily_checks.hpp"
 #include "station/app/spirometry_session.hpp"
 #include "station/audiometry/report.hpp"
 #include "station/cli/acquire_options.hpp"
@@ -67,6 +69,7 @@
 #include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
 #include "station/exams/audiometry_exam.hpp"
+#include "station/qc/qc_rules.hpp"
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
 #include "station/storage/database.hpp"
@@ -534,6 +537,11 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
                                 prof_name));
   auto storage = open_storage(ctx, o);
   if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+  // A stored exam needs today's passed 3-L syringe check of this spirometer (ATS/ERS 2019);
+  // --no-store (a trial of the device, no worker's exam) does not.
+  if (!o.no_store)
+    if (auto c = require_check_before_test(*storage->db, dev.id, qc::kSyringeCheck); !c)
+      return ctx.fail(c.error(), 2);
   std::optional<spirometry::ReferenceTables> tables;
   if (!o.no_store) {
     auto t = load_reference_tables(storage->cfg->reference_dir);
@@ -574,6 +582,110 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
       configured(o.device_return_timeout_s, cfg->device_return_timeout_s);
   return run_spiro_job(ctx, job);
 }
+
+// --- spiro syringe-check ----------------------------------------------------------------------
+
+}  // namespace
+
+int run_syringe_check(CliContext& ctx, const SyringeCheckOptions& o) {
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  auto rules = qc::load_qc_rules((*cfg)->rules_dir);
+  if (!rules) return ctx.fail(rules.error(), 2);
+  AcquireOptions ao;
+  ao.kind = "spiro";
+  ao.device = o.device;
+  ao.profile = o.profile;
+  ao.journal = o.journal;
+  ao.devsim = o.devsim;
+  ResolvedDevice dev = resolve_device(ctx, ao);
+  auto db = ctx.db_as({"technician", "physician", "admin"}, N_("record a daily device check"));
+  if (!db) return ctx.fail(db.error(), 2);
+  qc::SyringeCheckInput in;
+  in.device_id = dev.id;
+  in.notes = o.note;
+  if (o.measured_l) {
+    if (o.sim_error_given)
+      return ctx.fail(make_error("bad_check",
+                                 "--sim-error-pct simulates a stroke on a sim: device; it does "
+                                 "not go with a typed --measured-l"));
+    in.measured_l = *o.measured_l;
+    in.source = "entered";
+  } else {
+    if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
+    if (o.sim_error_given && !sim_name(dev.uri))
+      return ctx.fail(make_errorf("bad_check",
+                                  "--sim-error-pct is for a simulated spirometer (sim:); {} is a "
+                                  "real device: push the real syringe",
+                                  dev.uri));
+    const bool simulated = sim_name(dev.uri).has_value();
+    const std::string prof_name =
+        !dev.profile.empty() ? dev.profile
+                             : (dev.uri.rfind("usb:", 0) == 0
+                                    ? "sfm3000-usb"
+                                    : (simulated ? "sfm3000-bypass5-serial" : "sfm3000-serial"));
+    auto prof = load_profile(ctx, prof_name);
+    if (!prof) return ctx.fail(prof.error());
+    auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
+    if (!flow)
+      return ctx.fail(make_errorf("profile_wrong_family",
+                                  "{} is not a flow-stream profile: give a spirometer profile",
+                                  prof_name));
+    const fs::path jfile =
+        fs::absolute(o.journal.empty() ? default_journal(ctx) : fs::path(o.journal));
+    auto sim = start_sim_if_needed(
+        ctx, ao, dev, profile_path(ctx, prof_name), jfile.parent_path(),
+        {"--script", "quiet:1,syringe:" + fmt::format("{:g}", o.sim_error_pct) + ",quiet:3"});
+    if (!sim) return ctx.fail(sim.error(), 2);
+    SpiroSessionPlan plan;
+    plan.device_id = dev.id;
+    plan.uri = dev.uri;
+    plan.profile_name = prof_name;
+    plan.flow = *flow;
+    plan.journal_file = jfile;
+    plan.seconds = o.seconds;
+    plan.technician = ctx.opts.user;
+    plan.device_return_timeout_s = (*cfg)->device_return_timeout_s;
+    std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
+    log << ctx.tr("Push the 3-L syringe through the spirometer in one stroke (fill, then empty).")
+        << std::endl;
+    SpiroSessionHooks hooks;
+    hooks.log = [&](const std::string& line) { log << line << std::endl; };
+    hooks.stop = [] { return g_interrupted != 0; };
+    std::optional<Result<SyringeStroke>> stroke;
+    {
+      InterruptScope interrupts;
+      stroke.emplace(measure_syringe_stroke(plan, hooks));
+    }
+    if (!*stroke) return ctx.fail((*stroke).error(), 2);
+    in.measured_l = (*stroke)->volume_l;
+    in.source = "device";
+    in.device_detail = {{"uri", dev.uri},
+                        {"journal", jfile.string()},
+                        {"journal_session", (*stroke)->journal_session},
+                        {"peak_flow_lps", (*stroke)->peak_lps}};
+  }
+  auto c = qc::record_syringe_check(**db, *rules, in, ctx.opts.user);
+  if (!c) return ctx.fail(c.error(), c.error().code == "check_invalid" ? 1 : 2);
+  if (ctx.json()) {
+    ctx.out() << qc::check_json(*c).dump(2) << "\n";
+  } else {
+    ctx.out() << ctx.trf("3-L syringe check of {}: read {} L, {} % off (limit ±{} %): {}",
+                         c->device_id, fmt::format("{:.3f}", in.measured_l),
+                         fmt::format("{:+.2f}", c->measured["error_pct"].get<double>()),
+                         fmt::format("{:g}", rules->syringe_tolerance_pct),
+                         c->passed ? ctx.tr("pass") : ctx.tr("FAIL"))
+              << "\n";
+    if (!c->passed)
+      ctx.out() << ctx.tr(
+                       "Do not test on this spirometer today until a check passes: check the "
+                       "syringe (leaks, the stroke) and the flow sensor, then repeat the check.")
+                << "\n";
+  }
+  return 0;  // recorded (a failed check too: it stops testing, said above)
+}
+
+namespace {
 
 // --- acquire recover -------------------------------------------------------------------------
 
@@ -775,6 +887,10 @@ int run_acquire_audio(CliContext& ctx, const AcquireOptions& o) {
         make_error("profile_wrong_family", "the profile is not a FIPP audiometer profile"));
   auto storage = open_storage(ctx, o);
   if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
+  // A stored exam needs today's passed listening check of this audiometer (ISO 8253-1).
+  if (!o.no_store)
+    if (auto c = require_check_before_test(*storage->db, dev.id, qc::kListeningCheck); !c)
+      return ctx.fail(c.error(), 2);
   std::ostream& log = ctx.json() ? ctx.err() : ctx.out();
   if (!fipp->device.verified)
     log << ctx.tr("WARNING: profile ") << fipp->device.id

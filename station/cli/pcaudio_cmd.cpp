@@ -19,12 +19,13 @@
 #include "station/cli/acquire_options.hpp"
 #include "station/cli/audio_group.hpp"
 #include "station/cli/context.hpp"
+#include "station/core/local_time.hpp"
 #include "station/core/person_input.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/pcaudio/ambient.hpp"
 #include "station/pcaudio/calibration.hpp"
-#include "station/pcaudio/listening_check.hpp"
 #include "station/pcaudio/pc_rig.hpp"
+#include "station/qc/daily_checks.hpp"
 #include "station/records/workers.hpp"
 #include "station/storage/database.hpp"
 
@@ -152,42 +153,82 @@ int run_tone(CliContext& ctx, const ToneOptions& o) {
   return 0;
 }
 
-std::filesystem::path default_check_log(CliContext& ctx) {
+// The folder beside the database: where the tone journal goes by default.
+std::filesystem::path station_dir(CliContext& ctx) {
   std::filesystem::path db = ctx.opts.db_path;
   if (db.empty()) {
     auto c = ctx.config();
     if (c) db = (*c)->database;
   }
-  const auto dir = db.has_parent_path() ? db.parent_path() : std::filesystem::path(".");
-  return dir / "pcaudio-listening-checks.jsonl";
+  return db.has_parent_path() ? db.parent_path() : std::filesystem::path(".");
+}
+
+// The audiometer a listening check is for: --device (a configured id or a URI), else the one
+// configured computer-driven audiometer.
+Result<DeviceConfig> checked_audiometer(CliContext& ctx, const std::string& device) {
+  auto c = ctx.config();
+  if (!c) return c.error();
+  for (const auto& d : (*c)->devices)
+    if ((device.empty() && d.kind == "pc-audiometer") || (!device.empty() && d.id == device))
+      return d;
+  if (device.empty())
+    return make_errorf("unknown_device",
+                       "no computer-driven audiometer in {}: give --device ID (the audiometer "
+                       "checked)",
+                       (*c)->file.string());
+  DeviceConfig d;  // a URI as given
+  d.id = device;
+  d.uri = device;
+  d.kind = device.rfind("pc:", 0) == 0 ? "pc-audiometer" : "audiometer";
+  return d;
 }
 
 struct CheckOptions {
   bool pass = false;
   bool fail = false;
+  std::string device;
   std::string listener;
   std::string note;
   std::string calibration;
-  std::string log;
-  std::string today;
 };
 
+// `audio listening-check`: today's listening check of an audiometer, in the database
+// (calibration_checks, audited). The computer-driven audiometer's check names its calibration's
+// interface + earphone pair: a test needs the check of the pair it plays through.
 int run_listening_check(CliContext& ctx, const CheckOptions& o) {
   if (o.pass == o.fail)
     return ctx.fail(make_error("bad_check", "give exactly one of --pass or --fail"));
-  if (o.fail && o.note.empty())
-    return ctx.fail(make_error("bad_check", "a failed check needs --note saying what was wrong"));
-  auto today = parse_today(o.today);
-  if (!today) return ctx.fail(today.error());
-  auto cal = load_named_calibration(ctx, o.calibration, *today);
-  if (!cal) return ctx.fail(cal.error(), 2);
-  pcaudio::ListeningCheck c{*today, cal->pair_id(), o.listener, o.pass, o.note};
-  const std::filesystem::path log =
-      o.log.empty() ? default_check_log(ctx) : std::filesystem::path(o.log);
-  if (auto r = pcaudio::record_listening_check(log, c); !r) return ctx.fail(r.error(), 2);
-  ctx.out() << log.string() << ": " << pcaudio::to_iso(*today) << " " << cal->pair_id() << " "
+  auto dev = checked_audiometer(ctx, o.device);
+  if (!dev) return ctx.fail(dev.error(), 2);
+  qc::ListeningCheckInput in;
+  in.device_id = dev->id;
+  in.listener = o.listener;
+  in.passed = o.pass;
+  in.note = o.note;
+  if (dev->kind == "pc-audiometer") {
+    auto cal = load_named_calibration(ctx, o.calibration, pcaudio::today_local());
+    if (!cal) return ctx.fail(cal.error(), 2);
+    in.pair_id = cal->pair_id();
+  }
+  auto db = ctx.db_as({"technician", "physician", "admin"}, N_("record a daily device check"));
+  if (!db) return ctx.fail(db.error(), 2);
+  auto c = qc::record_listening_check(**db, in, ctx.opts.user);
+  if (!c) return ctx.fail(c.error(), c.error().code == "check_invalid" ? 1 : 2);
+  if (ctx.json()) {
+    ctx.out() << qc::check_json(*c).dump(2) << "\n";
+    return 0;
+  }
+  ctx.out() << c->day << " " << c->device_id << (in.pair_id.empty() ? "" : " " + in.pair_id) << " "
             << (o.pass ? ctx.tr("pass") : ctx.tr("fail")) << "\n";
   return 0;
+}
+
+// Today's passed listening check of `device_id` for the pair, from the database (the rig asks).
+std::function<Result<void>(const std::string&)> listening_check_in_db(Database& db,
+                                                                      std::string device_id) {
+  return [&db, device_id = std::move(device_id)](const std::string& pair) -> Result<void> {
+    return qc::require_daily_check(db, device_id, qc::kListeningCheck, local_today_iso(), pair);
+  };
 }
 
 struct CalibrateOptions {
@@ -307,11 +348,12 @@ struct SearchOptions {
   std::vector<int> frequencies;
   std::string calibration;
   std::string journal;
-  std::string check_log;
   std::string today;
   bool allow_example = false;
   bool pulsed = false;
 };
+
+Result<DeviceConfig> pc_device(const StationConfig& cfg, const std::string& device);
 
 // The automated threshold search on the PC audiometer (what `acquire audio --device pc:…` runs).
 int run_pc_search(CliContext& ctx, const SearchOptions& o) {
@@ -329,13 +371,19 @@ int run_pc_search(CliContext& ctx, const SearchOptions& o) {
     if (!c) return ctx.fail(c.error(), 2);
     ro.calibration_file = (*c)->calibration_file;
   }
-  ro.listening_log =
-      o.check_log.empty() ? default_check_log(ctx) : std::filesystem::path(o.check_log);
-  ro.tone_journal = o.journal.empty() ? ro.listening_log.parent_path() / "pcaudio-tones.jsonl"
+  ro.tone_journal = o.journal.empty() ? station_dir(ctx) / "pcaudio-tones.jsonl"
                                       : std::filesystem::path(o.journal);
   ro.session = utc_now_iso() + " " + o.device + " pc-search";
   auto button = pcaudio::open_button(o.button);
   if (!button) return ctx.fail(button.error(), 2);
+  // Today's listening check of this audiometer (the configured id of its URI, or the URI).
+  auto cfg = ctx.config();
+  if (!cfg) return ctx.fail(cfg.error(), 2);
+  auto pcdev = pc_device(**cfg, o.device);
+  if (!pcdev) return ctx.fail(pcdev.error());
+  auto db = ctx.db_as({"technician", "physician", "admin"}, N_("run an audiometry search"));
+  if (!db) return ctx.fail(db.error(), 2);
+  ro.require_listening_check = listening_check_in_db(**db, pcdev->id);
   auto rig = pcaudio::PcRig::open(ro, **button);
   if (!rig) return ctx.fail(rig.error(), 2);
   if ((*rig)->calibration().example)
@@ -448,8 +496,8 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
   ro.allow_example_calibration = false;  // never for a worker
   ro.calibration_file = sc.calibration_file;
   ro.calibration_valid_months = sc.calibration_valid_months;
-  ro.listening_log = default_check_log(ctx);
-  ro.tone_journal = o.journal.empty() ? ro.listening_log.parent_path() / "pcaudio-tones.jsonl"
+  ro.require_listening_check = listening_check_in_db(**db, dev->id);
+  ro.tone_journal = o.journal.empty() ? station_dir(ctx) / "pcaudio-tones.jsonl"
                                       : std::filesystem::path(o.journal);
   ro.min_reaction = params.min_reaction;
   ro.response_window = params.response_window;
@@ -475,8 +523,7 @@ int run_acquire_pc_audio(CliContext& ctx, const AcquireOptions& o) {
           2);
     if (auto e = pcaudio::check_expiry(*cal, ro.today, ro.calibration_valid_months); !e)
       return ctx.fail(e.error(), 2);
-    if (auto c = pcaudio::require_listening_check(ro.listening_log, cal->pair_id(), ro.today); !c)
-      return ctx.fail(c.error(), 2);
+    if (auto c = ro.require_listening_check(cal->pair_id()); !c) return ctx.fail(c.error(), 2);
   }
   // The room's ambient noise, before the first tone: too loud refuses the test (exit 4, as
   // `audio ambient`) unless the technician overrides with a reason, which is stored.
@@ -606,15 +653,15 @@ void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
 
   auto c = std::make_shared<CheckOptions>();
   auto* cc = audio->add_subcommand("listening-check",
-                                   "Record today's daily listening check of the PC audiometer");
+                                   "Record today's daily listening check of an audiometer");
   cc->add_flag("--pass", c->pass,
                "every frequency, both earphones: clean, no crosstalk, button ok");
   cc->add_flag("--fail", c->fail, "something was wrong (say what with --note)");
+  cc->add_option("--device", c->device,
+                 "the audiometer checked (default: the configured PC audiometer)");
   cc->add_option("--listener", c->listener, "who listened")->required();
   cc->add_option("--note", c->note, "what was heard");
   cc->add_option("--calibration", c->calibration, "calibration file (default: station.toml's)");
-  cc->add_option("--log", c->log, "check log (default: beside the database)");
-  cc->add_option("--today", c->today, "date of the check (YYYY-MM-DD)");
   cc->callback([&ctx, c] { ctx.exit_code = run_listening_check(ctx, *c); });
 
   auto k = std::make_shared<CalibrateOptions>();
@@ -643,7 +690,6 @@ void register_pcaudio_commands(CLI::App& app, CliContext& ctx) {
   sc->add_option("--frequencies", s->frequencies, "e.g. 1000,2000,4000,500")->delimiter(',');
   sc->add_option("--calibration", s->calibration, "calibration file (default: station.toml's)");
   sc->add_option("--journal", s->journal, "tone journal (JSON lines)");
-  sc->add_option("--check-log", s->check_log, "daily listening-check log");
   sc->add_option("--today", s->today, "date for the calibration checks (YYYY-MM-DD)");
   sc->add_flag("--allow-example", s->allow_example, "accept an example calibration (demo only)");
   sc->add_flag("--pulsed", s->pulsed, "pulsed tones");

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -13,6 +14,7 @@
 #include "acquisition/audiometry/search_runner.hpp"
 #include "acquisition/audiometry/simulated_listener.hpp"
 #include "analysis/audiometry/hearing_numbers.hpp"
+#include "station/app/daily_checks.hpp"
 #include "station/auth/login.hpp"
 #include "station/core/i18n.hpp"
 #include "station/devices/profiles.hpp"
@@ -22,6 +24,7 @@
 #include "station/evaluation/worker_evaluation.hpp"
 #include "station/exams/audiometry_exam.hpp"
 #include "station/exams/spirometry_exam.hpp"
+#include "station/qc/qc_rules.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
@@ -237,6 +240,48 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
   if (flow == nullptr)
     return make_error("demo_profile", "sfm3000-serial is not a flow-stream profile");
+  // 2a. The day's checks first, as a technician does them (station/app/daily_checks): the
+  //     3-L syringe pushed through the simulated spirometer (a stroke 0.4 % over 3 L), and the
+  //     audiometer's listening check. Without them the station refuses to test.
+  {
+    auto qc_rules = qc::load_qc_rules(cfg.rules_dir);
+    if (!qc_rules) return qc_rules.error();
+    auto syringe_sim = start_simulator({"spirometer",
+                                        o.devsim,
+                                        cfg.config_dir / "devices" / "sfm3000-bypass5-serial.toml",
+                                        o.work_dir,
+                                        {"--script", "quiet:1,syringe:0.4,quiet:3"}});
+    if (!syringe_sim) return syringe_sim.error();
+    SpiroSessionPlan plan;
+    plan.device_id = "spiro-sim";
+    plan.uri = syringe_sim->uri;
+    plan.profile_name = "sfm3000-bypass5-serial";
+    plan.flow = *flow;
+    plan.journal_file = o.work_dir / "raw-journal.db";
+    plan.seconds = 30;
+    plan.technician = "teknisyen";
+    SpiroSessionHooks hooks;
+    hooks.log = [&](const std::string& line) { out << "  " << line << "\n"; };
+    auto stroke = measure_syringe_stroke(plan, hooks);
+    if (!stroke) return stroke.error();
+    qc::SyringeCheckInput in;
+    in.device_id = "spiro-sim";
+    in.measured_l = stroke->volume_l;
+    in.source = "device";
+    in.device_detail = {{"uri", plan.uri}, {"journal_session", stroke->journal_session}};
+    auto check = qc::record_syringe_check(db, *qc_rules, in, "teknisyen");
+    if (!check) return check.error();
+    out << c.trf("3-L syringe check of {}: read {} L ({})", in.device_id,
+                 fmt::format("{:.3f}", in.measured_l), check->passed ? c.tr("pass") : c.tr("FAIL"))
+        << "\n";
+    qc::ListeningCheckInput li;
+    li.device_id = "audio-sim";
+    li.listener = "Demo Teknisyen";
+    li.passed = true;
+    if (auto r = qc::record_listening_check(db, li, "teknisyen"); !r) return r.error();
+    out << c.trf("Listening check of {}: {}", li.device_id, c.tr("pass")) << "\n";
+  }
+  if (auto r = require_check_before_test(db, "spiro-sim", qc::kSyringeCheck); !r) return r.error();
   const std::string script = "quiet:1,normal,quiet:2,normal,quiet:2,normal,quiet:2";
   auto sim = start_simulator({"spirometer",
                               o.devsim,
@@ -273,6 +318,8 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
 
   // 3. Audiometry for the same worker: the automated threshold search against a simulated listener.
   const Worker& audio_worker = workers[0];
+  if (auto r = require_check_before_test(db, "audio-sim", qc::kListeningCheck); !r)
+    return r.error();
   au::SimulatedAudiometer audiometer(demo_listener(), o.seed);
   au::SearchParams params;
   if (auto r = au::apply_device_limits(params, audiometer); !r) return r.error();

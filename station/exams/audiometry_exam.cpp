@@ -85,6 +85,16 @@ Result<RecordedExam> record_impl(Database& db, const StationConfig& cfg, const W
                          {"aborted", search->aborted},
                          {"false_alarm_rate", search->listener.false_alarm_rate()},
                          {"unreliable", search->any_unreliable()}};
+    // For the quality-control report (station/qc/indicators): the 1 kHz retest per ear and the
+    // catch trials answered.
+    json retest = json::object();
+    for (const auto& [ear, rc] : search->retest_1k)
+      retest[std::string(au::to_string(ear))] = {{"first_db_hl", rc.first_db_hl},
+                                                 {"retest_db_hl", rc.retest_db_hl},
+                                                 {"diff_db", rc.retest_db_hl - rc.first_db_hl}};
+    payload["search"]["retest_1k"] = retest;
+    payload["search"]["catch_trials"] = search->listener.catch_trials;
+    payload["search"]["catch_false_alarms"] = search->listener.catch_false_alarms;
   }
   json source = nullptr;
   if (!meta.source_bytes.empty() || !meta.source_format.empty()) {

@@ -4,7 +4,6 @@
 
 #include "analysis/core/error_text.hpp"
 #include "drivers/hid/hidraw_button.hpp"
-#include "station/pcaudio/listening_check.hpp"
 
 namespace odyo::station::pcaudio {
 
@@ -48,8 +47,11 @@ Result<std::unique_ptr<PcRig>> PcRig::open(const PcRigOptions& o,
                        "and earphones with `odyospiro audio calibrate` first",
                        o.calibration_file.string());
   if (auto e = check_expiry(*cal, o.today, o.calibration_valid_months); !e) return e.error();
-  if (auto c = require_listening_check(o.listening_log, cal->pair_id(), o.today); !c)
-    return c.error();
+  if (!o.require_listening_check)
+    return make_error("listening_check_unknown",
+                      "the station did not say where today's listening check is recorded; no "
+                      "test without it");
+  if (auto c = o.require_listening_check(cal->pair_id()); !c) return c.error();
 
   std::unique_ptr<PcRig> rig(new PcRig());
   rig->calibration_ = std::move(*cal);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,11 @@ struct PcRigOptions {
   std::string device_uri;                  // pc:PCM
   std::filesystem::path calibration_file;  // [audiometry].calibration_file
   int calibration_valid_months = 12;       // [audiometry].calibration_valid_months
-  std::filesystem::path listening_log;     // daily listening checks (JSON lines)
-  std::filesystem::path tone_journal;      // where presented tones are appended (JSON lines)
+  // Today's listening check of this interface + earphone pair (its calibration's pair id): the
+  // station's daily checks in the database (station/qc/daily_checks require_daily_check). Unset:
+  // the rig refuses ("listening_check_unknown"); a test is never run without asking.
+  std::function<Result<void>(const std::string& pair_id)> require_listening_check;
+  std::filesystem::path tone_journal;  // where presented tones are appended (JSON lines)
   std::chrono::year_month_day today{};
   bool allow_example_calibration = false;  // demos and tests only
   audiometry::tone::ToneKind kind = audiometry::tone::ToneKind::continuous;

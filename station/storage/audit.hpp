@@ -55,7 +55,10 @@ inline constexpr std::string_view kBoundTables[] = {"workers",
                                                     "worker_jobs",
                                                     "chest_films",
                                                     "flag_actions",
-                                                    "corrective_actions"};
+                                                    "corrective_actions",
+                                                    "second_review_draws",
+                                                    "second_reviews",
+                                                    "second_review_verdicts"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.

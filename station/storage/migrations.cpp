@@ -2,6 +2,7 @@
 #include "analysis/core/error_text.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
@@ -439,6 +440,52 @@ CREATE TRIGGER corrective_actions_no_delete BEFORE DELETE ON corrective_actions
   BEGIN SELECT RAISE(ABORT, 'corrective actions are never deleted'); END;
 )sql";
 
+// v16 (issue 17 item 4, quality control): the daily checks are looked up per device and kind
+// before every test; the second review — a reproducible random draw of signed exams (the seed,
+// the share and the candidates considered are kept with the draw; an exam is drawn once, ever),
+// and a second physician's verdict on each drawn exam (agree or disagree, with a reason). All
+// append-only.
+constexpr std::string_view kV16 = R"sql(
+CREATE INDEX calibration_checks_device ON calibration_checks(device_id, kind, performed_at);
+CREATE TABLE second_review_draws (
+  id            INTEGER PRIMARY KEY,
+  seed          TEXT NOT NULL,                    -- 64-bit hex; with the candidates, the draw
+  share         REAL NOT NULL CHECK (share > 0 AND share <= 1),
+  candidates    TEXT NOT NULL,                    -- JSON array of the exam ids considered
+  drawn         INTEGER NOT NULL,
+  rules_version TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE TABLE second_reviews (
+  id         INTEGER PRIMARY KEY,
+  exam_id    INTEGER NOT NULL UNIQUE REFERENCES exams(id),
+  draw_id    INTEGER NOT NULL REFERENCES second_review_draws(id),
+  result_id  INTEGER NOT NULL REFERENCES results(id),  -- the signed result drawn
+  signer     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE second_review_verdicts (
+  id         INTEGER PRIMARY KEY,
+  review_id  INTEGER NOT NULL UNIQUE REFERENCES second_reviews(id),
+  agrees     INTEGER NOT NULL CHECK (agrees IN (0,1)),
+  reason     TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TRIGGER second_review_draws_no_update BEFORE UPDATE ON second_review_draws
+  BEGIN SELECT RAISE(ABORT, 'second-review draws are never edited'); END;
+CREATE TRIGGER second_review_draws_no_delete BEFORE DELETE ON second_review_draws
+  BEGIN SELECT RAISE(ABORT, 'second-review draws are never deleted'); END;
+CREATE TRIGGER second_reviews_no_update BEFORE UPDATE ON second_reviews
+  BEGIN SELECT RAISE(ABORT, 'second reviews are never edited'); END;
+CREATE TRIGGER second_reviews_no_delete BEFORE DELETE ON second_reviews
+  BEGIN SELECT RAISE(ABORT, 'second reviews are never deleted'); END;
+CREATE TRIGGER second_review_verdicts_no_update BEFORE UPDATE ON second_review_verdicts
+  BEGIN SELECT RAISE(ABORT, 'second-review verdicts are never edited'); END;
+CREATE TRIGGER second_review_verdicts_no_delete BEFORE DELETE ON second_review_verdicts
+  BEGIN SELECT RAISE(ABORT, 'second-review verdicts are never deleted'); END;
+
 // v18: statistics (issue 17, item 5). Two tables kept by triggers, not records (like v15's review
 // queue): `stat_exams`, one row per exam that has a signed result version — the newest signed one
 // (a signature of a newer version replaces the row; an unsigned newer version leaves it) — with
@@ -545,6 +592,7 @@ const std::vector<Migration>& all_migrations() {
         {12, "corrective actions", kV12},
         {18, "statistics: signed exams' numbers and physicians' Ek-2 columns, kept by triggers",
          kV18},
+        {16, "daily-check index; second review of signed exams", kV16},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });
@@ -574,8 +622,22 @@ Result<void> migrate(Database& db, int target) {
       !r) {
     return r.error();
   }
+  // Applied: the versions recorded. Numbers are reserved per change and may land out of order,
+  // so a database made before a lower-numbered migration landed gets it now (not only those above
+  // its highest).
+  std::set<int> applied;
+  {
+    auto st = db.prepare("SELECT version FROM schema_migrations");
+    if (!st) return st.error();
+    for (;;) {
+      auto row = st->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      applied.insert(static_cast<int>(st->int64(0)));
+    }
+  }
   for (const auto& m : all_migrations()) {
-    if (m.version <= *current || m.version > target) continue;
+    if (applied.contains(m.version) || m.version > target) continue;
     auto tx = Transaction::begin(db);
     if (!tx) return tx.error();
     if (auto r = db.exec(m.sql); !r) {

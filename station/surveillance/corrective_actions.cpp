@@ -5,6 +5,7 @@
 #include "analysis/core/text.hpp"
 #include "station/auth/login.hpp"
 #include "station/core/person_input.hpp"
+#include "station/qc/indicators.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
@@ -102,18 +103,31 @@ Result<CorrectiveAction> latest(Database& db, std::int64_t number) {
 
 Result<CorrectiveAction> add_corrective_action(Database& db, const SuspectedRules& rules,
                                                const NewCorrectiveAction& n,
-                                               const std::string& today, const std::string& actor) {
+                                               const std::string& today, const std::string& actor,
+                                               const qc::QcRules* qc_rules) {
   if (auto r = require_manager(db, actor); !r) return r.error();
+  if (n.flag_id.empty() == n.finding_id.empty())
+    return make_error("action_invalid",
+                      "a corrective action is against one flag (--flag) or one QC finding "
+                      "(--finding)");
   if (auto r = check_text(n.description, N_("--description"), text::kMaxReasonChars, true); !r)
     return r.error();
   if (auto r = check_text(n.owner, N_("--owner"), text::kMaxNameChars, true); !r) return r.error();
   auto due = due_date(n.due_on, today);
   if (!due) return due.error();
-  auto flag = find_flag(db, rules, n.flag_id);
-  if (!flag) return flag.error();
   CorrectiveAction a;
+  if (!n.finding_id.empty()) {
+    if (qc_rules == nullptr)
+      return make_error("action_invalid", "the QC settings are needed to check a QC finding");
+    auto f = qc::find_qc_finding(db, *qc_rules, n.finding_id);
+    if (!f) return f.error();
+    a.subject = "qc:" + f->id;
+  } else {
+    auto flag = find_flag(db, rules, n.flag_id);
+    if (!flag) return flag.error();
+    a.subject = "flag:" + flag->id;
+  }
   a.version = 1;
-  a.subject = "flag:" + flag->id;
   a.description = n.description;
   a.owner = n.owner;
   a.due_on = *due;

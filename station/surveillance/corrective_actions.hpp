@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/core/result.hpp"
+#include "station/qc/qc_rules.hpp"
 #include "station/surveillance/suspected_rules.hpp"
 
 namespace odyo::station {
@@ -37,10 +38,13 @@ struct CorrectiveAction {
 };
 
 struct NewCorrectiveAction {
-  std::string flag_id;  // the subject: a flag that exists (any state)
+  std::string flag_id;  // the subject: a flag that exists (any state), or
   std::string description;
   std::string owner;   // the person responsible
   std::string due_on;  // YYYY-MM-DD or GG.AA.YYYY, not before today
+  // … a QC finding the data raise now (station/qc/indicators,
+  // "QC-2026-03-technician-ali-ab_share"): exactly one of flag_id and finding_id.
+  std::string finding_id{};
 };
 
 // The fields a new version changes (the others are carried over); `reason` is required.
@@ -51,13 +55,15 @@ struct ActionChange {
 };
 
 // Refused with nothing written (a refused role is audited as denied): a user who is neither a
-// physician nor an admin ("auth_role"), an unknown flag ("flag_unknown"), a missing or bad
+// physician nor an admin ("auth_role"), an unknown flag ("flag_unknown") or QC finding
+// ("qc_finding_unknown"; `qc_rules` null: "action_invalid"), a missing or bad
 // description, owner, due date or reason ("action_invalid"), an unknown action number
 // ("action_unknown"), any change to a closed action or a change that changes nothing
 // ("action_state").
 Result<CorrectiveAction> add_corrective_action(Database& db, const SuspectedRules& rules,
                                                const NewCorrectiveAction& a,
-                                               const std::string& today, const std::string& actor);
+                                               const std::string& today, const std::string& actor,
+                                               const qc::QcRules* qc_rules = nullptr);
 Result<CorrectiveAction> update_corrective_action(Database& db, std::int64_t number,
                                                   const ActionChange& change,
                                                   const std::string& today,

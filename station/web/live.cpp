@@ -12,6 +12,7 @@
 
 #include "analysis/core/error_text.hpp"
 #include "analysis/spirometry/spirometry.hpp"
+#include "station/app/daily_checks.hpp"
 #include "station/app/spirometry_session.hpp"
 #include "station/config/config.hpp"
 #include "station/core/i18n.hpp"
@@ -268,6 +269,9 @@ class LiveSpirometry : public LiveHandler, public std::enable_shared_from_this<L
       return make_error("no_spirometer",
                         "no flow-stream spirometer is configured ([[devices]] in station.toml)");
     }
+    // Today's passed 3-L syringe check of this spirometer first (station/app/daily_checks).
+    if (auto c = require_check_before_test(app_.db(), device->id, qc::kSyringeCheck); !c)
+      return c.error();
     const std::string prof_name =
         device->profile.empty() ? std::string("sfm3000-bypass5-serial") : device->profile;
     auto prof = load_device_profile(cfg.config_dir, prof_name);

@@ -13,6 +13,8 @@ extern const unsigned char odyo_page_statistics_js[];
 extern const std::size_t odyo_page_statistics_js_size;
 extern const unsigned char odyo_page_flags_js[];
 extern const std::size_t odyo_page_flags_js_size;
+extern const unsigned char odyo_page_checks_js[];
+extern const std::size_t odyo_page_checks_js_size;
 extern const unsigned char odyo_page_style_css[];
 extern const std::size_t odyo_page_style_css_size;
 
@@ -34,6 +36,8 @@ const std::vector<StaticFile>& static_files() {
        bytes(odyo_page_statistics_js, odyo_page_statistics_js_size)},
       {"/flags.js", "text/javascript; charset=utf-8",
        bytes(odyo_page_flags_js, odyo_page_flags_js_size)},
+      {"/checks.js", "text/javascript; charset=utf-8",
+       bytes(odyo_page_checks_js, odyo_page_checks_js_size)},
       {"/style.css", "text/css; charset=utf-8",
        bytes(odyo_page_style_css, odyo_page_style_css_size)},
   };
@@ -267,6 +271,33 @@ const std::vector<const char*>& page_texts() {
       N_("The search is paused: no tone until you resume."),
       N_("The audiometry is stored."),
       N_("Aborted: nothing is stored."),
+      // The device status and daily checks page (checks.js).
+      N_("Devices and daily checks"),
+      N_("Connection"),
+      N_("Today's check"),
+      N_("Ready to test"),
+      N_("Calibration due"),
+      N_("3-L syringe check"),
+      N_("Push the 3-L syringe through the spirometer in one stroke and enter the volume it read. "
+         "ATS/ERS 2019: within ±3 % (2.91-3.09 L)."),
+      N_("Spirometer"),
+      N_("Volume read (L)"),
+      N_("Record the syringe check"),
+      N_("Listening check"),
+      N_("Listen to every frequency on both earphones at a low and a moderate level: no noise, "
+         "distortion, crackle or crosstalk; the response button works."),
+      N_("Listener"),
+      N_("Result"),
+      N_("pass"),
+      N_("fail"),
+      N_("Record the listening check"),
+      N_("Today's checks"),
+      N_("Check"),
+      N_("not done"),
+      N_("simulated"),
+      N_("connected"),
+      N_("not connected"),
+      N_("not probed"),
   };
   return texts;
 }

@@ -31,6 +31,7 @@
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/users.hpp"
+#include "station/web/routes_qc.hpp"
 #include "station/web/static_files.hpp"
 
 namespace odyo::station::web {
@@ -630,6 +631,7 @@ WebApp::WebApp(Database& db, const StationConfig& cfg, bool tls, std::string lan
   for (auto& r : live_audiometry_routes()) routes_.push_back(std::move(r));
   for (auto& r : statistics_routes()) routes_.push_back(std::move(r));
   for (auto& r : flag_routes()) routes_.push_back(std::move(r));
+  for (auto& r : qc_routes()) routes_.push_back(std::move(r));  // station/web/routes_qc
 }
 
 Reply WebApp::log_in(const std::string& username, const std::optional<std::string>& password,

@@ -49,7 +49,10 @@ std::optional<FlowScript> FlowScript::parse(const std::string& text, double rate
       try {
         seconds = std::stod(arg);
       } catch (const std::exception&) {
-        if (why) *why = "step '" + step + "': the number after ':' must be seconds, e.g. quiet:2";
+        if (why)
+          *why = "step '" + step +
+                 "': the number after ':' must be seconds (quiet:2) or a "
+                 "syringe's volume error in % (syringe:-2.5)";
         return std::nullopt;
       }
     }
@@ -92,10 +95,42 @@ std::optional<FlowScript> FlowScript::parse(const std::string& text, double rate
              static_cast<std::int64_t>(std::llround(1.5 * rate_hz))});
       b.end_index = s.length();
       s.blows_.push_back(b);
+    } else if (name == "syringe") {
+      // A 3-L calibration syringe: filled through the sensor (1 s), emptied at once (1.5 s),
+      // both half-sines; the emptied volume is 3 L × (1 + E/100), E = the step's number in %
+      // (a leaking or drifting syringe, or a sensor reading off).
+      const double err_pct = seconds;
+      if (err_pct < -50 || err_pct > 50) {
+        if (why) *why = "step '" + step + "': the syringe's volume error is -50 to 50 %";
+        return std::nullopt;
+      }
+      Blow b;
+      b.kind = name;
+      b.start_index = s.length();
+      constexpr double kSyringeL = 3.0, kFillS = 1.0, kEmptyS = 1.5;
+      const auto nf = static_cast<std::size_t>(std::llround(kFillS * rate_hz));
+      const double peak_fill = kSyringeL * std::numbers::pi / (2 * kFillS);
+      for (std::size_t i = 0; i < nf; ++i)
+        s.flow_.push_back(-peak_fill * std::sin(std::numbers::pi * static_cast<double>(i) /
+                                                static_cast<double>(nf)));
+      b.expiration_index = s.length();
+      const auto ne = static_cast<std::size_t>(std::llround(kEmptyS * rate_hz));
+      const double volume = kSyringeL * (1 + err_pct / 100.0);
+      // Sampled half-sine whose sum × dt is exactly `volume`.
+      double sum = 0;
+      for (std::size_t i = 0; i < ne; ++i)
+        sum += std::sin(std::numbers::pi * static_cast<double>(i) / static_cast<double>(ne));
+      for (std::size_t i = 0; i < ne; ++i)
+        s.flow_.push_back(
+            volume / (sum * dt) *
+            std::sin(std::numbers::pi * static_cast<double>(i) / static_cast<double>(ne)));
+      b.end_index = s.length();
+      s.blows_.push_back(b);
     } else {
       if (why)
         *why = "unknown script step '" + name +
-               "': use quiet:S, normal, cough, early_stop, leak, unplug_mid_blow or sine:S";
+               "': use quiet:S, normal, cough, early_stop, leak, unplug_mid_blow, syringe:E or "
+               "sine:S";
       return std::nullopt;
     }
   }

@@ -11,6 +11,9 @@
 //   leak           the expiration measured at 85 % (air escaping around the mouthpiece): FIVC > FVC
 //   unplug_mid_blow  a normal blow during which the cable is pulled 1.0 s into the expiration for
 //                  1.5 s (the simulator closes the pty; samples of that time are never sent)
+//   syringe:E      a 3-L calibration syringe stroke: filled through the sensor in 1 s, emptied in
+//                  1.5 s; the emptied volume is 3 L × (1 + E/100) (E in %, default 0: a drifting
+//                  syringe or sensor for the daily check, `spiro syringe-check`)
 //   sine:S         S seconds of a 0.5 Hz sine of 2 L/s amplitude (steady load for benchmarks)
 // The whole script repeats when `loop` is true. Thread-safety: immutable after construction.
 

@@ -1,5 +1,5 @@
 // odyospiro's web pages: one page, its parts shown by the address (#/login, #/worklist,
-// #/exam/<id>, #/workers, #/worker/<registry>, #/outbox). Every text comes from the station's
+// #/exam/<id>, #/workers, #/worker/<registry>, #/outbox, #/checks: checks.js). Every text comes from the station's
 // catalogues through /api/texts (the HTML names its texts with data-t, this script with t(msgid)); values from the server are
 // put in as text, never as HTML. No other script, no CDN: the pages work offline.
 "use strict";
@@ -839,6 +839,7 @@ async function route() {
   if (hash === "#/outbox") return showOutbox();
   if (hash === "#/statistics" && window.odyoStatistics) return window.odyoStatistics.show(); // statistics.js
   if (hash === "#/flags" && window.odyoFlags) return window.odyoFlags.show(); // flags.js
+  if (hash === "#/checks") return showChecks();  // checks.js
   return showWorkers();
 }
 
@@ -855,6 +856,7 @@ async function boot() {
   $("live-form").addEventListener("submit", startLive);
   $("live-stop").addEventListener("click", stopLive);
   $("paper-form").addEventListener("submit", enterPaperAudiogram);
+  bootChecks();  // checks.js
   window.addEventListener("hashchange", route);
   try {
     const me = await api("GET", "/api/me");

@@ -26,6 +26,7 @@ struct Clinic {
 
   Clinic() {
     st.add_user("eski", "physician", "eski-parola-2026");
+    st.daily_checks({"sim:spirometer"});  // today's syringe check, for `acquire spiro` below
     auto r = st.run_as("admin", "user deactivate eski --reason 'left the clinic'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     r = st.run_as(

@@ -125,6 +125,7 @@ TEST_F(ChartCli, KindThatDoesNotFitTheExamUnknownKindAndWrongPasswordWriteNothin
 }
 
 TEST_F(ChartCli, FlowVolumeAndVolumeTimeOfASimulatedSessionMarkTheReportedBlow) {
+  st.daily_checks({"sim:spirometer"});  // today's syringe check before the test
   auto r = run("--json acquire spiro --device sim:spirometer --worker 2001 --devsim " +
                std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim --journal " +
                (dir / "j.db").string());

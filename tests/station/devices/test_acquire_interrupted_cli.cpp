@@ -40,6 +40,7 @@ struct Station {
                          "--last-name Kaya --birth-date 1984-03-12 --sex M --height-cm 174 "
                          "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    st.daily_checks({"sim:spirometer"});  // no test without today's syringe check
   }
   std::unique_ptr<BackgroundCommand> run(const std::string& args, const std::string& tag) {
     return std::make_unique<BackgroundCommand>(exe + " --json " + args, dir / ("out-" + tag),
@@ -63,6 +64,7 @@ TEST(AcquireInterruptedCli, UnpluggedAndNotBackEndsTheSessionAndStoresItInterrup
                             " --script quiet:1,normal,quiet:60",
                         s.dir / "sim-out", s.dir / "sim-err");
   ASSERT_TRUE(sim.wait_for_output("serial:", std::chrono::seconds(10))) << sim.err();
+  s.st.daily_checks({"serial:" + link.string()});  // this spirometer's syringe check today
   auto run = s.run("acquire spiro --device serial:" + link.string() +
                        " --profile sfm3000-bypass5-serial --worker D-1001 --manoeuvres 3 "
                        "--device-timeout-s 2 --journal " +

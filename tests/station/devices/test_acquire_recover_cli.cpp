@@ -40,6 +40,7 @@ struct Station {
                          "--last-name Kaya --birth-date 1984-03-12 --sex M --height-cm 174 "
                          "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    st.daily_checks({"sim:spirometer"});  // no test without today's syringe check
   }
   // One blow (quiet 1 s, then a ~7.5 s manoeuvre) from the simulated spirometer.
   std::unique_ptr<BackgroundCommand> acquire(const std::string& extra = "") {

@@ -25,7 +25,9 @@ struct Station {
                          " worker add --registry D-1001 --tc 38492017510 --first-name Ahmet "
                          "--last-name Kaya --birth-date 1984-03-12 --sex M --height-cm 174 "
                          "--weight-kg 78 --job YA-PANO-01 --establishment Kozlu");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, 0) << r.err;  // Today's checks, as a technician records them before
+                                         // testing (no test without them).
+    st.daily_checks({"spiro-sim", "sim:spirometer", "sim:audiometer", "audio-sim"});
   }
   json run_json(const std::string& args, int want_exit = 0) {
     auto r = run_command(exe + " --json " + args);

@@ -19,6 +19,7 @@ struct ExportedStation {
   std::int64_t measure(const std::string& registry, const std::string& worker_options) {
     auto r = st.run_as("tekniker", "worker add --registry " + registry + " " + worker_options);
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    st.daily_checks({"spiro-sim"});  // today's syringe check before the test
     r = st.run_as("tekniker", "--json acquire spiro --device spiro-sim --worker " + registry +
                                   " --temp-c 22 --pressure-kpa 100.8 --humidity-pct 45 --devsim " +
                                   std::string(ODYO_BINARY_DIR) + "/tools/devsim/devsim --journal " +

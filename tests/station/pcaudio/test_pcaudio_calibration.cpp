@@ -7,7 +7,6 @@
 
 #include "analysis/audiometry/tone/levels.hpp"
 #include "station/pcaudio/calibration.hpp"
-#include "station/pcaudio/listening_check.hpp"
 #include "tests/station/pcaudio/pcaudio_test_files.hpp"
 
 namespace odyo::station::pcaudio {
@@ -184,24 +183,6 @@ TEST(PcaudioCalibration, MalformedFilesNameTheKey) {
   cal = load_calibration(f, kToday);
   ASSERT_FALSE(cal.ok());
   EXPECT_NE(cal.error().message.find("tone.ramp_ms"), std::string::npos);
-}
-
-TEST(PcaudioListeningCheck, NoPassTodayNoTest) {
-  TempDir dir;
-  const auto log = dir.path() / "checks.jsonl";
-  auto r = require_listening_check(log, "IF/L/R", kToday);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "listening_check_missing");
-  ASSERT_TRUE(record_listening_check(log, {kToday, "IF/L/R", "Ayşe", false, "hum on left"}).ok());
-  r = require_listening_check(log, "IF/L/R", kToday);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "listening_check_failed");
-  ASSERT_TRUE(record_listening_check(log, {kToday, "IF/L/R", "Ayşe", true, ""}).ok());
-  EXPECT_TRUE(require_listening_check(log, "IF/L/R", kToday).ok());
-  // Yesterday's pass or another pair's pass does not count.
-  EXPECT_FALSE(
-      require_listening_check(log, "IF/L/R", year_month_day{year{2026}, month{11}, day{24}}).ok());
-  EXPECT_FALSE(require_listening_check(log, "OTHER/L/R", kToday).ok());
 }
 
 }  // namespace

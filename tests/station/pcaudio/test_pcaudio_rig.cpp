@@ -9,7 +9,9 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
-#include "station/pcaudio/listening_check.hpp"
+#include "station/qc/daily_checks.hpp"
+#include "station/storage/database.hpp"
+#include "station/storage/users.hpp"
 #include "tests/station/pcaudio/pcaudio_test_files.hpp"
 
 namespace odyo::station::pcaudio {
@@ -34,10 +36,19 @@ class QueueButton final : public drivers::hid::ButtonSource {
   }
 };
 
+// The station's daily checks in a real database (station/qc/daily_checks): the rig asks it for
+// today's listening check of the calibration's pair.
 struct Fixture {
   TempDir dir;
   PcRigOptions opts;
+  std::unique_ptr<Database> db;
   Fixture() {
+    db = std::move(Database::open(dir.path() / "station.db").value());
+    EXPECT_TRUE(
+        add_user(*db, {"ayse", "Ayşe", "technician", "ayse-parola-2026"}, 10, 10000, "admin").ok());
+    opts.require_listening_check = [this](const std::string& pair) {
+      return qc::require_daily_check(*db, "pc-audio", qc::kListeningCheck, to_iso(kToday), pair);
+    };
     std::ofstream(dir.path() / "asoundrc")
         << "pcm.rigtest { type file; slave.pcm { type null }; file \""
         << (dir.path() / "played.wav").string() << "\"; format \"wav\" }\n";
@@ -45,7 +56,6 @@ struct Fixture {
     ::setenv("ALSA_CONFIG_PATH", cfg.c_str(), 1);
     opts.device_uri = "pc:rigtest";
     opts.calibration_file = example_calibration();
-    opts.listening_log = dir.path() / "checks.jsonl";
     opts.tone_journal = dir.path() / "tones.jsonl";
     opts.today = kToday;
     opts.allow_example_calibration = true;
@@ -53,9 +63,13 @@ struct Fixture {
   void pass_listening_check() {
     auto cal = load_calibration(example_calibration(), kToday);
     ASSERT_TRUE(cal.ok());
-    ASSERT_TRUE(
-        record_listening_check(opts.listening_log, {kToday, cal->pair_id(), "Ayşe", true, ""})
-            .ok());
+    qc::ListeningCheckInput in;
+    in.device_id = "pc-audio";
+    in.listener = "Ayşe";
+    in.passed = true;
+    in.pair_id = cal->pair_id();
+    in.day = to_iso(kToday);
+    ASSERT_TRUE(qc::record_listening_check(*db, in, "ayse").ok());
   }
 };
 
@@ -64,7 +78,7 @@ TEST(PcaudioRig, RefusesWithoutTodaysListeningCheck) {
   QueueButton b;
   auto rig = PcRig::open(f.opts, b);
   ASSERT_FALSE(rig.ok());
-  EXPECT_EQ(rig.error().code, "listening_check_missing");
+  EXPECT_EQ(rig.error().code, "daily_check_missing");
   EXPECT_NE(rig.error().message.find("audio listening-check"), std::string::npos);
 }
 

@@ -159,6 +159,21 @@ struct Station {
     passwords.emplace_back(name, password);
   }
 
+  // Today's daily checks of `devices` as technician "tekniker" would record them before testing
+  // (station/app/daily_checks: no test on a device without them): a 3-L syringe reading of
+  // 3.01 L typed for a spirometer ("spiro-sim", "sim:spirometer", "serial:…"), a passed listening
+  // check for an audiometer (any other id). Throws when a check is refused.
+  void daily_checks(const std::vector<std::string>& devices) const {
+    for (const auto& d : devices) {
+      const bool spiro = d == "spiro-sim" || d == "sim:spirometer" || d.rfind("serial:", 0) == 0;
+      const auto r = run_as(
+          "tekniker",
+          spiro ? "spiro syringe-check --device " + quote(d) + " --measured-l 3.01"
+                : "audio listening-check --device " + quote(d) + " --pass --listener Tekniker");
+      if (r.exit_code != 0) throw std::runtime_error("daily check of " + d + " failed: " + r.err);
+    }
+  }
+
   static std::string quote(const std::string& s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -94,9 +94,19 @@ TEST(WebBrowser, EachRoleUsesItsPagesInHeadlessChromium) {
                 "exams e JOIN workers w ON w.id = e.worker_id WHERE w.registry_no='D-2001' AND "
                 "e.kind='audiometry'"),
             "audio-sim teknisyen 0");
+  // The daily checks page: the demo's syringe check (measured on the simulated spirometer) and
+  // the technician's two typed readings, the first failed, the last passed, each audited.
+  EXPECT_EQ(sql(demo,
+                "SELECT group_concat(json_extract(measured,'$.source') || ':' || passed, ' ') FROM "
+                "(SELECT * FROM calibration_checks WHERE device_id='spiro-sim' ORDER BY id)"),
+            "device:1 entered:0 entered:1");
+  EXPECT_EQ(sql(demo,
+                "SELECT count(*) FROM audit_log WHERE action='calibration_check.add' AND "
+                "actor='teknisyen'"),
+            "4");  // the demo's syringe and listening checks, the two typed readings
   for (const char* page :
        {"login", "workers", "worklist", "exam-spirometry", "exam-audiometry", "worker", "outbox",
-        "paper-audiogram", "live-spirometry", "live-audiometry"}) {
+        "paper-audiogram", "live-spirometry", "live-audiometry", "checks"}) {
     EXPECT_TRUE(std::filesystem::exists(std::string(ODYO_BINARY_DIR) + "/web-screenshots/web-" +
                                         page + ".png"))
         << page;

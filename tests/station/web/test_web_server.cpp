@@ -716,6 +716,7 @@ TEST_F(WebServer, TheLiveSpirometrySocketIsTheTechniciansWithTokenAndOrigin) {
 // needed, because …", and at the end the grade; the session is stored as the worker's exam,
 // awaiting review. Prints the station's part of the latency (device sample → sent).
 TEST_F(WebServer, ALiveSpirometrySessionStreamsEachBlowAndIsStoredForReview) {
+  st.daily_checks({"spiro-sim"});  // today's syringe check of the configured spirometer
   start(st.config);
   Client tech = client();
   ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
@@ -1043,3 +1044,75 @@ TEST_F(WebServer, WrongTlsFilesAreRefusedWithWhatWasWrong) {
 }
 
 }  // namespace
+
+// Issue 15 item 4, the device status and daily checks pages' routes (station/web/routes_qc): the
+// same use cases as `checks status`, `spiro syringe-check --measured-l` and `audio
+// listening-check`. A live spirometry session is refused before today's syringe check and runs
+// after it; each check is audited; refusals write nothing; the QC report is the physician's.
+TEST_F(WebServer, DailyChecksAreRecordedOnThePageAndTheLiveSessionWaitsForThem) {
+  start(st.config);
+  Client tech = client();
+  ASSERT_EQ(tech.log_in("tekniker", odyo::test::Station::kTechnicianPassword).status, 200);
+  auto r = tech.send("GET", "/api/devices/status");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const auto ready = [&](const std::string& id) {
+    auto s = tech.send("GET", "/api/devices/status");
+    for (const auto& d : s.body["devices"])
+      if (d["id"] == id) return d["ready"].get<bool>();
+    ADD_FAILURE() << id << " not listed: " << s.body.dump();
+    return false;
+  };
+  EXPECT_FALSE(ready("spiro-sim"));
+  EXPECT_FALSE(ready("audio-sim"));
+
+  // The live session refuses the spirometer without today's check, saying what to do.
+  {
+    LiveClient live;
+    ASSERT_EQ(live.open(port, tech, tech.csrf, "http://127.0.0.1:" + std::to_string(port)), 101);
+    live.send({{"type", "start"}, {"worker", "2001"}});
+    const json m = live.read();
+    EXPECT_EQ(m["type"], "error") << m.dump();
+    EXPECT_NE(m.dump().find("3-L syringe"), std::string::npos) << m.dump();
+  }
+
+  // Refused: no CSRF token, an unknown device, an audiometer as a spirometer, a bad volume.
+  const std::string good = json{{"device", "spiro-sim"}, {"measured_l", 3.02}}.dump();
+  EXPECT_EQ(tech.send("POST", "/api/checks/syringe", good, false).status, 403);
+  EXPECT_EQ(
+      tech.send("POST", "/api/checks/syringe", json{{"device", "nope"}, {"measured_l", 3.0}}.dump())
+          .status,
+      400);
+  EXPECT_EQ(tech.send("POST", "/api/checks/syringe",
+                      json{{"device", "audio-sim"}, {"measured_l", 3.0}}.dump())
+                .status,
+            400);
+  EXPECT_EQ(tech.send("POST", "/api/checks/syringe",
+                      json{{"device", "spiro-sim"}, {"measured_l", "3"}}.dump())
+                .status,
+            400);
+  EXPECT_EQ(audit_count("action='calibration_check.add'"), 0);
+
+  r = tech.send("POST", "/api/checks/syringe", good);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_TRUE(r.body["passed"].get<bool>());
+  EXPECT_TRUE(ready("spiro-sim"));
+  r = tech.send("POST", "/api/checks/listening",
+                json{{"device", "audio-sim"}, {"listener", "Tekniker"}, {"passed", false}}.dump());
+  EXPECT_EQ(r.status, 400) << r.body.dump();  // a failed check needs its note
+  r = tech.send("POST", "/api/checks/listening",
+                json{{"device", "audio-sim"}, {"listener", "Tekniker"}, {"passed", true}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_TRUE(ready("audio-sim"));
+  EXPECT_EQ(audit_count("action='calibration_check.add' AND actor='tekniker'"), 2);
+  r = tech.send("GET", "/api/checks");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["checks"].size(), 2u);
+
+  // The QC report: the physician's and the admin's, not the technician's.
+  EXPECT_EQ(tech.send("GET", "/api/qc").status, 403);
+  Client doc = client();
+  ASSERT_EQ(doc.log_in("hekim", odyo::test::Station::kPhysicianPassword).status, 200);
+  r = doc.send("GET", "/api/qc?month=2026-11");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_TRUE(r.body["findings"].is_array());
+}

@@ -7,10 +7,10 @@
 // overrides the decision with a reason and signs with the password given again; the technician
 // runs a live spirometry session for the worker registered (the simulated spirometer at 1 kHz):
 // the curves grow, the blows' acceptability and "another blow needed, because …" and the grade
-// are shown; the page's own figure of "device sample → drawn" (p99) is printed; then a live
-// audiometry for the same worker on the simulated FIPP audiometer: the audiogram fills in
-// frequency by frequency, pause holds the tones and resume continues, and the stored exam opens.
-// A screenshot of
+// are shown (after the technician records a syringe check on the daily checks page); the page's
+// own figure of "device sample → drawn" (p99) is printed; then a live audiometry for the same
+// worker on the simulated FIPP audiometer: the audiogram fills in frequency by frequency, pause
+// holds the tones and resume continues, and the stored exam opens. A screenshot of
 // each page goes to ODYO_SCREENSHOTS. Prints one line per step; exits 1 on the first failure.
 "use strict";
 const { chromium } = require("playwright-core");
@@ -219,6 +219,41 @@ async function physician(browser) {
         "the page lists the " + flags.flags.length + " flag(s) of the API, or says there is none");
   await shot(page, "flags");
   check(problems.length === 0, "no script error or CSP violation on the physician's pages " + JSON.stringify(problems));
+  await context.close();
+}
+
+// The device status and daily checks page (checks.js): the demo recorded this morning's checks;
+// the technician types a syringe reading 5 % high (failed: the spirometer may not test), then
+// one inside ±3 % (passed: ready again), and sees both in today's checks.
+async function dailyChecks(browser) {
+  const { context, page, problems } = await logIn(browser, "teknisyen", "tr");
+  await submitLogin(page);
+  await page.click("#nav-checks");
+  await page.waitForSelector("#page-checks:not([hidden])");
+  await page.waitForFunction(() => document.body.dataset.checks !== undefined);
+  const before = Number(await page.evaluate(() => document.body.dataset.checks));
+  const ready = async () =>
+    page.$$eval("#checks-devices tbody tr", (trs) => {
+      const row = trs.find((tr) => tr.cells[0].textContent === "spiro-sim");
+      return row ? row.cells[4].textContent : "";
+    });
+  check((await ready()) === "evet", "the demo's spirometer is ready to test after its morning check");
+  const record = async (litres) => {
+    await page.selectOption("#syringe-device", "spiro-sim");
+    await page.fill("#syringe-volume", litres);
+    const n = Number(await page.evaluate(() => document.body.dataset.checks));
+    await page.click("#syringe-submit");
+    await page.waitForFunction((k) => Number(document.body.dataset.checks) === k + 1, n);
+  };
+  await record("3,15");
+  check((await ready()) === "hayır", "a syringe reading of 3.15 L (+5 %) fails: the spirometer may not test");
+  check((await page.getAttribute("#message", "class")) === "bad", "the failed check is shown as such: " + (await page.textContent("#message")));
+  await record("3.02");
+  check((await ready()) === "evet", "a reading of 3.02 L passes: ready to test again");
+  const rows = await page.$$eval("#checks-today tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  check(rows.length === before + 2, "today's checks list both: " + rows.length + " checks");
+  await shot(page, "checks");
+  check(problems.length === 0, "no script error or CSP violation on the checks page " + JSON.stringify(problems));
   await context.close();
 }
 
@@ -444,6 +479,7 @@ async function admin(browser) {
   try {
     await technician(browser);
     await physician(browser);
+    await dailyChecks(browser);
     await liveSpirometry(browser);
     await liveAudiometry(browser);
     await workerPage(browser);
