@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   auto me = find_user(db, "hekim");
   if (!me) return fail(me.error().message);
   auto signed_ =
-      sign_exam_result(db, *me, pw, *first, 10000, outbox_on_sign(cfg, out, *first, "hekim"));
+      sign_exam_result(db, *me, pw, *first, 10000, outbox_on_sign(cfg, out, *first, "hekim", "tr"));
   if (!signed_) return fail(signed_.error().message);
   auto tmpl = db.prepare("SELECT payload FROM outbox");
   if (!tmpl || !*tmpl->step()) return fail("no outbox row after signing");
