@@ -168,7 +168,8 @@ void register_exam_commands(CLI::App& app, CliContext& ctx) {
     if (!outbox) return (void)ctx.fail(outbox.error(), 2);
     InSignTransaction queue;
     if ((*cfg)->exports)
-      queue = outbox_on_sign(*(*cfg)->exports, *outbox, *sign_id, (*me)->username);
+      queue =
+          outbox_on_sign(*(*cfg)->exports, *outbox, *sign_id, (*me)->username, (*cfg)->language);
     auto s = sign_exam_result_again(**db, **me, pw, *sign_id, (*cfg)->pbkdf2_iterations, "cli-sign",
                                     queue);
     if (!s) return (void)ctx.fail(s.error());

@@ -178,7 +178,7 @@ void run_retry(CliContext& ctx, std::int64_t id) {
 
 struct SendCliOptions {
   std::size_t batch_size = 200;
-  bool until_empty = false;
+  bool until_empty = false, progress = false;
   double timeout_s = 0;
   std::string destination;
 };
@@ -206,7 +206,22 @@ void run_send(CliContext& ctx, const SendCliOptions& so) {
   o.batch_size = so.batch_size;
   o.until_empty = so.until_empty;
   o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(so.timeout_s * 1000.0));
+  // Progress on stderr at a terminal or with --progress: one line, rewritten after each batch.
+  const bool show = so.progress || ::isatty(STDERR_FILENO) == 1;
+  bool shown = false;
+  if (show) {
+    o.progress = [&ctx, &shown](const SendProgress& p) {
+      shown = true;
+      ctx.err() << "\r"
+                << ctx.trf(
+                       "export send: pass {}, {} of {} messages; delivered {}, to retry {}, "
+                       "rejected {}",
+                       p.pass, p.done, p.total, p.delivered, p.retried, p.rejected)
+                << std::flush;
+    };
+  }
   auto rep = send_outbox(**db, *outbox, o);
+  if (shown) ctx.err() << "\n";
   if (!rep) return (void)ctx.fail(rep.error(), 2);
   if (ctx.json()) {
     nlohmann::json unreachable = nlohmann::json::array();
@@ -375,6 +390,7 @@ void register_export_commands(CLI::App& app, CliContext& ctx) {
   send->add_option("--destination", so->destination, "Only this destination id");
   send->add_option("--batch-size", so->batch_size, "Messages per receiver transaction")
       ->check(CLI::Range(1, 10000));
+  send->add_flag("--progress", so->progress, "Progress on stderr even when not a terminal");
   send->callback([&ctx, so] { run_send(ctx, *so); });
   for (const char* format : {"csv", "xlsx"}) {
     auto o = std::make_shared<OfficeOptions>();

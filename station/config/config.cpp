@@ -80,6 +80,14 @@ class Reader {
     return *v;
   }
 
+  bool boolean(const std::string& key, bool def) {
+    const toml::node* n = node(key, false);
+    if (n == nullptr) return def;
+    auto v = n->value_exact<bool>();
+    if (!v) return fail_type(key, *n, make_error({}, "true or false")), def;
+    return *v;
+  }
+
   std::vector<int> int_array(const std::string& key, std::vector<int> def,
                              const std::set<int>& allowed) {
     const toml::node* n = node(key, false);
@@ -206,7 +214,27 @@ void read_outbox_settings(const toml::table& root, const std::string& fname,
     dest.url = d.str("url", "", {}, true);
     if (dest.kind == "fhir" || dest.kind == "hl7") {
       dest.timeout_s = d.real("timeout_s", 30.0, 0.1, 3600.0);
+      if (dest.kind == "hl7") dest.tls = d.boolean("tls", false);
+      dest.ca_file = d.str("ca_file", "");
       if (auto e = destination_endpoint(dest); !e && !err) d.fail("url", *t->get("url"), e.error());
+      // The CA file is only read for a TLS link; given for a plain one, it is a mistake to say.
+      if (!dest.ca_file.empty() && !err) {
+        auto e = destination_endpoint(dest);
+        if (e && !e->tls) {
+          d.fail("ca_file", *t->get("ca_file"),
+                 make_error({}, dest.kind == "fhir"
+                                    ? "a CA file is for an https:// URL; this one is http://"
+                                    : "a CA file is for a TLS link; add tls = true"));
+        }
+        std::filesystem::path ca(dest.ca_file);
+        if (ca.is_relative()) ca = std::filesystem::path(fname).parent_path() / ca;
+        std::error_code ec;
+        if (!err && !std::filesystem::is_regular_file(ca, ec)) {
+          d.fail("ca_file", *t->get("ca_file"),
+                 make_errorf({}, "{} is not a file", verbatim(ca.string())));
+        }
+        dest.ca_file = ca.string();
+      }
     }
     d.finish();
     if (!err && !ids.insert(dest.id).second) {

@@ -38,18 +38,16 @@ Result<Endpoint> host_port(const std::string& text, const std::string& default_p
 
 Result<Endpoint> destination_endpoint(const ExportDestination& d) {
   if (d.kind == "fhir") {
-    const std::string scheme = "http://";
-    if (d.url.compare(0, scheme.size(), scheme) != 0) {
-      return make_errorf("destination_url",
-                         "\"{}\" is not an http:// URL (https is not supported yet: put a TLS "
-                         "proxy such as stunnel in front of the FHIR server)",
-                         d.url);
+    const bool https = d.url.rfind("https://", 0) == 0;
+    if (!https && d.url.rfind("http://", 0) != 0) {
+      return make_errorf("destination_url", "\"{}\" is not an https:// or http:// URL", d.url);
     }
-    const std::string rest = d.url.substr(scheme.size());
+    const std::string rest = d.url.substr(https ? 8 : 7);
     const auto slash = rest.find('/');
-    auto e = host_port(rest.substr(0, slash), "80");
+    auto e = host_port(rest.substr(0, slash), https ? "443" : "80");
     if (!e) return make_errorf("destination_url", "\"{}\": {}", d.url, e.error());
     e->target = slash == std::string::npos ? "/" : rest.substr(slash);
+    e->tls = https;
     return e;
   }
   if (d.kind == "hl7") {
@@ -57,6 +55,7 @@ Result<Endpoint> destination_endpoint(const ExportDestination& d) {
     if (!e) {
       return make_errorf("destination_url", "\"{}\" is not host:port: {}", d.url, e.error());
     }
+    e->tls = d.tls;
     return e;
   }
   return make_errorf("destination_url", "kind {} has no network endpoint", d.kind);

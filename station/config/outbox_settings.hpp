@@ -12,12 +12,14 @@
 //   [[export.destination]]
 //   id = "central-fhir"
 //   kind = "fhir"               # a FHIR R4 server: each exam's transaction Bundle POSTed to url
-//   url = "http://host:8080/fhir"
+//   url = "https://host/fhir"   # https: TLS; http: plain
 //   timeout_s = 30              # fhir, hl7: connect / answer time limit
+//   ca_file = "ca.pem"          # fhir https, hl7 tls: the CA(s) to trust (default: the system's)
 //   [[export.destination]]
 //   id = "his"
 //   kind = "hl7"                # HL7 v2.5.1 ORU^R01 over MLLP, waiting for the ACK
 //   url = "host:2575"
+//   tls = true                  # MLLP inside TLS (default false)
 //
 // Kept apart from StationConfig so that the outbox's settings are read where they are used.
 // Thread-safety: immutable after load.
@@ -35,13 +37,18 @@ struct ExportDestination {
   std::string kind;  // postgresql | fhir | hl7
   std::string url;   // connection string / http://host:port/base / host:port
   double timeout_s = 30.0;  // fhir, hl7: connecting, sending and waiting for the answer
+  bool tls = false;         // hl7: MLLP inside TLS (fhir: an https URL says it)
+  // fhir (https), hl7 (tls): PEM file of the CA(s) whose certificates the server may show
+  // ("" = the system's CA store); a relative path is taken from the configuration file's folder.
+  std::string ca_file{};
 };
 
-// Where a fhir or hl7 destination listens: http://host[:port][/base] (fhir; port 80 by default)
-// or host:port (hl7).
+// Where a fhir or hl7 destination listens: http(s)://host[:port][/base] (fhir; port 80 or 443 by
+// default) or host:port (hl7), and whether the link is TLS (https, or hl7 with tls = true).
 struct Endpoint {
   std::string host, port;
   std::string target;  // fhir: the base path ("/" if none)
+  bool tls = false;
 };
 Result<Endpoint> destination_endpoint(const ExportDestination& d);
 

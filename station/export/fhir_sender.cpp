@@ -55,10 +55,10 @@ class FhirSender final : public OneLinkSender {
     // A kept-alive connection the server closed after an earlier answer fails at once: one
     // fresh try.
     for (int attempt = 0;; ++attempt) {
-      const bool reused = link_.is_open() && answered_ > 0;
-      if (!link_.is_open()) {
+      const bool reused = link_->is_open() && answered_ > 0;
+      if (!link_->is_open()) {
         answered_ = 0;
-        if (auto c = link_.connect(ep_.host, ep_.port); !c)
+        if (auto c = link_->connect(ep_.host, ep_.port); !c)
           return {Delivery::Outcome::retry, c.error().message};
       }
       http::request<http::string_body> req{http::verb::post, ep_.target, 11};
@@ -70,25 +70,25 @@ class FhirSender final : public OneLinkSender {
       req.keep_alive(true);
       req.body() = m.payload;
       req.prepare_payload();
-      auto w = link_.run(
-          [&](TcpLink::Done done) { http::async_write(link_.stream(), req, std::move(done)); });
+      auto w = link_->run(
+          [&](TcpLink::Done done) { http::async_write(link_->stream(), req, std::move(done)); });
       beast::flat_buffer buffer;
       http::response<http::string_body> res;
       Result<std::size_t> r = w;
       if (w) {
-        r = link_.run([&](TcpLink::Done done) {
-          http::async_read(link_.stream(), buffer, res, std::move(done));
+        r = link_->run([&](TcpLink::Done done) {
+          http::async_read(link_->stream(), buffer, res, std::move(done));
         });
       }
       if (!r) {
-        link_.close();
+        link_->close();
         // Sent on a connection that turned out closed: once more on a new one. A timeout is
         // not retried now (the server may be busy with it).
         if (reused && attempt == 0 && r.error().code != "net_timeout") continue;
         return {Delivery::Outcome::retry, r.error().message};
       }
       ++answered_;
-      if (!res.keep_alive()) link_.close();
+      if (!res.keep_alive()) link_->close();
       return fhir_delivery(static_cast<int>(res.result_int()), res.body());
     }
   }

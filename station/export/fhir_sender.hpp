@@ -1,7 +1,8 @@
 #pragma once
 // The outbox's sender to a FHIR R4 server (issue 16; docs/export.md): each message is the signed
-// exam's transaction Bundle (fhir_bundle.hpp, made at signing), POSTed to the destination's base
-// URL (http; Boost.Beast, one kept-alive connection per run).
+// exam's transaction Bundle (fhir_bundle.hpp, made at signing, the PDF report inside), POSTed to
+// the destination's base URL (Boost.Beast, one kept-alive connection per run; an https URL is TLS
+// 1.2+ with the server's certificate checked against ca_file and the host: tcp_link.hpp).
 // - 2xx with a `transaction-response` Bundle: delivered. Resending what the server holds is
 //   harmless: every entry is a conditional create (ifNoneExist on the station's identifier).
 // - 4xx (but 408 and 429): rejected, with the server's OperationOutcome diagnostics; a person fixes

@@ -43,17 +43,17 @@ class MllpSender final : public OneLinkSender {
   }
 
   Delivery deliver_one(const OutboxMessage& m) override {
-    if (!link_.is_open()) {
-      if (auto c = link_.connect(ep_.host, ep_.port); !c)
+    if (!link_->is_open()) {
+      if (auto c = link_->connect(ep_.host, ep_.port); !c)
         return {Delivery::Outcome::retry, c.error().message};
     }
     const std::string frame = kStart + m.payload + kEnd;
-    auto w = link_.run([&](TcpLink::Done done) {
-      asio::async_write(link_.stream(), asio::buffer(frame), std::move(done));
+    auto w = link_->run([&](TcpLink::Done done) {
+      asio::async_write(link_->stream(), asio::buffer(frame), std::move(done));
     });
     if (!w) return {Delivery::Outcome::retry, w.error().message};
-    auto r = link_.run([&](TcpLink::Done done) {
-      asio::async_read_until(link_.stream(), asio::dynamic_buffer(buffer_), kEnd, std::move(done));
+    auto r = link_->run([&](TcpLink::Done done) {
+      asio::async_read_until(link_->stream(), asio::dynamic_buffer(buffer_), kEnd, std::move(done));
     });
     if (!r) {
       buffer_.clear();
@@ -64,7 +64,7 @@ class MllpSender final : public OneLinkSender {
     if (const auto at = ack.find(kStart); at != std::string::npos) ack.erase(0, at + 1);
     auto d = mllp_delivery(hl7_control_id(m.payload), ack);
     if (d.outcome == Delivery::Outcome::retry) {
-      link_.close();  // out of step with the receiver: start again on a new connection
+      link_->close();  // out of step with the receiver: start again on a new connection
       buffer_.clear();
     }
     return d;

@@ -2,7 +2,9 @@
 // The outbox's sender to an HL7 v2 receiver over MLLP (issue 16; docs/export.md): each message is
 // the signed exam's ORU^R01 (hl7_oru.hpp, made at signing; MSH-10 `<exam id prefix>-ORU`, the
 // same on every resend so the receiver can de-duplicate), framed 0x0B … 0x1C 0x0D on one TCP
-// connection per run (plain TCP; no TLS yet), one message at a time, each waiting for its ACK:
+// connection per run (plain TCP, or TLS 1.2+ with `tls = true`: the receiver's certificate is
+// checked against ca_file and the host, tcp_link.hpp), one message at a time, each waiting for its
+// ACK:
 // - MSA-1 AA (or CA): delivered;
 // - AR (or CR): rejected, with MSA-3 / ERR text; a person fixes the cause and resends it with
 //   `export retry ID`;

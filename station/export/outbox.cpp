@@ -17,6 +17,7 @@
 #include "station/export/fhir_sender.hpp"
 #include "station/export/hl7_oru.hpp"
 #include "station/export/mllp_sender.hpp"
+#include "station/export/pdf_report.hpp"
 #include "station/storage/audit.hpp"
 #include "station/storage/database.hpp"
 #include "station/storage/hash.hpp"
@@ -149,9 +150,11 @@ std::chrono::milliseconds retry_delay(const OutboxSettings& cfg, int n) {
 }
 
 InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& outbox,
-                                 std::int64_t exam_id, std::string actor) {
-  return [&cfg, &outbox, exam_id, actor = std::move(actor)](Database& db,
-                                                            const SignOutcome& s) -> Result<void> {
+                                 std::int64_t exam_id, std::string actor,
+                                 std::string report_language) {
+  return [&cfg, &outbox, exam_id, actor = std::move(actor),
+          report_language = std::move(report_language)](Database& db,
+                                                        const SignOutcome& s) -> Result<void> {
     if (outbox.destinations.empty()) return {};
     auto rec = load_exam_record(db, exam_id);
     if (!rec) return rec.error();
@@ -162,6 +165,10 @@ InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& 
                          "{}",
                          x.error());
     }
+    // The report's PDF rides in the FHIR Bundle (DiagnosticReport.presentedForm): made once, by
+    // the code of `export pdf`, in the station's language, only when a FHIR destination wants it.
+    std::optional<std::string> pdf;
+    const i18n::Catalog& language = i18n::catalog(report_language);
     for (const auto& d : outbox.destinations) {
       std::string payload;
       if (d.kind == "postgresql") {
@@ -169,7 +176,19 @@ InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& 
         if (!stats) return stats.error();
         payload = central_pg_message(*rec, *x, cfg, *stats);
       }
-      if (d.kind == "fhir") payload = fhir_bundle(*x, cfg);
+      if (d.kind == "fhir") {
+        if (!pdf) {
+          auto made = exam_report_pdf(db, *rec, *x, language);
+          if (!made) {
+            return make_errorf("export_queue",
+                               "the report PDF for destination {} cannot be made, so the result "
+                               "was not signed: {}",
+                               d.id, made.error());
+          }
+          pdf = std::move(*made);
+        }
+        payload = fhir_bundle(*x, cfg, *pdf, language.language());
+      }
       if (d.kind == "hl7") payload = hl7_oru_r01(*x, cfg);
       if (payload.empty()) {
         return make_errorf("export_queue", "destination {}: no message format for kind {}", d.id,
@@ -326,6 +345,11 @@ Result<SendReport> send_outbox(Database& db, const OutboxSettings& cfg, const Se
     auto all = outbox_entries(db);
     if (!all) return all.error();
     const std::string now = utc_now_iso();
+    SendProgress step{rep.passes, 0, 0, 0, 0, 0};
+    for (const auto& d : cfg.destinations) {
+      if (!o.only_destination.empty() && d.id != o.only_destination) continue;
+      step.total += due_rows(*all, d.id, now).size();
+    }
     for (const auto& d : cfg.destinations) {
       if (!o.only_destination.empty() && d.id != o.only_destination) continue;
       const auto due = due_rows(*all, d.id, now);
@@ -354,7 +378,15 @@ Result<SendReport> send_outbox(Database& db, const OutboxSettings& cfg, const Se
           if (dl.outcome == Delivery::Outcome::retry) ++rep.retried;
           if (dl.outcome == Delivery::Outcome::rejected) ++rep.rejected;
         }
-        return tx->commit();
+        if (auto c = tx->commit(); !c) return c;
+        if (o.progress) {
+          step.done += done.size();
+          step.delivered = rep.delivered;
+          step.retried = rep.retried;
+          step.rejected = rep.rejected;
+          o.progress(step);
+        }
+        return {};
       };
       if (down) {
         rep.unreachable.push_back({d.id, *down});

@@ -34,10 +34,14 @@ namespace odyo::station {
 class Database;
 
 // The hook for sign_exam_result: queues the signed result version of `exam_id` for every
-// destination of `outbox` (none: nothing). An error (e.g. the result cannot be exported) refuses
-// the signature: nothing of it is stored. `cfg` and `outbox` must outlive the hook.
+// destination of `outbox` (none: nothing). A FHIR destination's Bundle carries the exam's PDF
+// report (pdf_report.hpp) in `report_language` (the station's [station].language, so the
+// same exam version gives the same Bundle whoever signs). An error (e.g. the result cannot be
+// exported) refuses the signature: nothing of it is stored. `cfg` and `outbox` must outlive the
+// hook.
 InSignTransaction outbox_on_sign(const ExportConfig& cfg, const OutboxSettings& outbox,
-                                 std::int64_t exam_id, std::string actor);
+                                 std::int64_t exam_id, std::string actor,
+                                 std::string report_language);
 
 enum class OutboxState { pending, delivered, rejected };
 const char* outbox_state_name(OutboxState s);  // "pending" | "delivered" | "rejected"
@@ -99,6 +103,14 @@ class DestinationSender {
 // The sender for `d` (kind postgresql: the office's central database).
 std::unique_ptr<DestinationSender> make_destination_sender(const ExportDestination& d);
 
+// Where a send stands, for a progress line: this pass's messages handled of those due when it
+// began, and the run's outcomes so far.
+struct SendProgress {
+  int pass = 0;
+  std::size_t done = 0, total = 0;
+  int delivered = 0, retried = 0, rejected = 0;
+};
+
 struct SendOptions {
   std::string actor;
   std::string only_destination;  // "" = every configured destination
@@ -107,6 +119,8 @@ struct SendOptions {
   // `timeout` has passed; false: one pass over what is due now.
   bool until_empty = false;
   std::chrono::milliseconds timeout{0};  // with until_empty; 0 = no limit
+  // Called after each batch's outcomes are recorded (none: silent).
+  std::function<void(const SendProgress&)> progress;
   // For tests: the sender of a destination (default make_destination_sender).
   std::function<std::unique_ptr<DestinationSender>(const ExportDestination&)> sender_factory;
 };

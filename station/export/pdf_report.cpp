@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -274,9 +275,17 @@ Result<std::string> exam_report_pdf(Database& db, const ExamRecord& rec, const E
   // Charts first: a chart that cannot be made is an error before any page is drawn.
   std::vector<std::string> svgs;
   const bool turkish = c.turkish();
+  // A spirometry exam with no flow recording (a device that sends only its computed values)
+  // has no curves: the report says so where they would be, and is made all the same (a signed
+  // result must be reportable, and exportable with its report).
+  std::optional<Error> no_curves;
   if (x.kind == "spirometry") {
     for (auto k : {charts::ExamChartKind::flow_volume, charts::ExamChartKind::volume_time}) {
       auto svg = charts::exam_chart_svg(db, rec.exam.id, k, turkish);
+      if (!svg && svg.error().code == "no_curves") {
+        no_curves = svg.error();
+        break;
+      }
       if (!svg) return svg.error();
       svgs.push_back(std::move(*svg));
     }
@@ -324,7 +333,11 @@ Result<std::string> exam_report_pdf(Database& db, const ExamRecord& rec, const E
                  {c.tr("Started at"), local_display(rec.exam.started_at)},
                  {c.tr("Technician"), rec.exam.technician},
                  {c.tr("Device"), rec.exam.device_id}});
-    drawn = pages.charts(svgs, x.kind == "spirometry" ? 0.5 : 0.62);
+    if (no_curves) {
+      pages.paragraph(c.localize(*no_curves));
+      svgs.clear();
+    }
+    if (!svgs.empty()) drawn = pages.charts(svgs, x.kind == "spirometry" ? 0.5 : 0.62);
     if (drawn) {
       pages.heading(c.tr("Values"));
       std::vector<std::vector<std::string>> rows;

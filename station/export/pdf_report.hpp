@@ -5,7 +5,9 @@
 // items, codes and numbers as the FHIR and HL7 exports: prepare_export), the evaluation in force
 // with its clause trace and provisional rules, and the signature block. Text is set with pango
 // (DejaVu Sans: every Turkish letter), pages with cairo's PDF surface. The same exam version gives
-// the same bytes (the PDF's dates are the signature's). Thread-safety: the Database's thread.
+// the same bytes (the PDF's dates are the signature's). A spirometry exam stored without a flow
+// recording (device-computed values only) gets the report without curves, saying so.
+// Thread-safety: the Database's thread.
 
 #include <string>
 

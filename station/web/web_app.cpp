@@ -473,7 +473,8 @@ Reply sign(WebApp& app, const Call& c) {
   if (!outbox) return from_error(outbox.error());
   InSignTransaction queue;
   if (app.config().exports)
-    queue = outbox_on_sign(*app.config().exports, *outbox, *id, c.session->user.username);
+    queue = outbox_on_sign(*app.config().exports, *outbox, *id, c.session->user.username,
+                           app.config().language);
   auto s = sign_exam_result_again(app.db(), c.session->user, password, *id,
                                   app.config().pbkdf2_iterations, "web-sign", queue);
   if (!s) return from_error(s.error());

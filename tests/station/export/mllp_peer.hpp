@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/station/support/peer_process.hpp"
 #include "tests/station/support/station_fixture.hpp"
@@ -19,14 +20,23 @@ namespace odyo::test {
 class MllpPeer {
  public:
   MllpPeer() { start(); }
+  // MLLP inside TLS with the certificate `cert` (PEM) and its key (tls_certs.hpp).
+  MllpPeer(std::string cert, std::string key) : cert_(std::move(cert)), key_(std::move(key)) {
+    start();
+  }
 
   void start() {
-    port_ = process_.start(
-        {"/usr/bin/python3",
-         std::string(ODYO_SOURCE_DIR) + "/tests/station/export/mllp-peer/mllp_peer.py", "--state",
-         dir_.path().string(), "--port", port_.empty() ? "0" : port_},
-        dir_ / "peer.log", dir_ / "port");
+    std::vector<std::string> argv{
+        "/usr/bin/python3",
+        std::string(ODYO_SOURCE_DIR) + "/tests/station/export/mllp-peer/mllp_peer.py",
+        "--state",
+        dir_.path().string(),
+        "--port",
+        port_.empty() ? "0" : port_};
+    if (!cert_.empty()) argv.insert(argv.end(), {"--tls-cert", cert_, "--tls-key", key_});
+    port_ = process_.start(argv, dir_ / "peer.log", dir_ / "port");
   }
+  [[nodiscard]] std::string log() const { return PeerProcess::read(dir_ / "peer.log"); }
   void stop(bool kill = false) { process_.stop(kill); }
 
   [[nodiscard]] std::string url() const { return "127.0.0.1:" + port_; }
@@ -66,6 +76,7 @@ class MllpPeer {
   TempDir dir_;
   PeerProcess process_;
   std::string port_;
+  std::string cert_, key_;
 };
 
 }  // namespace odyo::test

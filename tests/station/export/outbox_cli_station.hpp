@@ -21,15 +21,6 @@ struct OutboxCliStation : OutboxStation {
     add_destination("office-pg", url);
     out.retry_initial_s = 0.2;
     out.retry_max_s = 0.5;
-    std::ifstream in(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
-    std::string toml((std::istreambuf_iterator<char>(in)), {});
-    const std::string key = "hl7_patient_id_authority = \"TCKN\"\n";
-    const auto at = toml.find(key);
-    EXPECT_NE(at, std::string::npos);
-    toml.insert(at + key.size(),
-                "retry_initial_s = 0.2\nretry_max_s = 0.5\n\n[[export.destination]]\nid = "
-                "\"office-pg\"\nkind = \"postgresql\"\nurl = \"" +
-                    url + "\"\n");
     const auto cfg_dir = dir / "config";
     std::filesystem::create_directories(cfg_dir);
     for (const char* sub : {"rules", "reference", "audiometry", "calibration", "devices"}) {
@@ -37,6 +28,19 @@ struct OutboxCliStation : OutboxStation {
                                                 cfg_dir / sub);
     }
     config = cfg_dir / "station.toml";
+    write_config("[[export.destination]]\nid = \"office-pg\"\nkind = \"postgresql\"\nurl = \"" +
+                 url + "\"\n");
+  }
+
+  // Rewrites station.toml: the source tree's, with short retry times and `destinations` (TOML
+  // [[export.destination]] tables) in its [export] section.
+  void write_config(const std::string& destinations) const {
+    std::ifstream in(std::string(ODYO_SOURCE_DIR) + "/config/station.toml");
+    std::string toml((std::istreambuf_iterator<char>(in)), {});
+    const std::string key = "hl7_patient_id_authority = \"TCKN\"\n";
+    const auto at = toml.find(key);
+    EXPECT_NE(at, std::string::npos);
+    toml.insert(at + key.size(), "retry_initial_s = 0.2\nretry_max_s = 0.5\n\n" + destinations);
     std::ofstream(config) << toml;
   }
 

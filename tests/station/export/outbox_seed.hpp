@@ -66,7 +66,7 @@ struct OutboxStation {
     using namespace odyo::station;
     auto me = find_user(*db, "hekim");
     if (!me) return me.error();
-    const auto queue = outbox_on_sign(cfg, out, exam, "hekim");
+    const auto queue = outbox_on_sign(cfg, out, exam, "hekim", "tr");
     InSignTransaction hook = queue;
     if (extra) {
       hook = [queue, extra](Database& d, const SignOutcome& s) -> Result<void> {

@@ -61,8 +61,12 @@ TEST(FhirSender, DestinationUrlsOfFhirAndHl7) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->host, "::1");
   EXPECT_EQ(e->port, "2575");
-  EXPECT_NE(destination_endpoint({"f", "fhir", "https://x/fhir"}).error().message.find("https"),
-            std::string::npos);
+  e = destination_endpoint({"f", "fhir", "https://x/fhir"});  // TLS (test_export_tls)
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE(e->tls);
+  EXPECT_EQ(e->port, "443");
+  EXPECT_FALSE(destination_endpoint({"f", "fhir", "http://x/fhir"})->tls);
+  EXPECT_FALSE(destination_endpoint({"f", "fhir", "ftp://x/fhir"}).ok());
   EXPECT_FALSE(destination_endpoint({"h", "hl7", "his.local"}).ok());
   EXPECT_FALSE(destination_endpoint({"h", "hl7", "his.local:99999"}).ok());
   EXPECT_FALSE(destination_endpoint({"f", "fhir", "http://:80/"}).ok());

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -30,6 +31,7 @@ class PeerProcess {
                     const std::filesystem::path& ready_file,
                     std::chrono::seconds limit = std::chrono::seconds(240)) {
     std::filesystem::remove(ready_file);
+    std::fflush(nullptr);  // the child must not write out the parent's buffered output again
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {

@@ -64,8 +64,10 @@ class PgServer {
     if (r.exit_code != 0) throw std::runtime_error("pg_ctl start failed: " + r.err + r.out);
     running_ = true;
   }
-  void stop() {
-    const auto r = run_command(ctl() + " -w -t 60 stop -m fast");
+  // `immediate`: no clean shutdown (as a crash: the server recovers from its WAL at start).
+  void stop(bool immediate = false) {
+    const auto r =
+        run_command(ctl() + " -w -t 60 stop -m " + std::string(immediate ? "immediate" : "fast"));
     if (r.exit_code != 0) throw std::runtime_error("pg_ctl stop failed: " + r.err + r.out);
     running_ = false;
   }

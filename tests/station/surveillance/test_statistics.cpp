@@ -121,7 +121,7 @@ struct StatisticsCohort : ::testing::Test {
 
   void sign(std::int64_t exam_id) {
     auto s = sign_exam_result(*db, physician, kPassword, exam_id, 10000,
-                              outbox_on_sign(export_cfg, outbox, exam_id, "hekim"));
+                              outbox_on_sign(export_cfg, outbox, exam_id, "hekim", "tr"));
     ASSERT_TRUE(s.ok()) << s.error().message;
   }
 

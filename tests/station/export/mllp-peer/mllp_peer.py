@@ -1,7 +1,11 @@
 # An MLLP receiver for the export tests (docs/export.md), independent of the station's code: every
 # message is parsed by Debian's python3-hl7 and de-duplicated by MSH-10.
 #
-#   /usr/bin/python3 mllp_peer.py --state DIR [--port N]
+#   /usr/bin/python3 mllp_peer.py --state DIR [--port N] [--tls-cert PEM --tls-key PEM]
+#
+# With --tls-cert and --tls-key every connection is TLS (Python's ssl module, TLS 1.2 or later)
+# with that certificate: MLLP inside TLS. A client that fails the handshake (it refused the
+# certificate) is logged to stderr and dropped; nothing it sent is read.
 #
 # Listens on 127.0.0.1 (port N, 0 = any; the port is written to DIR/port once ready). Frames are
 # 0x0B message 0x1C 0x0D; the answer is an ACK (MSA-1 AA, MSA-2 = the message's MSH-10). Each
@@ -16,6 +20,8 @@ import datetime
 import json
 import os
 import socketserver
+import ssl
+import sys
 import threading
 
 import hl7
@@ -23,7 +29,14 @@ import hl7
 ap = argparse.ArgumentParser()
 ap.add_argument("--state", required=True)
 ap.add_argument("--port", type=int, default=0)
+ap.add_argument("--tls-cert")
+ap.add_argument("--tls-key")
 args = ap.parse_args()
+TLS = None
+if args.tls_cert:
+    TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    TLS.minimum_version = ssl.TLSVersion.TLSv1_2
+    TLS.load_cert_chain(args.tls_cert, args.tls_key)
 LOG = os.path.join(args.state, "received.jsonl")
 lock = threading.Lock()
 held = set()
@@ -58,9 +71,18 @@ def next_fault():
 
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
+        if TLS is not None:
+            try:
+                self.request = TLS.wrap_socket(self.request, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                print("TLS handshake failed: %s" % e, file=sys.stderr, flush=True)
+                return
         buf = b""
         while True:
-            data = self.request.recv(65536)
+            try:
+                data = self.request.recv(65536)
+            except OSError:  # a TLS client gone without close_notify
+                return
             if not data:
                 return
             buf += data
