@@ -33,6 +33,7 @@
 
 #include "analysis/core/error_text.hpp"
 #include "station/app/audiometry_session.hpp"
+#include "station/app/daily_checks.hpp"
 #include "station/audiometry/report.hpp"
 #include "station/charts/charts.hpp"
 #include "station/config/config.hpp"
@@ -173,6 +174,10 @@ class LiveAudiometry : public LiveHandler, public std::enable_shared_from_this<L
       return make_error("no_audiometer",
                         "no FIPP audiometer is configured ([[devices]] in station.toml)");
     }
+    // Today's passed listening check of this audiometer first (station/app/daily_checks), as
+    // for `acquire audio`.
+    if (auto c = require_check_before_test(app_.db(), device->id, qc::kListeningCheck); !c)
+      return c.error();
     std::vector<int> frequencies;
     if (msg.contains("frequencies")) {
       if (!msg["frequencies"].is_array())
