@@ -1,5 +1,7 @@
 #include "station/cli/context.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -122,6 +124,20 @@ std::ostream& CliContext::out() {
 }
 std::ostream& CliContext::err() {
   return std::cerr;
+}
+
+std::function<void(std::int64_t, std::int64_t)> CliContext::progress_line(bool asked,
+                                                                          const char* english) {
+  if (!asked && ::isatty(STDERR_FILENO) != 1) return {};
+  return [this, english](std::int64_t done, std::int64_t total) {
+    progress_shown_ = true;
+    err() << "\r" << trf(english, done, total) << std::flush;  // i18n: the caller's literal
+  };
+}
+
+void CliContext::end_progress() {
+  if (progress_shown_) err() << "\n";
+  progress_shown_ = false;
 }
 
 int CliContext::fail(const Error& e, int code) {

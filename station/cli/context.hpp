@@ -4,6 +4,8 @@
 // Single-threaded: used only by the command line's thread.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -78,10 +80,18 @@ class CliContext {
   // returns the exit code to use (1 for input errors, 2 for configuration/database errors).
   int fail(const Error& e, int exit_code = 1);
 
+  // The progress of a long run as one line on stderr, rewritten ("\r"), when `asked`
+  // (--progress) or stderr is a terminal: the callback to hand the use case (empty: nothing is
+  // shown). `english` is a template of done and total, e.g. "qc: {} of {} exams". end_progress()
+  // ends the line when one was shown.
+  std::function<void(std::int64_t, std::int64_t)> progress_line(bool asked, const char* english);
+  void end_progress();
+
   // The exit code a command's callback sets.
   int exit_code = 0;
 
  private:
+  bool progress_shown_ = false;
   std::optional<StationConfig> config_;
   std::unique_ptr<Database> db_;
   std::optional<User> actor_;

@@ -99,15 +99,9 @@ void run_suspected(CliContext& ctx, const SuspectedOptions& o) {
     if (!w) return (void)ctx.fail(w.error());
     q.worker_id = w->id;
   }
-  const bool show = o.progress;
-  std::function<void(std::size_t, std::size_t)> progress;
-  if (show) {
-    progress = [&ctx](std::size_t done, std::size_t total) {
-      ctx.err() << "\r" << ctx.trf("suspected: {} of {} workers", done, total) << std::flush;
-    };
-  }
-  auto report = sv::compute_suspected(**db, *rules, q, progress);
-  if (show) ctx.err() << "\n";
+  auto report = sv::compute_suspected(
+      **db, *rules, q, ctx.progress_line(o.progress, N_("suspected: {} of {} workers")));
+  ctx.end_progress();
   if (!report) return (void)ctx.fail(report.error(), 2);
   if (ctx.json()) {
     nlohmann::json flags = nlohmann::json::array();

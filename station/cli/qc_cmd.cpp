@@ -165,14 +165,8 @@ void run_qc(CliContext& ctx, const QcOptions& o) {
   }
   auto db = ctx.db_as({"physician", "admin"}, N_("see the quality-control report"));
   if (!db) return (void)ctx.fail(db.error(), 2);
-  std::function<void(std::int64_t, std::int64_t)> progress;
-  if (o.progress || ::isatty(2)) {
-    progress = [&ctx](std::int64_t done, std::int64_t total) {
-      ctx.err() << "\r" << ctx.trf("qc: {} of {} exams", done, total) << std::flush;
-    };
-  }
-  auto rep = qc::qc_report(**db, *rules, q, progress);
-  if (progress) ctx.err() << "\n";
+  auto rep = qc::qc_report(**db, *rules, q, ctx.progress_line(o.progress, N_("qc: {} of {} exams")));
+  ctx.end_progress();
   if (!rep) return (void)ctx.fail(rep.error(), 2);
   auto reviews = qc::second_review_stats(**db, q);
   if (!reviews) return (void)ctx.fail(reviews.error(), 2);

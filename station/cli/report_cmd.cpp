@@ -59,14 +59,9 @@ void run_due(CliContext& ctx, const DueOptions& o) {
   if (!est) return (void)ctx.fail(est.error());
   q.establishment = *est;
   q.flagged_only = !o.all;
-  std::function<void(std::size_t, std::size_t)> progress;
-  if (o.progress || ::isatty(STDERR_FILENO) == 1) {
-    progress = [&ctx](std::size_t done, std::size_t total) {
-      ctx.err() << "\r" << ctx.trf("due: {} of {} workers", done, total) << std::flush;
-    };
-  }
-  auto report = surveillance::compute_due(**db, *intervals, rules->jobs, q, progress);
-  if (progress) ctx.err() << "\n";
+  auto report = surveillance::compute_due(**db, *intervals, rules->jobs, q,
+                                         ctx.progress_line(o.progress, N_("due: {} of {} workers")));
+  ctx.end_progress();
   if (!report) return (void)ctx.fail(report.error(), 2);
   if (ctx.json()) {
     ctx.out() << due_report_json(*report).dump(2) << "\n";
@@ -106,6 +101,7 @@ void run_due(CliContext& ctx, const DueOptions& o) {
 
 struct PlacementOptions {
   std::string half, from, to, establishment;
+  bool progress = false;
 };
 
 void run_placements(CliContext& ctx, const PlacementOptions& o) {
@@ -130,7 +126,9 @@ void run_placements(CliContext& ctx, const PlacementOptions& o) {
   q.establishment = *est;
   auto db = ctx.db();
   if (!db) return (void)ctx.fail(db.error(), 2);
-  auto list = surveillance::compute_placements(**db, q);
+  auto list = surveillance::compute_placements(
+      **db, q, ctx.progress_line(o.progress, N_("placements: {} of {} job-history rows")));
+  ctx.end_progress();
   if (!list) return (void)ctx.fail(list.error());
   if (ctx.json()) {
     ctx.out() << placements_json(q.period.from, q.period.to, *list).dump(2) << "\n";
@@ -179,6 +177,7 @@ void register_report_commands(CLI::App& app, CliContext& ctx) {
   add_date_option(p, "--from", pl->from, "First day of the period");
   add_date_option(p, "--to", pl->to, "Last day of the period");
   p->add_option("--establishment", pl->establishment, "Only changes from or to this establishment");
+  p->add_flag("--progress", pl->progress, "Progress on stderr even when not a terminal");
   p->callback([&ctx, pl] { run_placements(ctx, *pl); });
 }
 

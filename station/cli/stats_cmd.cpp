@@ -58,16 +58,10 @@ void run_stats(CliContext& ctx, const StatsOptions& o) {
 
   auto db = ctx.db_as({"physician", "admin"}, N_("see the statistics"));
   if (!db) return (void)ctx.fail(db.error(), 2);
-  const bool show = o.progress || ::isatty(STDERR_FILENO) == 1;
-  std::function<void(std::int64_t, std::int64_t)> progress;
-  if (show) {
-    progress = [&ctx](std::int64_t done, std::int64_t total) {
-      ctx.err() << "\r" << ctx.trf("statistics: {} of {} exams read", done, total) << std::flush;
-    };
-  }
+  const auto progress = ctx.progress_line(o.progress, N_("statistics: {} of {} exams read"));
   auto report = o.central.empty() ? sv::station_statistics(**db, q, progress)
                                   : sv::central_statistics(o.central, q, progress);
-  if (show) ctx.err() << "\n";
+  ctx.end_progress();
   if (!report) return (void)ctx.fail(report.error(), 2);
   if (o.csv) {
     const std::string text = sv::statistics_csv(*report, ctx.catalog());

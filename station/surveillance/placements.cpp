@@ -24,7 +24,9 @@ Result<Period> half_year(const std::string& text) {
   return Period{y + "-07-01", y + "-12-31"};
 }
 
-Result<std::vector<Placement>> compute_placements(Database& db, const PlacementQuery& q) {
+Result<std::vector<Placement>> compute_placements(
+    Database& db, const PlacementQuery& q,
+    const std::function<void(std::int64_t, std::int64_t)>& progress) {
   if (q.period.to < q.period.from)
     return make_errorf("report_invalid", "the period ends ({}) before it begins ({})", q.period.to,
                        q.period.from);
@@ -35,7 +37,9 @@ Result<std::vector<Placement>> compute_placements(Database& db, const PlacementQ
   if (!history) return history.error();
   std::vector<Placement> out;
   // Rows are by worker, then date: a change is a row after the worker's first.
+  const auto total = static_cast<std::int64_t>(history->size());
   for (std::size_t i = 1; i < history->size(); ++i) {
+    if (progress && i % 10000 == 0) progress(static_cast<std::int64_t>(i), total);
     const JobPeriod& prev = (*history)[i - 1];
     const JobPeriod& row = (*history)[i];
     if (prev.worker_id != row.worker_id) continue;
@@ -64,6 +68,7 @@ Result<std::vector<Placement>> compute_placements(Database& db, const PlacementQ
     p.years_worked = days_between((*history)[first].effective_from, row.effective_from) / 365.25;
     out.push_back(std::move(p));
   }
+  if (progress) progress(total, total);
   std::sort(out.begin(), out.end(), [](const Placement& a, const Placement& b) {
     return std::tie(a.from, a.registry_no) < std::tie(b.from, b.registry_no);
   });

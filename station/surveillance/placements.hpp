@@ -5,6 +5,7 @@
 // returning data. Thread-safety: the Database's owning thread.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,10 @@ struct PlacementQuery {
   std::string establishment;  // empty = all; else the old or the new establishment
 };
 
-// By date of change, then registry number.
-Result<std::vector<Placement>> compute_placements(Database& db, const PlacementQuery& q);
+// By date of change, then registry number. `progress(done, total)` (job-history rows looked at)
+// is called every 10 000 rows and at the end, when given.
+Result<std::vector<Placement>> compute_placements(
+    Database& db, const PlacementQuery& q,
+    const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 
 }  // namespace odyo::station::surveillance
