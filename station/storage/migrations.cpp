@@ -485,6 +485,7 @@ CREATE TRIGGER second_review_verdicts_no_update BEFORE UPDATE ON second_review_v
   BEGIN SELECT RAISE(ABORT, 'second-review verdicts are never edited'); END;
 CREATE TRIGGER second_review_verdicts_no_delete BEFORE DELETE ON second_review_verdicts
   BEGIN SELECT RAISE(ABORT, 'second-review verdicts are never deleted'); END;
+)sql";
 
 // v18: statistics (issue 17, item 5). Two tables kept by triggers, not records (like v15's review
 // queue): `stat_exams`, one row per exam that has a signed result version — the newest signed one
