@@ -18,6 +18,37 @@ std::string daily_check_kind(std::string_view kind) {
   return "";
 }
 
+Result<const DeviceConfig*> device_for_test(Database& db, const StationConfig& cfg,
+                                            std::string_view driver, const std::string& device_id,
+                                            std::string_view check_kind) {
+  const DeviceConfig* device = nullptr;
+  for (const auto& d : cfg.devices)
+    if (d.driver == driver && (device_id.empty() || d.id == device_id)) {
+      device = &d;
+      break;
+    }
+  const bool audiometer = driver == "fipp";
+  if (device == nullptr && !device_id.empty()) {
+    if (audiometer)
+      return make_errorf("unknown_device",
+                         "{} is not a configured FIPP audiometer ([[devices]] in station.toml)",
+                         device_id);
+    return make_errorf("unknown_device",
+                       "{} is not a configured flow-stream spirometer ([[devices]] in "
+                       "station.toml)",
+                       device_id);
+  }
+  if (device == nullptr) {
+    if (audiometer)
+      return make_error("no_audiometer",
+                        "no FIPP audiometer is configured ([[devices]] in station.toml)");
+    return make_error("no_spirometer",
+                      "no flow-stream spirometer is configured ([[devices]] in station.toml)");
+  }
+  if (auto c = require_check_before_test(db, device->id, check_kind); !c) return c.error();
+  return device;
+}
+
 Result<void> require_check_before_test(Database& db, const std::string& device_id,
                                        std::string_view check_kind, const std::string& pair_id) {
   return qc::require_daily_check(db, device_id, std::string(check_kind), local_today_iso(),

@@ -34,6 +34,14 @@ class Database;
 // "audiometer-listening" (audiometer, pc-audiometer), "" (none: buttons, GDT, …).
 std::string daily_check_kind(std::string_view device_kind);
 
+// The configured device a live test runs on, ready to test: the one of driver `driver`
+// ("flowstream" or "fipp") whose id is `device_id` (empty: the first such device), with today's
+// passed check of `check_kind`. Errors: "unknown_device" (no such device of that driver),
+// "no_spirometer" / "no_audiometer" (none configured), and require_check_before_test's.
+Result<const DeviceConfig*> device_for_test(Database& db, const StationConfig& cfg,
+                                            std::string_view driver, const std::string& device_id,
+                                            std::string_view check_kind);
+
 // Refuses a test on `device_id` without today's passed check of `check_kind` (for the PC
 // audiometer `pair_id` names the interface + earphones). Errors: "daily_check_missing",
 // "daily_check_failed" (station/qc/daily_checks), each saying what to do.

@@ -49,7 +49,7 @@ void register_all_commands(CLI::App& app, CliContext& ctx) {
   register_flag_commands(app, ctx);  // after `report`, which it extends
   register_action_commands(app, ctx);
   register_stats_commands(app, ctx);  // after `report`, which it extends
-  register_qc_commands(app, ctx);  // after `spiro` and `report`, which it extends
+  register_qc_commands(app, ctx);     // after `spiro` and `report`, which it extends
 }
 
 }  // namespace odyo::station

@@ -165,7 +165,8 @@ void run_qc(CliContext& ctx, const QcOptions& o) {
   }
   auto db = ctx.db_as({"physician", "admin"}, N_("see the quality-control report"));
   if (!db) return (void)ctx.fail(db.error(), 2);
-  auto rep = qc::qc_report(**db, *rules, q, ctx.progress_line(o.progress, N_("qc: {} of {} exams")));
+  auto rep =
+      qc::qc_report(**db, *rules, q, ctx.progress_line(o.progress, N_("qc: {} of {} exams")));
   ctx.end_progress();
   if (!rep) return (void)ctx.fail(rep.error(), 2);
   auto reviews = qc::second_review_stats(**db, q);

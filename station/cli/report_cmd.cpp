@@ -59,8 +59,8 @@ void run_due(CliContext& ctx, const DueOptions& o) {
   if (!est) return (void)ctx.fail(est.error());
   q.establishment = *est;
   q.flagged_only = !o.all;
-  auto report = surveillance::compute_due(**db, *intervals, rules->jobs, q,
-                                         ctx.progress_line(o.progress, N_("due: {} of {} workers")));
+  auto report = surveillance::compute_due(
+      **db, *intervals, rules->jobs, q, ctx.progress_line(o.progress, N_("due: {} of {} workers")));
   ctx.end_progress();
   if (!report) return (void)ctx.fail(report.error(), 2);
   if (ctx.json()) {

@@ -253,25 +253,10 @@ class LiveSpirometry : public LiveHandler, public std::enable_shared_from_this<L
                          registry);
     }
     run->worker = *w;
-    const DeviceConfig* device = nullptr;
-    for (const auto& d : cfg.devices)
-      if (d.driver == "flowstream" && (device_id.empty() || d.id == device_id)) {
-        device = &d;
-        break;
-      }
-    if (device == nullptr && !device_id.empty()) {
-      return make_errorf("unknown_device",
-                         "{} is not a configured flow-stream spirometer ([[devices]] in "
-                         "station.toml)",
-                         device_id);
-    }
-    if (device == nullptr) {
-      return make_error("no_spirometer",
-                        "no flow-stream spirometer is configured ([[devices]] in station.toml)");
-    }
     // Today's passed 3-L syringe check of this spirometer first (station/app/daily_checks).
-    if (auto c = require_check_before_test(app_.db(), device->id, qc::kSyringeCheck); !c)
-      return c.error();
+    auto chosen = device_for_test(app_.db(), cfg, "flowstream", device_id, qc::kSyringeCheck);
+    if (!chosen) return chosen.error();
+    const DeviceConfig* device = *chosen;
     const std::string prof_name =
         device->profile.empty() ? std::string("sfm3000-bypass5-serial") : device->profile;
     auto prof = load_device_profile(cfg.config_dir, prof_name);

@@ -158,26 +158,10 @@ class LiveAudiometry : public LiveHandler, public std::enable_shared_from_this<L
                          registry);
     }
     run->worker = *w;
-    const std::string device_id = text("device");
-    const DeviceConfig* device = nullptr;
-    for (const auto& d : cfg.devices)
-      if (d.driver == "fipp" && (device_id.empty() || d.id == device_id)) {
-        device = &d;
-        break;
-      }
-    if (device == nullptr && !device_id.empty()) {
-      return make_errorf("unknown_device",
-                         "{} is not a configured FIPP audiometer ([[devices]] in station.toml)",
-                         device_id);
-    }
-    if (device == nullptr) {
-      return make_error("no_audiometer",
-                        "no FIPP audiometer is configured ([[devices]] in station.toml)");
-    }
-    // Today's passed listening check of this audiometer first (station/app/daily_checks), as
-    // for `acquire audio`.
-    if (auto c = require_check_before_test(app_.db(), device->id, qc::kListeningCheck); !c)
-      return c.error();
+    // Today's passed listening check of this audiometer first, as for `acquire audio`.
+    auto chosen = device_for_test(app_.db(), cfg, "fipp", text("device"), qc::kListeningCheck);
+    if (!chosen) return chosen.error();
+    const DeviceConfig* device = *chosen;
     std::vector<int> frequencies;
     if (msg.contains("frequencies")) {
       if (!msg["frequencies"].is_array())
