@@ -515,6 +515,27 @@ int run_spiro_job(CliContext& ctx, const SpiroJob& job) {
   return 0;
 }
 
+// The flow-stream profile of spirometer `dev`: its configured one, else the SFM3000's for its
+// transport (USB, the simulator's serial with bypass 5, a real serial line).
+struct SpirometerProfile {
+  std::string name;
+  profile::FlowStreamProfile flow;
+};
+Result<SpirometerProfile> spirometer_profile(CliContext& ctx, const ResolvedDevice& dev) {
+  const bool simulated = sim_name(dev.uri).has_value();
+  std::string name = !dev.profile.empty() ? dev.profile
+                     : dev.uri.rfind("usb:", 0) == 0
+                         ? "sfm3000-usb"
+                         : (simulated ? "sfm3000-bypass5-serial" : "sfm3000-serial");
+  auto prof = load_profile(ctx, name);
+  if (!prof) return prof.error();
+  auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
+  if (!flow)
+    return make_errorf("profile_wrong_family",
+                       "{} is not a flow-stream profile: give a spirometer profile", name);
+  return SpirometerProfile{std::move(name), *flow};
+}
+
 double configured(double given, double from_config) {
   return given >= 0 ? given : from_config;
 }
@@ -523,18 +544,10 @@ int run_acquire_spiro(CliContext& ctx, const AcquireOptions& o) {
   ResolvedDevice dev = resolve_device(ctx, o);
   if (auto u = check_uri(dev); !u) return ctx.fail(u.error());
   const bool simulated = sim_name(dev.uri).has_value();
-  const std::string prof_name =
-      !dev.profile.empty() ? dev.profile
-                           : (dev.uri.rfind("usb:", 0) == 0
-                                  ? "sfm3000-usb"
-                                  : (simulated ? "sfm3000-bypass5-serial" : "sfm3000-serial"));
-  auto prof = load_profile(ctx, prof_name);
-  if (!prof) return ctx.fail(prof.error());
-  auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
-  if (!flow)
-    return ctx.fail(make_errorf("profile_wrong_family",
-                                "{} is not a flow-stream profile: give a spirometer profile",
-                                prof_name));
+  auto sp = spirometer_profile(ctx, dev);
+  if (!sp) return ctx.fail(sp.error());
+  const std::string& prof_name = sp->name;
+  const profile::FlowStreamProfile* flow = &sp->flow;
   auto storage = open_storage(ctx, o);
   if (!storage) return ctx.fail(storage.error(), storage.error().code == "unknown_worker" ? 1 : 2);
   // A stored exam needs today's passed 3-L syringe check of this spirometer (ATS/ERS 2019);
@@ -618,19 +631,10 @@ int run_syringe_check(CliContext& ctx, const SyringeCheckOptions& o) {
                                   "--sim-error-pct is for a simulated spirometer (sim:); {} is a "
                                   "real device: push the real syringe",
                                   dev.uri));
-    const bool simulated = sim_name(dev.uri).has_value();
-    const std::string prof_name =
-        !dev.profile.empty() ? dev.profile
-                             : (dev.uri.rfind("usb:", 0) == 0
-                                    ? "sfm3000-usb"
-                                    : (simulated ? "sfm3000-bypass5-serial" : "sfm3000-serial"));
-    auto prof = load_profile(ctx, prof_name);
-    if (!prof) return ctx.fail(prof.error());
-    auto* flow = std::get_if<profile::FlowStreamProfile>(&*prof);
-    if (!flow)
-      return ctx.fail(make_errorf("profile_wrong_family",
-                                  "{} is not a flow-stream profile: give a spirometer profile",
-                                  prof_name));
+    auto sp = spirometer_profile(ctx, dev);
+    if (!sp) return ctx.fail(sp.error());
+    const std::string& prof_name = sp->name;
+    const profile::FlowStreamProfile* flow = &sp->flow;
     const fs::path jfile =
         fs::absolute(o.journal.empty() ? default_journal(ctx) : fs::path(o.journal));
     auto sim = start_sim_if_needed(
