@@ -159,7 +159,11 @@ class LiveAudiometry : public ::testing::Test {
   void TearDown() override {
     if (server) server->signal(SIGTERM);
   }
-  void start(const std::string& serve_args = "", const std::string& scheme = "http") {
+  // Starts the server; with `checks`, after today's daily checks of the configured simulated
+  // audiometer and spirometer (no test on a device without them).
+  void start(const std::string& serve_args = "", const std::string& scheme = "http",
+             bool checks = true) {
+    if (checks) st.daily_checks({"audio-sim", "spiro-sim"});
     server = std::make_unique<odyo::test::BackgroundCommand>(
         "'" + std::string(ODYOSPIRO_EXE) + "' --lang en --config '" + st.config.string() +
             "' --db '" + st.db_file.string() + "' serve --port 0 " + serve_args,
@@ -220,9 +224,10 @@ Transcript follow(Live& live, const std::function<void(const json&, Live&)>& on_
 
 // "an authenticated upgrade", as for live spirometry: without the session, the CSRF token, this
 // server as the Origin or the technician's role the WebSocket is refused (the refusals audited)
-// before any device opens; the devices a page may choose are the configured ones of each kind.
+// before any device opens; the devices a page may choose are the configured ones of each kind;
+// an audiometer without today's listening check does not test.
 TEST_F(LiveAudiometry, TheSocketIsTheTechniciansWithTokenAndOrigin) {
-  start();
+  start("", "http", false);  // no daily check recorded yet
   EXPECT_EQ(PlainLive().open(port, {}, "", origin), 401);
   const Login tech = log_in(port, "tekniker", odyo::test::Station::kTechnicianPassword);
   const std::string refusals =
@@ -260,6 +265,11 @@ TEST_F(LiveAudiometry, TheSocketIsTheTechniciansWithTokenAndOrigin) {
   ok.send({{"type", "start"}, {"worker", "2001"}, {"device", "spiro-sim"}});
   e = ok.read();
   EXPECT_EQ(e["code"], "unknown_device") << e.dump();
+  // No listening check of the audiometer today: no search (as for acquire audio).
+  ok.send({{"type", "start"}, {"worker", "2001"}});
+  e = ok.read();
+  EXPECT_EQ(e["code"], "daily_check_missing") << e.dump();
+  st.daily_checks({"audio-sim"});
   ok.send({{"type", "start"}, {"worker", "2001"}, {"frequencies", {1000, 2000}}});
   e = ok.read();
   EXPECT_EQ(e["code"], "bad_frequencies") << e.dump();
