@@ -158,8 +158,16 @@ TEST(PhysicianRecords, RecordedThroughTheCliVersionedAndReadByTheEvaluation) {
 TEST(PhysicianRecords, ReevaluateOverTheDemoDatabaseListsChangesAndKeepsConfirmations) {
   odyo::test::TempDir dir;
   const fs::path db = dir / "demo.db";
-  const fs::path old_rules =
-      fs::path(ODYO_SOURCE_DIR) / "config" / "rules" / "versions" / "ttk-2014-odyo-1";
+  // A station still on the old directive tables: their five files, beside the station's own
+  // settings that are no part of the directive (quality control, intervals, suspected-disease
+  // criteria: the shipped ones).
+  const fs::path shipped = fs::path(ODYO_SOURCE_DIR) / "config" / "rules";
+  const fs::path old_rules = dir / "rules-ttk-2014-odyo-1";
+  fs::create_directory(old_rules);
+  for (const auto& f : fs::directory_iterator(shipped / "versions" / "ttk-2014-odyo-1"))
+    fs::copy_file(f.path(), old_rules / f.path().filename());
+  for (const char* own : {"qc.toml", "surveillance.toml", "suspected.toml"})
+    fs::copy_file(shipped / own, old_rules / own);
   const std::string old_exe = exe(config_with_rules(dir.path(), old_rules), db);
   const auto demo = odyo::test::run_demo_with(old_exe + " --lang en");
   odyo::test::CommandResult r;
