@@ -222,9 +222,9 @@ void read_outbox_settings(const toml::table& root, const std::string& fname,
         auto e = destination_endpoint(dest);
         if (e && !e->tls) {
           d.fail("ca_file", *t->get("ca_file"),
-                 make_error({}, dest.kind == "fhir"
-                                    ? "a CA file is for an https:// URL; this one is http://"
-                                    : "a CA file is for a TLS link; add tls = true"));
+                 dest.kind == "fhir"
+                     ? make_error({}, "a CA file is for an https:// URL; this one is http://")
+                     : make_error({}, "a CA file is for a TLS link; add tls = true"));
         }
         std::filesystem::path ca(dest.ca_file);
         if (ca.is_relative()) ca = std::filesystem::path(fname).parent_path() / ca;
