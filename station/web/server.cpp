@@ -168,6 +168,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 void accept(tcp::acceptor& acceptor, ssl::context* tls, WebApp& app, std::size_t max_body) {
   acceptor.async_accept([&acceptor, tls, &app, max_body](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
+    // No Nagle delay: a live page's small WebSocket frames, 50 a second, would otherwise wait
+    // for the browser's delayed ACK of the one before (tens of ms each time).
+    if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+    }
     if (!ec && tls == nullptr) {
       std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), app, max_body)->start();
     } else if (!ec) {

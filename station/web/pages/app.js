@@ -408,6 +408,10 @@ const live = {
   latencies: [], // ms, device sample → drawn, one per sample
   server: [], // ms, device sample (the batch's first) → sent by the station
   browser: [], // ms, received → drawn
+  wire: [], // ms, sent by the station → received by the page
+  draw: [], // ms, one frame's drawing of both charts
+  drawnBlows: 0, // blows when the charts were last drawn whole
+  drawnPoints: 0, // points of the current blow drawn so far
   messages: 0,
   points: 0,
   done: false,
@@ -424,7 +428,7 @@ function showLive(registry) {
   show("live");
   if (registry) $("live-worker").value = registry;
   liveDevices($("live-device"), "spirometers"); // live_audio.js
-  drawLive();
+  drawLive(true);
 }
 
 function resetLive() {
@@ -433,6 +437,10 @@ function resetLive() {
   live.latencies = [];
   live.server = [];
   live.browser = [];
+  live.wire = [];
+  live.draw = [];
+  live.drawnBlows = -1; // the next frame draws everything
+  live.drawnPoints = 0;
   live.messages = 0;
   live.points = 0;
   live.done = false;
@@ -583,9 +591,14 @@ function curve(ctx, points, x, y, color, width) {
   ctx.stroke();
 }
 
-function drawLive() {
+// Draws the live charts. A frame adds only the current blow's new points to what is drawn;
+// everything is drawn again (`full`, or when a blow begins and the one before turns grey) only
+// then, so a frame's work does not grow with the session.
+function drawLive(full) {
   const current = live.blows.length ? live.blows[live.blows.length - 1] : null;
   const colour = (b) => (b === current ? "#0b5cad" : "#9aa7b5");
+  const redraw = full || !current || live.blows.length !== live.drawnBlows || current.points.length < live.drawnPoints;
+  const from = redraw ? 0 : Math.max(live.drawnPoints - 1, 0); // the last drawn point joins the new ones
   // Flow-volume.
   const fv = $("live-fv");
   const f = Object.assign({ width: fv.width, height: fv.height }, kFv);
@@ -593,30 +606,42 @@ function drawLive() {
   const perLps = perL / 2; // px per L/s: 2 L/s as long as 1 L
   const fMax = f.fMin + (f.height - f.top - f.bottom) / perLps;
   let ctx = fv.getContext("2d");
-  ctx.clearRect(0, 0, fv.width, fv.height);
   const fx = (v) => f.left + v * perL;
   const fy = (q) => f.top + (fMax - q) * perLps;
-  const fTicks = [];
-  for (let q = Math.ceil(f.fMin / 2) * 2; q <= fMax; q += 2) fTicks.push(q);
-  axes(ctx, f, [0, 1, 2, 3, 4, 5, 6, 7, 8], fTicks, fx, fy, t("Volume (L)"), t("Flow (L/s)"));
-  for (const b of live.blows) curve(ctx, b.points, (p) => fx(p[2]), (p) => fy(p[1]), colour(b), b === current ? 2.5 : 1.5);
+  if (redraw) {
+    ctx.clearRect(0, 0, fv.width, fv.height);
+    const fTicks = [];
+    for (let q = Math.ceil(f.fMin / 2) * 2; q <= fMax; q += 2) fTicks.push(q);
+    axes(ctx, f, [0, 1, 2, 3, 4, 5, 6, 7, 8], fTicks, fx, fy, t("Volume (L)"), t("Flow (L/s)"));
+    for (const b of live.blows) curve(ctx, b.points, (p) => fx(p[2]), (p) => fy(p[1]), colour(b), b === current ? 2.5 : 1.5);
+  } else {
+    curve(ctx, current.points.slice(from), (p) => fx(p[2]), (p) => fy(p[1]), colour(current), 2.5);
+  }
   // Volume-time.
   const vt = $("live-vt");
   const v = Object.assign({ width: vt.width, height: vt.height }, kVt);
   const perS = (v.width - v.left - v.right) / v.tMax;
   const perV = (v.height - v.top - v.bottom) / v.vMax;
   ctx = vt.getContext("2d");
-  ctx.clearRect(0, 0, vt.width, vt.height);
   const vx = (s) => v.left + s * perS;
   const vy = (l) => v.top + (v.vMax - l) * perV;
-  axes(ctx, v, [0, 3, 6, 9, 12, 15], [0, 2, 4, 6, 8], vx, vy, t("Time (s)"), t("Volume (L)"));
-  for (const b of live.blows) curve(ctx, b.points, (p) => vx(p[0]), (p) => vy(p[2]), colour(b), b === current ? 2.5 : 1.5);
+  if (redraw) {
+    ctx.clearRect(0, 0, vt.width, vt.height);
+    axes(ctx, v, [0, 3, 6, 9, 12, 15], [0, 2, 4, 6, 8], vx, vy, t("Time (s)"), t("Volume (L)"));
+    for (const b of live.blows) curve(ctx, b.points, (p) => vx(p[0]), (p) => vy(p[2]), colour(b), b === current ? 2.5 : 1.5);
+  } else {
+    curve(ctx, current.points.slice(from), (p) => vx(p[0]), (p) => vy(p[2]), colour(current), 2.5);
+  }
+  live.drawnBlows = live.blows.length;
+  live.drawnPoints = current ? current.points.length : 0;
   fv.dataset.points = String(live.points); // what is drawn (for the tests)
 }
 
 function drawLiveFrame() {
   live.frame = 0;
+  const begun = performance.now();
   drawLive();
+  live.draw.push(performance.now() - begun);
   if (live.flow !== null) $("live-flow").textContent = t("Flow now") + ": " + num(live.flow, 2) + " L/s";
   const drawn = performance.timeOrigin + performance.now();
   for (const m of live.pending) {
@@ -624,6 +649,7 @@ function drawLiveFrame() {
     for (let i = 0; i < m.n; i++) live.latencies.push(drawn - (m.first_ms + i * step));
     live.server.push(m.sent_ms - m.first_ms);
     live.browser.push(drawn - m.received);
+    live.wire.push(m.received - m.sent_ms);
   }
   live.pending = [];
   const p = p99(live.latencies);
