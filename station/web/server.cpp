@@ -168,7 +168,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 void accept(tcp::acceptor& acceptor, ssl::context* tls, WebApp& app, std::size_t max_body) {
   acceptor.async_accept([&acceptor, tls, &app, max_body](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    // No Nagle delay: a live page's small WebSocket frames, 50 a second, would otherwise wait
+    // No Nagle delay: a live page's small WebSocket frames, 33 a second, would otherwise wait
     // for the browser's delayed ACK of the one before (tens of ms each time).
     if (!ec) {
       beast::error_code ignored;
