@@ -10,9 +10,9 @@
 
 #include "station/cli/context.hpp"
 #include "station/cli/docgen.hpp"
-#include "station/core/oplog.hpp"
 #include "station/cli/person_options.hpp"
 #include "station/core/local_time.hpp"
+#include "station/core/oplog.hpp"
 
 namespace odyo::station {
 
