@@ -201,14 +201,7 @@ std::string audiogram_svg(const au::Audiogram& a, const ChartText& text) {
         {{"x", num(kLeft - 1.5)}, {"y", num(y + 1)}, {"font-size", "2.6"}, {"text-anchor", "end"}},
         std::to_string(db));
   }
-  w.element("rect", {{"class", "plot-frame"},
-                     {"x", num(kLeft)},
-                     {"y", num(kTop)},
-                     {"width", num(kPlotW)},
-                     {"height", num(kPlotH)},
-                     {"fill", "none"},
-                     {"stroke", "black"},
-                     {"stroke-width", "0.35"}});
+  plot_frame(w, kLeft, kTop, kPlotW, kPlotH);
   w.close("g");
 
   int skipped = 0;

@@ -121,14 +121,7 @@ std::string lung_history_svg(const std::vector<LungHistoryPoint>& points, const 
                     {"text-anchor", "end"}},
                    std::to_string(l));
   }
-  w.element("rect", {{"class", "plot-frame"},
-                     {"x", num(kLeft)},
-                     {"y", num(kTop)},
-                     {"width", num(kPlotW)},
-                     {"height", num(h)},
-                     {"fill", "none"},
-                     {"stroke", "black"},
-                     {"stroke-width", "0.35"}});
+  plot_frame(w, kLeft, kTop, kPlotW, h);
   w.close("g");
   w.text_element("text",
                  {{"transform", "translate(6 " + num(kTop + h / 2) + ") rotate(-90)"},
@@ -317,14 +310,7 @@ std::string hearing_history_svg(const HearingHistory& hist, const ChartText& tex
                       {"text-anchor", "end"}},
                      std::to_string(db));
     }
-    w.element("rect", {{"class", "plot-frame"},
-                       {"x", num(kLeft)},
-                       {"y", num(top)},
-                       {"width", num(kPlotW)},
-                       {"height", num(ph)},
-                       {"fill", "none"},
-                       {"stroke", "black"},
-                       {"stroke-width", "0.35"}});
+    plot_frame(w, kLeft, top, kPlotW, ph);
     w.text_element("text",
                    {{"transform", "translate(6 " + num(top + ph / 2) + ") rotate(-90)"},
                     {"font-size", "2.8"},

@@ -70,14 +70,7 @@ void draw_axes(SvgWriter& w, const Axes& a, double x_step, double y_step, const 
         {{"x", num(a.left - 1.5)}, {"y", num(y + 1)}, {"font-size", "2.6"}, {"text-anchor", "end"}},
         num(v));
   }
-  w.element("rect", {{"class", "plot-frame"},
-                     {"x", num(a.left)},
-                     {"y", num(a.top)},
-                     {"width", num(a.w())},
-                     {"height", num(a.h())},
-                     {"fill", "none"},
-                     {"stroke", "black"},
-                     {"stroke-width", "0.35"}});
+  plot_frame(w, a.left, a.top, a.w(), a.h());
   w.close("g");
   w.text_element("text",
                  {{"x", num(a.left + a.w() / 2)},

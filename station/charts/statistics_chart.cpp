@@ -83,14 +83,7 @@ std::string prevalence_svg(const std::string& title, const std::vector<Prevalenc
                     {"text-anchor", "end"}},
                    num(p));
   }
-  w.element("rect", {{"class", "plot-frame"},
-                     {"x", num(kLeft)},
-                     {"y", num(kTop)},
-                     {"width", num(kPlotW)},
-                     {"height", num(kPlotH)},
-                     {"fill", "none"},
-                     {"stroke", "black"},
-                     {"stroke-width", "0.35"}});
+  plot_frame(w, kLeft, kTop, kPlotW, kPlotH);
   w.close("g");
   w.text_element("text",
                  {{"transform", "translate(6 " + num(kTop + kPlotH / 2) + ") rotate(-90)"},

@@ -113,4 +113,15 @@ std::string SvgWriter::finish() {
   return std::move(out_);
 }
 
+void plot_frame(SvgWriter& w, double x, double y, double width, double height) {
+  w.element("rect", {{"class", "plot-frame"},
+                     {"x", num(x)},
+                     {"y", num(y)},
+                     {"width", num(width)},
+                     {"height", num(height)},
+                     {"fill", "none"},
+                     {"stroke", "black"},
+                     {"stroke-width", "0.35"}});
+}
+
 }  // namespace odyo::station::charts

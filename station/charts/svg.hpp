@@ -44,4 +44,7 @@ class SvgWriter {
   std::string out_;
 };
 
+// The black frame around a chart's plot area (class "plot-frame"), the same in every chart.
+void plot_frame(SvgWriter& w, double x, double y, double width, double height);
+
 }  // namespace odyo::station::charts
