@@ -45,6 +45,7 @@ void register_demo_command(CLI::App& app, CliContext& ctx) {
     if (ctx.json()) {
       ctx.out() << nlohmann::json{{"spirometry_exam", r->spirometry_exam},
                                   {"audiometry_exam", r->audiometry_exam},
+                                  {"chest_film", r->chest_film},
                                   {"evaluations", r->evaluations},
                                   {"accounts",
                                    [&] {

@@ -17,6 +17,7 @@
 #include "station/app/daily_checks.hpp"
 #include "station/auth/login.hpp"
 #include "station/core/i18n.hpp"
+#include "station/core/local_time.hpp"
 #include "station/devices/profiles.hpp"
 #include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
@@ -25,6 +26,7 @@
 #include "station/exams/audiometry_exam.hpp"
 #include "station/exams/spirometry_exam.hpp"
 #include "station/qc/qc_rules.hpp"
+#include "station/records/chest_films.hpp"
 #include "station/records/exams.hpp"
 #include "station/records/workers.hpp"
 #include "station/reference/reference_tables.hpp"
@@ -332,6 +334,34 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   if (!audio) return audio.error();
   outcome.audiometry_exam = audio->exam_id;
 
+  // 3a. A chest film for D-1004 (underground haulage since 1990), read by two physicians as ILO
+  //     1/1 and 1/0, six weeks ago: the physician's list of suspected occupational disease
+  //     (`report suspected`, the Suspected disease page) gets its pneumoconiosis flag to work
+  //     through (station/surveillance/suspected, config/rules/suspected.toml). Once per demo
+  //     database.
+  {
+    const Worker& film_worker = workers[3];
+    auto films = list_chest_films(db, film_worker.id);
+    if (!films) return films.error();
+    if (films->empty()) {
+      const auto taken = local_date(std::chrono::system_clock::now() - std::chrono::days{42});
+      NewChestFilm f;
+      f.worker_id = film_worker.id;
+      f.taken_on =
+          fmt::format("{:04}-{:02}-{:02}", static_cast<int>(taken.year()),
+                      static_cast<unsigned>(taken.month()), static_cast<unsigned>(taken.day()));
+      f.quality = 1;
+      f.reader_a = "Dr. Ayşe Yılmaz";
+      f.ilo_a = "1/1";
+      f.reader_b = "Dr. Kemal Aydın";
+      f.ilo_b = "1/0";
+      f.notes = "p/q, üst zonlar";
+      auto id = add_chest_film(db, f, today_iso(), "hekim");
+      if (!id) return id.error();
+      outcome.chest_film = *id;
+    }
+  }
+
   // 4. The physician's examination (the Ek-1 items no device measures) and the evaluation of
   //    this new hire for the face job, stored as the automatic evaluation awaiting sign-off.
   //    The other Ek-2 systems are the physician's records (nothing found), kept once per worker.
@@ -364,6 +394,15 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   out << c.tr("Audiometry exam #") << outcome.audiometry_exam << ":\n";
   for (const auto& line : audio->payload["summary"][o.turkish ? "tr" : "en"])
     out << "  " << line.get<std::string>() << "\n";
+  if (outcome.chest_film != 0) {
+    const Worker& fw = workers[3];
+    out << c.tr("Chest film #") << outcome.chest_film << ": " << fw.registry_no << " "
+        << fw.first_name << " " << fw.last_name
+        << c.tr(
+               ", ILO 1/1 (reader A) and 1/0 (reader B): on the physician's list of suspected "
+               "occupational disease (report suspected, the Suspected disease page)")
+        << "\n";
+  }
   // The logins: a new account's password is printed now and never again (it is nowhere else).
   std::string hekim_password = "…";
   for (const DemoAccount& a : outcome.new_accounts)

@@ -41,6 +41,7 @@ struct DemoAccount {
 struct DemoOutcome {
   std::int64_t spirometry_exam = 0;
   std::int64_t audiometry_exam = 0;
+  std::int64_t chest_film = 0;  // 0: the database had D-1004's film already
   std::vector<std::int64_t> evaluations;
   std::vector<DemoAccount> new_accounts;  // made by this run, with their passwords (shown once)
 };

@@ -217,6 +217,17 @@ async function physician(browser) {
   await page.waitForFunction((n) => document.querySelectorAll("#flags-list article").length === n, flags.flags.length);
   check((await page.isVisible("#flags-none")) === (flags.flags.length === 0),
         "the page lists the " + flags.flags.length + " flag(s) of the API, or says there is none");
+  // The demo's chest film (ILO 1/1 and 1/0 for D-1004) is on the list, open; the physician refers
+  // the worker with a reason, and the flag shows it (and the API, which the command line shares).
+  const ilo = flags.flags.find((f) => f.id.startsWith("ILO-") && f.worker.registry_no === "D-1004");
+  check(ilo && ilo.state === "open", "the demo's chest film of D-1004 is an open flag: " + (ilo ? ilo.id + " " + ilo.title : JSON.stringify(flags.flags.map((f) => f.id))));
+  const card = `#flags-list article[data-flag="${ilo.id}"]`;
+  await page.fill(card + " input[name=reason]", "SGK meslek hastalıkları hastanesine sevk");
+  await page.click(card + " button[data-action=refer]");
+  await page.waitForSelector(card + '[data-state="referred"]');
+  const referred = (await page.evaluate(async () => (await fetch("/api/flags?all=1")).json())).flags.find((f) => f.id === ilo.id);
+  check(referred.state === "referred" && referred.actions.length === 1 && referred.actions[0].by === "hekim" && referred.actions[0].reason.startsWith("SGK"),
+        "the physician referred the flag with a reason, recorded as hekim's: " + JSON.stringify(referred.actions));
   await shot(page, "flags");
   check(problems.length === 0, "no script error or CSP violation on the physician's pages " + JSON.stringify(problems));
   await context.close();
