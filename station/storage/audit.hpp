@@ -58,7 +58,8 @@ inline constexpr std::string_view kBoundTables[] = {"workers",
                                                     "corrective_actions",
                                                     "second_review_draws",
                                                     "second_reviews",
-                                                    "second_review_verdicts"};
+                                                    "second_review_verdicts",
+                                                    "outbox"};
 
 // Appends one row; call inside the transaction that made the change it records. When `entity` is
 // a bound table and the row `entity_id` exists, the entry binds that row's current content.

@@ -572,6 +572,15 @@ CREATE TRIGGER stat_decisions_new AFTER INSERT ON evaluations
   END;
 )sql";
 
+// v19: the export outbox's rows join the bound tables (storage/audit.hpp): each row's audit entry
+// binds its content, so a message changed after signing (its payload and payload_sha256 rewritten
+// together) is found by `db verify` before it is sent to central records. Rows queued before this
+// had an export.queue entry that bound nothing; they are bound now (record.bind), as they stand.
+// No schema change.
+constexpr std::string_view kV19 = R"sql(
+SELECT 1;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& all_migrations() {
@@ -594,6 +603,7 @@ const std::vector<Migration>& all_migrations() {
         {18, "statistics: signed exams' numbers and physicians' Ek-2 columns, kept by triggers",
          kV18},
         {16, "daily-check index; second review of signed exams", kV16},
+        {19, "the export outbox's messages bound to the audit chain", kV19, &bind_unbound_records},
     };
     std::sort(l.begin(), l.end(),
               [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -4,10 +4,13 @@
 // exponential back-off, rejected, resent by hand, delivered) as `export status` reports them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <thread>
 
 #include "station/storage/audit.hpp"
+#include "station/storage/hash.hpp"
+#include "station/storage/migrations.hpp"
 #include "tests/station/export/outbox_seed.hpp"
 
 using namespace odyo::station;
@@ -75,13 +78,75 @@ TEST(Outbox, SigningQueuesOneRowPerDestinationInTheSignTransaction) {
   }
   EXPECT_EQ((*all)[0].destination, "office-pg");
   EXPECT_EQ((*all)[1].destination, "backup-pg");
-  // Each row has its audit entry (the outbox is not a bound table yet), and the database verifies.
+  // Each row has its audit entry, which binds the row's content, and the database verifies.
   EXPECT_EQ(st.count("SELECT count(*) FROM audit_log WHERE action='export.queue'"), 2);
   EXPECT_TRUE(verify_database(*st.db).empty());
   // The payload is the central message of that exam version, fixed now.
   EXPECT_EQ(st.count("SELECT count(*) FROM outbox WHERE payload LIKE '%\"message_id\":\"" + id +
                      "\"%' AND payload LIKE '%20150-9%'"),
             2);
+}
+
+// A message changed after signing, with its stored hash rewritten to match, is what would reach
+// central records: `db verify` names the row (its audit entry bound the content at queueing).
+TEST(Outbox, AMessageChangedAfterSigningIsFoundByVerify) {
+  OutboxStation st(1);
+  st.add_destination("office-pg", "host=/nowhere");
+  ASSERT_TRUE(st.sign(st.exams[0]).ok());
+  ASSERT_TRUE(verify_database(*st.db).empty());
+  auto row = st.db->prepare("SELECT id, payload FROM outbox");
+  ASSERT_TRUE(row.ok());
+  ASSERT_TRUE(*row->step());
+  const std::int64_t id = row->int64(0);
+  std::string payload = row->text(1);
+  row = st.db->prepare("SELECT 1");  // the statement above is done with
+  // One digit of the first value after FEV1's LOINC code (20150-9) changed: the message and its
+  // hash rewritten together (the trigger dropped, as anyone with the file could).
+  const auto at = payload.find("20150-9");
+  ASSERT_NE(at, std::string::npos);
+  const auto digit = payload.find_first_of("0123456789", payload.find("value", at));
+  ASSERT_NE(digit, std::string::npos);
+  payload[digit] = payload[digit] == '2' ? '3' : '2';
+  ASSERT_TRUE(st.db->exec("DROP TRIGGER outbox_no_update").ok());
+  auto upd = st.db->prepare("UPDATE outbox SET payload = ?, payload_sha256 = ? WHERE id = ?");
+  ASSERT_TRUE(upd.ok());
+  upd->bind(1, payload).bind(2, sha256_hex(payload)).bind(3, id);
+  ASSERT_TRUE(upd->run().ok());
+  const auto problems = verify_database(*st.db);
+  const std::string want = "outbox row " + std::to_string(id) + ": its content differs";
+  ASSERT_FALSE(problems.empty());
+  EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
+                          [&](const std::string& p) { return p.find(want) != std::string::npos; }))
+      << "expected \"" << want << "\" in: " << problems.front();
+}
+
+// Rows queued by a station before the outbox was bound (migration 19) had an audit entry that bound
+// nothing: `db verify` would call them written behind the station's back. Migration 19 binds them
+// as they stand, and the database verifies.
+TEST(Outbox, RowsQueuedBeforeMigration19AreBoundByIt) {
+  const auto m = std::find_if(all_migrations().begin(), all_migrations().end(),
+                              [](const Migration& x) { return x.version == 19; });
+  ASSERT_NE(m, all_migrations().end());
+  EXPECT_EQ(m->after, &bind_unbound_records);
+  OutboxStation st(1);
+  ASSERT_TRUE(st.sign(st.exams[0]).ok());  // no destination: a signature and nothing queued
+  // An older station's row: written without the binding entry this station writes.
+  ASSERT_TRUE(st.db
+                  ->exec("INSERT INTO outbox(result_id,signature_id,destination,kind,message_id,"
+                         "payload,payload_sha256,created_at,created_by) SELECT result_id, id, "
+                         "'office-pg', 'postgresql', 'ST01-E1-V1', '{}', "
+                         "'44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', "
+                         "signed_at, signer FROM signatures")
+                  .ok());
+  auto before = verify_database(*st.db);
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_NE(before[0].find("outbox row 1: no audit entry binds this row"), std::string::npos)
+      << before[0];
+  ASSERT_TRUE(m->after(*st.db).ok());
+  EXPECT_TRUE(verify_database(*st.db).empty());
+  EXPECT_EQ(st.count("SELECT count(*) FROM audit_log WHERE action = 'record.bind' AND entity = "
+                     "'outbox' AND entity_id = 1"),
+            1);
 }
 
 TEST(Outbox, NoDestinationConfiguredQueuesNothing) {
