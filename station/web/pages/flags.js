@@ -1,7 +1,7 @@
 // The physician's list of suspected occupational disease and contraindications (#/flags): the
 // flags of `odyospiro report suspected` (GET /api/flags) with their criterion and evidence, and
 // the actions of `flag notify|refer|dismiss` (POST /api/flags/<id>/<action>, audited by the
-// station). Uses app.js's t(), $(), el(), api(), say(), show(), fillSelect() and options();
+// station). Uses app.js's t(), $(), el(), api(), say(), show(), when(), fillSelect() and options();
 // values are put in as text.
 "use strict";
 
@@ -19,7 +19,7 @@ window.odyoFlags = (() => {
     const ev = el("ul");
     for (const line of f.evidence_text) ev.append(el("li", line));
     box.append(ev);
-    for (const a of f.actions) box.append(el("p", t(stateWord[a.action === "notify" ? "notified" : a.action === "refer" ? "referred" : "dismissed"]) + " · " + a.by + " · " + a.at + (a.reason ? " · " + a.reason : ""), "action"));
+    for (const a of f.actions) box.append(el("p", t(stateWord[a.action === "notify" ? "notified" : a.action === "refer" ? "referred" : "dismissed"]) + " · " + a.by + " · " + when(a.at) + (a.reason ? " · " + a.reason : ""), "action"));
     if (f.state !== "dismissed") {
       const form = el("form", null, "flag-actions");
       const reason = el("input");
