@@ -154,6 +154,13 @@ json result_json(const StoredResult& r) {
           {"reason", r.reason},
           {"software", r.software},
           {"signed_by", r.signed_by},
+          {"signatures",
+           [&] {
+             json a = json::array();
+             for (const auto& sg : r.signatures)
+               a.push_back({{"signer", sg.signer}, {"signed_at", sg.signed_at}});
+             return a;
+           }()},
           {"payload", json::parse(r.payload_json, nullptr, false)}};
 }
 

@@ -252,7 +252,8 @@ async function showExam(id) {
   }
 
   showEvaluation(exam, lang);
-  const signed = latest && latest.signed_by && latest.signed_by.length ? latest.signed_by : [];
+  // Who signed and when, in the clinic's clock (signed_by is the same as "user UTC-time" text).
+  const signed = latest && latest.signatures && latest.signatures.length ? latest.signatures.map((g) => g.signer + " " + when(g.signed_at)) : [];
   $("exam-signed").textContent = latest ? (signed.length ? t("Signed by") + " " + signed.join(", ") : t("Not signed yet")) : "";
   $("physician-actions").hidden = !(state.me && state.me.role === "physician");
   $("confirm").disabled = !exam.latest_evaluation_id;

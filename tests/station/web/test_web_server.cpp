@@ -611,7 +611,12 @@ TEST_F(WebServer, SigningNeedsThePhysicianAndThePasswordAgain) {
   r = doc.send("POST", "/api/exams/1/sign",
                json{{"password", odyo::test::Station::kPhysicianPassword}}.dump());
   EXPECT_EQ(r.status, 400) << r.body.dump();  // already signed
-  EXPECT_EQ(doc.send("GET", "/api/exams/1/record").body["results"][0]["signed_by"].size(), 1u);
+  const json signed_result = doc.send("GET", "/api/exams/1/record").body["results"][0];
+  EXPECT_EQ(signed_result["signed_by"].size(), 1u);
+  // Who and when apart, so that the page shows the time in the clinic's clock.
+  ASSERT_EQ(signed_result["signatures"].size(), 1u);
+  EXPECT_EQ(signed_result["signatures"][0]["signer"], "hekim");
+  EXPECT_TRUE(signed_result["signatures"][0]["signed_at"].get<std::string>().ends_with("Z"));
 }
 
 // Registering a worker from the page: technician or admin, the command line's checks (T.C.
