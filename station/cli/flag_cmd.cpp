@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "station/cli/context.hpp"
+#include "station/core/local_time.hpp"
 #include "station/core/person_input.hpp"
 #include "station/core/text_table.hpp"
 #include "station/records/workers.hpp"
@@ -54,8 +55,8 @@ void print_details(CliContext& ctx, const sv::Flag& f) {
   for (const auto& e : f.evidence_text) ctx.out() << "  - " << ctx.catalog().localize(e) << "\n";
   for (const auto& a : f.actions)
     ctx.out() << "  "
-              << ctx.trf("{} by {} at {}{}", action_text(ctx, a.action), a.created_by, a.created_at,
-                         a.reason.empty() ? "" : ": " + a.reason)
+              << ctx.trf("{} by {} at {}{}", action_text(ctx, a.action), a.created_by,
+                         local_display(a.created_at), a.reason.empty() ? "" : ": " + a.reason)
               << "\n";
 }
 
