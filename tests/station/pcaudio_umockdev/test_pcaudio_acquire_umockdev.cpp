@@ -388,6 +388,7 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   std::int64_t latency_frames = -1;
   int anticipations = 0;
   int late = 0;
+  int short_presses = 0;  // responses read below 450 ms less a chunk (see below)
   std::vector<double> reaction_ms;
   for (std::size_t i = 0; i < tones.size(); ++i) {
     const json& j = tones[i];
@@ -422,9 +423,14 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
         response = true;
         reaction_ms.push_back(ms);
         // Pressed 450 ms after the tone reached the file, never sooner (the listener writes at
-        // or after that moment), so never below 450 less the chunk the station reads in. How
-        // much later depends on how busy the machine is: the median is checked below.
-        EXPECT_GE(ms, 430) << i;
+        // or after that moment), so below 450 less the chunk the station reads in only when the
+        // emulated card was wrong: the file PCM holds back a buffer of *data*, not of time, so
+        // when a loaded machine stalls the station's writer past its pace lead and it then
+        // catches up in a burst, the tone reaches the file (the "ear") sooner than the journaled
+        // onset says — a real card would underrun instead. Seen once in a `ctest -j2` suite on
+        // 2026-12-05: one press of ~60 read 129 ms. Counted here, bounded below; how much later
+        // presses read depends on load too: the median is checked below.
+        if (ms < 430) ++short_presses;
       }
     }
     EXPECT_EQ(response, h.heard) << i;
@@ -439,6 +445,10 @@ TEST(PcaudioAcquireUmockdev, SearchThroughAlsaFileAndHidButtonStoresTheListeners
   // every reaction would read ~200 ms longer). One press delayed by a busy machine does not move
   // the median.
   ASSERT_FALSE(reaction_ms.empty());
+  std::cout << short_presses << " of " << reaction_ms.size()
+            << " responses read below 430 ms (a stalled writer's burst)\n";
+  EXPECT_LE(short_presses * 20, static_cast<int>(reaction_ms.size()))
+      << "more than 1 in 20 responses read sooner than the listener pressed";
   std::vector<double> sorted = reaction_ms;
   std::sort(sorted.begin(), sorted.end());
   const double median_ms = sorted[sorted.size() / 2];
