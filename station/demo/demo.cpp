@@ -18,6 +18,7 @@
 #include "station/auth/login.hpp"
 #include "station/core/i18n.hpp"
 #include "station/core/local_time.hpp"
+#include "station/core/person_input.hpp"
 #include "station/devices/profiles.hpp"
 #include "station/devices/simulator.hpp"
 #include "station/devices/spirometry_capture.hpp"
@@ -339,17 +340,16 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
   //     (`report suspected`, the Suspected disease page) gets its pneumoconiosis flag to work
   //     through (station/surveillance/suspected, config/rules/suspected.toml). Once per demo
   //     database.
+  NewChestFilm film;  // kept for the printout
   {
     const Worker& film_worker = workers[3];
     auto films = list_chest_films(db, film_worker.id);
     if (!films) return films.error();
     if (films->empty()) {
       const auto taken = local_date(std::chrono::system_clock::now() - std::chrono::days{42});
-      NewChestFilm f;
+      NewChestFilm& f = film;
       f.worker_id = film_worker.id;
-      f.taken_on =
-          fmt::format("{:04}-{:02}-{:02}", static_cast<int>(taken.year()),
-                      static_cast<unsigned>(taken.month()), static_cast<unsigned>(taken.day()));
+      f.taken_on = to_iso(taken);
       f.quality = 1;
       f.reader_a = "Dr. Ayşe Yılmaz";
       f.ilo_a = "1/1";
@@ -398,9 +398,10 @@ Result<DemoOutcome> run_demo(Database& db, const StationConfig& cfg, const DemoO
     const Worker& fw = workers[3];
     out << c.tr("Chest film #") << outcome.chest_film << ": " << fw.registry_no << " "
         << fw.first_name << " " << fw.last_name
-        << c.tr(
-               ", ILO 1/1 (reader A) and 1/0 (reader B): on the physician's list of suspected "
-               "occupational disease (report suspected, the Suspected disease page)")
+        << c.trf(
+               ", ILO {} (reader A) and {} (reader B): on the physician's list of suspected "
+               "occupational disease (report suspected, the Suspected disease page)",
+               film.ilo_a, film.ilo_b)
         << "\n";
   }
   // The logins: a new account's password is printed now and never again (it is nowhere else).

@@ -134,9 +134,8 @@ TEST(Outbox, RowsQueuedBeforeMigration19AreBoundByIt) {
   ASSERT_TRUE(st.db
                   ->exec("INSERT INTO outbox(result_id,signature_id,destination,kind,message_id,"
                          "payload,payload_sha256,created_at,created_by) SELECT result_id, id, "
-                         "'office-pg', 'postgresql', 'ST01-E1-V1', '{}', "
-                         "'44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', "
-                         "signed_at, signer FROM signatures")
+                         "'office-pg', 'postgresql', 'ST01-E1-V1', '{}', '" +
+                         sha256_hex("{}") + "', signed_at, signer FROM signatures")
                   .ok());
   auto before = verify_database(*st.db);
   ASSERT_EQ(before.size(), 1u);
